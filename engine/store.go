@@ -1,0 +1,177 @@
+package engine
+
+import (
+	"context"
+	"time"
+)
+
+// Store is everything the engine needs from a database. store/sqlite (the
+// embedded default) and store/mongo implement it; store/storetest is the
+// contract both must pass. Every method honours ctx cancellation. A method
+// that cannot reach its database returns EUNAVAILABLE; any error not listed
+// in a method's comment is EINTERNAL.
+//
+// A nil error from a write means the write is durable: committed to disk
+// (SQLite) or acknowledged by a majority (MongoDB).
+type Store interface {
+	RecordStore
+	DefinitionStore
+	DirectoryStore
+	SessionStore
+	LedgerStore
+	AuditStore
+
+	// Ping reports whether the store can serve requests now. Returns
+	// EUNAVAILABLE with a user-safe reason if not.
+	Ping(ctx context.Context) error
+	// Close flushes pending writes and releases the database.
+	Close() error
+}
+
+// RecordStore keeps records, which are their own workflow instances.
+type RecordStore interface {
+	// InsertRecord stores a new record with Version 1 and returns the stored
+	// copy. It is idempotent on ID: when a record with the same ID and the
+	// same ContentHash exists, it returns that record and changes nothing.
+	// ContentHash is computed with RecordContentHash when empty.
+	// Returns ECONFLICT if the ID exists with different content, EINVALID if
+	// ID, CampaignID or OrgPath is empty.
+	InsertRecord(ctx context.Context, r *Record) (*Record, error)
+
+	// GetRecord returns the record with the given ID.
+	// Returns ENOTFOUND if there is none.
+	GetRecord(ctx context.Context, id string) (*Record, error)
+
+	// UpdateRecord replaces the record's mutable fields (everything but ID,
+	// CampaignID, CreatedBy, CreatedAt and ContentHash) if the stored Version
+	// equals r.Version, then stores and returns it with Version+1. It also
+	// releases any timer lease. r.UpdatedAt is stored as given (the engine's
+	// clock). Returns ENOTFOUND if the record does not exist, ECONFLICT if its
+	// version differs (someone else changed it first).
+	UpdateRecord(ctx context.Context, r *Record) (*Record, error)
+
+	// ListRecords returns one page of the records matching f, keyset-paged
+	// by ID (see Page). New records inserted while paging never cause one to
+	// be returned twice or skipped.
+	ListRecords(ctx context.Context, f RecordFilter, p Page) (*RecordPage, error)
+
+	// CountRecords returns how many records match f.
+	CountRecords(ctx context.Context, f RecordFilter) (int64, error)
+
+	// AggregateRecords counts the records matching f, and sums numeric
+	// answer fields, grouped by the keys in a.GroupBy (GroupBy… constants).
+	// Groups come sorted by their key values. Returns EINVALID for an unknown
+	// group key or a bad field name.
+	AggregateRecords(ctx context.Context, f RecordFilter, a Aggregate) ([]Group, error)
+
+	// ClaimDueTimers leases up to limit records whose NextTimerAt is at or
+	// before now and whose lease is free or expired (LeaseUntil at or before
+	// now), setting LeaseOwner=owner and LeaseUntil=now+lease without
+	// changing Version. It returns the claimed records. Two claimers never
+	// hold the same record at once; a lease that expires can be claimed again.
+	ClaimDueTimers(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]*Record, error)
+}
+
+// DefinitionStore keeps authored definitions by kind, ID and version.
+type DefinitionStore interface {
+	// SaveDraft creates the draft (Kind, ID, Version) or replaces it while it
+	// is still a draft. Status is forced to draft. Returns ECONFLICT if that
+	// version is already published, EINVALID if Kind, ID or Version is unset.
+	SaveDraft(ctx context.Context, d *DefinitionVersion) error
+
+	// PublishDefinition marks a draft published, for ever. Returns ENOTFOUND
+	// if the version does not exist, ECONFLICT if it is already published.
+	PublishDefinition(ctx context.Context, kind, id string, version int, by string, at time.Time) error
+
+	// GetDefinition returns one version; version 0 means the latest published
+	// one. Returns ENOTFOUND if there is none.
+	GetDefinition(ctx context.Context, kind, id string, version int) (*DefinitionVersion, error)
+
+	// ListDefinitions returns the matching versions without their Source,
+	// ordered by kind, ID and version.
+	ListDefinitions(ctx context.Context, f DefinitionFilter) ([]*DefinitionVersion, error)
+}
+
+// DirectoryStore keeps the org-unit tree and the users.
+type DirectoryStore interface {
+	// PutOrgUnits inserts or replaces org units by code, all or none.
+	// Returns EINVALID if a unit lacks Code, Level or Path.
+	PutOrgUnits(ctx context.Context, units []OrgUnit) error
+
+	// GetOrgUnit returns the unit with the given code.
+	// Returns ENOTFOUND if there is none.
+	GetOrgUnit(ctx context.Context, code string) (*OrgUnit, error)
+
+	// ListOrgUnits returns the units whose Path lies under pathPrefix (all
+	// when empty), ordered by Path, so parents come before their children.
+	ListOrgUnits(ctx context.Context, pathPrefix string) ([]OrgUnit, error)
+
+	// CreateUser stores a new user with Version 1. Username must be
+	// lower-case. Returns ECONFLICT if the ID or username is taken.
+	CreateUser(ctx context.Context, u *User) error
+
+	// GetUser returns the user with the given ID. Returns ENOTFOUND.
+	GetUser(ctx context.Context, id string) (*User, error)
+
+	// GetUserByUsername returns the user with the given (lower-case)
+	// username. Returns ENOTFOUND.
+	GetUserByUsername(ctx context.Context, username string) (*User, error)
+
+	// UpdateUser stores u if the stored Version equals u.Version and returns
+	// it with Version+1. Returns ENOTFOUND, or ECONFLICT on a version
+	// mismatch or a username taken by another user.
+	UpdateUser(ctx context.Context, u *User) (*User, error)
+
+	// ListUsers returns the matching users ordered by username.
+	ListUsers(ctx context.Context, f UserFilter) ([]*User, error)
+}
+
+// SessionStore keeps sessions and the counters behind rate limits and
+// lock-outs, in the store so that they hold across server replicas.
+type SessionStore interface {
+	// CreateSession stores s. Returns ECONFLICT if TokenHash exists.
+	CreateSession(ctx context.Context, s *Session) error
+	// GetSession returns the session with the given token hash if it has
+	// not expired at now. Returns ENOTFOUND otherwise.
+	GetSession(ctx context.Context, tokenHash string, now time.Time) (*Session, error)
+	// DeleteSession removes a session; removing a missing one is not an error.
+	DeleteSession(ctx context.Context, tokenHash string) error
+	// DeleteUserSessions removes every session of a user (password change,
+	// disabled account) and reports how many there were.
+	DeleteUserSessions(ctx context.Context, userID string) (int, error)
+
+	// HitCounter adds one to the counter key in the fixed window of the given
+	// length that contains now, and returns the count in that window after
+	// the hit. Concurrent hits are never lost.
+	HitCounter(ctx context.Context, key string, window time.Duration, now time.Time) (int64, error)
+	// ResetCounter forgets every window of key.
+	ResetCounter(ctx context.Context, key string) error
+}
+
+// LedgerStore keeps the append-only payment ledger.
+type LedgerStore interface {
+	// AppendLedger stores each entry unless an entry with the same Key
+	// exists, and returns how many were new. An existing key with the same
+	// amount, worker and item is a retry and is skipped; with different
+	// content it is ECONFLICT (the batch's other entries are still written,
+	// so a retry of the batch completes it). Returns EINVALID for an entry
+	// without ID, Key, CampaignID or WorkerID.
+	AppendLedger(ctx context.Context, entries []LedgerEntry) (int, error)
+
+	// ListLedger returns one page of matching entries, keyset-paged by ID.
+	ListLedger(ctx context.Context, f LedgerFilter, p Page) (*LedgerPage, error)
+
+	// SumLedger counts and sums the matching entries grouped by the keys in
+	// groupBy (LedgerBy… constants), sorted by key values. Returns EINVALID
+	// for an unknown group key.
+	SumLedger(ctx context.Context, f LedgerFilter, groupBy []string) ([]LedgerSum, error)
+}
+
+// AuditStore keeps the append-only audit log.
+type AuditStore interface {
+	// AppendAudit stores an event. Returns EINVALID if ID or Action is empty,
+	// ECONFLICT if the ID exists.
+	AppendAudit(ctx context.Context, e *AuditEvent) error
+	// ListAudit returns one page of matching events, keyset-paged by ID.
+	ListAudit(ctx context.Context, f AuditFilter, p Page) (*AuditPage, error)
+}
