@@ -144,6 +144,9 @@ type SessionStore interface {
 	// length that contains now, and returns the count in that window after
 	// the hit. Concurrent hits are never lost.
 	HitCounter(ctx context.Context, key string, window time.Duration, now time.Time) (int64, error)
+	// CounterValue returns the count of key in the fixed window of the given
+	// length that contains now, without adding to it (0 when never hit).
+	CounterValue(ctx context.Context, key string, window time.Duration, now time.Time) (int64, error)
 	// ResetCounter forgets every window of key.
 	ResetCounter(ctx context.Context, key string) error
 }

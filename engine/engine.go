@@ -1,0 +1,69 @@
+package engine
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// Engine is the set of domain services the server calls. It owns no
+// goroutines; its clock is injected so tests can move time.
+type Engine struct {
+	store  Store
+	now    func() time.Time
+	logger *slog.Logger
+	vault  *Vault
+}
+
+// Config configures an Engine. Store is required; Now defaults to
+// time.Now, Logger to slog.Default, Vault to none (PII fields are then
+// refused rather than stored in plain text).
+type Config struct {
+	Store  Store
+	Now    func() time.Time
+	Logger *slog.Logger
+	Vault  *Vault
+}
+
+// New returns an Engine over cfg.Store.
+func New(cfg Config) *Engine {
+	e := &Engine{store: cfg.Store, now: cfg.Now, logger: cfg.Logger, vault: cfg.Vault}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	if e.logger == nil {
+		e.logger = slog.Default()
+	}
+	return e
+}
+
+// Store returns the engine's store.
+func (e *Engine) Store() Store { return e.store }
+
+// Now returns the engine clock's current time in UTC, truncated to
+// milliseconds (the precision every store keeps).
+func (e *Engine) Now() time.Time { return e.now().UTC().Truncate(time.Millisecond) }
+
+// Vault returns the engine's PII vault (nil when none is configured).
+func (e *Engine) Vault() *Vault { return e.vault }
+
+// Audit appends an audit event for the actor. A failure to audit fails the
+// operation that asked for it: an action we cannot account for must not
+// look successful.
+func (e *Engine) Audit(ctx context.Context, a *Actor, action, kind, id, orgPath string, detail map[string]any) error {
+	ev := &AuditEvent{
+		ID:         NewID(e.Now()),
+		At:         e.Now(),
+		Action:     action,
+		ObjectKind: kind,
+		ObjectID:   id,
+		OrgPath:    orgPath,
+		Detail:     detail,
+	}
+	if a != nil {
+		ev.Actor, ev.IP = a.ID(), a.IP
+	} else {
+		ev.Actor = "system"
+	}
+	return e.store.AppendAudit(ctx, ev)
+}

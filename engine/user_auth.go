@@ -1,0 +1,152 @@
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"strings"
+	"time"
+)
+
+// Sign-in limits. Failed attempts are counted in the store so the limits
+// hold across server replicas.
+const (
+	SessionTTL       = 12 * time.Hour
+	APITokenTTL      = 365 * 24 * time.Hour
+	loginWindow      = 15 * time.Minute
+	maxUserFailures  = 5  // then the account is locked until the window ends
+	maxIPAttempts    = 30 // attempts per address per window, failed or not
+	dummyPasswordPHC = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$8Jz0m9sXyXn8VnKlh7oVJm1Ff0tZ6x0w0vVb9g3ZbVY"
+)
+
+// Login checks a username and password and opens a web session. It
+// returns the session and the secret token for the cookie (only its hash is
+// stored). Returns EUNAUTHORIZED for a wrong username or password (the same
+// message for both), ERATELIMITED when the account is locked or the address
+// made too many attempts.
+func (e *Engine) Login(ctx context.Context, username, password, ip string) (*Session, string, *User, error) {
+	now := e.Now()
+	username = strings.ToLower(strings.TrimSpace(username))
+	ipHits, err := e.store.HitCounter(ctx, "login:ip:"+ip, loginWindow, now)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	if ipHits > maxIPAttempts {
+		return nil, "", nil, Errorf(ERATELIMITED, "too many sign-in attempts from this address; try again in 15 minutes")
+	}
+	failKey := "login:fail:" + username
+	fails, err := e.store.CounterValue(ctx, failKey, loginWindow, now)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	if fails >= maxUserFailures {
+		return nil, "", nil, Errorf(ERATELIMITED, "this account is locked after %d failed sign-ins; try again in 15 minutes", maxUserFailures)
+	}
+	u, err := e.store.GetUserByUsername(ctx, username)
+	if err != nil && ErrorCode(err) != ENOTFOUND {
+		return nil, "", nil, err
+	}
+	hash := dummyPasswordPHC // the same work for unknown users, so timing does not tell who exists
+	if u != nil {
+		hash = u.PasswordHash
+	}
+	if !VerifyPassword(hash, password) || u == nil || u.Disabled {
+		if _, err := e.store.HitCounter(ctx, failKey, loginWindow, now); err != nil {
+			return nil, "", nil, err
+		}
+		if err := e.Audit(ctx, nil, "user.login_failed", "user", username, "", map[string]any{"ip": ip}); err != nil {
+			return nil, "", nil, err
+		}
+		return nil, "", nil, Errorf(EUNAUTHORIZED, "wrong username or password")
+	}
+	if err := e.store.ResetCounter(ctx, failKey); err != nil {
+		return nil, "", nil, err
+	}
+	s, token, err := e.openSession(ctx, u, SessionWeb, "", ip, SessionTTL)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	a := &Actor{User: u, IP: ip}
+	return s, token, u, e.Audit(ctx, a, "user.login", "user", u.ID, u.OrgPath, nil)
+}
+
+// CreateAPIToken opens a long-lived API session for the actor's own use in
+// scripts and returns its secret token, shown once.
+func (e *Engine) CreateAPIToken(ctx context.Context, a *Actor, name string) (*Session, string, error) {
+	if err := a.require(Roles...); err != nil {
+		return nil, "", err
+	}
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 100 {
+		return nil, "", &Error{Code: EINVALID, Message: "a token needs a name",
+			Fields: []FieldError{{Pointer: "/name", Code: "required", Message: "1 to 100 characters"}}}
+	}
+	s, token, err := e.openSession(ctx, a.User, SessionAPI, name, a.IP, APITokenTTL)
+	if err != nil {
+		return nil, "", err
+	}
+	return s, token, e.Audit(ctx, a, "token.create", "user", a.User.ID, a.User.OrgPath, map[string]any{"name": name})
+}
+
+func (e *Engine) openSession(ctx context.Context, u *User, kind, name, ip string, ttl time.Duration) (*Session, string, error) {
+	now := e.Now()
+	token, hash := newToken()
+	csrf, _ := newToken()
+	s := &Session{TokenHash: hash, Kind: kind, Name: name, UserID: u.ID, CSRFToken: csrf, IP: ip, CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	if err := e.store.CreateSession(ctx, s); err != nil {
+		return nil, "", err
+	}
+	return s, token, nil
+}
+
+// Authenticate returns the actor behind a session or API token. Returns
+// EUNAUTHORIZED when the token is unknown, expired, or its user is gone or
+// disabled.
+func (e *Engine) Authenticate(ctx context.Context, token, ip string) (*Actor, *Session, error) {
+	if token == "" || len(token) > 200 {
+		return nil, nil, Errorf(EUNAUTHORIZED, "sign in first")
+	}
+	s, err := e.store.GetSession(ctx, HashToken(token), e.Now())
+	if err != nil {
+		if ErrorCode(err) == ENOTFOUND {
+			return nil, nil, Errorf(EUNAUTHORIZED, "your session has ended; sign in again")
+		}
+		return nil, nil, err
+	}
+	u, err := e.store.GetUser(ctx, s.UserID)
+	if err != nil {
+		if ErrorCode(err) == ENOTFOUND {
+			return nil, nil, Errorf(EUNAUTHORIZED, "sign in first")
+		}
+		return nil, nil, err
+	}
+	if u.Disabled {
+		return nil, nil, Errorf(EUNAUTHORIZED, "this account is disabled")
+	}
+	return &Actor{User: u, IP: ip}, s, nil
+}
+
+// Logout ends the session behind token.
+func (e *Engine) Logout(ctx context.Context, a *Actor, token string) error {
+	if err := e.store.DeleteSession(ctx, HashToken(token)); err != nil {
+		return err
+	}
+	return e.Audit(ctx, a, "user.logout", "user", a.ID(), "", nil)
+}
+
+func newToken() (token, hash string) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic("engine: no randomness: " + err.Error())
+	}
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, HashToken(token)
+}
+
+// HashToken returns the stored form of a session or API token.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
