@@ -20,6 +20,10 @@ const (
 	EINTERNAL     = "internal"     // a bug or an unexpected failure; details are logged, never shown
 )
 
+// Codes lists every error code, so tables keyed by code (the server's
+// status map) can be checked for completeness.
+var Codes = []string{ENOTFOUND, ECONFLICT, EINVALID, EFORBIDDEN, EUNAUTHORIZED, EUNAVAILABLE, ETOOLARGE, ERATELIMITED, ECLOSED, EINTERNAL}
+
 // Error is the one error type of Canvass. Code is stable and machine-readable;
 // Message is safe to show to a user; Fields holds per-field problems keyed by
 // JSON pointer (validation). Err is the underlying cause, kept for logs only.

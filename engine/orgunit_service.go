@@ -80,6 +80,9 @@ func (e *Engine) ImportOrgUnits(ctx context.Context, a *Actor, rows []OrgUnitRow
 		u := &units[i]
 		byCode[u.Code] = u
 		r := rowOf[u.Code]
+		if !slices.Contains(Levels, u.Level) {
+			continue // already reported
+		}
 		if u.ParentCode == "" {
 			u.Path = ChildPath("", u.Code)
 		} else {

@@ -1,0 +1,18 @@
+// Command canvass is the Canvass server and its command-line tools:
+//
+//	canvass serve   run the web server and API
+//	canvass lint    check definition files
+//	canvass version print the version
+//
+// Run "canvass help" for flags. Exit status: 0 success, 1 failure (lint
+// errors, a database that cannot be opened), 2 usage error (unknown
+// command or flag, missing argument, unknown --db scheme).
+//
+// main only wires: the commands live in their own files.
+package main
+
+import "os"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}

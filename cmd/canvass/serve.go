@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"canvass/server"
+)
+
+// shutdownTimeout is how long in-flight requests get to finish after
+// SIGTERM or SIGINT before the server stops anyway.
+const shutdownTimeout = 20 * time.Second
+
+func runServe(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addr := fs.String("addr", ":8080", "`host:port` to listen on; \":8080\" is every interface, \"127.0.0.1:8080\" this machine only")
+	db := fs.String("db", defaultDB, "database: sqlite:PATH, or a mongodb:// or mongodb+srv:// URI")
+	demo := fs.Bool("demo", false, "load the example campaigns")
+	logFormat := fs.String("log-format", "text", "log format: text or json")
+	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	fs.Usage = func() {
+		io.WriteString(stderr, "Usage: canvass serve [flags]\n\nRuns the web server and API until SIGINT or SIGTERM.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if ok, status := parseFlags(fs, args, stderr); !ok {
+		return status
+	}
+	if fs.NArg() > 0 {
+		return fail(stderr, exitUsage, "serve takes no arguments, got %q", fs.Args())
+	}
+	log, err := newLogger(stderr, *logFormat, *logLevel)
+	if err != nil {
+		return fail(stderr, exitUsage, "%v", err)
+	}
+	spec, err := parseDB(*db)
+	if err != nil {
+		return fail(stderr, exitUsage, "%v", err)
+	}
+
+	// The default database lives under ./data, which a fresh checkout does
+	// not have. A path given with --db must exist: a typo there should
+	// fail, not start an empty database somewhere unexpected.
+	if !flagWasSet(fs, "db") {
+		if err := os.MkdirAll(filepath.Dir(spec.sqlitePath), 0o750); err != nil {
+			return fail(stderr, exitFailure, "create %s: %v", filepath.Dir(spec.sqlitePath), unwrapPathError(err))
+		}
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	store, err := openStore(ctx, spec, log)
+	if err != nil {
+		return fail(stderr, exitFailure, "%v", err)
+	}
+	log.Info("store opened", "db", spec.String())
+	if *demo {
+		log.Info("--demo: the example campaigns arrive with issue 11; starting without them")
+	}
+
+	srv := server.New(server.Config{Store: store, Logger: log, Version: version})
+	served := make(chan error, 1)
+	go func() { served <- srv.Listen(*addr) }()
+
+	status := exitOK
+	select {
+	case err := <-served:
+		// Listen failed (port taken, bad address) before any signal.
+		status = fail(stderr, exitFailure, "listen %s: %v", *addr, listenError(err))
+	case <-ctx.Done():
+		// Restore default signal handling: a second Ctrl-C ends the
+		// process at once instead of waiting for the requests.
+		stop()
+		log.Info("shutting down: finishing in-flight requests", "timeout", shutdownTimeout)
+		sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		err := srv.Shutdown(sctx)
+		cancel()
+		if err != nil {
+			log.Error("requests still running at the shutdown deadline", "err", err)
+			status = exitFailure
+		}
+		if err := <-served; err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			log.Error("server stopped", "err", err)
+			status = exitFailure
+		}
+	}
+	if err := store.Close(); err != nil {
+		log.Error("closing the store", "err", err)
+		return exitFailure
+	}
+	log.Info("stopped")
+	return status
+}
+
+// flagWasSet reports whether the flag name was given on the command line.
+func flagWasSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			set = true
+		}
+	})
+	return set
+}
+
+// listenError drops the "listen tcp ADDR:" prefix of a net.OpError, which
+// the message already names.
+func listenError(err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return op.Err
+	}
+	return err
+}

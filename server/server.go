@@ -1,0 +1,118 @@
+package server
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+
+	"canvass/engine"
+)
+
+// DefaultBodyLimit is the largest request body accepted when Config.BodyLimit
+// is zero: 1 MiB, far above any form submission. Bulk imports will get their
+// own, larger limit on their own routes.
+const DefaultBodyLimit = 1 << 20
+
+// Config is what a Server needs. Store is required; the rest have defaults.
+type Config struct {
+	Store     engine.Store
+	Logger    *slog.Logger     // default: discard
+	Now       func() time.Time // default: time.Now
+	BodyLimit int              // bytes; default DefaultBodyLimit
+	Version   string           // shown by GET /api/v1/version; default "dev"
+}
+
+// Server is the HTTP server: a configured Fiber app plus what its handlers
+// share.
+type Server struct {
+	app       *fiber.App
+	store     engine.Store
+	log       *slog.Logger
+	now       func() time.Time
+	bodyLimit int
+	version   string
+}
+
+// New builds the app with its middleware and routes. It does not listen;
+// call Listen or Serve for that.
+func New(cfg Config) *Server {
+	if cfg.Store == nil {
+		panic("server: Config.Store is required")
+	}
+	s := &Server{
+		store:     cfg.Store,
+		log:       cfg.Logger,
+		now:       cfg.Now,
+		bodyLimit: cfg.BodyLimit,
+		version:   cfg.Version,
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.bodyLimit <= 0 {
+		s.bodyLimit = DefaultBodyLimit
+	}
+	if s.version == "" {
+		s.version = "dev"
+	}
+
+	s.app = fiber.New(fiber.Config{
+		AppName:      "canvass",
+		BodyLimit:    s.bodyLimit,
+		ErrorHandler: s.handleError,
+		// Slow or stalled clients must not hold connections (and a graceful
+		// shutdown) for ever.
+		ReadTimeout:  30 * time.Second,
+		WriteTimeout: 60 * time.Second,
+		IdleTimeout:  120 * time.Second,
+	})
+	s.routes()
+	return s
+}
+
+// routes installs the middleware, in the order each request meets it, and
+// the routes.
+func (s *Server) routes() {
+	s.app.Use(s.requestID, securityHeaders, s.accessLog, s.recoverPanic, s.limitBody)
+
+	s.app.Get("/healthz", s.healthz)
+	s.app.Get("/readyz", s.readyz)
+
+	api := s.app.Group("/api/v1")
+	api.Get("/version", s.apiVersion)
+}
+
+// App returns the Fiber app, for tests (app.Test) and for later issues that
+// mount more routes.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Listen listens on the TCP address addr (host:port; ":8080" for every
+// interface) and serves until Shutdown. It logs the address it listens on,
+// which tells the port chosen for ":0".
+func (s *Server) Listen(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ln)
+}
+
+// Serve serves HTTP on ln until Shutdown, then returns nil.
+func (s *Server) Serve(ln net.Listener) error {
+	s.log.Info("listening", "addr", ln.Addr().String())
+	return s.app.Listener(ln, fiber.ListenConfig{DisableStartupMessage: true})
+}
+
+// Shutdown stops accepting connections, closes idle ones and waits for
+// in-flight requests to finish, or for ctx to end, whichever comes first.
+// It does not close the store: the caller owns it and closes it after.
+func (s *Server) Shutdown(ctx context.Context) error {
+	return s.app.ShutdownWithContext(ctx)
+}
