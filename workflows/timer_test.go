@@ -78,11 +78,11 @@ func TestOnTimerSequence(t *testing.T) {
 		// Two reminders, then the escalation waits for its own time: the
 		// due time + P3D, not a day after the last reminder.
 		{"quarterly: escalation after a fixed delay", "quarterly-report", "", []string{
-			"01-15 00:00 remind [reviewer]@township",
 			"01-16 00:00 remind [reviewer]@township",
-			"01-18 00:00 escalate to [reviewer]@district",
-			"01-19 00:00 remind [reviewer]@district",
+			"01-17 00:00 remind [reviewer]@township",
+			"01-19 00:00 escalate to [reviewer]@district",
 			"01-20 00:00 remind [reviewer]@district",
+			"01-21 00:00 remind [reviewer]@district",
 		}},
 	}
 	now := cst(2026, 11, 20, 9, 30)

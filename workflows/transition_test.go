@@ -205,24 +205,24 @@ func TestBeginDue(t *testing.T) {
 			step:  &Step{Name: "township_review", Roles: []string{"reviewer"}, Level: "township"},
 			dueAt: cst(2026, 11, 23, 16, 45), nextTimerAt: cst(2026, 11, 23, 16, 45), timerKind: TimerRemind,
 		}},
-		// rules.quarterEnd is the start (in China) of the quarter's last
-		// day: 31 December 00:00, so + days(15) is 15 January 00:00.
+		// rules.quarterEnd is the instant the quarter ends in China
+		// (1 January 00:00), so + days(15) is the end of 15 January.
 		{"quarterEnd(submittedAt) + days(15)", "quarterly-report", cst(2026, 11, 20, 10, 0), want{
 			to:    "township_review",
 			step:  &Step{Name: "township_review", Roles: []string{"reviewer"}, Level: "township"},
-			dueAt: cst(2027, 1, 15, 0, 0), nextTimerAt: cst(2027, 1, 15, 0, 0), timerKind: TimerRemind,
+			dueAt: cst(2027, 1, 16, 0, 0), nextTimerAt: cst(2027, 1, 16, 0, 0), timerKind: TimerRemind,
 		}},
 		{"quarter end on the quarter's last day", "quarterly-report", cst(2026, 3, 31, 23, 59), want{
 			to:    "township_review",
 			step:  &Step{Name: "township_review", Roles: []string{"reviewer"}, Level: "township"},
-			dueAt: cst(2026, 4, 15, 0, 0), nextTimerAt: cst(2026, 4, 15, 0, 0), timerKind: TimerRemind,
+			dueAt: cst(2026, 4, 16, 0, 0), nextTimerAt: cst(2026, 4, 16, 0, 0), timerKind: TimerRemind,
 		}},
 		// 1 January 05:00 in China is still 31 December in UTC: the quarter
 		// is China's.
 		{"quarter boundary in China, not UTC", "quarterly-report", cst(2027, 1, 1, 5, 0), want{
 			to:    "township_review",
 			step:  &Step{Name: "township_review", Roles: []string{"reviewer"}, Level: "township"},
-			dueAt: cst(2027, 4, 15, 0, 0), nextTimerAt: cst(2027, 4, 15, 0, 0), timerKind: TimerRemind,
+			dueAt: cst(2027, 4, 16, 0, 0), nextTimerAt: cst(2027, 4, 16, 0, 0), timerKind: TimerRemind,
 		}},
 		{"auto approve at the end of the spot-check window", "fertility-survey", cst(2026, 12, 6, 11, 0), want{
 			to:    "spot_check",
