@@ -67,3 +67,13 @@ func (e *Engine) Audit(ctx context.Context, a *Actor, action, kind, id, orgPath 
 	}
 	return e.store.AppendAudit(ctx, ev)
 }
+
+// AuditLog returns one page of the audit events in the actor's subtree,
+// newest first. Admins only.
+func (e *Engine) AuditLog(ctx context.Context, a *Actor, f AuditFilter, p Page) (*AuditPage, error) {
+	if err := a.require(RoleAdmin); err != nil {
+		return nil, err
+	}
+	f.OrgPaths, p.Desc = a.Scope(), true
+	return e.store.ListAudit(ctx, f, p.Normalize())
+}

@@ -115,7 +115,11 @@ func (e *Engine) ImportOrgUnits(ctx context.Context, a *Actor, rows []OrgUnitRow
 	if err := e.store.PutOrgUnits(ctx, units); err != nil {
 		return nil, err
 	}
-	return nil, e.Audit(ctx, a, "orgunit.import", "orgunit", "", "", map[string]any{"count": len(units)})
+	scope := units[0].Path // the command line: the top of what was imported
+	if a != nil {
+		scope = a.User.OrgPath
+	}
+	return nil, e.Audit(ctx, a, "orgunit.import", "orgunit", "", scope, map[string]any{"count": len(units)})
 }
 
 // OrgUnits returns the units in the actor's subtree (or under root, when

@@ -56,7 +56,11 @@ func (e *Engine) Login(ctx context.Context, username, password, ip string) (*Ses
 		if _, err := e.store.HitCounter(ctx, failKey, loginWindow, now); err != nil {
 			return nil, "", nil, err
 		}
-		if err := e.Audit(ctx, nil, "user.login_failed", "user", username, "", map[string]any{"ip": ip}); err != nil {
+		scope := ""
+		if u != nil {
+			scope = u.OrgPath // so the user's own admins see attacks on the account
+		}
+		if err := e.Audit(ctx, nil, "user.login_failed", "user", username, scope, map[string]any{"ip": ip}); err != nil {
 			return nil, "", nil, err
 		}
 		return nil, "", nil, Errorf(EUNAUTHORIZED, "wrong username or password")
@@ -133,7 +137,11 @@ func (e *Engine) Logout(ctx context.Context, a *Actor, token string) error {
 	if err := e.store.DeleteSession(ctx, HashToken(token)); err != nil {
 		return err
 	}
-	return e.Audit(ctx, a, "user.logout", "user", a.ID(), "", nil)
+	scope := ""
+	if a != nil && a.User != nil {
+		scope = a.User.OrgPath
+	}
+	return e.Audit(ctx, a, "user.logout", "user", a.ID(), scope, nil)
 }
 
 func newToken() (token, hash string) {

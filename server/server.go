@@ -2,9 +2,11 @@ package server
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v3"
@@ -17,38 +19,62 @@ import (
 // own, larger limit on their own routes.
 const DefaultBodyLimit = 1 << 20
 
-// Config is what a Server needs. Store is required; the rest have defaults.
+// Config is what a Server needs. Store or Engine is required; the rest
+// have defaults.
 type Config struct {
 	Store     engine.Store
+	Engine    *engine.Engine   // default: an engine on Store, without a PII vault
 	Logger    *slog.Logger     // default: discard
 	Now       func() time.Time // default: time.Now
 	BodyLimit int              // bytes; default DefaultBodyLimit
 	Version   string           // shown by GET /api/v1/version; default "dev"
+	// SecureCookies marks cookies Secure even on a plain-HTTP connection,
+	// for a server behind a proxy that terminates TLS. Over TLS they are
+	// Secure anyway.
+	SecureCookies bool
 }
 
 // Server is the HTTP server: a configured Fiber app plus what its handlers
 // share.
 type Server struct {
-	app       *fiber.App
-	store     engine.Store
-	log       *slog.Logger
-	now       func() time.Time
-	bodyLimit int
-	version   string
+	app         *fiber.App
+	store       engine.Store
+	engine      *engine.Engine
+	log         *slog.Logger
+	now         func() time.Time
+	bodyLimit   int
+	version     string
+	forceSecure bool
+	pages       *pageSet
+	assets      *assetSet
+
+	// listening guards against a shutdown that arrives before the HTTP
+	// server has taken its listener: Shutdown closes the listener itself,
+	// so Serve cannot start serving afterwards and block for ever.
+	listening    sync.Mutex
+	ln           net.Listener
+	shuttingDown bool
 }
 
 // New builds the app with its middleware and routes. It does not listen;
 // call Listen or Serve for that.
 func New(cfg Config) *Server {
+	if cfg.Store == nil && cfg.Engine != nil {
+		cfg.Store = cfg.Engine.Store()
+	}
 	if cfg.Store == nil {
-		panic("server: Config.Store is required")
+		panic("server: Config.Store or Config.Engine is required")
 	}
 	s := &Server{
-		store:     cfg.Store,
-		log:       cfg.Logger,
-		now:       cfg.Now,
-		bodyLimit: cfg.BodyLimit,
-		version:   cfg.Version,
+		store:       cfg.Store,
+		engine:      cfg.Engine,
+		log:         cfg.Logger,
+		now:         cfg.Now,
+		bodyLimit:   cfg.BodyLimit,
+		version:     cfg.Version,
+		forceSecure: cfg.SecureCookies,
+		pages:       mustLoadPages(),
+		assets:      mustLoadAssets(),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -61,6 +87,9 @@ func New(cfg Config) *Server {
 	}
 	if s.version == "" {
 		s.version = "dev"
+	}
+	if s.engine == nil {
+		s.engine = engine.New(engine.Config{Store: s.store, Now: s.now, Logger: s.log})
 	}
 
 	s.app = fiber.New(fiber.Config{
@@ -87,6 +116,9 @@ func (s *Server) routes() {
 
 	api := s.app.Group("/api/v1")
 	api.Get("/version", s.apiVersion)
+	s.authRoutes(api)
+	s.adminRoutes(api)
+	s.pageRoutes()
 }
 
 // App returns the Fiber app, for tests (app.Test) and for later issues that
@@ -106,13 +138,35 @@ func (s *Server) Listen(addr string) error {
 
 // Serve serves HTTP on ln until Shutdown, then returns nil.
 func (s *Server) Serve(ln net.Listener) error {
+	s.listening.Lock()
+	if s.shuttingDown {
+		s.listening.Unlock()
+		return ln.Close()
+	}
+	s.ln = ln
+	s.listening.Unlock()
 	s.log.Info("listening", "addr", ln.Addr().String())
-	return s.app.Listener(ln, fiber.ListenConfig{DisableStartupMessage: true})
+	err := s.app.Listener(ln, fiber.ListenConfig{DisableStartupMessage: true})
+	s.listening.Lock()
+	stopped := s.shuttingDown
+	s.listening.Unlock()
+	if stopped && errors.Is(err, net.ErrClosed) {
+		return nil
+	}
+	return err
 }
 
 // Shutdown stops accepting connections, closes idle ones and waits for
 // in-flight requests to finish, or for ctx to end, whichever comes first.
 // It does not close the store: the caller owns it and closes it after.
 func (s *Server) Shutdown(ctx context.Context) error {
-	return s.app.ShutdownWithContext(ctx)
+	s.listening.Lock()
+	s.shuttingDown = true
+	ln := s.ln
+	s.listening.Unlock()
+	err := s.app.ShutdownWithContext(ctx)
+	if ln != nil {
+		_ = ln.Close() // already closed when the HTTP server had taken it
+	}
+	return err
 }

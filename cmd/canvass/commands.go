@@ -25,6 +25,8 @@ type command struct {
 // commands lists the subcommands in the order help shows them.
 var commands = []command{
 	{"serve", "run the web server and API", runServe},
+	{"user", "add a user: user add", runUser},
+	{"orgunit", "import the org-unit tree from CSV or XLSX: orgunit import", runOrgUnit},
 	{"lint", "check definition files in a directory", runLint},
 	{"version", "print the version", runVersion},
 }

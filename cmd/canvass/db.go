@@ -189,3 +189,30 @@ func hidePassword(msg, uri string) string {
 	}
 	return msg
 }
+
+// openCommandStore opens the --db of a command-line tool (user, orgunit),
+// creating the default data directory as serve does, so the tools can set
+// up a database before the first serve. Its errors are one line for the
+// operator; usage errors (an unknown scheme) say so with exitUsage.
+func openCommandStore(ctx context.Context, db string, dbSet bool, log *slog.Logger) (engine.Store, int, error) {
+	spec, err := parseDB(db)
+	if err != nil {
+		return nil, exitUsage, err
+	}
+	if !dbSet && spec.sqlitePath != "" {
+		if err := os.MkdirAll(filepath.Dir(spec.sqlitePath), 0o750); err != nil {
+			return nil, exitFailure, fmt.Errorf("create %s: %v", filepath.Dir(spec.sqlitePath), unwrapPathError(err))
+		}
+	}
+	st, err := openStore(ctx, spec, log)
+	if err != nil {
+		return nil, exitFailure, err
+	}
+	return st, exitOK, nil
+}
+
+// quietLogger is the store's logger in the command-line tools: warnings
+// and errors only, so a normal run prints just its result.
+func quietLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}

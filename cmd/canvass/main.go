@@ -1,8 +1,10 @@
 // Command canvass is the Canvass server and its command-line tools:
 //
-//	canvass serve   run the web server and API
-//	canvass lint    check definition files
-//	canvass version print the version
+//	canvass serve           run the web server and API
+//	canvass user add        add a user (the password comes from stdin or a file)
+//	canvass orgunit import  import the org-unit tree from a CSV or XLSX sheet
+//	canvass lint            check definition files
+//	canvass version         print the version
 //
 // Run "canvass help" for flags. Exit status: 0 success, 1 failure (lint
 // errors, a database that cannot be opened), 2 usage error (unknown

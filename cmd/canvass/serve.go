@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"canvass/engine"
 	"canvass/server"
 )
 
@@ -26,6 +27,8 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	demo := fs.Bool("demo", false, "load the example campaigns")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	piiKeys := fs.String("pii-keys", "", "personal-data key `file` (default: $"+envPIIKeys+", else "+keyFileName+" next to a SQLite database, created on first start)")
+	secureCookies := fs.Bool("secure-cookies", false, "mark cookies Secure even over plain HTTP, when a proxy in front terminates TLS")
 	fs.Usage = func() {
 		io.WriteString(stderr, "Usage: canvass serve [flags]\n\nRuns the web server and API until SIGINT or SIGTERM.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -54,6 +57,11 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
+	vault, err := givenVault(spec, *piiKeys, os.Getenv(envPIIKeys), log)
+	if err != nil {
+		return fail(stderr, exitFailure, "%v", err)
+	}
+
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
@@ -66,7 +74,14 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		log.Info("--demo: the example campaigns arrive with issue 11; starting without them")
 	}
 
-	srv := server.New(server.Config{Store: store, Logger: log, Version: version})
+	if vault == nil {
+		if vault, err = localVault(spec, log); err != nil {
+			store.Close()
+			return fail(stderr, exitFailure, "%v", err)
+		}
+	}
+	eng := engine.New(engine.Config{Store: store, Logger: log, Vault: vault})
+	srv := server.New(server.Config{Engine: eng, Logger: log, Version: version, SecureCookies: *secureCookies})
 	served := make(chan error, 1)
 	go func() { served <- srv.Listen(*addr) }()
 
