@@ -3,6 +3,8 @@ package engine
 import (
 	"errors"
 	"fmt"
+
+	"canvass/rules"
 )
 
 // Error codes. They are stable: clients, tests and the server's status table
@@ -35,12 +37,9 @@ type Error struct {
 }
 
 // FieldError is one problem with one field, addressed by JSON pointer
-// ("/children/0/birthDate").
-type FieldError struct {
-	Pointer string `json:"pointer"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
+// ("/children/0/birthDate"). It is defined in rules so that forms can
+// produce it without importing the engine.
+type FieldError = rules.FieldError
 
 func (e *Error) Error() string {
 	msg := e.Code

@@ -14,7 +14,6 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"canvass/engine"
 	"canvass/rules"
 )
 
@@ -51,7 +50,7 @@ type State struct {
 	Choices map[string][]any `json:"choices"`
 	// Errors lists at most one problem per pointer, for relevant fields
 	// only, sorted by pointer (row indexes compared as numbers).
-	Errors []engine.FieldError `json:"errors"`
+	Errors []rules.FieldError `json:"errors"`
 	// Reasons refines an error's code where one code covers several
 	// problems: for format_resident_id, one of length, chars, lower_x,
 	// birth_date, check_digit, future_birth. Keyed by pointer.
@@ -359,10 +358,10 @@ func (ev *evaluation) validateSchema() {
 func (ev *evaluation) finish() {
 	ptrs := slices.Collect(maps.Keys(ev.errs))
 	slices.SortFunc(ptrs, comparePointers)
-	ev.state.Errors = make([]engine.FieldError, 0, len(ptrs))
+	ev.state.Errors = make([]rules.FieldError, 0, len(ptrs))
 	for _, p := range ptrs {
 		c := ev.errs[p]
-		ev.state.Errors = append(ev.state.Errors, engine.FieldError{Pointer: p, Code: c.code, Message: c.msg})
+		ev.state.Errors = append(ev.state.Errors, rules.FieldError{Pointer: p, Code: c.code, Message: c.msg})
 		if c.reason != "" {
 			ev.state.Reasons[p] = c.reason
 		}

@@ -69,3 +69,13 @@ func HasErrors(ds []Diagnostic) bool {
 	}
 	return false
 }
+
+// FieldError is one problem with one answer or input field, addressed by
+// JSON pointer ("/children/0/birthDate"). It lives in this leaf package so
+// that forms can report it and the engine can carry it without importing
+// each other; engine.FieldError is the same type.
+type FieldError struct {
+	Pointer string `json:"pointer"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
