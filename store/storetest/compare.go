@@ -162,6 +162,8 @@ func diffRecord(got, want *engine.Record) differ {
 	d.str("CampaignID", got.CampaignID, want.CampaignID)
 	d.str("FormID", got.FormID, want.FormID)
 	d.num("FormVersion", int64(got.FormVersion), int64(want.FormVersion))
+	d.str("WorkflowID", got.WorkflowID, want.WorkflowID)
+	d.num("WorkflowVersion", int64(got.WorkflowVersion), int64(want.WorkflowVersion))
 	d.str("OrgUnit", got.OrgUnit, want.OrgUnit)
 	d.str("OrgPath", got.OrgPath, want.OrgPath)
 	d.str("State", got.State, want.State)

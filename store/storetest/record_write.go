@@ -248,6 +248,7 @@ func updateRecordScenarios() []scenario {
 			change.ID, change.Version = r.ID, 1
 			change.CampaignID, change.CreatedBy, change.CreatedAt, change.ContentHash = r.CampaignID, r.CreatedBy, r.CreatedAt, r.ContentHash
 			change.FormID, change.FormVersion = "form-2", 3
+			change.WorkflowID, change.WorkflowVersion = "flow-2", 4
 			change.OrgUnit, change.OrgPath = "v3", "/p/c1/t2/v3/"
 			change.Answers["households"] = 5.5
 			change.UpdatedAt = Epoch.Add(90 * time.Minute)

@@ -113,13 +113,15 @@ var Epoch = time.Date(2026, 3, 2, 1, 30, 0, 0, time.UTC)
 // maps and slices, so two calls with the same ID give equal content.
 func NewRecord(at time.Time) *engine.Record {
 	return &engine.Record{
-		ID:          engine.NewID(at),
-		CampaignID:  "camp-1",
-		FormID:      "form-1",
-		FormVersion: 1,
-		OrgUnit:     "v1",
-		OrgPath:     "/p/c1/t1/v1/",
-		State:       "submitted",
+		ID:              engine.NewID(at),
+		CampaignID:      "camp-1",
+		FormID:          "form-1",
+		FormVersion:     1,
+		WorkflowID:      "flow-1",
+		WorkflowVersion: 1,
+		OrgUnit:         "v1",
+		OrgPath:         "/p/c1/t1/v1/",
+		State:           "submitted",
 		Answers: map[string]any{
 			"name":       "张三",
 			"households": 3,

@@ -1,0 +1,155 @@
+package mongo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"canvass/engine"
+)
+
+// definitionDoc is one version of one definition. Its _id joins kind, ID
+// and version, so that saving a draft is one conditional upsert.
+type definitionDoc struct {
+	Key         string     `bson:"_id"`
+	Kind        string     `bson:"kind"`
+	ID          string     `bson:"defId"`
+	Version     int        `bson:"version"`
+	Status      string     `bson:"status"`
+	Filename    string     `bson:"filename"`
+	Source      []byte     `bson:"source,omitempty"`
+	Checksum    string     `bson:"checksum"`
+	CreatedBy   string     `bson:"createdBy"`
+	CreatedAt   *time.Time `bson:"createdAt"`
+	PublishedBy string     `bson:"publishedBy"`
+	PublishedAt *time.Time `bson:"publishedAt"`
+}
+
+// definitionKey is the _id of one definition version. The version is
+// zero-padded so that IDs sort like (kind, ID, version).
+func definitionKey(kind, id string, version int) string {
+	return fmt.Sprintf("%s\x00%s\x00%010d", kind, id, version)
+}
+
+func (d *definitionDoc) definition() *engine.DefinitionVersion {
+	return &engine.DefinitionVersion{
+		Kind:        d.Kind,
+		ID:          d.ID,
+		Version:     d.Version,
+		Status:      d.Status,
+		Filename:    d.Filename,
+		Source:      d.Source,
+		Checksum:    d.Checksum,
+		CreatedBy:   d.CreatedBy,
+		CreatedAt:   timeOf(d.CreatedAt),
+		PublishedBy: d.PublishedBy,
+		PublishedAt: timeOf(d.PublishedAt),
+	}
+}
+
+// SaveDraft creates or replaces a draft with one upsert that matches only a
+// draft: when the version is published the upsert's insert collides with
+// it on _id, which is the conflict.
+func (s *Store) SaveDraft(ctx context.Context, d *engine.DefinitionVersion) error {
+	if d.Kind == "" || d.ID == "" || d.Version <= 0 {
+		return engine.Errorf(engine.EINVALID, "a definition needs a kind, an ID and a version")
+	}
+	key := definitionKey(d.Kind, d.ID, d.Version)
+	doc := definitionDoc{
+		Key:       key,
+		Kind:      d.Kind,
+		ID:        d.ID,
+		Version:   d.Version,
+		Status:    engine.StatusDraft,
+		Filename:  d.Filename,
+		Source:    d.Source,
+		Checksum:  d.Checksum,
+		CreatedBy: d.CreatedBy,
+		CreatedAt: when(d.CreatedAt),
+	}
+	unlock, err := s.exclusive(ctx, collDefinitions)
+	if err != nil {
+		return err
+	}
+	_, err = s.definitions.ReplaceOne(ctx,
+		bson.D{{Key: "_id", Value: key}, {Key: "status", Value: engine.StatusDraft}},
+		doc, options.Replace().SetUpsert(true))
+	unlock()
+	if isDuplicateKey(err) {
+		return engine.WrapError(engine.ECONFLICT, fmt.Sprintf("%s %s version %d is already published", d.Kind, d.ID, d.Version), err)
+	}
+	if err != nil {
+		return s.fail("save draft", err)
+	}
+	d.Status = engine.StatusDraft
+	return nil
+}
+
+// PublishDefinition turns a draft into a published version.
+func (s *Store) PublishDefinition(ctx context.Context, kind, id string, version int, by string, at time.Time) error {
+	key := definitionKey(kind, id, version)
+	unlock, err := s.exclusive(ctx, collDefinitions)
+	if err != nil {
+		return err
+	}
+	res, err := s.definitions.UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: key}, {Key: "status", Value: engine.StatusDraft}},
+		bson.D{{Key: "$set", Value: bson.D{
+			{Key: "status", Value: engine.StatusPublished},
+			{Key: "publishedBy", Value: by},
+			{Key: "publishedAt", Value: when(at)},
+		}}})
+	unlock()
+	if err != nil {
+		return s.fail("publish definition", err)
+	}
+	if res.MatchedCount == 1 {
+		return nil
+	}
+	return s.missingOrConflict(ctx, "publish definition", s.definitions, key,
+		engine.Errorf(engine.ENOTFOUND, "%s %s version %d not found", kind, id, version),
+		engine.Errorf(engine.ECONFLICT, "%s %s version %d is already published", kind, id, version))
+}
+
+// GetDefinition returns one version, or the latest published one for
+// version 0.
+func (s *Store) GetDefinition(ctx context.Context, kind, id string, version int) (*engine.DefinitionVersion, error) {
+	var d definitionDoc
+	var err error
+	if version == 0 {
+		err = s.findOne(ctx, "get definition", s.definitions,
+			bson.D{{Key: "kind", Value: kind}, {Key: "defId", Value: id}, {Key: "status", Value: engine.StatusPublished}},
+			&d, "definition not found",
+			options.FindOne().SetSort(bson.D{{Key: "version", Value: -1}}))
+	} else {
+		err = s.findOne(ctx, "get definition", s.definitions,
+			bson.D{{Key: "_id", Value: definitionKey(kind, id, version)}}, &d, "definition not found")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return d.definition(), nil
+}
+
+// ListDefinitions returns the matching versions without their source.
+func (s *Store) ListDefinitions(ctx context.Context, f engine.DefinitionFilter) ([]*engine.DefinitionVersion, error) {
+	var q filter
+	q.eq("kind", f.Kind)
+	q.eq("defId", f.ID)
+	q.eq("status", f.Status)
+	var docs []definitionDoc
+	err := s.findAll(ctx, "list definitions", s.definitions, q.doc(), &docs, options.Find().
+		SetProjection(bson.D{{Key: "source", Value: 0}}).
+		SetSort(bson.D{{Key: "kind", Value: 1}, {Key: "defId", Value: 1}, {Key: "version", Value: 1}}))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*engine.DefinitionVersion, len(docs))
+	for i := range docs {
+		out[i] = docs[i].definition()
+	}
+	return out, nil
+}

@@ -1,0 +1,144 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"time"
+
+	"canvass/engine"
+)
+
+// SaveDraft creates or replaces a draft version; see engine.DefinitionStore.
+// Checksum is always the SHA-256 of Source.
+func (s *Store) SaveDraft(ctx context.Context, d *engine.DefinitionVersion) error {
+	if d == nil || d.Kind == "" || d.ID == "" || d.Version <= 0 {
+		return engine.Errorf(engine.EINVALID, "a definition needs a kind, an ID and a version")
+	}
+	source := d.Source
+	if source == nil {
+		source = []byte{}
+	}
+	sum := sha256.Sum256(source)
+	return s.write(ctx, func(tx *writeTx) error {
+		res, err := tx.exec(`INSERT INTO definitions
+			(kind, id, version, status, filename, source, checksum, created_by, created_at, published_by, published_at)
+			VALUES (?, ?, ?, 'draft', ?, ?, ?, ?, ?, '', NULL)
+			ON CONFLICT (kind, id, version) DO UPDATE SET
+				filename = excluded.filename, source = excluded.source, checksum = excluded.checksum,
+				created_by = excluded.created_by, created_at = excluded.created_at
+			WHERE status = 'draft'`,
+			d.Kind, d.ID, d.Version, d.Filename, source, hex.EncodeToString(sum[:]), d.CreatedBy, nullMillis(d.CreatedAt))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return engine.Errorf(engine.ECONFLICT, "%s %s version %d is published and cannot change", d.Kind, d.ID, d.Version)
+		}
+		return nil
+	})
+}
+
+// PublishDefinition marks a draft published; see engine.DefinitionStore.
+func (s *Store) PublishDefinition(ctx context.Context, kind, id string, version int, by string, at time.Time) error {
+	return s.write(ctx, func(tx *writeTx) error {
+		res, err := tx.exec(`UPDATE definitions SET status = 'published', published_by = ?, published_at = ?
+			WHERE kind = ? AND id = ? AND version = ? AND status = 'draft'`,
+			by, nullMillis(at), kind, id, version)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 1 {
+			return err
+		}
+		var status string
+		err = tx.queryRow("SELECT status FROM definitions WHERE kind = ? AND id = ? AND version = ?", kind, id, version).Scan(&status)
+		if errors.Is(err, sql.ErrNoRows) {
+			return engine.Errorf(engine.ENOTFOUND, "%s %s version %d not found", kind, id, version)
+		}
+		if err != nil {
+			return err
+		}
+		return engine.Errorf(engine.ECONFLICT, "%s %s version %d is already published", kind, id, version)
+	})
+}
+
+const definitionColumns = "kind, id, version, status, filename, checksum, created_by, created_at, published_by, published_at"
+
+func scanDefinition(sc rowScanner, withSource bool) (*engine.DefinitionVersion, error) {
+	var d engine.DefinitionVersion
+	var created, published sql.NullInt64
+	dest := []any{&d.Kind, &d.ID, &d.Version, &d.Status, &d.Filename, &d.Checksum, &d.CreatedBy, &created, &d.PublishedBy, &published}
+	if withSource {
+		dest = append(dest, &d.Source)
+	}
+	if err := sc.Scan(dest...); err != nil {
+		return nil, err
+	}
+	d.CreatedAt, d.PublishedAt = timeOf(created), timeOf(published)
+	return &d, nil
+}
+
+// GetDefinition returns one version, or with version 0 the latest
+// published one; see engine.DefinitionStore.
+func (s *Store) GetDefinition(ctx context.Context, kind, id string, version int) (*engine.DefinitionVersion, error) {
+	if s.closed.Load() {
+		return nil, errClosed()
+	}
+	q := "SELECT " + definitionColumns + ", source FROM definitions WHERE kind = ? AND id = ? AND version = ?"
+	args := []any{kind, id, version}
+	if version == 0 {
+		q = "SELECT " + definitionColumns + ", source FROM definitions WHERE kind = ? AND id = ? AND status = 'published' ORDER BY version DESC LIMIT 1"
+		args = args[:2]
+	}
+	d, err := scanDefinition(s.rdb.QueryRowContext(ctx, q, args...), true)
+	if errors.Is(err, sql.ErrNoRows) {
+		if version == 0 {
+			return nil, engine.Errorf(engine.ENOTFOUND, "%s %s has no published version", kind, id)
+		}
+		return nil, engine.Errorf(engine.ENOTFOUND, "%s %s version %d not found", kind, id, version)
+	}
+	if err != nil {
+		return nil, dbError(err)
+	}
+	return d, nil
+}
+
+// ListDefinitions returns matching versions without Source; see
+// engine.DefinitionStore.
+func (s *Store) ListDefinitions(ctx context.Context, f engine.DefinitionFilter) ([]*engine.DefinitionVersion, error) {
+	if s.closed.Load() {
+		return nil, errClosed()
+	}
+	w := &where{}
+	if f.Kind != "" {
+		w.add("kind = ?", f.Kind)
+	}
+	if f.ID != "" {
+		w.add("id = ?", f.ID)
+	}
+	if f.Status != "" {
+		w.add("status = ?", f.Status)
+	}
+	rows, err := s.rdb.QueryContext(ctx, "SELECT "+definitionColumns+" FROM definitions"+w.sql()+" ORDER BY kind, id, version", w.args...)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	defer rows.Close()
+	var out []*engine.DefinitionVersion
+	for rows.Next() {
+		d, err := scanDefinition(rows, false)
+		if err != nil {
+			return nil, dbError(err)
+		}
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, dbError(err)
+	}
+	return out, nil
+}
