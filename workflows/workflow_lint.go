@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"canvass/internal/yamldoc"
 )
 
 // validate runs the checks that look at more than one value: state
@@ -14,11 +16,11 @@ func (l *loader) validate(raw *rawWorkflow, w *Workflow) {
 	if raw == nil {
 		return
 	}
-	if raw.start.set && w.states[raw.start.val] == nil {
+	if raw.start.Set && w.states[raw.start.Val] == nil {
 		l.unknownState(raw.start, w)
 	}
 	for _, rs := range raw.states {
-		s := w.states[rs.name.val]
+		s := w.states[rs.name.Val]
 		if rs.broken {
 			continue
 		}
@@ -27,10 +29,10 @@ func (l *loader) validate(raw *rawWorkflow, w *Workflow) {
 			continue
 		}
 		if rs.step == nil {
-			l.errorf(rs.name.at, rs.name.path, "no_actor", "state %s has no step: no one can act on it (add step: {role, level}, or final: true)", rs.name.val)
+			l.Errorf(rs.name.At, rs.name.Path, "no_actor", "state %s has no step: no one can act on it (add step: {role, level}, or final: true)", rs.name.Val)
 		}
 		if len(rs.actions) == 0 && !(rs.hasActions && l.edgesMissing) {
-			l.errorf(rs.actionsAt, rs.name.path+".actions", "no_actions", "state %s has no actions: records would stay in it forever", rs.name.val)
+			l.Errorf(rs.actionsAt, rs.name.Path+".actions", "no_actions", "state %s has no actions: records would stay in it forever", rs.name.Val)
 		}
 		l.checkTimers(rs, s)
 		for _, ra := range rs.actions {
@@ -40,13 +42,13 @@ func (l *loader) validate(raw *rawWorkflow, w *Workflow) {
 	l.checkGraph(raw, w)
 }
 
-func (l *loader) unknownState(s scalar, w *Workflow) {
+func (l *loader) unknownState(s yamldoc.Scalar, w *Workflow) {
 	hint := ""
-	if c := closest(s.val, w.order); c != "" {
+	if c := yamldoc.Closest(s.Val, w.order); c != "" {
 		hint = fmt.Sprintf(" (did you mean %q?)", c)
 	}
 	l.edgesMissing = true
-	l.errorf(s.at, s.path, "unknown_state", "unknown state %q%s", s.val, hint)
+	l.Errorf(s.At, s.Path, "unknown_state", "unknown state %q%s", s.Val, hint)
 }
 
 // checkFinal reports what a final state must not have: nobody acts on a
@@ -59,7 +61,7 @@ func (l *loader) checkFinal(rs *rawState) {
 	if len(rs.actions) > 0 {
 		extra = append(extra, "actions")
 	}
-	if rs.due.set {
+	if rs.due.Set {
 		extra = append(extra, "due")
 	}
 	if rs.remind != nil {
@@ -68,18 +70,18 @@ func (l *loader) checkFinal(rs *rawState) {
 	if rs.escalate != nil {
 		extra = append(extra, "escalate")
 	}
-	if rs.auto.set {
+	if rs.auto.Set {
 		extra = append(extra, "auto")
 	}
 	if len(extra) > 0 {
-		l.errorf(rs.name.at, rs.name.path, "final_with_task", "final state %s cannot have %s", rs.name.val, strings.Join(extra, ", "))
+		l.Errorf(rs.name.At, rs.name.Path, "final_with_task", "final state %s cannot have %s", rs.name.Val, strings.Join(extra, ", "))
 	}
 }
 
 func (l *loader) checkTimers(rs *rawState, s *state) {
-	needsDue := func(key string, at pos) {
+	needsDue := func(key string, at yamldoc.Pos) {
 		if !rs.hasDue {
-			l.errorf(at, rs.name.path+"."+key, "missing_due", "%s needs a due time on state %s", key, rs.name.val)
+			l.Errorf(at, rs.name.Path+"."+key, "missing_due", "%s needs a due time on state %s", key, rs.name.Val)
 		}
 	}
 	if rs.remind != nil {
@@ -88,21 +90,21 @@ func (l *loader) checkTimers(rs *rawState, s *state) {
 	if rs.escalate != nil {
 		needsDue("escalate", rs.escalate.at)
 		if s.escalate != nil && s.escalate.levelAbove && s.step != nil && s.step.Level != "" && LevelAbove(s.step.Level) == "" {
-			l.errorf(rs.escalate.to.at, rs.escalate.to.path, "no_level_above", "step level %s is the top level; there is no level above to escalate to", s.step.Level)
+			l.Errorf(rs.escalate.to.At, rs.escalate.to.Path, "no_level_above", "step level %s is the top level; there is no level above to escalate to", s.step.Level)
 		}
 	}
-	if !rs.auto.set {
+	if !rs.auto.Set {
 		return
 	}
-	needsDue("auto", rs.auto.at)
+	needsDue("auto", rs.auto.At)
 	if rs.remind != nil || rs.escalate != nil {
-		l.errorf(rs.auto.at, rs.auto.path, "conflicting_keys", "auto acts at the due time, so remind and escalate would never fire; use one or the other")
+		l.Errorf(rs.auto.At, rs.auto.Path, "conflicting_keys", "auto acts at the due time, so remind and escalate would never fire; use one or the other")
 	}
 	switch {
-	case rs.auto.val == ActionReturn:
-		l.errorf(rs.auto.at, rs.auto.path, "bad_value", "auto cannot return a record: a return needs a person's reason")
-	case !slices.ContainsFunc(rs.actions, func(a *rawAction) bool { return a.name.val == rs.auto.val }):
-		l.errorf(rs.auto.at, rs.auto.path, "unknown_action", "auto action %q is not one of the state's actions", rs.auto.val)
+	case rs.auto.Val == ActionReturn:
+		l.Errorf(rs.auto.At, rs.auto.Path, "bad_value", "auto cannot return a record: a return needs a person's reason")
+	case !slices.ContainsFunc(rs.actions, func(a *rawAction) bool { return a.name.Val == rs.auto.Val }):
+		l.Errorf(rs.auto.At, rs.auto.Path, "unknown_action", "auto action %q is not one of the state's actions", rs.auto.Val)
 	}
 }
 
@@ -111,22 +113,22 @@ func (l *loader) checkTimers(rs *rawState, s *state) {
 func (l *loader) checkRoutes(ra *rawAction, w *Workflow) {
 	defaultAt := -1
 	for i, r := range ra.routes {
-		if !r.to.set {
+		if !r.to.Set {
 			if !r.hasTo && !r.broken {
-				l.errorf(r.at, r.path+".to", "missing_key", "route needs to")
+				l.Errorf(r.at, r.path+".to", "missing_key", "route needs to")
 			}
 			l.edgesMissing = true
-		} else if w.states[r.to.val] == nil {
+		} else if w.states[r.to.Val] == nil {
 			l.unknownState(r.to, w)
 		}
 		if defaultAt >= 0 {
-			l.warnf(r.at, r.path, "unreachable_route", "route %d is never taken: route %d above it has no when", i+1, defaultAt+1)
-		} else if !r.when.set {
+			l.Warnf(r.at, r.path, "unreachable_route", "route %d is never taken: route %d above it has no when", i+1, defaultAt+1)
+		} else if !r.when.Set {
 			defaultAt = i
 		}
 	}
 	if ra.hasRouteList && defaultAt < 0 && len(ra.routes) > 0 {
-		l.warnf(ra.routesAt, ra.name.path+".routes", "missing_default_route", "every route of %s has a when; when none matches, the action is refused (add a last route without when)", ra.name.val)
+		l.Warnf(ra.routesAt, ra.name.Path+".routes", "missing_default_route", "every route of %s has a when; when none matches, the action is refused (add a last route without when)", ra.name.Val)
 	}
 }
 
@@ -136,8 +138,8 @@ func (l *loader) checkRoutes(ra *rawAction, w *Workflow) {
 // stuck there).
 func (l *loader) checkGraph(raw *rawWorkflow, w *Workflow) {
 	if len(w.order) == 0 {
-		if raw.statesAt != (pos{}) && !l.edgesMissing {
-			l.errorf(raw.statesAt, "states", "missing_key", "a workflow needs at least one state")
+		if raw.statesAt != (yamldoc.Pos{}) && !l.edgesMissing {
+			l.Errorf(raw.statesAt, "states", "missing_key", "a workflow needs at least one state")
 		}
 		return
 	}
@@ -173,19 +175,19 @@ func (l *loader) checkGraph(raw *rawWorkflow, w *Workflow) {
 		}
 	}
 	if len(finals) == 0 {
-		l.errorf(raw.statesAt, "states", "no_final_state", "no state is final: every record would stay open forever (add a state with final: true)")
+		l.Errorf(raw.statesAt, "states", "no_final_state", "no state is final: every record would stay open forever (add a state with final: true)")
 	}
 	finishes := map[string]bool{}
 	for _, f := range finals {
 		walk(f, func(n string) []string { return prev[n] }, finishes)
 	}
 	for _, rs := range raw.states {
-		name := rs.name.val
+		name := rs.name.Val
 		if w.start != "" && w.states[w.start] != nil && !reachable[name] {
-			l.warnf(rs.name.at, rs.name.path, "unreachable_state", "state %s cannot be reached from start %s", name, w.start)
+			l.Warnf(rs.name.At, rs.name.Path, "unreachable_state", "state %s cannot be reached from start %s", name, w.start)
 		}
 		if len(finals) > 0 && !finishes[name] && !rs.final && len(rs.actions) > 0 {
-			l.errorf(rs.name.at, rs.name.path, "dead_end", "no final state can be reached from state %s: records entering it never finish", name)
+			l.Errorf(rs.name.At, rs.name.Path, "dead_end", "no final state can be reached from state %s: records entering it never finish", name)
 		}
 	}
 }

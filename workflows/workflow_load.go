@@ -1,18 +1,14 @@
 package workflows
 
 import (
-	"cmp"
-	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
 
+	"canvass/internal/yamldoc"
 	"canvass/rules"
 )
 
@@ -24,6 +20,9 @@ const (
 	maxStates     = 200
 	maxRoutes     = 50
 	maxReminders  = 100
+	// maxDiagnostics is how many findings Load returns before it adds a
+	// too_many_findings error.
+	maxDiagnostics = yamldoc.MaxDiagnostics
 )
 
 // minReminderGap keeps a definition from paging people every minute.
@@ -33,8 +32,8 @@ const minReminderGap = time.Hour
 var timeSample = time.Time{}
 
 var (
-	idPattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
-	namePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
+	idPattern   = yamldoc.IDPattern
+	namePattern = yamldoc.NamePattern
 )
 
 // Load decodes, provisions and validates a workflow definition. filename is
@@ -43,154 +42,120 @@ var (
 // caller can never run a definition that failed lint. Warnings come with a
 // usable workflow.
 func Load(filename string, src []byte) (*Workflow, []rules.Diagnostic) {
-	l := &loader{decoder: decoder{file: filename, src: string(src)}}
-	raw := l.decode(src)     // strict: syntax, unknown keys, types
+	l := &loader{Decoder: yamldoc.NewDecoder(filename, src)}
+	raw := l.decode()        // strict: syntax, unknown keys, types
 	w := l.provision(raw)    // compile expressions, parse durations, check names
 	l.validate(raw, w)       // references, timers and the state graph
-	diags := l.sortedDiags() // by position, so output is stable
+	diags := l.Diagnostics() // by position, so output is stable
 	if rules.HasErrors(diags) {
 		return nil, diags
 	}
 	return w, diags
 }
 
+// loader walks a workflow file with the shared YAML decoder (see
+// internal/yamldoc for why it walks the syntax tree rather than decoding
+// into structs).
 type loader struct {
-	decoder
+	*yamldoc.Decoder
 	// edgesMissing is set when some transition could not be decoded, so the
 	// state graph is incomplete and reachability findings would be false.
 	edgesMissing bool
-}
-
-func (l *loader) sortedDiags() []rules.Diagnostic {
-	ds := l.diags
-	slices.SortStableFunc(ds, func(a, b rules.Diagnostic) int {
-		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
-	})
-	if l.dropped > 0 {
-		last := ds[len(ds)-1]
-		ds = append(ds, rules.Diagnostic{
-			File: l.file, Line: last.Line, Col: last.Col, Code: "too_many_findings", Severity: rules.SeverityError,
-			Message: fmt.Sprintf("%d more findings not shown; fix these first", l.dropped),
-		})
-	}
-	return ds
 }
 
 // The raw definition: what the file says, with positions, before checks
 // that need more than one value.
 type (
 	rawWorkflow struct {
-		id, start scalar
+		id, start yamldoc.Scalar
 		title     Text
 		states    []*rawState
-		statesAt  pos
+		statesAt  yamldoc.Pos
 	}
 	rawState struct {
 		broken     bool // not a mapping: nothing else is known about it
-		name       scalar
+		name       yamldoc.Scalar
 		title      Text
 		final      bool
 		step       *rawStep
-		due        scalar
+		due        yamldoc.Scalar
 		remind     *rawRemind
 		escalate   *rawEscalate
-		auto       scalar
+		auto       yamldoc.Scalar
 		actions    []*rawAction
-		actionsAt  pos
+		actionsAt  yamldoc.Pos
 		hasActions bool
 		hasDue     bool
 	}
 	rawStep struct {
 		broken            bool
-		at                pos
+		at                yamldoc.Pos
 		path              string
-		roles             []scalar
-		level             scalar
+		roles             []yamldoc.Scalar
+		level             yamldoc.Scalar
 		hasRole, hasLevel bool
 	}
 	rawRemind struct {
-		at                 pos
+		at                 yamldoc.Pos
 		path               string
-		every              scalar
+		every              yamldoc.Scalar
 		times              int
-		timesAt            pos
+		timesAt            yamldoc.Pos
 		timesSet           bool
 		broken             bool
 		hasEvery, hasTimes bool
 	}
 	rawEscalate struct {
 		broken bool
-		at     pos
+		at     yamldoc.Pos
 		path   string
-		to     scalar
-		widen  []scalar
-		after  scalar
+		to     yamldoc.Scalar
+		widen  []yamldoc.Scalar
+		after  yamldoc.Scalar
 	}
 	rawAction struct {
-		name         scalar
+		name         yamldoc.Scalar
 		routes       []*rawRoute
-		routesAt     pos
+		routesAt     yamldoc.Pos
 		hasRouteList bool
-		guard        scalar
+		guard        yamldoc.Scalar
 		guardMessage Text
-		reason       scalar
+		reason       yamldoc.Scalar
 	}
 	rawRoute struct {
 		broken bool
 		hasTo  bool
-		at     pos
+		at     yamldoc.Pos
 		path   string
-		when   scalar
-		to     scalar
+		when   yamldoc.Scalar
+		to     yamldoc.Scalar
 	}
 )
 
-// decode parses src and decodes it strictly. It returns nil when there is
-// nothing to go on (a syntax error or a document that is not a mapping).
-func (l *loader) decode(src []byte) *rawWorkflow {
-	if len(src) > maxSourceSize {
-		l.errorf(pos{1, 1}, "", "too_large", "a workflow file must be at most %d bytes", maxSourceSize)
+// decode parses the source and decodes it strictly. It returns nil when
+// there is nothing to go on (a syntax error or a document that is not a
+// mapping).
+func (l *loader) decode() *rawWorkflow {
+	body := l.Parse("workflow", "id, start and states", maxSourceSize)
+	if body == nil {
 		return nil
 	}
-	file, err := parser.ParseBytes(src, 0)
-	if err != nil {
-		l.syntaxError(err)
-		return nil
-	}
-	var docs []*ast.DocumentNode
-	for _, doc := range file.Docs {
-		if doc != nil && doc.Body != nil {
-			docs = append(docs, doc)
-		}
-	}
-	if len(docs) == 0 {
-		l.errorf(pos{1, 1}, "", "missing_key", "the file is empty; a workflow needs id, start and states")
-		return nil
-	}
-	if len(docs) > 1 {
-		l.errorf(posOf(docs[1].Body), "", "yaml_syntax", "a workflow file holds one YAML document")
-	}
-	l.collectAnchors(docs[0].Body)
-	entries, ok := l.mapping(docs[0].Body, "", "a workflow")
+	entries, ok := l.Mapping(body, "", "a workflow")
 	if !ok {
 		return nil
 	}
-	f := l.fields(entries, "the workflow", "id", "title", "start", "states")
+	f := l.Fields(entries, "the workflow", "id", "title", "start", "states")
 	w := &rawWorkflow{
-		id:    l.str(f["id"]),
-		title: l.text(f["title"]),
-		start: l.str(f["start"]),
+		id:    l.Str(f["id"]),
+		title: l.Text(f["title"]),
+		start: l.Str(f["start"]),
 	}
-	for _, key := range []string{"id", "start", "states"} {
-		if _, ok := f[key]; !ok {
-			l.errorf(pos{1, 1}, key, "missing_key", "a workflow needs %q", key)
-		}
-	}
+	l.Require(f, yamldoc.Pos{Line: 1, Col: 1}, "", "a workflow", "id", "start", "states")
 	if e, ok := f["states"]; ok {
-		w.statesAt = e.key.at
-		if entries, ok := l.mapping(e.value, e.key.path, "states"); ok {
+		w.statesAt = e.Key.At
+		if entries, ok := l.Mapping(e.Value, e.Key.Path, "states"); ok {
 			if len(entries) > maxStates {
-				l.errorf(e.key.at, e.key.path, "too_large", "a workflow may have at most %d states", maxStates)
+				l.Errorf(e.Key.At, e.Key.Path, "too_large", "a workflow may have at most %d states", maxStates)
 				entries = entries[:maxStates]
 			}
 			for _, se := range entries {
@@ -205,39 +170,29 @@ func (l *loader) decode(src []byte) *rawWorkflow {
 	return w
 }
 
-// syntaxError reports a parse error at the token it names.
-func (l *loader) syntaxError(err error) {
-	at, msg := pos{1, 1}, err.Error()
-	var ye yaml.Error
-	if errors.As(err, &ye) {
-		at, msg = tokenPos(ye.GetToken()), ye.GetMessage()
-	}
-	l.errorf(at, "", "yaml_syntax", "%s", msg)
-}
-
-func (l *loader) decodeState(e entry) *rawState {
-	s := &rawState{name: e.key, actionsAt: e.key.at}
-	entries, ok := l.mapping(e.value, e.key.path, "a state")
+func (l *loader) decodeState(e yamldoc.Entry) *rawState {
+	s := &rawState{name: e.Key, actionsAt: e.Key.At}
+	entries, ok := l.Mapping(e.Value, e.Key.Path, "a state")
 	if !ok {
 		s.broken, l.edgesMissing = true, true
 		return s
 	}
-	f := l.fields(entries, "a state", "title", "final", "step", "due", "remind", "escalate", "auto", "actions")
-	s.title = l.text(f["title"])
+	f := l.Fields(entries, "a state", "title", "final", "step", "due", "remind", "escalate", "auto", "actions")
+	s.title = l.Text(f["title"])
 	var finalOK bool
-	s.final, finalOK = l.boolean(f["final"])
+	s.final, finalOK = l.Bool(f["final"])
 	if !finalOK {
 		s.broken, l.edgesMissing = true, true // is it final or not? nothing else can be checked
 	}
-	s.due = l.str(f["due"])
+	s.due = l.Str(f["due"])
 	_, s.hasDue = f["due"]
-	s.auto = l.str(f["auto"])
+	s.auto = l.Str(f["auto"])
 	if se, ok := f["step"]; ok {
-		s.step = &rawStep{at: se.key.at, path: se.key.path}
-		if entries, ok := l.mapping(se.value, se.key.path, "step"); ok {
-			sf := l.fields(entries, "a step", "role", "level")
-			s.step.roles = l.stringList(sf["role"])
-			s.step.level = l.str(sf["level"])
+		s.step = &rawStep{at: se.Key.At, path: se.Key.Path}
+		if entries, ok := l.Mapping(se.Value, se.Key.Path, "step"); ok {
+			sf := l.Fields(entries, "a step", "role", "level")
+			s.step.roles = l.StringList(sf["role"])
+			s.step.level = l.Str(sf["level"])
 			_, s.step.hasRole = sf["role"]
 			_, s.step.hasLevel = sf["level"]
 		} else {
@@ -245,11 +200,11 @@ func (l *loader) decodeState(e entry) *rawState {
 		}
 	}
 	if re, ok := f["remind"]; ok {
-		s.remind = &rawRemind{at: re.key.at, path: re.key.path}
-		if entries, ok := l.mapping(re.value, re.key.path, "remind"); ok {
-			rf := l.fields(entries, "remind", "every", "times")
-			s.remind.every = l.str(rf["every"])
-			s.remind.times, s.remind.timesAt, s.remind.timesSet = l.integer(rf["times"])
+		s.remind = &rawRemind{at: re.Key.At, path: re.Key.Path}
+		if entries, ok := l.Mapping(re.Value, re.Key.Path, "remind"); ok {
+			rf := l.Fields(entries, "remind", "every", "times")
+			s.remind.every = l.Str(rf["every"])
+			s.remind.times, s.remind.timesAt, s.remind.timesSet = l.Int(rf["times"])
 			_, s.remind.hasEvery = rf["every"]
 			_, s.remind.hasTimes = rf["times"]
 		} else {
@@ -257,19 +212,19 @@ func (l *loader) decodeState(e entry) *rawState {
 		}
 	}
 	if ee, ok := f["escalate"]; ok {
-		s.escalate = &rawEscalate{at: ee.key.at, path: ee.key.path}
-		if entries, ok := l.mapping(ee.value, ee.key.path, "escalate"); ok {
-			ef := l.fields(entries, "escalate", "to", "widen", "after")
-			s.escalate.to = l.str(ef["to"])
-			s.escalate.widen = l.stringList(ef["widen"])
-			s.escalate.after = l.str(ef["after"])
+		s.escalate = &rawEscalate{at: ee.Key.At, path: ee.Key.Path}
+		if entries, ok := l.Mapping(ee.Value, ee.Key.Path, "escalate"); ok {
+			ef := l.Fields(entries, "escalate", "to", "widen", "after")
+			s.escalate.to = l.Str(ef["to"])
+			s.escalate.widen = l.StringList(ef["widen"])
+			s.escalate.after = l.Str(ef["after"])
 		} else {
 			s.escalate.broken = true
 		}
 	}
 	if ae, ok := f["actions"]; ok {
-		s.actionsAt, s.hasActions = ae.key.at, true
-		if entries, ok := l.mapping(ae.value, ae.key.path, "actions"); ok {
+		s.actionsAt, s.hasActions = ae.Key.At, true
+		if entries, ok := l.Mapping(ae.Value, ae.Key.Path, "actions"); ok {
 			for _, e := range entries {
 				s.actions = append(s.actions, l.decodeAction(e))
 			}
@@ -282,48 +237,48 @@ func (l *loader) decodeState(e entry) *rawState {
 
 // decodeAction decodes "approve: {to: …}", the shorthand "approve: state",
 // or an action with routes.
-func (l *loader) decodeAction(e entry) *rawAction {
-	a := &rawAction{name: e.key, routesAt: e.key.at}
-	if _, isStr := l.resolve(e.value, e.key.path).(*ast.StringNode); isStr {
-		to := l.str(e)
-		a.routes = []*rawRoute{{at: to.at, path: e.key.path, to: to, hasTo: true}}
+func (l *loader) decodeAction(e yamldoc.Entry) *rawAction {
+	a := &rawAction{name: e.Key, routesAt: e.Key.At}
+	if _, isStr := l.Resolve(e.Value, e.Key.Path).(*ast.StringNode); isStr {
+		to := l.Str(e)
+		a.routes = []*rawRoute{{at: to.At, path: e.Key.Path, to: to, hasTo: true}}
 		return a
 	}
-	entries, ok := l.mapping(e.value, e.key.path, "an action")
+	entries, ok := l.Mapping(e.Value, e.Key.Path, "an action")
 	if !ok {
 		l.edgesMissing = true
 		return a
 	}
-	f := l.fields(entries, "an action", "to", "routes", "guard", "guard_message", "reason")
-	a.guard = l.str(f["guard"])
-	a.guardMessage = l.text(f["guard_message"])
-	a.reason = l.str(f["reason"])
+	f := l.Fields(entries, "an action", "to", "routes", "guard", "guard_message", "reason")
+	a.guard = l.Str(f["guard"])
+	a.guardMessage = l.Text(f["guard_message"])
+	a.reason = l.Str(f["reason"])
 	to, hasTo := f["to"]
 	re, hasRoutes := f["routes"]
 	switch {
 	case hasTo && hasRoutes:
-		l.errorf(re.key.at, re.key.path, "conflicting_keys", "action %s has both to and routes; use one", e.key.val)
+		l.Errorf(re.Key.At, re.Key.Path, "conflicting_keys", "action %s has both to and routes; use one", e.Key.Val)
 		l.edgesMissing = true
 	case hasTo:
-		t := l.str(to)
-		a.routes = []*rawRoute{{at: to.key.at, path: to.key.path, to: t, hasTo: true}}
+		t := l.Str(to)
+		a.routes = []*rawRoute{{at: to.Key.At, path: to.Key.Path, to: t, hasTo: true}}
 	case hasRoutes:
-		a.routesAt, a.hasRouteList = re.key.at, true
-		items, ok := l.sequence(re, "routes")
+		a.routesAt, a.hasRouteList = re.Key.At, true
+		items, ok := l.Sequence(re, "routes")
 		if !ok {
 			l.edgesMissing = true
 		}
 		if len(items) > maxRoutes {
-			l.errorf(re.key.at, re.key.path, "too_large", "an action may have at most %d routes", maxRoutes)
+			l.Errorf(re.Key.At, re.Key.Path, "too_large", "an action may have at most %d routes", maxRoutes)
 			items = items[:maxRoutes]
 		}
 		for i, item := range items {
-			p := fmt.Sprintf("%s[%d]", re.key.path, i)
-			r := &rawRoute{at: posOf(item), path: p}
-			if entries, ok := l.mapping(item, p, "a route"); ok {
-				rf := l.fields(entries, "a route", "when", "to")
-				r.when = l.str(rf["when"])
-				r.to = l.str(rf["to"])
+			p := fmt.Sprintf("%s[%d]", re.Key.Path, i)
+			r := &rawRoute{at: yamldoc.PosOf(item), path: p}
+			if entries, ok := l.Mapping(item, p, "a route"); ok {
+				rf := l.Fields(entries, "a route", "when", "to")
+				r.when = l.Str(rf["when"])
+				r.to = l.Str(rf["to"])
 				_, r.hasTo = rf["to"]
 			} else {
 				r.broken, l.edgesMissing = true, true
@@ -331,11 +286,11 @@ func (l *loader) decodeAction(e entry) *rawAction {
 			a.routes = append(a.routes, r)
 		}
 		if ok && len(items) == 0 {
-			l.errorf(re.key.at, re.key.path, "missing_key", "action %s has an empty list of routes", e.key.val)
+			l.Errorf(re.Key.At, re.Key.Path, "missing_key", "action %s has an empty list of routes", e.Key.Val)
 			l.edgesMissing = true
 		}
 	default:
-		l.errorf(e.key.at, e.key.path, "missing_key", "action %s needs to or routes", e.key.val)
+		l.Errorf(e.Key.At, e.Key.Path, "missing_key", "action %s needs to or routes", e.Key.Val)
 		l.edgesMissing = true
 	}
 	return a
@@ -348,25 +303,25 @@ func (l *loader) provision(raw *rawWorkflow) *Workflow {
 	if raw == nil {
 		return w
 	}
-	w.id, w.title, w.start = raw.id.val, raw.title, raw.start.val
-	if raw.id.set && !idPattern.MatchString(raw.id.val) {
-		l.errorf(raw.id.at, raw.id.path, "bad_id", "id %q must be lower-case letters, digits and dashes", raw.id.val)
+	w.id, w.title, w.start = raw.id.Val, raw.title, raw.start.Val
+	if raw.id.Set && !idPattern.MatchString(raw.id.Val) {
+		l.Errorf(raw.id.At, raw.id.Path, "bad_id", "id %q must be lower-case letters, digits and dashes", raw.id.Val)
 	}
 	routing := rules.NewEnv(rules.KindRouting)
 	deadline := rules.NewEnv(rules.KindDeadline).Var("enteredAt", timeSample)
 	for _, rs := range raw.states {
-		name := rs.name.val
+		name := rs.name.Val
 		if !namePattern.MatchString(name) {
-			l.errorf(rs.name.at, rs.name.path, "bad_name", "state name %q must be lower-case letters, digits and underscores, starting with a letter", name)
+			l.Errorf(rs.name.At, rs.name.Path, "bad_name", "state name %q must be lower-case letters, digits and underscores, starting with a letter", name)
 		}
 		s := &state{name: name, title: rs.title, final: rs.final}
 		s.step = l.provisionStep(rs)
-		if rs.due.set {
+		if rs.due.Set {
 			s.due = l.provisionDue(rs.due, deadline)
 		}
 		s.remind = l.provisionRemind(rs.remind)
 		s.escalate = l.provisionEscalate(rs.escalate)
-		s.auto = rs.auto.val
+		s.auto = rs.auto.Val
 		for _, ra := range rs.actions {
 			if a := l.provisionAction(ra, routing); a != nil {
 				s.actions = append(s.actions, a)
@@ -383,41 +338,41 @@ func (l *loader) provisionStep(rs *rawState) *Step {
 	if rst == nil {
 		return nil
 	}
-	step := &Step{Name: rs.name.val}
+	step := &Step{Name: rs.name.Val}
 	switch {
 	case rst.broken:
 	case !rst.hasRole:
-		l.errorf(rst.at, rst.path+".role", "missing_key", "step needs a role")
-	case len(rst.roles) == 0 && !l.hasErrorAt(rst.path+".role"):
-		l.errorf(rst.at, rst.path+".role", "no_actor", "step names no role: no one could act")
+		l.Errorf(rst.at, rst.path+".role", "missing_key", "step needs a role")
+	case len(rst.roles) == 0 && !l.HasErrorAt(rst.path+".role"):
+		l.Errorf(rst.at, rst.path+".role", "no_actor", "step names no role: no one could act")
 	}
 	for _, r := range rst.roles {
-		if l.checkRole(r) && !slices.Contains(step.Roles, r.val) {
-			step.Roles = append(step.Roles, r.val)
+		if l.checkRole(r) && !slices.Contains(step.Roles, r.Val) {
+			step.Roles = append(step.Roles, r.Val)
 		}
 	}
 	switch {
-	case !rst.level.set:
+	case !rst.level.Set:
 		if !rst.hasLevel && !rst.broken {
-			l.errorf(rst.at, rst.path+".level", "missing_key", "step needs a level (%s)", strings.Join(Levels, ", "))
+			l.Errorf(rst.at, rst.path+".level", "missing_key", "step needs a level (%s)", strings.Join(Levels, ", "))
 		}
-	case !slices.Contains(Levels, rst.level.val):
-		l.errorf(rst.level.at, rst.level.path, "unknown_level", "unknown level %q; levels are %s", rst.level.val, strings.Join(Levels, ", "))
+	case !slices.Contains(Levels, rst.level.Val):
+		l.Errorf(rst.level.At, rst.level.Path, "unknown_level", "unknown level %q; levels are %s", rst.level.Val, strings.Join(Levels, ", "))
 	default:
-		step.Level = rst.level.val
+		step.Level = rst.level.Val
 	}
 	return step
 }
 
-func (l *loader) checkRole(r scalar) bool {
-	if slices.Contains(Roles, r.val) {
+func (l *loader) checkRole(r yamldoc.Scalar) bool {
+	if slices.Contains(Roles, r.Val) {
 		return true
 	}
 	hint := ""
-	if c := closest(r.val, Roles); c != "" {
+	if c := yamldoc.Closest(r.Val, Roles); c != "" {
 		hint = fmt.Sprintf(" (did you mean %q?)", c)
 	}
-	l.errorf(r.at, r.path, "unknown_role", "unknown role %q%s; roles are %s", r.val, hint, strings.Join(Roles, ", "))
+	l.Errorf(r.At, r.Path, "unknown_role", "unknown role %q%s; roles are %s", r.Val, hint, strings.Join(Roles, ", "))
 	return false
 }
 
@@ -427,8 +382,8 @@ func isDurationLiteral(s string) bool {
 	return len(s) >= 2 && s[0] == 'P' && (s[1] >= '0' && s[1] <= '9' || s[1] == 'T')
 }
 
-func (l *loader) provisionDue(s scalar, env *rules.Env) *dueRule {
-	src := strings.TrimSpace(s.val)
+func (l *loader) provisionDue(s yamldoc.Scalar, env *rules.Env) *dueRule {
+	src := strings.TrimSpace(s.Val)
 	if isDurationLiteral(src) {
 		d, ok := l.duration(s)
 		if !ok {
@@ -436,18 +391,18 @@ func (l *loader) provisionDue(s scalar, env *rules.Env) *dueRule {
 		}
 		return &dueRule{after: d}
 	}
-	prog := l.compile(s, env, rules.ResultTime)
+	prog := l.Compile(s, env, rules.ResultTime)
 	if prog == nil {
 		return nil
 	}
 	return &dueRule{expr: prog}
 }
 
-// duration parses an ISO 8601 duration scalar, reporting bad_duration.
-func (l *loader) duration(s scalar) (Duration, bool) {
-	d, err := ParseDuration(strings.TrimSpace(s.val))
+// duration parses an ISO 8601 duration yamldoc.Scalar, reporting bad_duration.
+func (l *loader) duration(s yamldoc.Scalar) (Duration, bool) {
+	d, err := ParseDuration(strings.TrimSpace(s.Val))
 	if err != nil {
-		l.errorf(s.at, s.path, "bad_duration", "%q: %v", s.val, err)
+		l.Errorf(s.At, s.Path, "bad_duration", "%q: %v", s.Val, err)
 		return Duration{}, false
 	}
 	return d, true
@@ -460,9 +415,9 @@ func (l *loader) provisionRemind(rr *rawRemind) *remindRule {
 	r := &remindRule{}
 	ok := true
 	switch {
-	case !rr.every.set:
+	case !rr.every.Set:
 		if !rr.hasEvery && !rr.broken {
-			l.errorf(rr.at, rr.path+".every", "missing_key", "remind needs every (an ISO 8601 duration such as P1D)")
+			l.Errorf(rr.at, rr.path+".every", "missing_key", "remind needs every (an ISO 8601 duration such as P1D)")
 		}
 		ok = false
 	default:
@@ -471,7 +426,7 @@ func (l *loader) provisionRemind(rr *rawRemind) *remindRule {
 		case !good:
 			ok = false
 		case d.Shortest() < minReminderGap:
-			l.errorf(rr.every.at, rr.every.path, "bad_duration", "reminders must be at least PT1H apart")
+			l.Errorf(rr.every.At, rr.every.Path, "bad_duration", "reminders must be at least PT1H apart")
 			ok = false
 		default:
 			r.every = d
@@ -480,11 +435,11 @@ func (l *loader) provisionRemind(rr *rawRemind) *remindRule {
 	switch {
 	case !rr.timesSet:
 		if !rr.hasTimes && !rr.broken {
-			l.errorf(rr.at, rr.path+".times", "missing_key", "remind needs times (how many reminders to send)")
+			l.Errorf(rr.at, rr.path+".times", "missing_key", "remind needs times (how many reminders to send)")
 		}
 		ok = false
 	case rr.times < 1 || rr.times > maxReminders:
-		l.errorf(rr.timesAt, rr.path+".times", "bad_value", "times must be between 1 and %d", maxReminders)
+		l.Errorf(rr.timesAt, rr.path+".times", "bad_value", "times must be between 1 and %d", maxReminders)
 		ok = false
 	default:
 		r.times = rr.times
@@ -502,83 +457,62 @@ func (l *loader) provisionEscalate(re *rawEscalate) *escalateRule {
 	e := &escalateRule{}
 	switch {
 	case re.broken:
-	case re.to.set && len(re.widen) > 0:
-		l.errorf(re.at, re.path, "conflicting_keys", "escalate takes either to or widen, not both")
-	case re.to.set:
-		if re.to.val != "level_above" {
-			l.errorf(re.to.at, re.to.path, "bad_value", "escalate to must be level_above")
+	case re.to.Set && len(re.widen) > 0:
+		l.Errorf(re.at, re.path, "conflicting_keys", "escalate takes either to or widen, not both")
+	case re.to.Set:
+		if re.to.Val != "level_above" {
+			l.Errorf(re.to.At, re.to.Path, "bad_value", "escalate to must be level_above")
 		}
 		e.levelAbove = true
 	case len(re.widen) > 0:
 		for _, r := range re.widen {
-			if l.checkRole(r) && !slices.Contains(e.widen, r.val) {
-				e.widen = append(e.widen, r.val)
+			if l.checkRole(r) && !slices.Contains(e.widen, r.Val) {
+				e.widen = append(e.widen, r.Val)
 			}
 		}
 	default:
-		l.errorf(re.at, re.path, "missing_key", "escalate needs to: level_above or widen: [roles]")
+		l.Errorf(re.at, re.path, "missing_key", "escalate needs to: level_above or widen: [roles]")
 	}
-	if re.after.set {
+	if re.after.Set {
 		e.after, _ = l.duration(re.after)
 	}
 	return e
 }
 
 func (l *loader) provisionAction(ra *rawAction, env *rules.Env) *action {
-	name := ra.name.val
+	name := ra.name.Val
 	if !slices.Contains(ActionNames, name) {
 		msg := fmt.Sprintf("unknown action %q; actions are %s", name, strings.Join(ActionNames, ", "))
 		if slices.Contains(taskActions, name) {
 			msg = fmt.Sprintf("%s is offered on every step by the engine and does not change the state; do not list it", name)
-		} else if c := closest(name, ActionNames); c != "" {
+		} else if c := yamldoc.Closest(name, ActionNames); c != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", c)
 		}
-		l.errorf(ra.name.at, ra.name.path, "unknown_action", "%s", msg)
+		l.Errorf(ra.name.At, ra.name.Path, "unknown_action", "%s", msg)
 		l.edgesMissing = true
 		return nil
 	}
 	a := &action{name: name, guardMessage: ra.guardMessage, reasonRequired: name == ActionReturn}
-	switch ra.reason.val {
+	switch ra.reason.Val {
 	case "":
 	case "required":
 		a.reasonRequired = true
 	case "optional":
 		if name == ActionReturn {
-			l.errorf(ra.reason.at, ra.reason.path, "bad_value", "return always requires a reason")
+			l.Errorf(ra.reason.At, ra.reason.Path, "bad_value", "return always requires a reason")
 		}
 	default:
-		l.errorf(ra.reason.at, ra.reason.path, "bad_value", "reason must be required or optional")
+		l.Errorf(ra.reason.At, ra.reason.Path, "bad_value", "reason must be required or optional")
 	}
-	if ra.guard.set {
-		a.guard = l.compile(ra.guard, env, rules.ResultBool)
+	if ra.guard.Set {
+		a.guard = l.Compile(ra.guard, env, rules.ResultBool)
 	}
 	for _, rr := range ra.routes {
-		r := route{to: rr.to.val}
-		if rr.when.set {
-			r.when = l.compile(rr.when, env, rules.ResultBool)
+		r := route{to: rr.to.Val}
+		if rr.when.Set {
+			r.when = l.Compile(rr.when, env, rules.ResultBool)
 		}
 		a.routes = append(a.routes, r)
 	}
 	return a
-}
-
-// compile compiles the expression in s, reporting bad_expression at the
-// position of the fault inside the file.
-func (l *loader) compile(s scalar, env *rules.Env, want rules.Result) *rules.Program {
-	if strings.TrimSpace(s.val) == "" {
-		l.errorf(s.at, s.path, "bad_expression", "empty expression")
-		return nil
-	}
-	prog, err := rules.Compile(s.val, env, want)
-	if err == nil {
-		return prog
-	}
-	at := s.at
-	var ce *rules.CompileError
-	if errors.As(err, &ce) {
-		at = l.exprPos(s, ce.Line, ce.Col)
-		err = fmt.Errorf("%s", ce.Message)
-	}
-	l.errorf(at, s.path, "bad_expression", "%v", err)
-	return nil
 }

@@ -1,0 +1,208 @@
+package campaigns
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"canvass/rules"
+)
+
+var update = flag.Bool("update", false, "rewrite the lint golden files under testdata/lint")
+
+// lintOutput is what `canvass lint` prints for a file: one diagnostic per
+// entry, "file:line:col: code: message" and the caret snippet.
+func lintOutput(ds []rules.Diagnostic) string {
+	var b strings.Builder
+	for _, d := range ds {
+		b.WriteString(d.String())
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func loadFile(t testing.TB, path string) (*Campaign, []rules.Diagnostic) {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Load(filepath.Base(path), src)
+}
+
+func TestLintGolden(t *testing.T) {
+	files, err := filepath.Glob("testdata/lint/*.campaign.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("no lint test files")
+	}
+	for _, file := range files {
+		name := strings.TrimSuffix(filepath.Base(file), ".campaign.yaml")
+		t.Run(name, func(t *testing.T) {
+			c, ds := loadFile(t, file)
+			if c != nil {
+				t.Errorf("Load returned a campaign for a file with errors")
+			}
+			if !rules.HasErrors(ds) {
+				t.Errorf("no error diagnostics")
+			}
+			got := lintOutput(ds)
+			golden := strings.TrimSuffix(file, ".campaign.yaml") + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("lint output differs from %s (run go test -update after checking it)\ngot:\n%s\nwant:\n%s", golden, got, want)
+			}
+		})
+	}
+}
+
+// TestLoadExamples loads every example campaign: none may have a finding.
+func TestLoadExamples(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.campaign.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("no example files")
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			c, ds := loadFile(t, file)
+			if len(ds) > 0 || c == nil {
+				t.Fatalf("findings in an example:\n%s", lintOutput(ds))
+			}
+			if c.ID() == "" || len(c.Forms()) == 0 || c.Workflow() == "" || c.OrgScope() == "" || c.RefTime().IsZero() {
+				t.Errorf("a required value is empty: %+v", c)
+			}
+		})
+	}
+}
+
+// finding is the stable part of a diagnostic that tests assert on.
+type finding struct {
+	Code     string
+	Path     string
+	Line     int
+	Severity string
+}
+
+func findings(ds []rules.Diagnostic) []finding {
+	out := make([]finding, len(ds))
+	for i, d := range ds {
+		out[i] = finding{d.Code, d.Path, d.Line, d.Severity}
+	}
+	return out
+}
+
+const E = rules.SeverityError
+
+func TestLintFindings(t *testing.T) {
+	tests := []struct {
+		file string
+		want []finding
+	}{
+		{"bad-month", []finding{
+			{"bad_date", "reference_time", 6, E},
+			{"bad_date", "opens", 7, E},
+			{"bad_date", "closes", 8, E},
+		}},
+		{"budget", []finding{
+			{"wrong_type", "budget.inputs.rate", 8, E},
+			{"bad_name", "budget.inputs.len", 8, E},
+			{"bad_name", "budget.inputs.in", 8, E},
+			{"bad_name", "budget.inputs.Bad", 8, E},
+			{"bad_value", "budget.inputs.debt", 8, E},
+			{"duplicate_key", "budget.counts.planned", 11, E},
+			{"unknown_form", "budget.counts.visits.form", 12, E},
+			{"bad_expression", "budget.lines[1].amount", 15, E},
+			{"bad_expression", "budget.lines[2].amount", 16, E},
+			{"duplicate_key", "budget.lines[3].key", 17, E},
+			{"bad_amount", "budget.lines[4].amount", 18, E},
+			{"bad_amount", "budget.lines[5].amount", 19, E},
+			{"bad_expression", "budget.lines[7].amount", 24, E},
+			{"bad_name", "budget.lines[8].key", 25, E},
+			{"bad_expression", "budget.lines[8].amount", 25, E},
+		}},
+		{"dates", []finding{
+			{"bad_date", "reference_time", 6, E},
+			{"bad_date", "closes", 8, E},
+		}},
+		{"empty", []finding{
+			{"missing_key", "", 1, E},
+		}},
+		{"missing", []finding{
+			{"missing_key", "id", 1, E},
+			{"missing_key", "workflow", 1, E},
+			{"missing_key", "reference_time", 1, E},
+			{"missing_key", "forms", 2, E},
+			{"missing_key", "schedule[0].name", 5, E},
+			{"missing_key", "schedule[1].cron", 6, E},
+			{"missing_key", "budget.lines", 7, E},
+			{"missing_key", "budget.counts.signups.form", 9, E},
+		}},
+		{"qc", []finding{
+			{"duplicate_key", "forms[1]", 3, E},
+			{"bad_value", "org_scope", 6, E},
+			{"wrong_type", "qc.share", 8, E},
+			{"wrong_type", "qc.min", 8, E},
+		}},
+		{"schedule", []finding{
+			{"bad_cron", "schedule[0].cron", 8, E},
+			{"bad_cron", "schedule[1].cron", 9, E},
+			{"bad_cron", "schedule[2].cron", 10, E},
+			{"bad_cron", "schedule[3].cron", 11, E},
+			{"duplicate_key", "schedule[4].name", 12, E},
+			{"bad_name", "schedule[5].name", 13, E},
+			{"unknown_form", "schedule[5].form", 13, E},
+			{"bad_cron", "schedule[6].cron", 14, E},
+		}},
+		{"syntax", []finding{
+			{"yaml_syntax", "", 3, E},
+		}},
+		{"unknown-key", []finding{
+			{"missing_key", "title", 1, E},
+			{"unknown_key", "titel", 2, E},
+			{"missing_key", "qc.share", 7, E},
+			{"unknown_key", "qc.shar", 7, E},
+			{"missing_key", "schedule[0].cron", 9, E},
+			{"unknown_key", "schedule[0].crn", 9, E},
+			{"missing_key", "budget.lines[0].amount", 12, E},
+			{"unknown_key", "budget.lines[0].amout", 12, E},
+			{"unknown_key", "budget.lines[1].label.fr", 13, E},
+			{"unknown_key", "colour", 14, E},
+		}},
+		{"wrong-type", []finding{
+			{"wrong_type", "title", 2, E},
+			{"wrong_type", "forms", 3, E},
+			{"bad_id", "workflow", 4, E},
+			{"wrong_type", "org_scope", 5, E},
+			{"bad_value", "period", 7, E},
+			{"bad_value", "qc.share", 8, E},
+			{"bad_value", "qc.min", 8, E},
+			{"bad_value", "qc.period", 8, E},
+			{"wrong_type", "schedule", 9, E},
+			{"wrong_type", "budget", 10, E},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			_, ds := loadFile(t, "testdata/lint/"+tt.file+".campaign.yaml")
+			if got := findings(ds); !slices.Equal(got, tt.want) {
+				t.Errorf("findings:\n got %v\nwant %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,420 @@
+package campaigns
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml/ast"
+
+	"canvass/internal/yamldoc"
+	"canvass/rules"
+)
+
+// Limits on a definition, so a hostile or broken file cannot make loading
+// slow. A real campaign is a page of YAML.
+const (
+	maxSourceSize  = 64 << 10
+	maxForms       = 50
+	maxSchedule    = 50
+	maxBudgetNames = 100 // inputs and counts together
+	maxBudgetLines = 200
+	maxQCMin       = 100_000
+	maxInput       = 1_000_000_000
+)
+
+// orgCodePattern is an org-unit code: a 6-digit GB/T 2260 code, then 3
+// digits per level below (township, village, group).
+var orgCodePattern = regexp.MustCompile(`^[0-9]{6}(?:[0-9]{3}){0,3}$`)
+
+// top is where findings about the whole file go.
+var top = yamldoc.Pos{Line: 1, Col: 1}
+
+// Load decodes, provisions and validates a campaign definition. filename is
+// used in diagnostics only. It returns the campaign and every finding: the
+// campaign is nil when any finding is an error (see rules.HasErrors), so a
+// caller can never run a definition that failed lint. Warnings come with a
+// usable campaign.
+//
+// Load checks the file on its own. Whether the forms, workflow and pay
+// table it names exist, and whether the counted states are states of the
+// workflow, the engine checks when the campaign is published.
+func Load(filename string, src []byte) (*Campaign, []rules.Diagnostic) {
+	l := &loader{Decoder: yamldoc.NewDecoder(filename, src)}
+	c := l.load()
+	diags := l.Diagnostics()
+	if rules.HasErrors(diags) {
+		return nil, diags
+	}
+	return c, diags
+}
+
+type loader struct {
+	*yamldoc.Decoder
+	// formsKnown is set when forms decoded without error, so that
+	// references to forms elsewhere in the file can be checked.
+	formsKnown bool
+}
+
+func (l *loader) load() *Campaign {
+	body := l.Parse("campaign", "id, title, forms, workflow, org_scope and reference_time", maxSourceSize)
+	if body == nil {
+		return nil
+	}
+	entries, ok := l.Mapping(body, "", "a campaign")
+	if !ok {
+		return nil
+	}
+	f := l.Fields(entries, "the campaign", "id", "title", "forms", "workflow", "paytable", "org_scope",
+		"reference_time", "opens", "closes", "period", "qc", "schedule", "budget")
+	c := &Campaign{period: PeriodMonth}
+	c.id = l.id(f["id"])
+	c.title = l.title(f["title"])
+	c.forms = l.forms(f["forms"])
+	c.workflow = l.id(f["workflow"])
+	c.payTable = l.id(f["paytable"])
+	c.orgScope = l.orgScope(f["org_scope"])
+	if s := l.Str(f["reference_time"]); s.Set {
+		c.refTime, _ = l.Instant(s)
+	}
+	l.dates(f, c)
+	if p := l.Period(l.Str(f["period"])); p != "" {
+		c.period = p
+	}
+	if e, ok := f["qc"]; ok {
+		c.qc = l.qc(e, c.period)
+	}
+	if e, ok := f["schedule"]; ok {
+		c.schedule = l.schedule(e, c)
+	}
+	if e, ok := f["budget"]; ok {
+		c.budget = l.budget(e, c)
+	}
+	l.Require(f, top, "", "a campaign", "id", "title", "forms", "workflow", "org_scope", "reference_time")
+	return c
+}
+
+// id decodes a definition id (the campaign's or one it refers to).
+func (l *loader) id(e yamldoc.Entry) string {
+	s := l.Str(e)
+	if !s.Set {
+		return ""
+	}
+	if !yamldoc.IDPattern.MatchString(s.Val) {
+		l.Errorf(s.At, s.Path, "bad_id", "%s %q must be lower-case letters, digits and dashes", e.Key.Val, s.Val)
+		return ""
+	}
+	return s.Val
+}
+
+func (l *loader) title(e yamldoc.Entry) Text {
+	t := l.Text(e)
+	if t != nil && len(t) == 0 {
+		l.Errorf(e.Key.At, e.Key.Path, "missing_key", "title needs zh or en")
+	}
+	return t
+}
+
+func (l *loader) forms(e yamldoc.Entry) []string {
+	if !e.Key.Set {
+		return nil
+	}
+	switch l.Resolve(e.Value, e.Key.Path).(type) {
+	case *ast.SequenceNode, *ast.StringNode, nil:
+	default:
+		l.Errorf(yamldoc.PosOf(e.Value), e.Key.Path, "wrong_type", "forms must be a list of form ids")
+		return nil
+	}
+	list := l.StringList(e)
+	ok := !l.HasErrorAt(e.Key.Path)
+	if len(list) == 0 && ok {
+		l.Errorf(e.Key.At, e.Key.Path, "missing_key", "a campaign needs at least one form")
+		return nil
+	}
+	if len(list) > maxForms {
+		l.Errorf(e.Key.At, e.Key.Path, "too_large", "a campaign may bind at most %d forms", maxForms)
+		return nil
+	}
+	var forms []string
+	for _, s := range list {
+		switch {
+		case !yamldoc.IDPattern.MatchString(s.Val):
+			l.Errorf(s.At, s.Path, "bad_id", "form id %q must be lower-case letters, digits and dashes", s.Val)
+			ok = false
+		case slices.Contains(forms, s.Val):
+			l.Errorf(s.At, s.Path, "duplicate_key", "form %s is listed twice", s.Val)
+		default:
+			forms = append(forms, s.Val)
+		}
+	}
+	l.formsKnown = ok
+	return forms
+}
+
+// checkForm reports a form reference that is not among the campaign's
+// forms.
+func (l *loader) checkForm(s yamldoc.Scalar, c *Campaign) bool {
+	if !yamldoc.IDPattern.MatchString(s.Val) {
+		l.Errorf(s.At, s.Path, "bad_id", "form id %q must be lower-case letters, digits and dashes", s.Val)
+		return false
+	}
+	if l.formsKnown && !c.HasForm(s.Val) {
+		hint := ""
+		if h := yamldoc.Closest(s.Val, c.forms); h != "" {
+			hint = fmt.Sprintf(" (did you mean %q?)", h)
+		}
+		l.Errorf(s.At, s.Path, "unknown_form", "form %s is not one of the campaign's forms%s", s.Val, hint)
+		return false
+	}
+	return true
+}
+
+func (l *loader) orgScope(e yamldoc.Entry) string {
+	s := l.Str(e)
+	if !s.Set {
+		return ""
+	}
+	if !orgCodePattern.MatchString(s.Val) || !rules.ValidAdminCode(s.Val[:6]) {
+		l.Errorf(s.At, s.Path, "bad_value", "org_scope %q must be an org-unit code: 6 digits of a GB/T 2260 code, then 3 per level below", s.Val)
+		return ""
+	}
+	return s.Val
+}
+
+// dates decodes opens and closes: calendar days in China, closes
+// inclusive.
+func (l *loader) dates(f map[string]yamldoc.Entry, c *Campaign) {
+	opens, closes := l.Str(f["opens"]), l.Str(f["closes"])
+	if opens.Set {
+		c.opens, _ = l.Date(opens)
+	}
+	if closes.Set {
+		if day, ok := l.Date(closes); ok {
+			c.closes = day.Add(24 * time.Hour) // China has no daylight saving: a day is 24 hours
+		}
+	}
+	if !c.opens.IsZero() && !c.closes.IsZero() && !c.opens.Before(c.closes) {
+		l.Errorf(closes.At, closes.Path, "bad_date", "closes %s is before opens %s", closes.Val, opens.Val)
+	}
+}
+
+func (l *loader) qc(e yamldoc.Entry, period string) *QC {
+	entries, ok := l.Mapping(e.Value, e.Key.Path, "qc")
+	if !ok {
+		return nil
+	}
+	f := l.Fields(entries, "qc", "share", "min", "period")
+	l.Require(f, e.Key.At, e.Key.Path, "qc", "share")
+	q := &QC{Period: period}
+	share, at, set := l.Float(f["share"])
+	switch {
+	case !set:
+	case share <= 0 || share > 1:
+		l.Errorf(at, e.Key.Path+".share", "bad_value", "share must be more than 0 and at most 1 (0.05 is 5 %%)")
+	default:
+		q.SharePPM = max(1, int64(math.Round(share*1e6)))
+	}
+	if n, at, set := l.Int(f["min"]); set {
+		if n < 0 || n > maxQCMin {
+			l.Errorf(at, e.Key.Path+".min", "bad_value", "min must be between 0 and %d", maxQCMin)
+		} else {
+			q.Min = n
+		}
+	}
+	if p := l.Period(l.Str(f["period"])); p != "" {
+		q.Period = p
+	}
+	return q
+}
+
+func (l *loader) schedule(e yamldoc.Entry, c *Campaign) []ScheduleEntry {
+	items, ok := l.Sequence(e, "schedule")
+	if !ok {
+		return nil
+	}
+	if len(items) > maxSchedule {
+		l.Errorf(e.Key.At, e.Key.Path, "too_large", "a campaign may have at most %d scheduled tasks", maxSchedule)
+		items = items[:maxSchedule]
+	}
+	var out []ScheduleEntry
+	for i, item := range items {
+		p := yamldoc.Index(e.Key.Path, i)
+		entries, ok := l.Mapping(item, p, "a scheduled task")
+		if !ok {
+			continue
+		}
+		f := l.Fields(entries, "a scheduled task", "name", "cron", "form")
+		l.Require(f, yamldoc.PosOf(item), p, "a scheduled task", "name", "cron")
+		var s ScheduleEntry
+		if name := l.Str(f["name"]); name.Set {
+			switch {
+			case !yamldoc.IDPattern.MatchString(name.Val):
+				l.Errorf(name.At, name.Path, "bad_name", "task name %q must be lower-case letters, digits and dashes", name.Val)
+			case slices.ContainsFunc(out, func(o ScheduleEntry) bool { return o.Name == name.Val }):
+				l.Errorf(name.At, name.Path, "duplicate_key", "task %s is scheduled twice", name.Val)
+			default:
+				s.Name = name.Val
+			}
+		}
+		if spec := l.Str(f["cron"]); spec.Set {
+			sched, err := parseCron(spec.Val)
+			if err != nil {
+				l.Errorf(spec.At, spec.Path, "bad_cron", "%q: %v", spec.Val, err)
+			}
+			s.Spec, s.cron = strings.TrimSpace(spec.Val), sched
+		}
+		if form := l.Str(f["form"]); form.Set && l.checkForm(form, c) {
+			s.Form = form.Val
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func (l *loader) budget(e yamldoc.Entry, c *Campaign) *Budget {
+	entries, ok := l.Mapping(e.Value, e.Key.Path, "budget")
+	if !ok {
+		return nil
+	}
+	f := l.Fields(entries, "budget", "inputs", "counts", "lines")
+	l.Require(f, e.Key.At, e.Key.Path, "budget", "lines")
+	b := &Budget{inputs: map[string]int64{}}
+	env := rules.NewEnv(rules.KindBudget)
+	var names []string // inputs and counts, to catch duplicates
+	declare := func(k yamldoc.Scalar) bool {
+		switch {
+		case len(names) >= maxBudgetNames:
+			l.Errorf(k.At, k.Path, "too_large", "a budget may have at most %d inputs and counts", maxBudgetNames)
+		case !yamldoc.NamePattern.MatchString(k.Val):
+			l.Errorf(k.At, k.Path, "bad_name", "%q must be lower-case letters, digits and underscores, starting with a letter", k.Val)
+		case rules.Reserved(k.Val) && !slices.Contains(rules.Functions(), k.Val):
+			l.Errorf(k.At, k.Path, "bad_name", "%s is a word of the expression language; choose another name", k.Val)
+		case slices.Contains(names, k.Val):
+			l.Errorf(k.At, k.Path, "duplicate_key", "%s is already an input or a count", k.Val)
+		default:
+			names = append(names, k.Val)
+			env.Var(k.Val, int(0))
+			return true
+		}
+		return false
+	}
+	if ie, ok := f["inputs"]; ok {
+		if entries, ok := l.Mapping(ie.Value, ie.Key.Path, "inputs"); ok {
+			for _, in := range entries {
+				n, at, set := l.Int(in)
+				switch {
+				case !set:
+					if !l.HasErrorAt(in.Key.Path) {
+						l.Errorf(in.Key.At, in.Key.Path, "wrong_type", "input %s has no value", in.Key.Val)
+					}
+				case n < 0 || n > maxInput:
+					l.Errorf(at, in.Key.Path, "bad_value", "input %s must be between 0 and %d", in.Key.Val, maxInput)
+				case declare(in.Key):
+					b.inputs[in.Key.Val] = int64(n)
+				}
+			}
+		}
+	}
+	if ce, ok := f["counts"]; ok {
+		if entries, ok := l.Mapping(ce.Value, ce.Key.Path, "counts"); ok {
+			for _, ce := range entries {
+				if cnt, ok := l.count(ce, c); ok && declare(ce.Key) {
+					b.counts = append(b.counts, cnt)
+				}
+			}
+		}
+	}
+	if le, ok := f["lines"]; ok {
+		b.lines = l.budgetLines(le, env)
+	}
+	return b
+}
+
+// count decodes name: {form: …, states: […]}.
+func (l *loader) count(e yamldoc.Entry, c *Campaign) (Count, bool) {
+	entries, ok := l.Mapping(e.Value, e.Key.Path, "a count")
+	if !ok {
+		return Count{}, false
+	}
+	f := l.Fields(entries, "a count", "form", "states")
+	l.Require(f, e.Key.At, e.Key.Path, "a count", "form")
+	cnt := Count{Name: e.Key.Val}
+	form := l.Str(f["form"])
+	ok = form.Set && l.checkForm(form, c)
+	cnt.Form = form.Val
+	for _, s := range l.StringList(f["states"]) {
+		if !yamldoc.NamePattern.MatchString(s.Val) {
+			l.Errorf(s.At, s.Path, "bad_name", "state name %q must be lower-case letters, digits and underscores, starting with a letter", s.Val)
+			ok = false
+			continue
+		}
+		if !slices.Contains(cnt.States, s.Val) {
+			cnt.States = append(cnt.States, s.Val)
+		}
+	}
+	return cnt, ok && !l.HasErrorAt(e.Key.Path)
+}
+
+func (l *loader) budgetLines(e yamldoc.Entry, env *rules.Env) []budgetLine {
+	items, ok := l.Sequence(e, "lines")
+	if !ok {
+		return nil
+	}
+	if len(items) == 0 {
+		l.Errorf(e.Key.At, e.Key.Path, "missing_key", "a budget needs at least one line")
+	}
+	if len(items) > maxBudgetLines {
+		l.Errorf(e.Key.At, e.Key.Path, "too_large", "a budget may have at most %d lines", maxBudgetLines)
+		items = items[:maxBudgetLines]
+	}
+	var lines []budgetLine
+	for i, item := range items {
+		p := yamldoc.Index(e.Key.Path, i)
+		entries, ok := l.Mapping(item, p, "a budget line")
+		if !ok {
+			continue
+		}
+		f := l.Fields(entries, "a budget line", "key", "label", "amount")
+		l.Require(f, yamldoc.PosOf(item), p, "a budget line", "key", "amount")
+		line := budgetLine{label: l.Text(f["label"])}
+		if k := l.Str(f["key"]); k.Set {
+			switch {
+			case !yamldoc.NamePattern.MatchString(k.Val):
+				l.Errorf(k.At, k.Path, "bad_name", "line key %q must be lower-case letters, digits and underscores, starting with a letter", k.Val)
+			case slices.ContainsFunc(lines, func(o budgetLine) bool { return o.key == k.Val }):
+				l.Errorf(k.At, k.Path, "duplicate_key", "budget line %s appears twice", k.Val)
+			default:
+				line.key = k.Val
+			}
+		}
+		if a, ok := l.amountExpr(f["amount"]); ok {
+			line.amount = l.Compile(a, env, rules.ResultInt)
+		}
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// amountExpr returns the expression of an amount: a string, or a whole
+// number of fen written bare.
+func (l *loader) amountExpr(e yamldoc.Entry) (yamldoc.Scalar, bool) {
+	if !e.Key.Set {
+		return yamldoc.Scalar{}, false
+	}
+	switch n := l.Resolve(e.Value, e.Key.Path).(type) {
+	case *ast.IntegerNode:
+		if v, neg := n.Value.(int64); neg && v < 0 {
+			l.Errorf(yamldoc.PosOf(n), e.Key.Path, "bad_amount", "an amount must not be negative")
+			return yamldoc.Scalar{}, false
+		}
+		return yamldoc.Scalar{Val: n.GetToken().Value, Set: true, Node: n, At: yamldoc.PosOf(n), Path: e.Key.Path}, true
+	case *ast.FloatNode:
+		l.Errorf(yamldoc.PosOf(n), e.Key.Path, "bad_amount", "amounts are integer fen: write fen(%s) for %s yuan", n.GetToken().Value, n.GetToken().Value)
+		return yamldoc.Scalar{}, false
+	}
+	s := l.Str(e)
+	return s, s.Set
+}
