@@ -13,6 +13,8 @@ type Engine struct {
 	now    func() time.Time
 	logger *slog.Logger
 	vault  *Vault
+
+	catalog catalog
 }
 
 // Config configures an Engine. Store is required; Now defaults to

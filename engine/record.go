@@ -16,6 +16,11 @@ type Record struct {
 	CampaignID  string
 	FormID      string
 	FormVersion int // the published form version the answers were filled with
+	// WorkflowID and WorkflowVersion pin the workflow version the record
+	// started in, so publishing a new version never strands a record in a
+	// state the new one lacks.
+	WorkflowID      string
+	WorkflowVersion int
 
 	OrgUnit string // code of the org unit that owns the record (usually the submitter's village)
 	OrgPath string // materialized path of OrgUnit, see OrgUnit.Path

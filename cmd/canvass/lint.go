@@ -12,7 +12,11 @@ import (
 	"slices"
 	"strings"
 
+	"canvass/campaigns"
+	"canvass/forms"
+	"canvass/paytables"
 	"canvass/rules"
+	"canvass/workflows"
 )
 
 // linter checks one file's contents; name is the path to report in
@@ -24,9 +28,13 @@ type linter func(name string, src []byte) []rules.Diagnostic
 // with one line here, e.g. ".form.json": forms.Lint, taking them over from
 // the plain ".json" syntax check. Files no suffix matches are not checked.
 var linters = map[string]linter{
-	".json": lintJSONSyntax,
-	".yaml": lintYAMLSyntax,
-	".yml":  lintYAMLSyntax,
+	".json":          lintJSONSyntax,
+	".yaml":          lintYAMLSyntax,
+	".yml":           lintYAMLSyntax,
+	".form.json":     func(name string, src []byte) []rules.Diagnostic { _, ds := forms.Load(name, src); return ds },
+	".workflow.yaml": func(name string, src []byte) []rules.Diagnostic { _, ds := workflows.Load(name, src); return ds },
+	".campaign.yaml": func(name string, src []byte) []rules.Diagnostic { _, ds := campaigns.Load(name, src); return ds },
+	".paytable.yaml": func(name string, src []byte) []rules.Diagnostic { _, ds := paytables.Load(name, src); return ds },
 }
 
 // linterFor returns the linter registered for the longest suffix of name,

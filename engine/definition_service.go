@@ -1,0 +1,296 @@
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"slices"
+	"sync"
+
+	"canvass/campaigns"
+	"canvass/forms"
+	"canvass/paytables"
+	"canvass/rules"
+	"canvass/workflows"
+)
+
+// MaxDefinitionBytes bounds one definition file. The largest realistic form
+// (a long survey with choice lists of every village) is well under 1 MiB.
+const MaxDefinitionBytes = 2 << 20
+
+var definitionIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$`)
+
+// compileDefinition loads, lints and compiles a definition's source with
+// the package for its kind. It returns the compiled value (nil when any
+// diagnostic is an error) and every diagnostic, and the ID the file declares.
+func compileDefinition(kind, filename string, src []byte) (compiled any, declaredID string, ds []rules.Diagnostic) {
+	switch kind {
+	case KindForm:
+		f, ds := forms.Load(filename, src)
+		if f != nil {
+			return f, f.ID(), ds
+		}
+		return nil, "", ds
+	case KindWorkflow:
+		w, ds := workflows.Load(filename, src)
+		if w != nil {
+			return w, w.ID(), ds
+		}
+		return nil, "", ds
+	case KindCampaign:
+		c, ds := campaigns.Load(filename, src)
+		if c != nil {
+			return c, c.ID(), ds
+		}
+		return nil, "", ds
+	case KindPayTable:
+		p, ds := paytables.Load(filename, src)
+		if p != nil {
+			return p, p.ID(), ds
+		}
+		return nil, "", ds
+	}
+	return nil, "", []rules.Diagnostic{{File: filename, Line: 1, Col: 1, Code: "unknown_kind", Severity: rules.SeverityError,
+		Message: fmt.Sprintf("definitions of kind %q cannot be loaded yet", kind)}}
+}
+
+// catalog caches compiled published definitions. A published version never
+// changes, so an entry never goes stale.
+type catalog struct {
+	mu    sync.RWMutex
+	byKey map[string]any
+}
+
+func (c *catalog) get(key string) any {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.byKey[key]
+}
+
+func (c *catalog) put(key string, v any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byKey == nil {
+		c.byKey = map[string]any{}
+	}
+	c.byKey[key] = v
+}
+
+// definition returns the compiled published definition (version 0: the
+// latest published one) and its stored version. Returns ENOTFOUND when
+// there is none.
+func (e *Engine) definition(ctx context.Context, kind, id string, version int) (any, *DefinitionVersion, error) {
+	if version > 0 {
+		if v := e.catalog.get(fmt.Sprintf("%s/%s/%d", kind, id, version)); v != nil {
+			return v, &DefinitionVersion{Kind: kind, ID: id, Version: version, Status: StatusPublished}, nil
+		}
+	}
+	d, err := e.store.GetDefinition(ctx, kind, id, version)
+	if err != nil {
+		return nil, nil, err
+	}
+	if d.Status != StatusPublished {
+		return nil, nil, Errorf(ENOTFOUND, "%s %s version %d is not published", kind, id, version)
+	}
+	key := fmt.Sprintf("%s/%s/%d", kind, id, d.Version)
+	if v := e.catalog.get(key); v != nil {
+		return v, d, nil
+	}
+	v, _, ds := compileDefinition(kind, d.Filename, d.Source)
+	if v == nil {
+		// Publishing refuses files with errors, so this is a definition
+		// that a newer Canvass reads more strictly than the one that
+		// published it.
+		return nil, nil, Errorf(EINTERNAL, "published %s %s version %d no longer loads: %s", kind, id, d.Version, firstError(ds))
+	}
+	e.catalog.put(key, v)
+	return v, d, nil
+}
+
+func firstError(ds []rules.Diagnostic) string {
+	for _, d := range ds {
+		if d.Severity != rules.SeverityWarning {
+			return d.String()
+		}
+	}
+	return ""
+}
+
+// Form returns a published form (version 0: the latest).
+func (e *Engine) Form(ctx context.Context, id string, version int) (*forms.Form, int, error) {
+	v, d, err := e.definition(ctx, KindForm, id, version)
+	if err != nil {
+		return nil, 0, err
+	}
+	return v.(*forms.Form), d.Version, nil
+}
+
+// Workflow returns a published workflow (version 0: the latest).
+func (e *Engine) Workflow(ctx context.Context, id string, version int) (*workflows.Workflow, int, error) {
+	v, d, err := e.definition(ctx, KindWorkflow, id, version)
+	if err != nil {
+		return nil, 0, err
+	}
+	return v.(*workflows.Workflow), d.Version, nil
+}
+
+// DraftResult is what saving a draft tells the author: the stored version
+// and every lint finding, errors included (a draft may have errors; only
+// publishing refuses them).
+type DraftResult struct {
+	Definition  *DefinitionVersion
+	Diagnostics []rules.Diagnostic
+}
+
+// SaveDraft lints src and stores it as the draft of definition (kind, id):
+// it replaces the open draft, or starts version latest+1. Authors only.
+// Returns EINVALID for an unknown kind, a bad ID, an empty or oversized
+// file, or a file that declares another ID; ETOOLARGE over
+// MaxDefinitionBytes.
+func (e *Engine) SaveDraft(ctx context.Context, a *Actor, kind, id, filename string, src []byte) (*DraftResult, error) {
+	if err := a.require(RoleAuthor, RoleAdmin); err != nil {
+		return nil, err
+	}
+	if !slices.Contains([]string{KindForm, KindWorkflow, KindPayTable, KindCampaign}, kind) {
+		return nil, Errorf(EINVALID, "unknown definition kind %q", kind)
+	}
+	if !definitionIDPattern.MatchString(id) {
+		return nil, Errorf(EINVALID, "a definition ID has 2–64 lower-case letters, digits and '-'")
+	}
+	if len(src) == 0 {
+		return nil, Errorf(EINVALID, "the file is empty")
+	}
+	if len(src) > MaxDefinitionBytes {
+		return nil, Errorf(ETOOLARGE, "a definition file may have at most %d bytes", MaxDefinitionBytes)
+	}
+	_, declared, ds := compileDefinition(kind, filename, src)
+	if declared != "" && declared != id {
+		return nil, Errorf(EINVALID, "the file declares %s %q, not %q", kind, declared, id)
+	}
+	versions, err := e.store.ListDefinitions(ctx, DefinitionFilter{Kind: kind, ID: id})
+	if err != nil {
+		return nil, err
+	}
+	next := 1
+	if n := len(versions); n > 0 {
+		next = versions[n-1].Version
+		if versions[n-1].Status == StatusPublished {
+			next++
+		}
+	}
+	sum := sha256.Sum256(src)
+	d := &DefinitionVersion{
+		Kind: kind, ID: id, Version: next, Status: StatusDraft, Filename: filename, Source: src,
+		Checksum: hex.EncodeToString(sum[:]), CreatedBy: a.ID(), CreatedAt: e.Now(),
+	}
+	if err := e.store.SaveDraft(ctx, d); err != nil {
+		return nil, err
+	}
+	if err := e.Audit(ctx, a, "definition.draft", kind, fmt.Sprintf("%s@%d", id, next), a.User.OrgPath, map[string]any{"checksum": d.Checksum}); err != nil {
+		return nil, err
+	}
+	return &DraftResult{Definition: d, Diagnostics: ds}, nil
+}
+
+// Publish makes a draft the published version of its definition, for
+// ever. Authors only. Returns EINVALID with the lint errors as field errors
+// (pointer: the definition path) while any remain, ENOTFOUND for no such
+// version, ECONFLICT when it is already published.
+func (e *Engine) Publish(ctx context.Context, a *Actor, kind, id string, version int) (*DefinitionVersion, error) {
+	if err := a.require(RoleAuthor, RoleAdmin); err != nil {
+		return nil, err
+	}
+	d, err := e.store.GetDefinition(ctx, kind, id, version)
+	if err != nil {
+		return nil, err
+	}
+	if d.Status == StatusPublished {
+		return nil, Errorf(ECONFLICT, "%s %s version %d is already published", kind, id, version)
+	}
+	v, _, ds := compileDefinition(kind, d.Filename, d.Source)
+	if rules.HasErrors(ds) {
+		return nil, &Error{Code: EINVALID, Message: "fix the lint errors before publishing", Fields: diagnosticFields(ds)}
+	}
+	if c, ok := v.(*campaigns.Campaign); ok {
+		if err := e.checkCampaignRefs(ctx, c); err != nil {
+			return nil, err
+		}
+	}
+	now := e.Now()
+	if err := e.store.PublishDefinition(ctx, kind, id, version, a.ID(), now); err != nil {
+		return nil, err
+	}
+	d.Status, d.PublishedBy, d.PublishedAt = StatusPublished, a.ID(), now
+	return d, e.Audit(ctx, a, "definition.publish", kind, fmt.Sprintf("%s@%d", id, version), a.User.OrgPath, nil)
+}
+
+// diagnosticFields turns lint errors into field errors: the pointer is the
+// definition path, the message the full "file:line:col: code: message".
+func diagnosticFields(ds []rules.Diagnostic) []FieldError {
+	var fs []FieldError
+	for _, d := range ds {
+		if d.Severity == rules.SeverityWarning {
+			continue
+		}
+		fs = append(fs, FieldError{Pointer: d.Path, Code: d.Code, Message: fmt.Sprintf("%s:%d:%d: %s", d.File, d.Line, d.Col, d.Message)})
+	}
+	return fs
+}
+
+// PreviewForm compiles a form version, draft or published, so an author
+// can see the form before publishing. Returns EINVALID with the lint errors
+// when it does not load.
+func (e *Engine) PreviewForm(ctx context.Context, a *Actor, id string, version int) (*forms.Form, error) {
+	if err := a.require(RoleAuthor, RoleAdmin); err != nil {
+		return nil, err
+	}
+	d, err := e.store.GetDefinition(ctx, KindForm, id, version)
+	if err != nil {
+		return nil, err
+	}
+	v, _, ds := compileDefinition(KindForm, d.Filename, d.Source)
+	if v == nil {
+		return nil, &Error{Code: EINVALID, Message: "the draft has lint errors", Fields: diagnosticFields(ds)}
+	}
+	return v.(*forms.Form), nil
+}
+
+// checkCampaignRefs refuses to publish a campaign whose forms, workflow,
+// pay table or org scope do not exist (published), so a published campaign
+// can always take submissions.
+func (e *Engine) checkCampaignRefs(ctx context.Context, c *campaigns.Campaign) error {
+	var fields []FieldError
+	missing := func(ptr, what string, err error) {
+		if err != nil {
+			fields = append(fields, FieldError{Pointer: ptr, Code: "not_published", Message: what + " is not published"})
+		}
+	}
+	for i, id := range c.Forms() {
+		_, _, err := e.Form(ctx, id, 0)
+		missing(fmt.Sprintf("/forms/%d", i), "form "+id, err)
+	}
+	wf, _, err := e.Workflow(ctx, c.Workflow(), 0)
+	missing("/workflow", "workflow "+c.Workflow(), err)
+	if id := c.PayTable(); id != "" {
+		_, _, err := e.definition(ctx, KindPayTable, id, 0)
+		missing("/paytable", "pay table "+id, err)
+	}
+	if _, err := e.store.GetOrgUnit(ctx, c.OrgScope()); err != nil {
+		fields = append(fields, FieldError{Pointer: "/org_scope", Code: "not_found", Message: "org unit " + c.OrgScope() + " does not exist"})
+	}
+	if b := c.Budget(); b != nil && wf != nil {
+		for _, n := range b.Counts() {
+			for _, st := range n.States {
+				if !wf.HasState(st) && st != StateDraft {
+					fields = append(fields, FieldError{Pointer: "/budget/counts/" + n.Name, Code: "unknown_state", Message: "workflow " + wf.ID() + " has no state " + st})
+				}
+			}
+		}
+	}
+	if len(fields) > 0 {
+		return &Error{Code: EINVALID, Message: "the campaign refers to definitions that are not published", Fields: fields}
+	}
+	return nil
+}

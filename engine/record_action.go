@@ -1,0 +1,353 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"canvass/forms"
+	"canvass/workflows"
+)
+
+// Task actions that do not move a record between states.
+const (
+	ActionClaim    = "claim"
+	ActionUnclaim  = "unclaim"
+	ActionReassign = "reassign"
+)
+
+// Action is what a person does to a record.
+type Action struct {
+	Name   string // submit, approve, return, reject; claim, unclaim, reassign
+	Reason string
+	// Version is the record version the person saw. Non-zero: the action
+	// fails with ECONFLICT when the record changed since.
+	Version int64
+	// Answers, for submit: the corrected answers of a returned record or a
+	// draft. Nil keeps the stored ones.
+	Answers map[string]any
+	Lang    string
+	// To is the user to reassign the task to.
+	To string
+}
+
+// Act applies an action to a record as one conditional update. Returns
+// ENOTFOUND for a record outside the actor's scope; EFORBIDDEN when the
+// actor may not act on its task (wrong role, task outside scope, claimed by
+// someone else); EINVALID when the workflow refuses (no such action here, a
+// return without a reason, a guard) or corrected answers are not valid;
+// ECONFLICT when the record changed since Version, or changed while this
+// action ran — the error's message names the current state.
+func (e *Engine) Act(ctx context.Context, a *Actor, id string, act Action) (*RecordView, error) {
+	r, err := e.scopedRecord(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	if act.Version != 0 && act.Version != r.Version {
+		return nil, staleError(r)
+	}
+	switch act.Name {
+	case ActionClaim, ActionUnclaim, ActionReassign:
+		err = e.changeAssignee(ctx, a, r, act)
+	default:
+		err = e.transition(ctx, a, r, act)
+	}
+	if err != nil {
+		return nil, err
+	}
+	updated, err := e.store.UpdateRecord(ctx, r)
+	if err != nil {
+		if ErrorCode(err) == ECONFLICT {
+			if cur, gerr := e.store.GetRecord(ctx, id); gerr == nil {
+				return nil, staleError(cur)
+			}
+		}
+		return nil, err
+	}
+	last := updated.History[len(updated.History)-1]
+	if err := e.Audit(ctx, a, "record."+act.Name, "record", id, updated.OrgPath,
+		map[string]any{"from": last.FromState, "to": last.ToState, "reason": act.Reason}); err != nil {
+		return nil, err
+	}
+	return e.view(ctx, a, updated, false)
+}
+
+func staleError(cur *Record) error {
+	return &Error{Code: ECONFLICT, Message: fmt.Sprintf("the record changed meanwhile: it is now %s (version %d)", cur.State, cur.Version)}
+}
+
+// mayAct reports whether the actor may act on the record's open task.
+func mayAct(a *Actor, r *Record) error {
+	switch {
+	case r.Step == "":
+		return &Error{Code: EINVALID, Message: "this record has no open task", Fields: []FieldError{{Pointer: "/action", Code: "final_state", Message: "no open task"}}}
+	case r.State == StateDraft:
+		if r.Assignee != a.ID() {
+			return Errorf(EFORBIDDEN, "only its author may submit a draft")
+		}
+		return nil
+	case !a.Sees(r.TaskOrgPath):
+		return Errorf(EFORBIDDEN, "this task lies outside your org scope")
+	case !slices.ContainsFunc(r.CandidateRoles, a.User.HasRole):
+		return Errorf(EFORBIDDEN, "your role may not act on this task")
+	case r.Assignee != "" && r.Assignee != a.ID():
+		return Errorf(EFORBIDDEN, "someone else has claimed this task")
+	}
+	return nil
+}
+
+func (e *Engine) transition(ctx context.Context, a *Actor, r *Record, act Action) error {
+	if err := mayAct(a, r); err != nil {
+		return err
+	}
+	camp, err := e.Campaign(ctx, r.CampaignID)
+	if err != nil {
+		return err
+	}
+	now := e.Now()
+	entry := HistoryEntry{At: now, Actor: a.ID(), Action: act.Name, FromState: r.State, Reason: strings.TrimSpace(act.Reason)}
+	if act.Name == "submit" && act.Answers != nil {
+		if !camp.OpenAt(now) {
+			return closedError(camp, now)
+		}
+		changes, err := e.replaceAnswers(ctx, camp.RefTime(), r, act)
+		if err != nil {
+			return err
+		}
+		entry.Changes = changes
+	}
+	unit, err := e.store.GetOrgUnit(ctx, r.OrgUnit)
+	if err != nil {
+		return err
+	}
+	var out workflows.Outcome
+	if r.State == StateDraft {
+		if act.Name != "submit" {
+			return &Error{Code: EINVALID, Message: "a draft can only be submitted", Fields: []FieldError{{Pointer: "/action", Code: "not_allowed", Message: "submit a draft first"}}}
+		}
+		if err := e.checkStoredAnswers(ctx, camp.RefTime(), r, act.Lang); err != nil {
+			return err
+		}
+		wf, wfVersion, err := e.Workflow(ctx, camp.Workflow(), 0)
+		if err != nil {
+			return err
+		}
+		r.WorkflowID, r.WorkflowVersion = wf.ID(), wfVersion
+		answers, err := e.plainAnswers(ctx, r)
+		if err != nil {
+			return err
+		}
+		if out, err = wf.Begin(workflows.Input{Answers: answers, OrgLevel: unit.Level, SubmittedAt: now, CreatedAt: r.CreatedAt, RefTime: camp.RefTime(), At: now}); err != nil {
+			return workflowError(err)
+		}
+	} else {
+		wf, _, err := e.Workflow(ctx, r.WorkflowID, r.WorkflowVersion)
+		if err != nil {
+			return err
+		}
+		answers, err := e.plainAnswers(ctx, r)
+		if err != nil {
+			return err
+		}
+		out, err = wf.Apply(workflows.Input{
+			State: r.State, Action: act.Name, Reason: entry.Reason, ActorRoles: a.User.Roles, CandidateRoles: r.CandidateRoles,
+			Answers: answers, OrgLevel: unit.Level, SubmittedAt: submittedAt(r), CreatedAt: r.CreatedAt, RefTime: camp.RefTime(), At: now,
+		})
+		if err != nil {
+			return workflowError(err)
+		}
+	}
+	if err := e.enter(ctx, r, out); err != nil {
+		return err
+	}
+	if act.Name == "return" {
+		// Back to the unit that submitted it: the workflow names the step,
+		// the record's own unit is where its submitter works.
+		r.Assignee = ""
+	}
+	entry.ToState = out.To
+	r.History = append(r.History, entry)
+	r.UpdatedAt = now
+	return nil
+}
+
+// submittedAt is when the record was last submitted (its first submit or
+// a resubmission), what deadlines count from.
+func submittedAt(r *Record) time.Time {
+	for i := len(r.History) - 1; i >= 0; i-- {
+		if r.History[i].Action == "submit" {
+			return r.History[i].At
+		}
+	}
+	return r.CreatedAt
+}
+
+// plainAnswers returns the record's answers decrypted, for expressions.
+func (e *Engine) plainAnswers(ctx context.Context, r *Record) (map[string]any, error) {
+	form, _, err := e.Form(ctx, r.FormID, r.FormVersion)
+	if err != nil {
+		return nil, err
+	}
+	return e.openAnswers(form, r.Answers, true), nil
+}
+
+// checkStoredAnswers validates a draft's stored answers before it enters
+// the workflow.
+func (e *Engine) checkStoredAnswers(ctx context.Context, ref time.Time, r *Record, lang string) error {
+	form, _, err := e.Form(ctx, r.FormID, r.FormVersion)
+	if err != nil {
+		return err
+	}
+	st := forms.Evaluate(form, e.openAnswers(form, r.Answers, true), forms.Env{RefTime: ref, Lang: lang})
+	if !st.Valid() {
+		return &Error{Code: EINVALID, Message: "some answers need correcting", Fields: st.Errors}
+	}
+	return nil
+}
+
+// replaceAnswers validates corrected answers against the record's form
+// version, stores them sealed, and returns the field-by-field changes with
+// personal values masked.
+func (e *Engine) replaceAnswers(ctx context.Context, ref time.Time, r *Record, act Action) ([]FieldChange, error) {
+	form, _, err := e.Form(ctx, r.FormID, r.FormVersion)
+	if err != nil {
+		return nil, err
+	}
+	st := forms.Evaluate(form, act.Answers, forms.Env{RefTime: ref, Lang: act.Lang})
+	if !st.Valid() && r.State != StateDraft {
+		return nil, &Error{Code: EINVALID, Message: "some answers need correcting", Fields: st.Errors}
+	}
+	before := e.openAnswers(form, r.Answers, false)
+	sealed, dedup, err := e.sealAnswers(form, r.CampaignID, st.Clean)
+	if err != nil {
+		return nil, err
+	}
+	after := e.openAnswers(form, sealed, false)
+	r.Answers, r.DedupKey = sealed, dedup
+	return diffAnswers("", before, after), nil
+}
+
+// diffAnswers lists the leaves that differ between two answer trees, by
+// JSON pointer, sorted.
+func diffAnswers(prefix string, before, after map[string]any) []FieldChange {
+	keys := map[string]bool{}
+	for k := range before {
+		keys[k] = true
+	}
+	for k := range after {
+		keys[k] = true
+	}
+	var out []FieldChange
+	for k := range keys {
+		out = append(out, diffValue(prefix+"/"+escapePointer(k), before[k], after[k])...)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Pointer < out[j].Pointer })
+	return out
+}
+
+func diffValue(ptr string, b, a any) []FieldChange {
+	bm, bok := b.(map[string]any)
+	am, aok := a.(map[string]any)
+	if bok && aok {
+		return diffAnswers(ptr, bm, am)
+	}
+	bl, bok := b.([]any)
+	al, aok := a.([]any)
+	if bok && aok && len(bl) == len(al) {
+		var out []FieldChange
+		for i := range bl {
+			out = append(out, diffValue(fmt.Sprintf("%s/%d", ptr, i), bl[i], al[i])...)
+		}
+		return out
+	}
+	if sameJSON(b, a) {
+		return nil
+	}
+	return []FieldChange{{Pointer: ptr, Before: b, After: a}}
+}
+
+// sameJSON compares two answer values as JSON: stored answers come back
+// with float64 numbers, fresh ones with ints.
+func sameJSON(a, b any) bool {
+	x, err1 := json.Marshal(a)
+	y, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && string(x) == string(y)
+}
+
+func escapePointer(k string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
+}
+
+// changeAssignee claims, unclaims or reassigns the record's task.
+func (e *Engine) changeAssignee(ctx context.Context, a *Actor, r *Record, act Action) error {
+	now := e.Now()
+	entry := HistoryEntry{At: now, Actor: a.ID(), Action: act.Name, FromState: r.State, ToState: r.State}
+	switch act.Name {
+	case ActionClaim:
+		if err := mayAct(a, r); err != nil {
+			return err
+		}
+		if r.Assignee == a.ID() {
+			return &Error{Code: EINVALID, Message: "you have already claimed this task", Fields: []FieldError{{Pointer: "/action", Code: "already_claimed", Message: "already yours"}}}
+		}
+		r.Assignee = a.ID()
+	case ActionUnclaim:
+		if r.Assignee == "" || (r.Assignee != a.ID() && !a.Has(RoleSupervisor, RoleAdmin)) {
+			return Errorf(EFORBIDDEN, "only whoever claimed the task, or a supervisor, may release it")
+		}
+		r.Assignee = ""
+	case ActionReassign:
+		if !a.Has(RoleSupervisor, RoleAdmin) || !a.Sees(r.TaskOrgPath) {
+			return Errorf(EFORBIDDEN, "only a supervisor over this task may reassign it")
+		}
+		to, err := e.store.GetUser(ctx, act.To)
+		if err != nil || to.Disabled {
+			return &Error{Code: EINVALID, Message: "no such user", Fields: []FieldError{{Pointer: "/to", Code: "not_found", Message: "no such user"}}}
+		}
+		if err := mayAct(&Actor{User: to}, &Record{Step: r.Step, State: r.State, TaskOrgPath: r.TaskOrgPath, CandidateRoles: r.CandidateRoles}); err != nil {
+			return &Error{Code: EINVALID, Message: "that user may not act on this task", Fields: []FieldError{{Pointer: "/to", Code: "not_candidate", Message: ErrorMessage(err)}}}
+		}
+		r.Assignee = to.ID
+		entry.Reason = "to " + to.Username
+	default:
+		return Errorf(EINVALID, "unknown action %q", act.Name)
+	}
+	r.History = append(r.History, entry)
+	r.UpdatedAt = now
+	return nil
+}
+
+// actionsFor lists what the actor can do to the record now, for pages.
+func (e *Engine) actionsFor(ctx context.Context, a *Actor, r *Record) []string {
+	if mayAct(a, r) != nil {
+		if r.Assignee != "" && r.Assignee != a.ID() && a.Has(RoleSupervisor, RoleAdmin) && a.Sees(r.TaskOrgPath) {
+			return []string{ActionUnclaim, ActionReassign}
+		}
+		return nil
+	}
+	if r.State == StateDraft {
+		return []string{"submit"}
+	}
+	wf, _, err := e.Workflow(ctx, r.WorkflowID, r.WorkflowVersion)
+	if err != nil {
+		return nil
+	}
+	answers, err := e.plainAnswers(ctx, r)
+	if err != nil {
+		return nil
+	}
+	acts := wf.ActionsFor(workflows.Input{State: r.State, ActorRoles: a.User.Roles, CandidateRoles: r.CandidateRoles, Answers: answers, SubmittedAt: submittedAt(r), CreatedAt: r.CreatedAt})
+	if r.Assignee == "" {
+		acts = append(acts, ActionClaim)
+	} else {
+		acts = append(acts, ActionUnclaim)
+	}
+	if a.Has(RoleSupervisor, RoleAdmin) {
+		acts = append(acts, ActionReassign)
+	}
+	return acts
+}

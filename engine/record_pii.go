@@ -1,0 +1,139 @@
+package engine
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+
+	"canvass/forms"
+)
+
+// piiWalk calls fn for every answered personal field of the form in
+// answers (top level, inside sections and in every row of repeat groups),
+// with the containing map and key, so fn can replace the value in place.
+func piiWalk(fields []*forms.Field, answers map[string]any, fn func(kind string, m map[string]any, key string)) {
+	for _, fd := range fields {
+		v, ok := answers[fd.Key()]
+		if !ok {
+			continue
+		}
+		switch {
+		case fd.Type() == "object":
+			if m, ok := v.(map[string]any); ok {
+				piiWalk(fd.Children(), m, fn)
+			}
+			continue
+		case fd.Type() == "array" && len(fd.Children()) > 0:
+			if rows, ok := v.([]any); ok {
+				for _, row := range rows {
+					if m, ok := row.(map[string]any); ok {
+						piiWalk(fd.Children(), m, fn)
+					}
+				}
+			}
+			continue
+		}
+		if fd.PII() != "" {
+			if _, isString := v.(string); isString {
+				fn(fd.PII(), answers, fd.Key())
+			}
+		}
+	}
+}
+
+// cloneAnswers deep-copies decoded JSON answers.
+func cloneAnswers(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = cloneValue(v)
+	}
+	return out
+}
+
+func cloneValue(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		return cloneAnswers(x)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = cloneValue(e)
+		}
+		return out
+	}
+	return v
+}
+
+// sealAnswers returns a copy of answers with every personal value
+// encrypted, and the dedup key: the keyed hash of the first top-level
+// ID-number answer within the campaign. Without a vault, a form with
+// personal fields is refused rather than stored in plain text.
+func (e *Engine) sealAnswers(form *forms.Form, campaignID string, answers map[string]any) (map[string]any, string, error) {
+	out := cloneAnswers(answers)
+	var dedup string
+	for _, fd := range form.Fields() {
+		if s, ok := answers[fd.Key()].(string); ok && fd.PII() == PIIIDNumber && e.vault != nil {
+			dedup = e.vault.Lookup(campaignID, PIIIDNumber, s)
+			break
+		}
+	}
+	var err error
+	piiWalk(form.Fields(), out, func(kind string, m map[string]any, key string) {
+		if err != nil {
+			return
+		}
+		if e.vault == nil {
+			err = Errorf(EUNAVAILABLE, "personal data cannot be stored: no encryption key is configured")
+			return
+		}
+		m[key], err = e.vault.Encrypt(kind, m[key].(string))
+	})
+	return out, dedup, err
+}
+
+// openAnswers returns a copy of stored answers with personal values either
+// decrypted (reveal) or masked. A value that does not decrypt is masked.
+func (e *Engine) openAnswers(form *forms.Form, answers map[string]any, reveal bool) map[string]any {
+	out := cloneAnswers(answers)
+	piiWalk(form.Fields(), out, func(kind string, m map[string]any, key string) {
+		s := m[key].(string)
+		if IsEncrypted(s) && e.vault != nil {
+			if plain, err := e.vault.Decrypt(kind, s); err == nil {
+				s = plain
+			}
+		}
+		if !reveal || IsEncrypted(s) {
+			s = Mask(kind, s)
+		}
+		m[key] = s
+	})
+	return out
+}
+
+// contentHash is RecordContentHash keyed with the vault's lookup key, over
+// the plain answers: encryption is randomized, so the same retry must be
+// recognised before it, and a keyed hash of answers that hold ID numbers
+// must not be guessable from the database alone.
+func (e *Engine) contentHash(r *Record, plain map[string]any) string {
+	b, err := json.Marshal(struct {
+		C, F string
+		O    string
+		A    map[string]any
+		By   string
+		S    string
+	}{r.CampaignID, r.FormID, r.OrgUnit, plain, r.CreatedBy, r.State})
+	if err != nil {
+		panic("engine: answers do not marshal: " + err.Error())
+	}
+	if e.vault == nil {
+		sum := sha256.Sum256(b)
+		return hex.EncodeToString(sum[:])
+	}
+	m := hmac.New(sha256.New, e.vault.macKey)
+	m.Write(b)
+	return hex.EncodeToString(m.Sum(nil))
+}

@@ -1,0 +1,27 @@
+package sqlite_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"canvass/engine"
+	"canvass/store/sqlite"
+	"canvass/store/storetest"
+)
+
+// Two handles on one database file stand for two server processes.
+func TestTimerReplicasFireOnce(t *testing.T) {
+	storetest.RunTimerReplicas(t, 1000, func(t *testing.T) (engine.Store, engine.Store) {
+		path := filepath.Join(t.TempDir(), "canvass.db")
+		var stores [2]engine.Store
+		for i := range stores {
+			st, err := sqlite.Open(path, sqlite.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			stores[i] = st
+		}
+		return stores[0], stores[1]
+	})
+}
