@@ -390,27 +390,48 @@ func (s *Store) ClaimDueTimers(ctx context.Context, owner string, now time.Time,
 		{Key: "leaseOwner", Value: owner},
 		{Key: "leaseUntil", Value: when(now.Add(lease))},
 	}}}
-	opts := options.FindOneAndUpdate().
-		SetSort(bson.D{{Key: "nextTimerAt", Value: 1}}).
-		SetReturnDocument(options.After)
-	claimed := bson.A{} // a lease of 0 frees a record at once: never return it twice
+	// Find a batch of candidates with one query, then claim each by _id
+	// with the due condition repeated, so a record another replica took in
+	// between is skipped. One scan per batch instead of one per claim: on
+	// FerretDB only _id lookups use an index.
+	opts := options.FindOneAndUpdate().SetReturnDocument(options.After)
 	for len(out) < limit {
-		q := append(bson.D{{Key: "_id", Value: bson.D{{Key: "$nin", Value: claimed}}}}, due...)
-		var d recordDoc
-		unlock, err := s.exclusive(ctx, collRecords)
+		cur, err := s.records.Find(ctx, due, options.Find().
+			SetSort(bson.D{{Key: "nextTimerAt", Value: 1}}).
+			SetLimit(int64(limit-len(out))).
+			SetProjection(bson.D{{Key: "_id", Value: 1}}))
 		if err != nil {
-			return nil, err
+			return nil, s.fail("claim due timers", err)
 		}
-		err = s.records.FindOneAndUpdate(ctx, q, claim, opts).Decode(&d)
-		unlock()
-		if errors.Is(err, mongo.ErrNoDocuments) {
+		var cands []struct {
+			ID string `bson:"_id"`
+		}
+		if err := cur.All(ctx, &cands); err != nil {
+			return nil, s.fail("claim due timers", err)
+		}
+		if len(cands) == 0 {
 			break
 		}
-		if err != nil {
-			return nil, s.fail("claim due timers", err) // the leases taken expire
+		for _, c := range cands {
+			q := append(bson.D{{Key: "_id", Value: c.ID}}, due...)
+			var d recordDoc
+			unlock, err := s.exclusive(ctx, collRecords)
+			if err != nil {
+				return nil, err
+			}
+			err = s.records.FindOneAndUpdate(ctx, q, claim, opts).Decode(&d)
+			unlock()
+			if errors.Is(err, mongo.ErrNoDocuments) {
+				continue // another replica claimed it first
+			}
+			if err != nil {
+				return nil, s.fail("claim due timers", err) // the leases taken expire
+			}
+			out = append(out, d.record())
 		}
-		claimed = append(claimed, d.ID)
-		out = append(out, d.record())
+		if lease <= 0 {
+			break // a lease of 0 frees a record at once: never return it twice
+		}
 	}
 	return out, nil
 }
