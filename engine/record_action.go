@@ -142,7 +142,7 @@ func (e *Engine) transition(ctx context.Context, a *Actor, r *Record, act Action
 			return err
 		}
 		if out, err = wf.Begin(workflows.Input{Answers: answers, OrgLevel: unit.Level, SubmittedAt: now, CreatedAt: r.CreatedAt, RefTime: camp.RefTime(), At: now}); err != nil {
-			return workflowError(err)
+			return workflowError(err, act.Lang)
 		}
 	} else {
 		wf, _, err := e.Workflow(ctx, r.WorkflowID, r.WorkflowVersion)
@@ -158,7 +158,7 @@ func (e *Engine) transition(ctx context.Context, a *Actor, r *Record, act Action
 			Answers: answers, OrgLevel: unit.Level, SubmittedAt: submittedAt(r), CreatedAt: r.CreatedAt, RefTime: camp.RefTime(), At: now,
 		})
 		if err != nil {
-			return workflowError(err)
+			return workflowError(err, act.Lang)
 		}
 	}
 	if err := e.enter(ctx, r, out); err != nil {
@@ -217,7 +217,8 @@ func (e *Engine) replaceAnswers(ctx context.Context, ref time.Time, r *Record, a
 	if err != nil {
 		return nil, err
 	}
-	st := forms.Evaluate(form, act.Answers, forms.Env{RefTime: ref, Lang: act.Lang})
+	sent := keepMaskedPII(form.Fields(), act.Answers, e.openAnswers(form, r.Answers, true))
+	st := forms.Evaluate(form, sent, forms.Env{RefTime: ref, Lang: act.Lang})
 	if !st.Valid() && r.State != StateDraft {
 		return nil, &Error{Code: EINVALID, Message: "some answers need correcting", Fields: st.Errors}
 	}

@@ -137,3 +137,47 @@ func (e *Engine) contentHash(r *Record, plain map[string]any) string {
 	m.Write(b)
 	return hex.EncodeToString(m.Sum(nil))
 }
+
+// keepMaskedPII returns a copy of sent answers in which every personal
+// value that equals the mask of the stored value at the same place is
+// replaced by the stored value: a client that posts back the masked
+// answers it was shown keeps the data instead of storing "周**".
+func keepMaskedPII(fields []*forms.Field, sent, stored map[string]any) map[string]any {
+	out := cloneAnswers(sent)
+	restoreMasked(fields, out, stored)
+	return out
+}
+
+func restoreMasked(fields []*forms.Field, sent, stored map[string]any) {
+	for _, fd := range fields {
+		v, ok := sent[fd.Key()]
+		if !ok {
+			continue
+		}
+		old := stored[fd.Key()]
+		switch {
+		case fd.Type() == "object":
+			m, ok1 := v.(map[string]any)
+			om, ok2 := old.(map[string]any)
+			if ok1 && ok2 {
+				restoreMasked(fd.Children(), m, om)
+			}
+		case fd.Type() == "array" && len(fd.Children()) > 0:
+			rows, ok1 := v.([]any)
+			oldRows, ok2 := old.([]any)
+			for i := 0; ok1 && ok2 && i < len(rows) && i < len(oldRows); i++ {
+				m, ok1 := rows[i].(map[string]any)
+				om, ok2 := oldRows[i].(map[string]any)
+				if ok1 && ok2 {
+					restoreMasked(fd.Children(), m, om)
+				}
+			}
+		case fd.PII() != "":
+			s, ok1 := v.(string)
+			os, ok2 := old.(string)
+			if ok1 && ok2 && s != os && s == Mask(fd.PII(), os) {
+				sent[fd.Key()] = os
+			}
+		}
+	}
+}

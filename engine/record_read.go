@@ -8,6 +8,10 @@ import (
 // Roles that may reveal personal data in full. Every reveal is audited.
 var revealRoles = []string{RoleReviewer, RoleSupervisor, RoleAdmin}
 
+// MayReveal reports whether the actor's role may see personal values in
+// full (through RevealRecord, which audits it).
+func MayReveal(a *Actor) bool { return a.Has(revealRoles...) }
+
 // RecordView is a record as a caller may see it: personal values masked,
 // and the actions the caller can take on it now.
 type RecordView struct {
@@ -99,7 +103,11 @@ func (e *Engine) Inbox(ctx context.Context, a *Actor, f RecordFilter, p Page, wi
 	if err != nil {
 		return nil, "", 0, err
 	}
-	f.TaskOrgPaths, f.OrgPaths, f.AnyRole = scope, a.Scope(), a.User.Roles
+	units, err := a.NarrowScope(firstOr(f.OrgPaths, ""))
+	if err != nil {
+		return nil, "", 0, err
+	}
+	f.TaskOrgPaths, f.OrgPaths, f.AnyRole = scope, units, a.User.Roles
 	return e.listViews(ctx, a, f, p, withTotal)
 }
 

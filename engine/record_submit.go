@@ -112,7 +112,7 @@ func (e *Engine) Submit(ctx context.Context, a *Actor, s Submission) (*SubmitRes
 		}
 		out, err := wf.Begin(workflows.Input{Answers: state.Clean, OrgLevel: unit.Level, SubmittedAt: now, CreatedAt: now, RefTime: camp.RefTime(), At: now})
 		if err != nil {
-			return nil, workflowError(err)
+			return nil, workflowError(err, s.Lang)
 		}
 		r.WorkflowID, r.WorkflowVersion = wf.ID(), wfVersion
 		if err := e.enter(ctx, r, out); err != nil {
@@ -214,10 +214,24 @@ func (e *Engine) ancestorAt(ctx context.Context, path, level string) (string, er
 
 // workflowError turns a workflow's refusal into an engine error; any other
 // failure (an expression that cannot run) is internal.
-func workflowError(err error) error {
+// The workflow's own message (a guard_message) wins, in lang.
+func workflowError(err error, lang string) error {
 	var ae *workflows.ActionError
 	if !errors.As(err, &ae) {
 		return WrapError(EINTERNAL, "the workflow could not decide", err)
 	}
-	return &Error{Code: ae.Code, Message: ae.Message, Fields: []FieldError{{Pointer: ae.Pointer, Code: ae.FieldCode, Message: ae.Message}}}
+	msg := ae.Message
+	if t := ae.Text.In(textLang(lang)); t != "" {
+		msg = t
+	}
+	return &Error{Code: ae.Code, Message: msg, Fields: []FieldError{{Pointer: ae.Pointer, Code: ae.FieldCode, Message: msg}}}
+}
+
+// textLang maps a page language ("zh-CN", "en-US") to the keys of
+// definition texts ("zh", "en").
+func textLang(lang string) string {
+	if strings.HasPrefix(lang, "en") {
+		return "en"
+	}
+	return "zh"
 }

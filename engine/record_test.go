@@ -180,8 +180,9 @@ func TestSubsidyReviewFlow(t *testing.T) {
 		t.Fatalf("stale approve: %v", err)
 	}
 
-	// The worker corrects and resubmits: the history keeps the diff.
-	fixed := map[string]any{"applicant": "周建华", "idNumber": applicantID, "phone": "13912345678", "amount": 1200, "eligibilityChecked": true}
+	// The worker corrects and resubmits, posting back the masked values it
+	// was shown: the stored ones are kept, and the history has the diff.
+	fixed := map[string]any{"applicant": "周**", "idNumber": "3701**********1237", "phone": "139****5678", "amount": 1200, "eligibilityChecked": true}
 	v, err = e.Act(ctx, w.worker, id, engine.Action{Name: "submit", Answers: fixed})
 	if err != nil || v.State != "township_review" {
 		t.Fatalf("resubmit = %+v, %v", v, err)
@@ -189,6 +190,9 @@ func TestSubsidyReviewFlow(t *testing.T) {
 	last := v.History[len(v.History)-1]
 	if len(last.Changes) != 1 || last.Changes[0].Pointer != "/amount" || fmt.Sprint(last.Changes[0].Before) != "1500" || fmt.Sprint(last.Changes[0].After) != "1200" {
 		t.Fatalf("resubmit changes = %+v", last.Changes)
+	}
+	if full, err := e.RevealRecord(ctx, w.township, id); err != nil || full.Answers["applicant"] != "周建华" || full.Answers["idNumber"] != applicantID {
+		t.Fatalf("masked resubmission overwrote personal data: %v, %v", full.Answers, err)
 	}
 
 	// Two reviewers of the township approve at once: one wins.

@@ -52,7 +52,7 @@ func (e *Engine) fireTimer(ctx context.Context, r *Record) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	sent, escalated := timerHistory(r)
+	sent, _, escalated := TimerCounts(r)
 	out := wf.OnTimer(workflows.TimerInput{State: r.State, Kind: r.TimerKind, FiredAt: now, DueAt: r.DueAt, RemindersSent: sent, Escalated: escalated})
 	switch {
 	case out.Remind:
@@ -81,7 +81,7 @@ func (e *Engine) fireTimer(ctx context.Context, r *Record) (bool, error) {
 		next, err := wf.Apply(workflows.Input{State: r.State, Action: out.Action, System: true, Answers: answers, OrgLevel: unit.Level,
 			SubmittedAt: submittedAt(r), CreatedAt: r.CreatedAt, RefTime: camp.RefTime(), At: now})
 		if err != nil {
-			return false, workflowError(err)
+			return false, workflowError(err, "")
 		}
 		from := r.State
 		if err := e.enter(ctx, r, next); err != nil {
@@ -105,13 +105,16 @@ func (e *Engine) fireTimer(ctx context.Context, r *Record) (bool, error) {
 	return true, nil
 }
 
-// timerHistory counts the reminders since the task opened in its state (or
-// since its escalation) and whether it was escalated in this state.
-func timerHistory(r *Record) (sent int, escalated bool) {
+// TimerCounts reads the record's timer state from its history: the
+// reminders sent since its task opened in its state or, once escalated,
+// since the escalation (what the workflow schedules from); all reminders
+// sent in the state; and whether it was escalated in this state.
+func TimerCounts(r *Record) (sent, inState int, escalated bool) {
 	for i := len(r.History) - 1; i >= 0; i-- {
 		h := r.History[i]
 		switch {
 		case h.Actor == systemActor && h.Action == ActionRemind:
+			inState++
 			if !escalated {
 				sent++
 			}
@@ -119,9 +122,9 @@ func timerHistory(r *Record) (sent int, escalated bool) {
 			escalated = true
 		default:
 			if h.ToState == r.State && h.Action != ActionClaim && h.Action != ActionUnclaim && h.Action != ActionReassign {
-				return sent, escalated
+				return sent, inState, escalated
 			}
 		}
 	}
-	return sent, escalated
+	return sent, inState, escalated
 }
