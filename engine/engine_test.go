@@ -28,7 +28,13 @@ func (c *clock) Add(d time.Duration) {
 // 2026-12-06 00:00 Asia/Shanghai.
 func newEngine(t *testing.T) (*engine.Engine, *clock) {
 	t.Helper()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "canvass.db"), sqlite.Options{})
+	return newEngineAt(t, filepath.Join(t.TempDir(), "canvass.db"))
+}
+
+// newEngineAt is newEngine on the database file at path.
+func newEngineAt(t *testing.T, path string) (*engine.Engine, *clock) {
+	t.Helper()
+	st, err := sqlite.Open(path, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
