@@ -67,4 +67,138 @@
 // Accept-Language asks for English. They have no inline script or style,
 // so the Content-Security-Policy forbids both, and they are sent with
 // Cache-Control: no-store.
+//
+// # Records, review and the inbox
+//
+// A record is one submission travelling through its campaign's workflow.
+// These routes read records and act on them; the engine scopes each one
+// (a record outside the caller's subtree answers 404 and is never listed)
+// and masks ID numbers, phones and names everywhere, history diffs
+// included.
+//
+//	GET  /api/v1/records               ?campaign=&form=&state=a,b&org=CODE&updatedFrom=&updatedBefore=
+//	                                   &overdue=1&after=&limit=(1–500)&total=1 → {records, next, total?}; keyset
+//	                                   paged by ID, the next page is ?after=<next>; org narrows to that
+//	                                   unit's subtree; items carry no history
+//	GET  /api/v1/records/:id           the record with its history (actorName: display names) and the
+//	                                   actions the caller can take now
+//	POST /api/v1/records/:id/reveal    reviewer, supervisor, admin: the record with personal values in
+//	                                   full; audited (pii.reveal)
+//	POST /api/v1/records/:id/actions   {action, reason, version, answers, to} → 200 record;
+//	                                   action: submit, approve, return, reject, claim, unclaim, reassign;
+//	                                   version: the one the client saw (0: no check); answers: a
+//	                                   resubmission's corrections; to: a reassign's user (ID or username).
+//	                                   422 /reason for a return without a reason, 403 when the caller may
+//	                                   not act on the task, 409 {error, current: {state, version}} when
+//	                                   the version is stale or someone acted first
+//	POST /api/v1/records/actions       {action, reason, items: [{id, version}]} → 200 {results: [{id, ok,
+//	                                   code, message, state, version}], succeeded, failed}: approve,
+//	                                   return, reject, claim or unclaim, each record on its own (a
+//	                                   conflict reports the current state and version); at most 200
+//	                                   items (413 above), 422 for a request wrong as a whole
+//	GET  /api/v1/inbox                 ?campaign=&state=&overdue=1&org=CODE&after=&limit= → {records, next,
+//	                                   total, overdue}: the open tasks the caller may act on; org narrows
+//	                                   to tasks that sit in that unit's subtree
+//
+// Every transition is one conditional update of the record (see
+// engine.Engine.Act): of two reviewers approving at once, one gets 200 and
+// the other 409 naming the state the record is now in. Bad cursors, limits,
+// dates and flags answer 422 with the parameter as the field pointer.
+//
+//	GET  /inbox                   the open tasks, mobile first: filters (campaign, state, overdue, org),
+//	                              counts, paging, and for reviewers checkboxes with bulk approve and
+//	                              bulk return (with a reason)
+//	POST /inbox/actions           the bulk form (no JavaScript needed): the inbox again with a result
+//	                              per record; 422 with nothing done for a return without a reason or no
+//	                              record ticked
+//	GET  /records/:id             answers with the form's labels (masked), the history newest first with
+//	                              who (display name), when (China time), the reason and each
+//	                              resubmission's field-by-field changes, reminders and escalations, and
+//	                              a form per action the reader can take
+//	POST /records/:id/actions     one action from the page → 303 back, or the page with the problem
+//	                              (422 next to the reason, 409 naming the current state, 403)
+//	POST /records/:id/reveal      the page with personal values in full, this once (audited)
+//
+// Timers (reminders, escalations, automatic actions) are fired by the
+// sweeper that "canvass serve" runs (cmd/canvass/sweep.go); pages show
+// them from the record's history.
+//
+// # Definitions and forms
+//
+// Definitions (forms, workflows, pay tables, campaigns) are versioned
+// files: saving starts or replaces the open draft, publishing freezes it
+// for ever, and saving after that starts the next version. They belong to
+// no org unit, so every author sees them all; authors and admins only.
+//
+//	PUT  /api/v1/definitions/:kind/:id                 the body is the file; ?filename= labels lint positions
+//	                                                   (default <id>.<kind>.json|yaml) → 200 {definition:
+//	                                                   {kind, id, version, status, checksum, …}, diagnostics:
+//	                                                   [{file, line, col, code, path, message, severity,
+//	                                                   snippet}]}; a draft may have errors
+//	POST /api/v1/definitions/:kind/:id/versions/:v/publish
+//	                                                   → 200 {definition}; 422 with the lint errors as fields
+//	                                                   while any remain; 409 when already published
+//	GET  /api/v1/definitions                           ?kind=&id=&status=draft|published → {definitions}
+//	GET  /api/v1/definitions/:kind/:id/versions/:v     the version's metadata and source
+//	POST /api/v1/definitions/form/:id/versions/:v/evaluate
+//	                                                   the preview's live feedback (reference time: now)
+//
+// Forms are filled in for a campaign. A campaign is visible to a user
+// whose subtree contains the campaign's org scope or lies inside it; to
+// anyone else it answers 404. Field workers and admins fill in forms (the
+// roles engine.Submit takes); other roles get 403.
+//
+//	POST /api/v1/campaigns/:c/forms/:f/evaluate   {answers} → forms.State without the clean answers:
+//	                                              {relevant, required, calculated, choices, errors,
+//	                                              reasons}, keyed by JSON pointer; stores nothing;
+//	                                              ?version= for an older published version
+//	POST /api/v1/records                          {id, campaign, form, orgUnit, answers, draft} → 201
+//	                                              {id, state, version, formVersion, replayed: false};
+//	                                              the same id and body again → 200 replayed: true; the
+//	                                              same id with other content → 409 conflict; invalid
+//	                                              answers → 422 with every field error, nothing stored;
+//	                                              a closed campaign → 409 closed; over the body limit
+//	                                              → 413; bodies nesting deeper than 32 levels → 422
+//
+// Messages of the API follow ?lang=, then Accept-Language, then the
+// user's own setting (zh-CN by default).
+//
+//	GET  /author                                     definitions with their status, the upload form
+//	POST /author/definitions                         multipart kind, id, file (kind and ID default to the
+//	                                                 file name's, household.form.json): the page with the
+//	                                                 lint report, each finding at file:line:col with its
+//	                                                 caret snippet, and a publish button when clean
+//	POST /author/definitions/:kind/:id/versions/:v/publish
+//	                                                 → 303 /author, or the page with the errors (422, 409)
+//	GET  /author/forms/:id/versions/:v/preview       the form as a worker sees it, banner "preview",
+//	                                                 nothing can be sent
+//	GET  /campaigns/:c/forms/:f/new                  a blank form (mobile first, labels in the page's
+//	                                                 language), with a fresh submission ID
+//	POST /campaigns/:c/forms/:f/new                  _action=submit or draft → 303 to the receipt, or the
+//	                                                 form again (422) with the answers kept and every
+//	                                                 error beside its field; check, add:<group> and
+//	                                                 remove:<row> re-render without storing anything
+//	GET  /records/:id/receipt                        record ID and state; a draft links to its resumption
+//	GET  /records/:id/edit, POST                     resume a draft (or correct a record returned to the
+//	                                                 caller) and submit it
+//
+// A form field's HTML name is the path of its answer with dots:
+// "address.village" for a field of a section, "children.0.childName" for
+// row 0 of a repeat group. decodeFormValues turns a post into the answers
+// a JSON client would send, typed by the form (integer and number fields
+// numbers, yes/no booleans, checkboxes lists); text that does not parse
+// is kept, so its error shows beside the field. ui/static/form.js posts
+// the same answers to the evaluate endpoint as a person types (300 ms
+// after the last key) and shows the state; without it every question
+// shows and the server does all the checking, so the page works without
+// JavaScript.
+//
+// Personal values of a resumed record show masked, as the engine returns
+// them to field workers. A masked value posted back would store the mask
+// in place of the real name, so the server refuses any personal answer
+// that still holds a mask's '*' and asks for it to be typed again in full
+// (422, beside the field). Once the engine keeps a stored value whose
+// masked form comes back unchanged, that refusal can go. Saving a resumed
+// draft again without submitting it needs an engine call that does not
+// exist yet, so only new forms offer "save draft".
 package server

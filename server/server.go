@@ -118,6 +118,9 @@ func (s *Server) routes() {
 	api.Get("/version", s.apiVersion)
 	s.authRoutes(api)
 	s.adminRoutes(api)
+	s.formRoutes(api)
+	s.recordRoutes(api)
+	s.financeRoutes(api)
 	s.pageRoutes()
 }
 

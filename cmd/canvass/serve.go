@@ -29,6 +29,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	piiKeys := fs.String("pii-keys", "", "personal-data key `file` (default: $"+envPIIKeys+", else "+keyFileName+" next to a SQLite database, created on first start)")
 	secureCookies := fs.Bool("secure-cookies", false, "mark cookies Secure even over plain HTTP, when a proxy in front terminates TLS")
+	sweepEvery := fs.Duration("sweep-every", defaultSweepEvery, "how often to fire due reminders, escalations and automatic actions (at least 1s)")
 	fs.Usage = func() {
 		io.WriteString(stderr, "Usage: canvass serve [flags]\n\nRuns the web server and API until SIGINT or SIGTERM.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -38,6 +39,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	if fs.NArg() > 0 {
 		return fail(stderr, exitUsage, "serve takes no arguments, got %q", fs.Args())
+	}
+	if *sweepEvery < time.Second {
+		return fail(stderr, exitUsage, "--sweep-every must be at least 1s, got %v", *sweepEvery)
 	}
 	log, err := newLogger(stderr, *logFormat, *logLevel)
 	if err != nil {
@@ -82,6 +86,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	eng := engine.New(engine.Config{Store: store, Logger: log, Vault: vault})
 	srv := server.New(server.Config{Engine: eng, Logger: log, Version: version, SecureCookies: *secureCookies})
+	sweep := startSweeper(eng, *sweepEvery, log)
 	served := make(chan error, 1)
 	go func() { served <- srv.Listen(*addr) }()
 
@@ -107,6 +112,10 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 			status = exitFailure
 		}
 	}
+	// The sweeper writes to the store: it stops first.
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	sweep.Stop(sctx)
+	cancel()
 	if err := store.Close(); err != nil {
 		log.Error("closing the store", "err", err)
 		return exitFailure

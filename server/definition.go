@@ -1,0 +1,195 @@
+package server
+
+import (
+	"bytes"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v3"
+
+	"canvass/engine"
+	"canvass/rules"
+)
+
+// definitionKinds are the kinds the author pages offer, in the order
+// they are usually written: a campaign names its form and workflow.
+var definitionKinds = []string{engine.KindForm, engine.KindWorkflow, engine.KindPayTable, engine.KindCampaign}
+
+// definitionJSON is one definition version as the API shows it. Source is
+// only in the answer for one version.
+type definitionJSON struct {
+	Kind        string     `json:"kind"`
+	ID          string     `json:"id"`
+	Version     int        `json:"version"`
+	Status      string     `json:"status"`
+	Checksum    string     `json:"checksum"`
+	Filename    string     `json:"filename"`
+	CreatedBy   string     `json:"createdBy"`
+	CreatedAt   time.Time  `json:"createdAt"`
+	PublishedBy string     `json:"publishedBy,omitempty"`
+	PublishedAt *time.Time `json:"publishedAt,omitempty"`
+	Source      *string    `json:"source,omitempty"`
+}
+
+func toDefinitionJSON(d *engine.DefinitionVersion, withSource bool) definitionJSON {
+	out := definitionJSON{
+		Kind: d.Kind, ID: d.ID, Version: d.Version, Status: d.Status, Checksum: d.Checksum,
+		Filename: d.Filename, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt, PublishedBy: d.PublishedBy,
+	}
+	if !d.PublishedAt.IsZero() {
+		at := d.PublishedAt
+		out.PublishedAt = &at
+	}
+	if withSource {
+		src := string(d.Source)
+		out.Source = &src
+	}
+	return out
+}
+
+// diagnosticJSON is one lint finding: where (file, line, column, and the
+// path inside the definition), what (a stable code) and how bad.
+type diagnosticJSON struct {
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Col      int    `json:"col"`
+	Code     string `json:"code"`
+	Path     string `json:"path"`
+	Message  string `json:"message"`
+	Severity string `json:"severity"`
+	Snippet  string `json:"snippet,omitempty"`
+}
+
+func toDiagnosticsJSON(ds []rules.Diagnostic) []diagnosticJSON {
+	out := make([]diagnosticJSON, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, diagnosticJSON{File: d.File, Line: d.Line, Col: d.Col, Code: d.Code, Path: d.Path,
+			Message: d.Message, Severity: d.Severity, Snippet: d.Snippet})
+	}
+	return out
+}
+
+// draftJSON answers PUT /api/v1/definitions/:kind/:id.
+type draftJSON struct {
+	Definition  definitionJSON   `json:"definition"`
+	Diagnostics []diagnosticJSON `json:"diagnostics"`
+}
+
+type definitionsJSON struct {
+	Definitions []definitionJSON `json:"definitions"`
+}
+
+type publishedJSON struct {
+	Definition definitionJSON `json:"definition"`
+}
+
+// maxFilenameLength bounds the name a definition is stored under; it only
+// labels lint positions.
+const maxFilenameLength = 200
+
+// definitionFilename checks the ?filename= of an upload, or makes one
+// from the kind and ID ("household.form.json"). Only a plain file name
+// is taken: it appears in every lint message, so it must not carry a
+// path or control characters into pages and logs.
+func definitionFilename(name, kind, id string) (string, error) {
+	if name == "" {
+		ext := ".yaml"
+		if kind == engine.KindForm {
+			ext = ".json"
+		}
+		return id + "." + kind + ext, nil
+	}
+	bad := len(name) > maxFilenameLength || !utf8.ValidString(name) || strings.ContainsAny(name, `/\`) || name == "." || name == ".."
+	for _, r := range name {
+		bad = bad || r < 0x20 || r == 0x7f
+	}
+	if bad {
+		return "", &engine.Error{Code: engine.EINVALID, Message: "the file name must be a plain name of at most 200 characters",
+			Fields: []engine.FieldError{{Pointer: "/filename", Code: "pattern", Message: "a plain file name"}}}
+	}
+	return name, nil
+}
+
+// apiSaveDefinition answers PUT /api/v1/definitions/:kind/:id: the body is
+// the file, stored as the open draft (or a new draft version after a
+// published one), with every lint finding. Authors and admins.
+func (s *Server) apiSaveDefinition(c fiber.Ctx) error {
+	a := actorOf(c)
+	if err := requireRole(a, authorRoles...); err != nil {
+		return err
+	}
+	kind, id := strings.Clone(c.Params("kind")), strings.Clone(c.Params("id"))
+	filename, err := definitionFilename(c.Query("filename"), kind, id)
+	if err != nil {
+		return err
+	}
+	// The engine keeps the source; Fiber reuses the request buffer.
+	res, err := s.engine.SaveDraft(c.Context(), a, kind, id, strings.Clone(filename), bytes.Clone(c.Body()))
+	if err != nil {
+		return err
+	}
+	return c.JSON(draftJSON{Definition: toDefinitionJSON(res.Definition, false), Diagnostics: toDiagnosticsJSON(res.Diagnostics)})
+}
+
+// apiPublishDefinition answers POST
+// /api/v1/definitions/:kind/:id/versions/:version/publish: 200 with the
+// published version, 422 with the lint errors as fields, 409 when it is
+// published already.
+func (s *Server) apiPublishDefinition(c fiber.Ctx) error {
+	a := actorOf(c)
+	if err := requireRole(a, authorRoles...); err != nil {
+		return err
+	}
+	version, err := versionParam(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.engine.Publish(c.Context(), a, c.Params("kind"), c.Params("id"), version)
+	if err != nil {
+		return err
+	}
+	return c.JSON(publishedJSON{Definition: toDefinitionJSON(d, false)})
+}
+
+// apiDefinitions answers GET /api/v1/definitions[?kind=][&id=][&status=]:
+// every version, without sources, ordered by kind, ID and version.
+// Definitions belong to no org unit: every author sees them all.
+func (s *Server) apiDefinitions(c fiber.Ctx) error {
+	a := actorOf(c)
+	if err := requireRole(a, authorRoles...); err != nil {
+		return err
+	}
+	status := c.Query("status")
+	if status != "" && status != engine.StatusDraft && status != engine.StatusPublished {
+		return &engine.Error{Code: engine.EINVALID, Message: "status must be draft or published",
+			Fields: []engine.FieldError{{Pointer: "/status", Code: "enum", Message: "draft or published"}}}
+	}
+	list, err := s.store.ListDefinitions(c.Context(), engine.DefinitionFilter{Kind: c.Query("kind"), ID: c.Query("id"), Status: status})
+	if err != nil {
+		return err
+	}
+	out := definitionsJSON{Definitions: make([]definitionJSON, 0, len(list))}
+	for _, d := range list {
+		out.Definitions = append(out.Definitions, toDefinitionJSON(d, false))
+	}
+	return c.JSON(out)
+}
+
+// apiDefinition answers GET /api/v1/definitions/:kind/:id/versions/:version
+// with the version's metadata and source.
+func (s *Server) apiDefinition(c fiber.Ctx) error {
+	a := actorOf(c)
+	if err := requireRole(a, authorRoles...); err != nil {
+		return err
+	}
+	version, err := versionParam(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.store.GetDefinition(c.Context(), c.Params("kind"), c.Params("id"), version)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toDefinitionJSON(d, true))
+}

@@ -1,0 +1,241 @@
+package server
+
+import (
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+
+	"canvass/engine"
+	"canvass/rules"
+)
+
+// authorRow is one definition version in the author's list.
+type authorRow struct {
+	Kind, KindLabel, ID string
+	Version             int
+	Published           bool
+	CreatedAt           time.Time
+	PublishedAt         time.Time
+	PublishURL          string // for a draft
+	PreviewURL          string // for a form
+}
+
+// diagnosticView is one lint finding as the author page shows it.
+type diagnosticView struct {
+	Error    bool
+	Location string // file:line:col
+	Code     string
+	Path     string
+	Message  string
+	Snippet  string // the line and a caret under the column
+}
+
+// savedDraft is the outcome of an upload: the version stored and what the
+// linter found in it.
+type savedDraft struct {
+	Kind, ID    string
+	Version     int
+	HasErrors   bool
+	Diagnostics []diagnosticView
+	PublishURL  string
+	PreviewURL  string
+}
+
+// kindOption is one entry of the upload form's kind list.
+type kindOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+// authorData is the author page's own data.
+type authorData struct {
+	Rows []authorRow
+	// Kinds and Upload refill the upload form.
+	Kinds  []kindOption
+	Upload struct{ Kind, ID string }
+	Saved  *savedDraft
+	// PublishErrors are the lint errors that stopped a publish.
+	PublishErrors []string
+}
+
+// authorPage lists every definition version with its status, and the
+// form to upload a file as a draft: GET /author. Authors and admins.
+func (s *Server) authorPage(c fiber.Ctx) error {
+	return s.renderAuthor(c, fiber.StatusOK, &authorData{}, "", "")
+}
+
+// renderAuthor shows the author page with data (an upload's outcome, a
+// publish's errors) and, when errKey is set, that failure message
+// followed by detail.
+func (s *Server) renderAuthor(c fiber.Ctx, status int, data *authorData, errKey, detail string) error {
+	a := actorOf(c)
+	if err := requireRole(a, authorRoles...); err != nil {
+		return err
+	}
+	list, err := s.store.ListDefinitions(c.Context(), engine.DefinitionFilter{})
+	if err != nil {
+		return err
+	}
+	p := s.newPage(c, "author.title", "author", "/author")
+	if errKey != "" {
+		p.Error = strings.TrimSpace(p.T(errKey) + " " + detail)
+	}
+	for _, d := range list {
+		row := authorRow{
+			Kind: d.Kind, KindLabel: p.T("kind." + d.Kind), ID: d.ID, Version: d.Version,
+			Published: d.Status == engine.StatusPublished, CreatedAt: d.CreatedAt, PublishedAt: d.PublishedAt,
+		}
+		if !row.Published {
+			row.PublishURL = publishPath(d.Kind, d.ID, d.Version)
+		}
+		if d.Kind == engine.KindForm {
+			row.PreviewURL = previewPath(d.ID, d.Version)
+		}
+		data.Rows = append(data.Rows, row)
+	}
+	// The success message names a version only if the list shows it
+	// published: a crafted link cannot make the page claim anything else.
+	if kind, id, version, ok := parsePublished(c.Query("published")); ok && slices.ContainsFunc(list, func(d *engine.DefinitionVersion) bool {
+		return d.Kind == kind && d.ID == id && d.Version == version && d.Status == engine.StatusPublished
+	}) {
+		p.Flash = p.T("author.published", p.T("kind."+kind), id, version)
+	}
+	if data.Saved != nil && p.Flash == "" {
+		p.Flash = p.T("author.saved", p.T("kind."+data.Saved.Kind), data.Saved.ID, data.Saved.Version)
+	}
+	for _, k := range definitionKinds {
+		data.Kinds = append(data.Kinds, kindOption{Value: k, Label: p.T("kind." + k), Selected: k == data.Upload.Kind})
+	}
+	p.Data = data
+	return s.render(c, status, "author", p)
+}
+
+// publishedParam is how the publish redirect names a version:
+// kind/id/version.
+var publishedParam = regexp.MustCompile(`^([a-z]+)/([a-z0-9-]+)/([0-9]{1,9})$`)
+
+func parsePublished(q string) (kind, id string, version int, ok bool) {
+	m := publishedParam.FindStringSubmatch(q)
+	if m == nil {
+		return "", "", 0, false
+	}
+	version, _ = strconv.Atoi(m[3])
+	return m[1], m[2], version, true
+}
+
+func publishPath(kind, id string, version int) string {
+	return fmt.Sprintf("/author/definitions/%s/%s/versions/%d/publish", url.PathEscape(kind), url.PathEscape(id), version)
+}
+
+func previewPath(id string, version int) string {
+	return fmt.Sprintf("/author/forms/%s/versions/%d/preview", url.PathEscape(id), version)
+}
+
+// definitionFileName recognises the usual file names, "<id>.<kind>.json"
+// or ".yaml", so that an author need not type the kind and ID again.
+var definitionFileName = regexp.MustCompile(`^([a-z0-9][a-z0-9-]*[a-z0-9])\.(form|workflow|paytable|campaign)\.(?:json|ya?ml)$`)
+
+// authorUpload stores an uploaded file as a draft and shows the page with
+// what the linter found: POST /author/definitions (multipart: kind, id,
+// file). Kind and ID default to those in the file's name.
+func (s *Server) authorUpload(c fiber.Ctx) error {
+	a := actorOf(c)
+	if err := requireRole(a, authorRoles...); err != nil {
+		return err
+	}
+	data := &authorData{}
+	data.Upload.Kind, data.Upload.ID = strings.TrimSpace(bodyField(c, "kind")), strings.TrimSpace(bodyField(c, "id"))
+	fh, err := c.FormFile("file")
+	if err != nil || fh == nil {
+		return s.renderAuthor(c, fiber.StatusUnprocessableEntity, data, "field.file.required", "")
+	}
+	if m := definitionFileName.FindStringSubmatch(fh.Filename); m != nil {
+		if data.Upload.ID == "" {
+			data.Upload.ID = m[1]
+		}
+		if data.Upload.Kind == "" {
+			data.Upload.Kind = m[2]
+		}
+	}
+	filename, err := definitionFilename(fh.Filename, data.Upload.Kind, data.Upload.ID)
+	if err != nil {
+		return s.renderAuthor(c, fiber.StatusUnprocessableEntity, data, "author.failed", engine.ErrorMessage(err))
+	}
+	src, err := readUpload(fh)
+	if err != nil {
+		return err
+	}
+	res, err := s.engine.SaveDraft(c.Context(), a, data.Upload.Kind, data.Upload.ID, filename, src)
+	if code := engine.ErrorCode(err); code == engine.EINVALID || code == engine.ETOOLARGE {
+		return s.renderAuthor(c, statusByCode[code], data, "author.failed", engine.ErrorMessage(err))
+	} else if err != nil {
+		return err
+	}
+	d := res.Definition
+	saved := &savedDraft{Kind: d.Kind, ID: d.ID, Version: d.Version, HasErrors: rules.HasErrors(res.Diagnostics), PublishURL: publishPath(d.Kind, d.ID, d.Version)}
+	if d.Kind == engine.KindForm && !saved.HasErrors {
+		saved.PreviewURL = previewPath(d.ID, d.Version)
+	}
+	for _, dg := range res.Diagnostics {
+		saved.Diagnostics = append(saved.Diagnostics, diagnosticView{
+			Error: dg.Severity != rules.SeverityWarning, Location: fmt.Sprintf("%s:%d:%d", dg.File, dg.Line, dg.Col),
+			Code: dg.Code, Path: dg.Path, Message: dg.Message, Snippet: dg.Snippet,
+		})
+	}
+	data.Saved = saved
+	return s.renderAuthor(c, fiber.StatusOK, data, "", "")
+}
+
+// readUpload reads an uploaded file, refusing one over the definition
+// size limit before reading it all.
+func readUpload(fh *multipart.FileHeader) ([]byte, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return nil, engine.WrapError(engine.EINTERNAL, "", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, engine.MaxDefinitionBytes+1))
+	if err != nil {
+		return nil, engine.WrapError(engine.EINTERNAL, "", err)
+	}
+	return b, nil
+}
+
+// authorPublish publishes a draft: POST
+// /author/definitions/:kind/:id/versions/:version/publish, then back to
+// the list (303), or the list with the lint errors that stop it (422) or
+// a note that it is published already (409).
+func (s *Server) authorPublish(c fiber.Ctx) error {
+	a := actorOf(c)
+	if err := requireRole(a, authorRoles...); err != nil {
+		return err
+	}
+	version, err := versionParam(c)
+	if err != nil {
+		return err
+	}
+	kind, id := strings.Clone(c.Params("kind")), strings.Clone(c.Params("id"))
+	d, err := s.engine.Publish(c.Context(), a, kind, id, version)
+	switch code := engine.ErrorCode(err); code {
+	case "":
+		return redirect(c, "/author?published="+url.QueryEscape(fmt.Sprintf("%s/%s/%d", d.Kind, d.ID, d.Version)))
+	case engine.EINVALID:
+		data := &authorData{}
+		for _, fe := range engine.ErrorFields(err) {
+			data.PublishErrors = append(data.PublishErrors, fe.Message)
+		}
+		return s.renderAuthor(c, statusByCode[code], data, "author.publish.failed", "")
+	case engine.ECONFLICT:
+		return s.renderAuthor(c, statusByCode[code], &authorData{}, "author.publish.conflict", "")
+	default:
+		return err
+	}
+}
