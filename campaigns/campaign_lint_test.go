@@ -1,28 +1,17 @@
 package campaigns
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
+	"canvass/internal/linttest"
 	"canvass/rules"
 )
 
-var update = flag.Bool("update", false, "rewrite the lint golden files under testdata/lint")
-
-// lintOutput is what `canvass lint` prints for a file: one diagnostic per
-// entry, "file:line:col: code: message" and the caret snippet.
-func lintOutput(ds []rules.Diagnostic) string {
-	var b strings.Builder
-	for _, d := range ds {
-		b.WriteString(d.String())
-		b.WriteString("\n")
-	}
-	return b.String()
-}
+// lintOutput is what `canvass lint` prints for a file.
+func lintOutput(ds []rules.Diagnostic) string { return linttest.Output(ds) }
 
 func loadFile(t testing.TB, path string) (*Campaign, []rules.Diagnostic) {
 	t.Helper()
@@ -34,39 +23,10 @@ func loadFile(t testing.TB, path string) (*Campaign, []rules.Diagnostic) {
 }
 
 func TestLintGolden(t *testing.T) {
-	files, err := filepath.Glob("testdata/lint/*.campaign.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatal("no lint test files")
-	}
-	for _, file := range files {
-		name := strings.TrimSuffix(filepath.Base(file), ".campaign.yaml")
-		t.Run(name, func(t *testing.T) {
-			c, ds := loadFile(t, file)
-			if c != nil {
-				t.Errorf("Load returned a campaign for a file with errors")
-			}
-			if !rules.HasErrors(ds) {
-				t.Errorf("no error diagnostics")
-			}
-			got := lintOutput(ds)
-			golden := strings.TrimSuffix(file, ".campaign.yaml") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("lint output differs from %s (run go test -update after checking it)\ngot:\n%s\nwant:\n%s", golden, got, want)
-			}
-		})
-	}
+	linttest.Golden(t, ".campaign.yaml", func(name string, src []byte) (bool, []rules.Diagnostic) {
+		d, ds := Load(name, src)
+		return d != nil, ds
+	})
 }
 
 // TestLoadExamples loads every example campaign: none may have a finding.

@@ -1,64 +1,27 @@
 package forms
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"canvass/internal/linttest"
 	"canvass/rules"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
 // formatDiagnostics renders diagnostics the way the lint command prints them.
-func formatDiagnostics(diags []rules.Diagnostic) string {
-	var b strings.Builder
-	for _, d := range diags {
-		b.WriteString(d.String())
-		b.WriteString("\n")
-	}
-	return b.String()
-}
+func formatDiagnostics(diags []rules.Diagnostic) string { return linttest.Output(diags) }
 
 // TestLintGolden loads every testdata/lint/*.form.json and compares the
 // formatted diagnostics with the .golden file next to it. Run
 // `go test ./forms -update` to rewrite them after an intended change.
 func TestLintGolden(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "lint", "*.form.json"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no lint fixtures: %v", err)
-	}
-	for _, file := range files {
-		name := strings.TrimSuffix(filepath.Base(file), ".form.json")
-		t.Run(name, func(t *testing.T) {
-			src, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			f, diags := Load(filepath.Base(file), src)
-			if got, want := f == nil, rules.HasErrors(diags); got != want {
-				t.Errorf("form is nil: %v, but diagnostics have errors: %v", got, want)
-			}
-			got := formatDiagnostics(diags)
-			golden := strings.TrimSuffix(file, ".form.json") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./forms -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("diagnostics differ from %s\n--- got\n%s--- want\n%s", golden, got, want)
-			}
-		})
-	}
+	linttest.Golden(t, ".form.json", func(name string, src []byte) (bool, []rules.Diagnostic) {
+		f, ds := Load(name, src)
+		return f != nil, ds
+	})
 }
 
 // TestLintCodes pins the codes and positions each fixture must produce, so

@@ -1,28 +1,16 @@
 package workflows
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"canvass/internal/linttest"
 	"canvass/rules"
 )
 
-var update = flag.Bool("update", false, "rewrite the lint golden files under testdata/lint")
-
-// lintOutput is what `canvass lint` prints for a file: one diagnostic per
-// entry, "file:line:col: code: message" and the caret snippet.
-func lintOutput(ds []rules.Diagnostic) string {
-	var b strings.Builder
-	for _, d := range ds {
-		b.WriteString(d.String())
-		b.WriteString("\n")
-	}
-	return b.String()
-}
 
 func loadFile(t testing.TB, path string) (*Workflow, []rules.Diagnostic) {
 	t.Helper()
@@ -34,39 +22,10 @@ func loadFile(t testing.TB, path string) (*Workflow, []rules.Diagnostic) {
 }
 
 func TestLintGolden(t *testing.T) {
-	files, err := filepath.Glob("testdata/lint/*.workflow.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatal("no lint test files")
-	}
-	for _, file := range files {
-		name := strings.TrimSuffix(filepath.Base(file), ".workflow.yaml")
-		t.Run(name, func(t *testing.T) {
-			w, ds := loadFile(t, file)
-			if w != nil {
-				t.Errorf("Load returned a workflow for a file with errors")
-			}
-			if !rules.HasErrors(ds) {
-				t.Errorf("no error diagnostics")
-			}
-			got := lintOutput(ds)
-			golden := strings.TrimSuffix(file, ".workflow.yaml") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("lint output differs from %s (run go test -update after checking it)\ngot:\n%s\nwant:\n%s", golden, got, want)
-			}
-		})
-	}
+	linttest.Golden(t, ".workflow.yaml", func(name string, src []byte) (bool, []rules.Diagnostic) {
+		d, ds := Load(name, src)
+		return d != nil, ds
+	})
 }
 
 // finding is the stable part of a diagnostic that tests assert on.

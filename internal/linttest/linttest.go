@@ -1,0 +1,73 @@
+// Package linttest runs the golden lint tests every definition loader
+// shares: each broken file under testdata/lint must fail to load, and what
+// `canvass lint` would print for it must equal the .golden file beside it.
+// Run the package's tests with -update to rewrite the golden files after
+// checking the new output.
+package linttest
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"canvass/rules"
+)
+
+var update = flag.Bool("update", false, "rewrite the lint golden files under testdata/lint")
+
+// Output is what `canvass lint` prints for a file's diagnostics: one
+// "file:line:col: code: message" and its caret snippet per entry.
+func Output(ds []rules.Diagnostic) string {
+	var b strings.Builder
+	for _, d := range ds {
+		b.WriteString(d.String())
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// Golden checks every testdata/lint/*suffix file: it must have findings,
+// load must refuse it exactly when one of them is an error (a file with
+// warnings only still loads), and Output of its diagnostics must equal the
+// file's .golden twin.
+func Golden(t *testing.T, suffix string, load func(name string, src []byte) (loaded bool, ds []rules.Diagnostic)) {
+	t.Helper()
+	files, err := filepath.Glob("testdata/lint/*" + suffix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("no lint test files")
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), suffix), func(t *testing.T) {
+			src, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			loaded, ds := load(filepath.Base(file), src)
+			if len(ds) == 0 {
+				t.Errorf("no diagnostics for a lint test file")
+			}
+			if loaded == rules.HasErrors(ds) {
+				t.Errorf("loaded: %v, but diagnostics have errors: %v", loaded, rules.HasErrors(ds))
+			}
+			got := Output(ds)
+			golden := strings.TrimSuffix(file, suffix) + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("lint output differs from %s (run go test -update after checking it)\ngot:\n%s\nwant:\n%s", golden, got, want)
+			}
+		})
+	}
+}
