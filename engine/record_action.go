@@ -68,6 +68,8 @@ func (e *Engine) Act(ctx context.Context, a *Actor, id string, act Action) (*Rec
 		}
 		return nil, err
 	}
+	e.postPay(ctx, updated)
+	e.notifyAction(ctx, updated)
 	last := updated.History[len(updated.History)-1]
 	if err := e.Audit(ctx, a, "record."+act.Name, "record", id, updated.OrgPath,
 		map[string]any{"from": last.FromState, "to": last.ToState, "reason": act.Reason}); err != nil {
@@ -111,8 +113,8 @@ func (e *Engine) transition(ctx context.Context, a *Actor, r *Record, act Action
 	now := e.Now()
 	entry := HistoryEntry{At: now, Actor: a.ID(), Action: act.Name, FromState: r.State, Reason: strings.TrimSpace(act.Reason)}
 	if act.Name == "submit" && act.Answers != nil {
-		if !camp.OpenAt(now) {
-			return closedError(camp, now)
+		if err := e.checkOpen(ctx, camp, now); err != nil {
+			return err
 		}
 		changes, err := e.replaceAnswers(ctx, camp.RefTime(), r, act)
 		if err != nil {

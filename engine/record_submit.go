@@ -79,8 +79,8 @@ func (e *Engine) Submit(ctx context.Context, a *Actor, s Submission) (*SubmitRes
 	if err != nil {
 		return nil, err
 	}
-	if !camp.OpenAt(now) {
-		return nil, closedError(camp, now)
+	if err := e.checkOpen(ctx, camp, now); err != nil {
+		return nil, err
 	}
 	if !camp.HasForm(s.FormID) {
 		return nil, Errorf(ENOTFOUND, "campaign %s has no form %q", camp.ID(), s.FormID)
@@ -138,6 +138,7 @@ func (e *Engine) Submit(ctx context.Context, a *Actor, s Submission) (*SubmitRes
 		return nil, err
 	}
 	res.Record = stored
+	e.postPay(ctx, stored)
 	action := "record.submit"
 	if s.Draft {
 		action = "record.save_draft"

@@ -20,6 +20,8 @@ type Store interface {
 	SessionStore
 	LedgerStore
 	AuditStore
+	LinkStore
+	NotificationStore
 
 	// Ping reports whether the store can serve requests now. Returns
 	// EUNAVAILABLE with a user-safe reason if not.
@@ -168,6 +170,14 @@ type LedgerStore interface {
 	// groupBy (LedgerBy… constants), sorted by key values. Returns EINVALID
 	// for an unknown group key.
 	SumLedger(ctx context.Context, f LedgerFilter, groupBy []string) ([]LedgerSum, error)
+
+	// LockPeriod closes a campaign's pay period for good: the engine posts
+	// nothing more into it (late entries land in the next open period).
+	// Returns ECONFLICT if the period is already locked, EINVALID if
+	// CampaignID or Period is empty.
+	LockPeriod(ctx context.Context, l *PeriodLock) error
+	// ListPeriodLocks returns a campaign's locked periods, ordered by period.
+	ListPeriodLocks(ctx context.Context, campaignID string) ([]PeriodLock, error)
 }
 
 // AuditStore keeps the append-only audit log.
@@ -177,4 +187,57 @@ type AuditStore interface {
 	AppendAudit(ctx context.Context, e *AuditEvent) error
 	// ListAudit returns one page of matching events, keyset-paged by ID.
 	ListAudit(ctx context.Context, f AuditFilter, p Page) (*AuditPage, error)
+}
+
+// LinkStore keeps public links (QR codes) to campaign forms and the
+// campaigns closed before their end date. Only a hash of a link's token is
+// stored, as for sessions.
+type LinkStore interface {
+	// CreateLinks stores new links, all or none. Returns EINVALID if a link
+	// lacks ID, TokenHash, CampaignID, FormID or OrgPath, ECONFLICT if an ID
+	// or a TokenHash exists.
+	CreateLinks(ctx context.Context, links []*Link) error
+	// GetLink returns the link with the given ID. Returns ENOTFOUND.
+	GetLink(ctx context.Context, id string) (*Link, error)
+	// GetLinkByToken returns the link with the given token hash. Returns
+	// ENOTFOUND.
+	GetLinkByToken(ctx context.Context, tokenHash string) (*Link, error)
+	// ListLinks returns a campaign's links whose OrgPath lies under one of
+	// orgPaths (prefix match), ordered by ID.
+	ListLinks(ctx context.Context, campaignID string, orgPaths []string) ([]*Link, error)
+	// RevokeLink sets the link's RevokedAt and RevokedBy. Returns ENOTFOUND,
+	// ECONFLICT if it is revoked already.
+	RevokeLink(ctx context.Context, id, by string, at time.Time) error
+	// ConsumeLink marks an unused, unrevoked link used at at by the record
+	// recordID, in one conditional update, so that of two concurrent
+	// callers exactly one succeeds. Returns ENOTFOUND, ECONFLICT if the link
+	// is used or revoked (nothing changes).
+	ConsumeLink(ctx context.Context, id, recordID string, at time.Time) error
+
+	// SetCampaignClosed records that a campaign was closed by hand.
+	// Returns EINVALID without CampaignID, ECONFLICT if it is closed already.
+	SetCampaignClosed(ctx context.Context, c *CampaignClosure) error
+	// CampaignClosure returns how a campaign was closed by hand. Returns
+	// ENOTFOUND while it was not.
+	CampaignClosure(ctx context.Context, campaignID string) (*CampaignClosure, error)
+}
+
+// NotificationStore keeps each user's in-app notifications.
+type NotificationStore interface {
+	// AddNotifications stores each notification unless one with the same
+	// ID exists (a retry: skipped, whatever its content), and returns how
+	// many were new. Returns EINVALID, storing none, if one lacks ID,
+	// UserID or Kind.
+	AddNotifications(ctx context.Context, ns []Notification) (int, error)
+	// ListNotifications returns one page of userID's notifications,
+	// keyset-paged by ID and always newest first (IDs sort by time; p.Desc
+	// is ignored); with unreadOnly, only those with a zero ReadAt.
+	ListNotifications(ctx context.Context, userID string, unreadOnly bool, p Page) (*NotificationPage, error)
+	// CountUnread returns how many of userID's notifications are unread.
+	CountUnread(ctx context.Context, userID string) (int64, error)
+	// MarkNotificationsRead sets ReadAt to at on userID's unread
+	// notifications with the given IDs (all of userID's when ids is empty)
+	// and returns how many changed. Other users' notifications are never
+	// touched; unknown or already read IDs are skipped.
+	MarkNotificationsRead(ctx context.Context, userID string, ids []string, at time.Time) (int, error)
 }

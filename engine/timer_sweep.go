@@ -99,6 +99,8 @@ func (e *Engine) fireTimer(ctx context.Context, r *Record) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	e.postPay(ctx, updated)
+	e.notifyTimer(ctx, updated)
 	if last.Actor == systemActor && last.At.Equal(now) {
 		return true, e.Audit(ctx, nil, "record."+last.Action, "record", updated.ID, updated.OrgPath, map[string]any{"state": updated.State})
 	}

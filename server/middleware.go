@@ -100,7 +100,7 @@ func (s *Server) accessLog(c fiber.Ctx) error {
 	}
 	s.log.LogAttrs(c.Context(), level, "request",
 		slog.String("method", c.Method()),
-		slog.String("path", c.Path()),
+		slog.String("path", redactPath(c.Path())),
 		slog.Int("status", c.Response().StatusCode()),
 		slog.Duration("duration", time.Since(start)),
 		slog.String("request_id", requestIDOf(c)),

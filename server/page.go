@@ -69,6 +69,7 @@ type pageData struct {
 	Flash     string // a success message, already in Lang
 	Error     string // a failure message, already in Lang
 	RequestID string
+	Unread    int64 // the user's unread notifications, for the navigation
 	Data      any
 
 	path  string     // the GET address of this page, for the language links
@@ -96,6 +97,7 @@ func (s *Server) newPage(c fiber.Ctx, title, nav, path string) *pageData {
 		p.User = a.actor.User
 		p.IsAdmin = a.actor.Has(engine.RoleAdmin)
 		p.CSRF = a.session.CSRFToken
+		p.Unread = s.unreadCount(c, p.User)
 	}
 	if p.path == "" {
 		p.path = c.Path()

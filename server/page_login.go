@@ -84,6 +84,7 @@ func (s *Server) logoutSubmit(c fiber.Ctx) error {
 type homeData struct {
 	Unit       *engine.OrgUnit // the root of the user's scope
 	OtherRoles []string        // roles whose pages come later
+	Forms      []homeForm      // open campaign forms the user may fill in
 }
 
 // homePage says who is signed in, where, and what they can do.
@@ -102,6 +103,9 @@ func (s *Server) homePage(c fiber.Ctx) error {
 		if r != engine.RoleAdmin && !slices.Contains(data.OtherRoles, r) {
 			data.OtherRoles = append(data.OtherRoles, r)
 		}
+	}
+	if data.Forms, err = s.openForms(c, a, p.Lang); err != nil {
+		return err
 	}
 	p.Data = data
 	return s.render(c, fiber.StatusOK, "home", p)

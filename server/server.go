@@ -121,6 +121,8 @@ func (s *Server) routes() {
 	s.formRoutes(api)
 	s.recordRoutes(api)
 	s.financeRoutes(api)
+	s.linkRoutes(api)
+	s.notificationRoutes(api)
 	s.pageRoutes()
 }
 

@@ -725,3 +725,119 @@ func init() {
 		"finance.budget":        "Budget",
 	})
 }
+
+// Public links, QR sheets, closing campaigns and navigation (issue #6).
+func init() {
+	add := func(lang string, msgs map[string]string) {
+		for k, v := range msgs {
+			catalog[lang][k] = v
+		}
+	}
+	add(LangZH, map[string]string{
+		"public.title":         "在线填报",
+		"public.not_found":     "此链接不存在，请核对二维码或网址。",
+		"public.revoked":       "此链接已被收回，不能再填报。",
+		"public.expired":       "此链接已过期，不能再填报。",
+		"public.used":          "此链接已填报过，每个链接只能提交一次。",
+		"public.closed":        "该项工作已结束，不再接受填报。",
+		"public.ask":           "如有疑问，请联系发给您链接的工作人员。",
+		"public.thanks":        "提交成功，谢谢！",
+		"public.stored":        "您的答卷已保存。",
+		"public.ref":           "回执编号",
+		"links.title":          "填报链接与二维码",
+		"links.new":            "生成链接",
+		"links.form":           "表单",
+		"links.org":            "所属单位代码",
+		"links.onetime":        "一次性链接（每户一个，只能提交一次）",
+		"links.field":          "预填字段名（如 householdId）",
+		"links.values":         "预填值，每行一个（每行生成一个链接）",
+		"links.expires":        "失效日期",
+		"links.create":         "生成并打印",
+		"links.list":           "已有链接",
+		"links.preset":         "预填",
+		"links.status":         "状态",
+		"links.status.open":    "有效",
+		"links.status.revoked": "已收回",
+		"links.status.expired": "已过期",
+		"links.status.used":    "已使用",
+		"links.none":           "还没有链接。",
+		"links.print":          "二维码打印页",
+		"links.print.tip":      "二维码只在此页显示一次，请立即打印或保存。",
+		"nav.author":           "表单设计",
+		"home.forms":           "可填报的表单",
+		"home.links":           "二维码",
+	})
+	add(LangEN, map[string]string{
+		"public.title":         "Online form",
+		"public.not_found":     "This link does not exist; check the QR code or the address.",
+		"public.revoked":       "This link was withdrawn and takes no more answers.",
+		"public.expired":       "This link has expired and takes no more answers.",
+		"public.used":          "This link has been used: each link takes one submission.",
+		"public.closed":        "This campaign has ended and takes no more answers.",
+		"public.ask":           "If in doubt, ask the worker who gave you the link.",
+		"public.thanks":        "Sent. Thank you!",
+		"public.stored":        "Your answers have been stored.",
+		"public.ref":           "Reference",
+		"links.title":          "Links and QR codes",
+		"links.new":            "Make links",
+		"links.form":           "Form",
+		"links.org":            "Org unit code",
+		"links.onetime":        "One-time links (one per household, one submission each)",
+		"links.field":          "Preset field name (e.g. householdId)",
+		"links.values":         "Preset values, one per line (a link per line)",
+		"links.expires":        "Expires on",
+		"links.create":         "Make and print",
+		"links.list":           "Links",
+		"links.preset":         "Preset",
+		"links.status":         "Status",
+		"links.status.open":    "Open",
+		"links.status.revoked": "Withdrawn",
+		"links.status.expired": "Expired",
+		"links.status.used":    "Used",
+		"links.none":           "No links yet.",
+		"links.print":          "QR codes to print",
+		"links.print.tip":      "The QR codes are shown on this page only: print or save it now.",
+		"nav.author":           "Authoring",
+		"home.forms":           "Forms to fill in",
+		"home.links":           "QR codes",
+	})
+}
+
+// In-app notifications: reminders, escalations and returns (issue #5).
+func init() {
+	add := func(lang string, msgs map[string]string) {
+		for k, v := range msgs {
+			catalog[lang][k] = v
+		}
+	}
+	add(LangZH, map[string]string{
+		"nav.notifications":             "通知",
+		"nav.unread":                    "%d 条未读",
+		"notifications.title":           "通知",
+		"notifications.all":             "全部通知",
+		"notifications.unreadOnly":      "只看未读",
+		"notifications.markAll":         "全部标为已读",
+		"notifications.none":            "暂无通知。",
+		"notifications.new":             "未读",
+		"notifications.first":           "第一页",
+		"notifications.next":            "下一页",
+		"notifications.kind.reminder":   "催办",
+		"notifications.kind.escalation": "逾期上交",
+		"notifications.kind.returned":   "退回修改",
+	})
+	add(LangEN, map[string]string{
+		"nav.notifications":             "Notifications",
+		"nav.unread":                    "%d unread",
+		"notifications.title":           "Notifications",
+		"notifications.all":             "All notifications",
+		"notifications.unreadOnly":      "Unread only",
+		"notifications.markAll":         "Mark all read",
+		"notifications.none":            "No notifications.",
+		"notifications.new":             "new",
+		"notifications.first":           "First page",
+		"notifications.next":            "Next page",
+		"notifications.kind.reminder":   "Reminder",
+		"notifications.kind.escalation": "Escalated to you",
+		"notifications.kind.returned":   "Returned for correction",
+	})
+}

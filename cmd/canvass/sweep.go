@@ -24,6 +24,7 @@ const (
 // timerSweeper is what the sweeper needs of the engine.
 type timerSweeper interface {
 	SweepTimers(ctx context.Context, owner string, limit int) (int, error)
+	ReconcilePay(ctx context.Context, since time.Time) (int, error)
 }
 
 // sweeper fires due workflow timers (reminders, escalations, automatic
@@ -34,6 +35,7 @@ type timerSweeper interface {
 // every timer fires once.
 type sweeper struct {
 	eng   timerSweeper
+	every time.Duration
 	owner string
 	batch int
 	log   *slog.Logger
@@ -52,7 +54,7 @@ type sweeper struct {
 // Stop.
 func startSweeper(eng timerSweeper, every time.Duration, log *slog.Logger) *sweeper {
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &sweeper{eng: eng, owner: sweepOwner(), batch: sweepBatch, log: log, ctx: ctx, cancel: cancel}
+	s := &sweeper{eng: eng, every: every, owner: sweepOwner(), batch: sweepBatch, log: log, ctx: ctx, cancel: cancel}
 	// A tick that comes while a sweep still runs (the first one included)
 	// is skipped: the running sweep goes on until nothing is due.
 	job := cron.NewChain(cron.SkipIfStillRunning(cron.DiscardLogger)).Then(cron.FuncJob(s.sweep))
@@ -95,6 +97,18 @@ func (s *sweeper) sweep() {
 	}
 	if total > 0 {
 		s.log.Info("timers fired", "count", total)
+	}
+	// Pay that a crash kept from being posted right after its record's
+	// update is posted now; looking back four intervals covers a missed
+	// tick or two. Posting is idempotent, so replicas may overlap.
+	if s.ctx.Err() == nil && !s.isStopping() {
+		posted, err := s.eng.ReconcilePay(s.ctx, time.Now().Add(-4*s.every))
+		switch {
+		case err != nil && s.ctx.Err() == nil:
+			s.log.Error("pay reconciliation failed", "err", err)
+		case posted > 0:
+			s.log.Warn("posted pay that was missing after a crash", "entries", posted)
+		}
 	}
 }
 

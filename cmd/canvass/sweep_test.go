@@ -29,6 +29,8 @@ type countingSweeper struct {
 	limits []int
 }
 
+func (c *countingSweeper) ReconcilePay(context.Context, time.Time) (int, error) { return 0, nil }
+
 func (c *countingSweeper) SweepTimers(_ context.Context, owner string, limit int) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -101,6 +103,8 @@ func TestSweeperTicksAndStops(t *testing.T) {
 
 // blockingSweeper holds each call until its context ends.
 type blockingSweeper struct{ started chan struct{} }
+
+func (b *blockingSweeper) ReconcilePay(context.Context, time.Time) (int, error) { return 0, nil }
 
 func (b *blockingSweeper) SweepTimers(ctx context.Context, _ string, _ int) (int, error) {
 	close(b.started)

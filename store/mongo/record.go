@@ -248,11 +248,15 @@ func (s *Store) UpdateRecord(ctx context.Context, r *engine.Record) (*engine.Rec
 	if err != nil {
 		return nil, err
 	}
-	err = s.records.FindOneAndUpdate(ctx,
-		bson.D{{Key: "_id", Value: r.ID}, {Key: "version", Value: r.Version}},
-		bson.D{{Key: "$set", Value: set}},
-		options.FindOneAndUpdate().SetReturnDocument(options.After),
-	).Decode(&out)
+	if s.serial {
+		err = s.serialUpdate(ctx, r.ID, func(d *recordDoc) bool { return d.Version == r.Version }, set, &out)
+	} else {
+		err = s.records.FindOneAndUpdate(ctx,
+			bson.D{{Key: "_id", Value: r.ID}, {Key: "version", Value: r.Version}},
+			bson.D{{Key: "$set", Value: set}},
+			options.FindOneAndUpdate().SetReturnDocument(options.After),
+		).Decode(&out)
+	}
 	unlock()
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, s.missingOrConflict(ctx, "update record", s.records, r.ID,
@@ -419,7 +423,13 @@ func (s *Store) ClaimDueTimers(ctx context.Context, owner string, now time.Time,
 			if err != nil {
 				return nil, err
 			}
-			err = s.records.FindOneAndUpdate(ctx, q, claim, opts).Decode(&d)
+			if s.serial {
+				err = s.serialUpdate(ctx, c.ID, func(d *recordDoc) bool {
+					return d.NextTimerAt != nil && !d.NextTimerAt.After(now) && (d.LeaseUntil == nil || !d.LeaseUntil.After(now))
+				}, claim[0].Value.(bson.D), &d)
+			} else {
+				err = s.records.FindOneAndUpdate(ctx, q, claim, opts).Decode(&d)
+			}
 			unlock()
 			if errors.Is(err, mongo.ErrNoDocuments) {
 				continue // another replica claimed it first
@@ -434,4 +444,25 @@ func (s *Store) ClaimDueTimers(ctx context.Context, owner string, now time.Time,
 		}
 	}
 	return out, nil
+}
+
+// serialUpdate is findOneAndUpdate on {_id: id} for FerretDB, under the
+// collection lock: FerretDB reads every document of the collection for any
+// filter but a bare _id (an update of one record among a thousand took
+// half a second), so it reads by _id, checks the condition in Go, and
+// writes by _id. It answers mongo.ErrNoDocuments when the record is
+// missing or the condition is false, as the filtered update would.
+func (s *Store) serialUpdate(ctx context.Context, id string, cond func(*recordDoc) bool, set bson.D, out *recordDoc) error {
+	byID := bson.D{{Key: "_id", Value: id}}
+	var cur recordDoc
+	if err := s.records.FindOne(ctx, byID).Decode(&cur); err != nil {
+		return err
+	}
+	if !cond(&cur) {
+		return mongo.ErrNoDocuments
+	}
+	if _, err := s.records.UpdateOne(ctx, byID, bson.D{{Key: "$set", Value: set}}); err != nil {
+		return err
+	}
+	return s.records.FindOne(ctx, byID).Decode(out)
 }

@@ -233,7 +233,7 @@ func (s *Store) detectFerretDB(ctx context.Context) error {
 	}
 	s.serial = true
 	s.locks = map[string]chan struct{}{}
-	for _, c := range []string{collRecords, collDefinitions, collOrgUnits, collUsers, collCounters} {
+	for _, c := range []string{collRecords, collDefinitions, collOrgUnits, collUsers, collCounters, collLinks, collNotifications} {
 		s.locks[c] = make(chan struct{}, 1)
 	}
 	s.logger.Warn("mongo: FerretDB updates are not atomic; this Store serializes its own updates, "+
@@ -318,6 +318,14 @@ func (s *Store) indexes() []index {
 		{coll: s.ledger, name: "worker_id", keys: asc("workerId", "_id")},
 		{coll: s.ledger, name: "record_id", keys: asc("recordId")},
 		{coll: s.ledger, name: "worker_org_path", keys: asc("workerOrgPath")},
+
+		{coll: s.db.Collection(collPeriodLocks), name: "campaign_period", keys: asc("campaignId", "period"), unique: true},
+
+		{coll: s.db.Collection(collLinks), name: "token_hash", keys: asc("tokenHash"), unique: true},
+		{coll: s.db.Collection(collLinks), name: "campaign_org_path", keys: asc("campaignId", "orgPath")},
+
+		{coll: s.db.Collection(collNotifications), name: "user_id", keys: asc("userId", "_id")},
+		{coll: s.db.Collection(collNotifications), name: "user_unread", keys: asc("userId", "readAt", "_id")},
 
 		{coll: s.audit, name: "object_id", keys: asc("objectId", "_id")},
 		{coll: s.audit, name: "actor", keys: asc("actor", "_id")},

@@ -20,7 +20,7 @@ import (
 // each document of the collection (a CPU profile of this test is almost all
 // its JSON decoding), so the cost grows with timers × records; 300 timers
 // take about a minute here, 1,000 took over ten.
-var ferretTimers = 300
+var ferretTimers = 1000
 
 func TestTimerReplicasFireOnce(t *testing.T) {
 	t.Run("ferretdb", func(t *testing.T) {

@@ -70,7 +70,10 @@ func groups() []group {
 		{"Counters", counterScenarios()},
 		{"Ledger", ledgerScenarios()},
 		{"SumLedger", sumLedgerScenarios()},
+		{"PeriodLocks", periodLockScenarios()},
 		{"Audit", auditScenarios()},
+		{"Links", linkScenarios()},
+		{"Notifications", notificationScenarios()},
 		{"Concurrency", concurrencyScenarios()},
 		{"Context", contextScenarios()},
 	}

@@ -1,0 +1,47 @@
+package engine
+
+import (
+	"context"
+
+	"canvass/campaigns"
+)
+
+// BudgetView is a campaign's budget computed from its records now.
+type BudgetView struct {
+	CampaignID string
+	Counts     map[string]int64 // what the engine counted, by count name
+	Lines      []campaigns.BudgetLine
+	TotalFen   int64
+}
+
+// CampaignBudget computes a campaign's budget: each of its counts is the
+// number of the campaign's records of the count's form in one of its
+// states, in the actor's scope (a township sees its own share; the
+// campaign's own unit sees all). Finance, authors, supervisors and admins.
+// Returns ENOTFOUND for an unknown campaign, one outside the scope, or one
+// without a budget.
+func (e *Engine) CampaignBudget(ctx context.Context, a *Actor, campaignID string) (*BudgetView, error) {
+	if err := a.require(RoleFinance, RoleAuthor, RoleSupervisor, RoleAdmin); err != nil {
+		return nil, err
+	}
+	camp, _, err := e.financeCampaign(ctx, a, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	b := camp.Budget()
+	if b == nil {
+		return nil, Errorf(ENOTFOUND, "campaign %s has no budget", campaignID)
+	}
+	v := &BudgetView{CampaignID: campaignID, Counts: map[string]int64{}}
+	for _, c := range b.Counts() {
+		n, err := e.store.CountRecords(ctx, RecordFilter{CampaignID: campaignID, FormID: c.Form, States: c.States, OrgPaths: a.Scope()})
+		if err != nil {
+			return nil, err
+		}
+		v.Counts[c.Name] = n
+	}
+	if v.Lines, v.TotalFen, err = b.Compute(v.Counts); err != nil {
+		return nil, WrapError(EINTERNAL, "the budget could not be computed", err)
+	}
+	return v, nil
+}

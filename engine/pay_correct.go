@@ -1,0 +1,212 @@
+package engine
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"canvass/campaigns"
+	"canvass/paytables"
+)
+
+// financeCampaign returns a published campaign and the path of its org
+// scope, when the actor's subtree and the campaign's overlap. Returns
+// ENOTFOUND otherwise.
+func (e *Engine) financeCampaign(ctx context.Context, a *Actor, campaignID string) (*campaigns.Campaign, string, error) {
+	camp, err := e.Campaign(ctx, campaignID)
+	if err != nil {
+		return nil, "", err
+	}
+	root, err := e.store.GetOrgUnit(ctx, camp.OrgScope())
+	if err != nil {
+		return nil, "", err
+	}
+	if !a.Sees(root.Path) && !InSubtree(a.User.OrgPath, root.Path) {
+		return nil, "", Errorf(ENOTFOUND, "campaign %s not found", campaignID)
+	}
+	return camp, root.Path, nil
+}
+
+// LedgerEntry returns one ledger entry in the actor's scope (finance and
+// admins). Returns ENOTFOUND when there is none or it lies outside.
+func (e *Engine) LedgerEntry(ctx context.Context, a *Actor, id string) (*LedgerEntry, error) {
+	if err := a.require(RoleFinance, RoleAdmin); err != nil {
+		return nil, err
+	}
+	le, err := e.ledgerEntry(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Sees(le.WorkerOrgPath) {
+		return nil, Errorf(ENOTFOUND, "ledger entry not found")
+	}
+	return le, nil
+}
+
+// ledgerEntry finds an entry by ID: the first entry, going down, below
+// the ID followed by the smallest character is the entry itself.
+func (e *Engine) ledgerEntry(ctx context.Context, id string) (*LedgerEntry, error) {
+	if id == "" {
+		return nil, Errorf(ENOTFOUND, "ledger entry not found")
+	}
+	page, err := e.store.ListLedger(ctx, LedgerFilter{}, Page{After: id + "\x00", Desc: true, Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(page.Entries) == 0 || page.Entries[0].ID != id {
+		return nil, Errorf(ENOTFOUND, "ledger entry not found")
+	}
+	return page.Entries[0], nil
+}
+
+// ReverseEntry corrects a ledger entry the only way the ledger allows: a
+// new entry with the negated amount whose Reverses names it, with the
+// reason. It lands in the entry's period, or the next open one when that
+// is locked. Finance and admins. Returns ENOTFOUND for an entry outside the
+// actor's scope; EINVALID without a reason or for a reversal (reverse the
+// original instead: a reversal is never reversed); ECONFLICT when the
+// entry was already reversed or withheld.
+func (e *Engine) ReverseEntry(ctx context.Context, a *Actor, entryID, reason string) (*LedgerEntry, error) {
+	orig, err := e.LedgerEntry(ctx, a, entryID)
+	if err != nil {
+		return nil, err
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return nil, &Error{Code: EINVALID, Message: "say why the entry is reversed",
+			Fields: []FieldError{{Pointer: "/reason", Code: "required", Message: "a reason is required"}}}
+	}
+	if orig.Reverses != "" {
+		return nil, &Error{Code: EINVALID, Message: "a reversal cannot be reversed; post the corrected event instead",
+			Fields: []FieldError{{Pointer: "/entry", Code: "is_reversal", Message: "this entry is a reversal"}}}
+	}
+	lock := campaignLock(orig.CampaignID)
+	lock.RLock()
+	defer lock.RUnlock()
+	locked, err := e.lockedPeriods(ctx, orig.CampaignID)
+	if err != nil {
+		return nil, err
+	}
+	period := openPeriod(locked, orig.Period)
+	mu := payeeLock(orig.CampaignID, orig.WorkerID, period)
+	mu.Lock()
+	defer mu.Unlock()
+	existing, err := e.recordLedger(ctx, orig.CampaignID, orig.RecordID, orig.WorkerID)
+	if err != nil {
+		return nil, err
+	}
+	if existing.reversed[orig.ID] {
+		return nil, Errorf(ECONFLICT, "this entry was already reversed")
+	}
+	now := e.Now()
+	rev := LedgerEntry{
+		ID: NewID(now), Key: orig.Key + "/reversed", CampaignID: orig.CampaignID, PayTableID: orig.PayTableID,
+		PayTableVersion: orig.PayTableVersion, Item: orig.Item, Rule: "reversal of " + orig.Key,
+		Inputs:   map[string]any{"reverses_key": orig.Key, "original_period": orig.Period, "original_fen": orig.AmountFen},
+		WorkerID: orig.WorkerID, WorkerOrgPath: orig.WorkerOrgPath, Role: orig.Role, RecordID: orig.RecordID,
+		Period: period, AmountFen: -orig.AmountFen, Reverses: orig.ID, Reason: reason, CreatedBy: a.ID(), CreatedAt: now,
+	}
+	if _, err := e.store.AppendLedger(ctx, []LedgerEntry{rev}); err != nil {
+		return nil, err
+	}
+	return &rev, e.Audit(ctx, a, "ledger.reverse", "ledger", orig.ID, orig.WorkerOrgPath,
+		map[string]any{"reversal": rev.ID, "amount_fen": rev.AmountFen, "period": period, "reason": reason})
+}
+
+// MarkEntered records that a record collected in the field (or on paper)
+// has been typed into the official system by the actor, the clerk: the
+// record.entered event, paid to the actor by items on it. A record is
+// entered once; marking it again changes nothing and returns it. Field
+// workers and admins whose scope covers the record. Returns ENOTFOUND for
+// a record outside the scope, EINVALID for a draft or a record in a state
+// that is not an acceptance once final (rejected), ECONFLICT when it
+// changed meanwhile.
+func (e *Engine) MarkEntered(ctx context.Context, a *Actor, id string) (*Record, error) {
+	if err := a.require(RoleFieldWorker, RoleAdmin); err != nil {
+		return nil, err
+	}
+	r, err := e.scopedRecord(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range r.History {
+		if h.Action == ActionEnter {
+			return r, nil
+		}
+	}
+	if r.State == StateDraft || notAccepted[r.State] {
+		return nil, &Error{Code: EINVALID, Message: "only a submitted record that was not rejected can be entered",
+			Fields: []FieldError{{Pointer: "/state", Code: "not_enterable", Message: r.State}}}
+	}
+	now := e.Now()
+	r.History = append(r.History, HistoryEntry{At: now, Actor: a.ID(), Action: ActionEnter, FromState: r.State})
+	r.UpdatedAt = now
+	updated, err := e.store.UpdateRecord(ctx, r)
+	if err != nil {
+		if ErrorCode(err) == ECONFLICT {
+			if cur, gerr := e.store.GetRecord(ctx, id); gerr == nil {
+				return nil, staleError(cur)
+			}
+		}
+		return nil, err
+	}
+	if err := e.Audit(ctx, a, "record.enter", "record", id, updated.OrgPath, nil); err != nil {
+		return nil, err
+	}
+	e.postPay(ctx, updated)
+	return updated, nil
+}
+
+// Attendance is one day a worker spent on site for a campaign.
+type Attendance struct {
+	CampaignID string
+	Date       string // YYYY-MM-DD, in China
+	WorkerID   string
+}
+
+// RecordAttendance records a supervisor's day on site and posts the
+// attendance.day pay it earns; recording the same day again writes nothing.
+// It returns the entries the day earned (new or already posted).
+// Supervisors and admins, for a worker in their scope (themselves
+// included). Returns ENOTFOUND for an unknown campaign or a worker outside
+// the scope; EINVALID for a malformed date, a day in the future or outside
+// the campaign's pay table.
+func (e *Engine) RecordAttendance(ctx context.Context, a *Actor, at Attendance) ([]*LedgerEntry, error) {
+	if err := a.require(RoleSupervisor, RoleAdmin); err != nil {
+		return nil, err
+	}
+	camp, root, err := e.financeCampaign(ctx, a, at.CampaignID)
+	if err != nil {
+		return nil, err
+	}
+	day, err := time.ParseInLocation("2006-01-02", at.Date, shanghai)
+	if err != nil || day.After(e.Now()) {
+		return nil, &Error{Code: EINVALID, Message: "the date must be a past or present day, YYYY-MM-DD",
+			Fields: []FieldError{{Pointer: "/date", Code: "bad_date", Message: "YYYY-MM-DD, not in the future"}}}
+	}
+	worker, err := e.store.GetUser(ctx, at.WorkerID)
+	if err != nil || !a.Sees(worker.OrgPath) || !InSubtree(worker.OrgPath, root) {
+		if err != nil && ErrorCode(err) != ENOTFOUND {
+			return nil, err
+		}
+		return nil, &Error{Code: ENOTFOUND, Message: "no such worker", Fields: []FieldError{{Pointer: "/worker", Code: "not_found", Message: "no such worker"}}}
+	}
+	if camp.PayTable() == "" {
+		return nil, &Error{Code: EINVALID, Message: "the campaign has no pay table",
+			Fields: []FieldError{{Pointer: "/campaign", Code: "no_paytable", Message: "no pay table"}}}
+	}
+	recordID := "attendance:" + camp.ID() + ":" + at.Date
+	ev := paytables.Event{Kind: paytables.EventAttendanceDay, RecordID: recordID, ActorID: worker.ID, At: day.UTC()}
+	if _, err := e.postEvents(ctx, camp.ID(), camp.PayTable(), recordID, []paytables.Event{ev}, a.ID()); err != nil {
+		return nil, err
+	}
+	if err := e.Audit(ctx, a, "attendance.day", "user", worker.ID, worker.OrgPath, map[string]any{"campaign": camp.ID(), "date": at.Date}); err != nil {
+		return nil, err
+	}
+	var out []*LedgerEntry
+	err = e.eachLedgerEntry(ctx, LedgerFilter{CampaignID: camp.ID(), RecordID: recordID, WorkerID: worker.ID}, func(le *LedgerEntry) error {
+		out = append(out, le)
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,260 @@
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"hash/fnv"
+	mrand "math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"canvass/campaigns"
+)
+
+// Spot checks (QC). A spot check is a task on the sampled record itself:
+// records are drawn once they are completed (in a final, accepted state),
+// where they have no open task, so SampleQC opens one — step QCStep, for
+// supervisors, at the record's own unit — and the inbox lists it like any
+// other task. RecordQCOutcome closes it with qc.pass or qc.problem in the
+// record's history, which is what pays (or withholds) through the ledger.
+// Each sample is recorded, with the seed that drew it, in an audit event
+// (action "qc.sample", object "<campaign>/<period>@<scope path>"): the same
+// seed and the same records always draw the same sample (DrawQCSample), and
+// sampling a period again returns the recorded sample.
+
+// QCStep is the step of an open spot-check task.
+const QCStep = "spot_check"
+
+// QCSample is one period's spot-check sample of a campaign.
+type QCSample struct {
+	CampaignID string
+	Period     string
+	Scope      string // org path the sample was drawn in
+	Seed       uint64
+	// Records are the sampled record IDs by worker (the records' creator),
+	// each list sorted.
+	Records map[string][]string
+	// Drawn is false when the period had been sampled before and this is
+	// the recorded sample.
+	Drawn bool
+}
+
+// DrawQCSample draws, for each worker, q.SampleSize(n) of the worker's n
+// record IDs, reproducibly from seed: the same seed and the same records
+// give the same sample, whatever order they come in.
+func DrawQCSample(q campaigns.QC, seed uint64, byWorker map[string][]string) map[string][]string {
+	out := map[string][]string{}
+	for worker, ids := range byWorker {
+		ids = slices.Clone(ids)
+		slices.Sort(ids)
+		k := q.SampleSize(len(ids))
+		if k == 0 {
+			continue
+		}
+		h := fnv.New64a()
+		h.Write([]byte(worker))
+		rng := mrand.New(mrand.NewPCG(seed, h.Sum64()))
+		perm := rng.Perm(len(ids))
+		picked := make([]string, k)
+		for i := range k {
+			picked[i] = ids[perm[i]]
+		}
+		slices.Sort(picked)
+		out[worker] = picked
+	}
+	return out
+}
+
+// SampleQC draws a campaign's spot-check sample for a period in the
+// actor's scope — campaign.QC()'s share of each worker's records completed
+// in the period, at least its min — records the seed and the sample, and
+// opens a spot-check task on each sampled record. Sampling the same period
+// and scope again returns the recorded sample and opens nothing.
+// Supervisors and admins. Returns ENOTFOUND for an unknown campaign or one
+// outside the scope, EINVALID when the campaign has no spot checks or the
+// period is malformed.
+func (e *Engine) SampleQC(ctx context.Context, a *Actor, campaignID, period string) (*QCSample, error) {
+	if err := a.require(RoleSupervisor, RoleAdmin); err != nil {
+		return nil, err
+	}
+	camp, _, err := e.financeCampaign(ctx, a, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	q, ok := camp.QC()
+	if !ok {
+		return nil, &Error{Code: EINVALID, Message: "the campaign has no spot checks",
+			Fields: []FieldError{{Pointer: "/campaign", Code: "no_qc", Message: "no spot checks"}}}
+	}
+	if !ValidPeriod(period) {
+		return nil, periodError("a period is a quarter (2026-Q4) or a month (2026-11)")
+	}
+	scope := a.User.OrgPath
+	object := campaignID + "/" + period + "@" + scope
+	if prev, err := e.recordedSample(ctx, object); err != nil || prev != nil {
+		return prev, err
+	}
+	wf, _, err := e.Workflow(ctx, camp.Workflow(), 0)
+	if err != nil {
+		return nil, err
+	}
+	var accepted []string
+	for _, st := range wf.States() {
+		if AcceptedState(wf, st) {
+			accepted = append(accepted, st)
+		}
+	}
+	byWorker := map[string][]string{}
+	open := map[string]bool{}
+	p := Page{Limit: MaxPageLimit}
+	for {
+		page, err := e.store.ListRecords(ctx, RecordFilter{CampaignID: campaignID, States: accepted, OrgPaths: a.Scope()}, p)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range page.Records {
+			if q.PeriodOf(completedAt(r)) != period {
+				continue
+			}
+			byWorker[r.CreatedBy] = append(byWorker[r.CreatedBy], r.ID)
+			open[r.ID] = r.Step != ""
+		}
+		if page.Next == "" {
+			break
+		}
+		p.After = page.Next
+	}
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	s := &QCSample{CampaignID: campaignID, Period: period, Scope: scope, Seed: binary.LittleEndian.Uint64(b[:]), Drawn: true}
+	s.Records = DrawQCSample(q, s.Seed, byWorker)
+	detail := map[string]any{"period": period, "seed": strconv.FormatUint(s.Seed, 10), "share_ppm": q.SharePPM, "min": q.Min}
+	sample := map[string]any{}
+	for w, ids := range s.Records {
+		sample[w] = ids
+	}
+	detail["sample"] = sample
+	// The sample is recorded first: a crash while opening tasks leaves a
+	// recorded sample whose missing tasks a second call does not reopen,
+	// but never a second, different sample.
+	if err := e.Audit(ctx, a, "qc.sample", "campaign", object, scope, detail); err != nil {
+		return nil, err
+	}
+	for _, ids := range s.Records {
+		for _, id := range ids {
+			if open[id] {
+				continue
+			}
+			if err := e.openQCTask(ctx, a, id, period); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return s, nil
+}
+
+// completedAt is when a record entered its current state.
+func completedAt(r *Record) time.Time {
+	for i := len(r.History) - 1; i >= 0; i-- {
+		if r.History[i].ToState == r.State {
+			return r.History[i].At
+		}
+	}
+	return r.UpdatedAt
+}
+
+func (e *Engine) recordedSample(ctx context.Context, object string) (*QCSample, error) {
+	page, err := e.store.ListAudit(ctx, AuditFilter{Action: "qc.sample", ObjectID: object}, Page{Limit: 1})
+	if err != nil || len(page.Events) == 0 {
+		return nil, err
+	}
+	d := page.Events[0].Detail
+	campaignID, rest, _ := strings.Cut(object, "/")
+	period, scope, _ := strings.Cut(rest, "@")
+	s := &QCSample{CampaignID: campaignID, Period: period, Scope: scope, Records: map[string][]string{}}
+	if seed, ok := d["seed"].(string); ok {
+		s.Seed, _ = strconv.ParseUint(seed, 10, 64)
+	}
+	if sample, ok := d["sample"].(map[string]any); ok {
+		for w, v := range sample {
+			list, _ := v.([]any)
+			for _, id := range list {
+				if str, ok := id.(string); ok {
+					s.Records[w] = append(s.Records[w], str)
+				}
+			}
+		}
+	}
+	return s, nil
+}
+
+func (e *Engine) openQCTask(ctx context.Context, a *Actor, id, period string) error {
+	r, err := e.store.GetRecord(ctx, id)
+	if err != nil {
+		return err
+	}
+	if r.Step != "" {
+		return nil
+	}
+	now := e.Now()
+	r.Step, r.CandidateRoles, r.TaskOrgPath, r.Assignee = QCStep, []string{RoleSupervisor}, r.OrgPath, ""
+	r.History = append(r.History, HistoryEntry{At: now, Actor: a.ID(), Action: ActionQCSample, FromState: r.State, Reason: period})
+	r.UpdatedAt = now
+	if _, err := e.store.UpdateRecord(ctx, r); err != nil && ErrorCode(err) != ECONFLICT {
+		return err
+	}
+	return nil
+}
+
+// RecordQCOutcome closes a record's spot-check task: pass releases the
+// bonus (qc.pass), a problem — which needs a reason — withholds what the
+// pay table withholds on qc.problem (qc.problem). Supervisors and admins
+// whose scope covers the record. Returns ENOTFOUND for a record outside
+// the scope; EINVALID when the record has no open spot check or a problem
+// has no reason; EFORBIDDEN when someone else claimed the check; ECONFLICT
+// when the record changed meanwhile.
+func (e *Engine) RecordQCOutcome(ctx context.Context, a *Actor, recordID string, pass bool, reason string) (*Record, error) {
+	if err := a.require(RoleSupervisor, RoleAdmin); err != nil {
+		return nil, err
+	}
+	r, err := e.scopedRecord(ctx, a, recordID)
+	if err != nil {
+		return nil, err
+	}
+	reason = strings.TrimSpace(reason)
+	switch {
+	case r.Step != QCStep:
+		return nil, &Error{Code: EINVALID, Message: "this record has no open spot check",
+			Fields: []FieldError{{Pointer: "/record", Code: "no_spot_check", Message: "no open spot check"}}}
+	case !pass && reason == "":
+		return nil, &Error{Code: EINVALID, Message: "say what the problem is",
+			Fields: []FieldError{{Pointer: "/reason", Code: "required", Message: "a reason is required"}}}
+	case r.Assignee != "" && r.Assignee != a.ID():
+		return nil, Errorf(EFORBIDDEN, "someone else has claimed this spot check")
+	}
+	action := ActionQCPass
+	if !pass {
+		action = ActionQCProblem
+	}
+	now := e.Now()
+	r.Step, r.CandidateRoles, r.TaskOrgPath, r.Assignee = "", nil, "", ""
+	r.History = append(r.History, HistoryEntry{At: now, Actor: a.ID(), Action: action, FromState: r.State, Reason: reason})
+	r.UpdatedAt = now
+	updated, err := e.store.UpdateRecord(ctx, r)
+	if err != nil {
+		if ErrorCode(err) == ECONFLICT {
+			if cur, gerr := e.store.GetRecord(ctx, recordID); gerr == nil {
+				return nil, staleError(cur)
+			}
+		}
+		return nil, err
+	}
+	if err := e.Audit(ctx, a, "record."+action, "record", recordID, updated.OrgPath, map[string]any{"reason": reason}); err != nil {
+		return nil, err
+	}
+	e.postPay(ctx, updated)
+	return updated, nil
+}

@@ -1,0 +1,97 @@
+package server
+
+import (
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+
+	"canvass/engine"
+)
+
+// linksView is the data of the link management page.
+type linksView struct {
+	Campaign string
+	Title    string
+	Forms    []string
+	Org      string
+	Links    []linkJSON
+}
+
+// linksPage shows a campaign's links in the actor's scope (narrowed by
+// ?org=CODE) and the form that makes new ones: GET /campaigns/:id/links.
+func (s *Server) linksPage(c fiber.Ctx) error {
+	a := actorOf(c)
+	camp, err := s.engine.Campaign(c.Context(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	org := strings.Clone(c.Query("org"))
+	links, err := s.engine.ListLinks(c.Context(), a, camp.ID(), org)
+	if err != nil {
+		return err
+	}
+	p := s.newPage(c, "links.title", "", "")
+	v := linksView{Campaign: camp.ID(), Forms: camp.Forms(), Org: org, Links: make([]linkJSON, len(links))}
+	v.Title = camp.Title(p.Lang)
+	now := s.engine.Now()
+	for i, l := range links {
+		v.Links[i] = toLinkJSON(l, now)
+	}
+	p.Data = v
+	return s.render(c, fiber.StatusOK, "links", p)
+}
+
+// printCard is one QR code of the printable page.
+type printCard struct {
+	QR     template.HTML // our own SVG markup (qrSVGOf), no text from input
+	URL    string
+	Preset string
+}
+
+// linksPrint makes links from the management page's form and answers with
+// the printable page of their QR codes, one card per link with its preset
+// answers (a household ID): POST /campaigns/:id/links/print. The tokens
+// are on this page only; printing it is the way to keep them.
+//
+// Fields: form, org (unit code), oneTime ("on"), field (the preset field
+// name) with values (one per line: a link each), expires (YYYY-MM-DD,
+// China time, the link ends at the start of that day).
+func (s *Server) linksPrint(c fiber.Ctx) error {
+	values := postedValues(c)
+	req := createLinksRequest{Form: firstValue(values, "form"), OrgUnit: strings.TrimSpace(firstValue(values, "org")), OneTime: firstValue(values, "oneTime") != ""}
+	if field := strings.TrimSpace(firstValue(values, "field")); field != "" {
+		for _, line := range strings.Split(firstValue(values, "values"), "\n") {
+			if v := strings.TrimSpace(line); v != "" {
+				req.Preset = append(req.Preset, map[string]any{field: v})
+			}
+		}
+	}
+	if d := strings.TrimSpace(firstValue(values, "expires")); d != "" {
+		t, err := time.ParseInLocation("2006-01-02", d, chinaTime)
+		if err != nil {
+			return engine.Errorf(engine.EINVALID, "the expiry must be a date")
+		}
+		req.ExpiresAt = &t
+	}
+	links, err := s.createLinks(c, c.Params("id"), req)
+	if err != nil {
+		return err
+	}
+	cards := make([]printCard, len(links))
+	for i, l := range links {
+		svg, err := qrSVGOf(l.URL)
+		if err != nil {
+			return err
+		}
+		var preset []string
+		for k, v := range l.Preset {
+			preset = append(preset, k+": "+formatValue(v))
+		}
+		cards[i] = printCard{QR: template.HTML(svg), URL: l.URL, Preset: strings.Join(preset, ", ")}
+	}
+	p := s.newPage(c, "links.print", "", "/campaigns/"+c.Params("id")+"/links")
+	p.Data = cards
+	return s.render(c, fiber.StatusCreated, "links_print", p)
+}

@@ -1,0 +1,51 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+
+	"canvass/engine"
+)
+
+// LockPeriod stores a period lock; see engine.LedgerStore.
+func (s *Store) LockPeriod(ctx context.Context, l *engine.PeriodLock) error {
+	if l == nil || l.CampaignID == "" || l.Period == "" {
+		return engine.Errorf(engine.EINVALID, "a period lock needs a campaign and a period")
+	}
+	return s.write(ctx, func(tx *writeTx) error {
+		_, err := tx.exec(`INSERT INTO period_locks (campaign_id, period, locked_by, locked_at) VALUES (?, ?, ?, ?)`,
+			l.CampaignID, l.Period, l.LockedBy, nullMillis(l.LockedAt))
+		if isConstraint(err) {
+			return engine.WrapError(engine.ECONFLICT, "period "+l.Period+" is already locked", err)
+		}
+		return err
+	})
+}
+
+// ListPeriodLocks returns a campaign's locks by period; see
+// engine.LedgerStore.
+func (s *Store) ListPeriodLocks(ctx context.Context, campaignID string) ([]engine.PeriodLock, error) {
+	if s.closed.Load() {
+		return nil, errClosed()
+	}
+	rows, err := s.rdb.QueryContext(ctx, `SELECT campaign_id, period, locked_by, locked_at FROM period_locks
+		WHERE campaign_id = ? ORDER BY period`, campaignID)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	defer rows.Close()
+	locks := []engine.PeriodLock{}
+	for rows.Next() {
+		var l engine.PeriodLock
+		var at sql.NullInt64
+		if err := rows.Scan(&l.CampaignID, &l.Period, &l.LockedBy, &at); err != nil {
+			return nil, dbError(err)
+		}
+		l.LockedAt = timeOf(at)
+		locks = append(locks, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, dbError(err)
+	}
+	return locks, nil
+}
