@@ -11,7 +11,6 @@ import (
 	"canvass/rules"
 )
 
-
 func loadFile(t testing.TB, path string) (*Workflow, []rules.Diagnostic) {
 	t.Helper()
 	src, err := os.ReadFile(path)
