@@ -18,6 +18,9 @@ const (
 	ActionClaim    = "claim"
 	ActionUnclaim  = "unclaim"
 	ActionReassign = "reassign"
+	// ActionSaveDraft replaces a draft's answers, unchecked, and keeps it
+	// a draft.
+	ActionSaveDraft = "save_draft"
 )
 
 // Action is what a person does to a record.
@@ -112,7 +115,7 @@ func (e *Engine) transition(ctx context.Context, a *Actor, r *Record, act Action
 	}
 	now := e.Now()
 	entry := HistoryEntry{At: now, Actor: a.ID(), Action: act.Name, FromState: r.State, Reason: strings.TrimSpace(act.Reason)}
-	if act.Name == "submit" && act.Answers != nil {
+	if (act.Name == "submit" || act.Name == ActionSaveDraft) && act.Answers != nil {
 		if err := e.checkOpen(ctx, camp, now); err != nil {
 			return err
 		}
@@ -125,6 +128,18 @@ func (e *Engine) transition(ctx context.Context, a *Actor, r *Record, act Action
 	unit, err := e.store.GetOrgUnit(ctx, r.OrgUnit)
 	if err != nil {
 		return err
+	}
+	if act.Name == ActionSaveDraft {
+		if r.State != StateDraft {
+			return &Error{Code: EINVALID, Message: "only a draft can be saved as a draft", Fields: []FieldError{{Pointer: "/action", Code: "not_allowed", Message: "not a draft"}}}
+		}
+		if act.Answers == nil {
+			return &Error{Code: EINVALID, Message: "no answers to save", Fields: []FieldError{{Pointer: "/answers", Code: "required", Message: "answers are required"}}}
+		}
+		entry.ToState = StateDraft
+		r.History = append(r.History, entry)
+		r.UpdatedAt = now
+		return nil
 	}
 	var out workflows.Outcome
 	if r.State == StateDraft {

@@ -296,3 +296,37 @@ func TestSubmitRefusals(t *testing.T) {
 		t.Fatalf("closed campaign: %v", err)
 	}
 }
+
+func TestDraftSaveResaveSubmit(t *testing.T) {
+	ctx := context.Background()
+	w := newSubsidyWorld(t)
+	e := w.e
+	res, err := e.Submit(ctx, w.worker, engine.Submission{CampaignID: "subsidy-2026", FormID: "subsidy-application", Draft: true,
+		Answers: map[string]any{"applicant": "周建华", "amount": 0}})
+	if err != nil || res.Record.State != engine.StateDraft {
+		t.Fatalf("save draft: %+v, %v", res, err)
+	}
+	id := res.Record.ID
+	if _, err := e.Act(ctx, w.township, id, engine.Action{Name: engine.ActionSaveDraft, Answers: map[string]any{}}); engine.ErrorCode(err) != engine.EFORBIDDEN {
+		t.Fatalf("someone else saves the draft: %v", err)
+	}
+	// Saved again, still incomplete, with the masked name posted back.
+	v, err := e.Act(ctx, w.worker, id, engine.Action{Name: engine.ActionSaveDraft, Answers: map[string]any{"applicant": "周**", "idNumber": applicantID, "amount": 0}})
+	if err != nil || v.State != engine.StateDraft || v.Answers["idNumber"] != "3701**********1237" {
+		t.Fatalf("save the draft again: %+v, %v", v, err)
+	}
+	if _, err := e.Act(ctx, w.worker, id, engine.Action{Name: "submit"}); engine.ErrorCode(err) != engine.EINVALID || !slices.Equal(pointers(err), []string{"/amount:min"}) {
+		t.Fatalf("submitting the incomplete draft: %v %v", err, pointers(err))
+	}
+	v, err = e.Act(ctx, w.worker, id, engine.Action{Name: "submit", Answers: map[string]any{"applicant": "周**", "idNumber": "3701**********1237", "amount": 600}})
+	if err != nil || v.State != "township_review" {
+		t.Fatalf("submit the draft: %+v, %v", v, err)
+	}
+	full, err := e.RevealRecord(ctx, w.township, id)
+	if err != nil || full.Answers["applicant"] != "周建华" || full.Answers["idNumber"] != applicantID {
+		t.Fatalf("draft lost personal data: %v, %v", full.Answers, err)
+	}
+	if _, err := e.Act(ctx, w.township, id, engine.Action{Name: engine.ActionSaveDraft, Answers: map[string]any{}}); engine.ErrorCode(err) == "" {
+		t.Fatal("a submitted record was saved as a draft")
+	}
+}

@@ -47,7 +47,7 @@ type formPage struct {
 func (s *Server) renderForm(c fiber.Ctx, status int, p *pageData, fp formPage) error {
 	st := forms.Evaluate(fp.form, fp.answers, forms.Env{RefTime: fp.refTime, Lang: p.Lang})
 	b := newFormBuilder(p, fp.form, st, fp.errs)
-	b.preview, b.reenter = fp.preview, fp.edit
+	b.preview = fp.preview
 	fv := &formView{
 		Title: fp.form.Title(p.Lang), CampaignTitle: fp.campaignTitle, Action: fp.action, EvaluateURL: fp.evaluateURL,
 		SubmissionID: fp.submissionID, Version: fp.version, Preview: fp.preview, Edit: fp.edit, CanDraft: fp.canDraft,
@@ -283,13 +283,13 @@ func editFormPage(view *engine.RecordView, cf *campaignForm, p *pageData, answer
 	return formPage{
 		form: cf.form, refTime: cf.campaign.RefTime(), campaignTitle: cf.campaign.Title(p.Lang), answers: answers,
 		action: editPath(view.ID), evaluateURL: evaluateURL(view.CampaignID, view.FormID, view.FormVersion, p.Lang),
-		submissionID: view.ID, version: view.Version, edit: true,
+		submissionID: view.ID, version: view.Version, edit: true, canDraft: view.State == engine.StateDraft,
 	}
 }
 
 // formEditPage shows a draft (or a returned record) filled in from its
-// masked view: GET /records/:id/edit. Personal values show masked, and
-// must be typed again before submitting (see formEditSubmit).
+// masked view: GET /records/:id/edit. Personal values show masked; left
+// as they are, the engine keeps the stored values.
 func (s *Server) formEditPage(c fiber.Ctx) error {
 	view, cf, err := s.editableRecord(c)
 	if err != nil {
@@ -300,14 +300,10 @@ func (s *Server) formEditPage(c fiber.Ctx) error {
 }
 
 // formEditSubmit submits a resumed draft or a corrected record (the
-// workflow's submit action with the answers posted).
-//
-// The page shows personal values masked ("王**"), because the masked view
-// is all a field worker may read. A masked value posted back must never
-// be stored: it would replace the real name with the mask. Until the
-// engine can keep a stored value that comes back unchanged (see the
-// package doc), every personal value that still holds a mask is refused
-// with an error beside its field asking to type it again.
+// workflow's submit action with the answers posted), or saves a draft
+// again. The page shows personal values masked ("王**"); a value posted
+// back exactly as masked keeps the stored one (the engine does that), so
+// a field worker never has to retype what they cannot see.
 func (s *Server) formEditSubmit(c fiber.Ctx) error {
 	view, cf, err := s.editableRecord(c)
 	if err != nil {
@@ -321,48 +317,19 @@ func (s *Server) formEditSubmit(c fiber.Ctx) error {
 	if done, status := formRowAction(cf.form, answers, action, p.Lang, &fp); done {
 		return s.renderForm(c, status, p, fp)
 	}
-	if action != formActionSubmit {
+	name := formActionSubmit
+	switch {
+	case action == formActionDraft && view.State == engine.StateDraft:
+		name = engine.ActionSaveDraft
+	case action != formActionSubmit:
 		return s.renderForm(c, fiber.StatusOK, p, fp)
 	}
-	if masked := maskedPII(cf.form.Fields(), answers, nil, p.T("form.pii.reenter.error")); len(masked) > 0 {
-		p.Error = p.T("form.invalid")
-		fp.errs = masked
-		return s.renderForm(c, statusByCode[engine.EINVALID], p, fp)
-	}
 	version, _ := strconv.ParseInt(firstValue(values, "_version"), 10, 64)
-	_, err = s.engine.Act(c.Context(), actorOf(c), view.ID, engine.Action{Name: formActionSubmit, Answers: answers, Lang: p.Lang, Version: version})
+	_, err = s.engine.Act(c.Context(), actorOf(c), view.ID, engine.Action{Name: name, Answers: answers, Lang: p.Lang, Version: version})
 	if err != nil {
 		return s.formSubmitError(c, p, fp, err)
 	}
 	return redirect(c, receiptPath(view.ID))
-}
-
-// codeReenter is the field error of a personal value posted back masked.
-const codeReenter = "reenter"
-
-// maskedPII returns an error for every personal answer below obj that
-// still holds a mask's stars. Real names, ID numbers and phone numbers
-// never contain '*'.
-func maskedPII(fields []*forms.Field, obj map[string]any, path []string, msg string) []engine.FieldError {
-	var out []engine.FieldError
-	for _, fd := range fields {
-		p := append(path[:len(path):len(path)], fd.Key())
-		switch v := obj[fd.Key()].(type) {
-		case map[string]any:
-			out = append(out, maskedPII(fd.Children(), v, p, msg)...)
-		case []any:
-			for i, r := range v {
-				if row, ok := r.(map[string]any); ok {
-					out = append(out, maskedPII(fd.Children(), row, append(p[:len(p):len(p)], strconv.Itoa(i)), msg)...)
-				}
-			}
-		case string:
-			if fd.PII() != "" && strings.Contains(v, "*") {
-				out = append(out, engine.FieldError{Pointer: fieldPointer(p), Code: codeReenter, Message: msg})
-			}
-		}
-	}
-	return out
 }
 
 // formPreviewPage shows a form version, draft or published, as a field

@@ -84,9 +84,6 @@ type formBuilder struct {
 	errors  map[string]string // pointer → message, what the page shows
 	used    map[string]bool   // pointers whose error found its field
 	preview bool
-	// reenter marks PII fields in a resumed record: their values are
-	// masked, so the person must type them again (see formEditPage).
-	reenter bool
 }
 
 // newFormBuilder prepares the views of form for answers evaluated to
@@ -151,9 +148,6 @@ func (b *formBuilder) field(fd *forms.Field, path []string, answer any, proto bo
 	}
 	if v.Widget == forms.WidgetCalculated {
 		v.Required = false
-	}
-	if b.reenter && fd.PII() != "" && v.Error == "" && strings.Contains(formatValue(answer), "*") {
-		v.Hint = strings.TrimSpace(v.Hint + " " + b.page.T("form.pii.reenter"))
 	}
 	switch {
 	case fd.Type() == "object":
