@@ -15,12 +15,12 @@ import (
 // check (see the divergences at the top of store_test.go), so the adapter
 // serializes them per Store: there the two engine instances share one
 // handle, as two replicas in one process would.
-// TestTimerReplicasFireOnce runs 1,000 timers on every store. On FerretDB
+//
+// It runs 1,000 timers on every store. On FerretDB
 // it takes minutes rather than seconds: FerretDB decodes every document of
 // a collection for any query but an exact _id lookup, so finding the due
 // candidates scans the collection each batch (the adapter's serialUpdate
 // keeps the updates themselves to _id lookups).
-
 func TestTimerReplicasFireOnce(t *testing.T) {
 	t.Run("ferretdb", func(t *testing.T) {
 		storetest.RunTimerReplicas(t, 1000, func(t *testing.T) (engine.Store, engine.Store) {
