@@ -3,6 +3,7 @@
 
 GO          ?= go
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+BENCHFLAGS  ?=
 STATICCHECK ?= $(shell command -v staticcheck 2>/dev/null || echo "$$($(GO) env GOPATH)/bin/staticcheck")
 
 .PHONY: test lint bench demo build
@@ -18,9 +19,9 @@ lint:
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
 
-## bench: run the benchmark harness
+## bench: run the benchmark harness (BENCHFLAGS=-quick for a short run, -db ferretdb or -db mongodb://… for MongoDB)
 bench:
-	$(GO) run ./bench
+	$(GO) run ./bench $(BENCHFLAGS)
 
 ## demo: start the server with the example campaigns on :8080
 demo:

@@ -300,7 +300,11 @@ func recordWhere(f engine.RecordFilter) *where {
 		w.add("assignee = ? AND assignee <> ''", f.Assignee) // the second term lets SQLite use the partial index
 	}
 	if len(f.AnyRole) > 0 {
-		w.add("id IN (SELECT record_id FROM record_roles WHERE role IN ("+placeholders(len(f.AnyRole))+"))", anys(f.AnyRole)...)
+		// EXISTS probes record_roles' (role, record_id) key per candidate
+		// row; IN (SELECT …) made SQLite build the list of every open task
+		// with the role first — 200k rows at 1M records (bench: inbox p50
+		// 4.5 s at 1M vs 19 ms at 10k; with EXISTS 10.7 ms vs 10.1 ms).
+		w.add("EXISTS (SELECT 1 FROM record_roles WHERE role IN ("+placeholders(len(f.AnyRole))+") AND record_id = id)", anys(f.AnyRole)...) // record_roles has no id: it is the outer row's
 	}
 	if f.DedupKey != "" {
 		// The second term lets SQLite use the partial index.
