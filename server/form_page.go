@@ -83,8 +83,9 @@ func (s *Server) openCampaignForm(c fiber.Ctx) (*campaignForm, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !cf.campaign.OpenAt(s.engine.Now()) {
-		return nil, engine.Errorf(engine.ECLOSED, "campaign %s takes no submissions now", cf.campaign.ID())
+	// The engine's check also knows a campaign closed by hand, and says why.
+	if err := s.engine.CampaignOpen(c.Context(), cf.campaign, s.engine.Now()); err != nil {
+		return nil, err
 	}
 	return cf, nil
 }

@@ -80,6 +80,12 @@ func TestCloseCampaign(t *testing.T) {
 		t.Errorf("message does not say when and why: %s", res.body)
 	}
 	check(t, e.makeLinks(e.worker, map[string]any{"form": householdForm}), http.StatusConflict, engine.ECLOSED)
+	// The signed-in form page says so too, instead of showing the form.
+	cookie, _ := e.session("worker")
+	page := e.do(req{method: "GET", target: newFormPath(householdCampaign, householdForm), cookies: map[string]string{sessionCookie: cookie}})
+	if page.status != http.StatusConflict || strings.Contains(page.body, `name="_action"`) {
+		t.Errorf("form page of a closed campaign: got %d, want 409 and no form", page.status)
+	}
 	if got := e.records(); got != 0 {
 		t.Errorf("records: got %d, want 0", got)
 	}
