@@ -3,7 +3,6 @@ package campaigns
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -25,10 +24,6 @@ const (
 	maxQCMin       = 100_000
 	maxInput       = 1_000_000_000
 )
-
-// orgCodePattern is an org-unit code: a 6-digit GB/T 2260 code, then 3
-// digits per level below (township, village, group).
-var orgCodePattern = regexp.MustCompile(`^[0-9]{6}(?:[0-9]{3}){0,3}$`)
 
 // top is where findings about the whole file go.
 var top = yamldoc.Pos{Line: 1, Col: 1}
@@ -177,7 +172,7 @@ func (l *loader) orgScope(e yamldoc.Entry) string {
 	if !s.Set {
 		return ""
 	}
-	if !orgCodePattern.MatchString(s.Val) || !rules.ValidAdminCode(s.Val[:6]) {
+	if !rules.ValidOrgCode(s.Val) || !rules.ValidAdminCode(s.Val[:6]) {
 		l.Errorf(s.At, s.Path, "bad_value", "org_scope %q must be an org-unit code: 6 digits of a GB/T 2260 code, then 3 per level below", s.Val)
 		return ""
 	}

@@ -3,10 +3,11 @@ package engine
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"canvass/rules"
 )
 
 // OrgUnitRow is one org unit as it arrives from a CSV/XLSX sheet or the
@@ -26,8 +27,6 @@ type RowError struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 }
-
-var orgCodePattern = regexp.MustCompile(`^[0-9]{6}(?:[0-9]{3}){0,3}$`)
 
 // ImportOrgUnits checks every row and, when all are valid, stores them all
 // (inserting or renaming by code). Nothing is stored when any row is bad:
@@ -49,7 +48,7 @@ func (e *Engine) ImportOrgUnits(ctx context.Context, a *Actor, rows []OrgUnitRow
 	for _, r := range rows {
 		r.Code, r.Name, r.ParentCode, r.Level = strings.TrimSpace(r.Code), strings.TrimSpace(r.Name), strings.TrimSpace(r.ParentCode), strings.TrimSpace(strings.ToLower(r.Level))
 		switch {
-		case !orgCodePattern.MatchString(r.Code):
+		case !rules.ValidOrgCode(r.Code):
 			bad(r, "code", "bad_code", "code %q must be 6, 9, 12 or 15 digits", r.Code)
 			continue
 		case byCode[r.Code] != nil:

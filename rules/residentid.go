@@ -2,6 +2,7 @@ package rules
 
 import (
 	"errors"
+	"regexp"
 	"time"
 	"unicode/utf8"
 )
@@ -151,3 +152,12 @@ func allDigits(s string) bool {
 	}
 	return true
 }
+
+// orgCodePattern is an org-unit code: a 6-digit GB/T 2260 code, then 3
+// digits per level below (township, village, group).
+var orgCodePattern = regexp.MustCompile(`^[0-9]{6}(?:[0-9]{3}){0,3}$`)
+
+// ValidOrgCode reports whether s has the shape of an org-unit code: 6, 9,
+// 12 or 15 digits. (Whether its first six are a real division code is
+// ValidAdminCode's question.)
+func ValidOrgCode(s string) bool { return orgCodePattern.MatchString(s) }
