@@ -1,7 +1,6 @@
 package campaigns
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -15,11 +14,7 @@ func lintOutput(ds []rules.Diagnostic) string { return linttest.Output(ds) }
 
 func loadFile(t testing.TB, path string) (*Campaign, []rules.Diagnostic) {
 	t.Helper()
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return Load(filepath.Base(path), src)
+	return linttest.LoadFile(t, path, Load)
 }
 
 func TestLintGolden(t *testing.T) {

@@ -1,8 +1,6 @@
 package workflows
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -13,11 +11,7 @@ import (
 
 func loadFile(t testing.TB, path string) (*Workflow, []rules.Diagnostic) {
 	t.Helper()
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return Load(filepath.Base(path), src)
+	return linttest.LoadFile(t, path, Load)
 }
 
 func TestLintGolden(t *testing.T) {

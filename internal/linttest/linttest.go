@@ -71,3 +71,14 @@ func Golden(t *testing.T, suffix string, load func(name string, src []byte) (loa
 		})
 	}
 }
+
+// LoadFile reads the file at path and loads it with load, naming it by its
+// base name as `canvass lint` does.
+func LoadFile[T any](t testing.TB, path string, load func(filename string, src []byte) (T, []rules.Diagnostic)) (T, []rules.Diagnostic) {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return load(filepath.Base(path), src)
+}
