@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"sync"
+	"time"
 
 	"canvass/campaigns"
 	"canvass/forms"
@@ -58,9 +59,53 @@ func compileDefinition(kind, filename string, src []byte) (compiled any, declare
 
 // catalog caches compiled published definitions. A published version never
 // changes, so an entry never goes stale.
+//
+// It also remembers, for latestTTL, which version is the latest published
+// one of each definition: every submission asks, and the answer changes
+// only on a publish. A publish through this engine forgets it at once;
+// one through another replica is seen within latestTTL.
 type catalog struct {
-	mu    sync.RWMutex
-	byKey map[string]any
+	mu      sync.RWMutex
+	byKey   map[string]any
+	latests map[string]latestVersion
+}
+
+// latestTTL is how long a replica may keep serving the previous version
+// after another replica published a new one.
+const latestTTL = 2 * time.Second
+
+type latestVersion struct {
+	version int
+	until   time.Time // monotonic: a cache lifetime, not an engine time
+}
+
+// latest returns the remembered latest published version of kind/id, or
+// 0 when it is unknown or stale.
+func (c *catalog) latest(kind, id string) int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	l, ok := c.latests[kind+"/"+id]
+	if !ok || time.Now().After(l.until) {
+		return 0
+	}
+	return l.version
+}
+
+func (c *catalog) setLatest(kind, id string, version int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.latests == nil {
+		c.latests = map[string]latestVersion{}
+	}
+	c.latests[kind+"/"+id] = latestVersion{version: version, until: time.Now().Add(latestTTL)}
+}
+
+// forgetLatest drops the remembered latest version of kind/id (after a
+// publish).
+func (c *catalog) forgetLatest(kind, id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.latests, kind+"/"+id)
 }
 
 func (c *catalog) get(key string) any {
@@ -82,6 +127,9 @@ func (c *catalog) put(key string, v any) {
 // latest published one) and its stored version. Returns ENOTFOUND when
 // there is none.
 func (e *Engine) definition(ctx context.Context, kind, id string, version int) (any, *DefinitionVersion, error) {
+	if version == 0 {
+		version = e.catalog.latest(kind, id)
+	}
 	if version > 0 {
 		if v := e.catalog.get(fmt.Sprintf("%s/%s/%d", kind, id, version)); v != nil {
 			return v, &DefinitionVersion{Kind: kind, ID: id, Version: version, Status: StatusPublished}, nil
@@ -106,6 +154,9 @@ func (e *Engine) definition(ctx context.Context, kind, id string, version int) (
 		return nil, nil, Errorf(EINTERNAL, "published %s %s version %d no longer loads: %s", kind, id, d.Version, firstError(ds))
 	}
 	e.catalog.put(key, v)
+	if version == 0 {
+		e.catalog.setLatest(kind, id, d.Version)
+	}
 	return v, d, nil
 }
 
@@ -222,6 +273,7 @@ func (e *Engine) Publish(ctx context.Context, a *Actor, kind, id string, version
 	if err := e.store.PublishDefinition(ctx, kind, id, version, a.ID(), now); err != nil {
 		return nil, err
 	}
+	e.catalog.forgetLatest(kind, id)
 	d.Status, d.PublishedBy, d.PublishedAt = StatusPublished, a.ID(), now
 	return d, e.Audit(ctx, a, "definition.publish", kind, fmt.Sprintf("%s@%d", id, version), a.User.OrgPath, nil)
 }
