@@ -109,6 +109,10 @@ func (e *Engine) EvaluatePublic(ctx context.Context, token string, answers map[s
 	return forms.Evaluate(pf.Form, pf.Answers(answers), forms.Env{RefTime: pf.Campaign.RefTime(), Lang: lang}), nil
 }
 
+// publicActorPrefix starts the actor ID of a respondent who filled a
+// record through a public link: "public:<link ID>".
+const publicActorPrefix = "public:"
+
 // SubmitPublic stores a submission made through a public link, checked
 // exactly as Submit checks one: the same form evaluation, PII sealing and
 // workflow start. The record belongs to the link's org unit, the preset
@@ -142,7 +146,7 @@ func (e *Engine) SubmitPublic(ctx context.Context, token string, answers map[str
 	if err != nil {
 		return nil, err
 	}
-	actor := &Actor{User: &User{ID: "public:" + l.ID, OrgPath: l.OrgPath}, IP: ip}
+	actor := &Actor{User: &User{ID: publicActorPrefix + l.ID, OrgPath: l.OrgPath}, IP: ip}
 	r := &Record{
 		ID: NewID(now), CampaignID: l.CampaignID, FormID: pf.Form.ID(), FormVersion: pf.FormVersion,
 		OrgUnit: unit.Code, OrgPath: unit.Path, CreatedBy: actor.ID(), CreatedAt: now, UpdatedAt: now,
@@ -188,6 +192,7 @@ func (e *Engine) SubmitPublic(ctx context.Context, token string, answers map[str
 	if res.Replayed {
 		return res, nil
 	}
+	e.recordWritten(ctx, stored)
 	e.postPay(ctx, stored)
 	return res, e.Audit(ctx, actor, "record.submit_public", "record", r.ID, r.OrgPath,
 		map[string]any{"campaign": r.CampaignID, "form": r.FormID, "state": r.State, "link": l.ID})

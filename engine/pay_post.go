@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -92,17 +93,41 @@ func (e *Engine) postRecordPay(ctx context.Context, r *Record) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return e.postEvents(ctx, camp.ID(), camp.PayTable(), r.ID, recordPayEvents(r, wf, answers), systemActor)
+	creator, err := e.payCreator(ctx, r)
+	if err != nil {
+		return 0, err
+	}
+	return e.postEvents(ctx, camp.ID(), camp.PayTable(), r.ID, recordPayEvents(r, creator, wf, answers), systemActor)
+}
+
+// payCreator is who "pays: creator" pays for r: the person who filled it,
+// or, for a record a respondent filled through a public link, the person
+// who made the link and handed it over — the survey pays the surveyor per
+// household either way.
+func (e *Engine) payCreator(ctx context.Context, r *Record) (string, error) {
+	linkID, ok := strings.CutPrefix(r.CreatedBy, publicActorPrefix)
+	if !ok {
+		return r.CreatedBy, nil
+	}
+	l, err := e.store.GetLink(ctx, linkID)
+	if ErrorCode(err) == ENOTFOUND {
+		return r.CreatedBy, nil // pays nobody, as before links kept their maker
+	}
+	if err != nil {
+		return "", err
+	}
+	return l.CreatedBy, nil
 }
 
 // recordPayEvents derives the paying events from a record's history, in
-// order, each with the spot-check outcome known at that point. Roles are
+// order, each with the spot-check outcome known at that point; creator is
+// who "pays: creator" pays (see payCreator). Roles are
 // filled in by postEvents.
-func recordPayEvents(r *Record, wf *workflows.Workflow, answers map[string]any) []paytables.Event {
+func recordPayEvents(r *Record, creator string, wf *workflows.Workflow, answers map[string]any) []paytables.Event {
 	var evs []paytables.Event
 	qc := ""
 	add := func(kind string, h HistoryEntry) {
-		evs = append(evs, paytables.Event{Kind: kind, RecordID: r.ID, FormID: r.FormID, CreatorID: r.CreatedBy,
+		evs = append(evs, paytables.Event{Kind: kind, RecordID: r.ID, FormID: r.FormID, CreatorID: creator,
 			ActorID: h.Actor, Answers: answers, QC: qc, At: h.At})
 	}
 	for _, h := range r.History {

@@ -291,23 +291,23 @@ func TestFertilitySurveyLife(t *testing.T) {
 	w.do("tang.lihua", "POST", "/api/v1/records/"+hs[0]+"/qc", map[string]any{"pass": false, "reason": "回访核实：家庭人口数填写有误"}).ok(t, http.StatusOK)
 
 	// Payments for December, to the fen: Zhou 4 × 50 + 50 bonus; Zheng
-	// 3 × 50 with one withheld; the household filled from the QR link pays
-	// no surveyor (nobody filled it in the field); the supervisor 2 × 50.
+	// 3 × 50 in the field plus 50 for the household she handed the QR link
+	// to, with one withheld by the spot check; the supervisor 2 × 50.
 	w.do("zhou.yutong", "GET", "/api/v1/campaigns/"+camp+"/payments?period=2026-12", nil).fail(t, http.StatusForbidden, "forbidden")
 	p := w.payments("shen.min", camp, "2026-12")
-	want := map[string]int64{"zhou.yutong": 25000, "zheng.haiyan": 10000, "tang.lihua": 10000}
+	want := map[string]int64{"zhou.yutong": 25000, "zheng.haiyan": 15000, "tang.lihua": 10000}
 	got := w.byWorker(p)
 	for k, v := range want {
 		if got[k] != v {
 			t.Errorf("%s paid %d fen, want %d (table %v)", k, got[k], v, got)
 		}
 	}
-	if len(got) != len(want) || p.Total.TotalFen != 45000 || p.Total.Total != "450.00" {
-		t.Errorf("total %d fen (%s) over %v, want 45000", p.Total.TotalFen, p.Total.Total, got)
+	if len(got) != len(want) || p.Total.TotalFen != 50000 || p.Total.Total != "500.00" {
+		t.Errorf("total %d fen (%s) over %v, want 50000", p.Total.TotalFen, p.Total.Total, got)
 	}
 	items := w.itemTotals(p)
 	for k, v := range map[string]int64{"zhou.yutong/household_surveyed": 20000, "zhou.yutong/spot_check_bonus": 5000,
-		"zheng.haiyan/household_surveyed": 10000, "tang.lihua/supervisor_day": 10000} {
+		"zheng.haiyan/household_surveyed": 15000, "tang.lihua/supervisor_day": 10000} {
 		if items[k] != v {
 			t.Errorf("%s = %d fen, want %d (%v)", k, items[k], v, items)
 		}
@@ -333,7 +333,7 @@ func TestFertilitySurveyLife(t *testing.T) {
 		}
 		last = row
 	}
-	if len(last) != len(engine.PaymentHeader) || last[0] != "合计" || last[len(last)-1] != "450.00" {
+	if len(last) != len(engine.PaymentHeader) || last[0] != "合计" || last[len(last)-1] != "500.00" {
 		t.Errorf("xlsx totals row %q", last)
 	}
 	var budget struct {

@@ -17,7 +17,7 @@
 //	    label: {zh: 出生信息采集, en: Birth collected}
 //	    on: record.accepted                   # the event that pays (see Events)
 //	    form: vital-event                     # optional: only records of this form
-//	    pays: creator                         # creator (who filled the record) or actor (who did the event)
+//	    pays: creator                         # creator (who filled the record, or made the public link it came through) or actor (who did the event)
 //	    role: field_worker                    # the payee must hold this role
 //	    when: "answers.event_type == 'birth'" # optional condition
 //	    amount: 500                           # fen per record (per day for attendance.day)
