@@ -30,6 +30,9 @@ type Campaign struct {
 	qc       *QC
 	schedule []ScheduleEntry
 	budget   *Budget
+
+	indicators []Indicator // indicator.go
+	reports    []Report    // report.go
 }
 
 // Text is a short text in several languages, keyed by language: "zh", "en".

@@ -64,7 +64,7 @@ func (l *loader) load() *Campaign {
 		return nil
 	}
 	f := l.Fields(entries, "the campaign", "id", "title", "forms", "workflow", "paytable", "org_scope",
-		"reference_time", "opens", "closes", "period", "qc", "schedule", "budget")
+		"reference_time", "opens", "closes", "period", "qc", "schedule", "budget", "indicators", "reports")
 	c := &Campaign{period: PeriodMonth}
 	c.id = l.id(f["id"])
 	c.title = l.title(f["title"])
@@ -87,6 +87,12 @@ func (l *loader) load() *Campaign {
 	}
 	if e, ok := f["budget"]; ok {
 		c.budget = l.budget(e, c)
+	}
+	if e, ok := f["indicators"]; ok {
+		c.indicators = l.indicators(e, c)
+	}
+	if e, ok := f["reports"]; ok {
+		c.reports = l.reports(e, c)
 	}
 	l.Require(f, top, "", "a campaign", "id", "title", "forms", "workflow", "org_scope", "reference_time")
 	return c

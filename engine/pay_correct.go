@@ -150,6 +150,7 @@ func (e *Engine) MarkEntered(ctx context.Context, a *Actor, id string) (*Record,
 		}
 		return nil, err
 	}
+	e.recordWritten(ctx, updated)
 	if err := e.Audit(ctx, a, "record.enter", "record", id, updated.OrgPath, nil); err != nil {
 		return nil, err
 	}

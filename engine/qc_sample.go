@@ -203,9 +203,14 @@ func (e *Engine) openQCTask(ctx context.Context, a *Actor, id, period string) er
 	r.Step, r.CandidateRoles, r.TaskOrgPath, r.Assignee = QCStep, []string{RoleSupervisor}, r.OrgPath, ""
 	r.History = append(r.History, HistoryEntry{At: now, Actor: a.ID(), Action: ActionQCSample, FromState: r.State, Reason: period})
 	r.UpdatedAt = now
-	if _, err := e.store.UpdateRecord(ctx, r); err != nil && ErrorCode(err) != ECONFLICT {
+	updated, err := e.store.UpdateRecord(ctx, r)
+	if err != nil {
+		if ErrorCode(err) == ECONFLICT {
+			return nil
+		}
 		return err
 	}
+	e.recordWritten(ctx, updated)
 	return nil
 }
 
@@ -252,6 +257,7 @@ func (e *Engine) RecordQCOutcome(ctx context.Context, a *Actor, recordID string,
 		}
 		return nil, err
 	}
+	e.recordWritten(ctx, updated)
 	if err := e.Audit(ctx, a, "record."+action, "record", recordID, updated.OrgPath, map[string]any{"reason": reason}); err != nil {
 		return nil, err
 	}

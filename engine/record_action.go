@@ -71,6 +71,7 @@ func (e *Engine) Act(ctx context.Context, a *Actor, id string, act Action) (*Rec
 		}
 		return nil, err
 	}
+	e.recordWritten(ctx, updated)
 	e.postPay(ctx, updated)
 	e.notifyAction(ctx, updated)
 	last := updated.History[len(updated.History)-1]

@@ -138,6 +138,7 @@ func (e *Engine) Submit(ctx context.Context, a *Actor, s Submission) (*SubmitRes
 		return nil, err
 	}
 	res.Record = stored
+	e.recordWritten(ctx, stored)
 	e.postPay(ctx, stored)
 	action := "record.submit"
 	if s.Draft {

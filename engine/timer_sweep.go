@@ -99,6 +99,7 @@ func (e *Engine) fireTimer(ctx context.Context, r *Record) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	e.recordWritten(ctx, updated)
 	e.postPay(ctx, updated)
 	e.notifyTimer(ctx, updated)
 	if last.Actor == systemActor && last.At.Equal(now) {
