@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"canvass/demo"
 	"canvass/engine"
 	"canvass/server"
 )
@@ -24,7 +25,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", ":8080", "`host:port` to listen on; \":8080\" is every interface, \"127.0.0.1:8080\" this machine only")
 	db := fs.String("db", defaultDB, "database: sqlite:PATH, or a mongodb:// or mongodb+srv:// URI")
-	demo := fs.Bool("demo", false, "load the example campaigns")
+	seedDemo := fs.Bool("demo", false, "seed an empty store with the example campaigns, demo users (passwords printed) and sample records")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	piiKeys := fs.String("pii-keys", "", "personal-data key `file` (default: $"+envPIIKeys+", else "+keyFileName+" next to a SQLite database, created on first start)")
@@ -74,9 +75,6 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, exitFailure, "%v", err)
 	}
 	log.Info("store opened", "db", spec.String())
-	if *demo {
-		log.Info("--demo: the example campaigns arrive with issue 11; starting without them")
-	}
 
 	if vault == nil {
 		if vault, err = localVault(spec, log); err != nil {
@@ -85,6 +83,13 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	eng := engine.New(engine.Config{Store: store, Logger: log, Vault: vault})
+	if *seedDemo {
+		if _, err := demo.Seed(ctx, eng, demo.Options{Logger: log}); err != nil {
+			store.Close()
+			return fail(stderr, exitFailure, "%v", err)
+		}
+		demo.WriteUsers(stdout)
+	}
 	srv := server.New(server.Config{Engine: eng, Logger: log, Version: version, SecureCookies: *secureCookies})
 	sweep := startSweeper(eng, *sweepEvery, log)
 	served := make(chan error, 1)
