@@ -8,9 +8,9 @@ STATICCHECK ?= $(shell command -v staticcheck 2>/dev/null || echo "$$($(GO) env 
 
 .PHONY: test lint bench demo build
 
-## test: run every test (SQLite always; MongoDB too when CANVASS_TEST_MONGODB_URI is set)
+## test: run every test (SQLite always; MongoDB too when CANVASS_TEST_MONGODB_URI is set; chromium installed when missing)
 test:
-	$(GO) test -count=1 -timeout 20m ./...
+	sh scripts/test.sh
 
 ## lint: gofmt, go vet and staticcheck must all be clean
 lint:

@@ -5,8 +5,9 @@
 // a reviewer and a finance officer would.
 //
 // The package has only tests; `go test ./...` runs them. They need
-// chromium (`apt-get install chromium`; .ci/run installs it) and, for
-// readable screenshots, a CJK font (fonts-noto-cjk). The browser is found
+// chromium (`apt-get install chromium`; scripts/test.sh, the README's test
+// command, installs it) and, for readable screenshots, a CJK font
+// (fonts-noto-cjk). The browser is found
 // at $CANVASS_CHROMIUM, else as chromium or chromium-browser on PATH.
 // Without one the tests fail: in CI (CI=true) always, elsewhere unless
 // CANVASS_NO_BROWSER=1 says on purpose to skip them.

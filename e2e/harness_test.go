@@ -146,7 +146,7 @@ func chromiumPath(t *testing.T) string {
 // CANVASS_NO_BROWSER=1 asks for it, a failure otherwise. Never a silent
 // skip: the message says what to install or set.
 func whenBrowserMissing(ci, noBrowser string) (skip bool, msg string) {
-	const missing = "chromium is not installed: the browser tests need Debian's chromium (apt-get install -y chromium; .ci/run installs it)"
+	const missing = "chromium is not installed: the browser tests need Debian's chromium (apt-get install -y chromium; scripts/test.sh installs it)"
 	switch {
 	case ci == "true":
 		return false, missing + "; in CI a missing browser is a failure"
