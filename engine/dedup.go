@@ -1,7 +1,216 @@
 package engine
 
-import "context"
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// StateMerged is the state of a record merged into another by a person
+// deciding a duplicate: it leaves its workflow, keeps its answers and
+// history, and its last history entry names the surviving record.
+const StateMerged = "merged"
+
+// ActionMerge is the history action of a record merged into a survivor.
+const ActionMerge = "merge"
 
 // duplicatesOnWrite puts r on the campaign's duplicate worklist when another
-// record shares its DedupKey. Scaffolding: issue #8 fills it in.
-func (e *Engine) duplicatesOnWrite(ctx context.Context, r *Record) {}
+// record shares its DedupKey. A failure is logged: the record is already
+// stored, and ScanDuplicates finds the group on the next scan.
+func (e *Engine) duplicatesOnWrite(ctx context.Context, r *Record) {
+	if r == nil || r.DedupKey == "" || r.State == StateMerged {
+		return
+	}
+	if _, err := e.duplicateGroup(ctx, r.CampaignID, r.DedupKey); err != nil {
+		e.logger.Error("dedup: worklist not updated; the next scan catches up", "record", r.ID, "campaign", r.CampaignID, "err", err)
+	}
+}
+
+// ScanDuplicates walks every dedup key that several records of the
+// campaign share (after a bulk import, or to catch up) and puts each group
+// on the worklist. It is idempotent: a group already listed gets no second
+// item. It returns how many groups it found. It reads groups a page at a
+// time, so a campaign of a million records goes through in bounded memory.
+func (e *Engine) ScanDuplicates(ctx context.Context, campaignID string) (int, error) {
+	after, found := "", 0
+	for {
+		groups, err := e.store.DuplicateGroups(ctx, campaignID, after, MaxPageLimit)
+		if err != nil {
+			return found, err
+		}
+		for _, g := range groups {
+			listed, err := e.duplicateGroup(ctx, campaignID, g.DedupKey)
+			if err != nil {
+				return found, err
+			}
+			if listed {
+				found++
+			}
+		}
+		if len(groups) < MaxPageLimit {
+			return found, nil
+		}
+		after = groups[len(groups)-1].DedupKey
+	}
+}
+
+// RescanDuplicates is ScanDuplicates asked for by a person (after a bulk
+// import, say): supervisors and admins. Returns ENOTFOUND for an unknown
+// campaign.
+func (e *Engine) RescanDuplicates(ctx context.Context, a *Actor, campaignID string) (int, error) {
+	if err := a.require(RoleSupervisor, RoleAdmin); err != nil {
+		return 0, err
+	}
+	if _, err := e.Campaign(ctx, campaignID); err != nil {
+		return 0, err
+	}
+	n, err := e.ScanDuplicates(ctx, campaignID)
+	if err != nil {
+		return n, err
+	}
+	return n, e.Audit(ctx, a, "worklist.scan", "campaign", campaignID, a.User.OrgPath, map[string]any{"groups": n})
+}
+
+// duplicateKey is the worklist key of a campaign's duplicate group.
+func duplicateKey(campaignID, dedupKey string) string {
+	sum := sha256.Sum256([]byte(campaignID + "\x00" + dedupKey))
+	return WorkDuplicate + ":" + hex.EncodeToString(sum[:16])
+}
+
+// duplicateGroup lists the unmerged records of the campaign that share
+// dedupKey and, when there are two or more, upserts their worklist item. A
+// record that joins a group already decided reopens it: nothing new is
+// ever silently taken as decided. It reports whether the group is listed.
+func (e *Engine) duplicateGroup(ctx context.Context, campaignID, dedupKey string) (bool, error) {
+	var members []*Record
+	p := Page{Limit: MaxPageLimit}
+	for {
+		page, err := e.store.ListRecords(ctx, RecordFilter{CampaignID: campaignID, DedupKey: dedupKey}, p)
+		if err != nil {
+			return false, err
+		}
+		for _, r := range page.Records {
+			if r.State != StateMerged {
+				members = append(members, r)
+			}
+		}
+		if page.Next == "" {
+			break
+		}
+		p.After = page.Next
+	}
+	if len(members) < 2 {
+		return false, nil
+	}
+	ids := make([]string, len(members))
+	paths := make([]string, len(members))
+	for i, r := range members {
+		ids[i], paths[i] = r.ID, r.OrgPath
+	}
+	values, err := e.duplicateValues(ctx, members)
+	if err != nil {
+		return false, err
+	}
+	now := e.Now()
+	path := commonOrgPath(paths)
+	it := &WorklistItem{
+		ID: NewID(now), Key: duplicateKey(campaignID, dedupKey), Kind: WorkDuplicate, CampaignID: campaignID,
+		OrgUnit: lastCode(path), OrgPath: path, Status: WorkOpen, RecordIDs: ids, Values: values,
+		CreatedAt: now, UpdatedAt: now,
+	}
+	stored, created, err := e.store.UpsertWorklistItem(ctx, it)
+	if err != nil {
+		return false, err
+	}
+	if created {
+		return true, e.Audit(ctx, nil, "worklist.duplicate", "worklist", stored.ID, stored.OrgPath,
+			map[string]any{"campaign": campaignID, "records": ids})
+	}
+	newcomers := slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return slices.Contains(stored.RecordIDs, id) })
+	if len(newcomers) == 0 {
+		return true, nil
+	}
+	reopened := stored.Status != WorkOpen
+	stored.RecordIDs = append(stored.RecordIDs, newcomers...)
+	stored.Values, stored.OrgPath, stored.OrgUnit = values, path, lastCode(path)
+	stored.Status, stored.Resolution, stored.UpdatedAt = WorkOpen, nil, now
+	if _, err := e.store.UpdateWorklistItem(ctx, stored); err != nil {
+		return false, err
+	}
+	return true, e.Audit(ctx, nil, "worklist.duplicate_grew", "worklist", stored.ID, stored.OrgPath,
+		map[string]any{"campaign": campaignID, "added": newcomers, "reopened": reopened})
+}
+
+// duplicateValues lays the records' top-level answers side by side,
+// personal values masked, in the order of the records.
+func (e *Engine) duplicateValues(ctx context.Context, rs []*Record) ([]WorkValue, error) {
+	form, _, err := e.Form(ctx, rs[0].FormID, rs[0].FormVersion)
+	if err != nil {
+		return nil, err
+	}
+	opened := make([]map[string]any, len(rs))
+	for i, r := range rs {
+		f := form
+		if r.FormID != rs[0].FormID || r.FormVersion != rs[0].FormVersion {
+			if f, _, err = e.Form(ctx, r.FormID, r.FormVersion); err != nil {
+				return nil, err
+			}
+		}
+		opened[i] = e.openAnswers(f, r.Answers, false)
+	}
+	var out []WorkValue
+	for _, fd := range form.Fields() {
+		if fd.Type() == "object" || fd.Type() == "array" {
+			continue
+		}
+		v := WorkValue{Field: fd.Key(), Label: fd.Label("zh-CN"), Values: make([]string, len(rs))}
+		for i := range rs {
+			v.Values[i] = cellText(opened[i][fd.Key()])
+			v.Differs = v.Differs || v.Values[i] != v.Values[0]
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// commonOrgPath is the deepest org path that contains every one of paths
+// ("/a/b/c/" and "/a/b/d/" give "/a/b/").
+func commonOrgPath(paths []string) string {
+	if len(paths) == 0 {
+		return ""
+	}
+	common := strings.Split(strings.Trim(paths[0], "/"), "/")
+	for _, p := range paths[1:] {
+		segs := strings.Split(strings.Trim(p, "/"), "/")
+		n := 0
+		for n < len(common) && n < len(segs) && common[n] == segs[n] {
+			n++
+		}
+		common = common[:n]
+	}
+	if len(common) == 0 || common[0] == "" {
+		return "/"
+	}
+	return "/" + strings.Join(common, "/") + "/"
+}
+
+// cellText is an answer as one line of text for side-by-side views.
+func cellText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case float64:
+		return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.6f", x), "0"), ".")
+	case bool:
+		if x {
+			return "true"
+		}
+		return "false"
+	}
+	return fmt.Sprint(v)
+}

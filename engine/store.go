@@ -22,6 +22,7 @@ type Store interface {
 	AuditStore
 	LinkStore
 	NotificationStore
+	WorklistStore // store_worklist.go
 
 	// Ping reports whether the store can serve requests now. Returns
 	// EUNAVAILABLE with a user-safe reason if not.

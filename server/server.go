@@ -123,6 +123,7 @@ func (s *Server) routes() {
 	s.financeRoutes(api)
 	s.linkRoutes(api)
 	s.notificationRoutes(api)
+	s.worklistRoutes(api)
 	s.pageRoutes()
 }
 

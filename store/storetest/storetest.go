@@ -74,6 +74,7 @@ func groups() []group {
 		{"Audit", auditScenarios()},
 		{"Links", linkScenarios()},
 		{"Notifications", notificationScenarios()},
+		{"Worklist", worklistScenarios()},
 		{"Concurrency", concurrencyScenarios()},
 		{"Context", contextScenarios()},
 	}

@@ -1,0 +1,658 @@
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"canvass/engine/tabular"
+	"canvass/forms"
+)
+
+// ReconcileMapping says which columns of their file hold what. Headers
+// are matched exactly after trimming blanks.
+type ReconcileMapping struct {
+	// FormID is the form of our records to compare; empty: the campaign's
+	// first form with an ID-number field.
+	FormID      string `json:"form_id,omitempty"`
+	IDNumber    string `json:"id_number"`            // their ID-number column (required)
+	Name        string `json:"name,omitempty"`       // their name column (for the fallback match)
+	BirthDate   string `json:"birth_date,omitempty"` // their birth-date column (for the fallback match)
+	VillageCode string `json:"village_code"`         // their village-code column (required: routes only_theirs)
+	// OurBirthDate is our form field holding the birth date; empty: the
+	// birth date inside our ID number.
+	OurBirthDate string `json:"our_birth_date,omitempty"`
+	// Fields maps our top-level field keys to their columns, for the
+	// values compared side by side.
+	Fields map[string]string `json:"fields,omitempty"`
+}
+
+// ReconcileProblem is a row of their file that was refused, and why.
+type ReconcileProblem struct {
+	Row    int    `json:"row"`
+	Column string `json:"column,omitempty"`
+	Code   string `json:"code"` // missing_id, unknown_village, out_of_scope, duplicate_row, unreadable
+}
+
+// ReconcileInput is one comparison request: their file and its mapping.
+type ReconcileInput struct {
+	CampaignID string
+	FileName   string
+	File       io.Reader
+	Mapping    ReconcileMapping
+}
+
+// ReconcileResult is a finished run and the rows it refused.
+type ReconcileResult struct {
+	Run      *ReconcileRun
+	Problems []ReconcileProblem
+}
+
+// Limits of a reconciliation file.
+const (
+	MaxReconcileRows = 200_000
+	maxCellRunes     = 200
+	// MaxReconcileProblems caps the refused rows a result lists (all are
+	// counted).
+	MaxReconcileProblems = 1000
+)
+
+// Worklist match methods.
+const (
+	MatchIDNumber  = "id_number"
+	MatchNameBirth = "name_birth_date"
+)
+
+// Reconcile compares the campaign's records in the actor's subtree with an
+// external file and puts every difference on the worklist of the village
+// that owns it: records only we have (only_ours, routed to our record's
+// village), rows only they have (only_theirs, routed to the village code in
+// their row), and matched pairs whose compared values differ (field_diff).
+// Rows match first on the ID number (through the keyed hash), then on name
+// and birth date.
+//
+// The whole file is read and checked before anything is written: a file
+// that is not CSV or XLSX, or lacks a mapped column, is EINVALID and leaves
+// nothing behind. Rows without an ID number and name, with an unknown
+// village code or one outside the actor's subtree, are refused one by one
+// and counted. The same file twice is ECONFLICT. A run that fails while
+// writing items is stored as failed, with the counts it reached.
+// Supervisors and admins only.
+func (e *Engine) Reconcile(ctx context.Context, a *Actor, in ReconcileInput) (*ReconcileResult, error) {
+	if err := a.require(RoleSupervisor, RoleAdmin); err != nil {
+		return nil, err
+	}
+	if e.vault == nil {
+		return nil, Errorf(EUNAVAILABLE, "ID numbers cannot be compared: no encryption key is configured")
+	}
+	camp, err := e.Campaign(ctx, in.CampaignID)
+	if err != nil {
+		return nil, err
+	}
+	form, err := e.reconcileForm(ctx, camp.Forms(), in.Mapping.FormID)
+	if err != nil {
+		return nil, err
+	}
+	m := in.Mapping
+	m.FormID = form.ID()
+	ours, err := ourSide(form, m)
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	rd, err := tabular.Open(in.FileName, io.TeeReader(in.File, h))
+	if err != nil {
+		return nil, &Error{Code: EINVALID, Message: "the file is not a CSV or XLSX table with a header row", Err: err,
+			Fields: []FieldError{{Pointer: "/file", Code: "format", Message: "not a CSV or XLSX table"}}}
+	}
+	defer rd.Close()
+	cols, err := mapColumns(rd.Header(), m)
+	if err != nil {
+		return nil, err
+	}
+	scope := a.Scope()[0]
+	rows, problems, counts, err := e.readTheirRows(ctx, rd, cols, in.CampaignID, scope)
+	if err != nil {
+		return nil, err
+	}
+	// Hash whatever the reader left unread, so the hash is the whole file's.
+	if _, err := io.Copy(io.Discard, io.TeeReader(in.File, h)); err != nil {
+		return nil, WrapError(EINVALID, "the file cannot be read", err)
+	}
+	now := e.Now()
+	run := &ReconcileRun{
+		ID: NewID(now), CampaignID: camp.ID(), OrgPath: scope, FileName: cleanCell(in.FileName),
+		FileHash: hex.EncodeToString(h.Sum(nil)), By: a.ID(), At: now, Status: RunRunning, Mapping: m, Counts: counts,
+	}
+	if err := e.store.CreateReconcileRun(ctx, run); err != nil {
+		if ErrorCode(err) == ECONFLICT {
+			return nil, &Error{Code: ECONFLICT, Message: "this file was already compared with this campaign", Err: err,
+				Fields: []FieldError{{Pointer: "/file", Code: "duplicate_run", Message: "already compared"}}}
+		}
+		return nil, err
+	}
+	run.Version = 1
+	runErr := e.matchAndList(ctx, form, ours, run, rows)
+	if runErr != nil {
+		run.Status, run.Error = RunFailed, ErrorMessage(runErr)
+	} else {
+		run.Status = RunDone
+	}
+	// The run's outcome is stored even when the request was cancelled
+	// meanwhile: a run must never stay "running" for ever.
+	done := context.WithoutCancel(ctx)
+	stored, err := e.store.UpdateReconcileRun(done, run)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.Audit(done, a, "reconcile.run", "reconcile_run", run.ID, run.OrgPath, map[string]any{
+		"campaign": run.CampaignID, "file": run.FileName, "status": run.Status, "counts": run.Counts,
+	}); err != nil {
+		return nil, err
+	}
+	if runErr != nil {
+		return &ReconcileResult{Run: stored, Problems: problems}, runErr
+	}
+	return &ReconcileResult{Run: stored, Problems: problems}, nil
+}
+
+func (e *Engine) reconcileForm(ctx context.Context, ids []string, want string) (*forms.Form, error) {
+	for _, id := range ids {
+		if want != "" && id != want {
+			continue
+		}
+		form, _, err := e.Form(ctx, id, 0)
+		if err != nil {
+			return nil, err
+		}
+		for _, fd := range form.Fields() {
+			if fd.PII() == PIIIDNumber {
+				return form, nil
+			}
+		}
+	}
+	return nil, &Error{Code: EINVALID, Message: "the campaign has no form with an ID-number field to compare",
+		Fields: []FieldError{{Pointer: "/mapping/form_id", Code: "no_id_field", Message: "no form with an ID number"}}}
+}
+
+// ourFields names the fields of our form that a run reads.
+type ourFields struct {
+	idNumber, name, birthDate string
+	compared                  []*forms.Field // in form order
+}
+
+func ourSide(form *forms.Form, m ReconcileMapping) (*ourFields, error) {
+	o := &ourFields{birthDate: m.OurBirthDate}
+	for _, fd := range form.Fields() {
+		switch {
+		case fd.PII() == PIIIDNumber && o.idNumber == "":
+			o.idNumber = fd.Key()
+		case fd.PII() == PIIName && o.name == "":
+			o.name = fd.Key()
+		}
+	}
+	if o.birthDate != "" && form.Field(o.birthDate) == nil {
+		return nil, &Error{Code: EINVALID, Message: "the form has no field " + o.birthDate,
+			Fields: []FieldError{{Pointer: "/mapping/our_birth_date", Code: "unknown_field", Message: "no such field"}}}
+	}
+	keys := make([]string, 0, len(m.Fields))
+	for k := range m.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fd := form.Field(k)
+		if fd == nil || fd.Type() == "object" || fd.Type() == "array" {
+			return nil, &Error{Code: EINVALID, Message: "the form has no simple field " + k,
+				Fields: []FieldError{{Pointer: "/mapping/fields/" + escapePointer(k), Code: "unknown_field", Message: "no such field"}}}
+		}
+	}
+	for _, fd := range form.Fields() {
+		if _, ok := m.Fields[fd.Key()]; ok {
+			o.compared = append(o.compared, fd)
+		}
+	}
+	return o, nil
+}
+
+// columns are the indexes of the mapped columns in their header (-1: not
+// mapped).
+type columns struct {
+	id, name, birth, village int
+	fields                   map[string]int // our key → their column index
+	headers                  []string
+}
+
+func mapColumns(header []string, m ReconcileMapping) (*columns, error) {
+	idx := map[string]int{}
+	for i, h := range header {
+		if _, dup := idx[h]; !dup && h != "" {
+			idx[h] = i
+		}
+	}
+	var missing []FieldError
+	find := func(ptr, name string, required bool) int {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			if required {
+				missing = append(missing, FieldError{Pointer: ptr, Code: "required", Message: "choose a column"})
+			}
+			return -1
+		}
+		i, ok := idx[name]
+		if !ok {
+			missing = append(missing, FieldError{Pointer: ptr, Code: "missing_column", Message: "no column " + cleanCell(name)})
+			return -1
+		}
+		return i
+	}
+	c := &columns{fields: map[string]int{}, headers: header}
+	c.id = find("/mapping/id_number", m.IDNumber, true)
+	c.village = find("/mapping/village_code", m.VillageCode, true)
+	c.name = find("/mapping/name", m.Name, false)
+	c.birth = find("/mapping/birth_date", m.BirthDate, false)
+	keys := make([]string, 0, len(m.Fields))
+	for k := range m.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		c.fields[k] = find("/mapping/fields/"+escapePointer(k), m.Fields[k], true)
+	}
+	if len(missing) > 0 {
+		return nil, &Error{Code: EINVALID, Message: "the file lacks some mapped columns", Fields: missing}
+	}
+	return c, nil
+}
+
+// theirRow is one accepted row of their file.
+type theirRow struct {
+	row         int
+	lookup      string // keyed hash of the ID number; "" when none
+	idNumber    string // plain, kept in memory only for masking
+	nameBirth   string // normalized name + birth date; "" when either is missing
+	name, birth string
+	unit        *OrgUnit
+	values      map[string]string // our key → their value
+}
+
+func (e *Engine) readTheirRows(ctx context.Context, rd tabular.Reader, c *columns, campaignID, scope string) ([]*theirRow, []ReconcileProblem, ReconcileCounts, error) {
+	var rows []*theirRow
+	var problems []ReconcileProblem
+	var counts ReconcileCounts
+	units := map[string]*OrgUnit{}
+	seen := map[string]int{}
+	refuse := func(row int, col int, code string) {
+		counts.Refused++
+		if len(problems) < MaxReconcileProblems {
+			p := ReconcileProblem{Row: row, Code: code}
+			if col >= 0 && col < len(c.headers) {
+				p.Column = cleanCell(c.headers[col])
+			}
+			problems = append(problems, p)
+		}
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, counts, WrapError(EUNAVAILABLE, "the request was cancelled", err)
+		}
+		rec, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var rowErr *tabular.RowError
+		if errors.As(err, &rowErr) {
+			counts.Rows++
+			refuse(rowErr.Row, -1, "unreadable")
+			continue
+		}
+		if err != nil {
+			return nil, nil, counts, &Error{Code: EINVALID, Message: "the file cannot be read", Err: err,
+				Fields: []FieldError{{Pointer: "/file", Code: "format", Message: "unreadable"}}}
+		}
+		counts.Rows++
+		if counts.Rows > MaxReconcileRows {
+			return nil, nil, counts, &Error{Code: ETOOLARGE, Message: fmt.Sprintf("the file has more than %d rows", MaxReconcileRows),
+				Fields: []FieldError{{Pointer: "/file", Code: "too_many_rows", Message: fmt.Sprintf("at most %d rows", MaxReconcileRows)}}}
+		}
+		cell := func(i int) string {
+			if i < 0 || i >= len(rec) {
+				return ""
+			}
+			return cleanCell(rec[i])
+		}
+		t := &theirRow{row: rd.Row(), idNumber: strings.ToUpper(cell(c.id)), name: cell(c.name), birth: normalizeDate(cell(c.birth)), values: map[string]string{}}
+		if t.idNumber == "" && (t.name == "" || t.birth == "") {
+			refuse(t.row, c.id, "missing_id")
+			continue
+		}
+		code := cell(c.village)
+		unit, ok := units[code]
+		if !ok && code != "" {
+			u, err := e.store.GetOrgUnit(ctx, code)
+			if err != nil && ErrorCode(err) != ENOTFOUND {
+				return nil, nil, counts, err
+			}
+			units[code], unit = u, u
+		}
+		switch {
+		case unit == nil:
+			refuse(t.row, c.village, "unknown_village")
+			continue
+		case !InSubtree(unit.Path, scope):
+			refuse(t.row, c.village, "out_of_scope")
+			continue
+		}
+		t.unit = unit
+		if t.idNumber != "" {
+			t.lookup = e.vault.Lookup(campaignID, PIIIDNumber, t.idNumber)
+			if _, dup := seen[t.lookup]; dup {
+				refuse(t.row, c.id, "duplicate_row")
+				continue
+			}
+			seen[t.lookup] = t.row
+		}
+		if t.name != "" && t.birth != "" {
+			t.nameBirth = normalizeName(t.name) + "\x00" + t.birth
+		}
+		for k, i := range c.fields {
+			t.values[k] = cell(i)
+		}
+		rows = append(rows, t)
+	}
+	return rows, problems, counts, nil
+}
+
+// ourRecord is what a run keeps of one of our records.
+type ourRecord struct {
+	r         *Record
+	plain     map[string]any
+	nameBirth string
+	matched   bool
+}
+
+// matchAndList loads our records in the run's subtree, matches their rows
+// and upserts one item per difference. Counts go into run as it goes, so a
+// failure leaves figures that say how far it got.
+func (e *Engine) matchAndList(ctx context.Context, form *forms.Form, of *ourFields, run *ReconcileRun, rows []*theirRow) error {
+	byKey := map[string]*ourRecord{}
+	byNameBirth := map[string][]*ourRecord{}
+	var all []*ourRecord
+	keep := []string{of.idNumber, of.name, of.birthDate}
+	for _, fd := range of.compared {
+		keep = append(keep, fd.Key())
+	}
+	p := Page{Limit: MaxPageLimit}
+	for {
+		page, err := e.store.ListRecords(ctx, RecordFilter{CampaignID: run.CampaignID, FormID: form.ID(), OrgPaths: []string{run.OrgPath}}, p)
+		if err != nil {
+			return err
+		}
+		for _, r := range page.Records {
+			if r.State == StateMerged || r.State == StateDraft {
+				continue
+			}
+			f := form
+			if r.FormVersion != 0 {
+				if f, _, err = e.Form(ctx, r.FormID, r.FormVersion); err != nil {
+					return err
+				}
+			}
+			// Keep only what the run compares: a district's records stay in
+			// memory for the run, their other answers need not.
+			opened := e.openAnswers(f, r.Answers, true)
+			plain := make(map[string]any, len(keep))
+			for _, k := range keep {
+				if v, ok := opened[k]; ok {
+					plain[k] = v
+				}
+			}
+			o := &ourRecord{r: r, plain: plain}
+			r.Answers, r.History = nil, nil
+			name := normalizeName(cellText(o.plain[of.name]))
+			birth := ""
+			if of.birthDate != "" {
+				birth = normalizeDate(cellText(o.plain[of.birthDate]))
+			} else {
+				birth = idBirth(cellText(o.plain[of.idNumber]))
+			}
+			if name != "" && birth != "" {
+				o.nameBirth = name + "\x00" + birth
+				byNameBirth[o.nameBirth] = append(byNameBirth[o.nameBirth], o)
+			}
+			if r.DedupKey != "" {
+				if _, dup := byKey[r.DedupKey]; !dup {
+					byKey[r.DedupKey] = o
+				}
+			}
+			all = append(all, o)
+		}
+		if page.Next == "" {
+			break
+		}
+		p.After = page.Next
+	}
+	now := e.Now()
+	item := func(kind, natural string, unit *OrgUnit, orgUnit, orgPath string) *WorklistItem {
+		sum := sha256.Sum256([]byte(run.ID + "\x00" + kind + "\x00" + natural))
+		it := &WorklistItem{
+			ID: NewID(now), Key: kind + ":" + hex.EncodeToString(sum[:16]), Kind: kind, CampaignID: run.CampaignID, RunID: run.ID,
+			OrgUnit: orgUnit, OrgPath: orgPath, Status: WorkOpen, CreatedAt: now, UpdatedAt: now,
+		}
+		if unit != nil {
+			it.OrgUnit, it.OrgPath = unit.Code, unit.Path
+		}
+		return it
+	}
+	for _, t := range rows {
+		var o *ourRecord
+		matchedBy := ""
+		if t.lookup != "" {
+			if c := byKey[t.lookup]; c != nil && !c.matched {
+				o, matchedBy = c, MatchIDNumber
+			}
+		}
+		if o == nil && t.nameBirth != "" {
+			for _, c := range byNameBirth[t.nameBirth] {
+				if !c.matched {
+					o, matchedBy = c, MatchNameBirth
+					break
+				}
+			}
+		}
+		if o == nil {
+			it := item(WorkOnlyTheirs, fmt.Sprintf("row %d", t.row), t.unit, "", "")
+			it.ExternalRow = t.row
+			it.Values = theirValues(form, of, t)
+			if _, _, err := e.store.UpsertWorklistItem(ctx, it); err != nil {
+				return err
+			}
+			run.Counts.OnlyTheirs++
+			continue
+		}
+		o.matched = true
+		run.Counts.Matched++
+		if matchedBy == MatchNameBirth {
+			run.Counts.MatchedByName++
+		}
+		values, differs := compareValues(form, of, o, t, matchedBy)
+		if !differs {
+			run.Counts.Same++
+			continue
+		}
+		it := item(WorkFieldDiff, o.r.ID, nil, o.r.OrgUnit, o.r.OrgPath)
+		it.RecordIDs, it.ExternalRow, it.MatchedBy, it.Values = []string{o.r.ID}, t.row, matchedBy, values
+		if _, _, err := e.store.UpsertWorklistItem(ctx, it); err != nil {
+			return err
+		}
+		run.Counts.Differences++
+	}
+	for _, o := range all {
+		if o.matched {
+			continue
+		}
+		it := item(WorkOnlyOurs, o.r.ID, nil, o.r.OrgUnit, o.r.OrgPath)
+		it.RecordIDs = []string{o.r.ID}
+		it.Values = ourValues(form, of, o)
+		if _, _, err := e.store.UpsertWorklistItem(ctx, it); err != nil {
+			return err
+		}
+		run.Counts.OnlyOurs++
+	}
+	return nil
+}
+
+// shown is a value as a page may show it: personal kinds masked.
+func shown(kind, v string) string {
+	if kind == "" || v == "" {
+		return v
+	}
+	return Mask(kind, v)
+}
+
+func label(form *forms.Form, key string) string {
+	if fd := form.Field(key); fd != nil {
+		return fd.Label("zh-CN")
+	}
+	return key
+}
+
+func identityValues(form *forms.Form, of *ourFields) []WorkValue {
+	vs := []WorkValue{{Field: of.idNumber, Label: label(form, of.idNumber)}}
+	if of.name != "" {
+		vs = append(vs, WorkValue{Field: of.name, Label: label(form, of.name)})
+	}
+	return vs
+}
+
+func theirValues(form *forms.Form, of *ourFields, t *theirRow) []WorkValue {
+	vs := identityValues(form, of)
+	vs[0].Theirs = shown(PIIIDNumber, t.idNumber)
+	if len(vs) > 1 {
+		vs[1].Theirs = shown(PIIName, t.name)
+	}
+	for _, fd := range of.compared {
+		vs = append(vs, WorkValue{Field: fd.Key(), Label: fd.Label("zh-CN"), Theirs: shown(fd.PII(), t.values[fd.Key()])})
+	}
+	return vs
+}
+
+func ourValues(form *forms.Form, of *ourFields, o *ourRecord) []WorkValue {
+	vs := identityValues(form, of)
+	vs[0].Ours = shown(PIIIDNumber, cellText(o.plain[of.idNumber]))
+	if len(vs) > 1 {
+		vs[1].Ours = shown(PIIName, cellText(o.plain[of.name]))
+	}
+	for _, fd := range of.compared {
+		vs = append(vs, WorkValue{Field: fd.Key(), Label: fd.Label("zh-CN"), Ours: shown(fd.PII(), cellText(o.plain[fd.Key()]))})
+	}
+	return vs
+}
+
+// compareValues lays a matched pair side by side and reports whether any
+// compared value differs. The ID number counts as a difference when the
+// pair matched on name and birth date.
+func compareValues(form *forms.Form, of *ourFields, o *ourRecord, t *theirRow, matchedBy string) ([]WorkValue, bool) {
+	vs := identityValues(form, of)
+	ourID := strings.ToUpper(cellText(o.plain[of.idNumber]))
+	vs[0].Ours, vs[0].Theirs = shown(PIIIDNumber, ourID), shown(PIIIDNumber, t.idNumber)
+	vs[0].Differs = matchedBy == MatchNameBirth && ourID != t.idNumber
+	if len(vs) > 1 {
+		ourName := cellText(o.plain[of.name])
+		vs[1].Ours, vs[1].Theirs = shown(PIIName, ourName), shown(PIIName, t.name)
+		vs[1].Differs = t.name != "" && normalizeName(ourName) != normalizeName(t.name)
+	}
+	for _, fd := range of.compared {
+		ours, theirs := cellText(o.plain[fd.Key()]), t.values[fd.Key()]
+		vs = append(vs, WorkValue{Field: fd.Key(), Label: fd.Label("zh-CN"), Ours: shown(fd.PII(), ours), Theirs: shown(fd.PII(), theirs),
+			Differs: !sameValue(fd, ours, theirs)})
+	}
+	differs := false
+	for _, v := range vs {
+		differs = differs || v.Differs
+	}
+	return vs, differs
+}
+
+// sameValue compares our answer and their cell as the field's type would:
+// dates in any common spelling, numbers by value, text without blanks.
+func sameValue(fd *forms.Field, ours, theirs string) bool {
+	ours, theirs = strings.TrimSpace(ours), strings.TrimSpace(theirs)
+	if ours == theirs {
+		return true
+	}
+	switch {
+	case fd.Format() == "date":
+		d1, d2 := normalizeDate(ours), normalizeDate(theirs)
+		return d1 != "" && d1 == d2
+	case fd.Type() == "number" || fd.Type() == "integer":
+		var a, b float64
+		_, err1 := fmt.Sscan(ours, &a)
+		_, err2 := fmt.Sscan(theirs, &b)
+		return err1 == nil && err2 == nil && a == b
+	}
+	return normalizeName(ours) == normalizeName(theirs)
+}
+
+// cleanCell makes a cell safe to keep and show: control characters
+// dropped, blanks trimmed, at most maxCellRunes runes. Cells that look like
+// spreadsheet formulas stay text (pages escape them; exports guard them).
+func cleanCell(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\uFEFF' {
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.TrimSpace(s)
+	if r := []rune(s); len(r) > maxCellRunes {
+		s = string(r[:maxCellRunes])
+	}
+	return s
+}
+
+// normalizeName drops blanks and full-width spaces and folds case, so "张 三"
+// and "张三" match.
+func normalizeName(s string) string {
+	return strings.ToUpper(strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '·' || r == '•' {
+			return -1
+		}
+		return r
+	}, s))
+}
+
+// normalizeDate reads the date spellings Chinese spreadsheets use
+// (2006-01-02, 2006/1/2, 2006.1.2, 20060102, 2006年1月2日) and returns
+// YYYY-MM-DD, or "" when it is not a date.
+func normalizeDate(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	s = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-").Replace(s)
+	if len(s) == 8 && !strings.Contains(s, "-") {
+		s = s[:4] + "-" + s[4:6] + "-" + s[6:]
+	}
+	for _, layout := range []string{"2006-1-2", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.Format("2006-01-02")
+		}
+	}
+	return ""
+}
+
+// idBirth is the birth date inside an 18-character resident ID, or "".
+func idBirth(id string) string {
+	if len(id) != 18 {
+		return ""
+	}
+	return normalizeDate(id[6:14])
+}
