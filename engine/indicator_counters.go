@@ -1,7 +1,211 @@
 package engine
 
-import "context"
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"sync"
+	"time"
+
+	"canvass/campaigns"
+	"canvass/rules"
+)
+
+// How the indicator counters stay current. After every durable write of a
+// record, indicatorsOnWrite works out what the record now contributes to
+// its campaign's counters — for each distinct count or sum term of the
+// campaign's indicators that the record matches, one part keyed by (term,
+// the record's org path, the month it was created in) — and hands it to
+// the store, which swaps it for the record's previous contribution,
+// adjusting the counters by the difference in one step. Contributions carry
+// the record's version, so a replay or a late older copy changes nothing.
+//
+// A crash between a record's write and its contribution leaves the
+// counters behind; CatchUpIndicators, run by the sweeper over the records
+// updated lately, applies what is missing. RebuildIndicators recounts a
+// campaign from scratch (after its indicators changed in a new version).
+
+// termKey names a count or sum term by what it counts, so that two
+// indicators with the same term share a counter and a term whose filter
+// changes in a new campaign version gets fresh counters.
+func termKey(t rules.IndicatorTerm) string {
+	src := ""
+	if t.Filter != nil {
+		src = t.Filter.Source
+	}
+	sum := sha256.Sum256([]byte(t.Func + "\x00" + t.Field + "\x00" + src))
+	return t.Func + ":" + hex.EncodeToString(sum[:8])
+}
+
+// countedTerms returns the distinct record terms of inds by key, in first
+// appearance order.
+func countedTerms(inds []campaigns.Indicator) ([]string, map[string]rules.IndicatorTerm) {
+	var keys []string
+	byKey := map[string]rules.IndicatorTerm{}
+	for _, ind := range inds {
+		for _, t := range ind.Terms() {
+			if t.Func == rules.TermOfficial {
+				continue
+			}
+			k := termKey(t)
+			if _, ok := byKey[k]; !ok {
+				keys = append(keys, k)
+				byKey[k] = t
+			}
+		}
+	}
+	return keys, byKey
+}
+
+// monthOf is the month a time falls in, in China: "2026-11".
+func monthOf(t time.Time) string { return t.In(rules.Shanghai).Format("2006-01") }
+
+// campaignTerms remembers the counted terms of each compiled campaign
+// version (which never changes), so a write does not hash them again.
+var campaignTerms sync.Map // *campaigns.Campaign → *termSet
+
+type termSet struct {
+	keys  []string
+	terms map[string]rules.IndicatorTerm
+}
+
+func termsOf(camp *campaigns.Campaign) *termSet {
+	if v, ok := campaignTerms.Load(camp); ok {
+		return v.(*termSet)
+	}
+	keys, terms := countedTerms(camp.Indicators())
+	v, _ := campaignTerms.LoadOrStore(camp, &termSet{keys, terms})
+	return v.(*termSet)
+}
+
+// indicatorContribution is what r adds to its campaign's counters now.
+func indicatorContribution(camp *campaigns.Campaign, r *Record) *IndicatorContribution {
+	c := &IndicatorContribution{RecordID: r.ID, CampaignID: r.CampaignID, RecordVersion: r.Version, UpdatedAt: r.UpdatedAt}
+	ts := termsOf(camp)
+	keys, terms := ts.keys, ts.terms
+	facts := campaigns.IndicatorFacts{Form: r.FormID, State: r.State, OrgUnit: r.OrgUnit, CreatedAt: r.CreatedAt, Answers: r.Answers}
+	month := monthOf(r.CreatedAt)
+	for _, k := range keys {
+		t := terms[k]
+		ok, err := campaigns.Matches(t, facts)
+		if err != nil || !ok {
+			// A filter that fails on a record (a field of another type
+			// than the author expected) does not count it.
+			continue
+		}
+		c.Parts = append(c.Parts, IndicatorPart{IndicatorCounterKey{Term: k, OrgPath: r.OrgPath, Month: month}, campaigns.Amount(t, r.Answers)})
+	}
+	return c
+}
 
 // indicatorsOnWrite brings the campaign's indicator counters up to date
-// with r. Scaffolding: issue #9 fills it in.
-func (e *Engine) indicatorsOnWrite(ctx context.Context, r *Record) {}
+// with r. Failures are logged: the catch-up pass repairs them.
+func (e *Engine) indicatorsOnWrite(ctx context.Context, r *Record) {
+	if _, err := e.applyIndicators(ctx, r); err != nil {
+		e.logger.Error("indicator counters not updated", "record", r.ID, "campaign", r.CampaignID, "err", err)
+	}
+}
+
+// ApplyIndicators brings the indicator counters up to date with r, as
+// every write of a record does, and reports whether it changed them (false
+// for a replay). For bulk loaders that write records to the store
+// directly: they may call it from many goroutines.
+func (e *Engine) ApplyIndicators(ctx context.Context, r *Record) (bool, error) {
+	return e.applyIndicators(ctx, r)
+}
+
+// applyIndicators applies r's contribution and reports whether it changed
+// anything.
+func (e *Engine) applyIndicators(ctx context.Context, r *Record) (bool, error) {
+	if r == nil || r.CampaignID == "" || r.OrgPath == "" {
+		return false, nil
+	}
+	s := e.store
+	camp, err := e.Campaign(ctx, r.CampaignID)
+	if err != nil {
+		if ErrorCode(err) == ENOTFOUND {
+			return false, nil
+		}
+		return false, err
+	}
+	if len(camp.Indicators()) == 0 {
+		return false, nil
+	}
+	return s.ApplyIndicatorContribution(ctx, indicatorContribution(camp, r))
+}
+
+// CatchUpIndicators applies the contribution of every record updated at
+// or after since that its counters lack (a crash between the record's
+// write and its counters' update), and returns how many it applied. Run it
+// next to SweepTimers with since a little further back than the sweep
+// interval, as ReconcilePay. Failures are logged as well as returned.
+func (e *Engine) CatchUpIndicators(ctx context.Context, since time.Time) (int, error) {
+	n, err := e.reapplyIndicators(ctx, RecordFilter{UpdatedFrom: since})
+	if err != nil && ctx.Err() == nil {
+		e.logger.Error("indicator catch-up failed", "err", err)
+	}
+	if n > 0 {
+		e.logger.Warn("indicator counters caught up with records written without them", "records", n)
+	}
+	return n, err
+}
+
+func (e *Engine) reapplyIndicators(ctx context.Context, f RecordFilter) (int, error) {
+	applied := 0
+	p := Page{Limit: MaxPageLimit}
+	for {
+		page, err := e.store.ListRecords(ctx, f, p)
+		if err != nil {
+			return applied, err
+		}
+		for _, r := range page.Records {
+			ok, err := e.applyIndicators(ctx, r)
+			if err != nil {
+				e.logger.Error("catching up indicator counters failed", "record", r.ID, "err", err)
+				continue
+			}
+			if ok {
+				applied++
+			}
+		}
+		if page.Next == "" {
+			return applied, nil
+		}
+		p.After = page.Next
+	}
+}
+
+// RebuildIndicators forgets a campaign's counters and recounts them from
+// its records. Admins and authors whose subtree covers the campaign.
+// Writes during a rebuild are counted (their contributions land after the
+// reset or are re-read by it). Returns how many records contributed.
+func (e *Engine) RebuildIndicators(ctx context.Context, a *Actor, campaignID string) (int, error) {
+	if err := a.require(RoleAdmin, RoleAuthor); err != nil {
+		return 0, err
+	}
+	_, root, err := e.financeCampaign(ctx, a, campaignID)
+	if err != nil {
+		return 0, err
+	}
+	if !a.Sees(root) {
+		return 0, Errorf(EFORBIDDEN, "only a user whose scope covers the whole campaign may rebuild its indicators")
+	}
+	s := e.store
+	if err := s.ResetIndicatorCounters(ctx, campaignID); err != nil {
+		return 0, err
+	}
+	n, err := e.reapplyIndicators(ctx, RecordFilter{CampaignID: campaignID})
+	if err != nil {
+		return n, err
+	}
+	return n, e.Audit(ctx, a, "indicator.rebuild", "campaign", campaignID, root, map[string]any{"records": n})
+}
+
+// termSum adds up the signed values of terms.
+func termSum(terms []rules.IndicatorTerm, value func(rules.IndicatorTerm) float64) float64 {
+	total := 0.0
+	for _, t := range terms {
+		total += float64(t.Sign) * value(t)
+	}
+	return total
+}

@@ -22,7 +22,9 @@ type Store interface {
 	AuditStore
 	LinkStore
 	NotificationStore
-	WorklistStore // store_worklist.go
+	ReportStore // store_report.go
+	WorklistStore
+	IndicatorStore // store_indicator.go
 
 	// Ping reports whether the store can serve requests now. Returns
 	// EUNAVAILABLE with a user-safe reason if not.

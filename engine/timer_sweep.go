@@ -40,6 +40,7 @@ func (e *Engine) SweepTimers(ctx context.Context, owner string, limit int) (int,
 			fired++
 		}
 	}
+	fired += e.sweepReportTimers(ctx, owner, limit) // periodic-report reminders, report_sweep.go
 	return fired, nil
 }
 

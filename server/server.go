@@ -124,6 +124,8 @@ func (s *Server) routes() {
 	s.linkRoutes(api)
 	s.notificationRoutes(api)
 	s.worklistRoutes(api)
+	s.dashboardRoutes(api)
+	s.indicatorRoutes(api)
 	s.pageRoutes()
 }
 

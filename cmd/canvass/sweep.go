@@ -110,6 +110,11 @@ func (s *sweeper) sweep() {
 			s.log.Warn("posted pay that was missing after a crash", "entries", posted)
 		}
 	}
+	if c, ok := s.eng.(interface {
+		CatchUpIndicators(context.Context, time.Time) (int, error)
+	}); ok && s.ctx.Err() == nil && !s.isStopping() {
+		c.CatchUpIndicators(s.ctx, time.Now().Add(-4*s.every)) // logs its own failures; counters are idempotent
+	}
 }
 
 func (s *sweeper) isStopping() bool {

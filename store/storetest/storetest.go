@@ -75,6 +75,8 @@ func groups() []group {
 		{"Links", linkScenarios()},
 		{"Notifications", notificationScenarios()},
 		{"Worklist", worklistScenarios()},
+		{"ReportSlots", reportSlotScenarios()},
+		{"Indicators", indicatorScenarios()},
 		{"Concurrency", concurrencyScenarios()},
 		{"Context", contextScenarios()},
 	}

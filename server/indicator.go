@@ -1,0 +1,354 @@
+package server
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+
+	"canvass/engine"
+	"canvass/engine/tabular"
+	"canvass/ui"
+)
+
+// indicatorRoutes installs the indicators of a campaign and the official
+// figures they are measured against. The engine checks roles and org
+// scope on each (an org unit outside the caller's subtree is 404).
+func (s *Server) indicatorRoutes(api fiber.Router) {
+	api.Get("/campaigns/:id/indicators", s.signedInAPI, s.apiIndicators)
+	api.Get("/campaigns/:id/indicators.xlsx", s.signedInAPI, s.apiIndicatorsExport)
+	api.Post("/campaigns/:id/indicators/rebuild", s.signedInAPI, s.apiRebuildIndicators)
+	api.Get("/official-figures", s.signedInAPI, s.apiOfficialFigures)
+	api.Get("/official-figures/imports", s.signedInAPI, s.apiOfficialImports)
+	api.Post("/official-figures/import", s.signedInAPI, s.apiImportOfficialFigures)
+
+	s.app.Get("/indicators", s.signedInPage, s.indicatorsPage)
+	s.app.Get("/indicators/export.xlsx", s.signedInPage, s.indicatorsPageExport)
+	s.app.Get("/official", s.signedInPage, s.officialPage)
+	s.app.Post("/official/import", s.signedInPage, s.officialImportSubmit)
+}
+
+type officialSourceJSON struct {
+	Key        string    `json:"key"`
+	Import     string    `json:"import"`
+	Version    int64     `json:"version"`
+	Source     string    `json:"source"`
+	ImportedBy string    `json:"importedBy"`
+	ImportedAt time.Time `json:"importedAt"`
+}
+
+// indicatorValueJSON is one value as the API shows it. Value is null when
+// there is no data (no denominator, or a missing official figure).
+type indicatorValueJSON struct {
+	ID             string               `json:"id"`
+	Title          string               `json:"title"`
+	OrgUnit        string               `json:"orgUnit"`
+	OrgName        string               `json:"orgName"`
+	Level          string               `json:"level"`
+	Period         string               `json:"period"`
+	Granularity    string               `json:"granularity"`
+	Numerator      float64              `json:"numerator"`
+	Denominator    float64              `json:"denominator"`
+	Factor         float64              `json:"factor"`
+	Value          *float64             `json:"value"`
+	Display        string               `json:"display"` // one decimal, "" without data
+	NoData         bool                 `json:"noData"`
+	Target         *float64             `json:"target"`
+	HigherIsBetter bool                 `json:"higherIsBetter"`
+	Met            bool                 `json:"met"`
+	Sources        []officialSourceJSON `json:"sources"`
+}
+
+func toIndicatorValueJSON(v engine.IndicatorValue) indicatorValueJSON {
+	out := indicatorValueJSON{ID: v.ID, Title: v.Title, OrgUnit: v.OrgUnit, OrgName: v.OrgName, Level: v.Level, Period: v.Period,
+		Granularity: v.Granularity, Numerator: v.Numerator, Denominator: v.Denominator, Factor: v.Factor, NoData: v.NoData,
+		HigherIsBetter: v.HigherIsBetter, Met: v.Met, Sources: []officialSourceJSON{}}
+	if !v.NoData {
+		value := v.Value
+		out.Value, out.Display = &value, indicatorValueText(v.Value)
+	}
+	if v.HasTarget {
+		target := v.Target
+		out.Target = &target
+	}
+	for _, src := range v.Sources {
+		out.Sources = append(out.Sources, officialSourceJSON{src.Key, src.ImportID, src.Version, src.Source, src.ImportedBy, src.ImportedAt})
+	}
+	return out
+}
+
+// indicatorValueText shows a value with one decimal, as the work plans do.
+func indicatorValueText(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
+
+// indicatorCountText shows a numerator or denominator without a useless ".0".
+func indicatorCountText(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// indicatorQuery reads ?org=&period=&granularity=&children=&trend=&ids=.
+func indicatorQuery(c fiber.Ctx, lang string) (engine.IndicatorQuery, error) {
+	q := engine.IndicatorQuery{OrgUnit: strings.Clone(c.Query("org")), Period: strings.Clone(c.Query("period")),
+		Granularity: strings.Clone(c.Query("granularity")), Lang: lang}
+	switch c.Query("children") {
+	case "", "0", "false":
+	case "1", "true":
+		q.Children = true
+	default:
+		return q, queryError("children", "children must be true or false")
+	}
+	if t := c.Query("trend"); t != "" {
+		n, err := strconv.Atoi(t)
+		if err != nil || n < 1 || n > engine.MaxIndicatorTrend {
+			return q, queryError("trend", fmt.Sprintf("trend must be a number from 1 to %d", engine.MaxIndicatorTrend))
+		}
+		q.Trend = n
+	}
+	if ids := c.Query("ids"); ids != "" {
+		for _, id := range strings.Split(ids, ",") {
+			if id = strings.TrimSpace(id); id != "" {
+				q.IDs = append(q.IDs, strings.Clone(id))
+			}
+		}
+	}
+	return q, nil
+}
+
+func queryError(param, msg string) error {
+	return &engine.Error{Code: engine.EINVALID, Message: msg, Fields: []engine.FieldError{{Pointer: "/" + param, Code: "bad_value", Message: msg}}}
+}
+
+// apiIndicators answers GET /api/v1/campaigns/:id/indicators.
+func (s *Server) apiIndicators(c fiber.Ctx) error {
+	id, err := campaignParam(c)
+	if err != nil {
+		return err
+	}
+	a := actorOf(c)
+	q, err := indicatorQuery(c, textLangOf(requestLang(c, a.User)))
+	if err != nil {
+		return err
+	}
+	vs, err := s.engine.IndicatorValues(c.Context(), a, id, q)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Campaign string               `json:"campaign"`
+		Values   []indicatorValueJSON `json:"values"`
+	}{Campaign: id, Values: make([]indicatorValueJSON, 0, len(vs))}
+	for _, v := range vs {
+		out.Values = append(out.Values, toIndicatorValueJSON(v))
+	}
+	return c.JSON(out)
+}
+
+// apiIndicatorsExport answers GET /api/v1/campaigns/:id/indicators.xlsx.
+func (s *Server) apiIndicatorsExport(c fiber.Ctx) error {
+	id, err := campaignParam(c)
+	if err != nil {
+		return err
+	}
+	return s.exportIndicators(c, id, requestLang(c, actorOf(c).User))
+}
+
+// exportIndicators writes the values of a query as an XLSX sheet.
+func (s *Server) exportIndicators(c fiber.Ctx, campaignID, lang string) error {
+	a := actorOf(c)
+	q, err := indicatorQuery(c, textLangOf(lang))
+	if err != nil {
+		return err
+	}
+	vs, err := s.engine.IndicatorValues(c.Context(), a, campaignID, q)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	w := tabular.NewXLSX(&buf)
+	if err := writeIndicators(w, vs, lang); err != nil {
+		return engine.WrapError(engine.EINTERNAL, "", err)
+	}
+	if err := s.engine.Audit(c.Context(), a, "export.indicators", "campaign", campaignID, a.User.OrgPath,
+		map[string]any{"org": q.OrgUnit, "period": q.Period, "granularity": q.Granularity, "format": "xlsx"}); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="indicators-`+campaignID+`.xlsx"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(buf.Bytes())
+}
+
+// writeIndicators writes one row per value, with the page's headers.
+func writeIndicators(w tabular.Writer, vs []engine.IndicatorValue, lang string) error {
+	t := func(key string) string { return ui.Message(lang, key) }
+	header := []string{t("indicators.col.code"), t("indicators.col.org"), t("indicators.col.period"), t("indicators.col.indicator"),
+		t("indicators.col.numerator"), t("indicators.col.denominator"), t("indicators.col.value"), t("indicators.col.target"),
+		t("indicators.col.met"), t("indicators.col.source")}
+	if err := w.Sheet(t("indicators.title"), header); err != nil {
+		return err
+	}
+	for _, v := range vs {
+		value, met, target := t("indicators.nodata"), "", ""
+		if !v.NoData {
+			value = indicatorValueText(v.Value)
+			if v.HasTarget {
+				met = t(fmt.Sprintf("indicators.met.%v", v.Met))
+			}
+		}
+		if v.HasTarget {
+			target = targetText(lang, v)
+		}
+		if err := w.Write([]any{v.OrgUnit, v.OrgName, v.Period, v.Title, v.Numerator, v.Denominator, value, target, met, sourcesText(v.Sources)}); err != nil {
+			return err
+		}
+	}
+	return w.Close()
+}
+
+// targetText is "≥ 90" or "≤ 100".
+func targetText(lang string, v engine.IndicatorValue) string {
+	op := "≥ "
+	if !v.HigherIsBetter {
+		op = "≤ "
+	}
+	return op + indicatorCountText(v.Target)
+}
+
+// sourcesText lists official sources as "births: source (v2)".
+func sourcesText(srcs []engine.OfficialSource) string {
+	parts := make([]string, len(srcs))
+	for i, src := range srcs {
+		parts[i] = fmt.Sprintf("%s: %s (v%d)", src.Key, src.Source, src.Version)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// apiRebuildIndicators answers POST /api/v1/campaigns/:id/indicators/rebuild.
+func (s *Server) apiRebuildIndicators(c fiber.Ctx) error {
+	id, err := campaignParam(c)
+	if err != nil {
+		return err
+	}
+	n, err := s.engine.RebuildIndicators(c.Context(), actorOf(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(map[string]any{"campaign": id, "records": n})
+}
+
+// indicatorPageRow is one row of the indicators page.
+type indicatorPageRow struct {
+	engine.IndicatorValue
+	Value, Numerator, Denominator, Target, Sources string
+	Status                                         string // "met", "unmet" or "nodata", for the cell's class
+	DrillURL                                       string // the same page for this unit's children
+}
+
+// indicatorPageData is the indicators page's own data.
+type indicatorPageData struct {
+	Campaign, Org, Period, Granularity string
+	Campaigns                          []string
+	Granularities                      []string
+	Rows                               []indicatorPageRow
+	ExportURL                          string
+	UpURL                              string
+}
+
+// indicatorsPage shows a campaign's indicators for an org unit and its
+// children in one period, with selectors and an XLSX export.
+func (s *Server) indicatorsPage(c fiber.Ctx) error {
+	a := actorOf(c)
+	if !a.Has(engine.RoleSupervisor, engine.RoleReviewer, engine.RoleAuthor, engine.RoleFinance, engine.RoleAdmin) {
+		return s.renderErrorPage(c, engine.Errorf(engine.EFORBIDDEN, "indicators are for reviewers, supervisors, authors, finance and admins"))
+	}
+	p := s.newPage(c, "indicators.title", "indicators", "")
+	d := &indicatorPageData{Campaign: strings.Clone(c.Query("campaign")), Org: strings.Clone(c.Query("org")), Period: strings.Clone(c.Query("period")),
+		Granularity: strings.Clone(c.Query("granularity")), Granularities: []string{engine.GranularityMonth, engine.GranularityQuarter, engine.GranularityYear}}
+	p.Data = d
+	defs, err := s.store.ListDefinitions(c.Context(), engine.DefinitionFilter{Kind: engine.KindCampaign, Status: engine.StatusPublished})
+	if err != nil {
+		return s.renderErrorPage(c, err)
+	}
+	for _, def := range defs {
+		if len(d.Campaigns) == 0 || d.Campaigns[len(d.Campaigns)-1] != def.ID {
+			d.Campaigns = append(d.Campaigns, def.ID)
+		}
+	}
+	if d.Campaign == "" {
+		return s.render(c, fiber.StatusOK, "indicators", p)
+	}
+	if !campaignIDPattern.MatchString(d.Campaign) {
+		return s.renderErrorPage(c, engine.Errorf(engine.ENOTFOUND, "campaign not found"))
+	}
+	q, err := indicatorQuery(c, textLangOf(p.Lang))
+	if err == nil {
+		q.Children = true
+		var vs []engine.IndicatorValue
+		if vs, err = s.engine.IndicatorValues(c.Context(), a, d.Campaign, q); err == nil {
+			d.Rows = indicatorPageRows(p, d, vs)
+		}
+	}
+	switch engine.ErrorCode(err) {
+	case "":
+	case engine.EINVALID:
+		p.Error = p.T("error.invalid") + " " + engine.ErrorMessage(err)
+		return s.render(c, fiber.StatusUnprocessableEntity, "indicators", p)
+	default:
+		return s.renderErrorPage(c, err) // 404 outside the subtree
+	}
+	v := url.Values{"campaign": {d.Campaign}, "children": {"1"}}
+	for k, val := range map[string]string{"org": d.Org, "period": d.Period, "granularity": d.Granularity} {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	d.ExportURL = "/indicators/export.xlsx?" + v.Encode()
+	return s.render(c, fiber.StatusOK, "indicators", p)
+}
+
+// indicatorPageRows turns values into page rows; the queried unit's rows come
+// first, and each child links to its own breakdown.
+func indicatorPageRows(p *pageData, d *indicatorPageData, vs []engine.IndicatorValue) []indicatorPageRow {
+	rows := make([]indicatorPageRow, 0, len(vs))
+	for i, v := range vs {
+		r := indicatorPageRow{IndicatorValue: v, Numerator: indicatorCountText(v.Numerator), Denominator: indicatorCountText(v.Denominator), Sources: sourcesText(v.Sources)}
+		switch {
+		case v.NoData:
+			r.Value, r.Status = p.T("indicators.nodata"), "nodata"
+		case !v.HasTarget:
+			r.Value = indicatorValueText(v.Value)
+		case v.Met:
+			r.Value, r.Status = indicatorValueText(v.Value), "met"
+		default:
+			r.Value, r.Status = indicatorValueText(v.Value), "unmet"
+		}
+		if v.HasTarget {
+			r.Target = targetText(p.Lang, v)
+		}
+		if i > 0 && v.OrgUnit != vs[0].OrgUnit {
+			q := url.Values{"campaign": {d.Campaign}, "org": {v.OrgUnit}}
+			if d.Period != "" {
+				q.Set("period", d.Period)
+			}
+			if d.Granularity != "" {
+				q.Set("granularity", d.Granularity)
+			}
+			r.DrillURL = "/indicators?" + q.Encode()
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+// indicatorsPageExport answers the page's export link.
+func (s *Server) indicatorsPageExport(c fiber.Ctx) error {
+	id := strings.Clone(c.Query("campaign"))
+	if !campaignIDPattern.MatchString(id) {
+		return s.renderErrorPage(c, engine.Errorf(engine.ENOTFOUND, "campaign not found"))
+	}
+	if err := s.exportIndicators(c, id, s.pageLang(c, actorOf(c).User)); err != nil {
+		return s.renderErrorPage(c, err)
+	}
+	return nil
+}
