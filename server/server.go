@@ -124,6 +124,7 @@ func (s *Server) routes() {
 	s.linkRoutes(api)
 	s.notificationRoutes(api)
 	s.worklistRoutes(api)
+	s.registryRoutes(api)
 	s.dashboardRoutes(api)
 	s.indicatorRoutes(api)
 	s.pageRoutes()

@@ -92,6 +92,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	srv := server.New(server.Config{Engine: eng, Logger: log, Version: version, SecureCookies: *secureCookies})
 	sweep := startSweeper(eng, *sweepEvery, log)
+	// Registry imports run in the background and resume after a restart.
+	imports := engine.NewImportRunner(eng, "imports-"+sweepOwner(), 2*time.Second)
+	imports.Start()
 	served := make(chan error, 1)
 	go func() { served <- srv.Listen(*addr) }()
 
@@ -120,6 +123,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	// The sweeper writes to the store: it stops first.
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	sweep.Stop(sctx)
+	_ = imports.Stop(sctx)
 	cancel()
 	if err := store.Close(); err != nil {
 		log.Error("closing the store", "err", err)

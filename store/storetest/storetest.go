@@ -74,6 +74,7 @@ func groups() []group {
 		{"Audit", auditScenarios()},
 		{"Links", linkScenarios()},
 		{"Notifications", notificationScenarios()},
+		{"Imports", importScenarios()},
 		{"Worklist", worklistScenarios()},
 		{"ReportSlots", reportSlotScenarios()},
 		{"Indicators", indicatorScenarios()},
