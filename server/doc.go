@@ -34,6 +34,10 @@
 //
 // # API routes
 //
+// GET /api/v1/openapi.json (public) describes every API route in OpenAPI
+// 3.1; it is built from the router and the apiDocs table in openapi.go, and
+// a test fails when a route has no entry there. The core routes:
+//
 //	GET  /api/v1/version                  the server version (public)
 //	POST /api/v1/login                    {username, password} → {user, csrfToken, expiresAt} + cookie (public)
 //	POST /api/v1/logout                   ends the cookie's session, or revokes the Bearer token → 204

@@ -13,7 +13,7 @@ import (
 // publicRoutes answer without signing in. Every other route must refuse a
 // stranger.
 var publicRoutes = []string{
-	"GET /healthz", "GET /readyz", "GET /api/v1/version", "GET /login", "POST /login", "POST /api/v1/login",
+	"GET /healthz", "GET /readyz", "GET /api/v1/version", "GET /api/v1/openapi.json", "GET /login", "POST /login", "POST /api/v1/login",
 	"GET /static/:name", "GET /p/:token", "POST /p/:token", "GET /p/:token/thanks", "GET /p/:token/qr.png", "GET /p/:token/qr.svg",
 	"POST /api/v1/public/:token/evaluate", "POST /api/v1/public/:token/records",
 }

@@ -116,6 +116,7 @@ func (s *Server) routes() {
 
 	api := s.app.Group("/api/v1")
 	api.Get("/version", s.apiVersion)
+	api.Get("/openapi.json", s.apiOpenAPI)
 	s.authRoutes(api)
 	s.adminRoutes(api)
 	s.formRoutes(api)
