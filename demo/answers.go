@@ -28,6 +28,7 @@ var samples = map[string]sampleSet{
 	"trainer-signup":       {variants: 2, answers: trainerSignup},
 	"vital-event":          {variants: 3, answers: vitalEvent},
 	"eligibility-check":    {variants: 2, answers: eligibilityCheck},
+	"quarterly-report":     {variants: 1, answers: quarterlyReport},
 }
 
 // Fictional people: family names and given names combined by household
@@ -252,4 +253,9 @@ func eligibilityCheck(v, n int) map[string]any {
 		a["result"], a["deathDate"] = "deceased", date(2026, 11, 1+n%27).Format(time.DateOnly)
 	}
 	return a
+}
+
+// quarterlyReport is a village's report of the fourth quarter of 2026.
+func quarterlyReport(_, n int) map[string]any {
+	return map[string]any{"period": "2026-Q4", "births": 1 + n%3, "deaths": n % 2, "marriages": n % 4}
 }

@@ -38,6 +38,9 @@ type Result struct {
 	Seeded bool
 	// Campaigns are the seeded campaigns in load order.
 	Campaigns []CampaignResult
+	// OfficialFigures counts the official figures imported (the
+	// statistics bureau's births and deaths per village).
+	OfficialFigures int
 }
 
 // CampaignResult is what one campaign was seeded with.
@@ -110,6 +113,9 @@ func Seed(ctx context.Context, eng *engine.Engine, opts Options) (*Result, error
 		}
 		res.Campaigns = append(res.Campaigns, *cr)
 		s.log.Info("demo campaign seeded", "campaign", cr.ID, "records", cr.Records, "spot_checks", cr.SpotChecks, "entered", cr.Entered, "attendance_days", cr.AttendanceDays)
+	}
+	if res.OfficialFigures, err = s.seedOfficialFigures(ctx); err != nil {
+		return nil, err
 	}
 	opts.Logger.Info("demo: seeded the example campaigns, the Qinghe District org tree, the demo users and sample records", "campaigns", len(res.Campaigns))
 	return res, nil

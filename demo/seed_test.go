@@ -161,6 +161,55 @@ func TestSeed(t *testing.T) {
 		}
 	})
 
+	t.Run("the vital-events indicators and report have data", func(t *testing.T) {
+		if res.OfficialFigures != 24 {
+			t.Errorf("official figures: got %d, want 24 (births and deaths of 12 villages)", res.OfficialFigures)
+		}
+		admin, err := st.GetUserByUsername(ctx, "admin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := &engine.Actor{User: admin}
+		vs, err := eng.IndicatorValues(ctx, a, "vital-events-2027", engine.IndicatorQuery{OrgUnit: "341299", Period: "2026", Granularity: engine.GranularityYear})
+		if err != nil {
+			t.Fatal(err)
+		}
+		accepted := func(event string) float64 {
+			page, err := st.ListRecords(ctx, engine.RecordFilter{CampaignID: "vital-events-2027", FormID: "vital-event", States: []string{"accepted"}}, engine.Page{Limit: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0.0
+			for _, r := range page.Records {
+				if r.Answers["eventType"] == event {
+					n++
+				}
+			}
+			return n
+		}
+		want := map[string][2]float64{"birth_coverage": {accepted("birth"), 36}, "death_coverage": {accepted("death"), 18}}
+		for _, v := range vs {
+			if w, ok := want[v.ID]; !ok || v.Numerator != w[0] || v.Denominator != w[1] || v.NoData {
+				t.Errorf("%s: %g / %g (no data %v), want %v", v.ID, v.Numerator, v.Denominator, v.NoData, w)
+			}
+			delete(want, v.ID)
+		}
+		if len(want) > 0 {
+			t.Errorf("indicators missing: %v", want)
+		}
+		st, err := eng.ReportStatus(ctx, a, "vital-events-2027", "quarterly", "341299", "2026-Q4")
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(st.Rows, func(r engine.ReportRow) bool { return r.OrgUnit == "341299" && r.Period == "2026-Q4" })
+		if i < 0 {
+			t.Fatalf("no district row for 2026-Q4: %+v", st.Rows)
+		}
+		if row := st.Rows[i]; row.Expected != 12 || row.Submitted == 0 {
+			t.Errorf("district 2026-Q4 report: %+v, want 12 expected and some filed", row.ReportTally)
+		}
+	})
+
 	t.Run("a corrected record shows what changed", func(t *testing.T) {
 		for _, tc := range []struct {
 			campaign, state string
@@ -269,11 +318,12 @@ var wantCampaigns = []struct {
 		extras:  [5]int{0, 0, 0, 0, 3},
 	},
 	{
-		// Two forms, each in every state. Pay: 5 yuan collected for each
-		// of the 6 accepted, 3 entered for each of the 3 vital events, 5
-		// entered for each of the 3 eligibility checks.
+		// Three forms, each in every state. Pay: 5 yuan collected for
+		// each of the 6 accepted events and checks, 3 entered for each of
+		// the 3 vital events, 5 entered for each of the 3 eligibility
+		// checks; the quarterly reports pay nothing.
 		id:      "vital-events-2027",
-		records: map[string]int64{"township_check": 4, "correction": 4, "accepted": 6, "rejected": 4, "draft": 2},
+		records: map[string]int64{"township_check": 6, "correction": 6, "accepted": 9, "rejected": 6, "draft": 3},
 		ledger:  [2]int64{6 + 3 + 3, 6*500 + 3*300 + 3*500},
 		extras:  [5]int{0, 0, 0, 6, 0},
 	},

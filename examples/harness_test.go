@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -214,6 +215,40 @@ func (w *world) do(username, method, target string, body any) response {
 	res, err := w.srv.App().Test(req, fiber.TestConfig{Timeout: time.Minute, FailOnTimeout: true})
 	if err != nil {
 		w.t.Fatalf("%s %s: %v", method, target, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return response{status: res.StatusCode, header: res.Header, body: b}
+}
+
+// upload posts a multipart form as username: the file in the field
+// "file", and the other fields.
+func (w *world) upload(username, target, fileName, content string, fields map[string]string) response {
+	w.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range fields {
+		if err := mw.WriteField(k, v); err != nil {
+			w.t.Fatal(err)
+		}
+	}
+	fw, err := mw.CreateFormFile("file", fileName)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	io.WriteString(fw, content)
+	if err := mw.Close(); err != nil {
+		w.t.Fatal(err)
+	}
+	req := httptest.NewRequest("POST", target, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+w.tokens[username])
+	res, err := w.srv.App().Test(req, fiber.TestConfig{Timeout: time.Minute, FailOnTimeout: true})
+	if err != nil {
+		w.t.Fatalf("POST %s: %v", target, err)
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)

@@ -1,6 +1,8 @@
 package examples_test
 
 import (
+	"fmt"
+	"maps"
 	"net/http"
 	"testing"
 )
@@ -181,5 +183,78 @@ func TestVitalEventsLife(t *testing.T) {
 	w.do("yao.bin", "GET", "/api/v1/records?campaign="+camp+"&form=eligibility-check&state=accepted&total=1", nil).ok(t, http.StatusOK).decode(t, &page)
 	if page.Total != 3 {
 		t.Errorf("accepted recipient checks %d, want 3", page.Total)
+	}
+
+	// Coverage against the statistics bureau's figures for 2026: Hubin
+	// registered its 3 births of 3 and its death; Xinhua 2 births of 4 and
+	// 1 death of 2. The township adds numerators and denominators up.
+	w.addUser("he.ping", "何平", "341299", "supervisor")
+	figures := "key,org_unit,period,value\nbirths,341299003001,2026,3\nbirths,341299003002,2026,4\ndeaths,341299003001,2026,1\ndeaths,341299003002,2026,2\n"
+	w.upload("he.ping", "/api/v1/official-figures/import", "figures.csv", figures, map[string]string{"source": "区统计局 2026 年人口变动抽样调查"}).ok(t, http.StatusCreated)
+	var ind struct {
+		Values []struct {
+			ID, OrgUnit, Period    string
+			Numerator, Denominator float64
+			Display                string
+			Met                    bool
+		} `json:"values"`
+	}
+	w.do("yao.bin", "GET", "/api/v1/campaigns/"+camp+"/indicators?org=341299003&period=2026&granularity=year&children=1", nil).ok(t, http.StatusOK).decode(t, &ind)
+	gotInd := map[string]string{}
+	for _, v := range ind.Values {
+		gotInd[v.ID+"/"+v.OrgUnit] = fmt.Sprintf("%g/%g=%s %v", v.Numerator, v.Denominator, v.Display, v.Met)
+	}
+	for k, want := range map[string]string{
+		"birth_coverage/341299003": "5/7=71.4 false", "birth_coverage/341299003001": "3/3=100.0 true", "birth_coverage/341299003002": "2/4=50.0 false",
+		"death_coverage/341299003": "2/3=66.7 false", "death_coverage/341299003001": "1/1=100.0 true", "death_coverage/341299003002": "1/2=50.0 false",
+	} {
+		if gotInd[k] != want {
+			t.Errorf("%s = %q, want %q", k, gotInd[k], want)
+		}
+	}
+
+	// The fourth quarter's report is due at the end of 15 January: Hubin
+	// files on the 10th, Xinhua on the 20th; the township's two other
+	// villages file nothing.
+	report := func(births, deaths, marriages int) map[string]any {
+		return map[string]any{"period": "2026-Q4", "births": births, "deaths": deaths, "marriages": marriages}
+	}
+	w.submit("ye.qing", camp, "quarterly-report", "", map[string]any{"period": "2026-Q4", "births": 0, "deaths": 0, "marriages": 2}).
+		fail(t, http.StatusUnprocessableEntity, "invalid", "/notes required")
+	w.submit("ye.qing", camp, "quarterly-report", "", map[string]any{"period": "2026Q4", "births": 3, "deaths": 1, "marriages": 2}).
+		fail(t, http.StatusUnprocessableEntity, "invalid", "/period pattern")
+	w.clock.Set(at("2027-01-10 11:00"))
+	w.mustSubmit("ye.qing", camp, "quarterly-report", "", report(3, 1, 2))
+	w.clock.Set(at("2027-01-20 11:00"))
+	w.mustSubmit("cao.li", camp, "quarterly-report", "", report(2, 1, 0))
+	var rs struct {
+		Rows []struct {
+			OrgUnit, Period                 string
+			Expected, OnTime, Late, Missing int
+			Completeness, Timeliness        float64
+		} `json:"rows"`
+		Slots []struct{ OrgUnit, Period, Status string } `json:"slots"`
+	}
+	w.do("yao.bin", "GET", "/api/v1/campaigns/"+camp+"/reports/quarterly?org=341299003&period=2026-Q4", nil).ok(t, http.StatusOK).decode(t, &rs)
+	slots := map[string]string{}
+	for _, sl := range rs.Slots {
+		if sl.Period == "2026-Q4" {
+			slots[sl.OrgUnit] = sl.Status
+		}
+	}
+	if want := map[string]string{"341299003001": "on_time", "341299003002": "late", "341299003003": "missing", "341299003004": "missing"}; !maps.Equal(slots, want) {
+		t.Errorf("report slots %v, want %v", slots, want)
+	}
+	found := false
+	for _, row := range rs.Rows {
+		if row.OrgUnit == "341299003" && row.Period == "2026-Q4" {
+			found = true
+			if row.Expected != 4 || row.OnTime != 1 || row.Late != 1 || row.Missing != 2 || row.Completeness != 0.5 || row.Timeliness != 0.25 {
+				t.Errorf("township row %+v", row)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no township row for 2026-Q4 in %+v", rs.Rows)
 	}
 }
