@@ -161,6 +161,13 @@ func (s *Store) UpdateImportJob(ctx context.Context, j *engine.ImportJob) (*engi
 	}
 	c.Version = j.Version + 1
 	coll := s.db.Collection(collImportJobs)
+	// On FerretDB the filter on version is checked and the write made
+	// under this Store's lock (its updates are not atomic).
+	unlock, err := s.exclusive(ctx, collImportJobs)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	res, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: c.ID}, {Key: "version", Value: j.Version}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "state", Value: c.State}, {Key: "doc", Value: doc}, {Key: "version", Value: c.Version}}}})
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -36,56 +35,6 @@ const (
 	collOfficialFigures   = "official_figures"
 	collOfficialVersion   = "official_versions"
 )
-
-type indicatorState struct {
-	once sync.Once
-	err  error
-	mu   chan struct{} // serializes applies on FerretDB, whose updates are not atomic
-}
-
-var indicatorStates sync.Map // *Store → *indicatorState
-
-func (s *Store) indicatorState(ctx context.Context) (*indicatorState, error) {
-	v, _ := indicatorStates.LoadOrStore(s, &indicatorState{mu: make(chan struct{}, 1)})
-	st := v.(*indicatorState)
-	st.once.Do(func() {
-		for _, ix := range []index{
-			{coll: s.db.Collection(collIndicatorCounters), name: "campaign_path_month", keys: bson.D{{Key: "campaignId", Value: 1}, {Key: "orgPath", Value: 1}, {Key: "month", Value: 1}}},
-			{coll: s.db.Collection(collIndicatorContribs), name: "campaign_id", keys: bson.D{{Key: "campaignId", Value: 1}}},
-			{coll: s.db.Collection(collOfficialImports), name: "version", keys: bson.D{{Key: "version", Value: 1}}, unique: true},
-			{coll: s.db.Collection(collOfficialFigures), name: "key_path_period", keys: bson.D{{Key: "key", Value: 1}, {Key: "orgPath", Value: 1}, {Key: "period", Value: 1}}},
-		} {
-			o := options.Index().SetName(ix.name)
-			if ix.unique {
-				o.SetUnique(true)
-			}
-			if _, err := ix.coll.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.keys, Options: o}); err != nil {
-				st.err = s.fail(fmt.Sprintf("create index %s.%s", ix.coll.Name(), ix.name), err)
-				return
-			}
-		}
-	})
-	if st.err != nil {
-		indicatorStates.CompareAndDelete(s, st)
-		return nil, st.err
-	}
-	return st, nil
-}
-
-// indicatorLock serializes this Store's counter updates on FerretDB; on
-// MongoDB, where each update is atomic and ops guard against doubles, it
-// does nothing.
-func (s *Store) indicatorLock(ctx context.Context, st *indicatorState) (func(), error) {
-	if !s.serial {
-		return func() {}, nil
-	}
-	select {
-	case st.mu <- struct{}{}:
-		return func() { <-st.mu }, nil
-	case <-ctx.Done():
-		return nil, s.fail("wait for indicator counters", ctx.Err())
-	}
-}
 
 type indicatorPartDoc struct {
 	Term    string  `bson:"term"`
@@ -125,11 +74,8 @@ func (s *Store) ApplyIndicatorContribution(ctx context.Context, c *engine.Indica
 	if c == nil || c.RecordID == "" || c.CampaignID == "" {
 		return false, engine.Errorf(engine.EINVALID, "a contribution needs a record and a campaign")
 	}
-	st, err := s.indicatorState(ctx)
-	if err != nil {
-		return false, err
-	}
-	unlock, err := s.indicatorLock(ctx, st)
+	// On FerretDB one lock serializes every counter update of this Store.
+	unlock, err := s.exclusive(ctx, collIndicatorContribs)
 	if err != nil {
 		return false, err
 	}
@@ -245,9 +191,6 @@ func (s *Store) ListIndicatorCounters(ctx context.Context, f engine.IndicatorCou
 	if f.CampaignID == "" {
 		return nil, engine.Errorf(engine.EINVALID, "counters are listed per campaign")
 	}
-	if _, err := s.indicatorState(ctx); err != nil {
-		return nil, err
-	}
 	var q filter
 	q.eq("campaignId", f.CampaignID)
 	if f.OrgPath != "" {
@@ -285,11 +228,7 @@ func (s *Store) ListIndicatorCounters(ctx context.Context, f engine.IndicatorCou
 // ResetIndicatorCounters forgets a campaign's counters and contributions;
 // see engine.IndicatorStore.
 func (s *Store) ResetIndicatorCounters(ctx context.Context, campaignID string) error {
-	st, err := s.indicatorState(ctx)
-	if err != nil {
-		return err
-	}
-	unlock, err := s.indicatorLock(ctx, st)
+	unlock, err := s.exclusive(ctx, collIndicatorContribs)
 	if err != nil {
 		return err
 	}
@@ -333,9 +272,6 @@ func (s *Store) AddOfficialImport(ctx context.Context, imp *engine.OfficialImpor
 		if f.Key == "" || f.OrgUnit == "" || f.OrgPath == "" || f.Period == "" {
 			return engine.Errorf(engine.EINVALID, "an official figure needs a key, an org unit and a period")
 		}
-	}
-	if _, err := s.indicatorState(ctx); err != nil {
-		return err
 	}
 	imports := s.db.Collection(collOfficialImports)
 	if err := imports.FindOne(ctx, bson.D{{Key: "_id", Value: imp.ID}}).Err(); err == nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"sort"
-	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -44,59 +43,6 @@ func (d *reportSlotDoc) slot() engine.ReportSlot {
 		Version: d.Version}
 }
 
-// reportState is what this file keeps per Store beside the Store's own
-// fields: its indexes are created on first use, and on FerretDB its
-// updates take a lock of their own (see Store.serial).
-type reportState struct {
-	once sync.Once
-	err  error
-	lock chan struct{}
-}
-
-var reportStates sync.Map // *Store → *reportState
-
-// reportSlots returns the collection, creating its indexes on first use
-// (idempotent, so replicas racing to do it are fine).
-func (s *Store) reportSlots(ctx context.Context) (*mongo.Collection, *reportState, error) {
-	v, _ := reportStates.LoadOrStore(s, &reportState{lock: make(chan struct{}, 1)})
-	st := v.(*reportState)
-	coll := s.db.Collection(collReportSlots)
-	st.once.Do(func() {
-		for _, ix := range []struct {
-			name string
-			keys bson.D
-		}{
-			{"campaign_org_path", bson.D{{Key: "campaignId", Value: 1}, {Key: "orgPath", Value: 1}}},
-			{"next_timer_at", bson.D{{Key: "nextTimerAt", Value: 1}}},
-		} {
-			_, err := coll.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.keys, Options: options.Index().SetName(ix.name)})
-			if err != nil {
-				st.err = s.fail("create index "+collReportSlots+"."+ix.name, err)
-				return
-			}
-		}
-	})
-	if st.err != nil {
-		// Try again on the next call rather than failing for ever.
-		reportStates.CompareAndDelete(s, st)
-		return nil, nil, st.err
-	}
-	return coll, st, nil
-}
-
-// exclusiveSlots is exclusive (store.go) for the report slots.
-func (s *Store) exclusiveSlots(ctx context.Context, st *reportState) (func(), error) {
-	if !s.serial {
-		return func() {}, nil
-	}
-	select {
-	case st.lock <- struct{}{}:
-		return func() { <-st.lock }, nil
-	case <-ctx.Done():
-		return nil, s.fail("wait for "+collReportSlots, ctx.Err())
-	}
-}
-
 // PutReportSlots inserts the slots that are new; see engine.ReportStore.
 func (s *Store) PutReportSlots(ctx context.Context, slots []engine.ReportSlot) (int, error) {
 	for _, sl := range slots {
@@ -107,17 +53,14 @@ func (s *Store) PutReportSlots(ctx context.Context, slots []engine.ReportSlot) (
 	if len(slots) == 0 {
 		return 0, nil
 	}
-	coll, _, err := s.reportSlots(ctx)
-	if err != nil {
-		return 0, err
-	}
+	coll := s.db.Collection(collReportSlots)
 	docs := make([]any, len(slots))
 	for i, sl := range slots {
 		docs[i] = reportSlotDoc{ID: sl.Key(), CampaignID: sl.CampaignID, ReportID: sl.ReportID, OrgUnit: sl.OrgUnit, OrgPath: sl.OrgPath,
 			Period: sl.Period, PeriodStart: when(sl.PeriodStart), DueAt: when(sl.DueAt), RecordID: sl.RecordID,
 			SubmittedAt: when(sl.SubmittedAt), RemindersSent: sl.RemindersSent, NextTimerAt: when(sl.NextTimerAt), Version: 1}
 	}
-	_, err = coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	_, err := coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	if err == nil {
 		return len(docs), nil
 	}
@@ -136,10 +79,7 @@ func (s *Store) PutReportSlots(ctx context.Context, slots []engine.ReportSlot) (
 // ListReportSlots returns the matching slots; see engine.ReportStore. The
 // order is made in Go: FerretDB sorts on several keys slowly.
 func (s *Store) ListReportSlots(ctx context.Context, f engine.ReportSlotFilter) ([]engine.ReportSlot, error) {
-	coll, _, err := s.reportSlots(ctx)
-	if err != nil {
-		return nil, err
-	}
+	coll := s.db.Collection(collReportSlots)
 	var q filter
 	q.eq("campaignId", f.CampaignID)
 	q.eq("reportId", f.ReportID)
@@ -176,10 +116,7 @@ func (s *Store) ClaimDueReportSlots(ctx context.Context, owner string, now time.
 	if limit <= 0 {
 		return nil, nil
 	}
-	coll, st, err := s.reportSlots(ctx)
-	if err != nil {
-		return nil, err
-	}
+	coll := s.db.Collection(collReportSlots)
 	due := bson.D{
 		{Key: "nextTimerAt", Value: bson.D{{Key: "$lte", Value: when(now)}}},
 		{Key: "$or", Value: bson.A{
@@ -198,7 +135,7 @@ func (s *Store) ClaimDueReportSlots(ctx context.Context, owner string, now time.
 	var out []engine.ReportSlot
 	for _, c := range cands {
 		var d reportSlotDoc
-		unlock, err := s.exclusiveSlots(ctx, st)
+		unlock, err := s.exclusive(ctx, collReportSlots)
 		if err != nil {
 			return nil, err
 		}
@@ -225,17 +162,14 @@ func (s *Store) ClaimDueReportSlots(ctx context.Context, owner string, now time.
 // UpdateReportSlot stores a slot's progress if its version is unchanged;
 // see engine.ReportStore.
 func (s *Store) UpdateReportSlot(ctx context.Context, sl *engine.ReportSlot) (*engine.ReportSlot, error) {
-	coll, st, err := s.reportSlots(ctx)
-	if err != nil {
-		return nil, err
-	}
+	coll := s.db.Collection(collReportSlots)
 	set := bson.D{
 		{Key: "recordId", Value: sl.RecordID}, {Key: "submittedAt", Value: when(sl.SubmittedAt)},
 		{Key: "remindersSent", Value: sl.RemindersSent}, {Key: "nextTimerAt", Value: when(sl.NextTimerAt)},
 		{Key: "leaseOwner", Value: ""}, {Key: "leaseUntil", Value: nil}, {Key: "version", Value: sl.Version + 1},
 	}
 	id := sl.Key()
-	unlock, err := s.exclusiveSlots(ctx, st)
+	unlock, err := s.exclusive(ctx, collReportSlots)
 	if err != nil {
 		return nil, err
 	}

@@ -233,7 +233,8 @@ func (s *Store) detectFerretDB(ctx context.Context) error {
 	}
 	s.serial = true
 	s.locks = map[string]chan struct{}{}
-	for _, c := range []string{collRecords, collDefinitions, collOrgUnits, collUsers, collCounters, collLinks, collNotifications} {
+	for _, c := range []string{collRecords, collDefinitions, collOrgUnits, collUsers, collCounters, collLinks, collNotifications,
+		collImportJobs, collWorklist, collReconcileRuns, collReportSlots, collIndicatorContribs} {
 		s.locks[c] = make(chan struct{}, 1)
 	}
 	s.logger.Warn("mongo: FerretDB updates are not atomic; this Store serializes its own updates, "+
@@ -326,6 +327,26 @@ func (s *Store) indexes() []index {
 
 		{coll: s.db.Collection(collNotifications), name: "user_id", keys: asc("userId", "_id")},
 		{coll: s.db.Collection(collNotifications), name: "user_unread", keys: asc("userId", "readAt", "_id")},
+
+		{coll: s.db.Collection(collImportJobs), name: "campaign_id", keys: asc("campaignId", "_id")},
+		{coll: s.db.Collection(collImportJobs), name: "state", keys: asc("state")},
+
+		{coll: s.records, name: "campaign_dedup_key", keys: asc("campaignId", "dedupKey")},
+		{coll: s.db.Collection(collWorklist), name: "key", keys: asc("key"), unique: true},
+		{coll: s.db.Collection(collWorklist), name: "campaign_id", keys: asc("campaignId", "_id")},
+		{coll: s.db.Collection(collWorklist), name: "org_path", keys: asc("orgPath", "_id")},
+		{coll: s.db.Collection(collWorklist), name: "run_id", keys: asc("runId", "_id")},
+		{coll: s.db.Collection(collWorklist), name: "record_ids", keys: asc("recordIds")},
+		{coll: s.db.Collection(collReconcileRuns), name: "file_key", keys: asc("fileKey"), unique: true},
+		{coll: s.db.Collection(collReconcileRuns), name: "campaign_id", keys: asc("campaignId", "_id")},
+
+		{coll: s.db.Collection(collReportSlots), name: "campaign_org_path", keys: asc("campaignId", "orgPath")},
+		{coll: s.db.Collection(collReportSlots), name: "next_timer_at", keys: asc("nextTimerAt")},
+
+		{coll: s.db.Collection(collIndicatorCounters), name: "campaign_path_month", keys: asc("campaignId", "orgPath", "month")},
+		{coll: s.db.Collection(collIndicatorContribs), name: "campaign_id", keys: asc("campaignId")},
+		{coll: s.db.Collection(collOfficialImports), name: "version", keys: asc("version"), unique: true},
+		{coll: s.db.Collection(collOfficialFigures), name: "key_path_period", keys: asc("key", "orgPath", "period")},
 
 		{coll: s.audit, name: "object_id", keys: asc("objectId", "_id")},
 		{coll: s.audit, name: "actor", keys: asc("actor", "_id")},

@@ -3,10 +3,8 @@ package mongo
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -24,71 +22,6 @@ const (
 	collWorklist      = "worklist_items"
 	collReconcileRuns = "reconcile_runs"
 )
-
-// worklistState is what this file keeps per Store beside the Store's own
-// fields: its indexes are made once, on first use, and on FerretDB its
-// read-modify-writes take a lock (see Store.exclusive).
-type worklistState struct {
-	once    sync.Once
-	err     error
-	worklst chan struct{}
-	runs    chan struct{}
-}
-
-var worklistStates sync.Map // *Store → *worklistState
-
-func (s *Store) worklistState(ctx context.Context) (*worklistState, error) {
-	v, _ := worklistStates.LoadOrStore(s, &worklistState{worklst: make(chan struct{}, 1), runs: make(chan struct{}, 1)})
-	st := v.(*worklistState)
-	st.once.Do(func() {
-		asc := func(fields ...string) bson.D {
-			d := make(bson.D, len(fields))
-			for i, f := range fields {
-				d[i] = bson.E{Key: f, Value: 1}
-			}
-			return d
-		}
-		for _, ix := range []index{
-			{coll: s.db.Collection(collWorklist), name: "key", keys: asc("key"), unique: true},
-			{coll: s.db.Collection(collWorklist), name: "campaign_id", keys: asc("campaignId", "_id")},
-			{coll: s.db.Collection(collWorklist), name: "org_path", keys: asc("orgPath", "_id")},
-			{coll: s.db.Collection(collWorklist), name: "run_id", keys: asc("runId", "_id")},
-			{coll: s.db.Collection(collWorklist), name: "record_ids", keys: asc("recordIds")},
-			{coll: s.db.Collection(collReconcileRuns), name: "file_key", keys: asc("fileKey"), unique: true},
-			{coll: s.db.Collection(collReconcileRuns), name: "campaign_id", keys: asc("campaignId", "_id")},
-			{coll: s.records, name: "campaign_dedup_key", keys: asc("campaignId", "dedupKey")},
-		} {
-			o := options.Index().SetName(ix.name)
-			if ix.unique {
-				o.SetUnique(true)
-			}
-			if _, err := ix.coll.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.keys, Options: o}); err != nil {
-				st.err = s.fail(fmt.Sprintf("create index %s.%s", ix.coll.Name(), ix.name), err)
-				return
-			}
-		}
-	})
-	if st.err != nil {
-		// Try again on the next call: the database may be back.
-		worklistStates.CompareAndDelete(s, st)
-		return nil, st.err
-	}
-	return st, nil
-}
-
-// lock serializes this Store's read-modify-writes of a collection on
-// FerretDB, whose updates are not atomic; on MongoDB it does nothing.
-func (s *Store) lock(ctx context.Context, ch chan struct{}) (func(), error) {
-	if !s.serial {
-		return func() {}, nil
-	}
-	select {
-	case ch <- struct{}{}:
-		return func() { <-ch }, nil
-	case <-ctx.Done():
-		return nil, s.fail("wait for worklist", ctx.Err())
-	}
-}
 
 type worklistDoc struct {
 	ID          string             `bson:"_id"`
@@ -180,9 +113,6 @@ func (s *Store) UpsertWorklistItem(ctx context.Context, it *engine.WorklistItem)
 	if err := validItem(it); err != nil {
 		return nil, false, err
 	}
-	if _, err := s.worklistState(ctx); err != nil {
-		return nil, false, err
-	}
 	coll := s.db.Collection(collWorklist)
 	d := itemDoc(it)
 	d.Version = 1
@@ -218,12 +148,8 @@ func (s *Store) UpdateWorklistItem(ctx context.Context, it *engine.WorklistItem)
 	if err := validItem(it); err != nil {
 		return nil, err
 	}
-	st, err := s.worklistState(ctx)
-	if err != nil {
-		return nil, err
-	}
 	d := itemDoc(it)
-	unlock, err := s.lock(ctx, st.worklst)
+	unlock, err := s.exclusive(ctx, collWorklist)
 	if err != nil {
 		return nil, err
 	}
@@ -297,9 +223,6 @@ func (s *Store) DuplicateGroups(ctx context.Context, campaignID, after string, l
 	if limit <= 0 || limit > engine.MaxPageLimit {
 		limit = engine.MaxPageLimit
 	}
-	if _, err := s.worklistState(ctx); err != nil {
-		return nil, err
-	}
 	pipe := mongo.Pipeline{
 		{{Key: "$match", Value: bson.D{{Key: "campaignId", Value: campaignID}, {Key: "dedupKey", Value: bson.D{{Key: "$gt", Value: after}}}}}},
 		{{Key: "$group", Value: bson.D{{Key: "_id", Value: "$dedupKey"}, {Key: "v", Value: bson.D{{Key: "$sum", Value: 1}}}}}},
@@ -363,9 +286,6 @@ func (s *Store) CreateReconcileRun(ctx context.Context, r *engine.ReconcileRun) 
 	if r == nil || r.ID == "" || r.CampaignID == "" || r.FileHash == "" {
 		return engine.Errorf(engine.EINVALID, "a reconciliation run needs an ID, a campaign and a file hash")
 	}
-	if _, err := s.worklistState(ctx); err != nil {
-		return err
-	}
 	_, err := s.db.Collection(collReconcileRuns).InsertOne(ctx, runDoc{
 		ID: r.ID, CampaignID: r.CampaignID, OrgPath: r.OrgPath, FileName: r.FileName, FileHash: r.FileHash, FileKey: fileKey(r),
 		By: r.By, At: when(r.At), Status: r.Status, Error: r.Error, Mapping: r.Mapping, Counts: r.Counts, Version: 1,
@@ -378,11 +298,7 @@ func (s *Store) CreateReconcileRun(ctx context.Context, r *engine.ReconcileRun) 
 
 // UpdateReconcileRun is one findOneAndUpdate filtered on version.
 func (s *Store) UpdateReconcileRun(ctx context.Context, r *engine.ReconcileRun) (*engine.ReconcileRun, error) {
-	st, err := s.worklistState(ctx)
-	if err != nil {
-		return nil, err
-	}
-	unlock, err := s.lock(ctx, st.runs)
+	unlock, err := s.exclusive(ctx, collReconcileRuns)
 	if err != nil {
 		return nil, err
 	}
