@@ -2,9 +2,7 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"regexp"
 	"slices"
@@ -54,48 +52,12 @@ type OfficialRow struct {
 // and value (English or Chinese headers, any order). Unreadable rows come
 // back as RowErrors; ImportOfficialFigures checks the rest.
 func ReadOfficialRows(r tabular.Reader) ([]OfficialRow, []RowError, error) {
-	idx := map[string]int{}
-	for i, h := range r.Header() {
-		if col, ok := officialColumns[strings.ToLower(strings.TrimSpace(h))]; ok {
-			if _, dup := idx[col]; !dup {
-				idx[col] = i
-			}
-		}
-	}
-	var missing []string
-	for _, col := range []string{"key", "org_unit", "period", "value"} {
-		if _, ok := idx[col]; !ok {
-			missing = append(missing, col)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, nil, Errorf(EINVALID, "the sheet lacks the column(s) %s", strings.Join(missing, ", "))
-	}
-	cell := func(rec []string, col string) string {
-		if i := idx[col]; i < len(rec) {
-			return strings.TrimSpace(rec[i])
-		}
-		return ""
-	}
 	var rows []OfficialRow
-	var errs []RowError
-	for {
-		rec, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		var re *tabular.RowError
-		if errors.As(err, &re) {
-			errs = append(errs, RowError{Row: re.Row, Code: "unreadable", Message: re.Err.Error()})
-			continue
-		}
-		if err != nil {
-			return nil, nil, WrapError(EINVALID, "the sheet cannot be read", err)
-		}
-		if len(rows) >= MaxOfficialRows {
-			return nil, nil, Errorf(ETOOLARGE, "the sheet has more than %d rows", MaxOfficialRows)
-		}
-		rows = append(rows, OfficialRow{Row: r.Row(), Key: cell(rec, "key"), OrgUnit: cell(rec, "org_unit"), Period: cell(rec, "period"), Value: cell(rec, "value")})
+	errs, err := readSheet(r, officialColumns, []string{"key", "org_unit", "period", "value"}, MaxOfficialRows, func(row int, cell func(string) string) {
+		rows = append(rows, OfficialRow{Row: row, Key: cell("key"), OrgUnit: cell("org_unit"), Period: cell("period"), Value: cell("value")})
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	return rows, errs, nil
 }

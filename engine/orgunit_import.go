@@ -1,10 +1,6 @@
 package engine
 
 import (
-	"errors"
-	"io"
-	"strings"
-
 	"canvass/engine/tabular"
 )
 
@@ -33,51 +29,16 @@ var orgLevelNames = map[string]string{
 // that reading can already see (a broken row, a missing column) come back
 // as RowErrors; ImportOrgUnits checks the rest.
 func ReadOrgUnitRows(r tabular.Reader) ([]OrgUnitRow, []RowError, error) {
-	idx := map[string]int{}
-	for i, h := range r.Header() {
-		if col, ok := orgUnitColumns[strings.ToLower(strings.TrimSpace(h))]; ok {
-			idx[col] = i
-		}
-	}
-	var missing []string
-	for _, col := range []string{"code", "name", "level"} {
-		if _, ok := idx[col]; !ok {
-			missing = append(missing, col)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, nil, Errorf(EINVALID, "the sheet lacks the column(s) %s", strings.Join(missing, ", "))
-	}
-	cell := func(rec []string, col string) string {
-		i, ok := idx[col]
-		if !ok || i >= len(rec) {
-			return ""
-		}
-		return strings.TrimSpace(rec[i])
-	}
 	var rows []OrgUnitRow
-	var errs []RowError
-	for {
-		rec, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		var re *tabular.RowError
-		if errors.As(err, &re) {
-			errs = append(errs, RowError{Row: re.Row, Code: "unreadable", Message: re.Err.Error()})
-			continue
-		}
-		if err != nil {
-			return nil, nil, WrapError(EINVALID, "the sheet cannot be read", err)
-		}
-		if len(rows) >= MaxOrgUnitRows {
-			return nil, nil, Errorf(ETOOLARGE, "the sheet has more than %d rows", MaxOrgUnitRows)
-		}
-		level := cell(rec, "level")
+	errs, err := readSheet(r, orgUnitColumns, []string{"code", "name", "level"}, MaxOrgUnitRows, func(row int, cell func(string) string) {
+		level := cell("level")
 		if l, ok := orgLevelNames[level]; ok {
 			level = l
 		}
-		rows = append(rows, OrgUnitRow{Row: r.Row(), Code: cell(rec, "code"), Name: cell(rec, "name"), ParentCode: cell(rec, "parent"), Level: level})
+		rows = append(rows, OrgUnitRow{Row: row, Code: cell("code"), Name: cell("name"), ParentCode: cell("parent"), Level: level})
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	return rows, errs, nil
 }
