@@ -156,23 +156,9 @@ func (s *Store) UpdateImportJob(ctx context.Context, j *engine.ImportJob) (*engi
 		return nil, err
 	}
 	err = s.write(ctx, func(tx *writeTx) error {
-		res, err := tx.exec("UPDATE import_jobs SET state = ?, doc = ?, version = version + 1 WHERE id = ? AND version = ?",
+		return tx.updateVersioned("import_jobs", c.ID, "import job "+c.ID,
+			"UPDATE import_jobs SET state = ?, doc = ?, version = version + 1 WHERE id = ? AND version = ?",
 			c.State, doc, c.ID, j.Version)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 1 {
-			return nil
-		}
-		var v int64
-		if err := tx.queryRow("SELECT version FROM import_jobs WHERE id = ?", c.ID).Scan(&v); errors.Is(err, sql.ErrNoRows) {
-			return engine.Errorf(engine.ENOTFOUND, "import job %s not found", c.ID)
-		} else if err != nil {
-			return err
-		}
-		return engine.Errorf(engine.ECONFLICT, "import job %s changed meanwhile", c.ID)
 	})
 	if err != nil {
 		return nil, err

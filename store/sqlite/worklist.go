@@ -114,20 +114,12 @@ func (s *Store) UpdateWorklistItem(ctx context.Context, it *engine.WorklistItem)
 	}
 	var stored *engine.WorklistItem
 	err = s.write(ctx, func(tx *writeTx) error {
-		res, err := tx.exec(`UPDATE worklist_items SET status = ?, side = ?, org_unit = ?, org_path = ?, record_ids = ?,
+		err := tx.updateVersioned("worklist_items", it.ID, "the worklist item",
+			`UPDATE worklist_items SET status = ?, side = ?, org_unit = ?, org_path = ?, record_ids = ?,
 			item_values = ?, resolution = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
 			it.Status, x.side, it.OrgUnit, it.OrgPath, x.recordIDs, x.values, x.resolution, nullMillis(it.UpdatedAt), it.ID, it.Version)
 		if err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			var one int
-			if err := tx.queryRow(`SELECT 1 FROM worklist_items WHERE id = ?`, it.ID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
-				return engine.Errorf(engine.ENOTFOUND, "worklist item not found")
-			}
-			return engine.Errorf(engine.ECONFLICT, "the worklist item changed meanwhile")
 		}
 		stored, err = scanItem(tx.queryRow(`SELECT `+worklistColumns+` FROM worklist_items WHERE id = ?`, it.ID))
 		return err
@@ -276,19 +268,11 @@ func (s *Store) UpdateReconcileRun(ctx context.Context, r *engine.ReconcileRun) 
 	}
 	var stored *engine.ReconcileRun
 	err = s.write(ctx, func(tx *writeTx) error {
-		res, err := tx.exec(`UPDATE reconcile_runs SET status = ?, error = ?, counts = ?, version = version + 1 WHERE id = ? AND version = ?`,
+		err := tx.updateVersioned("reconcile_runs", r.ID, "the reconciliation run",
+			`UPDATE reconcile_runs SET status = ?, error = ?, counts = ?, version = version + 1 WHERE id = ? AND version = ?`,
 			r.Status, r.Error, counts, r.ID, r.Version)
 		if err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			var one int
-			if err := tx.queryRow(`SELECT 1 FROM reconcile_runs WHERE id = ?`, r.ID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
-				return engine.Errorf(engine.ENOTFOUND, "reconciliation run not found")
-			}
-			return engine.Errorf(engine.ECONFLICT, "the reconciliation run changed meanwhile")
 		}
 		stored, err = scanRun(tx.queryRow(`SELECT `+runColumns+` FROM reconcile_runs WHERE id = ?`, r.ID))
 		return err
