@@ -40,6 +40,8 @@ func TestRunTiny(t *testing.T) {
 		"| import CSV (tabular.Open, Next), 2k rows |", "| export XLSX", "| export CSV", "| import XLSX",
 		"| CPU share of rule evaluation in HTTP ingest (server side) |",
 		"- rule evaluation (canvass/rules, expr-lang/expr): ",
+		"| indicator page (district + ", "| indicator page, 4-quarter trend |",
+		"### Registry import and export, 1,000 rows", "| engine import job", "| raw InsertRecords, batches of 500 |",
 	} {
 		if !strings.Contains(report, want) {
 			t.Errorf("the report lacks %q", want)

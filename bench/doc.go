@@ -19,7 +19,14 @@
 //     each in a child process (this binary re-executed with the hidden
 //     -child flag) whose peak RSS is read from its rusage;
 //   - the share of the server's CPU spent in rule evaluation during ingest,
-//     from CPU profiles taken during the HTTP ingest cells.
+//     from CPU profiles taken during the HTTP ingest cells;
+//   - the indicator page (engine.IndicatorValues, district and townships)
+//     over 1M records against Store.AggregateRecords grouping the same
+//     records (issue #9);
+//   - the registry import of 1M rows as an engine job (validated, sealed,
+//     started in the workflow) against raw Store.InsertRecords of the same
+//     rows, and the masked exports to XLSX and CSV, with peak Go heap
+//     (issue #8).
 //
 // -quick lowers every size (seconds, not minutes). The store is SQLite by
 // default; -db mongodb://… runs on a MongoDB deployment and -db ferretdb on

@@ -75,9 +75,8 @@ states:
 // with indicators in a fresh store, counting each as the write path does,
 // then times the indicator page against the grouped count, alternating.
 //
-// It has the signature of run's steps: one line there ({"indicator page",
-// measureIndicators}) and one in report.write (writeIndicators(r, w)) put
-// it in every run; TestIndicatorBench runs it alone.
+// It is one of run's steps ("indicator page"); TestIndicatorBench runs it
+// alone.
 func measureIndicators(ctx context.Context, b *backend, cfg config, r *report, progress func(string, ...any)) error {
 	st, err := b.openStore(ctx, "indicators")
 	if err != nil {

@@ -29,6 +29,8 @@ type sizes struct {
 	ledgerRuns    int // grouped sums per side
 
 	tableRows int // rows imported and exported
+
+	registryRows int // rows of the registry list imported as records and exported
 }
 
 var (
@@ -37,14 +39,14 @@ var (
 		concurrency: []int{1, 8, 64}, ingestCell: 1500 * time.Millisecond, ingestRounds: 3,
 		smallRecords: 10_000, largeRecords: 1_000_000, inboxOpen: 200, latencySamples: 400, latencyBudget: time.Minute,
 		ledgerEntries: 1_000_000, ledgerRuns: 5,
-		tableRows: 1_000_000,
+		tableRows: 1_000_000, registryRows: 1_000_000,
 	}
 	quickSizes = sizes{
 		name:        "quick",
 		concurrency: []int{1, 8, 64}, ingestCell: 400 * time.Millisecond, ingestRounds: 1,
 		smallRecords: 1_000, largeRecords: 10_000, inboxOpen: 200, latencySamples: 100, latencyBudget: 5 * time.Second,
 		ledgerEntries: 10_000, ledgerRuns: 3,
-		tableRows: 100_000,
+		tableRows: 100_000, registryRows: 20_000,
 	}
 	// tinySizes keep the harness compiling and working under go test.
 	tinySizes = sizes{
@@ -52,7 +54,7 @@ var (
 		concurrency: []int{1, 8, 64}, ingestCell: 100 * time.Millisecond, ingestRounds: 1,
 		smallRecords: 200, largeRecords: 1_000, inboxOpen: 50, latencySamples: 10, latencyBudget: time.Second,
 		ledgerEntries: 2_000, ledgerRuns: 1,
-		tableRows: 2_000,
+		tableRows: 2_000, registryRows: 1_000,
 	}
 )
 
@@ -145,6 +147,8 @@ func run(ctx context.Context, cfg config, out io.Writer) (err error) {
 		{"latency", measureLatency},
 		{"payment table", measurePaymentTable},
 		{"import/export", measureTables},
+		{"indicator page", measureIndicators},
+		{"registry", measureRegistryStep},
 	}
 	for _, s := range steps {
 		if err := ctx.Err(); err != nil {

@@ -218,6 +218,17 @@ func timed(name string, rows int, fn func() error) (registryPhase, error) {
 	return registryPhase{name: name, rows: rows, took: took, peakHeap: stop()}, err
 }
 
+// measureRegistryStep is measureRegistry as one of run's steps, over
+// cfg.sizes.registryRows rows.
+func measureRegistryStep(ctx context.Context, b *backend, cfg config, r *report, progress func(string, ...any)) error {
+	f, err := measureRegistry(ctx, b, b.dir, cfg.sizes.registryRows, progress)
+	if err != nil {
+		return err
+	}
+	r.registry = f
+	return nil
+}
+
 // measureRegistry runs the registry phases over n rows.
 func measureRegistry(ctx context.Context, b *backend, dir string, n int, progress func(string, ...any)) (*registryFigures, error) {
 	out := &registryFigures{rows: n}

@@ -24,6 +24,8 @@ type report struct {
 	latency []latencyRow
 	payment *paymentRow
 	tables  []tableRow
+
+	registry *registryFigures
 }
 
 // Targets of issue #10. They are reported, not asserted.
@@ -151,6 +153,15 @@ func (r *report) write(out io.Writer) {
 		for _, n := range byShare(c.storeCalls) {
 			fmt.Fprintf(w, "- %s: %.1f %%\n", n, 100*c.storeCalls[n])
 		}
+	}
+	if _, ok := indicatorResults.Load(r); ok {
+		fmt.Fprintln(w, "\nIndicators (issue #9):")
+		fmt.Fprintln(w)
+		writeIndicators(r, w)
+	}
+	if r.registry != nil {
+		fmt.Fprintln(w)
+		r.registry.write(w)
 	}
 	fmt.Fprintf(w, "\nThe run took %s.\n", r.took.Round(time.Second))
 }

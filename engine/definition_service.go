@@ -63,7 +63,7 @@ func compileDefinition(kind, filename string, src []byte) (compiled any, declare
 // It also remembers, for latestTTL, which version is the latest published
 // one of each definition: every submission asks, and the answer changes
 // only on a publish. A publish through this engine forgets it at once;
-// one through another replica is seen within latestTTL.
+// one through another replica is seen within about twice latestTTL.
 type catalog struct {
 	mu      sync.RWMutex
 	byKey   map[string]any
@@ -80,15 +80,33 @@ type latestVersion struct {
 }
 
 // latest returns the remembered latest published version of kind/id, or
-// 0 when it is unknown or stale.
+// 0 when the caller must ask the store: when it is unknown, or when it has
+// just gone stale — then only the first caller to notice asks, and the
+// others keep the remembered version meanwhile, so that a busy server does
+// not send every concurrent submission to the store at each expiry.
 func (c *catalog) latest(kind, id string) int {
+	key := kind + "/" + id
 	c.mu.RLock()
-	defer c.mu.RUnlock()
-	l, ok := c.latests[kind+"/"+id]
-	if !ok || time.Now().After(l.until) {
+	l, ok := c.latests[key]
+	c.mu.RUnlock()
+	if !ok {
 		return 0
 	}
-	return l.version
+	if time.Now().Before(l.until) {
+		return l.version
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cur, ok := c.latests[key]
+	if !ok {
+		return 0
+	}
+	if time.Now().Before(cur.until) {
+		return cur.version // another caller is asking the store
+	}
+	cur.until = time.Now().Add(latestTTL)
+	c.latests[key] = cur
+	return 0
 }
 
 func (c *catalog) setLatest(kind, id string, version int) {
