@@ -11,26 +11,59 @@ import (
 // officialSource is where the demo's official figures say they come from.
 const officialSource = "清河区统计局 2026 年人口变动抽样调查（示例数据）"
 
+// vitalCampaign is the example campaign whose coverage indicators divide
+// by the official figures.
+const vitalCampaign = "vital-events-2027"
+
 // OfficialFigures are the statistics bureau's 2026 births and deaths of
 // each village, the denominators of the vital-events coverage indicators
-// (examples/vital-events). They are invented, like everything in the demo.
-func OfficialFigures() []engine.OfficialRow {
+// (examples/vital-events), made up from how many of each the village has
+// registered (accepted): every other village with registrations misses
+// one, the others have them all, and a village with none had none. So
+// the demo's indicator page and dashboard show targets both met and
+// missed. registered maps "births/341299001001" to a count.
+func OfficialFigures(registered map[string]int) []engine.OfficialRow {
 	var rows []engine.OfficialRow
 	n := 0
 	for _, vs := range villages {
 		for _, v := range vs {
 			n++
-			rows = append(rows,
-				engine.OfficialRow{Row: len(rows) + 2, Key: "births", OrgUnit: v.code, Period: "2026", Value: strconv.Itoa(2 + n%3)},
-				engine.OfficialRow{Row: len(rows) + 3, Key: "deaths", OrgUnit: v.code, Period: "2026", Value: strconv.Itoa(1 + n%2)})
+			for _, key := range []string{"births", "deaths"} {
+				figure := registered[key+"/"+v.code]
+				if figure > 0 && n%2 == 0 {
+					figure++ // one the village has not registered yet
+				}
+				rows = append(rows, engine.OfficialRow{Row: len(rows) + 2, Key: key, OrgUnit: v.code, Period: "2026", Value: strconv.Itoa(figure)})
+			}
 		}
 	}
 	return rows
 }
 
-// seedOfficialFigures imports OfficialFigures as the admin, one version.
+// seedOfficialFigures imports OfficialFigures as the admin, one version,
+// from the vital events the demo has registered.
 func (s *seeder) seedOfficialFigures(ctx context.Context) (int, error) {
-	rows := OfficialFigures()
+	registered := map[string]int{}
+	p := engine.Page{Limit: engine.MaxPageLimit}
+	for {
+		page, err := s.root.Store().ListRecords(ctx, engine.RecordFilter{CampaignID: vitalCampaign, FormID: "vital-event", States: []string{"accepted"}}, p)
+		if err != nil {
+			return 0, fmt.Errorf("demo: official figures: %w", err)
+		}
+		for _, r := range page.Records {
+			switch r.Answers["eventType"] {
+			case "birth":
+				registered["births/"+r.OrgUnit]++
+			case "death":
+				registered["deaths/"+r.OrgUnit]++
+			}
+		}
+		if page.Next == "" {
+			break
+		}
+		p.After = page.Next
+	}
+	rows := OfficialFigures(registered)
 	_, bad, err := s.root.ImportOfficialFigures(ctx, s.actor("admin"), officialSource, "demo-official-figures.csv", rows)
 	if err != nil {
 		return 0, fmt.Errorf("demo: official figures: %w %v", err, bad)
