@@ -33,14 +33,16 @@ func mustLoadPages() *pageSet {
 		"asset":     uiAssets().url,
 		"localTime": localTime,
 	}
-	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(fsys, "layout.html"))
+	// layout.html and the shared parts (files named _*.html) go with
+	// every page.
+	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(fsys, "layout.html", "_*.html"))
 	names, err := fs.Glob(fsys, "*.html")
 	if err != nil {
 		panic(err)
 	}
 	ps := &pageSet{byName: map[string]*template.Template{}}
 	for _, name := range names {
-		if name == "layout.html" {
+		if name == "layout.html" || strings.HasPrefix(name, "_") {
 			continue
 		}
 		t := template.Must(template.Must(layout.Clone()).ParseFS(fsys, name))

@@ -5,8 +5,10 @@
 //
 // The templates follow one pattern: templates/layout.html defines "layout",
 // the frame of every page, which calls "content"; each other file defines
-// "content" for one page. The server parses layout.html together with one
-// page file per page, and gives each template two functions: asset (the
+// "content" for one page; files named _*.html define parts that several
+// pages share (such as "row_report", the per-row report of a refused
+// import). The server parses layout.html and the shared parts together
+// with one page file per page, and gives each template two functions: asset (the
 // cache-busting URL of a file under static/) and the page data's T method
 // for messages. Pages carry no inline script or style, so the server's
 // Content-Security-Policy can forbid both.
