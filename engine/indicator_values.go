@@ -200,15 +200,9 @@ func (e *Engine) indicatorUnits(ctx context.Context, a *Actor, q IndicatorQuery)
 	if code == "" {
 		code = a.User.OrgUnit
 	}
-	u, err := e.store.GetOrgUnit(ctx, code)
+	u, err := e.OrgUnit(ctx, a, code)
 	if err != nil {
-		if ErrorCode(err) == ENOTFOUND {
-			return nil, Errorf(ENOTFOUND, "org unit not found")
-		}
 		return nil, err
-	}
-	if !a.Sees(u.Path) {
-		return nil, Errorf(ENOTFOUND, "org unit not found")
 	}
 	units := []OrgUnit{*u}
 	if q.Children {

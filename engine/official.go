@@ -202,15 +202,9 @@ func (e *Engine) OfficialFigures(ctx context.Context, a *Actor, key, orgUnit str
 	s := e.store
 	path := a.User.OrgPath
 	if orgUnit != "" {
-		u, err := e.store.GetOrgUnit(ctx, orgUnit)
+		u, err := e.OrgUnit(ctx, a, orgUnit)
 		if err != nil {
-			if ErrorCode(err) == ENOTFOUND {
-				return nil, Errorf(ENOTFOUND, "org unit not found")
-			}
 			return nil, err
-		}
-		if !a.Sees(u.Path) {
-			return nil, Errorf(ENOTFOUND, "org unit not found")
 		}
 		path = u.Path
 	}
