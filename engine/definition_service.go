@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -337,9 +338,13 @@ func (e *Engine) checkCampaignRefs(ctx context.Context, c *campaigns.Campaign) e
 			fields = append(fields, FieldError{Pointer: ptr, Code: "not_published", Message: what + " is not published"})
 		}
 	}
+	published := map[string]*forms.Form{}
 	for i, id := range c.Forms() {
-		_, _, err := e.Form(ctx, id, 0)
+		f, _, err := e.Form(ctx, id, 0)
 		missing(fmt.Sprintf("/forms/%d", i), "form "+id, err)
+		if err == nil {
+			published[id] = f
+		}
 	}
 	wf, _, err := e.Workflow(ctx, c.Workflow(), 0)
 	missing("/workflow", "workflow "+c.Workflow(), err)
@@ -359,8 +364,71 @@ func (e *Engine) checkCampaignRefs(ctx context.Context, c *campaigns.Campaign) e
 			}
 		}
 	}
+	if len(published) == len(c.Forms()) && wf != nil {
+		fields = append(fields, indicatorRefErrors(c, published, wf)...)
+		fields = append(fields, reportRefErrors(c, published)...)
+	}
 	if len(fields) > 0 {
-		return &Error{Code: EINVALID, Message: "the campaign refers to definitions that are not published", Fields: fields}
+		return &Error{Code: EINVALID, Message: "the campaign refers to definitions that are not published, or to fields and states they lack", Fields: fields}
 	}
 	return nil
+}
+
+// indicatorRefErrors checks what the campaign file alone cannot: that each
+// answer field an indicator's filter reads or sums is a top-level field of
+// a form it may count (the forms its filter names, else every form of the
+// campaign), and that each state it compares with is one of the
+// workflow's.
+func indicatorRefErrors(c *campaigns.Campaign, published map[string]*forms.Form, wf *workflows.Workflow) []FieldError {
+	var fields []FieldError
+	hasField := func(formIDs []string, key string) bool {
+		for _, id := range formIDs {
+			if f := published[id]; f != nil && slices.ContainsFunc(f.Fields(), func(fd *forms.Field) bool { return fd.Key() == key }) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, ind := range c.Indicators() {
+		ptr := "/indicators/" + ind.ID
+		for _, t := range ind.Terms() {
+			formIDs := c.Forms()
+			if len(t.Forms) > 0 {
+				formIDs = nil
+				for _, l := range t.Forms {
+					formIDs = append(formIDs, l.Value)
+				}
+			}
+			keys := slices.Clone(t.Answers)
+			if t.Field != "" {
+				keys = append(keys, rules.Literal{Value: t.Field, Line: t.Line, Col: t.Col})
+			}
+			for _, k := range keys {
+				if !hasField(formIDs, k.Value) {
+					fields = append(fields, FieldError{Pointer: ptr, Code: "unknown_field",
+						Message: fmt.Sprintf("indicator %s reads the answer %q, which no form it counts (%s) has", ind.ID, k.Value, strings.Join(formIDs, ", "))})
+				}
+			}
+			for _, st := range t.States {
+				if !wf.HasState(st.Value) && st.Value != StateDraft && st.Value != StateMerged {
+					fields = append(fields, FieldError{Pointer: ptr, Code: "unknown_state",
+						Message: fmt.Sprintf("indicator %s compares state with %q, which workflow %s does not have", ind.ID, st.Value, wf.ID())})
+				}
+			}
+		}
+	}
+	return fields
+}
+
+// reportRefErrors checks that a report's period_field is a field of its
+// form.
+func reportRefErrors(c *campaigns.Campaign, published map[string]*forms.Form) []FieldError {
+	var fields []FieldError
+	for _, r := range c.Reports() {
+		if f := published[r.Form]; f != nil && r.PeriodField != "" && f.Field(r.PeriodField) == nil {
+			fields = append(fields, FieldError{Pointer: "/reports/" + r.ID, Code: "unknown_field",
+				Message: fmt.Sprintf("report %s takes its period from %q, which form %s does not have", r.ID, r.PeriodField, r.Form)})
+		}
+	}
+	return fields
 }

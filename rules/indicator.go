@@ -53,10 +53,14 @@ type IndicatorTerm struct {
 	// campaign. Its Source is the filter as written.
 	Filter *Program
 	// Forms are the form IDs the filter compares form with (form ==
-	// "birth", form in ["a", "b"]), for lint to check.
-	Forms []Literal
-	Line  int // position of the term in the source, 1-based
-	Col   int
+	// "birth", form in ["a", "b"]), for lint to check; States the states
+	// it compares state with and Answers the top-level answer fields it
+	// reads, for the publish-time check against the workflow and forms.
+	Forms   []Literal
+	States  []Literal
+	Answers []Literal
+	Line    int // position of the term in the source, 1-based
+	Col     int
 }
 
 // Literal is a string literal of an expression and where it is.
@@ -166,6 +170,8 @@ func CompileIndicator(src string, env *Env) (_ *IndicatorExpr, err error) {
 			term.Key = key
 		}
 		if filter != nil {
+			// Read before compiling, which patches the tree.
+			term.States, term.Answers = comparedLiterals(tree.Source, filter, "state"), answerKeys(tree.Source, filter)
 			p, forms, err := compileFilter(tree.Source, filter, env)
 			if err != nil {
 				return nil, err
@@ -313,6 +319,12 @@ func compileFilter(src file.Source, node ast.Node, env *Env) (_ *Program, forms 
 // formLiterals returns the strings the filter compares the variable form
 // with: form == "x", "x" == form, form in ["x", "y"].
 func formLiterals(src file.Source, node ast.Node) []Literal {
+	return comparedLiterals(src, node, "form")
+}
+
+// comparedLiterals returns the strings the filter compares the variable
+// name with: name == "x", "x" == name, name in ["x", "y"].
+func comparedLiterals(src file.Source, node ast.Node, name string) []Literal {
 	var out []Literal
 	add := func(n ast.Node) {
 		if s, ok := n.(*ast.StringNode); ok {
@@ -322,7 +334,7 @@ func formLiterals(src file.Source, node ast.Node) []Literal {
 	}
 	isForm := func(n ast.Node) bool {
 		id, ok := n.(*ast.IdentifierNode)
-		return ok && id.Value == "form"
+		return ok && id.Value == name
 	}
 	ast.Find(node, func(n ast.Node) bool {
 		b, ok := n.(*ast.BinaryNode)
@@ -343,6 +355,26 @@ func formLiterals(src file.Source, node ast.Node) []Literal {
 						add(n)
 					}
 				}
+			}
+		}
+		return false
+	})
+	return out
+}
+
+// answerKeys returns the top-level answer fields the filter reads:
+// answers.x and answers["x"] (answers.x.y reads x).
+func answerKeys(src file.Source, node ast.Node) []Literal {
+	var out []Literal
+	ast.Find(node, func(n ast.Node) bool {
+		m, ok := n.(*ast.MemberNode)
+		if !ok {
+			return false
+		}
+		if id, ok := m.Node.(*ast.IdentifierNode); ok && id.Value == "answers" {
+			if p, ok := m.Property.(*ast.StringNode); ok {
+				fe := (&file.Error{Location: p.Location()}).Bind(src)
+				out = append(out, Literal{Value: p.Value, Line: fe.Line, Col: fe.Column + 1})
 			}
 		}
 		return false

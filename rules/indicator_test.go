@@ -2,6 +2,8 @@ package rules
 
 import (
 	"errors"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 )
@@ -98,5 +100,37 @@ func TestIndicatorFilterRuns(t *testing.T) {
 	}
 	if x.Terms[0].Filter.Source == "" {
 		t.Error("filter has no source")
+	}
+}
+
+// A filter's state literals and answer fields are collected for the
+// publish-time check against the workflow and the forms.
+func TestIndicatorTermReferences(t *testing.T) {
+	got, err := CompileIndicator(`count(form == "vital-event" && answers.eventType == "birth" && state in ["accepted", "archived"]) + sum("children", answers["household"].size > 0 && state != "rejected")`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lits := func(ls []Literal) []string {
+		var out []string
+		for _, l := range ls {
+			out = append(out, fmt.Sprintf("%s@%d:%d", l.Value, l.Line, l.Col))
+		}
+		return out
+	}
+	tests := []struct {
+		term            int
+		states, answers []string
+	}{
+		{0, []string{"accepted@1:74", "archived@1:86"}, []string{"eventType@1:40"}},
+		{1, []string{"rejected@1:159"}, []string{"household@1:125"}},
+	}
+	for _, tt := range tests {
+		term := got.Terms[tt.term]
+		if g := lits(term.States); !slices.Equal(g, tt.states) {
+			t.Errorf("term %d states %v, want %v", tt.term, g, tt.states)
+		}
+		if g := lits(term.Answers); !slices.Equal(g, tt.answers) {
+			t.Errorf("term %d answers %v, want %v", tt.term, g, tt.answers)
+		}
 	}
 }
