@@ -7,7 +7,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 need=""
-command -v chromium >/dev/null 2>&1 || need="chromium"
+command -v chromium >/dev/null 2>&1 || need=" chromium"
 if command -v dpkg >/dev/null 2>&1 && ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
 	need="$need fonts-noto-cjk"
 fi
@@ -27,7 +27,7 @@ if [ -n "$need" ]; then
 	echo "scripts/test.sh: installing$need for the browser tests" >&2
 	$sudo apt-get update
 	# shellcheck disable=SC2086 # one word per package
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends $need
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y $need
 fi
 
 # Screenshots of the browser tests land here (git-ignored).
