@@ -427,6 +427,7 @@ func (e *Engine) ConfirmImportUpdate(ctx context.Context, a *Actor, jobID string
 // one after another, and returns how many it ran. Server replicas may all
 // call it: a job is claimed by one at a time.
 func (e *Engine) ResumeImports(ctx context.Context, owner string) (int, error) {
+	e.expireUploads(ctx)
 	jobs, err := e.importStore().ListImportJobs(ctx, ImportJobFilter{States: []string{ImportQueued, ImportValidating, ImportImporting}})
 	if err != nil {
 		return 0, err
@@ -446,6 +447,33 @@ func (e *Engine) ResumeImports(ctx context.Context, owner string) (int, error) {
 		}
 	}
 	return ran, nil
+}
+
+// ImportUploadTimeout is how long a chunked upload may take from the
+// start of its job. A job still waiting for its file after that was
+// abandoned (a closed tab, a lost connection): it fails and its chunks are
+// deleted, so that no half-uploaded file stays in the store.
+const ImportUploadTimeout = 24 * time.Hour
+
+// expireUploads fails the jobs whose upload was abandoned; see
+// ImportUploadTimeout. Failures are logged: the next round tries again.
+func (e *Engine) expireUploads(ctx context.Context) {
+	jobs, err := e.importStore().ListImportJobs(ctx, ImportJobFilter{States: []string{ImportUploading}})
+	if err != nil {
+		e.logger.Error("import: listing uploads", "err", err)
+		return
+	}
+	cutoff := e.Now().Add(-ImportUploadTimeout)
+	for _, j := range jobs {
+		if j.CreatedAt.After(cutoff) {
+			continue
+		}
+		cause := &Error{Code: EINVALID, Message: "the file was not uploaded completely within 24 hours; start the import again",
+			Fields: []FieldError{{Pointer: "/file", Code: "upload_abandoned", Message: "upload not finished"}}}
+		if _, err := e.failJob(ctx, j, cause); err != nil && ErrorCode(err) != ECONFLICT {
+			e.logger.Error("import: failing an abandoned upload", "job", j.ID, "err", err)
+		}
+	}
 }
 
 // RunImportJob claims a job for owner and works on it until it is done,
