@@ -468,8 +468,7 @@ func (e *Engine) expireUploads(ctx context.Context) {
 		if j.CreatedAt.After(cutoff) {
 			continue
 		}
-		cause := &Error{Code: EINVALID, Message: "the file was not uploaded completely within 24 hours; start the import again",
-			Fields: []FieldError{{Pointer: "/file", Code: "upload_abandoned", Message: "upload not finished"}}}
+		cause := &Error{Code: "upload_abandoned", Message: "the file was not uploaded completely within 24 hours; start the import again"}
 		if _, err := e.failJob(ctx, j, cause); err != nil && ErrorCode(err) != ECONFLICT {
 			e.logger.Error("import: failing an abandoned upload", "job", j.ID, "err", err)
 		}

@@ -37,8 +37,8 @@ func TestAbandonedUploadExpires(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.State != engine.ImportFailed || got.ErrorCode != engine.EINVALID {
-		t.Errorf("abandoned upload: state %s code %s (%s), want failed invalid", got.State, got.ErrorCode, got.ErrorMessage)
+	if got.State != engine.ImportFailed || got.ErrorCode != "upload_abandoned" {
+		t.Errorf("abandoned upload: state %s code %s (%s), want failed upload_abandoned", got.State, got.ErrorCode, got.ErrorMessage)
 	}
 	if sizes, err := w.e.Store().ImportChunkSizes(ctx, abandoned.ID); err != nil || len(sizes) != 0 {
 		t.Errorf("abandoned upload keeps chunks %v (%v)", sizes, err)

@@ -171,6 +171,24 @@ type registryJobData struct {
 	Rows    []engine.ImportRow
 	More    bool
 	Polling bool
+	// Failure says why a failed job failed, in the page's language where
+	// the catalog knows the code, else the engine's own words.
+	Failure string
+}
+
+// jobFailure is why j failed, for people: registry.job.error.<code> when
+// the catalog has it (invalid_rows with the count of bad rows), else the
+// job's stored message.
+func jobFailure(p *pageData, j *engine.ImportJob) string {
+	key := "registry.job.error." + j.ErrorCode
+	switch {
+	case !ui.HasMessage(key):
+		return j.ErrorMessage
+	case j.ErrorCode == "invalid_rows":
+		return p.T(key, j.Invalid)
+	default:
+		return p.T(key)
+	}
 }
 
 // registryJobPage shows GET /registry/jobs/:job: progress (the script
@@ -193,7 +211,7 @@ func (s *Server) registryJobPage(c fiber.Ctx) error {
 	}
 	p := s.newPage(c, "registry.job.title", "registry", "")
 	p.Data = &registryJobData{Job: j, Rows: page.Rows, More: page.Next != "",
-		Polling: !j.Finished() && j.State != engine.ImportPreview}
+		Polling: !j.Finished() && j.State != engine.ImportPreview, Failure: jobFailure(p, j)}
 	return s.render(c, fiber.StatusOK, "registry_job", p)
 }
 

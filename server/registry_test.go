@@ -377,6 +377,21 @@ func TestRegistryPages(t *testing.T) {
 	if strings.Contains(job.body, "data-poll") || !strings.Contains(job.body, "完成：写入 2 条记录。") || !strings.Contains(job.body, "format_resident_id") {
 		t.Errorf("the finished job's page: %s", job.body)
 	}
+	t.Run("a failed all-or-nothing job says why in the page's language", func(t *testing.T) {
+		res := e.do(req{method: "POST", target: "/registry/upload", cookies: cookies,
+			multipart: &multipartBody{fields: map[string]string{"_csrf": csrf, "campaign": "registry-2026", "mode": "all_or_nothing"}, field: "file", filename: "b.csv", content: registryList()}})
+		loc := res.header.Get("Location")
+		if res.status != 303 || !strings.HasPrefix(loc, "/registry/jobs/") {
+			t.Fatalf("upload: %d %s %s", res.status, loc, res.body)
+		}
+		e.runJobs()
+		for lang, want := range map[string]string{"zh-CN": "导入未完成： 有 1 行不符合表单要求", "en": "The import did not complete: Rows that do not pass the form&#39;s checks: 1;"} {
+			job := e.do(req{method: "GET", target: loc + "?lang=" + lang, cookies: cookies})
+			if !strings.Contains(job.body, want) {
+				t.Errorf("%s: the failed job's page lacks %q", lang, want)
+			}
+		}
+	})
 	t.Run("refused upload shows why", func(t *testing.T) {
 		res := e.do(req{method: "POST", target: "/registry/upload?lang=en", cookies: cookies,
 			multipart: &multipartBody{fields: map[string]string{"_csrf": csrf, "campaign": "registry-2026"}, field: "file", filename: "a.pdf", content: []byte("%PDF")}})
