@@ -143,15 +143,18 @@ func (e *Engine) notificationMessage(ctx context.Context, r *Record) string {
 	return strings.Join(parts, " · ")
 }
 
-// taskCandidates returns the enabled users who may act on r's open task:
-// those holding one of its candidate roles in an org unit at or above the
-// task's (the units whose subtree holds TaskOrgPath, as mayAct checks).
+// taskCandidates returns the enabled users who may act on r's open task,
+// as mayAct decides: those holding one of its candidate roles in the
+// task's own org unit — or, for a spot check, in any unit at or above it.
 // ListUsers filters by subtree only, so it lists the role's users under
-// the top ancestor and keeps those sitting exactly on an ancestor path.
+// the top path and keeps those sitting exactly on one of the paths.
 func (e *Engine) taskCandidates(ctx context.Context, r *Record) ([]string, error) {
 	ancestors := ancestorPaths(r.TaskOrgPath)
 	if len(ancestors) == 0 || r.Step == "" {
 		return nil, nil
+	}
+	if r.Step != QCStep {
+		ancestors = ancestors[len(ancestors)-1:]
 	}
 	var ids []string
 	for _, role := range r.CandidateRoles {

@@ -44,16 +44,16 @@ func TestOverdueNotifiesCandidatesThenEscalationTargets(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// The township task is in the scope of the township and the district
-	// reviewers (as the inbox shows it); after the escalation it sits at
-	// the district, out of the township's reach.
+	// The township task is the township reviewer's alone (the district
+	// above may not take a township's step); after the escalation it sits
+	// at the district, out of the township's reach.
 	tests := []struct {
 		name  string
 		actor *engine.Actor
 		want  []string
 	}{
 		{"township reviewer", w.township, []string{"reminder", "reminder", "reminder"}},
-		{"district reviewer", w.district, []string{"reminder", "reminder", "reminder", "escalation", "reminder", "reminder", "reminder"}},
+		{"district reviewer", w.district, []string{"escalation", "reminder", "reminder", "reminder"}},
 		{"other township's reviewer", w.other, nil},
 		{"supervisor (not a candidate role)", w.supervisor, nil},
 		{"submitter", w.worker, nil},

@@ -104,17 +104,20 @@ func RecordContentHash(r *Record) string {
 // RecordFilter selects records. Empty fields do not filter. Slices match any
 // of their values. All conditions are combined with AND.
 type RecordFilter struct {
-	CampaignID    string
-	FormID        string
-	OrgPaths      []string // records whose OrgPath starts with any of these (subtrees)
-	TaskOrgPaths  []string // records whose TaskOrgPath starts with any of these
-	States        []string
-	Assignee      string
-	AnyRole       []string // records whose CandidateRoles contain any of these
-	DedupKey      string
-	UpdatedFrom   time.Time // inclusive
-	UpdatedBefore time.Time // exclusive
-	DueBefore     time.Time // open tasks with DueAt before this (overdue)
+	CampaignID   string
+	FormID       string
+	OrgPaths     []string // records whose OrgPath starts with any of these (subtrees)
+	TaskOrgPaths []string // records whose TaskOrgPath starts with any of these
+	// TaskOrgPathsExact matches TaskOrgPaths exactly instead of as
+	// subtrees: the tasks that sit in those units, not below them.
+	TaskOrgPathsExact bool
+	States            []string
+	Assignee          string
+	AnyRole           []string // records whose CandidateRoles contain any of these
+	DedupKey          string
+	UpdatedFrom       time.Time // inclusive
+	UpdatedBefore     time.Time // exclusive
+	DueBefore         time.Time // open tasks with DueAt before this (overdue)
 }
 
 // Page asks for one page of a keyset-paged list: up to Limit items whose ID

@@ -98,6 +98,12 @@ func mayAct(a *Actor, r *Record) error {
 		return nil
 	case !a.Sees(r.TaskOrgPath):
 		return Errorf(EFORBIDDEN, "this task lies outside your org scope")
+	case r.Step != QCStep && a.User.OrgPath != r.TaskOrgPath && !a.Has(RoleAdmin):
+		// A step at the township is the township's to take: a district
+		// reviewer above it may read the record but not skip the
+		// township's check. An overdue task escalates to the level above
+		// (the workflow's escalate), which moves the task there.
+		return Errorf(EFORBIDDEN, "this task is for the unit it sits in, not for the units above it")
 	case !slices.ContainsFunc(r.CandidateRoles, a.User.HasRole):
 		return Errorf(EFORBIDDEN, "your role may not act on this task")
 	case r.Assignee != "" && r.Assignee != a.ID():

@@ -94,7 +94,8 @@ func (e *Engine) ListRecords(ctx context.Context, a *Actor, f RecordFilter, p Pa
 
 // Inbox returns one page of the open tasks the actor may act on: records
 // whose candidate roles include one of the actor's and whose task sits in
-// the actor's scope, or that the actor has claimed.
+// the actor's own org unit (for supervisors and admins, anywhere in their
+// subtree: spot checks sit in the villages).
 func (e *Engine) Inbox(ctx context.Context, a *Actor, f RecordFilter, p Page, withTotal bool) ([]*RecordView, string, int64, error) {
 	if err := a.require(Roles...); err != nil {
 		return nil, "", 0, err
@@ -108,6 +109,16 @@ func (e *Engine) Inbox(ctx context.Context, a *Actor, f RecordFilter, p Page, wi
 		return nil, "", 0, err
 	}
 	f.TaskOrgPaths, f.OrgPaths, f.AnyRole = scope, units, a.User.Roles
+	if !a.Has(RoleSupervisor, RoleAdmin) {
+		// Workflow steps are for the unit they sit in (mayAct), so the
+		// inbox lists the tasks of the actor's own unit, not those waiting
+		// below it. Supervisors (spot checks anywhere below) and admins
+		// keep their whole subtree.
+		f.TaskOrgPaths, f.TaskOrgPathsExact = []string{a.User.OrgPath}, true
+		if len(scope) == 1 && scope[0] != a.User.OrgPath {
+			return nil, "", 0, nil // a narrower unit than one's own holds no task of one's own
+		}
+	}
 	return e.listViews(ctx, a, f, p, withTotal)
 }
 

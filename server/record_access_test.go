@@ -24,20 +24,24 @@ func TestRecordAccessMatrix(t *testing.T) {
 	inScope := sortedIDs(where[ownUnit], where[childUnit])
 
 	// What each role gets for a record in its scope: reading it, revealing
-	// it, and acting on its task. The action probe is a return without a
-	// reason: a role allowed to act gets as far as the missing reason
-	// (422), so the record never changes and every row sees the same one.
+	// it, and acting on its task — in its own unit, and in a unit below
+	// (a step belongs to the unit it sits in: a reviewer above may read
+	// the record but not take the step). The action probe is a return
+	// without a reason: a role allowed to act gets as far as the missing
+	// reason (422), so the record never changes and every row sees the
+	// same one.
 	tests := []struct {
 		role         string
 		reveal, act  int
-		inboxInScope bool
+		actBelow     int
+		inboxOwnTask bool
 	}{
-		{role: engine.RoleAuthor, reveal: 403, act: 403},
-		{role: engine.RoleFieldWorker, reveal: 403, act: 403},
-		{role: engine.RoleReviewer, reveal: 200, act: 422, inboxInScope: true},
-		{role: engine.RoleSupervisor, reveal: 200, act: 403},
-		{role: engine.RoleFinance, reveal: 403, act: 403},
-		{role: engine.RoleAdmin, reveal: 200, act: 403},
+		{role: engine.RoleAuthor, reveal: 403, act: 403, actBelow: 403},
+		{role: engine.RoleFieldWorker, reveal: 403, act: 403, actBelow: 403},
+		{role: engine.RoleReviewer, reveal: 200, act: 422, actBelow: 403, inboxOwnTask: true},
+		{role: engine.RoleSupervisor, reveal: 200, act: 403, actBelow: 403},
+		{role: engine.RoleFinance, reveal: 403, act: 403, actBelow: 403},
+		{role: engine.RoleAdmin, reveal: 200, act: 403, actBelow: 403},
 	}
 	codeOf := func(status int) string {
 		switch status {
@@ -67,6 +71,9 @@ func TestRecordAccessMatrix(t *testing.T) {
 			id := where[rel.unit]
 			t.Run(fmt.Sprintf("%s/%s", tt.role, rel.name), func(t *testing.T) {
 				read, reveal, act := 200, tt.reveal, tt.act
+				if rel.unit == childUnit {
+					act = tt.actBelow
+				}
 				if !rel.visible {
 					read, reveal, act = 404, 404, 404
 				}
@@ -89,8 +96,8 @@ func TestRecordAccessMatrix(t *testing.T) {
 				t.Errorf("records: got %v, want %v", got, inScope)
 			}
 			wantInbox := []string{}
-			if tt.inboxInScope {
-				wantInbox = inScope
+			if tt.inboxOwnTask {
+				wantInbox = []string{where[ownUnit]}
 			}
 			res = e.api(u, "GET", "/api/v1/inbox", nil)
 			check(t, res, 200, "")

@@ -55,10 +55,12 @@
 //
 // # Meaning
 //
-// Step: a holder of one of the roles whose scope covers the record's
-// ancestor at the level may act (the engine checks the org scope; this
-// package checks the roles). Roles and levels are the engine's (Roles,
-// Levels).
+// Step: a holder of one of the roles in the record's ancestor at the
+// level may act — the township's reviewers for a township step; a
+// reviewer of the district above reads the record but cannot take the
+// township's step, which reaches the district only by escalation (the
+// engine checks the org unit; this package checks the roles). Roles and
+// levels are the engine's (Roles, Levels).
 //
 // Actions: submit, approve, return, reject; each names its target state or
 // routes. Claim, unclaim and reassign are offered on every step by the engine

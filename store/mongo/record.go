@@ -275,7 +275,11 @@ func recordFilter(f engine.RecordFilter) filter {
 	q.eq("campaignId", f.CampaignID)
 	q.eq("formId", f.FormID)
 	q.under("orgPath", f.OrgPaths)
-	q.under("taskOrgPath", f.TaskOrgPaths)
+	if f.TaskOrgPathsExact {
+		q.in("taskOrgPath", f.TaskOrgPaths)
+	} else {
+		q.under("taskOrgPath", f.TaskOrgPaths)
+	}
 	q.in("state", f.States)
 	q.eq("assignee", f.Assignee)
 	q.in("candidateRoles", f.AnyRole)

@@ -292,7 +292,11 @@ func recordWhere(f engine.RecordFilter) *where {
 	}
 	w.subtrees("org_path", f.OrgPaths)
 	if len(f.TaskOrgPaths) > 0 {
-		w.subtrees("task_org_path", f.TaskOrgPaths)
+		if f.TaskOrgPathsExact {
+			w.in("task_org_path", f.TaskOrgPaths)
+		} else {
+			w.subtrees("task_org_path", f.TaskOrgPaths)
+		}
 		w.add("task_org_path <> ''") // lets SQLite use the partial index
 	}
 	w.in("state", f.States)

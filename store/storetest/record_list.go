@@ -118,6 +118,8 @@ func listRecordScenarios() []scenario {
 		{"task_org_path", engine.RecordFilter{TaskOrgPaths: []string{"/p/c1/t1/"}}, []string{"r1", "r2", "r5", "r8"}},
 		{"task_org_path_not_c10", engine.RecordFilter{TaskOrgPaths: []string{"/p/c1/"}}, []string{"r1", "r2", "r5", "r8"}},
 		{"task_org_paths_several", engine.RecordFilter{TaskOrgPaths: []string{"/p/c1/t1/v1/", "/p/c10/"}}, []string{"r4", "r5"}},
+		{"task_org_path_exact", engine.RecordFilter{TaskOrgPaths: []string{"/p/c1/t1/"}, TaskOrgPathsExact: true}, []string{"r1", "r2", "r8"}},
+		{"task_org_paths_exact_several", engine.RecordFilter{TaskOrgPaths: []string{"/p/c1/t1/v1/", "/p/c1/"}, TaskOrgPathsExact: true}, []string{"r5"}},
 		{"state", engine.RecordFilter{States: []string{"approved"}}, []string{"r3", "r7"}},
 		{"states_several", engine.RecordFilter{States: []string{"submitted", "returned"}}, []string{"r1", "r2", "r5"}},
 		{"assignee", engine.RecordFilter{Assignee: "u-1"}, []string{"r2", "r5"}},
