@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"os/exec"
 	"slices"
 	"strings"
 	"sync"
@@ -35,53 +33,11 @@ func (b *lockedBuffer) String() string {
 }
 
 // startDemo starts "canvass serve --demo" on the SQLite file demo.db in
-// dir, like startServe, and also collects its stdout.
+// dir, like startServe, and also collects its stdout (the demo users).
 func startDemo(t *testing.T, dir string) (*serving, *lockedBuffer) {
 	t.Helper()
-	cmd := exec.Command(binary, "serve", "--addr", "127.0.0.1:0", "--log-format", "json", "--db", "sqlite:demo.db", "--demo")
-	cmd.Dir = dir
 	out := &lockedBuffer{}
-	cmd.Stdout = out
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	s := &serving{cmd: cmd, done: make(chan struct{})}
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-			cmd.Wait()
-		}
-	})
-	listening := make(chan string, 1)
-	go func() {
-		defer close(s.done)
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			var entry map[string]any
-			if err := json.Unmarshal(sc.Bytes(), &entry); err != nil {
-				entry = map[string]any{"msg": "not JSON: " + sc.Text()}
-			}
-			s.mu.Lock()
-			s.logs = append(s.logs, entry)
-			s.mu.Unlock()
-			if entry["msg"] == "listening" {
-				addr, _ := entry["addr"].(string)
-				listening <- addr
-			}
-		}
-	}()
-	select {
-	case s.addr = <-listening:
-	case <-s.done:
-		t.Fatalf("canvass serve --demo ended before listening: %v", s.messages())
-	case <-time.After(60 * time.Second):
-		t.Fatalf("canvass serve --demo did not listen within 60s: %v", s.messages())
-	}
-	return s, out
+	return startServing(t, dir, out, 60*time.Second, "--db", "sqlite:demo.db", "--demo"), out
 }
 
 // login signs in through the API and returns the status.

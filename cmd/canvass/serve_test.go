@@ -180,8 +180,16 @@ type serving struct {
 // it listens.
 func startServe(t *testing.T, dir string, args ...string) *serving {
 	t.Helper()
+	return startServing(t, dir, nil, 20*time.Second, args...)
+}
+
+// startServing is startServe with the process's stdout going to stdout
+// (nil: discarded) and wait for it to listen.
+func startServing(t *testing.T, dir string, stdout io.Writer, wait time.Duration, args ...string) *serving {
+	t.Helper()
 	cmd := exec.Command(binary, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-format", "json"}, args...)...)
 	cmd.Dir = dir
+	cmd.Stdout = stdout
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -217,9 +225,9 @@ func startServe(t *testing.T, dir string, args ...string) *serving {
 	select {
 	case s.addr = <-listening:
 	case <-s.done:
-		t.Fatalf("canvass serve ended before listening: %v", s.messages())
-	case <-time.After(20 * time.Second):
-		t.Fatalf("canvass serve did not listen within 20s: %v", s.messages())
+		t.Fatalf("canvass serve %v ended before listening: %v", args, s.messages())
+	case <-time.After(wait):
+		t.Fatalf("canvass serve %v did not listen within %v: %v", args, wait, s.messages())
 	}
 	return s
 }
