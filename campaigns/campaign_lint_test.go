@@ -1,7 +1,6 @@
 package campaigns
 
 import (
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -26,24 +25,11 @@ func TestLintGolden(t *testing.T) {
 
 // TestLoadExamples loads every example campaign: none may have a finding.
 func TestLoadExamples(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.campaign.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatal("no example files")
-	}
-	for _, file := range files {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			c, ds := loadFile(t, file)
-			if len(ds) > 0 || c == nil {
-				t.Fatalf("findings in an example:\n%s", lintOutput(ds))
-			}
-			if c.ID() == "" || len(c.Forms()) == 0 || c.Workflow() == "" || c.OrgScope() == "" || c.RefTime().IsZero() {
-				t.Errorf("a required value is empty: %+v", c)
-			}
-		})
-	}
+	linttest.Examples(t, ".campaign.yaml", Load, func(t *testing.T, c *Campaign) {
+		if c.ID() == "" || len(c.Forms()) == 0 || c.Workflow() == "" || c.OrgScope() == "" || c.RefTime().IsZero() {
+			t.Errorf("a required value is empty: %+v", c)
+		}
+	})
 }
 
 // finding is the stable part of a diagnostic that tests assert on.

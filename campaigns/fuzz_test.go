@@ -1,34 +1,21 @@
 package campaigns
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"canvass/internal/linttest"
 )
 
 // FuzzLoad checks that Load never panics or hangs, that it reports
 // positions inside the file, and that a campaign it returns can be asked
 // every question without panicking.
 func FuzzLoad(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.campaign.yaml")
-	lint, _ := filepath.Glob("testdata/lint/*.campaign.yaml")
-	for _, file := range append(files, lint...) {
-		src, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(src)
-	}
+	linttest.FuzzSeeds(f, ".campaign.yaml")
 	at := time.Date(2026, 11, 20, 1, 30, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, src []byte) {
 		c, ds := Load("fuzz.campaign.yaml", src)
-		lines := lineCount(src)
-		for _, d := range ds {
-			if d.Line < 1 || d.Line > lines || d.Col < 1 || d.Code == "" {
-				t.Errorf("bad position or code: %+v (file has %d lines)", d, lines)
-			}
-		}
+		linttest.CheckPositions(t, src, ds)
 		if c == nil {
 			return
 		}
@@ -60,16 +47,4 @@ func FuzzLoad(f *testing.F) {
 			_, _, _ = b.Compute(counts)
 		}
 	})
-}
-
-// lineCount counts lines as YAML does: CR LF, LF and a lone CR each end
-// one.
-func lineCount(src []byte) int {
-	n := 1
-	for i, b := range src {
-		if b == '\n' || b == '\r' && (i+1 == len(src) || src[i+1] != '\n') {
-			n++
-		}
-	}
-	return n
 }

@@ -1,35 +1,22 @@
 package paytables
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
+
+	"canvass/internal/linttest"
 )
 
 // FuzzLoad checks that Load never panics or hangs, that it reports
 // positions inside the file, and that a table it returns pays every event
 // without panicking, never a negative amount.
 func FuzzLoad(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.paytable.yaml")
-	lint, _ := filepath.Glob("testdata/lint/*.paytable.yaml")
-	for _, file := range append(files, lint...) {
-		src, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(src)
-	}
+	linttest.FuzzSeeds(f, ".paytable.yaml")
 	at := time.Date(2030, 11, 20, 1, 30, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, src []byte) {
 		pt, ds := Load("fuzz.paytable.yaml", src)
-		lines := lineCount(src)
-		for _, d := range ds {
-			if d.Line < 1 || d.Line > lines || d.Col < 1 || d.Code == "" {
-				t.Errorf("bad position or code: %+v (file has %d lines)", d, lines)
-			}
-		}
+		linttest.CheckPositions(t, src, ds)
 		if pt == nil {
 			return
 		}
@@ -53,16 +40,4 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 	})
-}
-
-// lineCount counts lines as YAML does: CR LF, LF and a lone CR each end
-// one.
-func lineCount(src []byte) int {
-	n := 1
-	for i, b := range src {
-		if b == '\n' || b == '\r' && (i+1 == len(src) || src[i+1] != '\n') {
-			n++
-		}
-	}
-	return n
 }

@@ -1,7 +1,6 @@
 package paytables
 
 import (
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -26,24 +25,11 @@ func TestLintGolden(t *testing.T) {
 
 // TestLoadExamples loads every example pay table: none may have a finding.
 func TestLoadExamples(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.paytable.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatal("no example files")
-	}
-	for _, file := range files {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			c, ds := loadFile(t, file)
-			if len(ds) > 0 || c == nil {
-				t.Fatalf("findings in an example:\n%s", lintOutput(ds))
-			}
-			if c.ID() == "" || c.Title("en") == "" || c.EffectiveFrom().IsZero() || c.PeriodKind() == "" || len(c.Items()) == 0 {
-				t.Errorf("a required value is empty: %+v", c)
-			}
-		})
-	}
+	linttest.Examples(t, ".paytable.yaml", Load, func(t *testing.T, c *PayTable) {
+		if c.ID() == "" || c.Title("en") == "" || c.EffectiveFrom().IsZero() || c.PeriodKind() == "" || len(c.Items()) == 0 {
+			t.Errorf("a required value is empty: %+v", c)
+		}
+	})
 }
 
 // finding is the stable part of a diagnostic that tests assert on.

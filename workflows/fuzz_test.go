@@ -2,25 +2,17 @@ package workflows
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
+
+	"canvass/internal/linttest"
 )
 
 // FuzzLoad checks that Load never panics or hangs, that a workflow it
 // returns is usable, and that it reports positions inside the file.
 func FuzzLoad(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.workflow.yaml")
-	lint, _ := filepath.Glob("testdata/lint/*.workflow.yaml")
-	for _, file := range append(files, lint...) {
-		src, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(src)
-	}
+	linttest.FuzzSeeds(f, ".workflow.yaml")
 	at := time.Date(2026, 11, 20, 1, 30, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, src []byte) {
 		w, ds := Load("fuzz.workflow.yaml", src)

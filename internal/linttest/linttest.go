@@ -2,7 +2,9 @@
 // shares: each broken file under testdata/lint must fail to load, and what
 // `canvass lint` would print for it must equal the .golden file beside it.
 // Run the package's tests with -update to rewrite the golden files after
-// checking the new output.
+// checking the new output. It also holds the rest of what the loaders'
+// tests share: loading every example file, loading the example of a
+// package's doc.go, and the fuzz seeds and position check.
 package linttest
 
 import (
