@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -32,31 +31,16 @@ func newDashEnv(t *testing.T) *dashEnv {
 		other:      e.user("other", siblingUnit, engine.RoleSupervisor),
 		finance:    e.user("finance", ownUnit, engine.RoleFinance),
 	}
-	author := asActor(e.user("author", ownUnit, engine.RoleAuthor))
-	ctx := context.Background()
-	for _, f := range []struct{ kind, id, file string }{
-		{engine.KindForm, "quarterly-report", "quarterly-report.form.json"},
-		{engine.KindWorkflow, "report-review", "report-review.workflow.yaml"},
-		{engine.KindCampaign, "vital-reports-2026", "vital-reports-2026.campaign.yaml"},
-	} {
-		src, err := os.ReadFile(filepath.Join("..", "engine", "testdata", "reports", f.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := e.eng.SaveDraft(ctx, author, f.kind, f.id, f.file, src)
-		if err != nil {
-			t.Fatalf("save %s: %v", f.file, err)
-		}
-		if _, err := e.eng.Publish(ctx, author, f.kind, f.id, res.Definition.Version); err != nil {
-			t.Fatalf("publish %s: %v %v", f.file, err, engine.ErrorFields(err))
-		}
-	}
+	e.publishFiles(e.user("author", ownUnit, engine.RoleAuthor), filepath.Join("..", "engine", "testdata", "reports"),
+		definitionFile{engine.KindForm, "quarterly-report", "quarterly-report.form.json"},
+		definitionFile{engine.KindWorkflow, "report-review", "report-review.workflow.yaml"},
+		definitionFile{engine.KindCampaign, "vital-reports-2026", "vital-reports-2026.campaign.yaml"})
 	// 10 January 2027: the 2026-Q4 report is filed on time (due the end of
 	// 15 January); 2027-Q1 is not due yet.
 	e.clock.mu.Lock()
 	e.clock.now = time.Date(2027, 1, 10, 2, 0, 0, 0, time.UTC)
 	e.clock.mu.Unlock()
-	if _, err := e.eng.Submit(ctx, asActor(de.worker), engine.Submission{CampaignID: "vital-reports-2026", FormID: "quarterly-report",
+	if _, err := e.eng.Submit(context.Background(), asActor(de.worker), engine.Submission{CampaignID: "vital-reports-2026", FormID: "quarterly-report",
 		Answers: map[string]any{"births": 4, "deaths": 1}}); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -261,4 +262,47 @@ func check(t *testing.T, res result, wantStatus int, wantCode string) {
 // bearer is the Authorization header of an API token.
 func bearer(token string) map[string]string {
 	return map[string]string{"Authorization": "Bearer " + token}
+}
+
+// withVault replaces e's engine and server with ones that seal personal
+// data (a fresh key ring), logging at debug level to e.logs; bodyLimit 0
+// keeps the server's default.
+func (e *env) withVault(bodyLimit int) {
+	e.t.Helper()
+	vault, err := engine.ParseVault(engine.NewVaultKeyFile())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	logger := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	e.eng = engine.New(engine.Config{Store: e.store, Now: e.clock.Now, Vault: vault, Logger: logger})
+	e.srv = New(Config{Engine: e.eng, Now: e.clock.Now, Logger: logger, BodyLimit: bodyLimit})
+}
+
+// definitionFile is one definition file a fixture publishes.
+type definitionFile struct{ kind, id, file string }
+
+// publishSource saves src as the draft of kind/id, named file, and
+// publishes it, as author.
+func (e *env) publishSource(author *engine.User, kind, id, file string, src []byte) {
+	e.t.Helper()
+	ctx, a := context.Background(), asActor(author)
+	res, err := e.eng.SaveDraft(ctx, a, kind, id, file, src)
+	if err != nil {
+		e.t.Fatalf("save %s: %v", file, err)
+	}
+	if _, err := e.eng.Publish(ctx, a, kind, id, res.Definition.Version); err != nil {
+		e.t.Fatalf("publish %s: %v %v", file, err, engine.ErrorFields(err))
+	}
+}
+
+// publishFiles publishes the files in dir, in order, as author.
+func (e *env) publishFiles(author *engine.User, dir string, files ...definitionFile) {
+	e.t.Helper()
+	for _, f := range files {
+		src, err := os.ReadFile(filepath.Join(dir, f.file))
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		e.publishSource(author, f.kind, f.id, f.file, src)
+	}
 }

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -47,13 +46,7 @@ type formEnv struct {
 func newFormEnv(t *testing.T) *formEnv {
 	t.Helper()
 	e := newEnv(t, Config{})
-	vault, err := engine.ParseVault(engine.NewVaultKeyFile())
-	if err != nil {
-		t.Fatal(err)
-	}
-	logger := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e.eng = engine.New(engine.Config{Store: e.store, Now: e.clock.Now, Vault: vault, Logger: logger})
-	e.srv = New(Config{Engine: e.eng, Now: e.clock.Now, Logger: logger})
+	e.withVault(0)
 	fe := &formEnv{
 		env:      e,
 		author:   e.user("author", rootUnit, engine.RoleAuthor),
@@ -90,14 +83,7 @@ func readTestdata(t *testing.T, name string) []byte {
 // publish saves and publishes a definition through the engine.
 func (e *formEnv) publish(kind, id string, src []byte) {
 	e.t.Helper()
-	ctx, a := context.Background(), &engine.Actor{User: e.author}
-	res, err := e.eng.SaveDraft(ctx, a, kind, id, id+"."+kind, src)
-	if err != nil {
-		e.t.Fatalf("save %s %s: %v", kind, id, err)
-	}
-	if _, err := e.eng.Publish(ctx, a, kind, id, res.Definition.Version); err != nil {
-		e.t.Fatalf("publish %s %s: %v %v", kind, id, err, engine.ErrorFields(err))
-	}
+	e.publishSource(e.author, kind, id, id+"."+kind, src)
 }
 
 // as is the Authorization header of u's API token.

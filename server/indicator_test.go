@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -72,27 +71,11 @@ func newIndicatorEnv(t *testing.T) *indicatorEnv {
 		otherSupervisor: e.user("othersuper", siblingUnit, engine.RoleSupervisor),
 		admin:           e.user("admin", ownUnit, engine.RoleAdmin),
 	}
-	author := asActor(e.user("author", ownUnit, engine.RoleAuthor))
-	publish := func(kind, id, file string, src []byte) {
-		res, err := e.eng.SaveDraft(ctx, author, kind, id, file, src)
-		if err != nil {
-			t.Fatalf("save %s: %v", file, err)
-		}
-		if _, err := e.eng.Publish(ctx, author, kind, id, res.Definition.Version); err != nil {
-			t.Fatalf("publish %s: %v %v", file, err, engine.ErrorFields(err))
-		}
-	}
-	for _, f := range []struct{ kind, id, file string }{
-		{engine.KindForm, "vital-event", "vital-event.form.json"},
-		{engine.KindWorkflow, "village-review", "village-review.workflow.yaml"},
-	} {
-		src, err := os.ReadFile(filepath.Join("..", "engine", "testdata", "pay", f.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		publish(f.kind, f.id, f.file, src)
-	}
-	publish(engine.KindCampaign, "births-2027", "births-2027.campaign.yaml", []byte(indicatorCampaign))
+	author := e.user("author", ownUnit, engine.RoleAuthor)
+	e.publishFiles(author, filepath.Join("..", "engine", "testdata", "pay"),
+		definitionFile{engine.KindForm, "vital-event", "vital-event.form.json"},
+		definitionFile{engine.KindWorkflow, "village-review", "village-review.workflow.yaml"})
+	e.publishSource(author, engine.KindCampaign, "births-2027", "births-2027.campaign.yaml", []byte(indicatorCampaign))
 	n := 0
 	for village, births := range map[string]int{grandUnit: 20, village2: 15, village3: 10} {
 		for range births {

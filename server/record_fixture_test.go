@@ -3,8 +3,6 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -30,13 +28,7 @@ type subsidyEnv struct {
 func newSubsidyEnv(t *testing.T) *subsidyEnv {
 	t.Helper()
 	e := newEnv(t, Config{})
-	vault, err := engine.ParseVault(engine.NewVaultKeyFile())
-	if err != nil {
-		t.Fatal(err)
-	}
-	logger := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e.eng = engine.New(engine.Config{Store: e.store, Now: e.clock.Now, Vault: vault, Logger: logger})
-	e.srv = New(Config{Engine: e.eng, Now: e.clock.Now, Logger: logger})
+	e.withVault(0)
 	se := &subsidyEnv{
 		env:      e,
 		author:   e.user("author", rootUnit, engine.RoleAuthor),
@@ -45,24 +37,10 @@ func newSubsidyEnv(t *testing.T) *subsidyEnv {
 		district: e.user("district", ownUnit, engine.RoleReviewer),
 		tokens:   map[string]string{},
 	}
-	for _, f := range []struct{ kind, id, file string }{
-		{engine.KindForm, "subsidy-application", "subsidy-application.form.json"},
-		{engine.KindWorkflow, "subsidy-review", "subsidy-review.workflow.yaml"},
-		{engine.KindCampaign, "subsidy-2026", "subsidy-2026.campaign.yaml"},
-	} {
-		src, err := os.ReadFile(filepath.Join("testdata", "subsidy", f.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, a := context.Background(), asActor(se.author)
-		res, err := e.eng.SaveDraft(ctx, a, f.kind, f.id, f.file, src)
-		if err != nil {
-			t.Fatalf("save %s: %v", f.file, err)
-		}
-		if _, err := e.eng.Publish(ctx, a, f.kind, f.id, res.Definition.Version); err != nil {
-			t.Fatalf("publish %s: %v %v", f.file, err, engine.ErrorFields(err))
-		}
-	}
+	e.publishFiles(se.author, filepath.Join("testdata", "subsidy"),
+		definitionFile{engine.KindForm, "subsidy-application", "subsidy-application.form.json"},
+		definitionFile{engine.KindWorkflow, "subsidy-review", "subsidy-review.workflow.yaml"},
+		definitionFile{engine.KindCampaign, "subsidy-2026", "subsidy-2026.campaign.yaml"})
 	return se
 }
 

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,13 +26,7 @@ type registryEnv struct {
 func newRegistryEnv(t *testing.T) *registryEnv {
 	t.Helper()
 	e := newEnv(t, Config{})
-	vault, err := engine.ParseVault(engine.NewVaultKeyFile())
-	if err != nil {
-		t.Fatal(err)
-	}
-	logger := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e.eng = engine.New(engine.Config{Store: e.store, Now: e.clock.Now, Vault: vault, Logger: logger})
-	e.srv = New(Config{Engine: e.eng, Now: e.clock.Now, Logger: logger})
+	e.withVault(0)
 	re := &registryEnv{env: e, tokens: map[string]string{},
 		super:    e.user("super", ownUnit, engine.RoleSupervisor),
 		worker:   e.user("worker", grandUnit, engine.RoleFieldWorker),
@@ -42,23 +34,10 @@ func newRegistryEnv(t *testing.T) *registryEnv {
 		outsider: e.user("outsider", siblingUnit, engine.RoleSupervisor),
 	}
 	author := e.user("author", rootUnit, engine.RoleAuthor)
-	for _, f := range []struct{ kind, id, file string }{
-		{engine.KindForm, "registry-person", "registry-person.form.json"},
-		{engine.KindWorkflow, "registry-review", "registry-review.workflow.yaml"},
-		{engine.KindCampaign, "registry-2026", "registry-2026.campaign.yaml"},
-	} {
-		src, err := os.ReadFile(filepath.Join("testdata", "registry", f.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := e.eng.SaveDraft(context.Background(), asActor(author), f.kind, f.id, f.file, src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.eng.Publish(context.Background(), asActor(author), f.kind, f.id, res.Definition.Version); err != nil {
-			t.Fatalf("publish %s: %v %v", f.file, err, engine.ErrorFields(err))
-		}
-	}
+	e.publishFiles(author, filepath.Join("testdata", "registry"),
+		definitionFile{engine.KindForm, "registry-person", "registry-person.form.json"},
+		definitionFile{engine.KindWorkflow, "registry-review", "registry-review.workflow.yaml"},
+		definitionFile{engine.KindCampaign, "registry-2026", "registry-2026.campaign.yaml"})
 	return re
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -30,13 +29,7 @@ func newWorklistEnv(t *testing.T) *worklistEnv { return newWorklistEnvLimit(t, 0
 func newWorklistEnvLimit(t *testing.T, bodyLimit int) *worklistEnv {
 	t.Helper()
 	e := newEnv(t, Config{})
-	vault, err := engine.ParseVault(engine.NewVaultKeyFile())
-	if err != nil {
-		t.Fatal(err)
-	}
-	logger := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e.eng = engine.New(engine.Config{Store: e.store, Now: e.clock.Now, Vault: vault, Logger: logger})
-	e.srv = New(Config{Engine: e.eng, Now: e.clock.Now, Logger: logger, BodyLimit: bodyLimit})
+	e.withVault(bodyLimit)
 	we := &worklistEnv{
 		env:            e,
 		author:         e.user("author", rootUnit, engine.RoleAuthor),
@@ -47,24 +40,10 @@ func newWorklistEnvLimit(t *testing.T, bodyLimit int) *worklistEnv {
 		outsiderWorker: e.user("outworker", nephewUnit, engine.RoleFieldWorker),
 		tokens:         map[string]string{},
 	}
-	for _, f := range []struct{ kind, id, file string }{
-		{engine.KindForm, "migrant-person", "migrant-person.form.json"},
-		{engine.KindWorkflow, "registry-check", "registry-check.workflow.yaml"},
-		{engine.KindCampaign, "migrant-cleanup", "migrant-cleanup.campaign.yaml"},
-	} {
-		src, err := os.ReadFile(filepath.Join("testdata", "reconcile", f.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, a := context.Background(), asActor(we.author)
-		res, err := e.eng.SaveDraft(ctx, a, f.kind, f.id, f.file, src)
-		if err != nil {
-			t.Fatalf("save %s: %v", f.file, err)
-		}
-		if _, err := e.eng.Publish(ctx, a, f.kind, f.id, res.Definition.Version); err != nil {
-			t.Fatalf("publish %s: %v %v", f.file, err, engine.ErrorFields(err))
-		}
-	}
+	e.publishFiles(we.author, filepath.Join("testdata", "reconcile"),
+		definitionFile{engine.KindForm, "migrant-person", "migrant-person.form.json"},
+		definitionFile{engine.KindWorkflow, "registry-check", "registry-check.workflow.yaml"},
+		definitionFile{engine.KindCampaign, "migrant-cleanup", "migrant-cleanup.campaign.yaml"})
 	return we
 }
 
