@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
@@ -83,7 +84,7 @@ func measureIndicators(ctx context.Context, b *backend, cfg config, r *report, p
 		return err
 	}
 	defer st.Close()
-	eng := engine.New(engine.Config{Store: st, Now: func() time.Time { return time.Date(2026, 12, 20, 4, 0, 0, 0, time.UTC) }, Logger: quietLogger})
+	eng := app.New(app.Config{Config: engine.Config{Store: st, Now: func() time.Time { return time.Date(2026, 12, 20, 4, 0, 0, 0, time.UTC) }, Logger: quietLogger}})
 	boss, err := indicatorWorld(ctx, eng)
 	if err != nil {
 		return err
@@ -173,7 +174,7 @@ func sameCounts(vs []engine.IndicatorValue, groups []engine.Group) error {
 
 // indicatorWorld imports the org tree, publishes the campaign and the
 // official births, and returns a district supervisor.
-func indicatorWorld(ctx context.Context, eng *engine.Engine) (*engine.Actor, error) {
+func indicatorWorld(ctx context.Context, eng *app.App) (*engine.Actor, error) {
 	rows := []engine.OrgUnitRow{
 		{Code: "370000", Name: "示例省", Level: engine.LevelProvince},
 		{Code: "370100", Name: "示例市", ParentCode: "370000", Level: engine.LevelCity},
@@ -235,7 +236,7 @@ func indicatorWorld(ctx context.Context, eng *engine.Engine) (*engine.Actor, err
 // over the 200 villages and the twelve months of 2026, four in five births
 // of which nine in ten accepted — and counts each as the write path does.
 // It returns the time spent in the counting.
-func populateIndicatorRecords(ctx context.Context, eng *engine.Engine, st engine.Store, n int) (time.Duration, error) {
+func populateIndicatorRecords(ctx context.Context, eng *app.App, st engine.Store, n int) (time.Duration, error) {
 	const workers = 64
 	var (
 		next    atomic.Int64

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
@@ -83,7 +84,7 @@ func registryNow() time.Time { return time.Date(2026, 12, 6, 2, 0, 0, 0, time.UT
 
 // registryEngine opens a fresh store with the district's tree and the
 // campaign published, and returns the engine and a district supervisor.
-func registryEngine(ctx context.Context, b *backend, name string) (*engine.Engine, *engine.Actor, error) {
+func registryEngine(ctx context.Context, b *backend, name string) (*app.App, *engine.Actor, error) {
 	st, err := b.openStore(ctx, name)
 	if err != nil {
 		return nil, nil, err
@@ -92,7 +93,7 @@ func registryEngine(ctx context.Context, b *backend, name string) (*engine.Engin
 	if err != nil {
 		return nil, nil, err
 	}
-	eng := engine.New(engine.Config{Store: st, Now: registryNow, Vault: vault, Logger: quietLogger})
+	eng := app.New(app.Config{Config: engine.Config{Store: st, Now: registryNow, Vault: vault, Logger: quietLogger}})
 	rows := []engine.OrgUnitRow{
 		{Row: 2, Code: "370000", Name: "示例省", Level: engine.LevelProvince},
 		{Row: 3, Code: "370100", Name: "示例市", ParentCode: "370000", Level: engine.LevelCity},

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 	"canvass/server"
 )
@@ -50,7 +51,7 @@ func villagePath(t, v int) string { return townshipPath(t) + villageCode(t, v) +
 // API tokens, and the HTTP server listening on a loopback port.
 type world struct {
 	store  engine.Store
-	eng    *engine.Engine
+	eng    *app.App
 	srv    *server.Server
 	base   string // http://127.0.0.1:port
 	client *http.Client
@@ -78,7 +79,7 @@ func newWorld(ctx context.Context, st engine.Store) (*world, error) {
 	}
 	w := &world{
 		store:  st,
-		eng:    engine.New(engine.Config{Store: st, Now: benchNow, Vault: vault, Logger: quietLogger}),
+		eng:    app.New(app.Config{Config: engine.Config{Store: st, Now: benchNow, Vault: vault, Logger: quietLogger}}),
 		actors: map[string]*engine.Actor{},
 		tokens: map[string]string{},
 	}
@@ -142,7 +143,7 @@ func newWorld(ctx context.Context, st engine.Store) (*world, error) {
 		}
 	}
 
-	w.srv = server.New(server.Config{Engine: w.eng, Now: benchNow, Logger: quietLogger, Version: "bench"})
+	w.srv = server.New(server.Config{App: w.eng, Now: benchNow, Logger: quietLogger, Version: "bench"})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err

@@ -13,6 +13,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"canvass/app"
 	"canvass/campaigns"
 	"canvass/engine"
 	"canvass/forms"
@@ -65,7 +66,7 @@ type CampaignResult struct {
 // example campaigns and sample records (see the package comment). On a
 // store that has any user, org unit or definition it writes nothing and
 // returns a Result with Seeded false.
-func Seed(ctx context.Context, eng *engine.Engine, opts Options) (*Result, error) {
+func Seed(ctx context.Context, eng *app.App, opts Options) (*Result, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 	"canvass/forms"
 	"canvass/paytables"
@@ -24,8 +25,8 @@ const (
 
 // seeder carries what seeding one store needs.
 type seeder struct {
-	root  *engine.Engine // the caller's engine
-	eng   *engine.Engine // the engine seeding the current campaign (see seedCampaign)
+	root  *app.App // the caller's engine
+	eng   *app.App // the engine seeding the current campaign (see seedCampaign)
 	log   *slog.Logger
 	users map[string]*engine.User // by username
 	order []*engine.User          // in Users() order
@@ -70,8 +71,8 @@ func (s *seeder) seedCampaign(ctx context.Context, campaignID string) (*Campaign
 	if !camp.OpenAt(now) {
 		res.SeededAt = openDay(camp.Opens(), camp.Closes(), now)
 		start, shift := time.Now(), res.SeededAt
-		s.eng = engine.New(engine.Config{Store: s.root.Store(), Vault: s.root.Vault(), Logger: s.log,
-			Now: func() time.Time { return shift.Add(time.Since(start)) }})
+		s.eng = app.New(app.Config{Config: engine.Config{Store: s.root.Store(), Vault: s.root.Vault(), Logger: s.log,
+			Now: func() time.Time { return shift.Add(time.Since(start)) }}})
 		now = s.eng.Now()
 		s.log.Info("demo campaign is not open today: its sample records are dated when it is", "campaign", campaignID, "dated", now.Format(time.RFC3339))
 	}

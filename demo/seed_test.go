@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/demo"
 	"canvass/engine"
 	"canvass/store/sqlite"
@@ -21,13 +22,13 @@ var seedClock = time.Date(2026, 12, 2, 2, 0, 0, 0, time.UTC)
 
 // openEngine opens a SQLite file at path and an engine on it with a PII
 // vault and the fixed clock.
-func openEngine(t *testing.T, path string) (*engine.Engine, engine.Store) {
+func openEngine(t *testing.T, path string) (*app.App, engine.Store) {
 	t.Helper()
 	return openEngineAt(t, path, seedClock)
 }
 
 // openEngineAt is openEngine with the clock stopped at now.
-func openEngineAt(t *testing.T, path string, now time.Time) (*engine.Engine, engine.Store) {
+func openEngineAt(t *testing.T, path string, now time.Time) (*app.App, engine.Store) {
 	t.Helper()
 	st, err := sqlite.Open(path, sqlite.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
@@ -42,8 +43,8 @@ func openEngineAt(t *testing.T, path string, now time.Time) (*engine.Engine, eng
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := engine.New(engine.Config{Store: st, Vault: vault, Now: func() time.Time { return now },
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	eng := app.New(app.Config{Config: engine.Config{Store: st, Vault: vault, Now: func() time.Time { return now },
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}})
 	return eng, st
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"canvass/app"
 	"canvass/demo"
 	"canvass/engine"
 	"canvass/server"
@@ -29,7 +30,7 @@ var docsScreenshots = flag.Bool("docs-screenshots", false, "also write the walkt
 // site is a running Canvass server over a demo-seeded SQLite file.
 type site struct {
 	base string // http://127.0.0.1:PORT
-	eng  *engine.Engine
+	eng  *app.App
 	st   engine.Store
 }
 
@@ -46,12 +47,12 @@ func startSite(t *testing.T) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := engine.New(engine.Config{Store: st, Vault: vault, Logger: quiet})
+	eng := app.New(app.Config{Config: engine.Config{Store: st, Vault: vault, Logger: quiet}})
 	ctx := context.Background()
 	if _, err := demo.Seed(ctx, eng, demo.Options{Logger: quiet}); err != nil {
 		t.Fatalf("seed the demo: %v", err)
 	}
-	srv := server.New(server.Config{Engine: eng, Logger: quiet, Version: "e2e"})
+	srv := server.New(server.Config{App: eng, Logger: quiet, Version: "e2e"})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

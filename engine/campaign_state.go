@@ -22,7 +22,7 @@ const maxCloseReason = 500
 // one outside the actor's scope, EINVALID without a reason, ECONFLICT
 // when it is closed already.
 func (e *Engine) CloseCampaign(ctx context.Context, a *Actor, id, reason string) (*CampaignClosure, error) {
-	if err := a.require(RoleAuthor, RoleAdmin); err != nil {
+	if err := a.Require(RoleAuthor, RoleAdmin); err != nil {
 		return nil, err
 	}
 	camp, err := e.Campaign(ctx, id)
@@ -51,10 +51,6 @@ func (e *Engine) CloseCampaign(ctx context.Context, a *Actor, id, reason string)
 // else ECLOSED saying why: before it opens, after its end date, or closed
 // by hand.
 func (e *Engine) CampaignOpen(ctx context.Context, camp *campaigns.Campaign, now time.Time) error {
-	return e.checkOpen(ctx, camp, now)
-}
-
-func (e *Engine) checkOpen(ctx context.Context, camp *campaigns.Campaign, now time.Time) error {
 	if !camp.OpenAt(now) {
 		return closedError(camp, now)
 	}

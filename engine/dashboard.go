@@ -235,13 +235,13 @@ func (e *Engine) dashboardWorkers(ctx context.Context, camp *campaigns.Campaign,
 		nameOf[u.ID] = u.DisplayName
 	}
 	out := []WorkerOutput{}
-	public := WorkerOutput{UserID: publicActorPrefix, Name: publicLinksName(lang)}
+	public := WorkerOutput{UserID: PublicActorPrefix, Name: publicLinksName(lang)}
 	for _, c := range all {
 		n := c.Count - draftsOf[c.CreatedBy]
 		if n <= 0 {
 			continue
 		}
-		if strings.HasPrefix(c.CreatedBy, publicActorPrefix) {
+		if strings.HasPrefix(c.CreatedBy, PublicActorPrefix) {
 			public.Records += n // one row for every public (QR) link together
 			continue
 		}

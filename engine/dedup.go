@@ -17,16 +17,18 @@ const StateMerged = "merged"
 // ActionMerge is the history action of a record merged into a survivor.
 const ActionMerge = "merge"
 
-// duplicatesOnWrite puts r on the campaign's duplicate worklist when another
-// record shares its DedupKey. A failure is logged: the record is already
-// stored, and ScanDuplicates finds the group on the next scan.
-func (e *Engine) duplicatesOnWrite(ctx context.Context, r *Record) {
-	if r == nil || r.DedupKey == "" || r.State == StateMerged {
-		return
+// duplicateFollower puts a written record on the campaign's duplicate
+// worklist when another record shares its DedupKey. A failure is logged by
+// the engine: the record is already stored, and ScanDuplicates finds the
+// group on the next scan.
+type duplicateFollower struct{ e *Engine }
+
+func (f duplicateFollower) RecordWritten(ctx context.Context, r *Record) error {
+	if r.DedupKey == "" || r.State == StateMerged {
+		return nil
 	}
-	if _, err := e.duplicateGroup(ctx, r.CampaignID, r.DedupKey); err != nil {
-		e.logger.Error("dedup: worklist not updated; the next scan catches up", "record", r.ID, "campaign", r.CampaignID, "err", err)
-	}
+	_, err := f.e.duplicateGroup(ctx, r.CampaignID, r.DedupKey)
+	return err
 }
 
 // ScanDuplicates walks every dedup key that several records of the
@@ -61,7 +63,7 @@ func (e *Engine) ScanDuplicates(ctx context.Context, campaignID string) (int, er
 // import, say): supervisors and admins. Returns ENOTFOUND for an unknown
 // campaign.
 func (e *Engine) RescanDuplicates(ctx context.Context, a *Actor, campaignID string) (int, error) {
-	if err := a.require(RoleSupervisor, RoleAdmin); err != nil {
+	if err := a.Require(RoleSupervisor, RoleAdmin); err != nil {
 		return 0, err
 	}
 	if _, err := e.Campaign(ctx, campaignID); err != nil {
@@ -118,7 +120,7 @@ func (e *Engine) duplicateGroup(ctx context.Context, campaignID, dedupKey string
 	path := commonOrgPath(paths)
 	it := &WorklistItem{
 		ID: NewID(now), Key: duplicateKey(campaignID, dedupKey), Kind: WorkDuplicate, CampaignID: campaignID,
-		OrgUnit: lastCode(path), OrgPath: path, Status: WorkOpen, RecordIDs: ids, Values: values,
+		OrgUnit: LastCode(path), OrgPath: path, Status: WorkOpen, RecordIDs: ids, Values: values,
 		CreatedAt: now, UpdatedAt: now,
 	}
 	stored, created, err := e.store.UpsertWorklistItem(ctx, it)
@@ -135,7 +137,7 @@ func (e *Engine) duplicateGroup(ctx context.Context, campaignID, dedupKey string
 	}
 	reopened := stored.Status != WorkOpen
 	stored.RecordIDs = append(stored.RecordIDs, newcomers...)
-	stored.Values, stored.OrgPath, stored.OrgUnit = values, path, lastCode(path)
+	stored.Values, stored.OrgPath, stored.OrgUnit = values, path, LastCode(path)
 	stored.Status, stored.Resolution, stored.UpdatedAt = WorkOpen, nil, now
 	if _, err := e.store.UpdateWorklistItem(ctx, stored); err != nil {
 		return false, err
@@ -159,7 +161,7 @@ func (e *Engine) duplicateValues(ctx context.Context, rs []*Record) ([]WorkValue
 				return nil, err
 			}
 		}
-		opened[i] = e.openAnswers(f, r.Answers, false)
+		opened[i] = e.OpenAnswers(f, r.Answers, false)
 	}
 	var out []WorkValue
 	for _, fd := range form.Fields() {

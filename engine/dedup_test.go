@@ -8,11 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
 // auditCount counts every audit event with the action, page by page.
-func auditCount(t *testing.T, e *engine.Engine, action string) int {
+func auditCount(t *testing.T, e *app.App, action string) int {
 	t.Helper()
 	n, p := 0, engine.Page{Limit: engine.MaxPageLimit}
 	for {

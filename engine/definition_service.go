@@ -142,10 +142,10 @@ func (c *catalog) put(key string, v any) {
 	c.byKey[key] = v
 }
 
-// definition returns the compiled published definition (version 0: the
+// Definition returns the compiled published definition (version 0: the
 // latest published one) and its stored version. Returns ENOTFOUND when
 // there is none.
-func (e *Engine) definition(ctx context.Context, kind, id string, version int) (any, *DefinitionVersion, error) {
+func (e *Engine) Definition(ctx context.Context, kind, id string, version int) (any, *DefinitionVersion, error) {
 	if version == 0 {
 		version = e.catalog.latest(kind, id)
 	}
@@ -190,7 +190,7 @@ func firstError(ds []rules.Diagnostic) string {
 
 // Form returns a published form (version 0: the latest).
 func (e *Engine) Form(ctx context.Context, id string, version int) (*forms.Form, int, error) {
-	v, d, err := e.definition(ctx, KindForm, id, version)
+	v, d, err := e.Definition(ctx, KindForm, id, version)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -199,7 +199,7 @@ func (e *Engine) Form(ctx context.Context, id string, version int) (*forms.Form,
 
 // Workflow returns a published workflow (version 0: the latest).
 func (e *Engine) Workflow(ctx context.Context, id string, version int) (*workflows.Workflow, int, error) {
-	v, d, err := e.definition(ctx, KindWorkflow, id, version)
+	v, d, err := e.Definition(ctx, KindWorkflow, id, version)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -220,7 +220,7 @@ type DraftResult struct {
 // file, or a file that declares another ID; ETOOLARGE over
 // MaxDefinitionBytes.
 func (e *Engine) SaveDraft(ctx context.Context, a *Actor, kind, id, filename string, src []byte) (*DraftResult, error) {
-	if err := a.require(RoleAuthor, RoleAdmin); err != nil {
+	if err := a.Require(RoleAuthor, RoleAdmin); err != nil {
 		return nil, err
 	}
 	if !slices.Contains([]string{KindForm, KindWorkflow, KindPayTable, KindCampaign}, kind) {
@@ -269,7 +269,7 @@ func (e *Engine) SaveDraft(ctx context.Context, a *Actor, kind, id, filename str
 // (pointer: the definition path) while any remain, ENOTFOUND for no such
 // version, ECONFLICT when it is already published.
 func (e *Engine) Publish(ctx context.Context, a *Actor, kind, id string, version int) (*DefinitionVersion, error) {
-	if err := a.require(RoleAuthor, RoleAdmin); err != nil {
+	if err := a.Require(RoleAuthor, RoleAdmin); err != nil {
 		return nil, err
 	}
 	d, err := e.store.GetDefinition(ctx, kind, id, version)
@@ -314,7 +314,7 @@ func diagnosticFields(ds []rules.Diagnostic) []FieldError {
 // can see the form before publishing. Returns EINVALID with the lint errors
 // when it does not load.
 func (e *Engine) PreviewForm(ctx context.Context, a *Actor, id string, version int) (*forms.Form, error) {
-	if err := a.require(RoleAuthor, RoleAdmin); err != nil {
+	if err := a.Require(RoleAuthor, RoleAdmin); err != nil {
 		return nil, err
 	}
 	d, err := e.store.GetDefinition(ctx, KindForm, id, version)
@@ -349,7 +349,7 @@ func (e *Engine) checkCampaignRefs(ctx context.Context, c *campaigns.Campaign) e
 	wf, _, err := e.Workflow(ctx, c.Workflow(), 0)
 	missing("/workflow", "workflow "+c.Workflow(), err)
 	if id := c.PayTable(); id != "" {
-		_, _, err := e.definition(ctx, KindPayTable, id, 0)
+		_, _, err := e.Definition(ctx, KindPayTable, id, 0)
 		missing("/paytable", "pay table "+id, err)
 	}
 	if _, err := e.store.GetOrgUnit(ctx, c.OrgScope()); err != nil {

@@ -103,3 +103,10 @@ type Session struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 }
+
+// LastCode is the code of the unit a materialized path ends at:
+// "/37/3701/370102/" → "370102".
+func LastCode(path string) string {
+	codes := strings.Split(strings.Trim(path, "/"), "/")
+	return codes[len(codes)-1]
+}

@@ -14,7 +14,8 @@ type Engine struct {
 	logger *slog.Logger
 	vault  *Vault
 
-	catalog catalog
+	catalog   catalog
+	followers []RecordFollower
 }
 
 // Config configures an Engine. Store is required; Now defaults to
@@ -25,17 +26,22 @@ type Config struct {
 	Now    func() time.Time
 	Logger *slog.Logger
 	Vault  *Vault
+
+	// Followers run after every durable record write, in this order,
+	// before any added later with Follow (see RecordFollower).
+	Followers []RecordFollower
 }
 
 // New returns an Engine over cfg.Store.
 func New(cfg Config) *Engine {
-	e := &Engine{store: cfg.Store, now: cfg.Now, logger: cfg.Logger, vault: cfg.Vault}
+	e := &Engine{store: cfg.Store, now: cfg.Now, logger: cfg.Logger, vault: cfg.Vault, followers: cfg.Followers}
 	if e.now == nil {
 		e.now = time.Now
 	}
 	if e.logger == nil {
 		e.logger = slog.Default()
 	}
+	e.Follow(duplicateFollower{e}, indicatorFollower{e}, payFollower{e}) // moving to their packages
 	return e
 }
 
@@ -45,6 +51,9 @@ func (e *Engine) Store() Store { return e.store }
 // Now returns the engine clock's current time in UTC, truncated to
 // milliseconds (the precision every store keeps).
 func (e *Engine) Now() time.Time { return e.now().UTC().Truncate(time.Millisecond) }
+
+// Logger returns the engine's logger.
+func (e *Engine) Logger() *slog.Logger { return e.logger }
 
 // Vault returns the engine's PII vault (nil when none is configured).
 func (e *Engine) Vault() *Vault { return e.vault }
@@ -73,7 +82,7 @@ func (e *Engine) Audit(ctx context.Context, a *Actor, action, kind, id, orgPath 
 // AuditLog returns one page of the audit events in the actor's subtree,
 // newest first. Admins only.
 func (e *Engine) AuditLog(ctx context.Context, a *Actor, f AuditFilter, p Page) (*AuditPage, error) {
-	if err := a.require(RoleAdmin); err != nil {
+	if err := a.Require(RoleAdmin); err != nil {
 		return nil, err
 	}
 	f.OrgPaths, p.Desc = a.Scope(), true

@@ -99,3 +99,8 @@ func ErrorFields(err error) []FieldError {
 	}
 	return nil
 }
+
+// PeriodError is EINVALID about the /period parameter.
+func PeriodError(msg string) error {
+	return &Error{Code: EINVALID, Message: msg, Fields: []FieldError{{Pointer: "/period", Code: "bad_period", Message: msg}}}
+}

@@ -21,10 +21,10 @@ type BudgetView struct {
 // Returns ENOTFOUND for an unknown campaign, one outside the scope, or one
 // without a budget.
 func (e *Engine) CampaignBudget(ctx context.Context, a *Actor, campaignID string) (*BudgetView, error) {
-	if err := a.require(RoleFinance, RoleAuthor, RoleSupervisor, RoleAdmin); err != nil {
+	if err := a.Require(RoleFinance, RoleAuthor, RoleSupervisor, RoleAdmin); err != nil {
 		return nil, err
 	}
-	camp, _, err := e.financeCampaign(ctx, a, campaignID)
+	camp, _, err := e.CampaignInScope(ctx, a, campaignID)
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"sort"
-	"strings"
 
 	"canvass/campaigns"
 	"canvass/engine/tabular"
@@ -99,7 +98,7 @@ func (e *Engine) Payments(ctx context.Context, a *Actor, q PaymentQuery) (*Payme
 	if err != nil {
 		return nil, err
 	}
-	lang := textLang(q.Lang)
+	lang := TextLang(q.Lang)
 	t := &PaymentTable{CampaignID: camp.ID(), Title: camp.Title(lang), Period: q.Period}
 	var pt *paytables.PayTable
 	if camp.PayTable() != "" {
@@ -118,7 +117,7 @@ func (e *Engine) Payments(ctx context.Context, a *Actor, q PaymentQuery) (*Payme
 		k := rowKey{le.WorkerID, le.Period, le.Item}
 		row := rows[k]
 		if row == nil {
-			row = &PaymentRow{WorkerID: le.WorkerID, OrgUnit: lastCode(le.WorkerOrgPath), Period: le.Period, Item: le.Item, ItemLabel: le.Item}
+			row = &PaymentRow{WorkerID: le.WorkerID, OrgUnit: LastCode(le.WorkerOrgPath), Period: le.Period, Item: le.Item, ItemLabel: le.Item}
 			if pt != nil {
 				row.ItemLabel = pt.ItemLabel(le.Item, lang)
 			}
@@ -133,7 +132,7 @@ func (e *Engine) Payments(ctx context.Context, a *Actor, q PaymentQuery) (*Payme
 	if err != nil {
 		return nil, err
 	}
-	names := newFinanceNames(e, ctx)
+	names := e.Names(ctx)
 	workers := map[string]*PaymentTotal{}
 	units := map[string]*PaymentTotal{}
 	for k, row := range rows {
@@ -142,7 +141,7 @@ func (e *Engine) Payments(ctx context.Context, a *Actor, q PaymentQuery) (*Payme
 				row.RateFen = r
 			}
 		}
-		row.WorkerName, row.OrgName = names.user(row.WorkerID), names.unit(row.OrgUnit)
+		row.WorkerName, row.OrgName = names.User(row.WorkerID), names.Unit(row.OrgUnit)
 		t.Rows = append(t.Rows, *row)
 		if workers[row.WorkerID] == nil {
 			workers[row.WorkerID] = &PaymentTotal{Key: row.WorkerID, Name: row.WorkerName}
@@ -201,25 +200,20 @@ func itemIndex(pt *paytables.PayTable, item string) int {
 	return 1 << 20
 }
 
-func lastCode(path string) string {
-	codes := strings.Split(strings.Trim(path, "/"), "/")
-	return codes[len(codes)-1]
-}
-
 // paymentFilter checks the actor and builds the ledger filter of a
 // payment query.
 func (e *Engine) paymentFilter(ctx context.Context, a *Actor, campaignID, period, orgUnit, workerID string) (LedgerFilter, *campaigns.Campaign, error) {
-	if err := a.require(RoleFinance, RoleAdmin); err != nil {
+	if err := a.Require(RoleFinance, RoleAdmin); err != nil {
 		return LedgerFilter{}, nil, err
 	}
-	camp, _, err := e.financeCampaign(ctx, a, campaignID)
+	camp, _, err := e.CampaignInScope(ctx, a, campaignID)
 	if err != nil {
 		return LedgerFilter{}, nil, err
 	}
 	f := LedgerFilter{CampaignID: campaignID, WorkerID: workerID, OrgPaths: a.Scope()}
 	if period != "" {
 		if !ValidPeriod(period) {
-			return LedgerFilter{}, nil, periodError("a period is a quarter (2026-Q4) or a month (2026-11)")
+			return LedgerFilter{}, nil, PeriodError("a period is a quarter (2026-Q4) or a month (2026-11)")
 		}
 		f.Periods = []string{period}
 	}
@@ -281,43 +275,4 @@ func WritePayments(w tabular.Writer, t *PaymentTable) error {
 		return err
 	}
 	return w.Close()
-}
-
-// financeNames looks up display names once per table.
-type financeNames struct {
-	e     *Engine
-	ctx   context.Context
-	users map[string]string
-	units map[string]string
-}
-
-func newFinanceNames(e *Engine, ctx context.Context) *financeNames {
-	return &financeNames{e: e, ctx: ctx, users: map[string]string{}, units: map[string]string{}}
-}
-
-func (n *financeNames) user(id string) string {
-	if name, ok := n.users[id]; ok {
-		return name
-	}
-	name := id
-	if u, err := n.e.store.GetUser(n.ctx, id); err == nil {
-		name = u.DisplayName
-		if name == "" {
-			name = u.Username
-		}
-	}
-	n.users[id] = name
-	return name
-}
-
-func (n *financeNames) unit(code string) string {
-	if name, ok := n.units[code]; ok {
-		return name
-	}
-	name := code
-	if u, err := n.e.store.GetOrgUnit(n.ctx, code); err == nil {
-		name = u.Name
-	}
-	n.units[code] = name
-	return name
 }

@@ -7,11 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/oklog/ulid/v2"
@@ -76,7 +74,7 @@ type ImportRequest struct {
 // EINVALID for a bad kind, mode or file type, ETOOLARGE for a file over
 // MaxImportBytes.
 func (e *Engine) StartImport(ctx context.Context, a *Actor, req ImportRequest) (*ImportJob, error) {
-	if err := a.require(importRoles...); err != nil {
+	if err := a.Require(importRoles...); err != nil {
 		return nil, err
 	}
 	if req.Kind == "" {
@@ -111,7 +109,7 @@ func (e *Engine) StartImport(ctx context.Context, a *Actor, req ImportRequest) (
 		return nil, err
 	}
 	now := e.Now()
-	if err := e.checkOpen(ctx, camp, now); err != nil {
+	if err := e.CampaignOpen(ctx, camp, now); err != nil {
 		return nil, err
 	}
 	j := &ImportJob{
@@ -322,7 +320,7 @@ func jobVisible(a *Actor, j *ImportJob) bool {
 
 // ImportJob returns a job the actor may see. Returns ENOTFOUND otherwise.
 func (e *Engine) ImportJob(ctx context.Context, a *Actor, id string) (*ImportJob, error) {
-	if err := a.require(Roles...); err != nil {
+	if err := a.Require(Roles...); err != nil {
 		return nil, err
 	}
 	j, err := e.importStore().GetImportJob(ctx, id)
@@ -337,7 +335,7 @@ func (e *Engine) ImportJob(ctx context.Context, a *Actor, id string) (*ImportJob
 
 // ImportJobs returns the latest jobs of a campaign the actor may see.
 func (e *Engine) ImportJobs(ctx context.Context, a *Actor, campaignID string) ([]*ImportJob, error) {
-	if err := a.require(Roles...); err != nil {
+	if err := a.Require(Roles...); err != nil {
 		return nil, err
 	}
 	jobs, err := e.importStore().ListImportJobs(ctx, ImportJobFilter{CampaignID: campaignID, OrgPaths: a.Scope(), Limit: 50})
@@ -370,7 +368,7 @@ func (e *Engine) WriteImportReport(ctx context.Context, a *Actor, jobID string, 
 		return err
 	}
 	head := []string{"行", "列", "代码", "说明", "记录编号", "字段", "原值", "新值"}
-	if textLang(lang) == "en" {
+	if TextLang(lang) == "en" {
 		head = []string{"Row", "Column", "Code", "Message", "Record", "Field", "Before", "After"}
 	}
 	if err := w.Sheet(j.FileName, head); err != nil {
@@ -789,9 +787,7 @@ func (r *jobRun) insert(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			for _, rec := range stored {
-				r.e.recordWritten(ctx, rec)
-			}
+			r.e.RecordsWritten(ctx, stored...)
 			r.j.Written += int64(len(stored))
 			batch = batch[:0]
 		}
@@ -885,62 +881,17 @@ func (e *Engine) failJob(ctx context.Context, j *ImportJob, cause error) (*Impor
 	return out, e.Audit(ctx, nil, "import.failed", "import", j.ID, j.OrgPath, map[string]any{"campaign": j.CampaignID, "code": code, "written": j.Written})
 }
 
-// ImportRunner runs import jobs in the background: at start (resuming what
-// a restart interrupted) and then every interval, until Stop.
-type ImportRunner struct {
-	e      *Engine
-	owner  string
-	every  time.Duration
-	log    *slog.Logger
-	cancel context.CancelFunc
-	done   chan struct{}
-	once   sync.Once
-}
-
-// NewImportRunner returns a runner for e named owner (unique per process:
-// it names the lease holder).
-func NewImportRunner(e *Engine, owner string, every time.Duration) *ImportRunner {
+// ImportRunner returns the Background that runs import jobs: at start
+// (resuming what a restart interrupted) and then every interval, as owner
+// (unique per process: it names the lease holder). Stopping it interrupts
+// the job in hand, which resumes from its checkpoint at the next start.
+func (e *Engine) ImportRunner(owner string, every time.Duration) *Loop {
 	if every <= 0 {
 		every = 2 * time.Second
 	}
-	return &ImportRunner{e: e, owner: owner, every: every, log: e.logger, done: make(chan struct{})}
-}
-
-// Start runs the loop in a goroutine.
-func (r *ImportRunner) Start() {
-	ctx, cancel := context.WithCancel(context.Background())
-	r.cancel = cancel
-	go func() {
-		defer close(r.done)
-		t := time.NewTicker(r.every)
-		defer t.Stop()
-		for {
-			if _, err := r.e.ResumeImports(ctx, r.owner); err != nil && ctx.Err() == nil {
-				r.log.Error("import runner", "err", err)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
+	return NewLoop("import runner", every, e.logger, func(ctx context.Context) {
+		if _, err := e.ResumeImports(ctx, owner); err != nil && ctx.Err() == nil {
+			e.logger.Error("import runner", "err", err)
 		}
-	}()
-}
-
-// Stop ends the loop, interrupting the job in hand (it resumes from its
-// checkpoint at the next start), and waits for it or for ctx.
-func (r *ImportRunner) Stop(ctx context.Context) error {
-	r.once.Do(func() {
-		if r.cancel != nil {
-			r.cancel()
-		} else {
-			close(r.done)
-		}
-	})
-	select {
-	case <-r.done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	}).Interruptible()
 }

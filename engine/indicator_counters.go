@@ -12,7 +12,7 @@ import (
 )
 
 // How the indicator counters stay current. After every durable write of a
-// record, indicatorsOnWrite works out what the record now contributes to
+// record, indicatorFollower works out what the record now contributes to
 // its campaign's counters — for each distinct count or sum term of the
 // campaign's indicators that the record matches, one part keyed by (term,
 // the record's org path, the month it was created in) — and hands it to
@@ -98,12 +98,14 @@ func indicatorContribution(camp *campaigns.Campaign, r *Record) *IndicatorContri
 	return c
 }
 
-// indicatorsOnWrite brings the campaign's indicator counters up to date
-// with r. Failures are logged: the catch-up pass repairs them.
-func (e *Engine) indicatorsOnWrite(ctx context.Context, r *Record) {
-	if _, err := e.applyIndicators(ctx, r); err != nil {
-		e.logger.Error("indicator counters not updated", "record", r.ID, "campaign", r.CampaignID, "err", err)
-	}
+// indicatorFollower brings the campaign's indicator counters up to date
+// with a written record. Failures are logged by the engine: the catch-up
+// pass repairs them.
+type indicatorFollower struct{ e *Engine }
+
+func (f indicatorFollower) RecordWritten(ctx context.Context, r *Record) error {
+	_, err := f.e.applyIndicators(ctx, r)
+	return err
 }
 
 // ApplyIndicators brings the indicator counters up to date with r, as
@@ -180,10 +182,10 @@ func (e *Engine) reapplyIndicators(ctx context.Context, f RecordFilter) (int, er
 // Writes during a rebuild are counted (their contributions land after the
 // reset or are re-read by it). Returns how many records contributed.
 func (e *Engine) RebuildIndicators(ctx context.Context, a *Actor, campaignID string) (int, error) {
-	if err := a.require(RoleAdmin, RoleAuthor); err != nil {
+	if err := a.Require(RoleAdmin, RoleAuthor); err != nil {
 		return 0, err
 	}
-	_, root, err := e.financeCampaign(ctx, a, campaignID)
+	_, root, err := e.CampaignInScope(ctx, a, campaignID)
 	if err != nil {
 		return 0, err
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 	"canvass/engine/tabular"
 )
@@ -40,7 +41,7 @@ indicators:
 `
 
 type indicatorWorld struct {
-	e          *engine.Engine
+	e          *app.App
 	clk        *clock
 	worker2    *engine.Actor // village 370102001002
 	reviewer   *engine.Actor // township 370102001
@@ -56,7 +57,7 @@ func newIndicatorWorld(t *testing.T) *indicatorWorld {
 	t.Helper()
 	ctx := context.Background()
 	e, clk := newEngine(t)
-	clk.now = china(2027, 2, 10, 9)
+	clk.Set(china(2027, 2, 10, 9))
 	seedTree(t, e)
 	if rowErrs, err := e.ImportOrgUnits(ctx, nil, []engine.OrgUnitRow{{Row: 2, Code: "370102001003", Name: "北岭村", ParentCode: "370102001", Level: "village"}}); err != nil {
 		t.Fatalf("import: %v %v", err, rowErrs)

@@ -90,10 +90,10 @@ func previousPeriod(p, g string) string {
 // unit, or one outside the actor's subtree; EINVALID for a malformed
 // period, granularity or trend.
 func (e *Engine) IndicatorValues(ctx context.Context, a *Actor, campaignID string, q IndicatorQuery) ([]IndicatorValue, error) {
-	if err := a.require(indicatorReaders...); err != nil {
+	if err := a.Require(indicatorReaders...); err != nil {
 		return nil, err
 	}
-	camp, _, err := e.financeCampaign(ctx, a, campaignID)
+	camp, _, err := e.CampaignInScope(ctx, a, campaignID)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +148,7 @@ func (e *Engine) IndicatorValues(ctx context.Context, a *Actor, campaignID strin
 		return nil, err
 	}
 
-	lang := textLang(q.Lang)
+	lang := TextLang(q.Lang)
 	out := make([]IndicatorValue, 0, len(units)*len(periods)*len(inds))
 	for _, u := range units {
 		for _, p := range periods {
@@ -238,7 +238,7 @@ func (e *Engine) indicatorPeriods(camp *campaigns.Campaign, q IndicatorQuery) ([
 		p = periodOf(monthOf(e.Now()), g)
 	}
 	if _, _, _, ok := parsePeriod(p, g); !ok {
-		return nil, "", periodError(fmt.Sprintf("period %q is not a %s (%s)", clip(p), g, periodOf("2026-05", g)))
+		return nil, "", PeriodError(fmt.Sprintf("period %q is not a %s (%s)", clip(p), g, periodOf("2026-05", g)))
 	}
 	n := max(q.Trend, 1)
 	if n > MaxIndicatorTrend {

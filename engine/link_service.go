@@ -77,7 +77,7 @@ var linkRoles = []string{RoleFieldWorker, RoleSupervisor, RoleAdmin}
 // takes no submissions now; EINVALID for preset keys the form lacks, a
 // past expiry, several presets on an open link, or too many links.
 func (e *Engine) CreateLinks(ctx context.Context, a *Actor, spec LinkSpec) ([]NewLink, error) {
-	if err := a.require(linkRoles...); err != nil {
+	if err := a.Require(linkRoles...); err != nil {
 		return nil, err
 	}
 	now := e.Now()
@@ -85,7 +85,7 @@ func (e *Engine) CreateLinks(ctx context.Context, a *Actor, spec LinkSpec) ([]Ne
 	if err != nil {
 		return nil, err
 	}
-	if err := e.checkOpen(ctx, camp, now); err != nil {
+	if err := e.CampaignOpen(ctx, camp, now); err != nil {
 		return nil, err
 	}
 	if !camp.HasForm(spec.Form) {
@@ -147,7 +147,7 @@ func invalidLink(pointer, code, msg string) *Error {
 // orgUnit when given), without tokens. Returns EFORBIDDEN for roles that
 // may not manage links, ENOTFOUND for an org unit outside the scope.
 func (e *Engine) ListLinks(ctx context.Context, a *Actor, campaignID, orgUnit string) ([]*Link, error) {
-	if err := a.require(linkRoles...); err != nil {
+	if err := a.Require(linkRoles...); err != nil {
 		return nil, err
 	}
 	requested := ""
@@ -172,7 +172,7 @@ func (e *Engine) ListLinks(ctx context.Context, a *Actor, campaignID, orgUnit st
 // not manage links, ENOTFOUND for a link outside the actor's scope,
 // ECONFLICT when it is revoked already.
 func (e *Engine) RevokeLink(ctx context.Context, a *Actor, id string) (*Link, error) {
-	if err := a.require(linkRoles...); err != nil {
+	if err := a.Require(linkRoles...); err != nil {
 		return nil, err
 	}
 	l, err := e.store.GetLink(ctx, id)
@@ -214,4 +214,12 @@ func (l *Link) LinkStatus(now time.Time) string {
 		return "expired"
 	}
 	return ""
+}
+
+// LinkExists returns nil when token opens a link — live, used, revoked or
+// expired alike — and ENOTFOUND otherwise, so that nothing is made for a
+// guessed token.
+func (e *Engine) LinkExists(ctx context.Context, token string) error {
+	_, err := e.store.GetLinkByToken(ctx, HashToken(token))
+	return err
 }

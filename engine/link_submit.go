@@ -64,7 +64,7 @@ func (e *Engine) OpenLink(ctx context.Context, token string) (*PublicForm, error
 	if err != nil {
 		return nil, err
 	}
-	if err := e.checkOpen(ctx, camp, now); err != nil {
+	if err := e.CampaignOpen(ctx, camp, now); err != nil {
 		return nil, err
 	}
 	form, v, err := e.Form(ctx, l.FormID, 0)
@@ -109,9 +109,9 @@ func (e *Engine) EvaluatePublic(ctx context.Context, token string, answers map[s
 	return forms.Evaluate(pf.Form, pf.Answers(answers), forms.Env{RefTime: pf.Campaign.RefTime(), Lang: lang}), nil
 }
 
-// publicActorPrefix starts the actor ID of a respondent who filled a
+// PublicActorPrefix starts the actor ID of a respondent who filled a
 // record through a public link: "public:<link ID>".
-const publicActorPrefix = "public:"
+const PublicActorPrefix = "public:"
 
 // SubmitPublic stores a submission made through a public link, checked
 // exactly as Submit checks one: the same form evaluation, PII sealing and
@@ -146,7 +146,7 @@ func (e *Engine) SubmitPublic(ctx context.Context, token string, answers map[str
 	if err != nil {
 		return nil, err
 	}
-	actor := &Actor{User: &User{ID: publicActorPrefix + l.ID, OrgPath: l.OrgPath}, IP: ip}
+	actor := &Actor{User: &User{ID: PublicActorPrefix + l.ID, OrgPath: l.OrgPath}, IP: ip}
 	r := &Record{
 		ID: NewID(now), CampaignID: l.CampaignID, FormID: pf.Form.ID(), FormVersion: pf.FormVersion,
 		OrgUnit: unit.Code, OrgPath: unit.Path, CreatedBy: actor.ID(), CreatedAt: now, UpdatedAt: now,
@@ -160,14 +160,14 @@ func (e *Engine) SubmitPublic(ctx context.Context, token string, answers map[str
 	}
 	out, err := wf.Begin(workflows.Input{Answers: state.Clean, OrgLevel: unit.Level, SubmittedAt: now, CreatedAt: now, RefTime: pf.Campaign.RefTime(), At: now})
 	if err != nil {
-		return nil, workflowError(err, lang)
+		return nil, WorkflowError(err, lang)
 	}
 	r.WorkflowID, r.WorkflowVersion = wf.ID(), wfVersion
 	if err := e.enter(ctx, r, out); err != nil {
 		return nil, err
 	}
 	r.History = []HistoryEntry{{At: now, Actor: actor.ID(), Action: "submit", ToState: out.To}}
-	r.ContentHash = e.contentHash(r, state.Clean)
+	r.ContentHash = e.ContentHash(r, state.Clean)
 	if l.OneTime && l.UsedAt.IsZero() {
 		if err := e.store.ConsumeLink(ctx, l.ID, r.ID, now); err != nil {
 			if ErrorCode(err) != ECONFLICT {
@@ -178,7 +178,7 @@ func (e *Engine) SubmitPublic(ctx context.Context, token string, answers map[str
 			// answers are a replay, others a second use.
 		}
 	}
-	if r.Answers, r.DedupKey, err = e.sealAnswers(pf.Form, l.CampaignID, state.Clean); err != nil {
+	if r.Answers, r.DedupKey, err = e.SealAnswers(pf.Form, l.CampaignID, state.Clean); err != nil {
 		return nil, err
 	}
 	stored, err := e.store.InsertRecord(ctx, r)
@@ -192,8 +192,7 @@ func (e *Engine) SubmitPublic(ctx context.Context, token string, answers map[str
 	if res.Replayed {
 		return res, nil
 	}
-	e.recordWritten(ctx, stored)
-	e.postPay(ctx, stored)
+	e.RecordsWritten(ctx, stored)
 	return res, e.Audit(ctx, actor, "record.submit_public", "record", r.ID, r.OrgPath,
 		map[string]any{"campaign": r.CampaignID, "form": r.FormID, "state": r.State, "link": l.ID})
 }

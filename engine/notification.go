@@ -21,7 +21,7 @@ const (
 // is short and user-safe: campaign, state and due time, never answers or
 // personal data, since it is shown outside the record's access checks.
 type Notification struct {
-	// ID is deterministic (see notificationID): the same event for the
+	// ID is deterministic (see NotificationID): the same event for the
 	// same user always gets the same ID, so a retried timer or action
 	// never notifies twice. IDs sort by the time of the event.
 	ID        string
@@ -40,10 +40,10 @@ type NotificationPage struct {
 	Next          string
 }
 
-// notificationID is the ID of the notification of history entry index of
+// NotificationID is the ID of the notification of history entry index of
 // record recordID for userID: the entry's time as the 10 time characters of
 // a ULID (so IDs sort by time), then the record, entry and user.
-func notificationID(at time.Time, recordID string, index int, userID string) string {
+func NotificationID(at time.Time, recordID string, index int, userID string) string {
 	var u ulid.ULID
 	if err := u.SetTime(ulid.Timestamp(at)); err != nil {
 		u = ulid.ULID{}
@@ -62,7 +62,7 @@ func (e *Engine) notifyTimer(ctx context.Context, r *Record) {
 	}
 	i := len(r.History) - 1
 	h := r.History[i]
-	if h.Actor != systemActor {
+	if h.Actor != SystemActor {
 		return
 	}
 	var kind string
@@ -120,7 +120,7 @@ func (e *Engine) notify(ctx context.Context, r *Record, index int, kind string, 
 	msg := e.notificationMessage(ctx, r)
 	ns := make([]Notification, 0, len(users))
 	for _, u := range users {
-		ns = append(ns, Notification{ID: notificationID(h.At, r.ID, index, u), UserID: u, RecordID: r.ID, Kind: kind, Message: msg, CreatedAt: h.At})
+		ns = append(ns, Notification{ID: NotificationID(h.At, r.ID, index, u), UserID: u, RecordID: r.ID, Kind: kind, Message: msg, CreatedAt: h.At})
 	}
 	_, err := e.store.AddNotifications(ctx, ns)
 	return err

@@ -8,12 +8,13 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
 // kindsOf lists the kinds of all of a's notifications, oldest first, and
 // checks each names recordID.
-func kindsOf(t *testing.T, e *engine.Engine, a *engine.Actor, recordID string) []string {
+func kindsOf(t *testing.T, e *app.App, a *engine.Actor, recordID string) []string {
 	t.Helper()
 	page, err := e.Notifications(context.Background(), a, false, engine.Page{})
 	if err != nil {
@@ -95,7 +96,7 @@ func TestOverdueNotifiesCandidatesThenEscalationTargets(t *testing.T) {
 	}
 }
 
-func unreadCounts(t *testing.T, e *engine.Engine, actors ...*engine.Actor) map[string]int64 {
+func unreadCounts(t *testing.T, e *app.App, actors ...*engine.Actor) map[string]int64 {
 	t.Helper()
 	out := map[string]int64{}
 	for _, a := range actors {

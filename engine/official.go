@@ -53,7 +53,7 @@ type OfficialRow struct {
 // back as RowErrors; ImportOfficialFigures checks the rest.
 func ReadOfficialRows(r tabular.Reader) ([]OfficialRow, []RowError, error) {
 	var rows []OfficialRow
-	errs, err := readSheet(r, officialColumns, []string{"key", "org_unit", "period", "value"}, MaxOfficialRows, func(row int, cell func(string) string) {
+	errs, err := ReadSheet(r, officialColumns, []string{"key", "org_unit", "period", "value"}, MaxOfficialRows, func(row int, cell func(string) string) {
 		rows = append(rows, OfficialRow{Row: row, Key: cell("key"), OrgUnit: cell("org_unit"), Period: cell("period"), Value: cell("value")})
 	})
 	if err != nil {
@@ -72,7 +72,7 @@ func ValidOfficialPeriod(p string) bool { return officialPeriodPattern.MatchStri
 // (an unknown org unit, one outside the actor's subtree, a bad period or
 // value, the same figure twice). Admins and supervisors.
 func (e *Engine) ImportOfficialFigures(ctx context.Context, a *Actor, source, fileName string, rows []OfficialRow) (*OfficialImport, []RowError, error) {
-	if err := a.require(RoleAdmin, RoleSupervisor); err != nil {
+	if err := a.Require(RoleAdmin, RoleSupervisor); err != nil {
 		return nil, nil, err
 	}
 	s := e.store
@@ -162,7 +162,7 @@ func clip(s string) string {
 // subtree (made by someone whose scope overlaps the actor's), newest
 // first. Anyone who may read indicators.
 func (e *Engine) OfficialImports(ctx context.Context, a *Actor) ([]*OfficialImport, error) {
-	if err := a.require(indicatorReaders...); err != nil {
+	if err := a.Require(indicatorReaders...); err != nil {
 		return nil, err
 	}
 	imps, err := e.store.ListOfficialImports(ctx)
@@ -196,7 +196,7 @@ const maxOfficialList = 20_000
 // org unit, period and version. Returns ENOTFOUND for an org unit outside
 // the subtree, ETOOLARGE beyond maxOfficialList figures.
 func (e *Engine) OfficialFigures(ctx context.Context, a *Actor, key, orgUnit string) ([]OfficialFigureView, error) {
-	if err := a.require(indicatorReaders...); err != nil {
+	if err := a.Require(indicatorReaders...); err != nil {
 		return nil, err
 	}
 	s := e.store

@@ -30,7 +30,7 @@ var orgLevelNames = map[string]string{
 // as RowErrors; ImportOrgUnits checks the rest.
 func ReadOrgUnitRows(r tabular.Reader) ([]OrgUnitRow, []RowError, error) {
 	var rows []OrgUnitRow
-	errs, err := readSheet(r, orgUnitColumns, []string{"code", "name", "level"}, MaxOrgUnitRows, func(row int, cell func(string) string) {
+	errs, err := ReadSheet(r, orgUnitColumns, []string{"code", "name", "level"}, MaxOrgUnitRows, func(row int, cell func(string) string) {
 		level := cell("level")
 		if l, ok := orgLevelNames[level]; ok {
 			level = l

@@ -35,7 +35,7 @@ type RowError struct {
 // and every unit must land inside the actor's subtree.
 func (e *Engine) ImportOrgUnits(ctx context.Context, a *Actor, rows []OrgUnitRow) ([]RowError, error) {
 	if a != nil {
-		if err := a.require(RoleAdmin); err != nil {
+		if err := a.Require(RoleAdmin); err != nil {
 			return nil, err
 		}
 	}

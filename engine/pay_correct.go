@@ -5,32 +5,13 @@ import (
 	"strings"
 	"time"
 
-	"canvass/campaigns"
 	"canvass/paytables"
 )
-
-// financeCampaign returns a published campaign and the path of its org
-// scope, when the actor's subtree and the campaign's overlap. Returns
-// ENOTFOUND otherwise.
-func (e *Engine) financeCampaign(ctx context.Context, a *Actor, campaignID string) (*campaigns.Campaign, string, error) {
-	camp, err := e.Campaign(ctx, campaignID)
-	if err != nil {
-		return nil, "", err
-	}
-	root, err := e.store.GetOrgUnit(ctx, camp.OrgScope())
-	if err != nil {
-		return nil, "", err
-	}
-	if !a.Sees(root.Path) && !InSubtree(a.User.OrgPath, root.Path) {
-		return nil, "", Errorf(ENOTFOUND, "campaign %s not found", campaignID)
-	}
-	return camp, root.Path, nil
-}
 
 // LedgerEntry returns one ledger entry in the actor's scope (finance and
 // admins). Returns ENOTFOUND when there is none or it lies outside.
 func (e *Engine) LedgerEntry(ctx context.Context, a *Actor, id string) (*LedgerEntry, error) {
-	if err := a.require(RoleFinance, RoleAdmin); err != nil {
+	if err := a.Require(RoleFinance, RoleAdmin); err != nil {
 		return nil, err
 	}
 	le, err := e.ledgerEntry(ctx, id)
@@ -122,10 +103,10 @@ func (e *Engine) ReverseEntry(ctx context.Context, a *Actor, entryID, reason str
 // that is not an acceptance once final (rejected), ECONFLICT when it
 // changed meanwhile.
 func (e *Engine) MarkEntered(ctx context.Context, a *Actor, id string) (*Record, error) {
-	if err := a.require(RoleFieldWorker, RoleAdmin); err != nil {
+	if err := a.Require(RoleFieldWorker, RoleAdmin); err != nil {
 		return nil, err
 	}
-	r, err := e.scopedRecord(ctx, a, id)
+	r, err := e.ScopedRecord(ctx, a, id)
 	if err != nil {
 		return nil, err
 	}
@@ -141,20 +122,18 @@ func (e *Engine) MarkEntered(ctx context.Context, a *Actor, id string) (*Record,
 	now := e.Now()
 	r.History = append(r.History, HistoryEntry{At: now, Actor: a.ID(), Action: ActionEnter, FromState: r.State})
 	r.UpdatedAt = now
-	updated, err := e.store.UpdateRecord(ctx, r)
+	updated, err := e.UpdateRecord(ctx, r)
 	if err != nil {
 		if ErrorCode(err) == ECONFLICT {
 			if cur, gerr := e.store.GetRecord(ctx, id); gerr == nil {
-				return nil, staleError(cur)
+				return nil, StaleError(cur)
 			}
 		}
 		return nil, err
 	}
-	e.recordWritten(ctx, updated)
 	if err := e.Audit(ctx, a, "record.enter", "record", id, updated.OrgPath, nil); err != nil {
 		return nil, err
 	}
-	e.postPay(ctx, updated)
 	return updated, nil
 }
 
@@ -173,10 +152,10 @@ type Attendance struct {
 // the scope; EINVALID for a malformed date, a day in the future or outside
 // the campaign's pay table.
 func (e *Engine) RecordAttendance(ctx context.Context, a *Actor, at Attendance) ([]*LedgerEntry, error) {
-	if err := a.require(RoleSupervisor, RoleAdmin); err != nil {
+	if err := a.Require(RoleSupervisor, RoleAdmin); err != nil {
 		return nil, err
 	}
-	camp, root, err := e.financeCampaign(ctx, a, at.CampaignID)
+	camp, root, err := e.CampaignInScope(ctx, a, at.CampaignID)
 	if err != nil {
 		return nil, err
 	}

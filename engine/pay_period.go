@@ -89,10 +89,10 @@ func (e *Engine) lockedPeriods(ctx context.Context, campaignID string) (map[stri
 // ECONFLICT when it is already locked; ENOTFOUND for an unknown campaign or
 // one outside the actor's scope.
 func (e *Engine) LockPeriod(ctx context.Context, a *Actor, campaignID, period string) (*PeriodLock, error) {
-	if err := a.require(RoleFinance, RoleAdmin); err != nil {
+	if err := a.Require(RoleFinance, RoleAdmin); err != nil {
 		return nil, err
 	}
-	camp, root, err := e.financeCampaign(ctx, a, campaignID)
+	camp, root, err := e.CampaignInScope(ctx, a, campaignID)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ func (e *Engine) LockPeriod(ctx context.Context, a *Actor, campaignID, period st
 	}
 	start, ok := periodStart(period)
 	if !ok {
-		return nil, periodError("a period is a quarter (2026-Q4) or a month (2026-11)")
+		return nil, PeriodError("a period is a quarter (2026-Q4) or a month (2026-11)")
 	}
 	if id := camp.PayTable(); id != "" {
 		pt, _, err := e.PayTable(ctx, id, 0)
@@ -109,12 +109,12 @@ func (e *Engine) LockPeriod(ctx context.Context, a *Actor, campaignID, period st
 			return nil, err
 		}
 		if quarter := len(period) == 7 && period[5] == 'Q'; quarter != (pt.PeriodKind() == "quarter") {
-			return nil, periodError("the pay table counts by " + pt.PeriodKind())
+			return nil, PeriodError("the pay table counts by " + pt.PeriodKind())
 		}
 	}
 	now := e.Now()
 	if start.After(now) {
-		return nil, periodError("the period has not begun")
+		return nil, PeriodError("the period has not begun")
 	}
 	lock := campaignLock(campaignID)
 	lock.Lock()
@@ -128,15 +128,11 @@ func (e *Engine) LockPeriod(ctx context.Context, a *Actor, campaignID, period st
 
 // PeriodLocks returns a campaign's locked periods. Finance and admins.
 func (e *Engine) PeriodLocks(ctx context.Context, a *Actor, campaignID string) ([]PeriodLock, error) {
-	if err := a.require(RoleFinance, RoleAdmin); err != nil {
+	if err := a.Require(RoleFinance, RoleAdmin); err != nil {
 		return nil, err
 	}
-	if _, _, err := e.financeCampaign(ctx, a, campaignID); err != nil {
+	if _, _, err := e.CampaignInScope(ctx, a, campaignID); err != nil {
 		return nil, err
 	}
 	return e.store.ListPeriodLocks(ctx, campaignID)
-}
-
-func periodError(msg string) error {
-	return &Error{Code: EINVALID, Message: msg, Fields: []FieldError{{Pointer: "/period", Code: "bad_period", Message: msg}}}
 }

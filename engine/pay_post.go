@@ -15,7 +15,7 @@ import (
 // How the engine pays (see the paytables package for what a table says):
 //
 //   - Events come from a record's history, so the same function serves the
-//     live path (postPay, right after the record's update is stored) and
+//     live path (payFollower, right after the record's update is stored) and
 //     the reconciler (ReconcilePay), which re-derives the pay of recently
 //     updated records and appends whatever a crash between the two writes
 //     left out. Ledger keys ("<record>/<payee>/<item>") make both safe to
@@ -59,17 +59,15 @@ func AcceptedState(wf *workflows.Workflow, state string) bool {
 	return wf.IsFinal(state) && !notAccepted[state]
 }
 
-// postPay posts the pay a record's history earns and has not been posted
-// yet. It runs right after the record's update was stored; a failure is
-// logged, not returned: the action happened, and ReconcilePay posts what
-// is missing.
-func (e *Engine) postPay(ctx context.Context, r *Record) {
-	if r == nil {
-		return
-	}
-	if _, err := e.postRecordPay(ctx, r); err != nil {
-		e.logger.Error("posting pay failed; the reconciler will retry", "record", r.ID, "err", err)
-	}
+// payFollower posts the pay a record's history earns and has not been
+// posted yet, right after the record's write was stored; a failure is
+// logged by the engine, not returned to the person who acted: the action
+// happened, and ReconcilePay posts what is missing.
+type payFollower struct{ e *Engine }
+
+func (f payFollower) RecordWritten(ctx context.Context, r *Record) error {
+	_, err := f.e.postRecordPay(ctx, r)
+	return err
 }
 
 // postRecordPay posts every entry r's history earns that the ledger lacks
@@ -89,7 +87,7 @@ func (e *Engine) postRecordPay(ctx context.Context, r *Record) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	answers, err := e.plainAnswers(ctx, r)
+	answers, err := e.PlainAnswers(ctx, r)
 	if err != nil {
 		return 0, err
 	}
@@ -97,7 +95,7 @@ func (e *Engine) postRecordPay(ctx context.Context, r *Record) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return e.postEvents(ctx, camp.ID(), camp.PayTable(), r.ID, recordPayEvents(r, creator, wf, answers), systemActor)
+	return e.postEvents(ctx, camp.ID(), camp.PayTable(), r.ID, recordPayEvents(r, creator, wf, answers), SystemActor)
 }
 
 // payCreator is who "pays: creator" pays for r: the person who filled it,
@@ -105,7 +103,7 @@ func (e *Engine) postRecordPay(ctx context.Context, r *Record) (int, error) {
 // who made the link and handed it over — the survey pays the surveyor per
 // household either way.
 func (e *Engine) payCreator(ctx context.Context, r *Record) (string, error) {
-	linkID, ok := strings.CutPrefix(r.CreatedBy, publicActorPrefix)
+	linkID, ok := strings.CutPrefix(r.CreatedBy, PublicActorPrefix)
 	if !ok {
 		return r.CreatedBy, nil
 	}

@@ -10,7 +10,7 @@ import (
 // PayTable returns a published pay table (version 0: the latest) and its
 // version. Returns ENOTFOUND when there is none.
 func (e *Engine) PayTable(ctx context.Context, id string, version int) (*paytables.PayTable, int, error) {
-	v, d, err := e.definition(ctx, KindPayTable, id, version)
+	v, d, err := e.Definition(ctx, KindPayTable, id, version)
 	if err != nil {
 		return nil, 0, err
 	}

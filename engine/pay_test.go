@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 	"canvass/engine/tabular"
 )
@@ -17,7 +18,7 @@ import (
 // payWorld publishes every definition under testdata/pay on a fresh store
 // with the people who earn and who pay.
 type payWorld struct {
-	e                                      *engine.Engine
+	e                                      *app.App
 	clk                                    *clock
 	worker, worker2, clerk, reviewer       *engine.Actor
 	supervisor, finance, townFinance, admn *engine.Actor
@@ -26,7 +27,7 @@ type payWorld struct {
 func newPayWorld(t *testing.T, at time.Time) *payWorld {
 	t.Helper()
 	e, clk := newEngine(t)
-	clk.now = at
+	clk.Set(at)
 	seedTree(t, e)
 	author := mustUser(t, e, "author", "370102", engine.RoleAuthor)
 	w := &payWorld{e: e, clk: clk,

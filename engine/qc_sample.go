@@ -77,10 +77,10 @@ func DrawQCSample(q campaigns.QC, seed uint64, byWorker map[string][]string) map
 // outside the scope, EINVALID when the campaign has no spot checks or the
 // period is malformed.
 func (e *Engine) SampleQC(ctx context.Context, a *Actor, campaignID, period string) (*QCSample, error) {
-	if err := a.require(RoleSupervisor, RoleAdmin); err != nil {
+	if err := a.Require(RoleSupervisor, RoleAdmin); err != nil {
 		return nil, err
 	}
-	camp, _, err := e.financeCampaign(ctx, a, campaignID)
+	camp, _, err := e.CampaignInScope(ctx, a, campaignID)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +90,7 @@ func (e *Engine) SampleQC(ctx context.Context, a *Actor, campaignID, period stri
 			Fields: []FieldError{{Pointer: "/campaign", Code: "no_qc", Message: "no spot checks"}}}
 	}
 	if !ValidPeriod(period) {
-		return nil, periodError("a period is a quarter (2026-Q4) or a month (2026-11)")
+		return nil, PeriodError("a period is a quarter (2026-Q4) or a month (2026-11)")
 	}
 	scope := a.User.OrgPath
 	object := campaignID + "/" + period + "@" + scope
@@ -203,14 +203,9 @@ func (e *Engine) openQCTask(ctx context.Context, a *Actor, id, period string) er
 	r.Step, r.CandidateRoles, r.TaskOrgPath, r.Assignee = QCStep, []string{RoleSupervisor}, r.OrgPath, ""
 	r.History = append(r.History, HistoryEntry{At: now, Actor: a.ID(), Action: ActionQCSample, FromState: r.State, Reason: period})
 	r.UpdatedAt = now
-	updated, err := e.store.UpdateRecord(ctx, r)
-	if err != nil {
-		if ErrorCode(err) == ECONFLICT {
-			return nil
-		}
+	if _, err := e.UpdateRecord(ctx, r); err != nil && ErrorCode(err) != ECONFLICT {
 		return err
 	}
-	e.recordWritten(ctx, updated)
 	return nil
 }
 
@@ -222,10 +217,10 @@ func (e *Engine) openQCTask(ctx context.Context, a *Actor, id, period string) er
 // has no reason; EFORBIDDEN when someone else claimed the check; ECONFLICT
 // when the record changed meanwhile.
 func (e *Engine) RecordQCOutcome(ctx context.Context, a *Actor, recordID string, pass bool, reason string) (*Record, error) {
-	if err := a.require(RoleSupervisor, RoleAdmin); err != nil {
+	if err := a.Require(RoleSupervisor, RoleAdmin); err != nil {
 		return nil, err
 	}
-	r, err := e.scopedRecord(ctx, a, recordID)
+	r, err := e.ScopedRecord(ctx, a, recordID)
 	if err != nil {
 		return nil, err
 	}
@@ -248,19 +243,17 @@ func (e *Engine) RecordQCOutcome(ctx context.Context, a *Actor, recordID string,
 	r.Step, r.CandidateRoles, r.TaskOrgPath, r.Assignee = "", nil, "", ""
 	r.History = append(r.History, HistoryEntry{At: now, Actor: a.ID(), Action: action, FromState: r.State, Reason: reason})
 	r.UpdatedAt = now
-	updated, err := e.store.UpdateRecord(ctx, r)
+	updated, err := e.UpdateRecord(ctx, r)
 	if err != nil {
 		if ErrorCode(err) == ECONFLICT {
 			if cur, gerr := e.store.GetRecord(ctx, recordID); gerr == nil {
-				return nil, staleError(cur)
+				return nil, StaleError(cur)
 			}
 		}
 		return nil, err
 	}
-	e.recordWritten(ctx, updated)
 	if err := e.Audit(ctx, a, "record."+action, "record", recordID, updated.OrgPath, map[string]any{"reason": reason}); err != nil {
 		return nil, err
 	}
-	e.postPay(ctx, updated)
 	return updated, nil
 }

@@ -86,7 +86,7 @@ const (
 // writing items is stored as failed, with the counts it reached.
 // Supervisors and admins only.
 func (e *Engine) Reconcile(ctx context.Context, a *Actor, in ReconcileInput) (*ReconcileResult, error) {
-	if err := a.require(RoleSupervisor, RoleAdmin); err != nil {
+	if err := a.Require(RoleSupervisor, RoleAdmin); err != nil {
 		return nil, err
 	}
 	if e.vault == nil {
@@ -211,7 +211,7 @@ func ourSide(form *forms.Form, m ReconcileMapping) (*ourFields, error) {
 		fd := form.Field(k)
 		if fd == nil || fd.Type() == "object" || fd.Type() == "array" {
 			return nil, &Error{Code: EINVALID, Message: "the form has no simple field " + k,
-				Fields: []FieldError{{Pointer: "/mapping/fields/" + escapePointer(k), Code: "unknown_field", Message: "no such field"}}}
+				Fields: []FieldError{{Pointer: "/mapping/fields/" + EscapePointer(k), Code: "unknown_field", Message: "no such field"}}}
 		}
 	}
 	for _, fd := range form.Fields() {
@@ -264,7 +264,7 @@ func mapColumns(header []string, m ReconcileMapping) (*columns, error) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		c.fields[k] = find("/mapping/fields/"+escapePointer(k), m.Fields[k], true)
+		c.fields[k] = find("/mapping/fields/"+EscapePointer(k), m.Fields[k], true)
 	}
 	if len(missing) > 0 {
 		return nil, &Error{Code: EINVALID, Message: "the file lacks some mapped columns", Fields: missing}
@@ -407,7 +407,7 @@ func (e *Engine) matchAndList(ctx context.Context, form *forms.Form, of *ourFiel
 			}
 			// Keep only what the run compares: a district's records stay in
 			// memory for the run, their other answers need not.
-			opened := e.openAnswers(f, r.Answers, true)
+			opened := e.OpenAnswers(f, r.Answers, true)
 			plain := make(map[string]any, len(keep))
 			for _, k := range keep {
 				if v, ok := opened[k]; ok {

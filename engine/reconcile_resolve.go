@@ -94,7 +94,7 @@ func sortedKeys(m map[string]string) []string {
 // correctRecord applies corrected values to the item's record and returns
 // them as the item may show them (personal values masked).
 func (e *Engine) correctRecord(ctx context.Context, a *Actor, it *WorklistItem, corrected map[string]string, d Decision) (map[string]string, error) {
-	r, err := e.scopedRecord(ctx, a, it.RecordIDs[0])
+	r, err := e.ScopedRecord(ctx, a, it.RecordIDs[0])
 	if err != nil {
 		return nil, err
 	}
@@ -110,18 +110,18 @@ func (e *Engine) correctRecord(ctx context.Context, a *Actor, it *WorklistItem, 
 	if err != nil {
 		return nil, err
 	}
-	answers := e.openAnswers(form, r.Answers, true)
+	answers := e.OpenAnswers(form, r.Answers, true)
 	shown := map[string]string{}
 	var bad []FieldError
 	for _, k := range sortedKeys(corrected) {
 		fd := form.Field(k)
 		if fd == nil || fd.Type() == "object" || fd.Type() == "array" {
-			bad = append(bad, FieldError{Pointer: "/corrected/" + escapePointer(k), Code: "unknown_field", Message: "no such field"})
+			bad = append(bad, FieldError{Pointer: "/corrected/" + EscapePointer(k), Code: "unknown_field", Message: "no such field"})
 			continue
 		}
 		v, ok := typedAnswer(fd, corrected[k])
 		if !ok {
-			bad = append(bad, FieldError{Pointer: "/corrected/" + escapePointer(k), Code: "type", Message: "not a " + fd.Type()})
+			bad = append(bad, FieldError{Pointer: "/corrected/" + EscapePointer(k), Code: "type", Message: "not a " + fd.Type()})
 			continue
 		}
 		answers[k] = v
@@ -131,7 +131,7 @@ func (e *Engine) correctRecord(ctx context.Context, a *Actor, it *WorklistItem, 
 		return nil, &Error{Code: EINVALID, Message: "some corrected values are not valid", Fields: bad}
 	}
 	from := r.State
-	changes, err := e.replaceAnswers(ctx, camp.RefTime(), r, Action{Answers: answers, Lang: d.Lang})
+	changes, err := e.ReplaceAnswers(ctx, camp.RefTime(), r, Action{Answers: answers, Lang: d.Lang})
 	if err != nil {
 		return nil, err
 	}
@@ -148,14 +148,12 @@ func (e *Engine) correctRecord(ctx context.Context, a *Actor, it *WorklistItem, 
 	}
 	r.History = append(r.History, HistoryEntry{At: now, Actor: a.ID(), Action: ActionCorrect, FromState: from, ToState: r.State, Reason: reason, Changes: changes})
 	r.UpdatedAt = now
-	updated, err := e.store.UpdateRecord(ctx, r)
-	if err != nil {
+	if _, err := e.UpdateRecord(ctx, r); err != nil {
 		if ErrorCode(err) == ECONFLICT {
-			return nil, staleError(r)
+			return nil, StaleError(r)
 		}
 		return nil, err
 	}
-	e.recordWritten(ctx, updated)
 	fields := make([]string, len(changes))
 	for i, c := range changes {
 		fields[i] = c.Pointer
@@ -214,7 +212,7 @@ type ReconcileSummary struct {
 // ReconcileRun returns a run and its current figures. Returns ENOTFOUND
 // when it does not exist or lies outside the actor's scope.
 func (e *Engine) ReconcileRun(ctx context.Context, a *Actor, id string) (*ReconcileSummary, error) {
-	if err := a.require(worklistRoles...); err != nil {
+	if err := a.Require(worklistRoles...); err != nil {
 		return nil, err
 	}
 	run, err := e.store.GetReconcileRun(ctx, id)
@@ -242,7 +240,7 @@ func (e *Engine) ReconcileRun(ctx context.Context, a *Actor, id string) (*Reconc
 
 // ReconcileRuns lists a campaign's runs in the actor's scope, newest first.
 func (e *Engine) ReconcileRuns(ctx context.Context, a *Actor, campaignID string) ([]*ReconcileRun, error) {
-	if err := a.require(worklistRoles...); err != nil {
+	if err := a.Require(worklistRoles...); err != nil {
 		return nil, err
 	}
 	return e.store.ListReconcileRuns(ctx, campaignID, a.Scope())

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"testing"
 
+	"canvass/app"
 	"canvass/engine"
 	"canvass/engine/tabular"
 )
@@ -328,7 +329,7 @@ func TestReconcileFailingMidwayIsMarkedFailed(t *testing.T) {
 	w := newWorklistWorld(t)
 	ctx := context.Background()
 	seedRegistry(t, w)
-	flaky := engine.New(engine.Config{Store: &failingStore{Store: w.e.Store(), left: 2}, Now: w.clk.Now, Vault: w.e.Vault()})
+	flaky := app.New(app.Config{Config: engine.Config{Store: &failingStore{Store: w.e.Store(), left: 2}, Now: w.clk.Now, Vault: w.e.Vault()}})
 	in := func() engine.ReconcileInput {
 		return engine.ReconcileInput{CampaignID: "migrant-cleanup", FileName: "police.csv", File: bytes.NewReader(policeFile(t)), Mapping: policeMapping}
 	}

@@ -46,12 +46,12 @@ type Action struct {
 // ECONFLICT when the record changed since Version, or changed while this
 // action ran — the error's message names the current state.
 func (e *Engine) Act(ctx context.Context, a *Actor, id string, act Action) (*RecordView, error) {
-	r, err := e.scopedRecord(ctx, a, id)
+	r, err := e.ScopedRecord(ctx, a, id)
 	if err != nil {
 		return nil, err
 	}
 	if act.Version != 0 && act.Version != r.Version {
-		return nil, staleError(r)
+		return nil, StaleError(r)
 	}
 	switch act.Name {
 	case ActionClaim, ActionUnclaim, ActionReassign:
@@ -62,17 +62,15 @@ func (e *Engine) Act(ctx context.Context, a *Actor, id string, act Action) (*Rec
 	if err != nil {
 		return nil, err
 	}
-	updated, err := e.store.UpdateRecord(ctx, r)
+	updated, err := e.UpdateRecord(ctx, r)
 	if err != nil {
 		if ErrorCode(err) == ECONFLICT {
 			if cur, gerr := e.store.GetRecord(ctx, id); gerr == nil {
-				return nil, staleError(cur)
+				return nil, StaleError(cur)
 			}
 		}
 		return nil, err
 	}
-	e.recordWritten(ctx, updated)
-	e.postPay(ctx, updated)
 	e.notifyAction(ctx, updated)
 	last := updated.History[len(updated.History)-1]
 	if err := e.Audit(ctx, a, "record."+act.Name, "record", id, updated.OrgPath,
@@ -82,7 +80,9 @@ func (e *Engine) Act(ctx context.Context, a *Actor, id string, act Action) (*Rec
 	return e.view(ctx, a, updated, false)
 }
 
-func staleError(cur *Record) error {
+// StaleError is the ECONFLICT of an update that lost to another: it says
+// where the record stands now.
+func StaleError(cur *Record) error {
 	return &Error{Code: ECONFLICT, Message: fmt.Sprintf("the record changed meanwhile: it is now %s (version %d)", cur.State, cur.Version)}
 }
 
@@ -123,10 +123,10 @@ func (e *Engine) transition(ctx context.Context, a *Actor, r *Record, act Action
 	now := e.Now()
 	entry := HistoryEntry{At: now, Actor: a.ID(), Action: act.Name, FromState: r.State, Reason: strings.TrimSpace(act.Reason)}
 	if (act.Name == "submit" || act.Name == ActionSaveDraft) && act.Answers != nil {
-		if err := e.checkOpen(ctx, camp, now); err != nil {
+		if err := e.CampaignOpen(ctx, camp, now); err != nil {
 			return err
 		}
-		changes, err := e.replaceAnswers(ctx, camp.RefTime(), r, act)
+		changes, err := e.ReplaceAnswers(ctx, camp.RefTime(), r, act)
 		if err != nil {
 			return err
 		}
@@ -161,19 +161,19 @@ func (e *Engine) transition(ctx context.Context, a *Actor, r *Record, act Action
 			return err
 		}
 		r.WorkflowID, r.WorkflowVersion = wf.ID(), wfVersion
-		answers, err := e.plainAnswers(ctx, r)
+		answers, err := e.PlainAnswers(ctx, r)
 		if err != nil {
 			return err
 		}
 		if out, err = wf.Begin(workflows.Input{Answers: answers, OrgLevel: unit.Level, SubmittedAt: now, CreatedAt: r.CreatedAt, RefTime: camp.RefTime(), At: now}); err != nil {
-			return workflowError(err, act.Lang)
+			return WorkflowError(err, act.Lang)
 		}
 	} else {
 		wf, _, err := e.Workflow(ctx, r.WorkflowID, r.WorkflowVersion)
 		if err != nil {
 			return err
 		}
-		answers, err := e.plainAnswers(ctx, r)
+		answers, err := e.PlainAnswers(ctx, r)
 		if err != nil {
 			return err
 		}
@@ -182,7 +182,7 @@ func (e *Engine) transition(ctx context.Context, a *Actor, r *Record, act Action
 			Answers: answers, OrgLevel: unit.Level, SubmittedAt: submittedAt(r), CreatedAt: r.CreatedAt, RefTime: camp.RefTime(), At: now,
 		})
 		if err != nil {
-			return workflowError(err, act.Lang)
+			return WorkflowError(err, act.Lang)
 		}
 	}
 	if err := e.enter(ctx, r, out); err != nil {
@@ -210,13 +210,13 @@ func submittedAt(r *Record) time.Time {
 	return r.CreatedAt
 }
 
-// plainAnswers returns the record's answers decrypted, for expressions.
-func (e *Engine) plainAnswers(ctx context.Context, r *Record) (map[string]any, error) {
+// PlainAnswers returns the record's answers decrypted, for expressions.
+func (e *Engine) PlainAnswers(ctx context.Context, r *Record) (map[string]any, error) {
 	form, _, err := e.Form(ctx, r.FormID, r.FormVersion)
 	if err != nil {
 		return nil, err
 	}
-	return e.openAnswers(form, r.Answers, true), nil
+	return e.OpenAnswers(form, r.Answers, true), nil
 }
 
 // checkStoredAnswers validates a draft's stored answers before it enters
@@ -226,32 +226,32 @@ func (e *Engine) checkStoredAnswers(ctx context.Context, ref time.Time, r *Recor
 	if err != nil {
 		return err
 	}
-	st := forms.Evaluate(form, e.openAnswers(form, r.Answers, true), forms.Env{RefTime: ref, Lang: lang})
+	st := forms.Evaluate(form, e.OpenAnswers(form, r.Answers, true), forms.Env{RefTime: ref, Lang: lang})
 	if !st.Valid() {
 		return &Error{Code: EINVALID, Message: "some answers need correcting", Fields: st.Errors}
 	}
 	return nil
 }
 
-// replaceAnswers validates corrected answers against the record's form
+// ReplaceAnswers validates corrected answers against the record's form
 // version, stores them sealed, and returns the field-by-field changes with
 // personal values masked.
-func (e *Engine) replaceAnswers(ctx context.Context, ref time.Time, r *Record, act Action) ([]FieldChange, error) {
+func (e *Engine) ReplaceAnswers(ctx context.Context, ref time.Time, r *Record, act Action) ([]FieldChange, error) {
 	form, _, err := e.Form(ctx, r.FormID, r.FormVersion)
 	if err != nil {
 		return nil, err
 	}
-	sent := keepMaskedPII(form.Fields(), act.Answers, e.openAnswers(form, r.Answers, true))
+	sent := keepMaskedPII(form.Fields(), act.Answers, e.OpenAnswers(form, r.Answers, true))
 	st := forms.Evaluate(form, sent, forms.Env{RefTime: ref, Lang: act.Lang})
 	if !st.Valid() && r.State != StateDraft {
 		return nil, &Error{Code: EINVALID, Message: "some answers need correcting", Fields: st.Errors}
 	}
-	before := e.openAnswers(form, r.Answers, false)
-	sealed, dedup, err := e.sealAnswers(form, r.CampaignID, st.Clean)
+	before := e.OpenAnswers(form, r.Answers, false)
+	sealed, dedup, err := e.SealAnswers(form, r.CampaignID, st.Clean)
 	if err != nil {
 		return nil, err
 	}
-	after := e.openAnswers(form, sealed, false)
+	after := e.OpenAnswers(form, sealed, false)
 	r.Answers, r.DedupKey = sealed, dedup
 	return diffAnswers("", before, after), nil
 }
@@ -268,7 +268,7 @@ func diffAnswers(prefix string, before, after map[string]any) []FieldChange {
 	}
 	var out []FieldChange
 	for k := range keys {
-		out = append(out, diffValue(prefix+"/"+escapePointer(k), before[k], after[k])...)
+		out = append(out, diffValue(prefix+"/"+EscapePointer(k), before[k], after[k])...)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Pointer < out[j].Pointer })
 	return out
@@ -303,7 +303,8 @@ func sameJSON(a, b any) bool {
 	return err1 == nil && err2 == nil && string(x) == string(y)
 }
 
-func escapePointer(k string) string {
+// EscapePointer escapes a key for use as a JSON pointer token (RFC 6901).
+func EscapePointer(k string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
 }
 
@@ -361,7 +362,7 @@ func (e *Engine) actionsFor(ctx context.Context, a *Actor, r *Record) []string {
 	if err != nil {
 		return nil
 	}
-	answers, err := e.plainAnswers(ctx, r)
+	answers, err := e.PlainAnswers(ctx, r)
 	if err != nil {
 		return nil
 	}

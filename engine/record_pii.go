@@ -68,11 +68,11 @@ func cloneValue(v any) any {
 	return v
 }
 
-// sealAnswers returns a copy of answers with every personal value
+// SealAnswers returns a copy of answers with every personal value
 // encrypted, and the dedup key: the keyed hash of the first top-level
 // ID-number answer within the campaign. Without a vault, a form with
 // personal fields is refused rather than stored in plain text.
-func (e *Engine) sealAnswers(form *forms.Form, campaignID string, answers map[string]any) (map[string]any, string, error) {
+func (e *Engine) SealAnswers(form *forms.Form, campaignID string, answers map[string]any) (map[string]any, string, error) {
 	out := cloneAnswers(answers)
 	var dedup string
 	for _, fd := range form.Fields() {
@@ -95,9 +95,9 @@ func (e *Engine) sealAnswers(form *forms.Form, campaignID string, answers map[st
 	return out, dedup, err
 }
 
-// openAnswers returns a copy of stored answers with personal values either
+// OpenAnswers returns a copy of stored answers with personal values either
 // decrypted (reveal) or masked. A value that does not decrypt is masked.
-func (e *Engine) openAnswers(form *forms.Form, answers map[string]any, reveal bool) map[string]any {
+func (e *Engine) OpenAnswers(form *forms.Form, answers map[string]any, reveal bool) map[string]any {
 	out := cloneAnswers(answers)
 	piiWalk(form.Fields(), out, func(kind string, m map[string]any, key string) {
 		s := m[key].(string)
@@ -114,11 +114,11 @@ func (e *Engine) openAnswers(form *forms.Form, answers map[string]any, reveal bo
 	return out
 }
 
-// contentHash is RecordContentHash keyed with the vault's lookup key, over
+// ContentHash is RecordContentHash keyed with the vault's lookup key, over
 // the plain answers: encryption is randomized, so the same retry must be
 // recognised before it, and a keyed hash of answers that hold ID numbers
 // must not be guessable from the database alone.
-func (e *Engine) contentHash(r *Record, plain map[string]any) string {
+func (e *Engine) ContentHash(r *Record, plain map[string]any) string {
 	b, err := json.Marshal(struct {
 		C, F string
 		O    string

@@ -23,7 +23,7 @@ type RecordView struct {
 // masked. Returns ENOTFOUND when it does not exist or lies outside the
 // actor's scope (the two are not told apart).
 func (e *Engine) GetRecord(ctx context.Context, a *Actor, id string) (*RecordView, error) {
-	r, err := e.scopedRecord(ctx, a, id)
+	r, err := e.ScopedRecord(ctx, a, id)
 	if err != nil {
 		return nil, err
 	}
@@ -34,11 +34,11 @@ func (e *Engine) GetRecord(ctx context.Context, a *Actor, id string) (*RecordVie
 // roles that may see them, and audits the reveal. Returns EFORBIDDEN for
 // other roles, ENOTFOUND as GetRecord.
 func (e *Engine) RevealRecord(ctx context.Context, a *Actor, id string) (*RecordView, error) {
-	r, err := e.scopedRecord(ctx, a, id)
+	r, err := e.ScopedRecord(ctx, a, id)
 	if err != nil {
 		return nil, err
 	}
-	if err := a.require(revealRoles...); err != nil {
+	if err := a.Require(revealRoles...); err != nil {
 		return nil, err
 	}
 	if err := e.Audit(ctx, a, "pii.reveal", "record", r.ID, r.OrgPath, map[string]any{"form": r.FormID}); err != nil {
@@ -47,8 +47,10 @@ func (e *Engine) RevealRecord(ctx context.Context, a *Actor, id string) (*Record
 	return e.view(ctx, a, r, true)
 }
 
-func (e *Engine) scopedRecord(ctx context.Context, a *Actor, id string) (*Record, error) {
-	if err := a.require(Roles...); err != nil {
+// ScopedRecord returns the stored record when the actor has a role and
+// the record lies in the actor's subtree. Returns ENOTFOUND otherwise.
+func (e *Engine) ScopedRecord(ctx context.Context, a *Actor, id string) (*Record, error) {
+	if err := a.Require(Roles...); err != nil {
 		return nil, err
 	}
 	r, err := e.store.GetRecord(ctx, id)
@@ -67,7 +69,7 @@ func (e *Engine) view(ctx context.Context, a *Actor, r *Record, reveal bool) (*R
 		return nil, err
 	}
 	out := *r
-	out.Answers = e.openAnswers(form, r.Answers, reveal)
+	out.Answers = e.OpenAnswers(form, r.Answers, reveal)
 	out.History = maskHistory(r.History)
 	out.ContentHash, out.DedupKey = "", ""
 	return &RecordView{Record: &out, Actions: e.actionsFor(ctx, a, r)}, nil
@@ -81,7 +83,7 @@ func maskHistory(h []HistoryEntry) []HistoryEntry { return slices.Clone(h) }
 // match f (narrowed to the scope, never widened), masked. With
 // withTotal, the count of all matches too.
 func (e *Engine) ListRecords(ctx context.Context, a *Actor, f RecordFilter, p Page, withTotal bool) ([]*RecordView, string, int64, error) {
-	if err := a.require(Roles...); err != nil {
+	if err := a.Require(Roles...); err != nil {
 		return nil, "", 0, err
 	}
 	scope, err := a.NarrowScope(firstOr(f.OrgPaths, ""))
@@ -97,7 +99,7 @@ func (e *Engine) ListRecords(ctx context.Context, a *Actor, f RecordFilter, p Pa
 // the actor's own org unit (for supervisors and admins, anywhere in their
 // subtree: spot checks sit in the villages).
 func (e *Engine) Inbox(ctx context.Context, a *Actor, f RecordFilter, p Page, withTotal bool) ([]*RecordView, string, int64, error) {
-	if err := a.require(Roles...); err != nil {
+	if err := a.Require(Roles...); err != nil {
 		return nil, "", 0, err
 	}
 	scope, err := a.NarrowScope(firstOr(f.TaskOrgPaths, ""))

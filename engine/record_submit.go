@@ -45,7 +45,7 @@ type SubmitResult struct {
 
 // Campaign returns the latest published version of a campaign.
 func (e *Engine) Campaign(ctx context.Context, id string) (*campaigns.Campaign, error) {
-	v, _, err := e.definition(ctx, KindCampaign, id, 0)
+	v, _, err := e.Definition(ctx, KindCampaign, id, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func (e *Engine) Campaign(ctx context.Context, id string) (*campaigns.Campaign, 
 // when the ID exists with other content; EFORBIDDEN for a role that may not
 // submit.
 func (e *Engine) Submit(ctx context.Context, a *Actor, s Submission) (*SubmitResult, error) {
-	if err := a.require(RoleFieldWorker, RoleAdmin); err != nil {
+	if err := a.Require(RoleFieldWorker, RoleAdmin); err != nil {
 		return nil, err
 	}
 	now := e.Now()
@@ -79,7 +79,7 @@ func (e *Engine) Submit(ctx context.Context, a *Actor, s Submission) (*SubmitRes
 	if err != nil {
 		return nil, err
 	}
-	if err := e.checkOpen(ctx, camp, now); err != nil {
+	if err := e.CampaignOpen(ctx, camp, now); err != nil {
 		return nil, err
 	}
 	if !camp.HasForm(s.FormID) {
@@ -112,7 +112,7 @@ func (e *Engine) Submit(ctx context.Context, a *Actor, s Submission) (*SubmitRes
 		}
 		out, err := wf.Begin(workflows.Input{Answers: state.Clean, OrgLevel: unit.Level, SubmittedAt: now, CreatedAt: now, RefTime: camp.RefTime(), At: now})
 		if err != nil {
-			return nil, workflowError(err, s.Lang)
+			return nil, WorkflowError(err, s.Lang)
 		}
 		r.WorkflowID, r.WorkflowVersion = wf.ID(), wfVersion
 		if err := e.enter(ctx, r, out); err != nil {
@@ -120,7 +120,7 @@ func (e *Engine) Submit(ctx context.Context, a *Actor, s Submission) (*SubmitRes
 		}
 		r.History = []HistoryEntry{{At: now, Actor: a.ID(), Action: "submit", ToState: out.To}}
 	}
-	r.ContentHash = e.contentHash(r, state.Clean)
+	r.ContentHash = e.ContentHash(r, state.Clean)
 	if existing, err := e.store.GetRecord(ctx, r.ID); err == nil {
 		if existing.ContentHash != r.ContentHash {
 			return nil, Errorf(ECONFLICT, "a different submission with this ID exists")
@@ -130,7 +130,7 @@ func (e *Engine) Submit(ctx context.Context, a *Actor, s Submission) (*SubmitRes
 	} else if ErrorCode(err) != ENOTFOUND {
 		return nil, err
 	}
-	if r.Answers, r.DedupKey, err = e.sealAnswers(form, camp.ID(), state.Clean); err != nil {
+	if r.Answers, r.DedupKey, err = e.SealAnswers(form, camp.ID(), state.Clean); err != nil {
 		return nil, err
 	}
 	stored, err := e.store.InsertRecord(ctx, r)
@@ -138,8 +138,7 @@ func (e *Engine) Submit(ctx context.Context, a *Actor, s Submission) (*SubmitRes
 		return nil, err
 	}
 	res.Record = stored
-	e.recordWritten(ctx, stored)
-	e.postPay(ctx, stored)
+	e.RecordsWritten(ctx, stored)
 	action := "record.submit"
 	if s.Draft {
 		action = "record.save_draft"
@@ -188,7 +187,7 @@ func (e *Engine) enter(ctx context.Context, r *Record, out workflows.Outcome) er
 	if out.Step == nil {
 		return nil
 	}
-	path, err := e.ancestorAt(ctx, r.OrgPath, out.Step.Level)
+	path, err := e.AncestorAt(ctx, r.OrgPath, out.Step.Level)
 	if err != nil {
 		return err
 	}
@@ -196,11 +195,11 @@ func (e *Engine) enter(ctx context.Context, r *Record, out workflows.Outcome) er
 	return nil
 }
 
-// ancestorAt returns the path of the unit at level on the way from the
+// AncestorAt returns the path of the unit at level on the way from the
 // root to the unit at path (the unit itself when it is at that level, or
 // when the tree has no unit of that level above it: a task never lands
 // outside the record's branch).
-func (e *Engine) ancestorAt(ctx context.Context, path, level string) (string, error) {
+func (e *Engine) AncestorAt(ctx context.Context, path, level string) (string, error) {
 	codes := strings.Split(strings.Trim(path, "/"), "/")
 	for i := len(codes) - 1; i >= 0; i-- {
 		u, err := e.store.GetOrgUnit(ctx, codes[i])
@@ -214,24 +213,24 @@ func (e *Engine) ancestorAt(ctx context.Context, path, level string) (string, er
 	return path, nil
 }
 
-// workflowError turns a workflow's refusal into an engine error; any other
+// WorkflowError turns a workflow's refusal into an engine error; any other
 // failure (an expression that cannot run) is internal.
 // The workflow's own message (a guard_message) wins, in lang.
-func workflowError(err error, lang string) error {
+func WorkflowError(err error, lang string) error {
 	var ae *workflows.ActionError
 	if !errors.As(err, &ae) {
 		return WrapError(EINTERNAL, "the workflow could not decide", err)
 	}
 	msg := ae.Message
-	if t := ae.Text.In(textLang(lang)); t != "" {
+	if t := ae.Text.In(TextLang(lang)); t != "" {
 		msg = t
 	}
 	return &Error{Code: ae.Code, Message: msg, Fields: []FieldError{{Pointer: ae.Pointer, Code: ae.FieldCode, Message: msg}}}
 }
 
-// textLang maps a page language ("zh-CN", "en-US") to the keys of
+// TextLang maps a page language ("zh-CN", "en-US") to the keys of
 // definition texts ("zh", "en").
-func textLang(lang string) string {
+func TextLang(lang string) string {
 	if strings.HasPrefix(lang, "en") {
 		return "en"
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
@@ -22,7 +23,7 @@ const (
 // subsidyWorld is the subsidy-review campaign published on a fresh store,
 // with one user per role where the flow needs them.
 type subsidyWorld struct {
-	e                               *engine.Engine
+	e                               *app.App
 	clk                             *clock
 	author, worker, township, other *engine.Actor
 	district, supervisor            *engine.Actor
@@ -51,7 +52,7 @@ func newSubsidyWorld(t *testing.T) *subsidyWorld {
 	return w
 }
 
-func publishFile(t *testing.T, e *engine.Engine, a *engine.Actor, kind, id, path string) {
+func publishFile(t *testing.T, e *app.App, a *engine.Actor, kind, id, path string) {
 	t.Helper()
 	src, err := os.ReadFile(path)
 	if err != nil {

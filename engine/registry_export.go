@@ -87,7 +87,7 @@ func exportColumns(f *forms.Form, lang string) []exportColumn {
 
 // exportMetaHeaders are the first four columns, in lang.
 func exportMetaHeaders(lang string) []string {
-	if textLang(lang) == "en" {
+	if TextLang(lang) == "en" {
 		return []string{"id", "Org unit code", "Org unit", "State"}
 	}
 	return []string{"id", "单位代码", "单位名称", "状态"}
@@ -101,7 +101,7 @@ func exportMetaHeaders(lang string) []string {
 // the actor's scope, EFORBIDDEN for a reveal the role may not make,
 // EINVALID for an unknown format.
 func (e *Engine) ExportRecords(ctx context.Context, a *Actor, req ExportRequest, w io.Writer) (*ExportResult, error) {
-	if err := a.require(Roles...); err != nil {
+	if err := a.Require(Roles...); err != nil {
 		return nil, err
 	}
 	if req.Format == "" {
@@ -243,7 +243,7 @@ func (x *exporter) perVillage(ctx context.Context, f RecordFilter, root *OrgUnit
 		return false
 	}
 	other := &OrgUnit{Name: "其他", Code: root.Code}
-	if textLang(x.req.Lang) == "en" {
+	if TextLang(x.req.Lang) == "en" {
 		other.Name = "Other"
 	}
 	return x.sheet(ctx, f, uniq(other), open, func(r *Record) bool { return !inVillage(r) })
@@ -328,7 +328,7 @@ func (x *exporter) row(ctx context.Context, r *Record) ([]any, error) {
 		}
 		x.forms[r.FormVersion], form = f, f
 	}
-	answers := x.e.openAnswers(form, r.Answers, x.req.Reveal)
+	answers := x.e.OpenAnswers(form, r.Answers, x.req.Reveal)
 	unitName := ""
 	if u := x.units[r.OrgUnit]; u != nil {
 		unitName = u.Name
@@ -365,9 +365,9 @@ func exportCell(fd *forms.Field, v any, lang string) any {
 		return nil
 	case bool:
 		switch {
-		case textLang(lang) == "en" && x:
+		case TextLang(lang) == "en" && x:
 			return "yes"
-		case textLang(lang) == "en":
+		case TextLang(lang) == "en":
 			return "no"
 		case x:
 			return "是"

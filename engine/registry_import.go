@@ -78,7 +78,7 @@ func rowMessage(code, lang string) string {
 	if !ok {
 		return code
 	}
-	if textLang(lang) == "en" {
+	if TextLang(lang) == "en" {
 		return m[1]
 	}
 	return m[0]
@@ -171,7 +171,7 @@ type ImportTarget struct {
 // fields, labelled in lang.
 func ImportTargets(f *forms.Form, lang string) []ImportTarget {
 	out := []ImportTarget{{ColumnOrgUnit, "单位（村）代码"}, {ColumnID, "记录编号 id"}}
-	if textLang(lang) == "en" {
+	if TextLang(lang) == "en" {
 		out = []ImportTarget{{ColumnOrgUnit, "Org unit (village) code"}, {ColumnID, "Record id"}}
 	}
 	for _, fd := range importableFields(f) {
@@ -190,7 +190,7 @@ func checkMappingTargets(f *forms.Form, cols map[string]string) []FieldError {
 	var errs []FieldError
 	for h, t := range cols {
 		if !ok[t] {
-			errs = append(errs, FieldError{Pointer: "/columns/" + escapePointer(h), Code: "unknown_field", Message: "no importable field " + t})
+			errs = append(errs, FieldError{Pointer: "/columns/" + EscapePointer(h), Code: "unknown_field", Message: "no importable field " + t})
 		}
 	}
 	return errs
@@ -200,7 +200,7 @@ func checkMappingTargets(f *forms.Form, cols map[string]string) []FieldError {
 // none was saved). Returns ENOTFOUND for a campaign or form the actor
 // cannot use.
 func (e *Engine) ImportMapping(ctx context.Context, a *Actor, campaignID, formID string) (*ImportMapping, *forms.Form, error) {
-	if err := a.require(importRoles...); err != nil {
+	if err := a.Require(importRoles...); err != nil {
 		return nil, nil, err
 	}
 	_, form, _, err := e.campaignForm(ctx, campaignID, formID)
@@ -220,7 +220,7 @@ func (e *Engine) ImportMapping(ctx context.Context, a *Actor, campaignID, formID
 // SaveImportMapping stores the column mapping of a campaign form. Returns
 // EINVALID naming each column whose target is no importable field.
 func (e *Engine) SaveImportMapping(ctx context.Context, a *Actor, m *ImportMapping) error {
-	if err := a.require(RoleSupervisor, RoleAdmin); err != nil {
+	if err := a.Require(RoleSupervisor, RoleAdmin); err != nil {
 		return err
 	}
 	_, form, _, err := e.campaignForm(ctx, m.CampaignID, m.FormID)
@@ -586,7 +586,7 @@ func (p *rowPlan) taskPath(ctx context.Context, path, level string) (string, err
 	if t, ok := p.levels[k]; ok {
 		return t, nil
 	}
-	t, err := p.e.ancestorAt(ctx, path, level)
+	t, err := p.e.AncestorAt(ctx, path, level)
 	if err != nil {
 		return "", err
 	}
@@ -605,7 +605,7 @@ func (p *rowPlan) newRecord(ctx context.Context, row int, unit *OrgUnit, clean m
 	}
 	out, err := p.wf.Begin(workflows.Input{Answers: clean, OrgLevel: unit.Level, SubmittedAt: now, CreatedAt: now, RefTime: p.camp.RefTime(), At: now})
 	if err != nil {
-		werr := workflowError(err, p.lang)
+		werr := WorkflowError(err, p.lang)
 		if ErrorCode(werr) == EINTERNAL {
 			return nil, nil, werr
 		}
@@ -624,8 +624,8 @@ func (p *rowPlan) newRecord(ctx context.Context, row int, unit *OrgUnit, clean m
 		r.Step, r.CandidateRoles, r.TaskOrgPath = out.Step.Name, out.Step.Roles, tp
 	}
 	r.History = []HistoryEntry{{At: now, Actor: p.actor.ID(), Action: "import", ToState: out.To, Reason: p.job.FileName}}
-	r.ContentHash = p.e.contentHash(r, clean)
-	if r.Answers, r.DedupKey, err = p.e.sealAnswers(p.form, p.camp.ID(), clean); err != nil {
+	r.ContentHash = p.e.ContentHash(r, clean)
+	if r.Answers, r.DedupKey, err = p.e.SealAnswers(p.form, p.camp.ID(), clean); err != nil {
 		return nil, nil, err
 	}
 	return r, nil, nil

@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
+	"canvass/app"
 	"canvass/engine"
 	"canvass/store/sqlite"
 )
@@ -19,7 +20,7 @@ import (
 // registryWorld is the registry campaign published on a fresh store, with
 // a district supervisor, a township reviewer and a village field worker.
 type registryWorld struct {
-	e                                *engine.Engine
+	e                                *app.App
 	clk                              *clock
 	path                             string
 	author, supervisor, town, worker *engine.Actor
@@ -385,7 +386,7 @@ func TestRegistryImportResumesAfterRestart(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	stopping := &interruptingStore{Store: w.e.Store(), batches: 2, cancel: cancel}
-	first := engine.New(engine.Config{Store: stopping, Now: w.clk.Now, Vault: w.e.Vault()})
+	first := app.New(app.Config{Config: engine.Config{Store: stopping, Now: w.clk.Now, Vault: w.e.Vault()}})
 	if _, err := first.RunImportJob(ctx, "server-1", j.ID); err == nil {
 		t.Fatal("the interrupted run reported no error")
 	}
@@ -403,7 +404,7 @@ func TestRegistryImportResumesAfterRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	second := engine.New(engine.Config{Store: st, Now: w.clk.Now, Vault: w.e.Vault()})
+	second := app.New(app.Config{Config: engine.Config{Store: st, Now: w.clk.Now, Vault: w.e.Vault()}})
 	if ran, err := second.ResumeImports(context.Background(), "server-2"); err != nil || ran != 0 {
 		t.Fatalf("resume under a live lease: ran %d, %v; want 0", ran, err)
 	}
@@ -444,8 +445,10 @@ func TestImportRunnerRunsQueuedJobs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := engine.NewImportRunner(w.e, "runner-test", 20*time.Millisecond)
-	r.Start()
+	r := w.e.ImportRunner("runner-test", 20*time.Millisecond)
+	if err := r.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		got, err := w.e.Store().GetImportJob(context.Background(), j.ID)

@@ -65,7 +65,7 @@ func (r *jobRun) updateRow(ctx context.Context, row int, rec []string, rowErr er
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	merged := r.e.openAnswers(form, stored.Answers, true)
+	merged := r.e.OpenAnswers(form, stored.Answers, true)
 	paths := fieldPaths(form)
 	for _, key := range pr.present {
 		path, ok := paths[key]
@@ -79,7 +79,7 @@ func (r *jobRun) updateRow(ctx context.Context, row int, rec []string, rowErr er
 		}
 	}
 	c := *stored
-	changes, err := r.e.replaceAnswers(ctx, p.camp.RefTime(), &c, Action{Answers: merged, Lang: p.lang})
+	changes, err := r.e.ReplaceAnswers(ctx, p.camp.RefTime(), &c, Action{Answers: merged, Lang: p.lang})
 	if ErrorCode(err) == EINVALID {
 		var issues []ImportRow
 		for _, fe := range ErrorFields(err) {
@@ -198,7 +198,7 @@ func (r *jobRun) applyRow(ctx context.Context, row int, rec []string, marker str
 	c.History = append(slices.Clone(c.History), HistoryEntry{At: now, Actor: r.plan.actor.ID(), Action: bulkUpdateAction,
 		FromState: c.State, ToState: c.State, Reason: marker, Changes: changes})
 	c.UpdatedAt = now
-	updated, err := r.e.store.UpdateRecord(ctx, c)
+	updated, err := r.e.UpdateRecord(ctx, c)
 	if ErrorCode(err) == ECONFLICT {
 		r.report(row, []ImportRow{r.plan.issue(row, r.plan.headerOf(ColumnID), RowChanged, "")}, 100)
 		return nil
@@ -206,7 +206,6 @@ func (r *jobRun) applyRow(ctx context.Context, row int, rec []string, marker str
 	if err != nil {
 		return err
 	}
-	r.e.recordWritten(ctx, updated)
 	r.j.Written++
 	return r.e.Audit(ctx, r.plan.actor, "record."+bulkUpdateAction, "record", updated.ID, updated.OrgPath,
 		map[string]any{"import": r.j.ID, "fields": len(changes)})

@@ -132,7 +132,7 @@ func (s *ReportStatus) Total(code, period string) ReportTally {
 // is a campaign the actor sees no part of. Supervisors, reviewers and
 // admins only (EFORBIDDEN).
 func (e *Engine) campaignView(ctx context.Context, a *Actor, campaignID, org string) (*campaigns.Campaign, *OrgUnit, error) {
-	if err := a.require(RoleSupervisor, RoleReviewer, RoleAdmin); err != nil {
+	if err := a.Require(RoleSupervisor, RoleReviewer, RoleAdmin); err != nil {
 		return nil, nil, err
 	}
 	camp, err := e.Campaign(ctx, campaignID)

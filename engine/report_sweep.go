@@ -218,7 +218,7 @@ func (e *Engine) notifyReport(ctx context.Context, camp *campaigns.Campaign, rep
 	subject := "report-" + strings.NewReplacer("/", "-").Replace(s.Key())
 	ns := make([]Notification, 0, len(users))
 	for _, u := range users {
-		ns = append(ns, Notification{ID: notificationID(fired, subject, s.RemindersSent, u), UserID: u, Kind: NotifyReportReminder, Message: msg, CreatedAt: e.Now()})
+		ns = append(ns, Notification{ID: NotificationID(fired, subject, s.RemindersSent, u), UserID: u, Kind: NotifyReportReminder, Message: msg, CreatedAt: e.Now()})
 	}
 	_, err := e.store.AddNotifications(ctx, ns)
 	return err

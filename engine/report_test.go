@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
@@ -25,7 +26,7 @@ const (
 var q4Due = time.Date(2027, 1, 16, 0, 0, 0, 0, time.FixedZone("CST", 8*3600)).UTC()
 
 type reportWorld struct {
-	e       *engine.Engine
+	e       *app.App
 	clk     *clock
 	workers map[string]*engine.Actor // by village
 	super   *engine.Actor            // the district
@@ -57,9 +58,7 @@ func newReportWorld(t *testing.T) *reportWorld {
 // fileAt submits village's report at the instant at.
 func (w *reportWorld) fileAt(t *testing.T, village string, at time.Time, answers map[string]any, draft bool) {
 	t.Helper()
-	w.clk.mu.Lock()
-	w.clk.now = at
-	w.clk.mu.Unlock()
+	w.clk.Set(at)
 	if answers == nil {
 		answers = map[string]any{"births": 3, "deaths": 1}
 	}
@@ -70,9 +69,7 @@ func (w *reportWorld) fileAt(t *testing.T, village string, at time.Time, answers
 }
 
 func (w *reportWorld) setClock(at time.Time) {
-	w.clk.mu.Lock()
-	w.clk.now = at
-	w.clk.mu.Unlock()
+	w.clk.Set(at)
 }
 
 func slotStatuses(st *engine.ReportStatus, period string) map[string]string {
@@ -249,12 +246,12 @@ func TestReportStatusRefusals(t *testing.T) {
 func TestReportRemindersOnce(t *testing.T) {
 	w := newReportWorld(t)
 	ctx := context.Background()
-	other := engine.New(engine.Config{Store: w.e.Store(), Now: w.clk.Now, Vault: w.e.Vault()})
+	other := app.New(app.Config{Config: engine.Config{Store: w.e.Store(), Now: w.clk.Now, Vault: w.e.Vault()}})
 	sweepBoth := func() int {
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		total := 0
-		for _, e := range []*engine.Engine{w.e, other} {
+		for _, e := range []*app.App{w.e, other} {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()

@@ -1,6 +1,10 @@
 package engine
 
-import "slices"
+import (
+	"canvass/campaigns"
+	"context"
+	"slices"
+)
 
 // Actor is who is acting in a request: a signed-in user, with the address
 // the request came from. Every engine service takes one and checks scope
@@ -56,7 +60,7 @@ func (a *Actor) NarrowScope(requested string) ([]string, error) {
 }
 
 // require returns EFORBIDDEN unless the actor holds one of the roles.
-func (a *Actor) require(roles ...string) error {
+func (a *Actor) Require(roles ...string) error {
 	if a == nil || a.User == nil {
 		return Errorf(EUNAUTHORIZED, "sign in first")
 	}
@@ -64,4 +68,22 @@ func (a *Actor) require(roles ...string) error {
 		return Errorf(EFORBIDDEN, "your role may not do this")
 	}
 	return nil
+}
+
+// CampaignInScope returns a published campaign and the path of its org
+// scope, when the actor's subtree and the campaign's overlap. Returns
+// ENOTFOUND otherwise.
+func (e *Engine) CampaignInScope(ctx context.Context, a *Actor, campaignID string) (*campaigns.Campaign, string, error) {
+	camp, err := e.Campaign(ctx, campaignID)
+	if err != nil {
+		return nil, "", err
+	}
+	root, err := e.store.GetOrgUnit(ctx, camp.OrgScope())
+	if err != nil {
+		return nil, "", err
+	}
+	if !a.Sees(root.Path) && !InSubtree(a.User.OrgPath, root.Path) {
+		return nil, "", Errorf(ENOTFOUND, "campaign %s not found", campaignID)
+	}
+	return camp, root.Path, nil
 }

@@ -11,12 +11,45 @@ import (
 const (
 	ActionRemind   = "remind"
 	ActionEscalate = "escalate"
-	systemActor    = "system"
+	SystemActor    = "system"
 )
 
 // TimerLease is how long a sweeper holds the records it claimed. A sweeper
 // that dies lets its records go after this; another claims them then.
 const TimerLease = time.Minute
+
+// SweepBatch is how many due items one sweep call claims at a time.
+const SweepBatch = 500
+
+// TimerSweeper returns the Background that fires due workflow timers
+// (reminders, escalations, automatic actions) every interval, in batches,
+// as owner (unique per process: it names the lease holder).
+func (e *Engine) TimerSweeper(owner string, every time.Duration) *Loop {
+	return NewLoop("timer sweeper", every, e.logger, func(ctx context.Context) {
+		fired, err := DrainBatches(ctx, SweepBatch, func(ctx context.Context, limit int) (int, error) {
+			return e.SweepTimers(ctx, owner, limit)
+		})
+		if err != nil && ctx.Err() == nil {
+			e.logger.Error("timer sweep failed", "err", err)
+		}
+		if fired > 0 {
+			e.logger.Info("timers fired", "count", fired)
+		}
+		// Moving to their capability packages' own loops.
+		if ctx.Err() == nil {
+			posted, err := e.ReconcilePay(ctx, e.Now().Add(-4*every))
+			switch {
+			case err != nil && ctx.Err() == nil:
+				e.logger.Error("pay reconciliation failed", "err", err)
+			case posted > 0:
+				e.logger.Warn("posted pay that was missing after a crash", "entries", posted)
+			}
+		}
+		if ctx.Err() == nil {
+			e.CatchUpIndicators(ctx, e.Now().Add(-4*every)) // logs its own failures; counters are idempotent
+		}
+	})
+}
 
 // SweepTimers claims up to limit records whose timer is due and fires each:
 // a reminder, an escalation or the state's automatic action, then the next
@@ -57,14 +90,14 @@ func (e *Engine) fireTimer(ctx context.Context, r *Record) (bool, error) {
 	out := wf.OnTimer(workflows.TimerInput{State: r.State, Kind: r.TimerKind, FiredAt: now, DueAt: r.DueAt, RemindersSent: sent, Escalated: escalated})
 	switch {
 	case out.Remind:
-		r.History = append(r.History, HistoryEntry{At: now, Actor: systemActor, Action: ActionRemind, FromState: r.State, ToState: r.State})
+		r.History = append(r.History, HistoryEntry{At: now, Actor: SystemActor, Action: ActionRemind, FromState: r.State, ToState: r.State})
 	case out.Escalate != nil:
-		path, err := e.ancestorAt(ctx, r.OrgPath, out.Escalate.Level)
+		path, err := e.AncestorAt(ctx, r.OrgPath, out.Escalate.Level)
 		if err != nil {
 			return false, err
 		}
 		r.CandidateRoles, r.TaskOrgPath, r.Assignee = out.Escalate.Roles, path, ""
-		r.History = append(r.History, HistoryEntry{At: now, Actor: systemActor, Action: ActionEscalate, FromState: r.State, ToState: r.State,
+		r.History = append(r.History, HistoryEntry{At: now, Actor: SystemActor, Action: ActionEscalate, FromState: r.State, ToState: r.State,
 			Reason: "overdue: handed to " + out.Escalate.Level})
 	case out.Action != "":
 		camp, err := e.Campaign(ctx, r.CampaignID)
@@ -75,35 +108,33 @@ func (e *Engine) fireTimer(ctx context.Context, r *Record) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		answers, err := e.plainAnswers(ctx, r)
+		answers, err := e.PlainAnswers(ctx, r)
 		if err != nil {
 			return false, err
 		}
 		next, err := wf.Apply(workflows.Input{State: r.State, Action: out.Action, System: true, Answers: answers, OrgLevel: unit.Level,
 			SubmittedAt: submittedAt(r), CreatedAt: r.CreatedAt, RefTime: camp.RefTime(), At: now})
 		if err != nil {
-			return false, workflowError(err, "")
+			return false, WorkflowError(err, "")
 		}
 		from := r.State
 		if err := e.enter(ctx, r, next); err != nil {
 			return false, err
 		}
-		r.History = append(r.History, HistoryEntry{At: now, Actor: systemActor, Action: out.Action, FromState: from, ToState: next.To, Reason: "automatic at the due time"})
+		r.History = append(r.History, HistoryEntry{At: now, Actor: SystemActor, Action: out.Action, FromState: from, ToState: next.To, Reason: "automatic at the due time"})
 		out.NextTimerAt, out.TimerKind = r.NextTimerAt, r.TimerKind
 	}
 	r.NextTimerAt, r.TimerKind, r.UpdatedAt = out.NextTimerAt, out.TimerKind, now
 	last := r.History[len(r.History)-1]
-	updated, err := e.store.UpdateRecord(ctx, r)
+	updated, err := e.UpdateRecord(ctx, r)
 	if ErrorCode(err) == ECONFLICT {
 		return false, nil
 	}
 	if err != nil {
 		return false, err
 	}
-	e.recordWritten(ctx, updated)
-	e.postPay(ctx, updated)
 	e.notifyTimer(ctx, updated)
-	if last.Actor == systemActor && last.At.Equal(now) {
+	if last.Actor == SystemActor && last.At.Equal(now) {
 		return true, e.Audit(ctx, nil, "record."+last.Action, "record", updated.ID, updated.OrgPath, map[string]any{"state": updated.State})
 	}
 	return true, nil
@@ -117,12 +148,12 @@ func TimerCounts(r *Record) (sent, inState int, escalated bool) {
 	for i := len(r.History) - 1; i >= 0; i-- {
 		h := r.History[i]
 		switch {
-		case h.Actor == systemActor && h.Action == ActionRemind:
+		case h.Actor == SystemActor && h.Action == ActionRemind:
 			inState++
 			if !escalated {
 				sent++
 			}
-		case h.Actor == systemActor && h.Action == ActionEscalate:
+		case h.Actor == SystemActor && h.Action == ActionEscalate:
 			escalated = true
 		default:
 			if h.ToState == r.State && h.Action != ActionClaim && h.Action != ActionUnclaim && h.Action != ActionReassign {

@@ -79,7 +79,7 @@ func (e *Engine) Login(ctx context.Context, username, password, ip string) (*Ses
 // CreateAPIToken opens a long-lived API session for the actor's own use in
 // scripts and returns its secret token, shown once.
 func (e *Engine) CreateAPIToken(ctx context.Context, a *Actor, name string) (*Session, string, error) {
-	if err := a.require(Roles...); err != nil {
+	if err := a.Require(Roles...); err != nil {
 		return nil, "", err
 	}
 	name = strings.TrimSpace(name)

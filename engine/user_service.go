@@ -26,7 +26,7 @@ var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)
 // username is taken, ENOTFOUND when the org unit is unknown or out of scope.
 func (e *Engine) CreateUser(ctx context.Context, a *Actor, nu NewUser) (*User, error) {
 	if a != nil {
-		if err := a.require(RoleAdmin); err != nil {
+		if err := a.Require(RoleAdmin); err != nil {
 			return nil, err
 		}
 	}
@@ -92,7 +92,7 @@ func (e *Engine) CreateUser(ctx context.Context, a *Actor, nu NewUser) (*User, e
 
 // Users lists the users in the actor's scope. Admins only.
 func (e *Engine) Users(ctx context.Context, a *Actor, f UserFilter) ([]*User, error) {
-	if err := a.require(RoleAdmin); err != nil {
+	if err := a.Require(RoleAdmin); err != nil {
 		return nil, err
 	}
 	scope, err := a.NarrowScope(firstOr(f.OrgPaths, ""))

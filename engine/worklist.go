@@ -19,7 +19,7 @@ var (
 // match f (f.OrgPaths narrowed to the scope, never widened; a requested
 // subtree outside it is ENOTFOUND).
 func (e *Engine) Worklist(ctx context.Context, a *Actor, f WorklistFilter, p Page) (*WorklistPage, error) {
-	if err := a.require(worklistRoles...); err != nil {
+	if err := a.Require(worklistRoles...); err != nil {
 		return nil, err
 	}
 	scope, err := a.NarrowScope(firstOr(f.OrgPaths, ""))
@@ -33,7 +33,7 @@ func (e *Engine) Worklist(ctx context.Context, a *Actor, f WorklistFilter, p Pag
 // WorklistCounts counts the items in the actor's scope that match f, by
 // kind, status and resolution side.
 func (e *Engine) WorklistCounts(ctx context.Context, a *Actor, f WorklistFilter) ([]WorklistCount, error) {
-	if err := a.require(worklistRoles...); err != nil {
+	if err := a.Require(worklistRoles...); err != nil {
 		return nil, err
 	}
 	scope, err := a.NarrowScope(firstOr(f.OrgPaths, ""))
@@ -47,7 +47,7 @@ func (e *Engine) WorklistCounts(ctx context.Context, a *Actor, f WorklistFilter)
 // WorklistItem returns one item. Returns ENOTFOUND when it does not exist
 // or lies outside the actor's scope.
 func (e *Engine) WorklistItem(ctx context.Context, a *Actor, id string) (*WorklistItem, error) {
-	if err := a.require(worklistRoles...); err != nil {
+	if err := a.Require(worklistRoles...); err != nil {
 		return nil, err
 	}
 	it, err := e.store.GetWorklistItem(ctx, id)
@@ -83,7 +83,7 @@ func (e *Engine) openItem(ctx context.Context, a *Actor, id string, d Decision, 
 	if err != nil {
 		return nil, err
 	}
-	if err := a.require(roles...); err != nil {
+	if err := a.Require(roles...); err != nil {
 		return nil, err
 	}
 	if d.Version != 0 && d.Version != it.Version {
@@ -170,11 +170,9 @@ func (e *Engine) MergeDuplicates(ctx context.Context, a *Actor, id string, d Dec
 		r.History = append(r.History, HistoryEntry{At: now, Actor: a.ID(), Action: ActionMerge, FromState: r.State, ToState: StateMerged, Reason: reason})
 		r.State, r.Step, r.CandidateRoles, r.TaskOrgPath, r.Assignee = StateMerged, "", nil, "", ""
 		r.DueAt, r.NextTimerAt, r.TimerKind, r.UpdatedAt = time.Time{}, time.Time{}, "", now
-		updated, err := e.store.UpdateRecord(ctx, r)
-		if err != nil {
+		if _, err := e.UpdateRecord(ctx, r); err != nil {
 			return nil, err
 		}
-		e.recordWritten(ctx, updated)
 		if err := e.Audit(ctx, a, "record.merge", "record", r.ID, r.OrgPath,
 			map[string]any{"survivor": d.Survivor, "worklist": it.ID}); err != nil {
 			return nil, err

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
@@ -29,7 +30,7 @@ const (
 
 // worklistWorld is the migrant-cleanup campaign on a fresh store.
 type worklistWorld struct {
-	e                           *engine.Engine
+	e                           *app.App
 	clk                         *clock
 	author                      *engine.Actor
 	dongguanWorker, hubinWorker *engine.Actor
@@ -83,7 +84,7 @@ func (w *worklistWorld) items(t *testing.T, a *engine.Actor, f engine.WorklistFi
 	var out []*engine.WorklistItem
 	p := engine.Page{Limit: 100}
 	for {
-		page, err := w.e.Worklist(context.Background(), a, f, p)
+		page, err := w.e.Engine.Worklist(context.Background(), a, f, p)
 		if err != nil {
 			t.Fatalf("Worklist: %v", err)
 		}

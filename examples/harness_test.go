@@ -19,6 +19,7 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	"canvass/app"
 	"canvass/engine"
 	"canvass/examples"
 	"canvass/server"
@@ -69,7 +70,7 @@ func at(s string) time.Time {
 type world struct {
 	t       *testing.T
 	srv     *server.Server
-	eng     *engine.Engine
+	eng     *app.App
 	clock   *clock
 	tokens  map[string]string         // username → API token
 	ids     map[string]string         // username → user ID
@@ -93,7 +94,7 @@ func newWorld(t *testing.T, start time.Time) *world {
 		t.Fatal(err)
 	}
 	clk := &clock{now: start}
-	eng := engine.New(engine.Config{Store: st, Now: clk.Now, Logger: discard, Vault: vault})
+	eng := app.New(app.Config{Config: engine.Config{Store: st, Now: clk.Now, Logger: discard, Vault: vault}})
 	ctx := context.Background()
 	var rows []engine.OrgUnitRow
 	for i, u := range examples.District {
@@ -108,7 +109,7 @@ func newWorld(t *testing.T, start time.Time) *world {
 		t.Fatalf("create admin: %v", err)
 	}
 	w := &world{t: t, eng: eng, clock: clk, tokens: map[string]string{}, ids: map[string]string{"admin": admin.ID}, cookies: map[string][]*http.Cookie{},
-		srv: server.New(server.Config{Engine: eng, Store: st, Now: clk.Now, Logger: discard})}
+		srv: server.New(server.Config{App: eng, Store: st, Now: clk.Now, Logger: discard})}
 	w.signIn("admin")
 	return w
 }

@@ -108,10 +108,10 @@ func (s *Server) auditLog(ctx context.Context, a *engine.Actor, q auditQuery) (*
 	if f.Actor != "" && f.Actor != "system" && !engine.ValidID(f.Actor) {
 		// A username: events store user IDs. An unknown name keeps the
 		// filter as typed, which matches nothing.
-		u, err := s.store.GetUserByUsername(ctx, strings.ToLower(f.Actor))
+		id, err := s.engine.UserIDByName(ctx, f.Actor)
 		switch {
 		case err == nil:
-			f.Actor = u.ID
+			f.Actor = id
 		case engine.ErrorCode(err) != engine.ENOTFOUND:
 			return nil, err
 		}

@@ -39,7 +39,7 @@ func (s *Server) identify(c fiber.Ctx) (*auth, error) {
 	}
 	token, kind, cookie := bearerToken(c), engine.SessionAPI, false
 	if c.Get(fiber.HeaderAuthorization) == "" {
-		token, kind, cookie = strings.Clone(c.Cookies(sessionCookie)), engine.SessionWeb, true
+		token, kind, cookie = c.Cookies(sessionCookie), engine.SessionWeb, true
 	}
 	if token == "" {
 		c.Locals(authKey{}, anonymous)
@@ -73,7 +73,7 @@ func bearerToken(c fiber.Ctx) string {
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		return ""
 	}
-	return strings.Clone(strings.TrimSpace(token))
+	return strings.TrimSpace(token)
 }
 
 // actorOf returns the signed-in actor of a request that passed

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
-	"strings"
 
 	"github.com/gofiber/fiber/v3"
 
@@ -91,8 +90,6 @@ func (s *Server) loginFormToken(c fiber.Ctx) string {
 	token := c.Cookies(loginCookie)
 	if !validLoginToken(token) {
 		token = newLoginToken()
-	} else {
-		token = strings.Clone(token) // it outlives the request buffer
 	}
 	s.setCookie(c, loginCookie, token, "/login", s.now().Add(loginCookieTTL))
 	return token

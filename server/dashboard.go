@@ -33,7 +33,7 @@ func (s *Server) dashboardRoutes(api fiber.Router) {
 // orgQuery reads ?org=: empty, or an org-unit code (422 otherwise, so a
 // hostile value never reaches the store).
 func orgQuery(c fiber.Ctx) (string, error) {
-	org := strings.Clone(c.Query("org"))
+	org := c.Query("org")
 	if org != "" && !rules.ValidOrgCode(org) {
 		return "", &engine.Error{Code: engine.EINVALID, Message: "org must be an org-unit code",
 			Fields: []engine.FieldError{{Pointer: "/org", Code: "format", Message: "an org-unit code, e.g. 370102001"}}}
@@ -172,7 +172,7 @@ func (s *Server) dashboardExport(c fiber.Ctx) error {
 	if strings.HasPrefix(c.Path(), "/campaigns/") {
 		lang = s.pageLang(c, a.User)
 	}
-	table := strings.Clone(c.Query("table"))
+	table := c.Query("table")
 	if table != "" && !slices.Contains(dashboardTables, table) {
 		return &engine.Error{Code: engine.EINVALID, Message: "unknown table",
 			Fields: []engine.FieldError{{Pointer: "/table", Code: "enum", Message: strings.Join(dashboardTables, ", ")}}}

@@ -35,25 +35,12 @@ func (s *Server) dashboardIndexPage(c fiber.Ctx) error {
 	p := s.newPage(c, "dashboard.title", "dashboard", "")
 	d := &dashboardListData{}
 	p.Data = d
-	defs, err := s.store.ListDefinitions(c.Context(), engine.DefinitionFilter{Kind: engine.KindCampaign, Status: engine.StatusPublished})
+	choices, err := s.engine.CampaignChoices(c.Context(), a, p.Lang)
 	if err != nil {
 		return err
 	}
-	seen := map[string]bool{}
-	for _, def := range defs {
-		if seen[def.ID] {
-			continue
-		}
-		seen[def.ID] = true
-		camp, err := s.engine.Campaign(c.Context(), def.ID)
-		if err != nil {
-			continue
-		}
-		unit, err := s.store.GetOrgUnit(c.Context(), camp.OrgScope())
-		if err != nil || !(a.Sees(unit.Path) || engine.InSubtree(a.User.OrgPath, unit.Path)) {
-			continue // a campaign the reader has no part in
-		}
-		d.Campaigns = append(d.Campaigns, dashboardLink{ID: camp.ID(), Title: camp.Title(textLangOf(p.Lang)), URL: "/campaigns/" + camp.ID() + "/dashboard"})
+	for _, ch := range choices {
+		d.Campaigns = append(d.Campaigns, dashboardLink{ID: ch.ID, Title: ch.Title, URL: "/campaigns/" + ch.ID + "/dashboard"})
 	}
 	return s.render(c, fiber.StatusOK, "dashboard_list", p)
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -119,13 +118,12 @@ func (s *Server) apiSaveDefinition(c fiber.Ctx) error {
 	if err := requireRole(a, authorRoles...); err != nil {
 		return err
 	}
-	kind, id := strings.Clone(c.Params("kind")), strings.Clone(c.Params("id"))
+	kind, id := c.Params("kind"), c.Params("id")
 	filename, err := definitionFilename(c.Query("filename"), kind, id)
 	if err != nil {
 		return err
 	}
-	// The engine keeps the source; Fiber reuses the request buffer.
-	res, err := s.engine.SaveDraft(c.Context(), a, kind, id, strings.Clone(filename), bytes.Clone(c.Body()))
+	res, err := s.engine.SaveDraft(c.Context(), a, kind, id, filename, c.Body())
 	if err != nil {
 		return err
 	}
@@ -165,7 +163,7 @@ func (s *Server) apiDefinitions(c fiber.Ctx) error {
 		return &engine.Error{Code: engine.EINVALID, Message: "status must be draft or published",
 			Fields: []engine.FieldError{{Pointer: "/status", Code: "enum", Message: "draft or published"}}}
 	}
-	list, err := s.store.ListDefinitions(c.Context(), engine.DefinitionFilter{Kind: c.Query("kind"), ID: c.Query("id"), Status: status})
+	list, err := s.engine.Definitions(c.Context(), a, engine.DefinitionFilter{Kind: c.Query("kind"), ID: c.Query("id"), Status: status})
 	if err != nil {
 		return err
 	}
@@ -187,7 +185,7 @@ func (s *Server) apiDefinition(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.store.GetDefinition(c.Context(), c.Params("kind"), c.Params("id"), version)
+	d, err := s.engine.DefinitionVersion(c.Context(), a, c.Params("kind"), c.Params("id"), version)
 	if err != nil {
 		return err
 	}

@@ -80,7 +80,7 @@ func (s *Server) renderAuthor(c fiber.Ctx, status int, data *authorData, errKey,
 	if err := requireRole(a, authorRoles...); err != nil {
 		return err
 	}
-	list, err := s.store.ListDefinitions(c.Context(), engine.DefinitionFilter{})
+	list, err := s.engine.Definitions(c.Context(), a, engine.DefinitionFilter{})
 	if err != nil {
 		return err
 	}
@@ -222,7 +222,7 @@ func (s *Server) authorPublish(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	kind, id := strings.Clone(c.Params("kind")), strings.Clone(c.Params("id"))
+	kind, id := c.Params("kind"), c.Params("id")
 	d, err := s.engine.Publish(c.Context(), a, kind, id, version)
 	switch code := engine.ErrorCode(err); code {
 	case "":

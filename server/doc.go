@@ -124,7 +124,7 @@
 //	POST /records/:id/reveal      the page with personal values in full, this once (audited)
 //
 // Timers (reminders, escalations, automatic actions) are fired by the
-// sweeper that "canvass serve" runs (cmd/canvass/sweep.go); pages show
+// engine's timer sweeper, which "canvass serve" starts (app.App.Start); pages show
 // them from the record's history.
 //
 // # Definitions and forms

@@ -39,7 +39,7 @@ var campaignIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$`)
 // campaignParam returns the :id parameter, or ENOTFOUND when it cannot be
 // a campaign ID.
 func campaignParam(c fiber.Ctx) (string, error) {
-	id := strings.Clone(c.Params("id"))
+	id := c.Params("id")
 	if !campaignIDPattern.MatchString(id) {
 		return "", engine.Errorf(engine.ENOTFOUND, "campaign not found")
 	}
@@ -109,8 +109,8 @@ func toPaymentsJSON(t *engine.PaymentTable) paymentsJSON {
 
 // paymentQuery reads ?period=&org=&worker= for campaign id.
 func paymentQuery(c fiber.Ctx, id string) engine.PaymentQuery {
-	return engine.PaymentQuery{CampaignID: id, Period: strings.Clone(c.Query("period")), OrgUnit: strings.Clone(c.Query("org")),
-		WorkerID: strings.Clone(c.Query("worker")), Lang: requestLang(c, actorOf(c).User)}
+	return engine.PaymentQuery{CampaignID: id, Period: c.Query("period"), OrgUnit: c.Query("org"),
+		WorkerID: c.Query("worker"), Lang: requestLang(c, actorOf(c).User)}
 }
 
 // apiPayments answers GET /api/v1/campaigns/:id/payments.
@@ -166,7 +166,7 @@ func (s *Server) apiPaymentEntries(c fiber.Ctx) error {
 		return err
 	}
 	q := paymentQuery(c, id)
-	page, err := s.engine.PaymentEntries(c.Context(), actorOf(c), id, q.Period, q.OrgUnit, q.WorkerID, strings.Clone(c.Query("item")), p)
+	page, err := s.engine.PaymentEntries(c.Context(), actorOf(c), id, q.Period, q.OrgUnit, q.WorkerID, c.Query("item"), p)
 	if err != nil {
 		return err
 	}
@@ -182,7 +182,7 @@ func (s *Server) apiPaymentEntries(c fiber.Ctx) error {
 
 // pageOf reads ?after=&limit= for a keyset page.
 func pageOf(c fiber.Ctx) (engine.Page, error) {
-	p := engine.Page{After: strings.Clone(c.Query("after"))}
+	p := engine.Page{After: c.Query("after")}
 	if l := c.Query("limit"); l != "" {
 		n := 0
 		for _, ch := range l {
@@ -265,7 +265,7 @@ func (s *Server) apiLockPeriod(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	l, err := s.engine.LockPeriod(c.Context(), actorOf(c), id, strings.Clone(c.Params("period")))
+	l, err := s.engine.LockPeriod(c.Context(), actorOf(c), id, c.Params("period"))
 	if err != nil {
 		return err
 	}
@@ -410,7 +410,7 @@ func (s *Server) apiMarkEntered(c fiber.Ctx) error {
 
 // apiReverseEntry answers POST /api/v1/ledger/:id/reverse {reason}.
 func (s *Server) apiReverseEntry(c fiber.Ctx) error {
-	id := strings.Clone(c.Params("id"))
+	id := c.Params("id")
 	if !engine.ValidID(id) {
 		return engine.Errorf(engine.ENOTFOUND, "ledger entry not found")
 	}

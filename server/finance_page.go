@@ -48,7 +48,7 @@ type financeEntry struct {
 // financeData is the finance page's own data.
 type financeData struct {
 	Query     financeQuery
-	Campaigns []string
+	Campaigns []option
 	Table     *engine.PaymentTable
 	Rows      []financeRow
 	Units     []financeTotal
@@ -76,18 +76,13 @@ func (s *Server) financePage(c fiber.Ctx) error {
 		return s.renderErrorPage(c, engine.Errorf(engine.EFORBIDDEN, "finance only"))
 	}
 	p := s.newPage(c, "finance.title", "finance", "")
-	q := financeQuery{Campaign: strings.Clone(c.Query("campaign")), Period: strings.Clone(c.Query("period")),
-		Org: strings.Clone(c.Query("org")), Worker: strings.Clone(c.Query("worker")), Item: strings.Clone(c.Query("item"))}
+	q := financeQuery{Campaign: c.Query("campaign"), Period: c.Query("period"),
+		Org: c.Query("org"), Worker: c.Query("worker"), Item: c.Query("item")}
 	d := &financeData{Query: q}
 	p.Data = d
-	defs, err := s.store.ListDefinitions(c.Context(), engine.DefinitionFilter{Kind: engine.KindCampaign, Status: engine.StatusPublished})
-	if err != nil {
+	var err error
+	if d.Campaigns, err = s.campaignOptions(c.Context(), a, p.Lang); err != nil {
 		return s.renderErrorPage(c, err)
-	}
-	for _, def := range defs {
-		if len(d.Campaigns) == 0 || d.Campaigns[len(d.Campaigns)-1] != def.ID {
-			d.Campaigns = append(d.Campaigns, def.ID)
-		}
 	}
 	if q.Campaign == "" {
 		return s.render(c, fiber.StatusOK, "finance", p)
@@ -177,8 +172,8 @@ func (s *Server) financeLockSubmit(c fiber.Ctx) error {
 
 // financeExport answers the page's export links with the XLSX or CSV file.
 func (s *Server) financeExport(c fiber.Ctx) error {
-	q := engine.PaymentQuery{CampaignID: strings.Clone(c.Query("campaign")), Period: strings.Clone(c.Query("period")),
-		OrgUnit: strings.Clone(c.Query("org")), WorkerID: strings.Clone(c.Query("worker")), Lang: s.pageLang(c, actorOf(c).User)}
+	q := engine.PaymentQuery{CampaignID: c.Query("campaign"), Period: c.Query("period"),
+		OrgUnit: c.Query("org"), WorkerID: c.Query("worker"), Lang: s.pageLang(c, actorOf(c).User)}
 	if err := s.exportPayments(c, q, strings.HasSuffix(c.Path(), ".csv")); err != nil {
 		return s.renderErrorPage(c, err)
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	"canvass/app"
 	"canvass/engine"
 	"canvass/store/sqlite"
 )
@@ -69,7 +70,7 @@ func (c *testClock) Add(d time.Duration) {
 type env struct {
 	t     *testing.T
 	srv   *Server
-	eng   *engine.Engine
+	eng   *app.App
 	store engine.Store
 	clock *testClock
 	logs  *logBuffer
@@ -92,12 +93,12 @@ func newEnv(t *testing.T, cfg Config) *env {
 		}
 	})
 	clock := &testClock{now: time.Date(2026, 12, 5, 16, 0, 0, 0, time.UTC)}
-	eng := engine.New(engine.Config{Store: st, Now: clock.Now})
+	eng := app.New(app.Config{Config: engine.Config{Store: st, Now: clock.Now}})
 	if rows, err := eng.ImportOrgUnits(context.Background(), nil, fixtureTree); err != nil {
 		t.Fatalf("import fixture tree: %v %v", err, rows)
 	}
 	logs := &logBuffer{}
-	cfg.Engine, cfg.Store, cfg.Now = eng, st, clock.Now
+	cfg.App, cfg.Now = eng, clock.Now
 	cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	return &env{t: t, srv: New(cfg), eng: eng, store: st, clock: clock, logs: logs}
 }
@@ -274,8 +275,8 @@ func (e *env) withVault(bodyLimit int) {
 		e.t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e.eng = engine.New(engine.Config{Store: e.store, Now: e.clock.Now, Vault: vault, Logger: logger})
-	e.srv = New(Config{Engine: e.eng, Now: e.clock.Now, Logger: logger, BodyLimit: bodyLimit})
+	e.eng = app.New(app.Config{Config: engine.Config{Store: e.store, Now: e.clock.Now, Vault: vault, Logger: logger}})
+	e.srv = New(Config{App: e.eng, Now: e.clock.Now, Logger: logger, BodyLimit: bodyLimit})
 }
 
 // definitionFile is one definition file a fixture publishes.

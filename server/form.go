@@ -75,15 +75,8 @@ func (s *Server) lookupCampaignForm(ctx context.Context, a *engine.Actor, campai
 	if !camp.HasForm(formID) {
 		return nil, engine.Errorf(engine.ENOTFOUND, "campaign %s has no form %q", camp.ID(), formID)
 	}
-	root, err := s.store.GetOrgUnit(ctx, camp.OrgScope())
-	if err != nil {
-		if engine.ErrorCode(err) == engine.ENOTFOUND {
-			return nil, engine.Errorf(engine.ENOTFOUND, "campaign %s not found", campaignID)
-		}
+	if _, _, err := s.engine.CampaignInScope(ctx, a, campaignID); err != nil {
 		return nil, err
-	}
-	if own := a.User.OrgPath; !a.Sees(root.Path) && !engine.InSubtree(own, root.Path) {
-		return nil, engine.Errorf(engine.ENOTFOUND, "campaign %s not found", campaignID)
 	}
 	form, v, err := s.engine.Form(ctx, formID, version)
 	if err != nil {
@@ -96,7 +89,7 @@ func (s *Server) lookupCampaignForm(ctx context.Context, a *engine.Actor, campai
 // Accept-Language header, else the user's own setting, else zh-CN.
 func apiLang(c fiber.Ctx) string {
 	if lang := c.Query("lang"); ui.ValidLang(lang) {
-		return strings.Clone(lang)
+		return lang
 	}
 	if h := c.Get(fiber.HeaderAcceptLanguage); strings.TrimSpace(h) != "" {
 		return ui.MatchAcceptLanguage(h)

@@ -249,7 +249,7 @@ func pageRecordID(c fiber.Ctx) (string, error) {
 	if !engine.ValidID(id) {
 		return "", engine.Errorf(engine.ENOTFOUND, "record not found")
 	}
-	return strings.Clone(id), nil
+	return id, nil
 }
 
 // editableRecord returns the record the actor may resume or correct: a
@@ -345,7 +345,7 @@ func (s *Server) formPreviewPage(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id := strings.Clone(c.Params("id"))
+	id := c.Params("id")
 	form, err := s.engine.PreviewForm(c.Context(), a, id, version)
 	if err != nil {
 		return err

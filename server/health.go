@@ -31,7 +31,7 @@ type readiness struct {
 func (s *Server) readyz(c fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.Context(), readyTimeout)
 	defer cancel()
-	if err := s.store.Ping(ctx); err != nil {
+	if err := s.engine.Ping(ctx); err != nil {
 		if engine.ErrorCode(err) != engine.EUNAVAILABLE {
 			s.log.Error("store ping failed", "err", err.Error(), "request_id", requestIDOf(c))
 		}

@@ -221,26 +221,14 @@ func bulkFailure(p *pageData, names *namer, r bulkResult) string {
 // campaignChoices lists the published campaigns whose org scope meets the
 // actor's, and the states of their workflows, for the filter.
 func (s *Server) campaignChoices(ctx context.Context, a *engine.Actor, names *namer) (campaigns, states []option) {
-	defs, err := s.store.ListDefinitions(ctx, engine.DefinitionFilter{Kind: engine.KindCampaign, Status: engine.StatusPublished})
+	choices, err := s.engine.CampaignChoices(ctx, a, names.lang)
 	if err != nil {
 		s.log.Warn("listing campaigns for the inbox filter", "err", err)
 		return nil, nil
 	}
-	seen := map[string]bool{}
-	for _, d := range defs {
-		if seen[d.ID] {
-			continue
-		}
-		seen[d.ID] = true
-		camp, err := s.engine.Campaign(ctx, d.ID)
-		if err != nil {
-			continue
-		}
-		root, err := s.store.GetOrgUnit(ctx, camp.OrgScope())
-		if err != nil || !(engine.InSubtree(root.Path, a.User.OrgPath) || engine.InSubtree(a.User.OrgPath, root.Path)) {
-			continue
-		}
-		campaigns = append(campaigns, option{Value: camp.ID(), Label: camp.Title(names.lang)})
+	for _, ch := range choices {
+		camp := ch.Campaign
+		campaigns = append(campaigns, option{Value: camp.ID(), Label: ch.Title})
 		wf, _, err := s.engine.Workflow(ctx, camp.Workflow(), 0)
 		if err != nil {
 			continue

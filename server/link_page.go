@@ -27,7 +27,7 @@ func (s *Server) linksPage(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	org := strings.Clone(c.Query("org"))
+	org := c.Query("org")
 	links, err := s.engine.ListLinks(c.Context(), a, camp.ID(), org)
 	if err != nil {
 		return err

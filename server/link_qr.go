@@ -20,7 +20,7 @@ const qrPNGSize = 320
 // its image: the page it opens says why it takes nothing.
 func (s *Server) qrContent(c fiber.Ctx) (string, error) {
 	token := c.Params("token")
-	if _, err := s.store.GetLinkByToken(c.Context(), engine.HashToken(token)); err != nil {
+	if err := s.engine.LinkExists(c.Context(), token); err != nil {
 		return "", err
 	}
 	return c.BaseURL() + publicPath(token), nil

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v3"
@@ -23,9 +22,7 @@ type requestIDKey struct{}
 // proxy's, say) is kept so one ID follows the request through both logs.
 func (s *Server) requestID(c fiber.Ctx) error {
 	id := c.Get(headerRequestID)
-	if validRequestID(id) {
-		id = strings.Clone(id) // Fiber reuses the request buffer after the handler
-	} else {
+	if !validRequestID(id) {
 		id = engine.NewID(s.now())
 	}
 	c.Set(headerRequestID, id)

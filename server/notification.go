@@ -2,7 +2,6 @@ package server
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v3"
@@ -43,7 +42,7 @@ type notificationsJSON struct {
 // a limit that is not a number.
 func notificationQuery(c fiber.Ctx) (unreadOnly bool, p engine.Page, err error) {
 	unreadOnly = c.Query("unread") == "1" || c.Query("unread") == "true"
-	p.After = strings.Clone(c.Query("after"))
+	p.After = c.Query("after")
 	if v := c.Query("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {

@@ -1,13 +1,11 @@
 package server
 
 import (
-	"encoding/json"
 	"net/http"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/gofiber/fiber/v3"
 
@@ -147,17 +145,13 @@ func (s *Server) apiRoutes() []string {
 	return keys
 }
 
-var (
-	openAPIOnce sync.Once
-	openAPIJSON []byte
-)
-
 // apiOpenAPI answers GET /api/v1/openapi.json: an OpenAPI 3.1 description
-// of every JSON API route, built from the router once.
+// of every JSON API route, built from this server's router on the first
+// request.
 func (s *Server) apiOpenAPI(c fiber.Ctx) error {
-	openAPIOnce.Do(func() { openAPIJSON, _ = json.MarshalIndent(s.openAPIDocument(), "", "  ") })
+	doc := s.openAPI()
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
-	return c.Send(openAPIJSON)
+	return c.Send(doc)
 }
 
 func (s *Server) openAPIDocument() map[string]any {

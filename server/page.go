@@ -118,12 +118,11 @@ func (s *Server) newPage(c fiber.Ctx, title, nav, path string) *pageData {
 // Accept-Language, and zh-CN.
 func (s *Server) pageLang(c fiber.Ctx, u *engine.User) string {
 	if lang := c.Query("lang"); ui.ValidLang(lang) {
-		lang = strings.Clone(lang)
 		s.setCookie(c, langCookie, lang, "/", s.now().Add(langCookieTTL))
 		return lang
 	}
 	if lang := c.Cookies(langCookie); ui.ValidLang(lang) {
-		return strings.Clone(lang)
+		return lang
 	}
 	if u != nil && ui.ValidLang(u.Locale) {
 		return u.Locale

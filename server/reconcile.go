@@ -127,7 +127,7 @@ type reconcileSummaryJSON struct {
 
 // runParam returns the :run parameter, or ENOTFOUND.
 func runParam(c fiber.Ctx) (string, error) {
-	id := strings.Clone(c.Params("run"))
+	id := c.Params("run")
 	if !engine.ValidID(id) {
 		return "", engine.Errorf(engine.ENOTFOUND, "reconciliation run not found")
 	}

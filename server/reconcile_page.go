@@ -17,7 +17,7 @@ type mapField struct {
 
 type reconcileData struct {
 	Campaign  string
-	Campaigns []string
+	Campaigns []option
 	Fields    []mapField // our simple fields, to map their columns to
 	Mapping   engine.ReconcileMapping
 	Runs      []runRow
@@ -37,7 +37,7 @@ func runStatusLabel(p *pageData, status string) string { return p.T("reconcile.s
 // reconcilePage shows the upload form with the column mapping, and the
 // campaign's earlier runs.
 func (s *Server) reconcilePage(c fiber.Ctx) error {
-	return s.renderReconcile(c, fiber.StatusOK, strings.Clone(c.Query("campaign")), engine.ReconcileMapping{}, nil)
+	return s.renderReconcile(c, fiber.StatusOK, c.Query("campaign"), engine.ReconcileMapping{}, nil)
 }
 
 func (s *Server) renderReconcile(c fiber.Ctx, status int, campaign string, m engine.ReconcileMapping, runErr error) error {
@@ -46,7 +46,7 @@ func (s *Server) renderReconcile(c fiber.Ctx, status int, campaign string, m eng
 	d := &reconcileData{Campaign: campaign, Mapping: m, CanRun: a.Has(engine.RoleSupervisor, engine.RoleAdmin), Errors: map[string]string{}}
 	p.Data = d
 	var err error
-	if d.Campaigns, err = s.publishedCampaigns(c); err != nil {
+	if d.Campaigns, err = s.campaignOptions(c.Context(), a, p.Lang); err != nil {
 		return s.renderErrorPage(c, err)
 	}
 	if runErr != nil {

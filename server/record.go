@@ -35,7 +35,7 @@ var actionNames = []string{"submit", "approve", "return", "reject", engine.Actio
 // recordID returns the :id parameter, or ENOTFOUND when it cannot be a
 // record ID (so junk never reaches the store).
 func recordID(c fiber.Ctx) (string, error) {
-	id := strings.Clone(c.Params("id"))
+	id := c.Params("id")
 	if !engine.ValidID(id) {
 		return "", engine.Errorf(engine.ENOTFOUND, "record not found")
 	}
@@ -202,14 +202,11 @@ func (s *Server) userIDOf(c fiber.Ctx, ref string) (string, error) {
 	if engine.ValidID(ref) {
 		return ref, nil
 	}
-	u, err := s.store.GetUserByUsername(c.Context(), strings.ToLower(ref))
-	switch {
-	case engine.ErrorCode(err) == engine.ENOTFOUND:
+	id, err := s.engine.UserIDByName(c.Context(), ref)
+	if engine.ErrorCode(err) == engine.ENOTFOUND {
 		return "", nil
-	case err != nil:
-		return "", err
 	}
-	return u.ID, nil
+	return id, err
 }
 
 // currentJSON is where a record stands now, sent with a conflict so the

@@ -20,8 +20,7 @@ type namer struct {
 	a    *engine.Actor
 	lang string // "" for the API: "system" stays "system"
 
-	users     map[string]string
-	units     map[string]string
+	names     *engine.Names
 	forms     map[string]*forms.Form
 	workflows map[string]*workflows.Workflow
 	campaigns map[string]string
@@ -30,7 +29,7 @@ type namer struct {
 func newNamer(s *Server, ctx context.Context, a *engine.Actor, lang string) *namer {
 	return &namer{
 		s: s, ctx: ctx, a: a, lang: lang,
-		users: map[string]string{}, units: map[string]string{}, forms: map[string]*forms.Form{},
+		names: s.engine.Names(ctx), forms: map[string]*forms.Form{},
 		workflows: map[string]*workflows.Workflow{}, campaigns: map[string]string{},
 	}
 }
@@ -43,35 +42,12 @@ func (n *namer) user(id string) string {
 	if id == "system" && n.lang != "" {
 		return n.t("record.system")
 	}
-	if name, ok := n.users[id]; ok {
-		return name
-	}
-	name := id
-	if engine.ValidID(id) {
-		if u, err := n.s.store.GetUser(n.ctx, id); err == nil {
-			name = u.DisplayName
-			if name == "" {
-				name = u.Username
-			}
-		}
-	}
-	n.users[id] = name
-	return name
+	return n.names.User(id)
 }
 
 // unit names an org unit by its code. Unit names are no secret: a record
 // page may name the unit above the reader where a task went.
-func (n *namer) unit(code string) string {
-	if name, ok := n.units[code]; ok {
-		return name
-	}
-	name := code
-	if u, err := n.s.store.GetOrgUnit(n.ctx, code); err == nil {
-		name = u.Name
-	}
-	n.units[code] = name
-	return name
-}
+func (n *namer) unit(code string) string { return n.names.Unit(code) }
 
 // unitOfPath names the unit a materialized path ends in.
 func (n *namer) unitOfPath(path string) string {

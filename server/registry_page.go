@@ -15,7 +15,7 @@ import (
 // chosen, the saved mapping with what columns can map to, the recent
 // jobs, and what the user may do.
 type registryData struct {
-	Campaigns []string
+	Campaigns []option
 	Campaign  string
 	Forms     []string
 	Form      string
@@ -41,7 +41,7 @@ func (s *Server) registryPage(c fiber.Ctx) error {
 	if c.Query("saved") == "1" {
 		p.Flash = p.T("registry.mapping.saved")
 	}
-	d, err := s.registryData(c, strings.Clone(c.Query("campaign")), strings.Clone(c.Query("form")))
+	d, err := s.registryData(c, c.Query("campaign"), c.Query("form"))
 	if err != nil {
 		return s.renderErrorPage(c, err)
 	}
@@ -54,14 +54,9 @@ func (s *Server) registryData(c fiber.Ctx, campaign, form string) (*registryData
 	d := &registryData{Campaign: campaign, Form: form, ChunkSize: engine.ImportChunkSize, OrgUnit: a.User.OrgUnit,
 		CanMap: a.Has(engine.RoleSupervisor, engine.RoleAdmin), CanImport: a.Has(engine.RoleFieldWorker, engine.RoleSupervisor, engine.RoleAdmin),
 		CanReveal: engine.MayReveal(a)}
-	defs, err := s.store.ListDefinitions(c.Context(), engine.DefinitionFilter{Kind: engine.KindCampaign, Status: engine.StatusPublished})
-	if err != nil {
+	var err error
+	if d.Campaigns, err = s.campaignOptions(c.Context(), a, s.pageLang(c, a.User)); err != nil {
 		return nil, err
-	}
-	for _, def := range defs {
-		if len(d.Campaigns) == 0 || d.Campaigns[len(d.Campaigns)-1] != def.ID {
-			d.Campaigns = append(d.Campaigns, def.ID)
-		}
 	}
 	if campaign == "" {
 		return d, nil

@@ -2,7 +2,6 @@ package server
 
 import (
 	"regexp"
-	"strings"
 
 	"github.com/gofiber/fiber/v3"
 
@@ -47,7 +46,7 @@ func (s *Server) apiReportStatus(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	report := strings.Clone(c.Params("report"))
+	report := c.Params("report")
 	if !reportIDPattern.MatchString(report) {
 		return engine.Errorf(engine.ENOTFOUND, "report not found")
 	}
@@ -55,7 +54,7 @@ func (s *Server) apiReportStatus(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	period := strings.Clone(c.Query("period"))
+	period := c.Query("period")
 	if len(period) > 16 {
 		return &engine.Error{Code: engine.EINVALID, Message: "not a period",
 			Fields: []engine.FieldError{{Pointer: "/period", Code: "format", Message: "2026-Q4, 2026-11 or 2026"}}}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -11,7 +12,12 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	"canvass/app"
 	"canvass/engine"
+	"canvass/engine/indicators"
+	"canvass/engine/pay"
+	"canvass/engine/registry"
+	"canvass/engine/worklist"
 )
 
 // DefaultBodyLimit is the largest request body accepted when Config.BodyLimit
@@ -19,11 +25,11 @@ import (
 // own, larger limit on their own routes.
 const DefaultBodyLimit = 1 << 20
 
-// Config is what a Server needs. Store or Engine is required; the rest
-// have defaults.
+// Config is what a Server needs. App or Store is required; the rest have
+// defaults.
 type Config struct {
-	Store     engine.Store
-	Engine    *engine.Engine   // default: an engine on Store, without a PII vault
+	App       *app.App         // the engine and its capability services
+	Store     app.Store        // without App: an App on Store, without a PII vault
 	Logger    *slog.Logger     // default: discard
 	Now       func() time.Time // default: time.Now
 	BodyLimit int              // bytes; default DefaultBodyLimit
@@ -38,8 +44,11 @@ type Config struct {
 // share.
 type Server struct {
 	app         *fiber.App
-	store       engine.Store
 	engine      *engine.Engine
+	pay         *pay.Service
+	indicators  *indicators.Service
+	registry    *registry.Service
+	worklist    *worklist.Service
 	log         *slog.Logger
 	now         func() time.Time
 	bodyLimit   int
@@ -47,6 +56,7 @@ type Server struct {
 	forceSecure bool
 	pages       *pageSet
 	assets      *assetSet
+	openAPI     func() []byte // the OpenAPI document, built once from the router
 
 	// listening guards against a shutdown that arrives before the HTTP
 	// server has taken its listener: Shutdown closes the listener itself,
@@ -59,15 +69,10 @@ type Server struct {
 // New builds the app with its middleware and routes. It does not listen;
 // call Listen or Serve for that.
 func New(cfg Config) *Server {
-	if cfg.Store == nil && cfg.Engine != nil {
-		cfg.Store = cfg.Engine.Store()
-	}
-	if cfg.Store == nil {
-		panic("server: Config.Store or Config.Engine is required")
+	if cfg.App == nil && cfg.Store == nil {
+		panic("server: Config.App or Config.Store is required")
 	}
 	s := &Server{
-		store:       cfg.Store,
-		engine:      cfg.Engine,
 		log:         cfg.Logger,
 		now:         cfg.Now,
 		bodyLimit:   cfg.BodyLimit,
@@ -88,14 +93,21 @@ func New(cfg Config) *Server {
 	if s.version == "" {
 		s.version = "dev"
 	}
-	if s.engine == nil {
-		s.engine = engine.New(engine.Config{Store: s.store, Now: s.now, Logger: s.log})
+	a := cfg.App
+	if a == nil {
+		a = app.New(app.Config{Config: engine.Config{Store: cfg.Store, Now: s.now, Logger: s.log}})
 	}
+	s.engine, s.pay, s.indicators, s.registry, s.worklist = a.Engine, a.Pay, a.Indicators, a.Registry, a.Worklist
 
 	s.app = fiber.New(fiber.Config{
 		AppName:      "canvass",
 		BodyLimit:    s.bodyLimit,
 		ErrorHandler: s.handleError,
+		// Values read from a request (params, queries, cookies, headers,
+		// the body) stay valid after the handler returns: handlers keep
+		// them in records, audit events, cookies and logs without copying
+		// each by hand.
+		Immutable: true,
 		// Slow or stalled clients must not hold connections (and a graceful
 		// shutdown) for ever.
 		ReadTimeout:  30 * time.Second,
@@ -103,6 +115,10 @@ func New(cfg Config) *Server {
 		IdleTimeout:  120 * time.Second,
 	})
 	s.routes()
+	s.openAPI = sync.OnceValue(func() []byte {
+		b, _ := json.MarshalIndent(s.openAPIDocument(), "", "  ")
+		return b
+	})
 	return s
 }
 

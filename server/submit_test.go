@@ -223,7 +223,7 @@ func TestSubmitClosedCampaign(t *testing.T) {
 // buffer (see TestBodyLimit).
 func TestBodyLimitOnFormRoutes(t *testing.T) {
 	e := newFormEnv(t)
-	e.srv = New(Config{Engine: e.eng, Now: e.clock.Now, BodyLimit: 2048})
+	e.srv = New(Config{App: e.eng, Now: e.clock.Now, BodyLimit: 2048})
 	addr := serveOnSocket(t, e.srv, nil)
 	big := `{"campaign": "household-2026", "form": "household-visit", "answers": {"note": "` + strings.Repeat("x", 3000) + `"}}`
 	for _, tt := range []struct{ method, path, ctype string }{

@@ -107,8 +107,8 @@ type worklistQuery struct {
 }
 
 func worklistQueryOf(c fiber.Ctx) worklistQuery {
-	return worklistQuery{Kind: strings.Clone(c.Query("kind")), Status: strings.Clone(c.Query("status")), Org: strings.Clone(c.Query("org")),
-		Run: strings.Clone(c.Query("run")), After: strings.Clone(c.Query("after")), Limit: strings.Clone(c.Query("limit"))}
+	return worklistQuery{Kind: c.Query("kind"), Status: c.Query("status"), Org: c.Query("org"),
+		Run: c.Query("run"), After: c.Query("after"), Limit: c.Query("limit")}
 }
 
 // worklistFilter checks a query and turns it into a filter and a page.
@@ -192,7 +192,7 @@ func (s *Server) apiWorklist(c fiber.Ctx) error {
 // itemParam returns the :item parameter, or ENOTFOUND when it cannot be
 // an item ID.
 func itemParam(c fiber.Ctx) (string, error) {
-	id := strings.Clone(c.Params("item"))
+	id := c.Params("item")
 	if !engine.ValidID(id) {
 		return "", engine.Errorf(engine.ENOTFOUND, "worklist item not found")
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/url"
 	"slices"
 	"strconv"
@@ -27,7 +28,7 @@ type worklistCountRow struct {
 type worklistData struct {
 	Campaign  string
 	Query     worklistQuery
-	Campaigns []string
+	Campaigns []option
 	Kinds     []option
 	Statuses  []option
 	Rows      []worklistRow
@@ -37,18 +38,16 @@ type worklistData struct {
 	CanScan   bool
 }
 
-// publishedCampaigns lists the IDs of the published campaigns, for the
-// filter's select.
-func (s *Server) publishedCampaigns(c fiber.Ctx) ([]string, error) {
-	defs, err := s.store.ListDefinitions(c.Context(), engine.DefinitionFilter{Kind: engine.KindCampaign, Status: engine.StatusPublished})
+// campaignOptions lists the campaigns the actor may pick in a page's
+// campaign selector, titled in lang (engine.CampaignChoices).
+func (s *Server) campaignOptions(ctx context.Context, a *engine.Actor, lang string) ([]option, error) {
+	choices, err := s.engine.CampaignChoices(ctx, a, lang)
 	if err != nil {
 		return nil, err
 	}
-	var out []string
-	for _, d := range defs {
-		if !slices.Contains(out, d.ID) {
-			out = append(out, d.ID)
-		}
+	out := make([]option, len(choices))
+	for i, ch := range choices {
+		out[i] = option{Value: ch.ID, Label: ch.Title}
 	}
 	return out, nil
 }
@@ -69,8 +68,8 @@ func (s *Server) unitName(c fiber.Ctx, cache map[string]string, code string) str
 		return n
 	}
 	name := code
-	if u, err := s.store.GetOrgUnit(c.Context(), code); err == nil {
-		name = u.Name + " " + code
+	if n := s.engine.Names(c.Context()).Unit(code); n != code {
+		name = n + " " + code
 	}
 	cache[code] = name
 	return name
@@ -82,7 +81,7 @@ func (s *Server) worklistPage(c fiber.Ctx) error {
 	a := actorOf(c)
 	p := s.newPage(c, "worklist.title", "worklist", "")
 	q := worklistQueryOf(c)
-	d := &worklistData{Campaign: strings.Clone(c.Query("campaign")), Query: q, CanScan: a.Has(engine.RoleSupervisor, engine.RoleAdmin)}
+	d := &worklistData{Campaign: c.Query("campaign"), Query: q, CanScan: a.Has(engine.RoleSupervisor, engine.RoleAdmin)}
 	p.Data = d
 	for _, k := range engine.WorkKinds {
 		d.Kinds = append(d.Kinds, option{k, p.T("worklist.kind." + k)})
@@ -91,7 +90,7 @@ func (s *Server) worklistPage(c fiber.Ctx) error {
 		d.Statuses = append(d.Statuses, option{st, p.T("worklist.status." + st)})
 	}
 	var err error
-	if d.Campaigns, err = s.publishedCampaigns(c); err != nil {
+	if d.Campaigns, err = s.campaignOptions(c.Context(), a, p.Lang); err != nil {
 		return s.renderErrorPage(c, err)
 	}
 	if d.Campaign == "" {
@@ -258,7 +257,7 @@ func (s *Server) worklistDecideSubmit(c fiber.Ctx) error {
 	if err != nil {
 		return s.renderErrorPage(c, err)
 	}
-	decision := strings.Clone(c.Params("decision"))
+	decision := c.Params("decision")
 	if decision != "merge" && decision != "dismiss" && decision != "resolve" {
 		return s.renderErrorPage(c, engine.Errorf(engine.ENOTFOUND, "no such decision"))
 	}

@@ -285,7 +285,7 @@ func TestWorklistPages(t *testing.T) {
 	e := newWorklistEnv(t)
 	e.person("王建国", idWang, "outflow", "东关村1号")
 	e.person("王建国", idWang, "inflow", "东关村1号")
-	page, err := e.eng.Worklist(context.Background(), asActor(e.worker), engine.WorklistFilter{}, engine.Page{})
+	page, err := e.eng.Engine.Worklist(context.Background(), asActor(e.worker), engine.WorklistFilter{}, engine.Page{})
 	if err != nil || len(page.Items) != 1 {
 		t.Fatalf("worklist: %v %v", page, err)
 	}
@@ -405,7 +405,7 @@ func TestWorklistPages(t *testing.T) {
 		}
 
 		// The village's field worker verifies the difference on its page.
-		diffs, err := e.eng.Worklist(context.Background(), asActor(e.worker), engine.WorklistFilter{RunID: runs[0].ID, Kinds: []string{engine.WorkFieldDiff}}, engine.Page{})
+		diffs, err := e.eng.Engine.Worklist(context.Background(), asActor(e.worker), engine.WorklistFilter{RunID: runs[0].ID, Kinds: []string{engine.WorkFieldDiff}}, engine.Page{})
 		if err != nil || len(diffs.Items) != 1 {
 			t.Fatalf("field differences: %v %v", diffs, err)
 		}

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"canvass/app"
 	"canvass/demo"
 	"canvass/engine"
 	"canvass/server"
@@ -82,7 +83,10 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, exitFailure, "%v", err)
 		}
 	}
-	eng := engine.New(engine.Config{Store: store, Logger: log, Vault: vault})
+	// One owner names this process in every lease its background work
+	// takes: timers, report reminders and import jobs.
+	eng := app.New(app.Config{Config: engine.Config{Store: store, Logger: log, Vault: vault},
+		Owner: sweepOwner(), SweepEvery: *sweepEvery})
 	if *seedDemo {
 		if _, err := demo.Seed(ctx, eng, demo.Options{Logger: log}); err != nil {
 			store.Close()
@@ -90,11 +94,13 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		}
 		demo.WriteUsers(stdout)
 	}
-	srv := server.New(server.Config{Engine: eng, Logger: log, Version: version, SecureCookies: *secureCookies})
-	sweep := startSweeper(eng, *sweepEvery, log)
-	// Registry imports run in the background and resume after a restart.
-	imports := engine.NewImportRunner(eng, "imports-"+sweepOwner(), 2*time.Second)
-	imports.Start()
+	srv := server.New(server.Config{App: eng, Logger: log, Version: version, SecureCookies: *secureCookies})
+	// Background work (timers, reminders, catch-up passes, import jobs)
+	// runs from here until the shutdown below.
+	if err := eng.Start(ctx); err != nil {
+		store.Close()
+		return fail(stderr, exitFailure, "%v", err)
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Listen(*addr) }()
 
@@ -120,10 +126,11 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 			status = exitFailure
 		}
 	}
-	// The sweeper writes to the store: it stops first.
+	// Background work writes to the store: it stops first.
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-	sweep.Stop(sctx)
-	_ = imports.Stop(sctx)
+	if err := eng.Stop(sctx); err != nil {
+		log.Warn("background work cancelled at the shutdown deadline", "err", err)
+	}
 	cancel()
 	if err := store.Close(); err != nil {
 		log.Error("closing the store", "err", err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	"canvass/app"
 	"canvass/engine"
 	"canvass/server"
 	mongostore "canvass/store/mongo"
@@ -42,8 +43,8 @@ func TestServeOutage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := engine.New(engine.Config{Store: st, Vault: vault})
-	app := server.New(server.Config{Engine: e, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).App()
+	e := app.New(app.Config{Config: engine.Config{Store: st, Vault: vault}})
+	app := server.New(server.Config{App: e, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).App()
 
 	type answer struct {
 		status int

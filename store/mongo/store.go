@@ -40,6 +40,10 @@ import (
 	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
 
 	"canvass/engine"
+	"canvass/engine/indicators"
+	"canvass/engine/pay"
+	"canvass/engine/registry"
+	"canvass/engine/worklist"
 )
 
 // Options tune a Store. The zero value is ready to use.
@@ -106,7 +110,14 @@ type Store struct {
 	audit       *mongo.Collection
 }
 
-var _ engine.Store = (*Store)(nil)
+// The Store serves the engine core and every capability package.
+var (
+	_ engine.Store     = (*Store)(nil)
+	_ pay.Store        = (*Store)(nil)
+	_ indicators.Store = (*Store)(nil)
+	_ registry.Store   = (*Store)(nil)
+	_ worklist.Store   = (*Store)(nil)
+)
 
 // Open connects to the MongoDB deployment at uri (the database named in
 // the URI path, "canvass" by default) and creates missing indexes.

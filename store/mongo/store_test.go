@@ -62,6 +62,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"canvass/app"
 	"canvass/engine"
 	mongostore "canvass/store/mongo"
 	"canvass/store/storetest"
@@ -132,8 +133,8 @@ var databases atomic.Int64
 
 // opener returns a storetest opener that gives each call a fresh database
 // on the server at uri and drops it when the test ends.
-func opener(uri string) func(t *testing.T) engine.Store {
-	return func(t *testing.T) engine.Store {
+func opener(uri string) func(t *testing.T) app.Store {
+	return func(t *testing.T) app.Store {
 		t.Helper()
 		name := fmt.Sprintf("canvass_test_%d_%d", os.Getpid(), databases.Add(1))
 		t.Cleanup(func() { dropDatabase(t, uri, name) })

@@ -5,7 +5,7 @@ import (
 	"os"
 	"testing"
 
-	"canvass/engine"
+	"canvass/app"
 	mongostore "canvass/store/mongo"
 	"canvass/store/storetest"
 )
@@ -23,7 +23,7 @@ import (
 // keeps the updates themselves to _id lookups).
 func TestTimerReplicasFireOnce(t *testing.T) {
 	t.Run("ferretdb", func(t *testing.T) {
-		storetest.RunTimerReplicas(t, 1000, func(t *testing.T) (engine.Store, engine.Store) {
+		storetest.RunTimerReplicas(t, 1000, func(t *testing.T) (app.Store, app.Store) {
 			s := opener(ferretURI)(t)
 			return s, s
 		})
@@ -34,10 +34,10 @@ func TestTimerReplicasFireOnce(t *testing.T) {
 		return
 	}
 	t.Run("mongodb", func(t *testing.T) {
-		storetest.RunTimerReplicas(t, 1000, func(t *testing.T) (engine.Store, engine.Store) {
+		storetest.RunTimerReplicas(t, 1000, func(t *testing.T) (app.Store, app.Store) {
 			name := fmt.Sprintf("canvass_replicas_%d", os.Getpid())
 			t.Cleanup(func() { dropDatabase(t, uri, name) })
-			var stores [2]engine.Store
+			var stores [2]app.Store
 			for i := range stores {
 				s, err := mongostore.Open(t.Context(), uri, mongostore.Options{Database: name, Logger: testLogger(t)})
 				if err != nil {

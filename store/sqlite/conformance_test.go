@@ -3,10 +3,10 @@ package sqlite
 import (
 	"testing"
 
-	"canvass/engine"
+	"canvass/app"
 	"canvass/store/storetest"
 )
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) engine.Store { return MustOpen(t) })
+	storetest.Run(t, func(t *testing.T) app.Store { return MustOpen(t) })
 }

@@ -21,6 +21,10 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"canvass/engine"
+	"canvass/engine/indicators"
+	"canvass/engine/pay"
+	"canvass/engine/registry"
+	"canvass/engine/worklist"
 )
 
 // Options tune a Store. The zero value is ready to use.
@@ -61,7 +65,14 @@ type Store struct {
 	closeErr  error
 }
 
-var _ engine.Store = (*Store)(nil)
+// The Store serves the engine core and every capability package.
+var (
+	_ engine.Store     = (*Store)(nil)
+	_ pay.Store        = (*Store)(nil)
+	_ indicators.Store = (*Store)(nil)
+	_ registry.Store   = (*Store)(nil)
+	_ worklist.Store   = (*Store)(nil)
+)
 
 // applicationID marks a database file as Canvass's (PRAGMA application_id,
 // "CVAS"), so Open can refuse another program's SQLite file.

@@ -4,16 +4,16 @@ import (
 	"path/filepath"
 	"testing"
 
-	"canvass/engine"
+	"canvass/app"
 	"canvass/store/sqlite"
 	"canvass/store/storetest"
 )
 
 // Two handles on one database file stand for two server processes.
 func TestTimerReplicasFireOnce(t *testing.T) {
-	storetest.RunTimerReplicas(t, 1000, func(t *testing.T) (engine.Store, engine.Store) {
+	storetest.RunTimerReplicas(t, 1000, func(t *testing.T) (app.Store, app.Store) {
 		path := filepath.Join(t.TempDir(), "canvass.db")
-		var stores [2]engine.Store
+		var stores [2]app.Store
 		for i := range stores {
 			st, err := sqlite.Open(path, sqlite.Options{})
 			if err != nil {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
@@ -47,7 +48,7 @@ func auditRows() []engine.AuditEvent {
 	return rows
 }
 
-func appendAudit(t *testing.T, s engine.Store, events ...engine.AuditEvent) {
+func appendAudit(t *testing.T, s app.Store, events ...engine.AuditEvent) {
 	t.Helper()
 	for _, e := range events {
 		must(t, s.AppendAudit(t.Context(), &e), "AppendAudit "+e.Action)
@@ -55,7 +56,7 @@ func appendAudit(t *testing.T, s engine.Store, events ...engine.AuditEvent) {
 }
 
 // listAllAudit walks every page of f (see pageAll).
-func listAllAudit(t *testing.T, s engine.Store, f engine.AuditFilter, limit int, desc bool) []*engine.AuditEvent {
+func listAllAudit(t *testing.T, s app.Store, f engine.AuditFilter, limit int, desc bool) []*engine.AuditEvent {
 	t.Helper()
 	return pageAll(t, "ListAudit", limit, desc, func(p engine.Page) ([]*engine.AuditEvent, string, error) {
 		page, err := s.ListAudit(t.Context(), f, p)
@@ -80,7 +81,7 @@ func eventIDs(es []*engine.AuditEvent) []string {
 // From is inclusive, Before exclusive.
 func auditScenarios() []scenario {
 	scs := []scenario{
-		{"append_and_list", func(t *testing.T, s engine.Store) {
+		{"append_and_list", func(t *testing.T, s app.Store) {
 			rows := auditRows()
 			for i := range rows {
 				rows[i].At = oddTime(rows[i].At)
@@ -94,7 +95,7 @@ func auditScenarios() []scenario {
 				diffAudit(e, rows[i]).report(t, "listed event "+rows[i].Action)
 			}
 		}},
-		{"newest_first", func(t *testing.T, s engine.Store) {
+		{"newest_first", func(t *testing.T, s app.Store) {
 			rows := auditRows()
 			appendAudit(t, s, rows...)
 			got := listAllAudit(t, s, engine.AuditFilter{}, 4, true)
@@ -106,7 +107,7 @@ func auditScenarios() []scenario {
 				t.Errorf("ListAudit Desc = %q, want newest first %q", eventIDs(got), want)
 			}
 		}},
-		{"duplicate_id_conflicts", func(t *testing.T, s engine.Store) {
+		{"duplicate_id_conflicts", func(t *testing.T, s app.Store) {
 			rows := auditRows()
 			appendAudit(t, s, rows[0])
 			again := rows[1]
@@ -126,7 +127,7 @@ func auditScenarios() []scenario {
 		{"missing_id", func(e *engine.AuditEvent) { e.ID = "" }},
 		{"missing_action", func(e *engine.AuditEvent) { e.Action = "" }},
 	} {
-		scs = append(scs, scenario{c.name + "_invalid", func(t *testing.T, s engine.Store) {
+		scs = append(scs, scenario{c.name + "_invalid", func(t *testing.T, s app.Store) {
 			e := auditRows()[0]
 			c.spoil(&e)
 			wantCode(t, s.AppendAudit(t.Context(), &e), engine.EINVALID, "AppendAudit")
@@ -154,7 +155,7 @@ func auditScenarios() []scenario {
 		{"nothing", engine.AuditFilter{Actor: "system", Action: "user.login"}, nil},
 	}
 	for _, c := range filters {
-		scs = append(scs, scenario{"list_" + c.name, func(t *testing.T, s engine.Store) {
+		scs = append(scs, scenario{"list_" + c.name, func(t *testing.T, s app.Store) {
 			rows := auditRows()
 			appendAudit(t, s, rows...)
 			var want []string

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
@@ -210,7 +211,7 @@ func checkRecord(t *testing.T, what string, got, want *engine.Record) {
 }
 
 // mustGet reads a record that must exist.
-func mustGet(t *testing.T, s engine.Store, id string) *engine.Record {
+func mustGet(t *testing.T, s app.Store, id string) *engine.Record {
 	t.Helper()
 	r, err := s.GetRecord(t.Context(), id)
 	must(t, err, "GetRecord "+id)
@@ -218,7 +219,7 @@ func mustGet(t *testing.T, s engine.Store, id string) *engine.Record {
 }
 
 // mustInsert stores r and returns the stored copy.
-func mustInsert(t *testing.T, s engine.Store, r *engine.Record) *engine.Record {
+func mustInsert(t *testing.T, s app.Store, r *engine.Record) *engine.Record {
 	t.Helper()
 	got, err := s.InsertRecord(t.Context(), r)
 	must(t, err, "InsertRecord "+r.ID)

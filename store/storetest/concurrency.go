@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
@@ -17,7 +18,7 @@ func concurrencyScenarios() []scenario {
 		// UpdateRecord "if the stored Version equals r.Version … ECONFLICT if
 		// its version differs": of two writers at the same version exactly
 		// one wins.
-		{"update_race_one_wins", func(t *testing.T, s engine.Store) {
+		{"update_race_one_wins", func(t *testing.T, s app.Store) {
 			ctx := t.Context()
 			id := mustInsert(t, s, NewRecord(Epoch)).ID
 			for round := range 20 {
@@ -70,7 +71,7 @@ func concurrencyScenarios() []scenario {
 
 		// InsertRecord "is idempotent on ID": the same submission sent 50
 		// times at once makes one record, and every caller gets it.
-		{"insert_same_record_50_times", func(t *testing.T, s engine.Store) {
+		{"insert_same_record_50_times", func(t *testing.T, s app.Store) {
 			ctx := t.Context()
 			const n = 50
 			id := engine.NewID(Epoch)
@@ -111,11 +112,11 @@ func concurrencyScenarios() []scenario {
 		// be returned twice or skipped." Inserts land both after the cursor
 		// and before it (IDs made an hour earlier, as a client UUID or a
 		// late ULID would).
-		{"paging_while_inserting_ascending", func(t *testing.T, s engine.Store) { pageWhileInserting(t, s, false) }},
-		{"paging_while_inserting_descending", func(t *testing.T, s engine.Store) { pageWhileInserting(t, s, true) }},
+		{"paging_while_inserting_ascending", func(t *testing.T, s app.Store) { pageWhileInserting(t, s, false) }},
+		{"paging_while_inserting_descending", func(t *testing.T, s app.Store) { pageWhileInserting(t, s, true) }},
 
 		// ClaimDueTimers: "Two claimers never hold the same record at once."
-		{"claimers_race", func(t *testing.T, s engine.Store) {
+		{"claimers_race", func(t *testing.T, s app.Store) {
 			now := Epoch
 			var due []string
 			for i := range 200 {
@@ -127,7 +128,7 @@ func concurrencyScenarios() []scenario {
 
 		// "a lease that expires can be claimed again", once, by racing
 		// claimers.
-		{"expired_leases_reclaimed_race", func(t *testing.T, s engine.Store) {
+		{"expired_leases_reclaimed_race", func(t *testing.T, s app.Store) {
 			now := Epoch
 			var due []string
 			for i := range 50 {
@@ -145,7 +146,7 @@ func concurrencyScenarios() []scenario {
 // raceClaim lets owners claim in batches of 10 at once until each gets an
 // empty batch, then drains what a lost race left with owner "drain". It
 // returns each owner's claimed IDs.
-func raceClaim(t *testing.T, s engine.Store, owners []string, now time.Time, lease time.Duration) map[string][]string {
+func raceClaim(t *testing.T, s app.Store, owners []string, now time.Time, lease time.Duration) map[string][]string {
 	t.Helper()
 	ctx := t.Context()
 	const batch = 10
@@ -194,7 +195,7 @@ func raceClaim(t *testing.T, s engine.Store, owners []string, now time.Time, lea
 
 // checkClaimedOnce checks that every due record was claimed by exactly one
 // owner, and that the store holds that owner's lease.
-func checkClaimedOnce(t *testing.T, s engine.Store, due []string, claimed map[string][]string) {
+func checkClaimedOnce(t *testing.T, s app.Store, due []string, claimed map[string][]string) {
 	t.Helper()
 	by := map[string]string{}
 	for owner, ids := range claimed {
@@ -230,7 +231,7 @@ func checkClaimedOnce(t *testing.T, s engine.Store, due []string, claimed map[st
 // some with IDs above every cursor, some below, some in between. Every
 // record present before paging must come back exactly once, and the IDs
 // must run strictly in page order.
-func pageWhileInserting(t *testing.T, s engine.Store, desc bool) {
+func pageWhileInserting(t *testing.T, s app.Store, desc bool) {
 	ctx := t.Context()
 	before := insertSpread(t, s, 60, "c1")
 

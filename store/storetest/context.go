@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
@@ -18,141 +19,141 @@ const contextHang = 10 * time.Second
 func contextScenarios() []scenario {
 	type call struct {
 		name string
-		do   func(ctx context.Context, s engine.Store, f *ctxFixture) error
+		do   func(ctx context.Context, s app.Store, f *ctxFixture) error
 	}
 	calls := []call{
-		{"Ping", func(ctx context.Context, s engine.Store, f *ctxFixture) error { return s.Ping(ctx) }},
-		{"InsertRecord", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"Ping", func(ctx context.Context, s app.Store, f *ctxFixture) error { return s.Ping(ctx) }},
+		{"InsertRecord", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			_, err := s.InsertRecord(ctx, NewRecord(Epoch))
 			return err
 		}},
-		{"InsertRecord_retry", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"InsertRecord_retry", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			r := NewRecord(Epoch)
 			r.ID = f.record.ID
 			_, err := s.InsertRecord(ctx, r)
 			return err
 		}},
-		{"GetRecord", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"GetRecord", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			_, err := s.GetRecord(ctx, f.record.ID)
 			return err
 		}},
-		{"UpdateRecord", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"UpdateRecord", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			r := *f.record
 			r.State = "approved"
 			_, err := s.UpdateRecord(ctx, &r)
 			return err
 		}},
-		{"ListRecords", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"ListRecords", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			_, err := s.ListRecords(ctx, engine.RecordFilter{}, engine.Page{})
 			return err
 		}},
-		{"CountRecords", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"CountRecords", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			_, err := s.CountRecords(ctx, engine.RecordFilter{})
 			return err
 		}},
-		{"AggregateRecords", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"AggregateRecords", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			_, err := s.AggregateRecords(ctx, engine.RecordFilter{}, engine.Aggregate{GroupBy: []string{engine.GroupByState}})
 			return err
 		}},
-		{"ClaimDueTimers", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"ClaimDueTimers", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			_, err := s.ClaimDueTimers(ctx, "a", Epoch.Add(time.Hour), time.Minute, 10)
 			return err
 		}},
-		{"SaveDraft", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"SaveDraft", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			return s.SaveDraft(ctx, newDefinition(engine.KindForm, "survey", 2))
 		}},
-		{"PublishDefinition", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"PublishDefinition", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			return s.PublishDefinition(ctx, engine.KindForm, "survey", 1, "u-admin", Epoch)
 		}},
-		{"GetDefinition", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"GetDefinition", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			_, err := s.GetDefinition(ctx, engine.KindForm, "survey", 1)
 			return err
 		}},
-		{"ListDefinitions", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"ListDefinitions", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			_, err := s.ListDefinitions(ctx, engine.DefinitionFilter{})
 			return err
 		}},
-		{"PutOrgUnits", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"PutOrgUnits", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			return s.PutOrgUnits(ctx, orgTree)
 		}},
-		{"GetOrgUnit", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"GetOrgUnit", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			_, err := s.GetOrgUnit(ctx, orgTree[0].Code)
 			return err
 		}},
-		{"ListOrgUnits", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"ListOrgUnits", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			_, err := s.ListOrgUnits(ctx, "")
 			return err
 		}},
-		{"CreateUser", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"CreateUser", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			return s.CreateUser(ctx, newUser("u2", "lisi", "/370000/"))
 		}},
-		{"GetUser", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"GetUser", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			_, err := s.GetUser(ctx, f.user.ID)
 			return err
 		}},
-		{"GetUserByUsername", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"GetUserByUsername", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			_, err := s.GetUserByUsername(ctx, f.user.Username)
 			return err
 		}},
-		{"UpdateUser", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"UpdateUser", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			u := *f.user
 			u.DisplayName = "changed"
 			_, err := s.UpdateUser(ctx, &u)
 			return err
 		}},
-		{"ListUsers", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"ListUsers", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			_, err := s.ListUsers(ctx, engine.UserFilter{})
 			return err
 		}},
-		{"CreateSession", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"CreateSession", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			return s.CreateSession(ctx, newSession("hash-2", "u1", Epoch.Add(time.Hour)))
 		}},
-		{"GetSession", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"GetSession", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			_, err := s.GetSession(ctx, "hash-1", Epoch)
 			return err
 		}},
-		{"DeleteSession", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"DeleteSession", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			return s.DeleteSession(ctx, "hash-1")
 		}},
-		{"DeleteUserSessions", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"DeleteUserSessions", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			_, err := s.DeleteUserSessions(ctx, "u1")
 			return err
 		}},
-		{"HitCounter", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"HitCounter", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			_, err := s.HitCounter(ctx, "k", time.Minute, Epoch)
 			return err
 		}},
-		{"CounterValue", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"CounterValue", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			_, err := s.CounterValue(ctx, "k", time.Minute, Epoch)
 			return err
 		}},
-		{"ResetCounter", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"ResetCounter", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			return s.ResetCounter(ctx, "k")
 		}},
-		{"AppendLedger", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"AppendLedger", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			_, err := s.AppendLedger(ctx, ledgerRows()[1:2])
 			return err
 		}},
-		{"ListLedger", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"ListLedger", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			_, err := s.ListLedger(ctx, engine.LedgerFilter{}, engine.Page{})
 			return err
 		}},
-		{"SumLedger", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"SumLedger", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			_, err := s.SumLedger(ctx, engine.LedgerFilter{}, []string{engine.LedgerByWorker})
 			return err
 		}},
-		{"AppendAudit", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"AppendAudit", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			e := auditRows()[1]
 			return s.AppendAudit(ctx, &e)
 		}},
-		{"ListAudit", func(ctx context.Context, s engine.Store, f *ctxFixture) error {
+		{"ListAudit", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			_, err := s.ListAudit(ctx, engine.AuditFilter{}, engine.Page{})
 			return err
 		}},
 	}
 	var scs []scenario
 	for _, c := range calls {
-		scs = append(scs, scenario{"cancelled_" + c.name, func(t *testing.T, s engine.Store) {
+		scs = append(scs, scenario{"cancelled_" + c.name, func(t *testing.T, s app.Store) {
 			f := newCtxFixture(t, s)
 			ctx, cancel := context.WithCancel(t.Context())
 			cancel()
@@ -177,7 +178,7 @@ type ctxFixture struct {
 	user   *engine.User
 }
 
-func newCtxFixture(t *testing.T, s engine.Store) *ctxFixture {
+func newCtxFixture(t *testing.T, s app.Store) *ctxFixture {
 	t.Helper()
 	r := NewRecord(Epoch)
 	r.NextTimerAt = Epoch

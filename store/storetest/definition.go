@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
@@ -44,12 +45,12 @@ func diffDefinition(got, want *engine.DefinitionVersion, withSource bool) differ
 	return d
 }
 
-func mustSaveDraft(t *testing.T, s engine.Store, d *engine.DefinitionVersion) {
+func mustSaveDraft(t *testing.T, s app.Store, d *engine.DefinitionVersion) {
 	t.Helper()
 	must(t, s.SaveDraft(t.Context(), d), fmt.Sprintf("SaveDraft %s/%s v%d", d.Kind, d.ID, d.Version))
 }
 
-func mustPublish(t *testing.T, s engine.Store, kind, id string, version int) {
+func mustPublish(t *testing.T, s app.Store, kind, id string, version int) {
 	t.Helper()
 	must(t, s.PublishDefinition(t.Context(), kind, id, version, "u-admin", publishedAt(version)),
 		fmt.Sprintf("PublishDefinition %s/%s v%d", kind, id, version))
@@ -64,7 +65,7 @@ func published(d *engine.DefinitionVersion) *engine.DefinitionVersion {
 	return &w
 }
 
-func checkGetDefinition(t *testing.T, s engine.Store, kind, id string, version int, want *engine.DefinitionVersion) {
+func checkGetDefinition(t *testing.T, s app.Store, kind, id string, version int, want *engine.DefinitionVersion) {
 	t.Helper()
 	got, err := s.GetDefinition(t.Context(), kind, id, version)
 	must(t, err, fmt.Sprintf("GetDefinition %s/%s v%d", kind, id, version))
@@ -81,14 +82,14 @@ func checkGetDefinition(t *testing.T, s engine.Store, kind, id string, version i
 // ordered by kind, ID and version."
 func definitionScenarios() []scenario {
 	scs := []scenario{
-		{"save_draft_round_trips", func(t *testing.T, s engine.Store) {
+		{"save_draft_round_trips", func(t *testing.T, s app.Store) {
 			d := newDefinition(engine.KindForm, "survey", 1)
 			d.CreatedAt = oddTime(Epoch)
 			want := *d
 			mustSaveDraft(t, s, d)
 			checkGetDefinition(t, s, engine.KindForm, "survey", 1, &want)
 		}},
-		{"published_at_truncated_to_milliseconds_in_utc", func(t *testing.T, s engine.Store) {
+		{"published_at_truncated_to_milliseconds_in_utc", func(t *testing.T, s app.Store) {
 			d := newDefinition(engine.KindForm, "survey", 1)
 			mustSaveDraft(t, s, d)
 			at := oddTime(Epoch.Add(time.Hour))
@@ -97,7 +98,7 @@ func definitionScenarios() []scenario {
 			want.Status, want.PublishedBy, want.PublishedAt = engine.StatusPublished, "u-admin", at
 			checkGetDefinition(t, s, engine.KindForm, "survey", 1, &want)
 		}},
-		{"status_forced_to_draft", func(t *testing.T, s engine.Store) {
+		{"status_forced_to_draft", func(t *testing.T, s app.Store) {
 			d := newDefinition(engine.KindForm, "survey", 1)
 			d.Status = engine.StatusPublished
 			d.PublishedBy, d.PublishedAt = "u-sneaky", Epoch
@@ -110,7 +111,7 @@ func definitionScenarios() []scenario {
 			_, err = s.GetDefinition(t.Context(), engine.KindForm, "survey", 0)
 			wantCode(t, err, engine.ENOTFOUND, "GetDefinition latest published with only a draft")
 		}},
-		{"draft_replaced", func(t *testing.T, s engine.Store) {
+		{"draft_replaced", func(t *testing.T, s app.Store) {
 			mustSaveDraft(t, s, newDefinition(engine.KindForm, "survey", 1))
 			d := newDefinition(engine.KindForm, "survey", 1)
 			d.Source = []byte("title: 第二稿\n")
@@ -126,14 +127,14 @@ func definitionScenarios() []scenario {
 				t.Errorf("ListDefinitions has %d versions after replacing a draft, want 1", len(list))
 			}
 		}},
-		{"publish", func(t *testing.T, s engine.Store) {
+		{"publish", func(t *testing.T, s app.Store) {
 			d := newDefinition(engine.KindWorkflow, "review", 1)
 			mustSaveDraft(t, s, d)
 			mustPublish(t, s, engine.KindWorkflow, "review", 1)
 			checkGetDefinition(t, s, engine.KindWorkflow, "review", 1, published(d))
 			checkGetDefinition(t, s, engine.KindWorkflow, "review", 0, published(d))
 		}},
-		{"published_is_immutable", func(t *testing.T, s engine.Store) {
+		{"published_is_immutable", func(t *testing.T, s app.Store) {
 			d := newDefinition(engine.KindForm, "survey", 1)
 			mustSaveDraft(t, s, d)
 			mustPublish(t, s, engine.KindForm, "survey", 1)
@@ -144,7 +145,7 @@ func definitionScenarios() []scenario {
 			wantCode(t, err, engine.ECONFLICT, "PublishDefinition again")
 			checkGetDefinition(t, s, engine.KindForm, "survey", 1, published(d))
 		}},
-		{"latest_published_not_newer_draft", func(t *testing.T, s engine.Store) {
+		{"latest_published_not_newer_draft", func(t *testing.T, s app.Store) {
 			v1, v2, v3 := newDefinition(engine.KindForm, "survey", 1), newDefinition(engine.KindForm, "survey", 2), newDefinition(engine.KindForm, "survey", 3)
 			mustSaveDraft(t, s, v1)
 			mustPublish(t, s, engine.KindForm, "survey", 1)
@@ -155,7 +156,7 @@ func definitionScenarios() []scenario {
 			checkGetDefinition(t, s, engine.KindForm, "survey", 0, published(v2))
 			checkGetDefinition(t, s, engine.KindForm, "survey", 3, v3)
 		}},
-		{"latest_published_by_number", func(t *testing.T, s engine.Store) {
+		{"latest_published_by_number", func(t *testing.T, s app.Store) {
 			// Version 10 is later than 9 and 2 (not by text).
 			for _, v := range []int{2, 9, 10} {
 				mustSaveDraft(t, s, newDefinition(engine.KindPayTable, "pay", v))
@@ -165,7 +166,7 @@ func definitionScenarios() []scenario {
 			}
 			checkGetDefinition(t, s, engine.KindPayTable, "pay", 0, published(newDefinition(engine.KindPayTable, "pay", 10)))
 		}},
-		{"kinds_are_separate", func(t *testing.T, s engine.Store) {
+		{"kinds_are_separate", func(t *testing.T, s app.Store) {
 			form, wf := newDefinition(engine.KindForm, "same", 1), newDefinition(engine.KindWorkflow, "same", 1)
 			mustSaveDraft(t, s, form)
 			mustSaveDraft(t, s, wf)
@@ -175,7 +176,7 @@ func definitionScenarios() []scenario {
 			_, err := s.GetDefinition(t.Context(), engine.KindForm, "same", 0)
 			wantCode(t, err, engine.ENOTFOUND, "GetDefinition latest published form when only the workflow is published")
 		}},
-		{"not_found", func(t *testing.T, s engine.Store) {
+		{"not_found", func(t *testing.T, s app.Store) {
 			mustSaveDraft(t, s, newDefinition(engine.KindForm, "survey", 1))
 			for _, c := range []struct {
 				kind, id string
@@ -194,7 +195,7 @@ func definitionScenarios() []scenario {
 			err = s.PublishDefinition(t.Context(), engine.KindWorkflow, "survey", 1, "u-admin", Epoch)
 			wantCode(t, err, engine.ENOTFOUND, "PublishDefinition of a missing kind")
 		}},
-		{"list_ordered_without_source", func(t *testing.T, s engine.Store) {
+		{"list_ordered_without_source", func(t *testing.T, s app.Store) {
 			// Saved out of order; listed by kind, ID, then version as a number.
 			defs := map[string]*engine.DefinitionVersion{}
 			for _, d := range []*engine.DefinitionVersion{
@@ -252,7 +253,7 @@ func definitionScenarios() []scenario {
 		{"missing_version", func(d *engine.DefinitionVersion) { d.Version = 0 }},
 	}
 	for _, c := range invalid {
-		scs = append(scs, scenario{"save_draft_" + c.name + "_invalid", func(t *testing.T, s engine.Store) {
+		scs = append(scs, scenario{"save_draft_" + c.name + "_invalid", func(t *testing.T, s app.Store) {
 			d := newDefinition(engine.KindForm, "survey", 1)
 			c.spoil(d)
 			wantCode(t, s.SaveDraft(t.Context(), d), engine.EINVALID, "SaveDraft")

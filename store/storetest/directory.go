@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
@@ -43,7 +44,7 @@ func diffOrgUnit(got, want engine.OrgUnit) differ {
 // lies under pathPrefix (all when empty), ordered by Path."
 func orgUnitScenarios() []scenario {
 	scs := []scenario{
-		{"put_and_get", func(t *testing.T, s engine.Store) {
+		{"put_and_get", func(t *testing.T, s app.Store) {
 			must(t, s.PutOrgUnits(t.Context(), orgTree), "PutOrgUnits")
 			for _, want := range orgTree {
 				got, err := s.GetOrgUnit(t.Context(), want.Code)
@@ -51,12 +52,12 @@ func orgUnitScenarios() []scenario {
 				diffOrgUnit(*got, want).report(t, "GetOrgUnit "+want.Code)
 			}
 		}},
-		{"missing_not_found", func(t *testing.T, s engine.Store) {
+		{"missing_not_found", func(t *testing.T, s app.Store) {
 			must(t, s.PutOrgUnits(t.Context(), orgTree), "PutOrgUnits")
 			_, err := s.GetOrgUnit(t.Context(), "999999")
 			wantCode(t, err, engine.ENOTFOUND, "GetOrgUnit of an unknown code")
 		}},
-		{"replace_by_code", func(t *testing.T, s engine.Store) {
+		{"replace_by_code", func(t *testing.T, s app.Store) {
 			must(t, s.PutOrgUnits(t.Context(), orgTree), "PutOrgUnits")
 			renamed := engine.OrgUnit{Code: "370103", Name: "槐荫区（改）", ParentCode: "370100", Level: engine.LevelDistrict, Path: "/370000/370100/370103/"}
 			must(t, s.PutOrgUnits(t.Context(), []engine.OrgUnit{renamed}), "PutOrgUnits again")
@@ -69,7 +70,7 @@ func orgUnitScenarios() []scenario {
 				t.Errorf("ListOrgUnits has %d units after a replace, want %d", len(all), len(orgTree))
 			}
 		}},
-		{"list_ordered_by_path", func(t *testing.T, s engine.Store) {
+		{"list_ordered_by_path", func(t *testing.T, s app.Store) {
 			must(t, s.PutOrgUnits(t.Context(), orgTree), "PutOrgUnits")
 			cases := []struct {
 				prefix string
@@ -89,7 +90,7 @@ func orgUnitScenarios() []scenario {
 				}
 			}
 		}},
-		{"invalid_batch_stores_nothing", func(t *testing.T, s engine.Store) {
+		{"invalid_batch_stores_nothing", func(t *testing.T, s app.Store) {
 			old := orgTree[1] // 山东省
 			must(t, s.PutOrgUnits(t.Context(), []engine.OrgUnit{old}), "PutOrgUnits")
 			renamed := old
@@ -112,7 +113,7 @@ func orgUnitScenarios() []scenario {
 		{"missing_path", func(u *engine.OrgUnit) { u.Path = "" }},
 	}
 	for _, c := range invalid {
-		scs = append(scs, scenario{c.name + "_invalid", func(t *testing.T, s engine.Store) {
+		scs = append(scs, scenario{c.name + "_invalid", func(t *testing.T, s app.Store) {
 			u := orgTree[1]
 			c.spoil(&u)
 			wantCode(t, s.PutOrgUnits(t.Context(), []engine.OrgUnit{u}), engine.EINVALID, "PutOrgUnits")
@@ -155,7 +156,7 @@ func diffUser(got, want *engine.User) differ {
 	return d
 }
 
-func mustCreateUser(t *testing.T, s engine.Store, u *engine.User) *engine.User {
+func mustCreateUser(t *testing.T, s app.Store, u *engine.User) *engine.User {
 	t.Helper()
 	want := *u
 	want.Version = 1
@@ -163,7 +164,7 @@ func mustCreateUser(t *testing.T, s engine.Store, u *engine.User) *engine.User {
 	return &want
 }
 
-func checkUser(t *testing.T, s engine.Store, want *engine.User) {
+func checkUser(t *testing.T, s app.Store, want *engine.User) {
 	t.Helper()
 	got, err := s.GetUser(t.Context(), want.ID)
 	must(t, err, "GetUser "+want.ID)
@@ -181,7 +182,7 @@ func checkUser(t *testing.T, s engine.Store, want *engine.User) {
 // the matching users ordered by username."
 func userScenarios() []scenario {
 	return []scenario{
-		{"create_and_get", func(t *testing.T, s engine.Store) {
+		{"create_and_get", func(t *testing.T, s app.Store) {
 			u := newUser("u1", "zhangsan", "/370000/370100/", engine.RoleReviewer, engine.RoleFinance)
 			u.Version = 9 // a new user starts at 1 whatever the caller says
 			u.Disabled = true
@@ -189,7 +190,7 @@ func userScenarios() []scenario {
 			u.CreatedAt, u.UpdatedAt = oddTime(Epoch), oddTime(Epoch.Add(time.Hour))
 			checkUser(t, s, mustCreateUser(t, s, u))
 		}},
-		{"id_taken_conflicts", func(t *testing.T, s engine.Store) {
+		{"id_taken_conflicts", func(t *testing.T, s app.Store) {
 			want := mustCreateUser(t, s, newUser("u1", "zhangsan", "/370000/"))
 			err := s.CreateUser(t.Context(), newUser("u1", "lisi", "/370000/"))
 			wantCode(t, err, engine.ECONFLICT, "CreateUser with a taken ID")
@@ -197,7 +198,7 @@ func userScenarios() []scenario {
 			_, err = s.GetUserByUsername(t.Context(), "lisi")
 			wantCode(t, err, engine.ENOTFOUND, "GetUserByUsername of the refused user")
 		}},
-		{"username_taken_conflicts", func(t *testing.T, s engine.Store) {
+		{"username_taken_conflicts", func(t *testing.T, s app.Store) {
 			want := mustCreateUser(t, s, newUser("u1", "zhangsan", "/370000/"))
 			err := s.CreateUser(t.Context(), newUser("u2", "zhangsan", "/370000/"))
 			wantCode(t, err, engine.ECONFLICT, "CreateUser with a taken username")
@@ -205,14 +206,14 @@ func userScenarios() []scenario {
 			_, err = s.GetUser(t.Context(), "u2")
 			wantCode(t, err, engine.ENOTFOUND, "GetUser of the refused user")
 		}},
-		{"missing_not_found", func(t *testing.T, s engine.Store) {
+		{"missing_not_found", func(t *testing.T, s app.Store) {
 			mustCreateUser(t, s, newUser("u1", "zhangsan", "/370000/"))
 			_, err := s.GetUser(t.Context(), "u9")
 			wantCode(t, err, engine.ENOTFOUND, "GetUser of an unknown ID")
 			_, err = s.GetUserByUsername(t.Context(), "nobody")
 			wantCode(t, err, engine.ENOTFOUND, "GetUserByUsername of an unknown username")
 		}},
-		{"update_with_version", func(t *testing.T, s engine.Store) {
+		{"update_with_version", func(t *testing.T, s app.Store) {
 			u := mustCreateUser(t, s, newUser("u1", "zhangsan", "/370000/", engine.RoleFieldWorker))
 			change := *u
 			change.DisplayName = "张三（已调岗）"
@@ -238,13 +239,13 @@ func userScenarios() []scenario {
 			wantCode(t, err, engine.ECONFLICT, "UpdateUser at a version ahead")
 			checkUser(t, s, &want)
 		}},
-		{"update_missing_not_found", func(t *testing.T, s engine.Store) {
+		{"update_missing_not_found", func(t *testing.T, s app.Store) {
 			u := newUser("u9", "nobody", "/370000/")
 			u.Version = 1
 			_, err := s.UpdateUser(t.Context(), u)
 			wantCode(t, err, engine.ENOTFOUND, "UpdateUser of an unknown user")
 		}},
-		{"rename", func(t *testing.T, s engine.Store) {
+		{"rename", func(t *testing.T, s app.Store) {
 			u := mustCreateUser(t, s, newUser("u1", "zhangsan", "/370000/"))
 			other := mustCreateUser(t, s, newUser("u2", "lisi", "/370000/"))
 
@@ -268,7 +269,7 @@ func userScenarios() []scenario {
 			// The old name is free again.
 			mustCreateUser(t, s, newUser("u3", "zhangsan", "/370000/"))
 		}},
-		{"list_filtered_ordered_by_username", func(t *testing.T, s engine.Store) {
+		{"list_filtered_ordered_by_username", func(t *testing.T, s app.Store) {
 			byName := map[string]*engine.User{}
 			for _, u := range []*engine.User{
 				newUser("u1", "wang", "/370000/370100/370102/", engine.RoleFieldWorker),

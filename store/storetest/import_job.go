@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
@@ -48,7 +49,7 @@ func jobIDs(jobs []*engine.ImportJob) []string {
 // paged; a mapping replaces the one before.
 func importScenarios() []scenario {
 	return []scenario{
-		{"insert_records_batch_then_replay", func(t *testing.T, s engine.Store) {
+		{"insert_records_batch_then_replay", func(t *testing.T, s app.Store) {
 			batch := []*engine.Record{NewRecord(Epoch), NewRecord(Epoch.Add(time.Second)), NewRecord(Epoch.Add(2 * time.Second))}
 			got, err := s.InsertRecords(t.Context(), batch)
 			must(t, err, "InsertRecords")
@@ -76,7 +77,7 @@ func importScenarios() []scenario {
 				t.Errorf("CountRecords = %d after a replay, want 3", n)
 			}
 		}},
-		{"insert_records_conflict_keeps_the_stored_record", func(t *testing.T, s engine.Store) {
+		{"insert_records_conflict_keeps_the_stored_record", func(t *testing.T, s app.Store) {
 			first := NewRecord(Epoch)
 			_, err := s.InsertRecord(t.Context(), first)
 			must(t, err, "InsertRecord")
@@ -90,7 +91,7 @@ func importScenarios() []scenario {
 				t.Errorf("the clash overwrote the stored record: %v", stored.Answers["name"])
 			}
 		}},
-		{"insert_records_invalid_stores_none", func(t *testing.T, s engine.Store) {
+		{"insert_records_invalid_stores_none", func(t *testing.T, s app.Store) {
 			good, bad := NewRecord(Epoch), NewRecord(Epoch.Add(time.Second))
 			bad.OrgPath = ""
 			_, err := s.InsertRecords(t.Context(), []*engine.Record{good, bad})
@@ -98,7 +99,7 @@ func importScenarios() []scenario {
 			_, err = s.GetRecord(t.Context(), good.ID)
 			wantCode(t, err, engine.ENOTFOUND, "GetRecord of the valid record of an invalid batch")
 		}},
-		{"jobs_versioned", func(t *testing.T, s engine.Store) {
+		{"jobs_versioned", func(t *testing.T, s app.Store) {
 			j := newImportJob("J1", "camp-1", "/p/c1/", engine.ImportQueued)
 			must(t, s.CreateImportJob(t.Context(), j), "CreateImportJob")
 			wantCode(t, s.CreateImportJob(t.Context(), j), engine.ECONFLICT, "CreateImportJob again")
@@ -128,7 +129,7 @@ func importScenarios() []scenario {
 				t.Errorf("after update: %+v", back)
 			}
 		}},
-		{"jobs_listed_newest_first_by_filter", func(t *testing.T, s engine.Store) {
+		{"jobs_listed_newest_first_by_filter", func(t *testing.T, s app.Store) {
 			for _, j := range []*engine.ImportJob{
 				newImportJob("J1", "camp-1", "/p/c1/", engine.ImportQueued),
 				newImportJob("J2", "camp-1", "/p/c2/", engine.ImportDone),
@@ -154,7 +155,7 @@ func importScenarios() []scenario {
 				}
 			}
 		}},
-		{"chunks_replace_and_delete", func(t *testing.T, s engine.Store) {
+		{"chunks_replace_and_delete", func(t *testing.T, s app.Store) {
 			must(t, s.PutImportChunk(t.Context(), "J1", 0, []byte("姓名,村代码\n")), "PutImportChunk 0")
 			must(t, s.PutImportChunk(t.Context(), "J1", 1, []byte("first try")), "PutImportChunk 1")
 			must(t, s.PutImportChunk(t.Context(), "J1", 1, []byte{0, 1, 2, 0xff}), "PutImportChunk 1 again")
@@ -176,7 +177,7 @@ func importScenarios() []scenario {
 				t.Errorf("deleting J1's chunks deleted J10's: %v", err)
 			}
 		}},
-		{"report_rows_idempotent_and_paged", func(t *testing.T, s engine.Store) {
+		{"report_rows_idempotent_and_paged", func(t *testing.T, s app.Store) {
 			rows := []engine.ImportRow{importRow("J1", 2, 0), importRow("J1", 2, 1), importRow("J1", 10, 0)}
 			n, err := s.AddImportRows(t.Context(), rows)
 			must(t, err, "AddImportRows")
@@ -214,7 +215,7 @@ func importScenarios() []scenario {
 				t.Errorf("report row reads back as %+v", got)
 			}
 		}},
-		{"mapping_replaces", func(t *testing.T, s engine.Store) {
+		{"mapping_replaces", func(t *testing.T, s app.Store) {
 			_, err := s.GetImportMapping(t.Context(), "camp-1", "form-1")
 			wantCode(t, err, engine.ENOTFOUND, "GetImportMapping before any")
 			m := &engine.ImportMapping{CampaignID: "camp-1", FormID: "form-1", Columns: map[string]string{"名字": "name"}, UpdatedBy: "u1", UpdatedAt: oddTime(Epoch)}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
@@ -14,7 +15,7 @@ import (
 // changes and applied is false"; official imports are numbered versions,
 // stored all or none.
 func indicatorScenarios() []scenario {
-	store := func(t *testing.T, s engine.Store) engine.IndicatorStore {
+	store := func(t *testing.T, s app.Store) engine.IndicatorStore {
 		t.Helper()
 		is, ok := s.(engine.IndicatorStore)
 		if !ok {
@@ -57,7 +58,7 @@ func indicatorScenarios() []scenario {
 	}
 	all := engine.IndicatorCounterFilter{CampaignID: "camp-1"}
 	return []scenario{
-		{"contributions_add_up_and_move", func(t *testing.T, s engine.Store) {
+		{"contributions_add_up_and_move", func(t *testing.T, s app.Store) {
 			is := store(t, s)
 			apply(t, is, contrib("r1", 1, part("count:a", "/p/t1/v1/", "2026-03", 1), part("sum:b", "/p/t1/v1/", "2026-03", 2.5)), true)
 			apply(t, is, contrib("r2", 1, part("count:a", "/p/t1/v1/", "2026-03", 1)), true)
@@ -69,14 +70,14 @@ func indicatorScenarios() []scenario {
 			same(t, "after r1 changed", counters(t, is, all), []string{
 				"count:a /p/t1/v1/ 2026-03 1/1", "count:a /p/t1/v2/ 2026-04 1/1", "sum:b /p/t1/v1/ 2026-03 4/1"})
 		}},
-		{"replay_and_older_version_change_nothing", func(t *testing.T, s engine.Store) {
+		{"replay_and_older_version_change_nothing", func(t *testing.T, s app.Store) {
 			is := store(t, s)
 			apply(t, is, contrib("r1", 2, part("count:a", "/p/t1/v1/", "2026-03", 1)), true)
 			apply(t, is, contrib("r1", 2, part("count:a", "/p/t1/v1/", "2026-03", 1)), false)
 			apply(t, is, contrib("r1", 1, part("count:x", "/p/t1/v1/", "2026-03", 1)), false)
 			same(t, "counters", counters(t, is, all), []string{"count:a /p/t1/v1/ 2026-03 1/1"})
 		}},
-		{"filter_by_subtree_term_and_months", func(t *testing.T, s engine.Store) {
+		{"filter_by_subtree_term_and_months", func(t *testing.T, s app.Store) {
 			is := store(t, s)
 			apply(t, is, contrib("r1", 1, part("count:a", "/p/t1/v1/", "2026-01", 1), part("count:b", "/p/t1/v1/", "2026-01", 1)), true)
 			apply(t, is, contrib("r2", 1, part("count:a", "/p/t1/v2/", "2026-02", 1)), true)
@@ -90,7 +91,7 @@ func indicatorScenarios() []scenario {
 				[]string{"count:a /p/t1/v1/ 2026-01 1/1", "count:a /p/t1/v2/ 2026-02 1/1", "count:b /p/t1/v1/ 2026-01 1/1"})
 			same(t, "camp-2", counters(t, is, engine.IndicatorCounterFilter{CampaignID: "camp-2"}), []string{"count:a /p/t1/v1/ 2026-01 1/1"})
 		}},
-		{"reset_forgets_one_campaign", func(t *testing.T, s engine.Store) {
+		{"reset_forgets_one_campaign", func(t *testing.T, s app.Store) {
 			is := store(t, s)
 			apply(t, is, contrib("r1", 1, part("count:a", "/p/t1/v1/", "2026-01", 1)), true)
 			other := contrib("r2", 1, part("count:a", "/p/t1/v1/", "2026-01", 1))
@@ -103,14 +104,14 @@ func indicatorScenarios() []scenario {
 			apply(t, is, contrib("r1", 1, part("count:a", "/p/t1/v1/", "2026-01", 1)), true)
 			same(t, "camp-1 after re-apply", counters(t, is, all), []string{"count:a /p/t1/v1/ 2026-01 1/1"})
 		}},
-		{"contribution_without_ids_invalid", func(t *testing.T, s engine.Store) {
+		{"contribution_without_ids_invalid", func(t *testing.T, s app.Store) {
 			is := store(t, s)
 			_, err := is.ApplyIndicatorContribution(t.Context(), &engine.IndicatorContribution{CampaignID: "camp-1", RecordVersion: 1})
 			wantCode(t, err, engine.EINVALID, "no record")
 			_, err = is.ApplyIndicatorContribution(t.Context(), &engine.IndicatorContribution{RecordID: "r1", RecordVersion: 1})
 			wantCode(t, err, engine.EINVALID, "no campaign")
 		}},
-		{"official_imports_are_versions", func(t *testing.T, s engine.Store) {
+		{"official_imports_are_versions", func(t *testing.T, s app.Store) {
 			is := store(t, s)
 			fig := func(unit, path, period string, v float64) engine.OfficialFigure {
 				return engine.OfficialFigure{Key: "births", OrgUnit: unit, OrgPath: path, Period: period, Value: v}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
@@ -53,7 +54,7 @@ func diffEntry(got *engine.LedgerEntry, want engine.LedgerEntry) differ {
 	return d
 }
 
-func appendLedger(t *testing.T, s engine.Store, entries ...engine.LedgerEntry) int {
+func appendLedger(t *testing.T, s app.Store, entries ...engine.LedgerEntry) int {
 	t.Helper()
 	n, err := s.AppendLedger(t.Context(), entries)
 	must(t, err, "AppendLedger")
@@ -61,7 +62,7 @@ func appendLedger(t *testing.T, s engine.Store, entries ...engine.LedgerEntry) i
 }
 
 // listAllLedger walks every page of f (see pageAll).
-func listAllLedger(t *testing.T, s engine.Store, f engine.LedgerFilter, limit int, desc bool) []*engine.LedgerEntry {
+func listAllLedger(t *testing.T, s app.Store, f engine.LedgerFilter, limit int, desc bool) []*engine.LedgerEntry {
 	t.Helper()
 	return pageAll(t, "ListLedger", limit, desc, func(p engine.Page) ([]*engine.LedgerEntry, string, error) {
 		page, err := s.ListLedger(t.Context(), f, p)
@@ -114,7 +115,7 @@ func ledgerRows() []engine.LedgerEntry {
 // exact int64 fen.
 func ledgerScenarios() []scenario {
 	scs := []scenario{
-		{"append_and_list", func(t *testing.T, s engine.Store) {
+		{"append_and_list", func(t *testing.T, s app.Store) {
 			rows := ledgerRows()
 			for i := range rows {
 				rows[i].CreatedAt = oddTime(rows[i].CreatedAt)
@@ -130,7 +131,7 @@ func ledgerScenarios() []scenario {
 				diffEntry(e, rows[i]).report(t, "listed entry "+rows[i].Key)
 			}
 		}},
-		{"retry_skipped", func(t *testing.T, s engine.Store) {
+		{"retry_skipped", func(t *testing.T, s app.Store) {
 			rows := ledgerRows()
 			appendLedger(t, s, rows...)
 			// A retry computes the same entries again under new IDs.
@@ -149,7 +150,7 @@ func ledgerScenarios() []scenario {
 				t.Errorf("ledger after retries = %q, want the first entries %q", entryIDs(got), ids(rows))
 			}
 		}},
-		{"partly_new_batch", func(t *testing.T, s engine.Store) {
+		{"partly_new_batch", func(t *testing.T, s app.Store) {
 			rows := ledgerRows()
 			appendLedger(t, s, rows[:3]...)
 			if n := appendLedger(t, s, rows...); n != len(rows)-3 {
@@ -159,7 +160,7 @@ func ledgerScenarios() []scenario {
 				t.Errorf("ledger has %d entries, want %d", len(got), len(rows))
 			}
 		}},
-		{"empty_batch", func(t *testing.T, s engine.Store) {
+		{"empty_batch", func(t *testing.T, s app.Store) {
 			if n := appendLedger(t, s); n != 0 {
 				t.Errorf("AppendLedger of nothing = %d", n)
 			}
@@ -175,7 +176,7 @@ func ledgerScenarios() []scenario {
 		{"item", func(e *engine.LedgerEntry) { e.Item = "entered" }},
 	}
 	for _, c := range clashes {
-		scs = append(scs, scenario{"same_key_different_" + c.name + "_conflicts_rest_written", func(t *testing.T, s engine.Store) {
+		scs = append(scs, scenario{"same_key_different_" + c.name + "_conflicts_rest_written", func(t *testing.T, s app.Store) {
 			rows := ledgerRows()
 			appendLedger(t, s, rows[0])
 			clash := rows[0]
@@ -205,7 +206,7 @@ func ledgerScenarios() []scenario {
 		{"missing_worker", func(e *engine.LedgerEntry) { e.WorkerID = "" }},
 	}
 	for _, c := range invalid {
-		scs = append(scs, scenario{c.name + "_invalid", func(t *testing.T, s engine.Store) {
+		scs = append(scs, scenario{c.name + "_invalid", func(t *testing.T, s app.Store) {
 			e := ledgerRows()[0]
 			c.spoil(&e)
 			_, err := s.AppendLedger(t.Context(), []engine.LedgerEntry{e})
@@ -234,7 +235,7 @@ func ledgerScenarios() []scenario {
 		{"nothing", engine.LedgerFilter{WorkerID: "w1", Item: "daily"}, nil},
 	}
 	for _, c := range filters {
-		scs = append(scs, scenario{"list_" + c.name, func(t *testing.T, s engine.Store) {
+		scs = append(scs, scenario{"list_" + c.name, func(t *testing.T, s app.Store) {
 			rows := ledgerRows()
 			appendLedger(t, s, rows...)
 			var want []string
@@ -249,7 +250,7 @@ func ledgerScenarios() []scenario {
 			}
 		}})
 	}
-	scs = append(scs, scenario{"list_after_an_id", func(t *testing.T, s engine.Store) {
+	scs = append(scs, scenario{"list_after_an_id", func(t *testing.T, s app.Store) {
 		rows := ledgerRows()
 		appendLedger(t, s, rows...)
 		page, err := s.ListLedger(t.Context(), engine.LedgerFilter{}, engine.Page{After: rows[5].ID, Limit: 10})
@@ -319,7 +320,7 @@ func sumLedgerScenarios() []scenario {
 	}
 	var scs []scenario
 	for _, c := range cases {
-		scs = append(scs, scenario{c.name, func(t *testing.T, s engine.Store) {
+		scs = append(scs, scenario{c.name, func(t *testing.T, s app.Store) {
 			appendLedger(t, s, ledgerRows()...)
 			got, err := s.SumLedger(t.Context(), c.f, c.groupBy)
 			must(t, err, "SumLedger")
@@ -347,7 +348,7 @@ func sumLedgerScenarios() []scenario {
 		{"unknown_among_known", []string{engine.LedgerByWorker, "amount"}},
 		{"empty_group_key", []string{""}},
 	} {
-		scs = append(scs, scenario{c.name + "_invalid", func(t *testing.T, s engine.Store) {
+		scs = append(scs, scenario{c.name + "_invalid", func(t *testing.T, s app.Store) {
 			appendLedger(t, s, ledgerRows()...)
 			_, err := s.SumLedger(t.Context(), engine.LedgerFilter{}, c.groupBy)
 			wantCode(t, err, engine.EINVALID, fmt.Sprintf("SumLedger by %q", c.groupBy))

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
@@ -30,7 +31,7 @@ func linkScenarios() []scenario {
 		return out
 	}
 	return []scenario{
-		{"create_get_by_id_and_token", func(t *testing.T, s engine.Store) {
+		{"create_get_by_id_and_token", func(t *testing.T, s app.Store) {
 			want := link(1, "/p/c1/t1/v1/", true)
 			must(t, s.CreateLinks(t.Context(), []*engine.Link{want}), "CreateLinks")
 			for name, get := range map[string]func() (*engine.Link, error){
@@ -50,7 +51,7 @@ func linkScenarios() []scenario {
 			_, err = s.GetLinkByToken(t.Context(), "nope")
 			wantCode(t, err, engine.ENOTFOUND, "GetLinkByToken missing")
 		}},
-		{"duplicate_token_stores_none", func(t *testing.T, s engine.Store) {
+		{"duplicate_token_stores_none", func(t *testing.T, s app.Store) {
 			must(t, s.CreateLinks(t.Context(), []*engine.Link{link(1, "/p/", false)}), "CreateLinks")
 			fresh, dup := link(2, "/p/", false), link(3, "/p/", false)
 			dup.TokenHash = "hash-1"
@@ -59,7 +60,7 @@ func linkScenarios() []scenario {
 			wantCode(t, err, engine.ENOTFOUND, "the batch's other link")
 			wantCode(t, s.CreateLinks(t.Context(), []*engine.Link{{ID: "x", TokenHash: "h"}}), engine.EINVALID, "CreateLinks incomplete")
 		}},
-		{"list_by_campaign_and_subtree", func(t *testing.T, s engine.Store) {
+		{"list_by_campaign_and_subtree", func(t *testing.T, s app.Store) {
 			a, b, c := link(1, "/p/c1/t1/v1/", false), link(2, "/p/c1/t2/v2/", true), link(3, "/p/c1/t1/v3/", true)
 			other := link(4, "/p/c1/t1/v1/", false)
 			other.CampaignID = "camp-2"
@@ -81,7 +82,7 @@ func linkScenarios() []scenario {
 				}
 			}
 		}},
-		{"revoke_once", func(t *testing.T, s engine.Store) {
+		{"revoke_once", func(t *testing.T, s app.Store) {
 			l := link(1, "/p/", false)
 			must(t, s.CreateLinks(t.Context(), []*engine.Link{l}), "CreateLinks")
 			must(t, s.RevokeLink(t.Context(), l.ID, "u-admin", Epoch.Add(time.Hour)), "RevokeLink")
@@ -94,7 +95,7 @@ func linkScenarios() []scenario {
 			}
 			wantCode(t, s.ConsumeLink(t.Context(), l.ID, "rec-1", Epoch), engine.ECONFLICT, "ConsumeLink revoked")
 		}},
-		{"consume_once", func(t *testing.T, s engine.Store) {
+		{"consume_once", func(t *testing.T, s app.Store) {
 			l := link(1, "/p/", true)
 			must(t, s.CreateLinks(t.Context(), []*engine.Link{l}), "CreateLinks")
 			must(t, s.ConsumeLink(t.Context(), l.ID, "rec-1", Epoch.Add(time.Minute)), "ConsumeLink")
@@ -106,7 +107,7 @@ func linkScenarios() []scenario {
 				t.Errorf("used by %q at %v, want rec-1 at %v", got.RecordID, got.UsedAt, Epoch.Add(time.Minute))
 			}
 		}},
-		{"concurrent_consume_one_wins", func(t *testing.T, s engine.Store) {
+		{"concurrent_consume_one_wins", func(t *testing.T, s app.Store) {
 			l := link(1, "/p/", true)
 			must(t, s.CreateLinks(t.Context(), []*engine.Link{l}), "CreateLinks")
 			const n = 8
@@ -137,7 +138,7 @@ func linkScenarios() []scenario {
 				t.Errorf("winners = %d, want 1 (%v)", won, codes)
 			}
 		}},
-		{"close_campaign_once", func(t *testing.T, s engine.Store) {
+		{"close_campaign_once", func(t *testing.T, s app.Store) {
 			_, err := s.CampaignClosure(t.Context(), "camp-1")
 			wantCode(t, err, engine.ENOTFOUND, "CampaignClosure before")
 			c := &engine.CampaignClosure{CampaignID: "camp-1", ClosedBy: "u-author", ClosedAt: Epoch, Reason: "目标已完成"}

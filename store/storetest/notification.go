@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
@@ -32,7 +33,7 @@ func diffNotification(got *engine.Notification, want engine.Notification) differ
 
 // listNotificationIDs pages through a user's notifications with page
 // size limit and returns their IDs in the order given.
-func listNotificationIDs(t *testing.T, s engine.Store, user string, unread bool, limit int) []string {
+func listNotificationIDs(t *testing.T, s app.Store, user string, unread bool, limit int) []string {
 	t.Helper()
 	ns := pageAll(t, "ListNotifications", limit, true, func(p engine.Page) ([]*engine.Notification, string, error) {
 		page, err := s.ListNotifications(t.Context(), user, unread, p)
@@ -48,7 +49,7 @@ func listNotificationIDs(t *testing.T, s engine.Store, user string, unread bool,
 	return ids
 }
 
-func mustCountUnread(t *testing.T, s engine.Store, user string) int64 {
+func mustCountUnread(t *testing.T, s app.Store, user string) int64 {
 	t.Helper()
 	n, err := s.CountUnread(t.Context(), user)
 	must(t, err, "CountUnread "+user)
@@ -65,7 +66,7 @@ func mustCountUnread(t *testing.T, s engine.Store, user string) int64 {
 // touched."
 func notificationScenarios() []scenario {
 	return []scenario{
-		{"add_and_list", func(t *testing.T, s engine.Store) {
+		{"add_and_list", func(t *testing.T, s app.Store) {
 			want := newNotification("u1", 1)
 			n, err := s.AddNotifications(t.Context(), []engine.Notification{want})
 			must(t, err, "AddNotifications")
@@ -79,7 +80,7 @@ func notificationScenarios() []scenario {
 			}
 			diffNotification(page.Notifications[0], want).report(t, "ListNotifications")
 		}},
-		{"add_is_idempotent_on_id", func(t *testing.T, s engine.Store) {
+		{"add_is_idempotent_on_id", func(t *testing.T, s app.Store) {
 			first := []engine.Notification{newNotification("u1", 1), newNotification("u2", 1)}
 			_, err := s.AddNotifications(t.Context(), first)
 			must(t, err, "AddNotifications")
@@ -99,7 +100,7 @@ func notificationScenarios() []scenario {
 				t.Errorf("the retry changed the stored notification: %+v", page.Notifications)
 			}
 		}},
-		{"incomplete_is_invalid_and_stores_none", func(t *testing.T, s engine.Store) {
+		{"incomplete_is_invalid_and_stores_none", func(t *testing.T, s app.Store) {
 			for _, tc := range []struct {
 				name    string
 				breakIt func(*engine.Notification)
@@ -117,7 +118,7 @@ func notificationScenarios() []scenario {
 				t.Errorf("CountUnread after refused adds: got %d, want 0", got)
 			}
 		}},
-		{"list_newest_first_with_paging", func(t *testing.T, s engine.Store) {
+		{"list_newest_first_with_paging", func(t *testing.T, s app.Store) {
 			var ns []engine.Notification
 			var want []string
 			for i := 1; i <= 7; i++ {
@@ -135,7 +136,7 @@ func notificationScenarios() []scenario {
 				t.Errorf("another user's list: got %v, want none", got)
 			}
 		}},
-		{"unread_filter_count_and_mark_read_only_own", func(t *testing.T, s engine.Store) {
+		{"unread_filter_count_and_mark_read_only_own", func(t *testing.T, s app.Store) {
 			var ns []engine.Notification
 			for i := 1; i <= 4; i++ {
 				ns = append(ns, newNotification("u1", i), newNotification("u2", i))

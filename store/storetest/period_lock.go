@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
@@ -14,7 +15,7 @@ func periodLockScenarios() []scenario {
 	lock := func(campaign, period string) *engine.PeriodLock {
 		return &engine.PeriodLock{CampaignID: campaign, Period: period, LockedBy: "u-finance", LockedAt: Epoch}
 	}
-	periods := func(t *testing.T, s engine.Store, campaign string) []string {
+	periods := func(t *testing.T, s app.Store, campaign string) []string {
 		t.Helper()
 		locks, err := s.ListPeriodLocks(t.Context(), campaign)
 		must(t, err, "ListPeriodLocks")
@@ -25,7 +26,7 @@ func periodLockScenarios() []scenario {
 		return out
 	}
 	return []scenario{
-		{"lock_and_list_in_period_order", func(t *testing.T, s engine.Store) {
+		{"lock_and_list_in_period_order", func(t *testing.T, s app.Store) {
 			for _, p := range []string{"2027-Q2", "2026-Q4", "2027-Q1"} {
 				must(t, s.LockPeriod(t.Context(), lock("camp-1", p)), "LockPeriod "+p)
 			}
@@ -42,14 +43,14 @@ func periodLockScenarios() []scenario {
 				t.Errorf("camp-3 locks = %v, want none", got)
 			}
 		}},
-		{"second_lock_conflicts", func(t *testing.T, s engine.Store) {
+		{"second_lock_conflicts", func(t *testing.T, s app.Store) {
 			must(t, s.LockPeriod(t.Context(), lock("camp-1", "2026-11")), "LockPeriod")
 			wantCode(t, s.LockPeriod(t.Context(), lock("camp-1", "2026-11")), engine.ECONFLICT, "second LockPeriod")
 			if got := periods(t, s, "camp-1"); !slices.Equal(got, []string{"2026-11"}) {
 				t.Errorf("locks = %v", got)
 			}
 		}},
-		{"empty_fields_invalid", func(t *testing.T, s engine.Store) {
+		{"empty_fields_invalid", func(t *testing.T, s app.Store) {
 			wantCode(t, s.LockPeriod(t.Context(), lock("", "2026-11")), engine.EINVALID, "no campaign")
 			wantCode(t, s.LockPeriod(t.Context(), lock("camp-1", "")), engine.EINVALID, "no period")
 		}},

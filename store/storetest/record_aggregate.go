@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
@@ -47,7 +48,7 @@ var aggRows = []aggRow{
 		map[string]any{"households": 1000, "area": 0.5, "nested": map[string]any{"households": 5}}, 1000, 0.5},
 }
 
-func insertAggFixture(t *testing.T, s engine.Store) {
+func insertAggFixture(t *testing.T, s app.Store) {
 	t.Helper()
 	for i, row := range aggRows {
 		r := NewRecord(row.created)
@@ -200,7 +201,7 @@ func aggregateScenarios() []scenario {
 	}
 	var scs []scenario
 	for _, c := range cases {
-		scs = append(scs, scenario{c.name, func(t *testing.T, s engine.Store) {
+		scs = append(scs, scenario{c.name, func(t *testing.T, s app.Store) {
 			insertAggFixture(t, s)
 			got, err := s.AggregateRecords(t.Context(), c.f, c.a)
 			must(t, err, "AggregateRecords")
@@ -211,7 +212,7 @@ func aggregateScenarios() []scenario {
 	}
 
 	// One case spelled out, so the Shanghai boundary is plain to read.
-	scs = append(scs, scenario{"month_boundary_spelled_out", func(t *testing.T, s engine.Store) {
+	scs = append(scs, scenario{"month_boundary_spelled_out", func(t *testing.T, s app.Store) {
 		insertAggFixture(t, s)
 		a := engine.Aggregate{GroupBy: []string{engine.GroupByMonth}, Sum: []string{"households"}}
 		got, err := s.AggregateRecords(t.Context(), engine.RecordFilter{CampaignID: "c1", FormID: "f1"}, a)
@@ -236,7 +237,7 @@ func aggregateScenarios() []scenario {
 		{"empty_sum_field", engine.Aggregate{GroupBy: []string{engine.GroupByState}, Sum: []string{""}}},
 	}
 	for _, c := range invalid {
-		scs = append(scs, scenario{c.name + "_invalid", func(t *testing.T, s engine.Store) {
+		scs = append(scs, scenario{c.name + "_invalid", func(t *testing.T, s app.Store) {
 			insertAggFixture(t, s)
 			_, err := s.AggregateRecords(t.Context(), engine.RecordFilter{}, c.a)
 			wantCode(t, err, engine.EINVALID, fmt.Sprintf("AggregateRecords GroupBy %q Sum %q", c.a.GroupBy, c.a.Sum))

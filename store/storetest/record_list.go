@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
@@ -37,7 +38,7 @@ var listRows = []fixtureRow{
 	{"r8", "c1", "f2", "v2", "/p/c1/t1/v2/", "township_review", "township_review", []string{"reviewer"}, "/p/c1/t1/", "", "", 7 * time.Hour, 36 * time.Hour},
 }
 
-func insertListFixture(t *testing.T, s engine.Store) listFixture {
+func insertListFixture(t *testing.T, s app.Store) listFixture {
 	t.Helper()
 	ids := listFixture{}
 	for i, row := range listRows {
@@ -80,7 +81,7 @@ func (fx listFixture) names(ids []string) string {
 }
 
 // listAllRecords walks every page of f (see pageAll) and returns the IDs.
-func listAllRecords(t *testing.T, s engine.Store, f engine.RecordFilter, limit int, desc bool) []string {
+func listAllRecords(t *testing.T, s app.Store, f engine.RecordFilter, limit int, desc bool) []string {
 	t.Helper()
 	return recordIDs(pageAll(t, "ListRecords", limit, desc, func(p engine.Page) ([]*engine.Record, string, error) {
 		page, err := s.ListRecords(t.Context(), f, p)
@@ -137,7 +138,7 @@ func listRecordScenarios() []scenario {
 	}
 	var scs []scenario
 	for _, c := range cases {
-		scs = append(scs, scenario{c.name, func(t *testing.T, s engine.Store) {
+		scs = append(scs, scenario{c.name, func(t *testing.T, s app.Store) {
 			fx := insertListFixture(t, s)
 			want := fx.of(c.want...)
 			got := listAllRecords(t, s, c.f, 3, false)
@@ -151,7 +152,7 @@ func listRecordScenarios() []scenario {
 			}
 		}})
 	}
-	scs = append(scs, scenario{"returns_whole_records", func(t *testing.T, s engine.Store) {
+	scs = append(scs, scenario{"returns_whole_records", func(t *testing.T, s app.Store) {
 		r := fullRecord(Epoch)
 		want := inserted(r)
 		mustInsert(t, s, r)
@@ -167,7 +168,7 @@ func listRecordScenarios() []scenario {
 
 // insertSpread stores n records whose IDs are made at distinct
 // milliseconds and returns their IDs sorted ascending.
-func insertSpread(t *testing.T, s engine.Store, n int, campaign string) []string {
+func insertSpread(t *testing.T, s app.Store, n int, campaign string) []string {
 	t.Helper()
 	ids := make([]string, n)
 	for i := range ids {
@@ -184,7 +185,7 @@ func insertSpread(t *testing.T, s engine.Store, n int, campaign string) []string
 // cursor for the following page, empty on the last one."
 func pageRecordScenarios() []scenario {
 	return []scenario{
-		{"ascending_pages", func(t *testing.T, s engine.Store) {
+		{"ascending_pages", func(t *testing.T, s app.Store) {
 			ids := insertSpread(t, s, 10, "c1")
 			var sizes []int
 			p := engine.Page{Limit: 3}
@@ -206,14 +207,14 @@ func pageRecordScenarios() []scenario {
 				t.Errorf("page sizes %v, want [3 3 3 1]", sizes)
 			}
 		}},
-		{"descending_pages", func(t *testing.T, s engine.Store) {
+		{"descending_pages", func(t *testing.T, s app.Store) {
 			ids := insertSpread(t, s, 10, "c1")
 			got := listAllRecords(t, s, engine.RecordFilter{}, 4, true)
 			if want := reversed(ids); !slices.Equal(got, want) {
 				t.Errorf("descending pages gave %q, want %q", got, want)
 			}
 		}},
-		{"exact_pages_end", func(t *testing.T, s engine.Store) {
+		{"exact_pages_end", func(t *testing.T, s app.Store) {
 			// 6 records in pages of 3: paging ends with every record once,
 			// whether or not the store needs an empty page to say so.
 			ids := insertSpread(t, s, 6, "c1")
@@ -228,7 +229,7 @@ func pageRecordScenarios() []scenario {
 				}
 			}
 		}},
-		{"after_is_an_id", func(t *testing.T, s engine.Store) {
+		{"after_is_an_id", func(t *testing.T, s app.Store) {
 			ids := insertSpread(t, s, 8, "c1")
 			page, err := s.ListRecords(t.Context(), engine.RecordFilter{}, engine.Page{After: ids[3], Limit: 100})
 			must(t, err, "ListRecords ascending")
@@ -250,7 +251,7 @@ func pageRecordScenarios() []scenario {
 				t.Errorf("After an ID older than all = %q, want all %q", got, ids)
 			}
 		}},
-		{"after_the_end_is_empty", func(t *testing.T, s engine.Store) {
+		{"after_the_end_is_empty", func(t *testing.T, s app.Store) {
 			ids := insertSpread(t, s, 3, "c1")
 			page, err := s.ListRecords(t.Context(), engine.RecordFilter{}, engine.Page{After: ids[2], Limit: 10})
 			must(t, err, "ListRecords")
@@ -263,7 +264,7 @@ func pageRecordScenarios() []scenario {
 				t.Errorf("descending before the first ID: %d records, Next %q, want none and empty", len(page.Records), page.Next)
 			}
 		}},
-		{"empty_store", func(t *testing.T, s engine.Store) {
+		{"empty_store", func(t *testing.T, s app.Store) {
 			page, err := s.ListRecords(t.Context(), engine.RecordFilter{}, engine.Page{})
 			must(t, err, "ListRecords")
 			if len(page.Records) != 0 || page.Next != "" {
@@ -275,7 +276,7 @@ func pageRecordScenarios() []scenario {
 				t.Errorf("CountRecords = %d on an empty store", n)
 			}
 		}},
-		{"filter_with_pages", func(t *testing.T, s engine.Store) {
+		{"filter_with_pages", func(t *testing.T, s app.Store) {
 			c1 := insertSpread(t, s, 7, "c1")
 			insertSpread(t, s, 5, "c2")
 			f := engine.RecordFilter{CampaignID: "c1"}
@@ -286,7 +287,7 @@ func pageRecordScenarios() []scenario {
 				t.Errorf("c1 descending in pages of 2 = %q, want %q", got, want)
 			}
 		}},
-		{"normalize_limits", func(t *testing.T, s engine.Store) {
+		{"normalize_limits", func(t *testing.T, s app.Store) {
 			n := engine.MaxPageLimit + 10
 			ids := insertSpread(t, s, n, "c1")
 			cases := []struct {

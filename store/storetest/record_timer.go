@@ -5,11 +5,12 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
 // insertTimer stores a record whose timer is due at `due` (zero: no timer).
-func insertTimer(t *testing.T, s engine.Store, due time.Time) *engine.Record {
+func insertTimer(t *testing.T, s app.Store, due time.Time) *engine.Record {
 	t.Helper()
 	r := NewRecord(Epoch.Add(-24 * time.Hour))
 	r.NextTimerAt = due
@@ -19,7 +20,7 @@ func insertTimer(t *testing.T, s engine.Store, due time.Time) *engine.Record {
 	return mustInsert(t, s, r)
 }
 
-func claim(t *testing.T, s engine.Store, owner string, now time.Time, lease time.Duration, limit int) []*engine.Record {
+func claim(t *testing.T, s app.Store, owner string, now time.Time, lease time.Duration, limit int) []*engine.Record {
 	t.Helper()
 	rs, err := s.ClaimDueTimers(t.Context(), owner, now, lease, limit)
 	must(t, err, "ClaimDueTimers "+owner)
@@ -44,7 +45,7 @@ func timerScenarios() []scenario {
 	now := Epoch
 	const lease = 5 * time.Minute
 	return []scenario{
-		{"claims_only_due", func(t *testing.T, s engine.Store) {
+		{"claims_only_due", func(t *testing.T, s app.Store) {
 			past := insertTimer(t, s, now.Add(-time.Hour))
 			atNow := insertTimer(t, s, now)
 			insertTimer(t, s, now.Add(time.Millisecond))
@@ -64,7 +65,7 @@ func timerScenarios() []scenario {
 				checkRecord(t, "stored claimed record", mustGet(t, s, r.ID), &w)
 			}
 		}},
-		{"respects_limit", func(t *testing.T, s engine.Store) {
+		{"respects_limit", func(t *testing.T, s app.Store) {
 			var due []string
 			for i := range 5 {
 				due = append(due, insertTimer(t, s, now.Add(-time.Duration(i)*time.Minute)).ID)
@@ -81,7 +82,7 @@ func timerScenarios() []scenario {
 				t.Errorf("batches claimed %q, want each of %q once", got, due)
 			}
 		}},
-		{"held_lease_not_claimed_again", func(t *testing.T, s engine.Store) {
+		{"held_lease_not_claimed_again", func(t *testing.T, s app.Store) {
 			r := insertTimer(t, s, now.Add(-time.Minute))
 			claim(t, s, "a", now, lease, 10)
 			for _, at := range []time.Time{now, now.Add(lease - time.Millisecond)} {
@@ -96,7 +97,7 @@ func timerScenarios() []scenario {
 				t.Errorf("lease = %q until %s, want a until %s", got.LeaseOwner, fmtTime(got.LeaseUntil), fmtTime(now.Add(lease)))
 			}
 		}},
-		{"expired_lease_reclaimed", func(t *testing.T, s engine.Store) {
+		{"expired_lease_reclaimed", func(t *testing.T, s app.Store) {
 			r := insertTimer(t, s, now.Add(-time.Minute))
 			claim(t, s, "a", now, lease, 10)
 			later := now.Add(lease) // LeaseUntil at or before now: free again
@@ -109,7 +110,7 @@ func timerScenarios() []scenario {
 			checkRecord(t, "reclaimed record", got[0], &want)
 			checkRecord(t, "stored reclaimed record", mustGet(t, s, r.ID), &want)
 		}},
-		{"update_releases_lease", func(t *testing.T, s engine.Store) {
+		{"update_releases_lease", func(t *testing.T, s app.Store) {
 			r := insertTimer(t, s, now.Add(-time.Minute))
 			got := claim(t, s, "a", now, time.Hour, 10)
 			if len(got) != 1 {
@@ -132,7 +133,7 @@ func timerScenarios() []scenario {
 				t.Errorf("after the update released the lease, b claimed %q, want %q at Version 2", recordIDs(again), r.ID)
 			}
 		}},
-		{"claim_keeps_version_and_content", func(t *testing.T, s engine.Store) {
+		{"claim_keeps_version_and_content", func(t *testing.T, s app.Store) {
 			r := mustInsert(t, s, func() *engine.Record {
 				r := fullRecord(Epoch.Add(-time.Hour))
 				r.NextTimerAt = now
@@ -149,7 +150,7 @@ func timerScenarios() []scenario {
 			_, err := s.UpdateRecord(t.Context(), r)
 			must(t, err, "UpdateRecord at the pre-claim version")
 		}},
-		{"nothing_due", func(t *testing.T, s engine.Store) {
+		{"nothing_due", func(t *testing.T, s app.Store) {
 			insertTimer(t, s, now.Add(time.Hour))
 			if rs := claim(t, s, "a", now, lease, 10); len(rs) != 0 {
 				t.Errorf("claimed %q with nothing due", recordIDs(rs))

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
@@ -15,7 +16,7 @@ import (
 // CampaignID or OrgPath is empty."
 func insertRecordScenarios() []scenario {
 	scs := []scenario{
-		{"stores_version_1", func(t *testing.T, s engine.Store) {
+		{"stores_version_1", func(t *testing.T, s app.Store) {
 			r := NewRecord(Epoch)
 			r.Version = 7 // whatever the caller says, a new record starts at 1
 			want := inserted(r)
@@ -24,7 +25,7 @@ func insertRecordScenarios() []scenario {
 			checkRecord(t, "InsertRecord result", got, want)
 			checkRecord(t, "GetRecord after insert", mustGet(t, s, want.ID), want)
 		}},
-		{"computes_content_hash_when_empty", func(t *testing.T, s engine.Store) {
+		{"computes_content_hash_when_empty", func(t *testing.T, s app.Store) {
 			r := NewRecord(Epoch)
 			hash := engine.RecordContentHash(r)
 			got := mustInsert(t, s, r)
@@ -35,7 +36,7 @@ func insertRecordScenarios() []scenario {
 				t.Errorf("stored ContentHash = %q, want %q", g.ContentHash, hash)
 			}
 		}},
-		{"keeps_given_content_hash", func(t *testing.T, s engine.Store) {
+		{"keeps_given_content_hash", func(t *testing.T, s app.Store) {
 			r := NewRecord(Epoch)
 			r.ContentHash = "client-supplied-hash"
 			got := mustInsert(t, s, r)
@@ -43,7 +44,7 @@ func insertRecordScenarios() []scenario {
 				t.Errorf("ContentHash = %q, want the given one", got.ContentHash)
 			}
 		}},
-		{"retry_same_content_returns_stored", func(t *testing.T, s engine.Store) {
+		{"retry_same_content_returns_stored", func(t *testing.T, s app.Store) {
 			first := NewRecord(Epoch)
 			id := first.ID
 			want := inserted(first)
@@ -63,7 +64,7 @@ func insertRecordScenarios() []scenario {
 				t.Errorf("CountRecords = %d after a retry, want 1", n)
 			}
 		}},
-		{"retry_after_update_returns_current", func(t *testing.T, s engine.Store) {
+		{"retry_after_update_returns_current", func(t *testing.T, s app.Store) {
 			first := NewRecord(Epoch)
 			id := first.ID
 			stored := mustInsert(t, s, first)
@@ -99,7 +100,7 @@ func insertRecordScenarios() []scenario {
 		{"given_hash", func(r *engine.Record) { r.ContentHash = "another-hash" }},
 	}
 	for _, c := range clashes {
-		scs = append(scs, scenario{"same_id_different_" + c.name + "_conflicts", func(t *testing.T, s engine.Store) {
+		scs = append(scs, scenario{"same_id_different_" + c.name + "_conflicts", func(t *testing.T, s app.Store) {
 			first := NewRecord(Epoch)
 			want := inserted(first)
 			mustInsert(t, s, first)
@@ -121,7 +122,7 @@ func insertRecordScenarios() []scenario {
 		{"missing_org_path", func(r *engine.Record) { r.OrgPath = "" }},
 	}
 	for _, c := range invalid {
-		scs = append(scs, scenario{c.name + "_invalid", func(t *testing.T, s engine.Store) {
+		scs = append(scs, scenario{c.name + "_invalid", func(t *testing.T, s app.Store) {
 			r := NewRecord(Epoch)
 			c.spoil(r)
 			_, err := s.InsertRecord(t.Context(), r)
@@ -141,12 +142,12 @@ func insertRecordScenarios() []scenario {
 // to the millisecond.
 func getRecordScenarios() []scenario {
 	return []scenario{
-		{"missing_not_found", func(t *testing.T, s engine.Store) {
+		{"missing_not_found", func(t *testing.T, s app.Store) {
 			mustInsert(t, s, NewRecord(Epoch))
 			_, err := s.GetRecord(t.Context(), engine.NewID(Epoch))
 			wantCode(t, err, engine.ENOTFOUND, "GetRecord of an unknown ID")
 		}},
-		{"uuid_id", func(t *testing.T, s engine.Store) {
+		{"uuid_id", func(t *testing.T, s app.Store) {
 			// Clients may submit with their own lower-case UUID.
 			r := NewRecord(Epoch)
 			r.ID = "0b7e3f0c-5d1e-4c3a-9f57-2a1c9e8b6d40"
@@ -154,13 +155,13 @@ func getRecordScenarios() []scenario {
 			mustInsert(t, s, r)
 			checkRecord(t, "GetRecord", mustGet(t, s, want.ID), want)
 		}},
-		{"every_field_round_trips", func(t *testing.T, s engine.Store) {
+		{"every_field_round_trips", func(t *testing.T, s app.Store) {
 			r := fullRecord(Epoch)
 			want := inserted(r)
 			mustInsert(t, s, r)
 			checkRecord(t, "GetRecord", mustGet(t, s, want.ID), want)
 		}},
-		{"times_truncated_to_milliseconds_in_utc", func(t *testing.T, s engine.Store) {
+		{"times_truncated_to_milliseconds_in_utc", func(t *testing.T, s app.Store) {
 			// Times given in Shanghai with nanoseconds come back as the same
 			// instant in UTC, truncated to the millisecond (diffRecord checks
 			// every time field, history included, this way).
@@ -190,7 +191,7 @@ func getRecordScenarios() []scenario {
 			checkRecord(t, "UpdateRecord result", updated, &w)
 			checkRecord(t, "GetRecord after update", mustGet(t, s, w.ID), &w)
 		}},
-		{"zero_times_stay_zero", func(t *testing.T, s engine.Store) {
+		{"zero_times_stay_zero", func(t *testing.T, s app.Store) {
 			r := NewRecord(Epoch) // no DueAt, NextTimerAt or LeaseUntil
 			stored := mustGet(t, s, mustInsert(t, s, r).ID)
 			for name, tm := range map[string]time.Time{
@@ -242,7 +243,7 @@ func fullRecord(at time.Time) *engine.Record {
 // ECONFLICT if its version differs." (Lease release: see ClaimDueTimers.)
 func updateRecordScenarios() []scenario {
 	return []scenario{
-		{"matching_version_stores_and_increments", func(t *testing.T, s engine.Store) {
+		{"matching_version_stores_and_increments", func(t *testing.T, s app.Store) {
 			r := mustInsert(t, s, NewRecord(Epoch))
 			change := fullRecord(Epoch) // every mutable field gets a value
 			change.ID, change.Version = r.ID, 1
@@ -268,7 +269,7 @@ func updateRecordScenarios() []scenario {
 			must(t, err, "second UpdateRecord")
 			checkRecord(t, "second UpdateRecord result", got3, &want3)
 		}},
-		{"clears_fields_set_empty", func(t *testing.T, s engine.Store) {
+		{"clears_fields_set_empty", func(t *testing.T, s app.Store) {
 			r := mustInsert(t, s, fullRecord(Epoch))
 			r.Step, r.CandidateRoles, r.TaskOrgPath, r.Assignee = "", nil, "", ""
 			r.DueAt, r.NextTimerAt, r.TimerKind, r.DedupKey = time.Time{}, time.Time{}, "", ""
@@ -281,7 +282,7 @@ func updateRecordScenarios() []scenario {
 			must(t, err, "UpdateRecord")
 			checkRecord(t, "GetRecord after clearing", mustGet(t, s, r.ID), &want)
 		}},
-		{"stale_version_conflicts", func(t *testing.T, s engine.Store) {
+		{"stale_version_conflicts", func(t *testing.T, s app.Store) {
 			r := mustInsert(t, s, NewRecord(Epoch))
 			first := *r
 			first.State = "approved"
@@ -295,7 +296,7 @@ func updateRecordScenarios() []scenario {
 			wantCode(t, err, engine.ECONFLICT, "UpdateRecord at a stale version")
 			checkRecord(t, "stored after conflict", mustGet(t, s, r.ID), won)
 		}},
-		{"future_version_conflicts", func(t *testing.T, s engine.Store) {
+		{"future_version_conflicts", func(t *testing.T, s app.Store) {
 			r := mustInsert(t, s, NewRecord(Epoch))
 			want := *r
 			r.Version = 5
@@ -304,14 +305,14 @@ func updateRecordScenarios() []scenario {
 			wantCode(t, err, engine.ECONFLICT, "UpdateRecord at a version ahead of the store")
 			checkRecord(t, "stored after conflict", mustGet(t, s, r.ID), &want)
 		}},
-		{"missing_not_found", func(t *testing.T, s engine.Store) {
+		{"missing_not_found", func(t *testing.T, s app.Store) {
 			mustInsert(t, s, NewRecord(Epoch))
 			r := NewRecord(Epoch)
 			r.Version = 1
 			_, err := s.UpdateRecord(t.Context(), r)
 			wantCode(t, err, engine.ENOTFOUND, "UpdateRecord of an unknown record")
 		}},
-		{"immutable_fields_kept", func(t *testing.T, s engine.Store) {
+		{"immutable_fields_kept", func(t *testing.T, s app.Store) {
 			r := mustInsert(t, s, NewRecord(Epoch))
 			want := *r
 			want.Version = 2

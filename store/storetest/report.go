@@ -6,11 +6,12 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
 // reportStore is s seen as the report part of the contract.
-func reportStore(t *testing.T, s engine.Store) engine.ReportStore {
+func reportStore(t *testing.T, s app.Store) engine.ReportStore {
 	t.Helper()
 	return s
 }
@@ -43,7 +44,7 @@ func listSlots(t *testing.T, rs engine.ReportStore, f engine.ReportSlotFilter) [
 // CountRecordsByCreator counts per CreatedBy, ordered by it.
 func reportSlotScenarios() []scenario {
 	return []scenario{
-		{"put_keeps_existing_slots", func(t *testing.T, s engine.Store) {
+		{"put_keeps_existing_slots", func(t *testing.T, s app.Store) {
 			rs := reportStore(t, s)
 			first := reportSlot("camp-1", "quarterly", "v1", "/p/t1/v1/", "2026-Q1")
 			first.NextTimerAt = Epoch.Add(time.Hour)
@@ -74,7 +75,7 @@ func reportSlotScenarios() []scenario {
 			d.num("RemindersSent", int64(kept.RemindersSent), 0)
 			d.report(t, "the kept slot")
 		}},
-		{"invalid_slot_stores_none", func(t *testing.T, s engine.Store) {
+		{"invalid_slot_stores_none", func(t *testing.T, s app.Store) {
 			rs := reportStore(t, s)
 			bad := reportSlot("camp-1", "quarterly", "v2", "", "2026-Q1")
 			_, err := rs.PutReportSlots(t.Context(), []engine.ReportSlot{reportSlot("camp-1", "quarterly", "v1", "/p/t1/v1/", "2026-Q1"), bad})
@@ -90,7 +91,7 @@ func reportSlotScenarios() []scenario {
 				t.Errorf("stored %v after EINVALID", slotKeys(got))
 			}
 		}},
-		{"list_filters_in_order", func(t *testing.T, s engine.Store) {
+		{"list_filters_in_order", func(t *testing.T, s app.Store) {
 			rs := reportStore(t, s)
 			_, err := rs.PutReportSlots(t.Context(), []engine.ReportSlot{
 				reportSlot("camp-1", "quarterly", "v2", "/p/t1/v2/", "2026-Q2"),
@@ -129,7 +130,7 @@ func reportSlotScenarios() []scenario {
 				})
 			}
 		}},
-		{"claim_leases_due_slots_once", func(t *testing.T, s engine.Store) {
+		{"claim_leases_due_slots_once", func(t *testing.T, s app.Store) {
 			rs := reportStore(t, s)
 			due := reportSlot("camp-1", "quarterly", "v1", "/p/t1/v1/", "2026-Q1")
 			due.NextTimerAt = Epoch
@@ -162,7 +163,7 @@ func reportSlotScenarios() []scenario {
 			_, err = rs.ClaimDueReportSlots(t.Context(), "x", Epoch, 0, 10)
 			wantCode(t, err, engine.EINVALID, "no lease")
 		}},
-		{"update_is_conditional_and_releases", func(t *testing.T, s engine.Store) {
+		{"update_is_conditional_and_releases", func(t *testing.T, s app.Store) {
 			rs := reportStore(t, s)
 			sl := reportSlot("camp-1", "quarterly", "v1", "/p/t1/v1/", "2026-Q1")
 			sl.NextTimerAt = Epoch
@@ -209,7 +210,7 @@ func reportSlotScenarios() []scenario {
 				t.Errorf("version = %d, want 3", final.Version)
 			}
 		}},
-		{"count_records_by_creator", func(t *testing.T, s engine.Store) {
+		{"count_records_by_creator", func(t *testing.T, s app.Store) {
 			rs := reportStore(t, s)
 			for i, rec := range []struct{ by, campaign, path, state string }{
 				{"u-b", "camp-1", "/p/c1/t1/v1/", "submitted"},
@@ -242,7 +243,7 @@ func reportSlotScenarios() []scenario {
 				})
 			}
 		}},
-		{"concurrent_claims_never_share", func(t *testing.T, s engine.Store) {
+		{"concurrent_claims_never_share", func(t *testing.T, s app.Store) {
 			rs := reportStore(t, s)
 			var slots []engine.ReportSlot
 			for i := range 40 {

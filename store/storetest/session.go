@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
@@ -40,7 +41,7 @@ func diffSession(got, want *engine.Session) differ {
 func sessionScenarios() []scenario {
 	expires := Epoch.Add(12 * time.Hour)
 	return []scenario{
-		{"create_and_get", func(t *testing.T, s engine.Store) {
+		{"create_and_get", func(t *testing.T, s app.Store) {
 			web := newSession("hash-web", "u1", oddTime(expires))
 			web.CreatedAt = oddTime(Epoch)
 			api := newSession("hash-api", "u1", Epoch.Add(365*24*time.Hour))
@@ -53,7 +54,7 @@ func sessionScenarios() []scenario {
 				diffSession(got, &w).report(t, "GetSession "+w.TokenHash)
 			}
 		}},
-		{"token_taken_conflicts", func(t *testing.T, s engine.Store) {
+		{"token_taken_conflicts", func(t *testing.T, s app.Store) {
 			must(t, s.CreateSession(t.Context(), newSession("hash-1", "u1", expires)), "CreateSession")
 			err := s.CreateSession(t.Context(), newSession("hash-1", "u2", expires))
 			wantCode(t, err, engine.ECONFLICT, "CreateSession with a taken token hash")
@@ -63,7 +64,7 @@ func sessionScenarios() []scenario {
 				t.Errorf("session belongs to %q after a refused create, want u1", got.UserID)
 			}
 		}},
-		{"expired_not_found", func(t *testing.T, s engine.Store) {
+		{"expired_not_found", func(t *testing.T, s app.Store) {
 			must(t, s.CreateSession(t.Context(), newSession("hash-1", "u1", expires)), "CreateSession")
 			_, err := s.GetSession(t.Context(), "hash-1", expires.Add(-time.Millisecond))
 			must(t, err, "GetSession just before it expires")
@@ -72,7 +73,7 @@ func sessionScenarios() []scenario {
 			_, err = s.GetSession(t.Context(), "hash-unknown", Epoch)
 			wantCode(t, err, engine.ENOTFOUND, "GetSession of an unknown token")
 		}},
-		{"delete", func(t *testing.T, s engine.Store) {
+		{"delete", func(t *testing.T, s app.Store) {
 			must(t, s.CreateSession(t.Context(), newSession("hash-1", "u1", expires)), "CreateSession")
 			must(t, s.CreateSession(t.Context(), newSession("hash-2", "u1", expires)), "CreateSession")
 			must(t, s.DeleteSession(t.Context(), "hash-1"), "DeleteSession")
@@ -83,7 +84,7 @@ func sessionScenarios() []scenario {
 			must(t, s.DeleteSession(t.Context(), "hash-1"), "DeleteSession of a deleted session")
 			must(t, s.DeleteSession(t.Context(), "hash-never"), "DeleteSession of an unknown session")
 		}},
-		{"delete_user_sessions", func(t *testing.T, s engine.Store) {
+		{"delete_user_sessions", func(t *testing.T, s app.Store) {
 			for i := range 3 {
 				must(t, s.CreateSession(t.Context(), newSession(fmt.Sprintf("hash-u1-%d", i), "u1", expires)), "CreateSession")
 			}
@@ -108,14 +109,14 @@ func sessionScenarios() []scenario {
 	}
 }
 
-func hit(t *testing.T, s engine.Store, key string, window time.Duration, now time.Time) int64 {
+func hit(t *testing.T, s app.Store, key string, window time.Duration, now time.Time) int64 {
 	t.Helper()
 	n, err := s.HitCounter(t.Context(), key, window, now)
 	must(t, err, "HitCounter "+key)
 	return n
 }
 
-func counterValue(t *testing.T, s engine.Store, key string, window time.Duration, now time.Time) int64 {
+func counterValue(t *testing.T, s app.Store, key string, window time.Duration, now time.Time) int64 {
 	t.Helper()
 	n, err := s.CounterValue(t.Context(), key, window, now)
 	must(t, err, "CounterValue "+key)
@@ -132,7 +133,7 @@ func counterValue(t *testing.T, s engine.Store, key string, window time.Duration
 func counterScenarios() []scenario {
 	start := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	return []scenario{
-		{"counts_in_window", func(t *testing.T, s engine.Store) {
+		{"counts_in_window", func(t *testing.T, s app.Store) {
 			for i, at := range []time.Duration{0, 30 * time.Second, 59*time.Second + 999*time.Millisecond} {
 				if got := hit(t, s, "login:zhangsan", time.Minute, start.Add(at)); got != int64(i+1) {
 					t.Errorf("hit %d at +%s = %d, want %d", i+1, at, got, i+1)
@@ -142,7 +143,7 @@ func counterScenarios() []scenario {
 				t.Errorf("CounterValue = %d, want 3", got)
 			}
 		}},
-		{"new_window_restarts", func(t *testing.T, s engine.Store) {
+		{"new_window_restarts", func(t *testing.T, s app.Store) {
 			hit(t, s, "k", time.Minute, start)
 			hit(t, s, "k", time.Minute, start.Add(59*time.Second))
 			if got := hit(t, s, "k", time.Minute, start.Add(time.Minute)); got != 1 {
@@ -155,7 +156,7 @@ func counterScenarios() []scenario {
 				t.Errorf("CounterValue in a window never hit = %d, want 0", got)
 			}
 		}},
-		{"keys_and_windows_are_separate", func(t *testing.T, s engine.Store) {
+		{"keys_and_windows_are_separate", func(t *testing.T, s app.Store) {
 			hit(t, s, "ip:192.0.2.1", time.Hour, start)
 			hit(t, s, "ip:192.0.2.1", time.Hour, start.Add(30*time.Minute))
 			if got := hit(t, s, "ip:192.0.2.2", time.Hour, start.Add(time.Minute)); got != 1 {
@@ -168,7 +169,7 @@ func counterScenarios() []scenario {
 				t.Errorf("CounterValue of a key never hit = %d, want 0", got)
 			}
 		}},
-		{"counter_value_does_not_hit", func(t *testing.T, s engine.Store) {
+		{"counter_value_does_not_hit", func(t *testing.T, s app.Store) {
 			for range 3 {
 				counterValue(t, s, "k", time.Minute, start)
 			}
@@ -176,7 +177,7 @@ func counterScenarios() []scenario {
 				t.Errorf("first hit after reads = %d, want 1", got)
 			}
 		}},
-		{"reset", func(t *testing.T, s engine.Store) {
+		{"reset", func(t *testing.T, s app.Store) {
 			hit(t, s, "k", time.Minute, start)
 			hit(t, s, "k", time.Minute, start)
 			hit(t, s, "other", time.Minute, start)
@@ -192,7 +193,7 @@ func counterScenarios() []scenario {
 			}
 			must(t, s.ResetCounter(t.Context(), "never-hit"), "ResetCounter of a key never hit")
 		}},
-		{"concurrent_hits_never_lost", func(t *testing.T, s engine.Store) {
+		{"concurrent_hits_never_lost", func(t *testing.T, s app.Store) {
 			const workers, hits = 20, 10
 			ctx := t.Context()
 			var wg sync.WaitGroup

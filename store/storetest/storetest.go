@@ -1,4 +1,4 @@
-// Package storetest is the contract every engine.Store must pass: one
+// Package storetest is the contract every app.Store must pass: one
 // conformance suite of named scenario tables over every Store method,
 // including concurrent writers, idempotent inserts, keyset paging under
 // inserts and timer leases. A store's own tests call Run with a function
@@ -22,13 +22,14 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
 // Run runs the whole suite. open must return a fresh, empty store for each
 // call; Run closes it when the subtest ends. Every leaf subtest opens its
 // own store, so one can be run alone with -run.
-func Run(t *testing.T, open func(t *testing.T) engine.Store) {
+func Run(t *testing.T, open func(t *testing.T) app.Store) {
 	t.Helper()
 	for _, g := range groups() {
 		t.Run(g.name, func(t *testing.T) {
@@ -44,7 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) engine.Store) {
 // scenario is one named case of the suite, run on a fresh store.
 type scenario struct {
 	name string
-	run  func(t *testing.T, s engine.Store)
+	run  func(t *testing.T, s app.Store)
 }
 
 // group is the scenarios of one Store method or one contract area.
@@ -83,7 +84,7 @@ func groups() []group {
 	}
 }
 
-func openStore(t *testing.T, open func(t *testing.T) engine.Store) engine.Store {
+func openStore(t *testing.T, open func(t *testing.T) app.Store) app.Store {
 	t.Helper()
 	s := open(t)
 	if s == nil {
@@ -100,7 +101,7 @@ func openStore(t *testing.T, open func(t *testing.T) engine.Store) engine.Store 
 // Ping: "Ping reports whether the store can serve requests now."
 func pingScenarios() []scenario {
 	return []scenario{
-		{"fresh_store_serves", func(t *testing.T, s engine.Store) {
+		{"fresh_store_serves", func(t *testing.T, s app.Store) {
 			if err := s.Ping(t.Context()); err != nil {
 				t.Errorf("Ping: %v", err)
 			}

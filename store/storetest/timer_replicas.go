@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
@@ -34,7 +35,7 @@ states:
 // replicas fire each timer exactly once"). open returns the two stores
 // the instances use: two handles on one database where the store allows
 // it, or one store twice.
-func RunTimerReplicas(t *testing.T, timers int, open func(t *testing.T) (engine.Store, engine.Store)) {
+func RunTimerReplicas(t *testing.T, timers int, open func(t *testing.T) (app.Store, app.Store)) {
 	t.Helper()
 	ctx := context.Background()
 	a, b := open(t)
@@ -57,7 +58,7 @@ func RunTimerReplicas(t *testing.T, timers int, open func(t *testing.T) (engine.
 	// The records belong to no published campaign, so posting their pay
 	// fails by design; keep those log lines out of the test output.
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	engines := []*engine.Engine{engine.New(engine.Config{Store: a, Now: clock, Logger: quiet}), engine.New(engine.Config{Store: b, Now: clock, Logger: quiet})}
+	engines := []*app.App{app.New(app.Config{Config: engine.Config{Store: a, Now: clock, Logger: quiet}}), app.New(app.Config{Config: engine.Config{Store: b, Now: clock, Logger: quiet}})}
 	fired := make([]int, len(engines))
 	var wg sync.WaitGroup
 	for i, e := range engines {

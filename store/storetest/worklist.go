@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"canvass/app"
 	"canvass/engine"
 )
 
@@ -56,7 +57,7 @@ func diffItem(got, want *engine.WorklistItem) differ {
 	return d
 }
 
-func mustUpsertItem(t *testing.T, s engine.Store, it *engine.WorklistItem) *engine.WorklistItem {
+func mustUpsertItem(t *testing.T, s app.Store, it *engine.WorklistItem) *engine.WorklistItem {
 	t.Helper()
 	got, created, err := s.UpsertWorklistItem(t.Context(), it)
 	must(t, err, "UpsertWorklistItem "+it.ID)
@@ -66,7 +67,7 @@ func mustUpsertItem(t *testing.T, s engine.Store, it *engine.WorklistItem) *engi
 	return got
 }
 
-func listItemIDs(t *testing.T, s engine.Store, f engine.WorklistFilter, limit int) []string {
+func listItemIDs(t *testing.T, s app.Store, f engine.WorklistFilter, limit int) []string {
 	t.Helper()
 	items := pageAll(t, "ListWorklist", limit, false, func(p engine.Page) ([]*engine.WorklistItem, string, error) {
 		page, err := s.ListWorklist(t.Context(), f, p)
@@ -92,7 +93,7 @@ func listItemIDs(t *testing.T, s engine.Store, f engine.WorklistFilter, limit in
 func worklistScenarios() []scenario {
 	village := "/p/c1/t1/v1/"
 	return []scenario{
-		{"upsert_is_idempotent_on_key", func(t *testing.T, s engine.Store) {
+		{"upsert_is_idempotent_on_key", func(t *testing.T, s app.Store) {
 			want := newItem(1, engine.WorkDuplicate, village, "dup:k1")
 			got := mustUpsertItem(t, s, want)
 			want.Version = 1
@@ -110,7 +111,7 @@ func worklistScenarios() []scenario {
 			}
 			diffItem(mustGetItem(t, s, "W0001"), want).report(t, "GetWorklistItem")
 		}},
-		{"upsert_refuses_incomplete", func(t *testing.T, s engine.Store) {
+		{"upsert_refuses_incomplete", func(t *testing.T, s app.Store) {
 			for name, mut := range map[string]func(*engine.WorklistItem){
 				"no_id": func(it *engine.WorklistItem) { it.ID = "" }, "no_key": func(it *engine.WorklistItem) { it.Key = "" },
 				"no_kind": func(it *engine.WorklistItem) { it.Kind = "" }, "no_campaign": func(it *engine.WorklistItem) { it.CampaignID = "" },
@@ -125,11 +126,11 @@ func worklistScenarios() []scenario {
 				t.Errorf("refused items were stored: %v", ids)
 			}
 		}},
-		{"get_missing_is_not_found", func(t *testing.T, s engine.Store) {
+		{"get_missing_is_not_found", func(t *testing.T, s app.Store) {
 			_, err := s.GetWorklistItem(t.Context(), "W9999")
 			wantCode(t, err, engine.ENOTFOUND, "GetWorklistItem")
 		}},
-		{"update_checks_version", func(t *testing.T, s engine.Store) {
+		{"update_checks_version", func(t *testing.T, s app.Store) {
 			it := mustUpsertItem(t, s, newItem(1, engine.WorkFieldDiff, village, "diff:1"))
 			at := oddTime(Epoch.Add(time.Hour))
 			it.Status, it.UpdatedAt = engine.WorkResolved, at
@@ -147,7 +148,7 @@ func worklistScenarios() []scenario {
 			_, err = s.UpdateWorklistItem(t.Context(), missing)
 			wantCode(t, err, engine.ENOTFOUND, "UpdateWorklistItem missing")
 		}},
-		{"list_filters_and_pages", func(t *testing.T, s engine.Store) {
+		{"list_filters_and_pages", func(t *testing.T, s app.Store) {
 			other := "/p/c1/t2/v9/"
 			kinds := []string{engine.WorkDuplicate, engine.WorkOnlyOurs, engine.WorkOnlyTheirs, engine.WorkFieldDiff}
 			for i := 1; i <= 12; i++ {
@@ -188,7 +189,7 @@ func worklistScenarios() []scenario {
 				}
 			}
 		}},
-		{"count_groups_by_kind_status_side", func(t *testing.T, s engine.Store) {
+		{"count_groups_by_kind_status_side", func(t *testing.T, s app.Store) {
 			sides := []string{engine.SideOurs, engine.SideTheirs, engine.SideTheirs}
 			for i := 1; i <= 7; i++ {
 				kind := engine.WorkFieldDiff
@@ -220,7 +221,7 @@ func worklistScenarios() []scenario {
 				t.Errorf("CountWorklist of nothing: got %+v", none)
 			}
 		}},
-		{"duplicate_groups_by_dedup_key", func(t *testing.T, s engine.Store) {
+		{"duplicate_groups_by_dedup_key", func(t *testing.T, s app.Store) {
 			// keys: k00 ×3, k01 ×1, k02 ×2, k03 ×2 (one in camp-2), k04 ×2, and five without a key
 			layout := []struct {
 				key, campaign string
@@ -254,7 +255,7 @@ func worklistScenarios() []scenario {
 				t.Errorf("DuplicateGroups: got %+v, want %+v", got, want)
 			}
 		}},
-		{"runs_refuse_same_file_unless_failed", func(t *testing.T, s engine.Store) {
+		{"runs_refuse_same_file_unless_failed", func(t *testing.T, s app.Store) {
 			run := &engine.ReconcileRun{
 				ID: "R0001", CampaignID: "camp-1", OrgPath: "/p/", FileName: "公安户籍.csv", FileHash: "h1", By: "u-1",
 				At: oddTime(Epoch), Status: engine.RunRunning,
@@ -310,7 +311,7 @@ func worklistScenarios() []scenario {
 	}
 }
 
-func mustGetItem(t *testing.T, s engine.Store, id string) *engine.WorklistItem {
+func mustGetItem(t *testing.T, s app.Store, id string) *engine.WorklistItem {
 	t.Helper()
 	it, err := s.GetWorklistItem(t.Context(), id)
 	must(t, err, "GetWorklistItem "+id)

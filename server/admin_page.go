@@ -301,12 +301,7 @@ func (s *Server) actorName(c fiber.Ctx, names map[string]string, id string) stri
 	if name, ok := names[id]; ok {
 		return name
 	}
-	name := id
-	if engine.ValidID(id) {
-		if u, err := s.store.GetUser(c.Context(), id); err == nil {
-			name = u.Username
-		}
-	}
+	name := s.engine.Names(c.Context()).Username(id)
 	names[id] = name
 	return name
 }

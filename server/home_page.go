@@ -1,6 +1,8 @@
 package server
 
 import (
+	"slices"
+
 	"github.com/gofiber/fiber/v3"
 
 	"canvass/engine"
@@ -20,20 +22,15 @@ func (s *Server) openForms(c fiber.Ctx, a *engine.Actor, lang string) ([]homeFor
 	if !submit && !links {
 		return nil, nil
 	}
-	defs, err := s.store.ListDefinitions(c.Context(), engine.DefinitionFilter{Kind: engine.KindCampaign, Status: engine.StatusPublished})
+	choices, err := s.engine.CampaignChoices(c.Context(), a, lang)
 	if err != nil {
 		return nil, err
 	}
 	now := s.engine.Now()
 	var out []homeForm
-	seen := map[string]bool{}
-	for _, d := range defs {
-		if seen[d.ID] {
-			continue // older versions: Campaign gives the latest
-		}
-		seen[d.ID] = true
-		camp, err := s.engine.Campaign(c.Context(), d.ID)
-		if err != nil || s.engine.CampaignOpen(c.Context(), camp, now) != nil {
+	for _, ch := range choices {
+		camp := ch.Campaign
+		if s.engine.CampaignOpen(c.Context(), camp, now) != nil {
 			continue
 		}
 		for _, formID := range camp.Forms() {
@@ -52,4 +49,28 @@ func (s *Server) openForms(c fiber.Ctx, a *engine.Actor, lang string) ([]homeFor
 		}
 	}
 	return out, nil
+}
+
+// homePage says who is signed in, where, and what they can do.
+func (s *Server) homePage(c fiber.Ctx) error {
+	a := actorOf(c)
+	p := s.newPage(c, "home.title", "home", "")
+	data := homeData{}
+	unit, err := s.engine.OrgUnit(c.Context(), a, a.User.OrgUnit)
+	switch {
+	case err == nil:
+		data.Unit = unit
+	case engine.ErrorCode(err) != engine.ENOTFOUND:
+		return err
+	}
+	for _, r := range a.User.Roles {
+		if r != engine.RoleAdmin && !slices.Contains(data.OtherRoles, r) {
+			data.OtherRoles = append(data.OtherRoles, r)
+		}
+	}
+	if data.Forms, err = s.openForms(c, a, p.Lang); err != nil {
+		return err
+	}
+	p.Data = data
+	return s.render(c, fiber.StatusOK, "home", p)
 }

@@ -48,7 +48,7 @@ var jobIDPattern = regexp.MustCompile(`^[0-9A-HJKMNP-TV-Z]{26}$`)
 
 // jobParam returns the :job parameter, or ENOTFOUND when it cannot be one.
 func jobParam(c fiber.Ctx) (string, error) {
-	id := strings.Clone(c.Params("job"))
+	id := c.Params("job")
 	if !jobIDPattern.MatchString(id) {
 		return "", engine.Errorf(engine.ENOTFOUND, "import not found")
 	}
@@ -121,7 +121,7 @@ func (s *Server) apiImportMapping(c fiber.Ctx) error {
 		return err
 	}
 	a := actorOf(c)
-	m, form, err := s.engine.ImportMapping(c.Context(), a, id, strings.Clone(c.Query("form")))
+	m, form, err := s.engine.ImportMapping(c.Context(), a, id, c.Query("form"))
 	if err != nil {
 		return err
 	}
@@ -248,7 +248,7 @@ func (s *Server) apiImportChunk(c fiber.Ctx) error {
 	if err != nil {
 		return engine.Errorf(engine.ENOTFOUND, "no such chunk")
 	}
-	if err := s.engine.PutImportUpload(c.Context(), actorOf(c), id, seq, bytes.Clone(c.Body())); err != nil {
+	if err := s.engine.PutImportUpload(c.Context(), actorOf(c), id, seq, c.Body()); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -312,7 +312,7 @@ func (s *Server) apiImportReport(c fiber.Ctx) error {
 		return err
 	}
 	limit, _ := strconv.Atoi(c.Query("limit"))
-	page, err := s.engine.ImportReport(c.Context(), actorOf(c), id, engine.Page{After: strings.Clone(c.Query("after")), Limit: limit})
+	page, err := s.engine.ImportReport(c.Context(), actorOf(c), id, engine.Page{After: c.Query("after"), Limit: limit})
 	if err != nil {
 		return err
 	}
@@ -348,8 +348,8 @@ func (s *Server) apiExport(c fiber.Ctx) error {
 		return err
 	}
 	a := actorOf(c)
-	req := engine.ExportRequest{CampaignID: id, FormID: strings.Clone(c.Query("form")), OrgUnit: strings.Clone(c.Query("org")),
-		Format: strings.Clone(c.Query("format")), PerVillage: c.Query("split") == "village", Reveal: c.Query("reveal") == "1",
+	req := engine.ExportRequest{CampaignID: id, FormID: c.Query("form"), OrgUnit: c.Query("org"),
+		Format: c.Query("format"), PerVillage: c.Query("split") == "village", Reveal: c.Query("reveal") == "1",
 		Lang: requestLang(c, a.User)}
 	if req.Format == "" {
 		req.Format = engine.ExportXLSX

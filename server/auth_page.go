@@ -1,8 +1,6 @@
 package server
 
 import (
-	"slices"
-
 	"github.com/gofiber/fiber/v3"
 
 	"canvass/engine"
@@ -85,28 +83,4 @@ type homeData struct {
 	Unit       *engine.OrgUnit // the root of the user's scope
 	OtherRoles []string        // roles whose pages come later
 	Forms      []homeForm      // open campaign forms the user may fill in
-}
-
-// homePage says who is signed in, where, and what they can do.
-func (s *Server) homePage(c fiber.Ctx) error {
-	a := actorOf(c)
-	p := s.newPage(c, "home.title", "home", "")
-	data := homeData{}
-	unit, err := s.engine.OrgUnit(c.Context(), a, a.User.OrgUnit)
-	switch {
-	case err == nil:
-		data.Unit = unit
-	case engine.ErrorCode(err) != engine.ENOTFOUND:
-		return err
-	}
-	for _, r := range a.User.Roles {
-		if r != engine.RoleAdmin && !slices.Contains(data.OtherRoles, r) {
-			data.OtherRoles = append(data.OtherRoles, r)
-		}
-	}
-	if data.Forms, err = s.openForms(c, a, p.Lang); err != nil {
-		return err
-	}
-	p.Data = data
-	return s.render(c, fiber.StatusOK, "home", p)
 }

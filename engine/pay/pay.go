@@ -1,0 +1,23 @@
+// Package pay owns labour pay: posting what a record's history earns under
+// its campaign's pay table (a record follower), corrections and reversals,
+// attendance days, pay periods and their locks, spot-check sampling and
+// outcomes, the ledger, the finance payment tables and campaign budgets.
+package pay
+
+import "canvass/engine"
+
+// Store is what pay needs of a store: the core and the ledger.
+type Store interface {
+	engine.Store
+}
+
+// Service is the pay capability over one engine.
+type Service struct {
+	e     *engine.Engine
+	store Store
+}
+
+// New returns the pay service over e, storing in st (the engine's store).
+func New(e *engine.Engine, st Store) *Service {
+	return &Service{e: e, store: st}
+}
