@@ -8,19 +8,8 @@ import (
 	"canvass/rules"
 )
 
-// lintOutput is what `canvass lint` prints for a file.
-func lintOutput(ds []rules.Diagnostic) string { return linttest.Output(ds) }
-
-func loadFile(t testing.TB, path string) (*Campaign, []rules.Diagnostic) {
-	t.Helper()
-	return linttest.LoadFile(t, path, Load)
-}
-
 func TestLintGolden(t *testing.T) {
-	linttest.Golden(t, ".campaign.yaml", func(name string, src []byte) (bool, []rules.Diagnostic) {
-		d, ds := Load(name, src)
-		return d != nil, ds
-	})
+	linttest.Golden(t, ".campaign.yaml", Load)
 }
 
 // TestLoadExamples loads every example campaign: none may have a finding.
@@ -38,14 +27,6 @@ type finding struct {
 	Path     string
 	Line     int
 	Severity string
-}
-
-func findings(ds []rules.Diagnostic) []finding {
-	out := make([]finding, len(ds))
-	for i, d := range ds {
-		out[i] = finding{d.Code, d.Path, d.Line, d.Severity}
-	}
-	return out
 }
 
 const E = rules.SeverityError
@@ -140,8 +121,8 @@ func TestLintFindings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			_, ds := loadFile(t, "testdata/lint/"+tt.file+".campaign.yaml")
-			if got := findings(ds); !slices.Equal(got, tt.want) {
+			_, ds := linttest.LoadFile(t, "testdata/lint/"+tt.file+".campaign.yaml", Load)
+			if got := linttest.Findings[finding](ds); !slices.Equal(got, tt.want) {
 				t.Errorf("findings:\n got %v\nwant %v", got, tt.want)
 			}
 		})

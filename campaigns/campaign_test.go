@@ -7,16 +7,14 @@ import (
 	"testing"
 	"time"
 
+	"canvass/internal/linttest"
 	"canvass/rules"
 )
 
+// mustLoad loads a testdata campaign that must lint clean.
 func mustLoad(t *testing.T, file string) *Campaign {
 	t.Helper()
-	c, ds := loadFile(t, "testdata/"+file)
-	if c == nil || len(ds) > 0 {
-		t.Fatalf("%s does not load:\n%s", file, lintOutput(ds))
-	}
-	return c
+	return linttest.MustLoad(t, "testdata/"+file, Load)
 }
 
 func china(y int, m time.Month, d, h, min, s int) time.Time {
@@ -128,7 +126,7 @@ budget:
 `
 	c, ds := Load("budget.campaign.yaml", []byte(src))
 	if c == nil {
-		t.Fatalf("does not load:\n%s", lintOutput(ds))
+		t.Fatalf("does not load:\n%s", linttest.Output(ds))
 	}
 	tests := []struct {
 		name   string

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"canvass/internal/linttest"
 	"canvass/rules"
 )
 
@@ -31,7 +32,7 @@ indicators:
 func TestLoadIndicators(t *testing.T) {
 	c, ds := Load("births.campaign.yaml", []byte(indicatorCampaign))
 	if c == nil {
-		t.Fatalf("not loaded:\n%s", lintOutput(ds))
+		t.Fatalf("not loaded:\n%s", linttest.Output(ds))
 	}
 	inds := c.Indicators()
 	if len(inds) != 2 {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"canvass/internal/linttest"
 	"canvass/rules"
 )
 
@@ -30,7 +31,7 @@ reports:
 func TestReportLoad(t *testing.T) {
 	c, ds := Load("reports.campaign.yaml", []byte(reportsCampaign))
 	if c == nil || len(ds) > 0 {
-		t.Fatalf("findings:\n%s", lintOutput(ds))
+		t.Fatalf("findings:\n%s", linttest.Output(ds))
 	}
 	if got := len(c.Reports()); got != 4 {
 		t.Fatalf("reports = %d, want 4", got)
@@ -57,7 +58,7 @@ func cst(y int, m time.Month, d, h, min int) time.Time {
 func TestReportDueAt(t *testing.T) {
 	c, ds := Load("reports.campaign.yaml", []byte(reportsCampaign))
 	if c == nil {
-		t.Fatalf("findings:\n%s", lintOutput(ds))
+		t.Fatalf("findings:\n%s", linttest.Output(ds))
 	}
 	tests := []struct {
 		name, report string

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"canvass/internal/linttest"
 	"canvass/rules"
 )
 
@@ -35,7 +36,7 @@ func mustLoad(t testing.TB, name, src string) *Form {
 	t.Helper()
 	f, diags := Load(name, []byte(src))
 	if f == nil {
-		t.Fatalf("Load(%s) failed:\n%s", name, formatDiagnostics(diags))
+		t.Fatalf("Load(%s) failed:\n%s", name, linttest.Output(diags))
 	}
 	for _, d := range diags {
 		if d.Code != CodeMissingLabel {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"canvass/internal/textdist"
 	"canvass/rules"
 )
 
@@ -760,36 +761,10 @@ func sortedKeys(m map[string]bool) []string {
 	return keys
 }
 
-// closest returns the candidate within edit distance 2 of s, if one is.
+// closest returns the candidate within edit distance 2 of s, if one is; of
+// equally near ones, the first in sorted order.
 func closest(s string, candidates map[string]bool) string {
-	best, bestDist := "", 3
-	for _, c := range sortedKeys(candidates) {
-		if d := editDistance(s, c); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
+	return textdist.Closest(s, sortedKeys(candidates), 2)
 }
 
 // plainValue converts a node to the Go values expressions meet: numbers

@@ -8,20 +8,13 @@ import (
 	"testing"
 
 	"canvass/internal/linttest"
-	"canvass/rules"
 )
-
-// formatDiagnostics renders diagnostics the way the lint command prints them.
-func formatDiagnostics(diags []rules.Diagnostic) string { return linttest.Output(diags) }
 
 // TestLintGolden loads every testdata/lint/*.form.json and compares the
 // formatted diagnostics with the .golden file next to it. Run
 // `go test ./forms -update` to rewrite them after an intended change.
 func TestLintGolden(t *testing.T) {
-	linttest.Golden(t, ".form.json", func(name string, src []byte) (bool, []rules.Diagnostic) {
-		f, ds := Load(name, src)
-		return f != nil, ds
-	})
+	linttest.Golden(t, ".form.json", Load)
 }
 
 // TestLintCodes pins the codes and positions each fixture must produce, so
@@ -156,7 +149,7 @@ func TestHouseholdLoadsWithoutFindings(t *testing.T) {
 	}
 	f, diags := Load("household.form.json", src)
 	if f == nil || len(diags) != 0 {
-		t.Fatalf("Load: %v\n%s", f, formatDiagnostics(diags))
+		t.Fatalf("Load: %v\n%s", f, linttest.Output(diags))
 	}
 	if got, want := f.ID(), "household-survey"; got != want {
 		t.Errorf("ID = %q, want %q", got, want)

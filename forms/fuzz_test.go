@@ -2,9 +2,9 @@ package forms
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
+
+	"canvass/internal/linttest"
 )
 
 // FuzzLoad feeds arbitrary bytes to Load as a definition: it must neither
@@ -12,16 +12,7 @@ import (
 // form it returns must evaluate empty answers. Seeds: the committed corpus
 // under testdata/fuzz/FuzzLoad and every form in testdata.
 func FuzzLoad(f *testing.F) {
-	for _, glob := range []string{"testdata/*.form.json", "testdata/lint/*.form.json"} {
-		files, _ := filepath.Glob(glob)
-		for _, file := range files {
-			src, err := os.ReadFile(file)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(src)
-		}
-	}
+	linttest.FuzzSeeds(f, ".form.json")
 	f.Fuzz(func(t *testing.T, src []byte) {
 		form, diags := Load("fuzz.form.json", src)
 		for _, d := range diags {

@@ -8,16 +8,14 @@ import (
 	"testing"
 	"time"
 
+	"canvass/internal/linttest"
 	"canvass/rules"
 )
 
+// mustLoad loads a testdata pay table that must lint clean.
 func mustLoad(t testing.TB, file string) *PayTable {
 	t.Helper()
-	pt, ds := loadFile(t, "testdata/"+file)
-	if pt == nil || len(ds) > 0 {
-		t.Fatalf("%s does not load:\n%s", file, lintOutput(ds))
-	}
-	return pt
+	return linttest.MustLoad(t, "testdata/"+file, Load)
 }
 
 func china(y int, m time.Month, d, h int) time.Time {
@@ -353,7 +351,7 @@ items:
 `
 	pt, ds := Load("errors.paytable.yaml", []byte(src))
 	if pt == nil {
-		t.Fatalf("does not load:\n%s", lintOutput(ds))
+		t.Fatalf("does not load:\n%s", linttest.Output(ds))
 	}
 	at := china(2027, 3, 1, 9)
 	ok := Event{Kind: EventRecordAccepted, RecordID: "r", CreatorID: "w", CreatorRoles: fieldWorker, Answers: map[string]any{"size": 3}, At: at}

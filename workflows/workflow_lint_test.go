@@ -9,16 +9,8 @@ import (
 	"canvass/rules"
 )
 
-func loadFile(t testing.TB, path string) (*Workflow, []rules.Diagnostic) {
-	t.Helper()
-	return linttest.LoadFile(t, path, Load)
-}
-
 func TestLintGolden(t *testing.T) {
-	linttest.Golden(t, ".workflow.yaml", func(name string, src []byte) (bool, []rules.Diagnostic) {
-		d, ds := Load(name, src)
-		return d != nil, ds
-	})
+	linttest.Golden(t, ".workflow.yaml", Load)
 }
 
 // finding is the stable part of a diagnostic that tests assert on.
@@ -27,14 +19,6 @@ type finding struct {
 	Path     string
 	Line     int
 	Severity string
-}
-
-func findings(ds []rules.Diagnostic) []finding {
-	out := make([]finding, len(ds))
-	for i, d := range ds {
-		out[i] = finding{d.Code, d.Path, d.Line, d.Severity}
-	}
-	return out
 }
 
 const (
@@ -141,8 +125,8 @@ func TestLintFindings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			_, ds := loadFile(t, "testdata/lint/"+tt.file+".workflow.yaml")
-			if got := findings(ds); !slices.Equal(got, tt.want) {
+			_, ds := linttest.LoadFile(t, "testdata/lint/"+tt.file+".workflow.yaml", Load)
+			if got := linttest.Findings[finding](ds); !slices.Equal(got, tt.want) {
 				t.Errorf("findings:\n got %v\nwant %v", got, tt.want)
 			}
 		})

@@ -2,24 +2,18 @@ package workflows
 
 import (
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"testing"
+
+	"canvass/internal/linttest"
 )
 
 // mustLoad loads a testdata flow and fails on any diagnostic, warnings
 // included: the campaign flows must lint clean.
 func mustLoad(t testing.TB, name string) *Workflow {
 	t.Helper()
-	w, ds := loadFile(t, "testdata/"+name+".workflow.yaml")
-	for _, d := range ds {
-		t.Errorf("%s", d)
-	}
-	if w == nil {
-		t.Fatalf("%s did not load", name)
-	}
-	return w
+	return linttest.MustLoad(t, "testdata/"+name+".workflow.yaml", Load)
 }
 
 func TestLoadFlows(t *testing.T) {
@@ -190,7 +184,7 @@ states:
   done: {final: true}
 `
 	w, ds := Load("warn.workflow.yaml", []byte(src))
-	got := findings(ds)
+	got := linttest.Findings[finding](ds)
 	want := []finding{
 		{"missing_default_route", "states.a.actions.approve.routes", 9, W},
 		{"unreachable_state", "states.orphan", 11, W},
@@ -224,7 +218,7 @@ func TestLoadLimits(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			w, ds := Load("x.workflow.yaml", tt.src)
 			if w != nil || len(ds) == 0 || ds[0].Code != tt.code {
-				t.Errorf("got %v, want first code %s", findings(ds), tt.code)
+				t.Errorf("got %v, want first code %s", linttest.Findings[finding](ds), tt.code)
 			}
 		})
 	}
@@ -274,7 +268,7 @@ states:
 				t.Fatalf("%q not in the base file", tt.old)
 			}
 			w, ds := Load("x.workflow.yaml", []byte(src))
-			if got := findings(ds); !slices.Equal(got, tt.want) || w != nil {
+			if got := linttest.Findings[finding](ds); !slices.Equal(got, tt.want) || w != nil {
 				t.Errorf("findings %v (workflow %v), want %v and no workflow", got, w != nil, tt.want)
 			}
 		})
@@ -284,31 +278,8 @@ states:
 // TestDocExample loads the full example in the package documentation, so
 // that the documentation cannot drift from what Load accepts.
 func TestDocExample(t *testing.T) {
-	doc, err := os.ReadFile("doc.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, rest, ok := strings.Cut(string(doc), "A full example")
-	if !ok {
-		t.Fatal("doc.go has no full example")
-	}
-	var yaml []string
-	for _, line := range strings.Split(rest, "\n")[2:] {
-		code, ok := strings.CutPrefix(line, "//\t")
-		if !ok {
-			break
-		}
-		yaml = append(yaml, code)
-	}
-	if len(yaml) < 10 {
-		t.Fatalf("example too short: %q", yaml)
-	}
-	w, ds := Load("doc.go", []byte(strings.Join(yaml, "\n")))
-	for _, d := range ds {
-		t.Errorf("%s", d)
-	}
-	if w == nil || w.ID() != "subsidy-review" {
-		t.Errorf("the example did not load")
+	if w := linttest.DocExample(t, Load); w == nil || w.ID() != "subsidy-review" {
+		t.Errorf("the example did not load as the subsidy review")
 	}
 }
 
@@ -329,7 +300,7 @@ func TestLoadReminderCount(t *testing.T) {
 		t.Run(tt.times, func(t *testing.T) {
 			src := "id: r\nstart: a\nstates:\n  a:\n    step: {role: reviewer, level: township}\n    due: P1D\n    remind: {every: P1D, times: " + tt.times + "}\n    actions: {approve: done}\n  done: {final: true}\n"
 			_, ds := Load("r.workflow.yaml", []byte(src))
-			if got := findings(ds); !slices.Equal(got, tt.want) {
+			if got := linttest.Findings[finding](ds); !slices.Equal(got, tt.want) {
 				t.Errorf("findings %v, want %v", got, tt.want)
 			}
 		})

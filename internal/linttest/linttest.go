@@ -3,8 +3,10 @@
 // `canvass lint` would print for it must equal the .golden file beside it.
 // Run the package's tests with -update to rewrite the golden files after
 // checking the new output. It also holds the rest of what the loaders'
-// tests share: loading every example file, loading the example of a
-// package's doc.go, and the fuzz seeds and position check.
+// tests share: loading every example file or one that must lint clean,
+// loading the example of a package's doc.go, the stable part of a
+// diagnostic that finding tables list, and the fuzz seeds and position
+// check.
 package linttest
 
 import (
@@ -31,10 +33,10 @@ func Output(ds []rules.Diagnostic) string {
 }
 
 // Golden checks every testdata/lint/*suffix file: it must have findings,
-// load must refuse it exactly when one of them is an error (a file with
-// warnings only still loads), and Output of its diagnostics must equal the
-// file's .golden twin.
-func Golden(t *testing.T, suffix string, load func(name string, src []byte) (loaded bool, ds []rules.Diagnostic)) {
+// load must refuse it (return the zero T) exactly when one of them is an
+// error (a file with warnings only still loads), and Output of its
+// diagnostics must equal the file's .golden twin.
+func Golden[T comparable](t *testing.T, suffix string, load func(filename string, src []byte) (T, []rules.Diagnostic)) {
 	t.Helper()
 	files, err := filepath.Glob("testdata/lint/*" + suffix)
 	if err != nil {
@@ -43,13 +45,11 @@ func Golden(t *testing.T, suffix string, load func(name string, src []byte) (loa
 	if len(files) == 0 {
 		t.Fatal("no lint test files")
 	}
+	var zero T
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), suffix), func(t *testing.T) {
-			src, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			loaded, ds := load(filepath.Base(file), src)
+			v, ds := LoadFile(t, file, load)
+			loaded := v != zero
 			if len(ds) == 0 {
 				t.Errorf("no diagnostics for a lint test file")
 			}

@@ -6,9 +6,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/token"
+
+	"canvass/internal/textdist"
 )
 
 // Resolve follows anchors and aliases to the node that holds the value. It
@@ -337,37 +340,18 @@ func Index(path string, i int) string {
 }
 
 // Closest returns the candidate within two edits of s, or "", for "did you
-// mean" hints.
+// mean" hints; of equally near ones, the first listed. Names longer than
+// maxHintRunes get no hint: comparing costs the product of the lengths,
+// and a fuzzed key can be long.
 func Closest(s string, candidates []string) string {
-	best, bestDist := "", 3
-	for _, c := range candidates {
-		if dist := editDistance(s, c); dist < bestDist {
-			best, bestDist = c, dist
-		}
+	if utf8.RuneCountInString(s) > maxHintRunes {
+		return ""
 	}
-	return best
+	short := slices.DeleteFunc(slices.Clone(candidates), func(c string) bool {
+		return utf8.RuneCountInString(c) > maxHintRunes
+	})
+	return textdist.Closest(s, short, 2)
 }
 
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) > 64 || len(rb) > 64 {
-		return 99
-	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
+// maxHintRunes is the longest name Closest compares.
+const maxHintRunes = 64
