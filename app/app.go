@@ -89,7 +89,7 @@ func New(cfg Config) *App {
 		Registry:   registry.New(e, st),
 		Worklist:   worklist.New(e, st),
 	}
-	e.Follow(a.Indicators) // the indicator counters, after the duplicates and before pay
+	e.Follow(a.Indicators) // the indicator counters; followers run duplicates, indicators, pay
 	a.background = []engine.Background{
 		e.TimerSweeper(cfg.Owner, cfg.SweepEvery),
 		e.ImportRunner("imports-"+cfg.Owner, cfg.ImportEvery),
