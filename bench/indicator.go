@@ -11,6 +11,7 @@ import (
 
 	"canvass/app"
 	"canvass/engine"
+	"canvass/engine/indicators"
 )
 
 // The indicator page: engine.IndicatorValues for a district and its 20
@@ -98,15 +99,15 @@ func measureIndicators(ctx context.Context, b *backend, cfg config, r *report, p
 	row := indicatorRow{records: n, loadTook: time.Since(t0), counterLag: lag}
 	progress("stored and counted %d records in %.1fs", n, row.loadTook.Seconds())
 
-	q := engine.IndicatorQuery{OrgUnit: districtCode, Period: "2026", Granularity: engine.GranularityYear, Children: true}
-	trend := engine.IndicatorQuery{OrgUnit: districtCode, Period: "2026-Q4", Granularity: engine.GranularityQuarter, Children: true, Trend: 4}
+	q := indicators.IndicatorQuery{OrgUnit: districtCode, Period: "2026", Granularity: indicators.GranularityYear, Children: true}
+	trend := indicators.IndicatorQuery{OrgUnit: districtCode, Period: "2026-Q4", Granularity: indicators.GranularityQuarter, Children: true, Trend: 4}
 	filter := engine.RecordFilter{CampaignID: indicatorCampaignID, FormID: "bench-vital-event", States: []string{"accepted"}, OrgPaths: []string{"/370000/370100/" + districtCode + "/"}}
 	agg := engine.Aggregate{GroupBy: []string{engine.GroupByOrgUnit, engine.GroupByYear}}
 	var pageTimes, rawTimes, trendTimes []time.Duration
 	runs := max(cfg.sizes.ledgerRuns, 3)
 	for k := -1; k < runs; k++ { // k = -1 warms the caches
 		t := time.Now()
-		vs, err := eng.IndicatorValues(ctx, boss, indicatorCampaignID, q)
+		vs, err := eng.Indicators.IndicatorValues(ctx, boss, indicatorCampaignID, q)
 		if err != nil {
 			return err
 		}
@@ -120,7 +121,7 @@ func measureIndicators(ctx context.Context, b *backend, cfg config, r *report, p
 		dr := time.Since(t)
 
 		t = time.Now()
-		if _, err := eng.IndicatorValues(ctx, boss, indicatorCampaignID, trend); err != nil {
+		if _, err := eng.Indicators.IndicatorValues(ctx, boss, indicatorCampaignID, trend); err != nil {
 			return err
 		}
 		dt := time.Since(t)
@@ -141,7 +142,7 @@ func measureIndicators(ctx context.Context, b *backend, cfg config, r *report, p
 
 // sameCounts checks that each unit's birth numerator equals the grouped
 // count of its accepted records: the counters are right, not just fast.
-func sameCounts(vs []engine.IndicatorValue, groups []engine.Group) error {
+func sameCounts(vs []indicators.IndicatorValue, groups []engine.Group) error {
 	byTownship := map[string]float64{}
 	total := 0.0
 	for _, g := range groups {
@@ -220,13 +221,13 @@ func indicatorWorld(ctx context.Context, eng *app.App) (*engine.Actor, error) {
 			return nil, fmt.Errorf("publish %s: %w %v", d.file, err, engine.ErrorFields(err))
 		}
 	}
-	var figures []engine.OfficialRow
+	var figures []indicators.OfficialRow
 	for t := 1; t <= townships; t++ {
 		for v := 1; v <= villages; v++ {
-			figures = append(figures, engine.OfficialRow{Row: len(figures) + 2, Key: "births", OrgUnit: villageCode(t, v), Period: "2026", Value: "5000"})
+			figures = append(figures, indicators.OfficialRow{Row: len(figures) + 2, Key: "births", OrgUnit: villageCode(t, v), Period: "2026", Value: "5000"})
 		}
 	}
-	if _, rowErrs, err := eng.ImportOfficialFigures(ctx, boss, "统计局 2026 年出生人口（模拟）", "births.csv", figures); err != nil {
+	if _, rowErrs, err := eng.Indicators.ImportOfficialFigures(ctx, boss, "统计局 2026 年出生人口（模拟）", "births.csv", figures); err != nil {
 		return nil, fmt.Errorf("official figures: %v %v", err, rowErrs)
 	}
 	return boss, nil
@@ -273,7 +274,7 @@ func populateIndicatorRecords(ctx context.Context, eng *app.App, st engine.Store
 				stored, err := st.InsertRecord(ctx, r)
 				if err == nil {
 					c := time.Now()
-					_, err = eng.ApplyIndicators(ctx, stored)
+					_, err = eng.Indicators.ApplyIndicators(ctx, stored)
 					counted.Add(int64(time.Since(c)))
 				}
 				if err != nil {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"canvass/engine"
+	"canvass/engine/indicators"
 )
 
 // officialSource is where the demo's official figures say they come from.
@@ -22,8 +23,8 @@ const vitalCampaign = "vital-events-2027"
 // one, the others have them all, and a village with none had none. So
 // the demo's indicator page and dashboard show targets both met and
 // missed. registered maps "births/341299001001" to a count.
-func OfficialFigures(registered map[string]int) []engine.OfficialRow {
-	var rows []engine.OfficialRow
+func OfficialFigures(registered map[string]int) []indicators.OfficialRow {
+	var rows []indicators.OfficialRow
 	n := 0
 	for _, vs := range villages {
 		for _, v := range vs {
@@ -33,7 +34,7 @@ func OfficialFigures(registered map[string]int) []engine.OfficialRow {
 				if figure > 0 && n%2 == 0 {
 					figure++ // one the village has not registered yet
 				}
-				rows = append(rows, engine.OfficialRow{Row: len(rows) + 2, Key: key, OrgUnit: v.code, Period: "2026", Value: strconv.Itoa(figure)})
+				rows = append(rows, indicators.OfficialRow{Row: len(rows) + 2, Key: key, OrgUnit: v.code, Period: "2026", Value: strconv.Itoa(figure)})
 			}
 		}
 	}
@@ -64,7 +65,7 @@ func (s *seeder) seedOfficialFigures(ctx context.Context) (int, error) {
 		p.After = page.Next
 	}
 	rows := OfficialFigures(registered)
-	_, bad, err := s.root.ImportOfficialFigures(ctx, s.actor("admin"), officialSource, "demo-official-figures.csv", rows)
+	_, bad, err := s.root.Indicators.ImportOfficialFigures(ctx, s.actor("admin"), officialSource, "demo-official-figures.csv", rows)
 	if err != nil {
 		return 0, fmt.Errorf("demo: official figures: %w %v", err, bad)
 	}

@@ -13,6 +13,7 @@ import (
 	"canvass/app"
 	"canvass/demo"
 	"canvass/engine"
+	"canvass/engine/indicators"
 	"canvass/store/sqlite"
 )
 
@@ -171,7 +172,7 @@ func TestSeed(t *testing.T) {
 			t.Fatal(err)
 		}
 		a := &engine.Actor{User: admin}
-		vs, err := eng.IndicatorValues(ctx, a, "vital-events-2027", engine.IndicatorQuery{OrgUnit: "341299", Period: "2026", Granularity: engine.GranularityYear, Children: true})
+		vs, err := eng.Indicators.IndicatorValues(ctx, a, "vital-events-2027", indicators.IndicatorQuery{OrgUnit: "341299", Period: "2026", Granularity: indicators.GranularityYear, Children: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -209,11 +210,11 @@ func TestSeed(t *testing.T) {
 		if met[true] == 0 || met[false] == 0 {
 			t.Errorf("townships meeting / missing the target: %v, want some of each", met)
 		}
-		st, err := eng.ReportStatus(ctx, a, "vital-events-2027", "quarterly", "341299", "2026-Q4")
+		st, err := eng.Indicators.ReportStatus(ctx, a, "vital-events-2027", "quarterly", "341299", "2026-Q4")
 		if err != nil {
 			t.Fatal(err)
 		}
-		i := slices.IndexFunc(st.Rows, func(r engine.ReportRow) bool { return r.OrgUnit == "341299" && r.Period == "2026-Q4" })
+		i := slices.IndexFunc(st.Rows, func(r indicators.ReportRow) bool { return r.OrgUnit == "341299" && r.Period == "2026-Q4" })
 		if i < 0 {
 			t.Fatalf("no district row for 2026-Q4: %+v", st.Rows)
 		}

@@ -22,10 +22,8 @@ type Store interface {
 	AuditStore
 	LinkStore
 	NotificationStore
-	ReportStore // store_report.go
 	WorklistStore
-	ImportStore    // store_import.go
-	IndicatorStore // store_indicator.go
+	ImportStore // store_import.go
 
 	// Ping reports whether the store can serve requests now. Returns
 	// EUNAVAILABLE with a user-safe reason if not.

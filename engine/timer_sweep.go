@@ -45,9 +45,6 @@ func (e *Engine) TimerSweeper(owner string, every time.Duration) *Loop {
 				e.logger.Warn("posted pay that was missing after a crash", "entries", posted)
 			}
 		}
-		if ctx.Err() == nil {
-			e.CatchUpIndicators(ctx, e.Now().Add(-4*every)) // logs its own failures; counters are idempotent
-		}
 	})
 }
 
@@ -73,7 +70,6 @@ func (e *Engine) SweepTimers(ctx context.Context, owner string, limit int) (int,
 			fired++
 		}
 	}
-	fired += e.sweepReportTimers(ctx, owner, limit) // periodic-report reminders, report_sweep.go
 	return fired, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"canvass/engine"
+	"canvass/engine/indicators"
 	"canvass/engine/tabular"
 	"canvass/rules"
 	"canvass/ui"
@@ -42,7 +43,7 @@ func orgQuery(c fiber.Ctx) (string, error) {
 }
 
 // dashboardOf reads :id and ?org= and asks the engine.
-func (s *Server) dashboardOf(c fiber.Ctx, lang string) (*engine.Dashboard, error) {
+func (s *Server) dashboardOf(c fiber.Ctx, lang string) (*indicators.Dashboard, error) {
 	id, err := campaignParam(c)
 	if err != nil {
 		return nil, err
@@ -51,7 +52,7 @@ func (s *Server) dashboardOf(c fiber.Ctx, lang string) (*engine.Dashboard, error
 	if err != nil {
 		return nil, err
 	}
-	return s.engine.Dashboard(c.Context(), actorOf(c), id, org, lang)
+	return s.indicators.Dashboard(c.Context(), actorOf(c), id, org, lang)
 }
 
 type unitJSON struct {
@@ -61,25 +62,25 @@ type unitJSON struct {
 }
 
 type reportRowJSON struct {
-	engine.ReportRow
+	indicators.ReportRow
 	Completeness float64 `json:"completeness"` // 0–1
 	Timeliness   float64 `json:"timeliness"`   // 0–1
 }
 
 type reportStatusJSON struct {
-	Report  string                    `json:"report"`
-	Title   string                    `json:"title"`
-	Form    string                    `json:"form"`
-	Level   string                    `json:"level"`
-	Period  string                    `json:"period"` // month, quarter or year
-	Root    unitJSON                  `json:"root"`
-	Periods []string                  `json:"periods"`
-	Rows    []reportRowJSON           `json:"rows"`
-	Slots   []engine.ReportSlotStatus `json:"slots"`
-	At      time.Time                 `json:"at"`
+	Report  string                        `json:"report"`
+	Title   string                        `json:"title"`
+	Form    string                        `json:"form"`
+	Level   string                        `json:"level"`
+	Period  string                        `json:"period"` // month, quarter or year
+	Root    unitJSON                      `json:"root"`
+	Periods []string                      `json:"periods"`
+	Rows    []reportRowJSON               `json:"rows"`
+	Slots   []indicators.ReportSlotStatus `json:"slots"`
+	At      time.Time                     `json:"at"`
 }
 
-func toReportStatusJSON(st *engine.ReportStatus, lang string) reportStatusJSON {
+func toReportStatusJSON(st *indicators.ReportStatus, lang string) reportStatusJSON {
 	out := reportStatusJSON{Report: st.Report.ID, Title: st.Report.Title.In(textLangOf(lang)), Form: st.Report.Form, Level: st.Report.Level,
 		Period: st.Report.Period, Root: unitJSON{st.Root.Code, st.Root.Name, st.Root.Level}, Periods: st.Periods,
 		Rows: []reportRowJSON{}, Slots: st.Slots, At: st.At}
@@ -109,7 +110,7 @@ type indicatorJSON struct {
 	Met            bool    `json:"met"`
 }
 
-func toIndicatorsJSON(vs []engine.IndicatorValue) []indicatorJSON {
+func toIndicatorsJSON(vs []indicators.IndicatorValue) []indicatorJSON {
 	out := []indicatorJSON{}
 	for _, v := range vs {
 		val := v.Value
@@ -122,19 +123,19 @@ func toIndicatorsJSON(vs []engine.IndicatorValue) []indicatorJSON {
 }
 
 type dashboardJSON struct {
-	Campaign    string                  `json:"campaign"`
-	Title       string                  `json:"title"`
-	Root        unitJSON                `json:"root"`
-	Up          *unitJSON               `json:"up,omitempty"`
-	At          time.Time               `json:"at"`
-	States      []engine.DashboardState `json:"states"`
-	Progress    []engine.ProgressRow    `json:"progress"`
-	Overdue     int64                   `json:"overdue"`
-	OverdueList string                  `json:"overdueList"` // the records API listing them
-	Workers     []engine.WorkerOutput   `json:"workers"`
-	Reports     []reportStatusJSON      `json:"reports"`
-	Indicators  []indicatorJSON         `json:"indicators"`
-	Trend       []indicatorJSON         `json:"trend"`
+	Campaign    string                      `json:"campaign"`
+	Title       string                      `json:"title"`
+	Root        unitJSON                    `json:"root"`
+	Up          *unitJSON                   `json:"up,omitempty"`
+	At          time.Time                   `json:"at"`
+	States      []indicators.DashboardState `json:"states"`
+	Progress    []indicators.ProgressRow    `json:"progress"`
+	Overdue     int64                       `json:"overdue"`
+	OverdueList string                      `json:"overdueList"` // the records API listing them
+	Workers     []indicators.WorkerOutput   `json:"workers"`
+	Reports     []reportStatusJSON          `json:"reports"`
+	Indicators  []indicatorJSON             `json:"indicators"`
+	Trend       []indicatorJSON             `json:"trend"`
 }
 
 // apiDashboard answers GET /api/v1/campaigns/:id/dashboard?org=.
@@ -152,7 +153,7 @@ func (s *Server) apiDashboard(c fiber.Ctx) error {
 		out.Up = &unitJSON{d.Up.Code, d.Up.Name, d.Up.Level}
 	}
 	if out.States == nil {
-		out.States = []engine.DashboardState{}
+		out.States = []indicators.DashboardState{}
 	}
 	for _, r := range d.Reports {
 		out.Reports = append(out.Reports, toReportStatusJSON(r, lang))
@@ -204,7 +205,7 @@ func (s *Server) dashboardExport(c fiber.Ctx) error {
 func percent(share float64) float64 { return math.Round(share*1000) / 10 }
 
 // writeDashboard writes the dashboard's tables (or only table) to w.
-func writeDashboard(w tabular.Writer, d *engine.Dashboard, table, lang string) error {
+func writeDashboard(w tabular.Writer, d *indicators.Dashboard, table, lang string) error {
 	t := func(key string) string { return ui.Message(lang, key) }
 	want := func(name string) bool { return table == "" || table == name }
 	if want("progress") {
@@ -284,7 +285,7 @@ func writeDashboard(w tabular.Writer, d *engine.Dashboard, table, lang string) e
 }
 
 // metText says in words whether a value meets its target.
-func metText(v engine.IndicatorValue, lang string) string {
+func metText(v indicators.IndicatorValue, lang string) string {
 	switch {
 	case v.NoData:
 		return ui.Message(lang, "dashboard.no_data")

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"canvass/engine"
+	"canvass/engine/indicators"
 	"canvass/server/svgchart"
 )
 
@@ -47,7 +48,7 @@ func (s *Server) dashboardIndexPage(c fiber.Ctx) error {
 
 // dashboardData is what dashboard.html shows.
 type dashboardData struct {
-	D          *engine.Dashboard
+	D          *indicators.Dashboard
 	UpURL      string
 	OverdueURL string
 	Export     map[string]string // table → XLSX address; "" → every table
@@ -60,7 +61,7 @@ type dashboardData struct {
 }
 
 type progressView struct {
-	engine.ProgressRow
+	indicators.ProgressRow
 	URL string // drill-down, "" when there is nothing below
 }
 
@@ -72,7 +73,7 @@ type reportView struct {
 }
 
 type reportRowView struct {
-	engine.ReportRow
+	indicators.ReportRow
 	Completeness, Timeliness string
 	URL                      string
 }
@@ -108,7 +109,7 @@ func pct(share float64) string {
 	return strings.TrimSuffix(fmt.Sprintf("%.1f", share*100), ".0") + "%"
 }
 
-func buildDashboardView(d *engine.Dashboard, p *pageData) *dashboardData {
+func buildDashboardView(d *indicators.Dashboard, p *pageData) *dashboardData {
 	v := &dashboardData{D: d, Export: map[string]string{},
 		OverdueURL: "/inbox?campaign=" + url.QueryEscape(d.CampaignID) + "&overdue=1&org=" + url.QueryEscape(d.Root.Code)}
 	if d.Up != nil {
@@ -264,7 +265,7 @@ func factorUnit(f float64) string {
 }
 
 // firstPeriod is the period of the current values of indicator id.
-func firstPeriod(vs []engine.IndicatorValue, id string) string {
+func firstPeriod(vs []indicators.IndicatorValue, id string) string {
 	for _, v := range vs {
 		if v.ID == id {
 			return v.Period
@@ -273,7 +274,7 @@ func firstPeriod(vs []engine.IndicatorValue, id string) string {
 	return ""
 }
 
-func indicatorRow(v engine.IndicatorValue, lang string) indicatorRowView {
+func indicatorRow(v indicators.IndicatorValue, lang string) indicatorRowView {
 	row := indicatorRowView{OrgName: v.OrgName, Period: v.Period, Met: metText(v, lang)}
 	if !v.NoData {
 		row.Value = svgNum(v.Value)

@@ -10,10 +10,11 @@ import (
 	"time"
 
 	"canvass/engine"
+	"canvass/engine/indicators"
 	"canvass/engine/tabular"
 )
 
-// dashEnv is the quarterly-report campaign of engine/testdata/reports on
+// dashEnv is the quarterly-report campaign of engine/indicators/testdata/reports on
 // the fixture tree, with one village report filed on time.
 type dashEnv struct {
 	*env
@@ -31,7 +32,7 @@ func newDashEnv(t *testing.T) *dashEnv {
 		other:      e.user("other", siblingUnit, engine.RoleSupervisor),
 		finance:    e.user("finance", ownUnit, engine.RoleFinance),
 	}
-	e.publishFiles(e.user("author", ownUnit, engine.RoleAuthor), filepath.Join("..", "engine", "testdata", "reports"),
+	e.publishFiles(e.user("author", ownUnit, engine.RoleAuthor), filepath.Join("..", "engine", "indicators", "testdata", "reports"),
 		definitionFile{engine.KindForm, "quarterly-report", "quarterly-report.form.json"},
 		definitionFile{engine.KindWorkflow, "report-review", "report-review.workflow.yaml"},
 		definitionFile{engine.KindCampaign, "vital-reports-2026", "vital-reports-2026.campaign.yaml"})
@@ -149,7 +150,7 @@ func TestDashboardFigures(t *testing.T) {
 			}
 		}
 	}
-	want := engine.ReportTally{Expected: 2, Submitted: 1, OnTime: 1, Pending: 1}
+	want := indicators.ReportTally{Expected: 2, Submitted: 1, OnTime: 1, Pending: 1}
 	if q.ReportTally != want || q.Completeness != 0.5 || q.Timeliness != 0.5 {
 		t.Errorf("district total = %+v, want %+v at 0.5 / 0.5", q, want)
 	}
@@ -159,7 +160,7 @@ func TestDashboardFigures(t *testing.T) {
 	res = de.api(de.township, "/api/v1/campaigns/vital-reports-2026/reports/quarterly?period=2026-Q4")
 	check(t, res, http.StatusOK, "")
 	res.decode(t, &st)
-	if st.Root.Code != childUnit || len(st.Slots) != 1 || st.Slots[0].OrgUnit != grandUnit || st.Slots[0].Status != engine.ReportOnTime {
+	if st.Root.Code != childUnit || len(st.Slots) != 1 || st.Slots[0].OrgUnit != grandUnit || st.Slots[0].Status != indicators.ReportOnTime {
 		t.Errorf("township view = %+v", st)
 	}
 	if !st.Slots[0].DueAt.Equal(time.Date(2027, 1, 15, 16, 0, 0, 0, time.UTC)) {

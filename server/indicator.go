@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"canvass/engine"
+	"canvass/engine/indicators"
 	"canvass/engine/tabular"
 	"canvass/ui"
 )
@@ -62,7 +63,7 @@ type indicatorValueJSON struct {
 	Sources        []officialSourceJSON `json:"sources"`
 }
 
-func toIndicatorValueJSON(v engine.IndicatorValue) indicatorValueJSON {
+func toIndicatorValueJSON(v indicators.IndicatorValue) indicatorValueJSON {
 	out := indicatorValueJSON{ID: v.ID, Title: v.Title, OrgUnit: v.OrgUnit, OrgName: v.OrgName, Level: v.Level, Period: v.Period,
 		Granularity: v.Granularity, Numerator: v.Numerator, Denominator: v.Denominator, Factor: v.Factor, NoData: v.NoData,
 		HigherIsBetter: v.HigherIsBetter, Met: v.Met, Sources: []officialSourceJSON{}}
@@ -87,8 +88,8 @@ func indicatorValueText(v float64) string { return strconv.FormatFloat(v, 'f', 1
 func indicatorCountText(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // indicatorQuery reads ?org=&period=&granularity=&children=&trend=&ids=.
-func indicatorQuery(c fiber.Ctx, lang string) (engine.IndicatorQuery, error) {
-	q := engine.IndicatorQuery{OrgUnit: c.Query("org"), Period: c.Query("period"),
+func indicatorQuery(c fiber.Ctx, lang string) (indicators.IndicatorQuery, error) {
+	q := indicators.IndicatorQuery{OrgUnit: c.Query("org"), Period: c.Query("period"),
 		Granularity: c.Query("granularity"), Lang: lang}
 	switch c.Query("children") {
 	case "", "0", "false":
@@ -99,8 +100,8 @@ func indicatorQuery(c fiber.Ctx, lang string) (engine.IndicatorQuery, error) {
 	}
 	if t := c.Query("trend"); t != "" {
 		n, err := strconv.Atoi(t)
-		if err != nil || n < 1 || n > engine.MaxIndicatorTrend {
-			return q, queryError("trend", fmt.Sprintf("trend must be a number from 1 to %d", engine.MaxIndicatorTrend))
+		if err != nil || n < 1 || n > indicators.MaxIndicatorTrend {
+			return q, queryError("trend", fmt.Sprintf("trend must be a number from 1 to %d", indicators.MaxIndicatorTrend))
 		}
 		q.Trend = n
 	}
@@ -129,7 +130,7 @@ func (s *Server) apiIndicators(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	vs, err := s.engine.IndicatorValues(c.Context(), a, id, q)
+	vs, err := s.indicators.IndicatorValues(c.Context(), a, id, q)
 	if err != nil {
 		return err
 	}
@@ -159,7 +160,7 @@ func (s *Server) exportIndicators(c fiber.Ctx, campaignID, lang string) error {
 	if err != nil {
 		return err
 	}
-	vs, err := s.engine.IndicatorValues(c.Context(), a, campaignID, q)
+	vs, err := s.indicators.IndicatorValues(c.Context(), a, campaignID, q)
 	if err != nil {
 		return err
 	}
@@ -179,7 +180,7 @@ func (s *Server) exportIndicators(c fiber.Ctx, campaignID, lang string) error {
 }
 
 // writeIndicators writes one row per value, with the page's headers.
-func writeIndicators(w tabular.Writer, vs []engine.IndicatorValue, lang string) error {
+func writeIndicators(w tabular.Writer, vs []indicators.IndicatorValue, lang string) error {
 	t := func(key string) string { return ui.Message(lang, key) }
 	header := []string{t("indicators.col.code"), t("indicators.col.org"), t("indicators.col.period"), t("indicators.col.indicator"),
 		t("indicators.col.numerator"), t("indicators.col.denominator"), t("indicators.col.value"), t("indicators.col.target"),
@@ -206,7 +207,7 @@ func writeIndicators(w tabular.Writer, vs []engine.IndicatorValue, lang string) 
 }
 
 // targetText is "≥ 90" or "≤ 100".
-func targetText(lang string, v engine.IndicatorValue) string {
+func targetText(lang string, v indicators.IndicatorValue) string {
 	op := "≥ "
 	if !v.HigherIsBetter {
 		op = "≤ "
@@ -215,7 +216,7 @@ func targetText(lang string, v engine.IndicatorValue) string {
 }
 
 // sourcesText lists official sources as "births: source (v2)".
-func sourcesText(srcs []engine.OfficialSource) string {
+func sourcesText(srcs []indicators.OfficialSource) string {
 	parts := make([]string, len(srcs))
 	for i, src := range srcs {
 		parts[i] = fmt.Sprintf("%s: %s (v%d)", src.Key, src.Source, src.Version)
@@ -229,7 +230,7 @@ func (s *Server) apiRebuildIndicators(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	n, err := s.engine.RebuildIndicators(c.Context(), actorOf(c), id)
+	n, err := s.indicators.RebuildIndicators(c.Context(), actorOf(c), id)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"canvass/engine"
+	"canvass/engine/indicators"
 	"net/url"
 
 	"github.com/gofiber/fiber/v3"
@@ -26,7 +27,7 @@ func (s *Server) indicatorsPage(c fiber.Ctx) error {
 	}
 	p := s.newPage(c, "indicators.title", "indicators", "")
 	d := &indicatorPageData{Campaign: c.Query("campaign"), Org: c.Query("org"), Period: c.Query("period"),
-		Granularity: c.Query("granularity"), Granularities: []string{engine.GranularityMonth, engine.GranularityQuarter, engine.GranularityYear}}
+		Granularity: c.Query("granularity"), Granularities: []string{indicators.GranularityMonth, indicators.GranularityQuarter, indicators.GranularityYear}}
 	p.Data = d
 	var err error
 	if d.Campaigns, err = s.campaignOptions(c.Context(), a, p.Lang); err != nil {
@@ -41,8 +42,8 @@ func (s *Server) indicatorsPage(c fiber.Ctx) error {
 	q, err := indicatorQuery(c, textLangOf(p.Lang))
 	if err == nil {
 		q.Children = true
-		var vs []engine.IndicatorValue
-		if vs, err = s.engine.IndicatorValues(c.Context(), a, d.Campaign, q); err == nil {
+		var vs []indicators.IndicatorValue
+		if vs, err = s.indicators.IndicatorValues(c.Context(), a, d.Campaign, q); err == nil {
 			d.Rows = indicatorPageRows(p, d, vs)
 		}
 	}
@@ -78,7 +79,7 @@ func (s *Server) indicatorsPageExport(c fiber.Ctx) error {
 
 // indicatorPageRow is one row of the indicators page.
 type indicatorPageRow struct {
-	engine.IndicatorValue
+	indicators.IndicatorValue
 	Value, Numerator, Denominator, Target, Sources string
 	Status                                         string // "met", "unmet" or "nodata", for the cell's class
 	DrillURL                                       string // the same page for this unit's children
@@ -86,7 +87,7 @@ type indicatorPageRow struct {
 
 // indicatorPageRows turns values into page rows; the queried unit's rows come
 // first, and each child links to its own breakdown.
-func indicatorPageRows(p *pageData, d *indicatorPageData, vs []engine.IndicatorValue) []indicatorPageRow {
+func indicatorPageRows(p *pageData, d *indicatorPageData, vs []indicators.IndicatorValue) []indicatorPageRow {
 	rows := make([]indicatorPageRow, 0, len(vs))
 	for i, v := range vs {
 		r := indicatorPageRow{IndicatorValue: v, Numerator: indicatorCountText(v.Numerator), Denominator: indicatorCountText(v.Denominator), Sources: sourcesText(v.Sources)}

@@ -89,7 +89,7 @@ func newIndicatorEnv(t *testing.T) *indicatorEnv {
 			}
 		}
 	}
-	if applied, err := e.eng.CatchUpIndicators(ctx, time.Time{}); err != nil || applied != 45 {
+	if applied, err := e.eng.Indicators.CatchUpIndicators(ctx, time.Time{}); err != nil || applied != 45 {
 		t.Fatalf("catch-up: %d, %v", applied, err)
 	}
 	res, err := e.eng.Submit(ctx, asActor(ie.worker), engine.Submission{CampaignID: "births-2027", FormID: "vital-event", Answers: map[string]any{"event_type": "birth"}})

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"canvass/engine"
+	"canvass/engine/indicators"
 	"canvass/engine/tabular"
 )
 
@@ -22,7 +23,7 @@ type officialImportJSON struct {
 	Rows       int       `json:"rows"`
 }
 
-func toOfficialImportJSON(imp *engine.OfficialImport) officialImportJSON {
+func toOfficialImportJSON(imp *indicators.OfficialImport) officialImportJSON {
 	return officialImportJSON{imp.ID, imp.Version, imp.Source, imp.FileName, imp.ImportedBy, imp.ImportedAt, imp.Rows}
 }
 
@@ -42,7 +43,7 @@ type officialFigureJSON struct {
 // apiOfficialFigures answers GET /api/v1/official-figures?key=&org=: every
 // version of the figures in the caller's subtree, the current ones marked.
 func (s *Server) apiOfficialFigures(c fiber.Ctx) error {
-	figs, err := s.engine.OfficialFigures(c.Context(), actorOf(c), c.Query("key"), c.Query("org"))
+	figs, err := s.indicators.OfficialFigures(c.Context(), actorOf(c), c.Query("key"), c.Query("org"))
 	if err != nil {
 		return err
 	}
@@ -57,7 +58,7 @@ func (s *Server) apiOfficialFigures(c fiber.Ctx) error {
 
 // apiOfficialImports answers GET /api/v1/official-figures/imports.
 func (s *Server) apiOfficialImports(c fiber.Ctx) error {
-	imps, err := s.engine.OfficialImports(c.Context(), actorOf(c))
+	imps, err := s.indicators.OfficialImports(c.Context(), actorOf(c))
 	if err != nil {
 		return err
 	}
@@ -92,7 +93,7 @@ func (s *Server) apiImportOfficialFigures(c fiber.Ctx) error {
 
 // importOfficialFile reads an uploaded sheet of official figures and
 // imports it as one version, or nothing when any row is bad.
-func (s *Server) importOfficialFile(ctx context.Context, a *engine.Actor, source string, fh *multipart.FileHeader) (*engine.OfficialImport, []engine.RowError, error) {
+func (s *Server) importOfficialFile(ctx context.Context, a *engine.Actor, source string, fh *multipart.FileHeader) (*indicators.OfficialImport, []engine.RowError, error) {
 	f, err := fh.Open()
 	if err != nil {
 		return nil, nil, engine.WrapError(engine.EINTERNAL, "", err)
@@ -106,12 +107,12 @@ func (s *Server) importOfficialFile(ctx context.Context, a *engine.Actor, source
 		return nil, nil, engine.WrapError(engine.EINVALID, "the file cannot be read as a sheet", err)
 	}
 	defer r.Close()
-	rows, rowErrs, err := engine.ReadOfficialRows(r)
+	rows, rowErrs, err := indicators.ReadOfficialRows(r)
 	if err != nil {
 		return nil, nil, err
 	}
 	if len(rowErrs) > 0 {
 		return nil, rowErrs, engine.Errorf(engine.EINVALID, "%d rows cannot be read; nothing was imported", len(rowErrs))
 	}
-	return s.engine.ImportOfficialFigures(ctx, a, source, fh.Filename, rows)
+	return s.indicators.ImportOfficialFigures(ctx, a, source, fh.Filename, rows)
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"canvass/engine"
+	"canvass/engine/indicators"
 	"canvass/ui"
 	"strconv"
 	"strings"
@@ -13,7 +14,7 @@ import (
 type officialData struct {
 	Key, Org, Source string
 	CanImport        bool
-	Imports          []*engine.OfficialImport
+	Imports          []*indicators.OfficialImport
 	Figures          []officialRow
 	Report           []reportRow
 }
@@ -60,12 +61,12 @@ func (s *Server) renderOfficial(c fiber.Ctx, status int, source string, rows []e
 	if errKey != "" {
 		p.Error = strings.TrimSpace(p.T(errKey) + " " + detail)
 	}
-	imps, err := s.engine.OfficialImports(c.Context(), a)
+	imps, err := s.indicators.OfficialImports(c.Context(), a)
 	if err != nil {
 		return s.renderErrorPage(c, err)
 	}
 	d.Imports = imps
-	figs, err := s.engine.OfficialFigures(c.Context(), a, d.Key, d.Org)
+	figs, err := s.indicators.OfficialFigures(c.Context(), a, d.Key, d.Org)
 	if err != nil {
 		return s.renderErrorPage(c, err)
 	}
@@ -84,6 +85,6 @@ func (s *Server) renderOfficial(c fiber.Ctx, status int, source string, rows []e
 
 // officialRow is one figure on the page.
 type officialRow struct {
-	engine.OfficialFigureView
+	indicators.OfficialFigureView
 	Value string
 }

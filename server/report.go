@@ -28,7 +28,7 @@ func (s *Server) apiReports(c fiber.Ctx) error {
 		return err
 	}
 	a := actorOf(c)
-	sts, err := s.engine.Reports(c.Context(), a, id, org)
+	sts, err := s.indicators.Reports(c.Context(), a, id, org)
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func (s *Server) apiReportStatus(c fiber.Ctx) error {
 			Fields: []engine.FieldError{{Pointer: "/period", Code: "format", Message: "2026-Q4, 2026-11 or 2026"}}}
 	}
 	a := actorOf(c)
-	st, err := s.engine.ReportStatus(c.Context(), a, id, report, org, period)
+	st, err := s.indicators.ReportStatus(c.Context(), a, id, report, org, period)
 	if err != nil {
 		return err
 	}

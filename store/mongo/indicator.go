@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"canvass/engine"
+	"canvass/engine/indicators"
 )
 
 // Indicator counters without multi-document transactions. A record's
@@ -64,13 +65,13 @@ type indicatorCounterDoc struct {
 	Records    int64   `bson:"records"`
 }
 
-func counterID(campaign string, k engine.IndicatorCounterKey) string {
+func counterID(campaign string, k indicators.IndicatorCounterKey) string {
 	return campaign + "\x00" + k.Term + "\x00" + k.OrgPath + "\x00" + k.Month
 }
 
 // ApplyIndicatorContribution swaps a record's contribution; see
-// engine.IndicatorStore and the comment above.
-func (s *Store) ApplyIndicatorContribution(ctx context.Context, c *engine.IndicatorContribution) (bool, error) {
+// indicators.IndicatorStore and the comment above.
+func (s *Store) ApplyIndicatorContribution(ctx context.Context, c *indicators.IndicatorContribution) (bool, error) {
 	if c == nil || c.RecordID == "" || c.CampaignID == "" {
 		return false, engine.Errorf(engine.EINVALID, "a contribution needs a record and a campaign")
 	}
@@ -123,7 +124,7 @@ func (s *Store) ApplyIndicatorContribution(ctx context.Context, c *engine.Indica
 	return false, engine.Errorf(engine.EUNAVAILABLE, "the record's counters keep changing; try again")
 }
 
-func partDocs(parts []engine.IndicatorPart) []indicatorPartDoc {
+func partDocs(parts []indicators.IndicatorPart) []indicatorPartDoc {
 	out := make([]indicatorPartDoc, len(parts))
 	for i, p := range parts {
 		out[i] = indicatorPartDoc{p.Term, p.OrgPath, p.Month, p.Amount}
@@ -138,18 +139,18 @@ func (s *Store) finishContribution(ctx context.Context, c *contribDoc) error {
 		value   float64
 		records int64
 	}
-	deltas := map[engine.IndicatorCounterKey]delta{}
+	deltas := map[indicators.IndicatorCounterKey]delta{}
 	for _, p := range c.PrevParts {
-		k := engine.IndicatorCounterKey{Term: p.Term, OrgPath: p.OrgPath, Month: p.Month}
+		k := indicators.IndicatorCounterKey{Term: p.Term, OrgPath: p.OrgPath, Month: p.Month}
 		d := deltas[k]
 		deltas[k] = delta{d.value - p.Amount, d.records - 1}
 	}
 	for _, p := range c.Parts {
-		k := engine.IndicatorCounterKey{Term: p.Term, OrgPath: p.OrgPath, Month: p.Month}
+		k := indicators.IndicatorCounterKey{Term: p.Term, OrgPath: p.OrgPath, Month: p.Month}
 		d := deltas[k]
 		deltas[k] = delta{d.value + p.Amount, d.records + 1}
 	}
-	keys := make([]engine.IndicatorCounterKey, 0, len(deltas))
+	keys := make([]indicators.IndicatorCounterKey, 0, len(deltas))
 	for k, d := range deltas {
 		if d.value != 0 || d.records != 0 {
 			keys = append(keys, k)
@@ -186,8 +187,8 @@ func (s *Store) finishContribution(ctx context.Context, c *contribDoc) error {
 }
 
 // ListIndicatorCounters returns the matching counters; see
-// engine.IndicatorStore.
-func (s *Store) ListIndicatorCounters(ctx context.Context, f engine.IndicatorCounterFilter) ([]engine.IndicatorCounter, error) {
+// indicators.IndicatorStore.
+func (s *Store) ListIndicatorCounters(ctx context.Context, f indicators.IndicatorCounterFilter) ([]indicators.IndicatorCounter, error) {
 	if f.CampaignID == "" {
 		return nil, engine.Errorf(engine.EINVALID, "counters are listed per campaign")
 	}
@@ -208,9 +209,9 @@ func (s *Store) ListIndicatorCounters(ctx context.Context, f engine.IndicatorCou
 		options.Find().SetProjection(bson.D{{Key: "ops", Value: 0}})); err != nil {
 		return nil, err
 	}
-	out := make([]engine.IndicatorCounter, len(docs))
+	out := make([]indicators.IndicatorCounter, len(docs))
 	for i, d := range docs {
-		out[i] = engine.IndicatorCounter{CampaignID: d.CampaignID, IndicatorCounterKey: engine.IndicatorCounterKey{Term: d.Term, OrgPath: d.OrgPath, Month: d.Month}, Value: d.Value, Records: d.Records}
+		out[i] = indicators.IndicatorCounter{CampaignID: d.CampaignID, IndicatorCounterKey: indicators.IndicatorCounterKey{Term: d.Term, OrgPath: d.OrgPath, Month: d.Month}, Value: d.Value, Records: d.Records}
 	}
 	sort.Slice(out, func(i, j int) bool { // sorted here: FerretDB sorts slowly without an index on all three
 		a, b := out[i], out[j]
@@ -226,7 +227,7 @@ func (s *Store) ListIndicatorCounters(ctx context.Context, f engine.IndicatorCou
 }
 
 // ResetIndicatorCounters forgets a campaign's counters and contributions;
-// see engine.IndicatorStore.
+// see indicators.IndicatorStore.
 func (s *Store) ResetIndicatorCounters(ctx context.Context, campaignID string) error {
 	unlock, err := s.exclusive(ctx, collIndicatorContribs)
 	if err != nil {
@@ -263,8 +264,8 @@ type officialFigureDoc struct {
 }
 
 // AddOfficialImport stores an import as the next version; see
-// engine.IndicatorStore and the comment above.
-func (s *Store) AddOfficialImport(ctx context.Context, imp *engine.OfficialImport, figures []engine.OfficialFigure) error {
+// indicators.IndicatorStore and the comment above.
+func (s *Store) AddOfficialImport(ctx context.Context, imp *indicators.OfficialImport, figures []indicators.OfficialFigure) error {
 	if imp == nil || imp.ID == "" {
 		return engine.Errorf(engine.EINVALID, "an import needs an ID")
 	}
@@ -312,24 +313,24 @@ func (s *Store) AddOfficialImport(ctx context.Context, imp *engine.OfficialImpor
 }
 
 // ListOfficialImports returns the complete imports, newest first; see
-// engine.IndicatorStore.
-func (s *Store) ListOfficialImports(ctx context.Context) ([]*engine.OfficialImport, error) {
+// indicators.IndicatorStore.
+func (s *Store) ListOfficialImports(ctx context.Context) ([]*indicators.OfficialImport, error) {
 	var docs []officialImportDoc
 	if err := s.findAll(ctx, "list imports", s.db.Collection(collOfficialImports), bson.D{{Key: "complete", Value: true}}, &docs,
 		options.Find().SetSort(bson.D{{Key: "version", Value: -1}})); err != nil {
 		return nil, err
 	}
-	out := make([]*engine.OfficialImport, len(docs))
+	out := make([]*indicators.OfficialImport, len(docs))
 	for i, d := range docs {
-		out[i] = &engine.OfficialImport{ID: d.ID, Version: d.Version, Source: d.Source, FileName: d.FileName, ImportedBy: d.ImportedBy,
+		out[i] = &indicators.OfficialImport{ID: d.ID, Version: d.Version, Source: d.Source, FileName: d.FileName, ImportedBy: d.ImportedBy,
 			ImportedAt: timeOf(d.ImportedAt), Rows: d.Rows, OrgPath: d.OrgPath}
 	}
 	return out, nil
 }
 
 // ListOfficialFigures returns the matching figures of complete imports;
-// see engine.IndicatorStore.
-func (s *Store) ListOfficialFigures(ctx context.Context, f engine.OfficialFigureFilter) ([]engine.OfficialFigure, error) {
+// see indicators.IndicatorStore.
+func (s *Store) ListOfficialFigures(ctx context.Context, f indicators.OfficialFigureFilter) ([]indicators.OfficialFigure, error) {
 	imps, err := s.ListOfficialImports(ctx)
 	if err != nil {
 		return nil, err
@@ -339,7 +340,7 @@ func (s *Store) ListOfficialFigures(ctx context.Context, f engine.OfficialFigure
 		complete[i] = imp.ID
 	}
 	if len(complete) == 0 {
-		return []engine.OfficialFigure{}, nil
+		return []indicators.OfficialFigure{}, nil
 	}
 	var q filter
 	q.in("importId", complete)
@@ -352,9 +353,9 @@ func (s *Store) ListOfficialFigures(ctx context.Context, f engine.OfficialFigure
 	if err := s.findAll(ctx, "list figures", s.db.Collection(collOfficialFigures), q.doc(), &docs); err != nil {
 		return nil, err
 	}
-	out := make([]engine.OfficialFigure, len(docs))
+	out := make([]indicators.OfficialFigure, len(docs))
 	for i, d := range docs {
-		out[i] = engine.OfficialFigure{ImportID: d.ImportID, Version: d.Version, Key: d.Key, OrgUnit: d.OrgUnit, OrgPath: d.OrgPath, Period: d.Period, Value: d.Value}
+		out[i] = indicators.OfficialFigure{ImportID: d.ImportID, Version: d.Version, Key: d.Key, OrgUnit: d.OrgUnit, OrgPath: d.OrgPath, Period: d.Period, Value: d.Value}
 	}
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]
@@ -372,4 +373,4 @@ func (s *Store) ListOfficialFigures(ctx context.Context, f engine.OfficialFigure
 	return out, nil
 }
 
-var _ engine.IndicatorStore = (*Store)(nil)
+var _ indicators.IndicatorStore = (*Store)(nil)

@@ -11,7 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"canvass/engine"
+	"canvass/engine/indicators"
 	mongostore "canvass/store/mongo"
 )
 
@@ -35,16 +35,16 @@ func TestIndicatorCrashRecovery(t *testing.T) {
 	defer raw.Disconnect(context.Background())
 	db := raw.Database(name)
 
-	key := func(term string) engine.IndicatorCounterKey {
-		return engine.IndicatorCounterKey{Term: term, OrgPath: "/p/t1/v1/", Month: "2026-03"}
+	key := func(term string) indicators.IndicatorCounterKey {
+		return indicators.IndicatorCounterKey{Term: term, OrgPath: "/p/t1/v1/", Month: "2026-03"}
 	}
-	contrib := func(version int64, term string) *engine.IndicatorContribution {
-		return &engine.IndicatorContribution{RecordID: "r1", CampaignID: "camp-1", RecordVersion: version, UpdatedAt: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC),
-			Parts: []engine.IndicatorPart{{IndicatorCounterKey: key(term), Amount: 1}}}
+	contrib := func(version int64, term string) *indicators.IndicatorContribution {
+		return &indicators.IndicatorContribution{RecordID: "r1", CampaignID: "camp-1", RecordVersion: version, UpdatedAt: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC),
+			Parts: []indicators.IndicatorPart{{IndicatorCounterKey: key(term), Amount: 1}}}
 	}
 	counters := func() string {
 		t.Helper()
-		cs, err := s.ListIndicatorCounters(ctx, engine.IndicatorCounterFilter{CampaignID: "camp-1"})
+		cs, err := s.ListIndicatorCounters(ctx, indicators.IndicatorCounterFilter{CampaignID: "camp-1"})
 		if err != nil {
 			t.Fatal(err)
 		}

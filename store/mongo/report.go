@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"canvass/engine"
+	"canvass/engine/indicators"
 )
 
 // collReportSlots holds one document per periodic-report slot. Its _id is
@@ -36,15 +37,15 @@ type reportSlotDoc struct {
 	Version       int64      `bson:"version"`
 }
 
-func (d *reportSlotDoc) slot() engine.ReportSlot {
-	return engine.ReportSlot{CampaignID: d.CampaignID, ReportID: d.ReportID, OrgUnit: d.OrgUnit, OrgPath: d.OrgPath, Period: d.Period,
+func (d *reportSlotDoc) slot() indicators.ReportSlot {
+	return indicators.ReportSlot{CampaignID: d.CampaignID, ReportID: d.ReportID, OrgUnit: d.OrgUnit, OrgPath: d.OrgPath, Period: d.Period,
 		PeriodStart: timeOf(d.PeriodStart), DueAt: timeOf(d.DueAt), RecordID: d.RecordID, SubmittedAt: timeOf(d.SubmittedAt),
 		RemindersSent: d.RemindersSent, NextTimerAt: timeOf(d.NextTimerAt), LeaseOwner: d.LeaseOwner, LeaseUntil: timeOf(d.LeaseUntil),
 		Version: d.Version}
 }
 
-// PutReportSlots inserts the slots that are new; see engine.ReportStore.
-func (s *Store) PutReportSlots(ctx context.Context, slots []engine.ReportSlot) (int, error) {
+// PutReportSlots inserts the slots that are new; see indicators.ReportStore.
+func (s *Store) PutReportSlots(ctx context.Context, slots []indicators.ReportSlot) (int, error) {
 	for _, sl := range slots {
 		if sl.CampaignID == "" || sl.ReportID == "" || sl.OrgUnit == "" || sl.OrgPath == "" || sl.Period == "" {
 			return 0, engine.Errorf(engine.EINVALID, "a report slot needs a campaign, report, org unit, org path and period")
@@ -76,9 +77,9 @@ func (s *Store) PutReportSlots(ctx context.Context, slots []engine.ReportSlot) (
 	return len(docs) - len(bwe.WriteErrors), nil
 }
 
-// ListReportSlots returns the matching slots; see engine.ReportStore. The
+// ListReportSlots returns the matching slots; see indicators.ReportStore. The
 // order is made in Go: FerretDB sorts on several keys slowly.
-func (s *Store) ListReportSlots(ctx context.Context, f engine.ReportSlotFilter) ([]engine.ReportSlot, error) {
+func (s *Store) ListReportSlots(ctx context.Context, f indicators.ReportSlotFilter) ([]indicators.ReportSlot, error) {
 	coll := s.db.Collection(collReportSlots)
 	var q filter
 	q.eq("campaignId", f.CampaignID)
@@ -89,7 +90,7 @@ func (s *Store) ListReportSlots(ctx context.Context, f engine.ReportSlotFilter) 
 	if err := s.findAll(ctx, "list report slots", coll, q.doc(), &docs); err != nil {
 		return nil, err
 	}
-	out := make([]engine.ReportSlot, len(docs))
+	out := make([]indicators.ReportSlot, len(docs))
 	for i := range docs {
 		out[i] = docs[i].slot()
 	}
@@ -109,7 +110,7 @@ func (s *Store) ListReportSlots(ctx context.Context, f engine.ReportSlotFilter) 
 // ClaimDueReportSlots leases due slots one findOneAndUpdate at a time, as
 // ClaimDueTimers does for records: each claim repeats the due condition,
 // so of two claimers racing for a slot exactly one gets it.
-func (s *Store) ClaimDueReportSlots(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]engine.ReportSlot, error) {
+func (s *Store) ClaimDueReportSlots(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]indicators.ReportSlot, error) {
 	if owner == "" || lease <= 0 {
 		return nil, engine.Errorf(engine.EINVALID, "a report claim needs an owner and a positive lease")
 	}
@@ -132,7 +133,7 @@ func (s *Store) ClaimDueReportSlots(ctx context.Context, owner string, now time.
 		SetSort(bson.D{{Key: "nextTimerAt", Value: 1}}).SetLimit(int64(limit)).SetProjection(bson.D{{Key: "_id", Value: 1}})); err != nil {
 		return nil, err
 	}
-	var out []engine.ReportSlot
+	var out []indicators.ReportSlot
 	for _, c := range cands {
 		var d reportSlotDoc
 		unlock, err := s.exclusive(ctx, collReportSlots)
@@ -160,8 +161,8 @@ func (s *Store) ClaimDueReportSlots(ctx context.Context, owner string, now time.
 }
 
 // UpdateReportSlot stores a slot's progress if its version is unchanged;
-// see engine.ReportStore.
-func (s *Store) UpdateReportSlot(ctx context.Context, sl *engine.ReportSlot) (*engine.ReportSlot, error) {
+// see indicators.ReportStore.
+func (s *Store) UpdateReportSlot(ctx context.Context, sl *indicators.ReportSlot) (*indicators.ReportSlot, error) {
 	coll := s.db.Collection(collReportSlots)
 	set := bson.D{
 		{Key: "recordId", Value: sl.RecordID}, {Key: "submittedAt", Value: when(sl.SubmittedAt)},
@@ -211,16 +212,16 @@ func (s *Store) serialSlotUpdate(ctx context.Context, coll *mongo.Collection, id
 }
 
 // CountRecordsByCreator counts records per creator with one $group; see
-// engine.ReportStore.
-func (s *Store) CountRecordsByCreator(ctx context.Context, f engine.RecordFilter) ([]engine.CreatorCount, error) {
+// indicators.ReportStore.
+func (s *Store) CountRecordsByCreator(ctx context.Context, f engine.RecordFilter) ([]indicators.CreatorCount, error) {
 	q := recordFilter(f)
 	rows, err := s.groupBy(ctx, "count records by creator", s.records, q.doc(), []string{"createdBy"}, bson.D{{Key: "$sum", Value: 1}})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]engine.CreatorCount, 0, len(rows))
+	out := make([]indicators.CreatorCount, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, engine.CreatorCount{CreatedBy: groupValues(r.ID, 1)[0], Count: int64(number(r.V))})
+		out = append(out, indicators.CreatorCount{CreatedBy: groupValues(r.ID, 1)[0], Count: int64(number(r.V))})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].CreatedBy < out[j].CreatedBy })
 	return out, nil

@@ -7,11 +7,12 @@ import (
 	"sort"
 
 	"canvass/engine"
+	"canvass/engine/indicators"
 )
 
 // ApplyIndicatorContribution swaps a record's contribution to the counters
-// in one write; see engine.IndicatorStore.
-func (s *Store) ApplyIndicatorContribution(ctx context.Context, c *engine.IndicatorContribution) (bool, error) {
+// in one write; see indicators.IndicatorStore.
+func (s *Store) ApplyIndicatorContribution(ctx context.Context, c *indicators.IndicatorContribution) (bool, error) {
 	if c == nil || c.RecordID == "" || c.CampaignID == "" {
 		return false, engine.Errorf(engine.EINVALID, "a contribution needs a record and a campaign")
 	}
@@ -33,7 +34,7 @@ func (s *Store) ApplyIndicatorContribution(ctx context.Context, c *engine.Indica
 		case version >= c.RecordVersion:
 			return nil // a replay, or an older copy arriving late
 		}
-		var old []engine.IndicatorPart
+		var old []indicators.IndicatorPart
 		if err := decodeJSON([]byte(oldJSON), &old, "indicator parts"); err != nil {
 			return err
 		}
@@ -41,7 +42,7 @@ func (s *Store) ApplyIndicatorContribution(ctx context.Context, c *engine.Indica
 			value   float64
 			records int64
 		}
-		deltas := map[engine.IndicatorCounterKey]delta{}
+		deltas := map[indicators.IndicatorCounterKey]delta{}
 		for _, p := range old {
 			d := deltas[p.IndicatorCounterKey]
 			deltas[p.IndicatorCounterKey] = delta{d.value - p.Amount, d.records - 1}
@@ -50,7 +51,7 @@ func (s *Store) ApplyIndicatorContribution(ctx context.Context, c *engine.Indica
 			d := deltas[p.IndicatorCounterKey]
 			deltas[p.IndicatorCounterKey] = delta{d.value + p.Amount, d.records + 1}
 		}
-		keys := make([]engine.IndicatorCounterKey, 0, len(deltas))
+		keys := make([]indicators.IndicatorCounterKey, 0, len(deltas))
 		for k, d := range deltas {
 			if d.value != 0 || d.records != 0 {
 				keys = append(keys, k)
@@ -91,8 +92,8 @@ func (s *Store) ApplyIndicatorContribution(ctx context.Context, c *engine.Indica
 }
 
 // ListIndicatorCounters returns the matching counters; see
-// engine.IndicatorStore.
-func (s *Store) ListIndicatorCounters(ctx context.Context, f engine.IndicatorCounterFilter) ([]engine.IndicatorCounter, error) {
+// indicators.IndicatorStore.
+func (s *Store) ListIndicatorCounters(ctx context.Context, f indicators.IndicatorCounterFilter) ([]indicators.IndicatorCounter, error) {
 	if s.closed.Load() {
 		return nil, errClosed()
 	}
@@ -117,9 +118,9 @@ func (s *Store) ListIndicatorCounters(ctx context.Context, f engine.IndicatorCou
 		return nil, dbError(err)
 	}
 	defer rows.Close()
-	out := []engine.IndicatorCounter{}
+	out := []indicators.IndicatorCounter{}
 	for rows.Next() {
-		c := engine.IndicatorCounter{CampaignID: f.CampaignID}
+		c := indicators.IndicatorCounter{CampaignID: f.CampaignID}
 		if err := rows.Scan(&c.OrgPath, &c.Month, &c.Term, &c.Value, &c.Records); err != nil {
 			return nil, dbError(err)
 		}
@@ -132,7 +133,7 @@ func (s *Store) ListIndicatorCounters(ctx context.Context, f engine.IndicatorCou
 }
 
 // ResetIndicatorCounters forgets a campaign's counters and contributions;
-// see engine.IndicatorStore.
+// see indicators.IndicatorStore.
 func (s *Store) ResetIndicatorCounters(ctx context.Context, campaignID string) error {
 	return dbError(s.write(ctx, func(tx *writeTx) error {
 		if _, err := tx.exec("DELETE FROM indicator_counters WHERE campaign_id = ?", campaignID); err != nil {
@@ -144,8 +145,8 @@ func (s *Store) ResetIndicatorCounters(ctx context.Context, campaignID string) e
 }
 
 // AddOfficialImport stores an import and its figures as the next version;
-// see engine.IndicatorStore.
-func (s *Store) AddOfficialImport(ctx context.Context, imp *engine.OfficialImport, figures []engine.OfficialFigure) error {
+// see indicators.IndicatorStore.
+func (s *Store) AddOfficialImport(ctx context.Context, imp *indicators.OfficialImport, figures []indicators.OfficialFigure) error {
 	if imp == nil || imp.ID == "" {
 		return engine.Errorf(engine.EINVALID, "an import needs an ID")
 	}
@@ -186,8 +187,8 @@ func (s *Store) AddOfficialImport(ctx context.Context, imp *engine.OfficialImpor
 }
 
 // ListOfficialImports returns every import, newest first; see
-// engine.IndicatorStore.
-func (s *Store) ListOfficialImports(ctx context.Context) ([]*engine.OfficialImport, error) {
+// indicators.IndicatorStore.
+func (s *Store) ListOfficialImports(ctx context.Context) ([]*indicators.OfficialImport, error) {
 	if s.closed.Load() {
 		return nil, errClosed()
 	}
@@ -197,9 +198,9 @@ func (s *Store) ListOfficialImports(ctx context.Context) ([]*engine.OfficialImpo
 		return nil, dbError(err)
 	}
 	defer rows.Close()
-	out := []*engine.OfficialImport{}
+	out := []*indicators.OfficialImport{}
 	for rows.Next() {
-		var imp engine.OfficialImport
+		var imp indicators.OfficialImport
 		var at sql.NullInt64
 		if err := rows.Scan(&imp.ID, &imp.Version, &imp.Source, &imp.FileName, &imp.ImportedBy, &at, &imp.Rows, &imp.OrgPath); err != nil {
 			return nil, dbError(err)
@@ -214,8 +215,8 @@ func (s *Store) ListOfficialImports(ctx context.Context) ([]*engine.OfficialImpo
 }
 
 // ListOfficialFigures returns the matching figures of every version; see
-// engine.IndicatorStore.
-func (s *Store) ListOfficialFigures(ctx context.Context, f engine.OfficialFigureFilter) ([]engine.OfficialFigure, error) {
+// indicators.IndicatorStore.
+func (s *Store) ListOfficialFigures(ctx context.Context, f indicators.OfficialFigureFilter) ([]indicators.OfficialFigure, error) {
 	if s.closed.Load() {
 		return nil, errClosed()
 	}
@@ -231,9 +232,9 @@ func (s *Store) ListOfficialFigures(ctx context.Context, f engine.OfficialFigure
 		return nil, dbError(err)
 	}
 	defer rows.Close()
-	out := []engine.OfficialFigure{}
+	out := []indicators.OfficialFigure{}
 	for rows.Next() {
-		var o engine.OfficialFigure
+		var o indicators.OfficialFigure
 		if err := rows.Scan(&o.ImportID, &o.Version, &o.Key, &o.OrgUnit, &o.OrgPath, &o.Period, &o.Value); err != nil {
 			return nil, dbError(err)
 		}
@@ -245,4 +246,4 @@ func (s *Store) ListOfficialFigures(ctx context.Context, f engine.OfficialFigure
 	return out, nil
 }
 
-var _ engine.IndicatorStore = (*Store)(nil)
+var _ indicators.IndicatorStore = (*Store)(nil)

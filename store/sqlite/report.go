@@ -8,13 +8,14 @@ import (
 	"time"
 
 	"canvass/engine"
+	"canvass/engine/indicators"
 )
 
 const reportSlotColumns = `campaign_id, report_id, org_unit, period, org_path, period_start, due_at,
 	record_id, submitted_at, reminders_sent, next_timer_at, lease_owner, lease_until, version`
 
-func scanReportSlot(rows interface{ Scan(...any) error }) (engine.ReportSlot, error) {
-	var s engine.ReportSlot
+func scanReportSlot(rows interface{ Scan(...any) error }) (indicators.ReportSlot, error) {
+	var s indicators.ReportSlot
 	var start, due, submitted, next, lease sql.NullInt64
 	err := rows.Scan(&s.CampaignID, &s.ReportID, &s.OrgUnit, &s.Period, &s.OrgPath, &start, &due,
 		&s.RecordID, &submitted, &s.RemindersSent, &next, &s.LeaseOwner, &lease, &s.Version)
@@ -22,8 +23,8 @@ func scanReportSlot(rows interface{ Scan(...any) error }) (engine.ReportSlot, er
 	return s, err
 }
 
-// PutReportSlots inserts the slots that are new; see engine.ReportStore.
-func (s *Store) PutReportSlots(ctx context.Context, slots []engine.ReportSlot) (int, error) {
+// PutReportSlots inserts the slots that are new; see indicators.ReportStore.
+func (s *Store) PutReportSlots(ctx context.Context, slots []indicators.ReportSlot) (int, error) {
 	for _, sl := range slots {
 		if sl.CampaignID == "" || sl.ReportID == "" || sl.OrgUnit == "" || sl.OrgPath == "" || sl.Period == "" {
 			return 0, engine.Errorf(engine.EINVALID, "a report slot needs a campaign, report, org unit, org path and period")
@@ -54,8 +55,8 @@ func (s *Store) PutReportSlots(ctx context.Context, slots []engine.ReportSlot) (
 	return added, err
 }
 
-// ListReportSlots returns the matching slots; see engine.ReportStore.
-func (s *Store) ListReportSlots(ctx context.Context, f engine.ReportSlotFilter) ([]engine.ReportSlot, error) {
+// ListReportSlots returns the matching slots; see indicators.ReportStore.
+func (s *Store) ListReportSlots(ctx context.Context, f indicators.ReportSlotFilter) ([]indicators.ReportSlot, error) {
 	if s.closed.Load() {
 		return nil, errClosed()
 	}
@@ -74,7 +75,7 @@ func (s *Store) ListReportSlots(ctx context.Context, f engine.ReportSlotFilter) 
 		return nil, dbError(err)
 	}
 	defer rows.Close()
-	out := []engine.ReportSlot{}
+	out := []indicators.ReportSlot{}
 	for rows.Next() {
 		sl, err := scanReportSlot(rows)
 		if err != nil {
@@ -89,8 +90,8 @@ func (s *Store) ListReportSlots(ctx context.Context, f engine.ReportSlotFilter) 
 }
 
 // ClaimDueReportSlots leases due slots to owner in one statement of the
-// writer; see engine.ReportStore.
-func (s *Store) ClaimDueReportSlots(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]engine.ReportSlot, error) {
+// writer; see indicators.ReportStore.
+func (s *Store) ClaimDueReportSlots(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]indicators.ReportSlot, error) {
 	if owner == "" || lease <= 0 {
 		return nil, engine.Errorf(engine.EINVALID, "a report claim needs an owner and a positive lease")
 	}
@@ -98,7 +99,7 @@ func (s *Store) ClaimDueReportSlots(ctx context.Context, owner string, now time.
 		return nil, nil
 	}
 	nowMs := now.UnixMilli()
-	var out []engine.ReportSlot
+	var out []indicators.ReportSlot
 	err := s.write(ctx, func(tx *writeTx) error {
 		out = out[:0]
 		rows, err := tx.query(`UPDATE report_slots SET lease_owner = ?, lease_until = ?
@@ -133,9 +134,9 @@ func (s *Store) ClaimDueReportSlots(ctx context.Context, owner string, now time.
 }
 
 // UpdateReportSlot stores a slot's progress if its version is unchanged;
-// see engine.ReportStore.
-func (s *Store) UpdateReportSlot(ctx context.Context, sl *engine.ReportSlot) (*engine.ReportSlot, error) {
-	var out engine.ReportSlot
+// see indicators.ReportStore.
+func (s *Store) UpdateReportSlot(ctx context.Context, sl *indicators.ReportSlot) (*indicators.ReportSlot, error) {
+	var out indicators.ReportSlot
 	err := s.write(ctx, func(tx *writeTx) error {
 		row := tx.queryRow(`UPDATE report_slots SET record_id = ?, submitted_at = ?, reminders_sent = ?, next_timer_at = ?,
 				lease_owner = '', lease_until = NULL, version = version + 1
@@ -165,8 +166,8 @@ func (s *Store) UpdateReportSlot(ctx context.Context, sl *engine.ReportSlot) (*e
 	return &out, nil
 }
 
-// CountRecordsByCreator counts records per creator; see engine.ReportStore.
-func (s *Store) CountRecordsByCreator(ctx context.Context, f engine.RecordFilter) ([]engine.CreatorCount, error) {
+// CountRecordsByCreator counts records per creator; see indicators.ReportStore.
+func (s *Store) CountRecordsByCreator(ctx context.Context, f engine.RecordFilter) ([]indicators.CreatorCount, error) {
 	if s.closed.Load() {
 		return nil, errClosed()
 	}
@@ -176,9 +177,9 @@ func (s *Store) CountRecordsByCreator(ctx context.Context, f engine.RecordFilter
 		return nil, dbError(err)
 	}
 	defer rows.Close()
-	out := []engine.CreatorCount{}
+	out := []indicators.CreatorCount{}
 	for rows.Next() {
-		var c engine.CreatorCount
+		var c indicators.CreatorCount
 		if err := rows.Scan(&c.CreatedBy, &c.Count); err != nil {
 			return nil, dbError(err)
 		}

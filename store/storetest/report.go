@@ -8,20 +8,21 @@ import (
 
 	"canvass/app"
 	"canvass/engine"
+	"canvass/engine/indicators"
 )
 
 // reportStore is s seen as the report part of the contract.
-func reportStore(t *testing.T, s app.Store) engine.ReportStore {
+func reportStore(t *testing.T, s app.Store) indicators.ReportStore {
 	t.Helper()
 	return s
 }
 
-func reportSlot(campaign, report, unit, path, period string) engine.ReportSlot {
-	return engine.ReportSlot{CampaignID: campaign, ReportID: report, OrgUnit: unit, OrgPath: path, Period: period,
+func reportSlot(campaign, report, unit, path, period string) indicators.ReportSlot {
+	return indicators.ReportSlot{CampaignID: campaign, ReportID: report, OrgUnit: unit, OrgPath: path, Period: period,
 		PeriodStart: Epoch, DueAt: Epoch.Add(15 * 24 * time.Hour)}
 }
 
-func slotKeys(slots []engine.ReportSlot) []string {
+func slotKeys(slots []indicators.ReportSlot) []string {
 	out := make([]string, len(slots))
 	for i, s := range slots {
 		out[i] = s.Key()
@@ -29,7 +30,7 @@ func slotKeys(slots []engine.ReportSlot) []string {
 	return out
 }
 
-func listSlots(t *testing.T, rs engine.ReportStore, f engine.ReportSlotFilter) []engine.ReportSlot {
+func listSlots(t *testing.T, rs indicators.ReportStore, f indicators.ReportSlotFilter) []indicators.ReportSlot {
 	t.Helper()
 	slots, err := rs.ListReportSlots(t.Context(), f)
 	must(t, err, "ListReportSlots")
@@ -48,19 +49,19 @@ func reportSlotScenarios() []scenario {
 			rs := reportStore(t, s)
 			first := reportSlot("camp-1", "quarterly", "v1", "/p/t1/v1/", "2026-Q1")
 			first.NextTimerAt = Epoch.Add(time.Hour)
-			n, err := rs.PutReportSlots(t.Context(), []engine.ReportSlot{first, reportSlot("camp-1", "quarterly", "v2", "/p/t1/v2/", "2026-Q1")})
+			n, err := rs.PutReportSlots(t.Context(), []indicators.ReportSlot{first, reportSlot("camp-1", "quarterly", "v2", "/p/t1/v2/", "2026-Q1")})
 			must(t, err, "PutReportSlots")
 			if n != 2 {
 				t.Errorf("new = %d, want 2", n)
 			}
 			again := first
 			again.DueAt, again.NextTimerAt, again.OrgPath = Epoch, time.Time{}, "/elsewhere/"
-			n, err = rs.PutReportSlots(t.Context(), []engine.ReportSlot{again, reportSlot("camp-1", "quarterly", "v1", "/p/t1/v1/", "2026-Q2")})
+			n, err = rs.PutReportSlots(t.Context(), []indicators.ReportSlot{again, reportSlot("camp-1", "quarterly", "v1", "/p/t1/v1/", "2026-Q2")})
 			must(t, err, "PutReportSlots again")
 			if n != 1 {
 				t.Errorf("new on the second put = %d, want 1", n)
 			}
-			got := listSlots(t, rs, engine.ReportSlotFilter{CampaignID: "camp-1"})
+			got := listSlots(t, rs, indicators.ReportSlotFilter{CampaignID: "camp-1"})
 			if len(got) != 3 {
 				t.Fatalf("slots = %v", slotKeys(got))
 			}
@@ -78,22 +79,22 @@ func reportSlotScenarios() []scenario {
 		{"invalid_slot_stores_none", func(t *testing.T, s app.Store) {
 			rs := reportStore(t, s)
 			bad := reportSlot("camp-1", "quarterly", "v2", "", "2026-Q1")
-			_, err := rs.PutReportSlots(t.Context(), []engine.ReportSlot{reportSlot("camp-1", "quarterly", "v1", "/p/t1/v1/", "2026-Q1"), bad})
+			_, err := rs.PutReportSlots(t.Context(), []indicators.ReportSlot{reportSlot("camp-1", "quarterly", "v1", "/p/t1/v1/", "2026-Q1"), bad})
 			wantCode(t, err, engine.EINVALID, "a slot without a path")
-			for _, b := range []engine.ReportSlot{
+			for _, b := range []indicators.ReportSlot{
 				reportSlot("", "q", "v1", "/p/", "2026-Q1"), reportSlot("c", "", "v1", "/p/", "2026-Q1"),
 				reportSlot("c", "q", "", "/p/", "2026-Q1"), reportSlot("c", "q", "v1", "/p/", ""),
 			} {
-				_, err := rs.PutReportSlots(t.Context(), []engine.ReportSlot{b})
+				_, err := rs.PutReportSlots(t.Context(), []indicators.ReportSlot{b})
 				wantCode(t, err, engine.EINVALID, "incomplete slot "+b.Key())
 			}
-			if got := listSlots(t, rs, engine.ReportSlotFilter{}); len(got) != 0 {
+			if got := listSlots(t, rs, indicators.ReportSlotFilter{}); len(got) != 0 {
 				t.Errorf("stored %v after EINVALID", slotKeys(got))
 			}
 		}},
 		{"list_filters_in_order", func(t *testing.T, s app.Store) {
 			rs := reportStore(t, s)
-			_, err := rs.PutReportSlots(t.Context(), []engine.ReportSlot{
+			_, err := rs.PutReportSlots(t.Context(), []indicators.ReportSlot{
 				reportSlot("camp-1", "quarterly", "v2", "/p/t1/v2/", "2026-Q2"),
 				reportSlot("camp-1", "monthly", "v2", "/p/t1/v2/", "2026-Q1"),
 				reportSlot("camp-1", "quarterly", "v2", "/p/t1/v2/", "2026-Q1"),
@@ -104,17 +105,17 @@ func reportSlotScenarios() []scenario {
 			must(t, err, "PutReportSlots")
 			tests := []struct {
 				name string
-				f    engine.ReportSlotFilter
+				f    indicators.ReportSlotFilter
 				want []string
 			}{
-				{"campaign", engine.ReportSlotFilter{CampaignID: "camp-1"}, []string{
+				{"campaign", indicators.ReportSlotFilter{CampaignID: "camp-1"}, []string{
 					"camp-1/quarterly/v1/2026-Q1", "camp-1/monthly/v2/2026-Q1", "camp-1/quarterly/v2/2026-Q1", "camp-1/quarterly/v2/2026-Q2", "camp-1/quarterly/v9/2026-Q1"}},
-				{"report and subtree", engine.ReportSlotFilter{CampaignID: "camp-1", ReportID: "quarterly", OrgPaths: []string{"/p/t1/"}}, []string{
+				{"report and subtree", indicators.ReportSlotFilter{CampaignID: "camp-1", ReportID: "quarterly", OrgPaths: []string{"/p/t1/"}}, []string{
 					"camp-1/quarterly/v1/2026-Q1", "camp-1/quarterly/v2/2026-Q1", "camp-1/quarterly/v2/2026-Q2"}},
-				{"periods", engine.ReportSlotFilter{CampaignID: "camp-1", Periods: []string{"2026-Q2"}}, []string{"camp-1/quarterly/v2/2026-Q2"}},
-				{"two subtrees", engine.ReportSlotFilter{OrgPaths: []string{"/p/t2/", "/p/t1/v1/"}}, []string{
+				{"periods", indicators.ReportSlotFilter{CampaignID: "camp-1", Periods: []string{"2026-Q2"}}, []string{"camp-1/quarterly/v2/2026-Q2"}},
+				{"two subtrees", indicators.ReportSlotFilter{OrgPaths: []string{"/p/t2/", "/p/t1/v1/"}}, []string{
 					"camp-1/quarterly/v1/2026-Q1", "camp-2/quarterly/v1/2026-Q1", "camp-1/quarterly/v9/2026-Q1"}},
-				{"empty prefix matches nothing", engine.ReportSlotFilter{OrgPaths: []string{""}}, []string{}},
+				{"empty prefix matches nothing", indicators.ReportSlotFilter{OrgPaths: []string{""}}, []string{}},
 			}
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {
@@ -137,7 +138,7 @@ func reportSlotScenarios() []scenario {
 			later := reportSlot("camp-1", "quarterly", "v2", "/p/t1/v2/", "2026-Q1")
 			later.NextTimerAt = Epoch.Add(time.Millisecond)
 			none := reportSlot("camp-1", "quarterly", "v3", "/p/t1/v3/", "2026-Q1")
-			_, err := rs.PutReportSlots(t.Context(), []engine.ReportSlot{due, later, none})
+			_, err := rs.PutReportSlots(t.Context(), []indicators.ReportSlot{due, later, none})
 			must(t, err, "PutReportSlots")
 
 			got, err := rs.ClaimDueReportSlots(t.Context(), "owner-a", Epoch, time.Minute, 10)
@@ -167,7 +168,7 @@ func reportSlotScenarios() []scenario {
 			rs := reportStore(t, s)
 			sl := reportSlot("camp-1", "quarterly", "v1", "/p/t1/v1/", "2026-Q1")
 			sl.NextTimerAt = Epoch
-			_, err := rs.PutReportSlots(t.Context(), []engine.ReportSlot{sl})
+			_, err := rs.PutReportSlots(t.Context(), []indicators.ReportSlot{sl})
 			must(t, err, "PutReportSlots")
 			claimed, err := rs.ClaimDueReportSlots(t.Context(), "owner-a", Epoch, time.Minute, 1)
 			must(t, err, "claim")
@@ -226,12 +227,12 @@ func reportSlotScenarios() []scenario {
 			tests := []struct {
 				name string
 				f    engine.RecordFilter
-				want []engine.CreatorCount
+				want []indicators.CreatorCount
 			}{
-				{"campaign", engine.RecordFilter{CampaignID: "camp-1"}, []engine.CreatorCount{{CreatedBy: "u-a", Count: 1}, {CreatedBy: "u-b", Count: 3}}},
+				{"campaign", engine.RecordFilter{CampaignID: "camp-1"}, []indicators.CreatorCount{{CreatedBy: "u-a", Count: 1}, {CreatedBy: "u-b", Count: 3}}},
 				{"subtree and state", engine.RecordFilter{CampaignID: "camp-1", OrgPaths: []string{"/p/c1/t1/"}, States: []string{"submitted"}},
-					[]engine.CreatorCount{{CreatedBy: "u-a", Count: 1}, {CreatedBy: "u-b", Count: 1}}},
-				{"nothing", engine.RecordFilter{CampaignID: "camp-9"}, []engine.CreatorCount{}},
+					[]indicators.CreatorCount{{CreatedBy: "u-a", Count: 1}, {CreatedBy: "u-b", Count: 1}}},
+				{"nothing", engine.RecordFilter{CampaignID: "camp-9"}, []indicators.CreatorCount{}},
 			}
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {
@@ -245,7 +246,7 @@ func reportSlotScenarios() []scenario {
 		}},
 		{"concurrent_claims_never_share", func(t *testing.T, s app.Store) {
 			rs := reportStore(t, s)
-			var slots []engine.ReportSlot
+			var slots []indicators.ReportSlot
 			for i := range 40 {
 				sl := reportSlot("camp-1", "monthly", "v"+string(rune('a'+i%26))+string(rune('a'+i/26)), "/p/t1/v/", "2026-03")
 				sl.NextTimerAt = Epoch.Add(-time.Duration(i) * time.Millisecond)

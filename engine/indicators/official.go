@@ -1,4 +1,4 @@
-package engine
+package indicators
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"canvass/engine"
 	"canvass/engine/tabular"
 )
 
@@ -51,9 +52,9 @@ type OfficialRow struct {
 // ReadOfficialRows reads a sheet with the columns key, org_unit, period
 // and value (English or Chinese headers, any order). Unreadable rows come
 // back as RowErrors; ImportOfficialFigures checks the rest.
-func ReadOfficialRows(r tabular.Reader) ([]OfficialRow, []RowError, error) {
+func ReadOfficialRows(r tabular.Reader) ([]OfficialRow, []engine.RowError, error) {
 	var rows []OfficialRow
-	errs, err := ReadSheet(r, officialColumns, []string{"key", "org_unit", "period", "value"}, MaxOfficialRows, func(row int, cell func(string) string) {
+	errs, err := engine.ReadSheet(r, officialColumns, []string{"key", "org_unit", "period", "value"}, MaxOfficialRows, func(row int, cell func(string) string) {
 		rows = append(rows, OfficialRow{Row: row, Key: cell("key"), OrgUnit: cell("org_unit"), Period: cell("period"), Value: cell("value")})
 	})
 	if err != nil {
@@ -71,28 +72,27 @@ func ValidOfficialPeriod(p string) bool { return officialPeriodPattern.MatchStri
 // row is bad: the error is EINVALID and the row errors say what to fix
 // (an unknown org unit, one outside the actor's subtree, a bad period or
 // value, the same figure twice). Admins and supervisors.
-func (e *Engine) ImportOfficialFigures(ctx context.Context, a *Actor, source, fileName string, rows []OfficialRow) (*OfficialImport, []RowError, error) {
-	if err := a.Require(RoleAdmin, RoleSupervisor); err != nil {
+func (s *Service) ImportOfficialFigures(ctx context.Context, a *engine.Actor, source, fileName string, rows []OfficialRow) (*OfficialImport, []engine.RowError, error) {
+	if err := a.Require(engine.RoleAdmin, engine.RoleSupervisor); err != nil {
 		return nil, nil, err
 	}
-	s := e.store
 	source = strings.TrimSpace(source)
 	if source == "" || utf8.RuneCountInString(source) > maxOfficialSource {
 		msg := fmt.Sprintf("say where the figures come from, in 1 to %d characters", maxOfficialSource)
-		return nil, nil, &Error{Code: EINVALID, Message: msg, Fields: []FieldError{{Pointer: "/source", Code: "bad_source", Message: msg}}}
+		return nil, nil, &engine.Error{Code: engine.EINVALID, Message: msg, Fields: []engine.FieldError{{Pointer: "/source", Code: "bad_source", Message: msg}}}
 	}
 	if len(rows) == 0 {
-		return nil, nil, &Error{Code: EINVALID, Message: "the sheet has no figures"}
+		return nil, nil, &engine.Error{Code: engine.EINVALID, Message: "the sheet has no figures"}
 	}
 	if len(rows) > MaxOfficialRows {
-		return nil, nil, Errorf(ETOOLARGE, "the sheet has more than %d rows", MaxOfficialRows)
+		return nil, nil, engine.Errorf(engine.ETOOLARGE, "the sheet has more than %d rows", MaxOfficialRows)
 	}
-	var errs []RowError
+	var errs []engine.RowError
 	bad := func(r OfficialRow, col, code, format string, args ...any) {
-		errs = append(errs, RowError{Row: r.Row, Column: col, Code: code, Message: fmt.Sprintf(format, args...)})
+		errs = append(errs, engine.RowError{Row: r.Row, Column: col, Code: code, Message: fmt.Sprintf(format, args...)})
 	}
-	imp := &OfficialImport{ID: NewID(e.Now()), Source: source, FileName: fileName, ImportedBy: a.ID(), ImportedAt: e.Now(), OrgPath: a.User.OrgPath}
-	units := map[string]*OrgUnit{}
+	imp := &OfficialImport{ID: engine.NewID(s.e.Now()), Source: source, FileName: fileName, ImportedBy: a.ID(), ImportedAt: s.e.Now(), OrgPath: a.User.OrgPath}
+	units := map[string]*engine.OrgUnit{}
 	seen := map[string]int{}
 	figures := make([]OfficialFigure, 0, len(rows))
 	for _, r := range rows {
@@ -112,7 +112,7 @@ func (e *Engine) ImportOfficialFigures(ctx context.Context, a *Actor, source, fi
 		}
 		u, known := units[r.OrgUnit]
 		if !known {
-			if u, err = e.store.GetOrgUnit(ctx, r.OrgUnit); err != nil && ErrorCode(err) != ENOTFOUND {
+			if u, err = s.store.GetOrgUnit(ctx, r.OrgUnit); err != nil && engine.ErrorCode(err) != engine.ENOTFOUND {
 				return nil, nil, err
 			}
 			if u != nil && !a.Sees(u.Path) {
@@ -136,14 +136,14 @@ func (e *Engine) ImportOfficialFigures(ctx context.Context, a *Actor, source, fi
 		figures = append(figures, OfficialFigure{ImportID: imp.ID, Key: r.Key, OrgUnit: u.Code, OrgPath: u.Path, Period: r.Period, Value: v})
 	}
 	if len(errs) > 0 {
-		slices.SortStableFunc(errs, func(x, y RowError) int { return x.Row - y.Row })
-		return nil, errs, &Error{Code: EINVALID, Message: fmt.Sprintf("%d rows have errors; nothing was imported", len(errs))}
+		slices.SortStableFunc(errs, func(x, y engine.RowError) int { return x.Row - y.Row })
+		return nil, errs, &engine.Error{Code: engine.EINVALID, Message: fmt.Sprintf("%d rows have errors; nothing was imported", len(errs))}
 	}
 	imp.Rows = len(figures)
-	if err := s.AddOfficialImport(ctx, imp, figures); err != nil {
+	if err := s.store.AddOfficialImport(ctx, imp, figures); err != nil {
 		return nil, nil, err
 	}
-	if err := e.Audit(ctx, a, "official.import", "official_import", imp.ID, a.User.OrgPath,
+	if err := s.e.Audit(ctx, a, "official.import", "official_import", imp.ID, a.User.OrgPath,
 		map[string]any{"version": imp.Version, "rows": imp.Rows, "source": imp.Source}); err != nil {
 		return nil, nil, err
 	}
@@ -161,17 +161,17 @@ func clip(s string) string {
 // OfficialImports lists the imports that may hold figures of the actor's
 // subtree (made by someone whose scope overlaps the actor's), newest
 // first. Anyone who may read indicators.
-func (e *Engine) OfficialImports(ctx context.Context, a *Actor) ([]*OfficialImport, error) {
+func (s *Service) OfficialImports(ctx context.Context, a *engine.Actor) ([]*OfficialImport, error) {
 	if err := a.Require(indicatorReaders...); err != nil {
 		return nil, err
 	}
-	imps, err := e.store.ListOfficialImports(ctx)
+	imps, err := s.store.ListOfficialImports(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := imps[:0]
 	for _, imp := range imps {
-		if InSubtree(imp.OrgPath, a.User.OrgPath) || InSubtree(a.User.OrgPath, imp.OrgPath) {
+		if engine.InSubtree(imp.OrgPath, a.User.OrgPath) || engine.InSubtree(a.User.OrgPath, imp.OrgPath) {
 			out = append(out, imp)
 		}
 	}
@@ -195,14 +195,13 @@ const maxOfficialList = 20_000
 // under orgUnit), every version, the current one marked, ordered by key,
 // org unit, period and version. Returns ENOTFOUND for an org unit outside
 // the subtree, ETOOLARGE beyond maxOfficialList figures.
-func (e *Engine) OfficialFigures(ctx context.Context, a *Actor, key, orgUnit string) ([]OfficialFigureView, error) {
+func (s *Service) OfficialFigures(ctx context.Context, a *engine.Actor, key, orgUnit string) ([]OfficialFigureView, error) {
 	if err := a.Require(indicatorReaders...); err != nil {
 		return nil, err
 	}
-	s := e.store
 	path := a.User.OrgPath
 	if orgUnit != "" {
-		u, err := e.OrgUnit(ctx, a, orgUnit)
+		u, err := s.e.OrgUnit(ctx, a, orgUnit)
 		if err != nil {
 			return nil, err
 		}
@@ -212,14 +211,14 @@ func (e *Engine) OfficialFigures(ctx context.Context, a *Actor, key, orgUnit str
 	if key != "" {
 		f.Keys = []string{key}
 	}
-	figs, err := s.ListOfficialFigures(ctx, f)
+	figs, err := s.store.ListOfficialFigures(ctx, f)
 	if err != nil {
 		return nil, err
 	}
 	if len(figs) > maxOfficialList {
-		return nil, Errorf(ETOOLARGE, "more than %d figures: choose a key or an org unit", maxOfficialList)
+		return nil, engine.Errorf(engine.ETOOLARGE, "more than %d figures: choose a key or an org unit", maxOfficialList)
 	}
-	imps, err := s.ListOfficialImports(ctx)
+	imps, err := s.store.ListOfficialImports(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +231,7 @@ func (e *Engine) OfficialFigures(ctx context.Context, a *Actor, key, orgUnit str
 		k := f.Key + "\x00" + f.OrgPath + "\x00" + f.Period
 		latest[k] = max(latest[k], f.Version)
 	}
-	names := e.orgNames(ctx, path)
+	names := s.orgNames(ctx, path)
 	out := make([]OfficialFigureView, len(figs))
 	for i, f := range figs {
 		v := OfficialFigureView{OfficialFigure: f, OrgName: names[f.OrgUnit], Current: latest[f.Key+"\x00"+f.OrgPath+"\x00"+f.Period] == f.Version}
@@ -246,8 +245,8 @@ func (e *Engine) OfficialFigures(ctx context.Context, a *Actor, key, orgUnit str
 
 // orgNames maps the codes of the units under path to their names (empty
 // on a store error: names are decoration).
-func (e *Engine) orgNames(ctx context.Context, path string) map[string]string {
-	units, err := e.store.ListOrgUnits(ctx, path)
+func (s *Service) orgNames(ctx context.Context, path string) map[string]string {
+	units, err := s.store.ListOrgUnits(ctx, path)
 	if err != nil {
 		return map[string]string{}
 	}

@@ -1,4 +1,4 @@
-package engine
+package indicators
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"canvass/campaigns"
+	"canvass/engine"
 )
 
 // Dashboard is a campaign at a glance under one org unit (its Root): the
@@ -16,8 +17,8 @@ import (
 type Dashboard struct {
 	CampaignID string
 	Title      string
-	Root       OrgUnit
-	Up         *OrgUnit // the parent, when the viewer may look there too
+	Root       engine.OrgUnit
+	Up         *engine.OrgUnit // the parent, when the viewer may look there too
 	At         time.Time
 
 	States   []DashboardState // the columns of Progress, in workflow order
@@ -63,79 +64,73 @@ type WorkerOutput struct {
 // dashboardTrend is how many periods the indicator trend shows.
 const dashboardTrend = 8
 
-// indicatorSource is what the dashboard needs of indicators
-// (indicator.go): values per org unit and period with target and met flag.
-type indicatorSource interface {
-	IndicatorValues(ctx context.Context, a *Actor, campaignID string, q IndicatorQuery) ([]IndicatorValue, error)
-}
-
 // Dashboard returns the dashboard of a campaign under org ("" for the
 // actor's view of the campaign), at the engine clock's now. Supervisors,
 // reviewers and admins. Returns ENOTFOUND for an unknown campaign or a unit
 // outside the actor's scope or the campaign, EFORBIDDEN for other roles.
-func (e *Engine) Dashboard(ctx context.Context, a *Actor, campaignID, org, lang string) (*Dashboard, error) {
-	camp, root, err := e.campaignView(ctx, a, campaignID, org)
+func (s *Service) Dashboard(ctx context.Context, a *engine.Actor, campaignID, org, lang string) (*Dashboard, error) {
+	camp, root, err := s.campaignView(ctx, a, campaignID, org)
 	if err != nil {
 		return nil, err
 	}
-	now := e.Now()
+	now := s.e.Now()
 	d := &Dashboard{CampaignID: camp.ID(), Title: camp.Title(lang), Root: *root, At: now}
 	if root.ParentCode != "" && root.Code != camp.OrgScope() {
-		if up, err := e.store.GetOrgUnit(ctx, root.ParentCode); err == nil && a.Sees(up.Path) {
+		if up, err := s.store.GetOrgUnit(ctx, root.ParentCode); err == nil && a.Sees(up.Path) {
 			d.Up = up
 		}
 	}
-	units, err := e.store.ListOrgUnits(ctx, root.Path)
+	units, err := s.store.ListOrgUnits(ctx, root.Path)
 	if err != nil {
 		return nil, err
 	}
-	if err := e.dashboardProgress(ctx, d, camp, units, lang); err != nil {
+	if err := s.dashboardProgress(ctx, d, camp, units, lang); err != nil {
 		return nil, err
 	}
-	if d.Workers, err = e.dashboardWorkers(ctx, camp, root.Path, lang); err != nil {
+	if d.Workers, err = s.dashboardWorkers(ctx, camp, root.Path, lang); err != nil {
 		return nil, err
 	}
 	for _, rep := range camp.Reports() {
-		st, err := e.reportStatus(ctx, camp, rep, root, "")
+		st, err := s.reportStatus(ctx, camp, rep, root, "")
 		if err != nil {
 			return nil, err
 		}
 		d.Reports = append(d.Reports, st)
 	}
-	e.dashboardIndicators(ctx, e, a, d, camp, lang)
+	s.dashboardIndicators(ctx, a, d, camp, lang)
 	return d, nil
 }
 
 // dashboardProgress fills States, Progress and Overdue.
-func (e *Engine) dashboardProgress(ctx context.Context, d *Dashboard, camp *campaigns.Campaign, units []OrgUnit, lang string) error {
-	groups, err := e.store.AggregateRecords(ctx, RecordFilter{CampaignID: camp.ID(), OrgPaths: []string{d.Root.Path}},
-		Aggregate{GroupBy: []string{GroupByOrgUnit, GroupByState}})
+func (s *Service) dashboardProgress(ctx context.Context, d *Dashboard, camp *campaigns.Campaign, units []engine.OrgUnit, lang string) error {
+	groups, err := s.store.AggregateRecords(ctx, engine.RecordFilter{CampaignID: camp.ID(), OrgPaths: []string{d.Root.Path}},
+		engine.Aggregate{GroupBy: []string{engine.GroupByOrgUnit, engine.GroupByState}})
 	if err != nil {
 		return err
 	}
-	wf, _, err := e.Workflow(ctx, camp.Workflow(), 0)
+	wf, _, err := s.e.Workflow(ctx, camp.Workflow(), 0)
 	if err != nil {
 		return err
 	}
-	for _, s := range wf.States() {
-		d.States = append(d.States, DashboardState{Name: s, Title: wf.StateTitle(s, lang)})
+	for _, state := range wf.States() {
+		d.States = append(d.States, DashboardState{Name: state, Title: wf.StateTitle(state, lang)})
 	}
 	col := map[string]int{}
-	for i, s := range d.States {
-		col[s.Name] = i
+	for i, state := range d.States {
+		col[state.Name] = i
 	}
 	for _, g := range groups {
-		if _, ok := col[g.Key[GroupByState]]; !ok { // draft, or a state of an older workflow version
-			col[g.Key[GroupByState]] = len(d.States)
-			title := g.Key[GroupByState]
-			if title == StateDraft {
+		if _, ok := col[g.Key[engine.GroupByState]]; !ok { // draft, or a state of an older workflow version
+			col[g.Key[engine.GroupByState]] = len(d.States)
+			title := g.Key[engine.GroupByState]
+			if title == engine.StateDraft {
 				title = draftTitle(lang)
 			}
-			d.States = append(d.States, DashboardState{Name: g.Key[GroupByState], Title: title})
+			d.States = append(d.States, DashboardState{Name: g.Key[engine.GroupByState], Title: title})
 		}
 	}
 	// One row for the root's own records, then one per child.
-	byCode := map[string]*OrgUnit{}
+	byCode := map[string]*engine.OrgUnit{}
 	hasChildren := map[string]bool{}
 	for i := range units {
 		byCode[units[i].Code] = &units[i]
@@ -165,8 +160,8 @@ func (e *Engine) dashboardProgress(ctx context.Context, d *Dashboard, camp *camp
 		return 0
 	}
 	for _, g := range groups {
-		r := &rows[rowOf(g.Key[GroupByOrgUnit])]
-		r.Counts[col[g.Key[GroupByState]]] += g.Count
+		r := &rows[rowOf(g.Key[engine.GroupByOrgUnit])]
+		r.Counts[col[g.Key[engine.GroupByState]]] += g.Count
 		r.Total += g.Count
 	}
 	for i := range rows {
@@ -174,7 +169,7 @@ func (e *Engine) dashboardProgress(ctx context.Context, d *Dashboard, camp *camp
 		if i > 0 {
 			path = byCode[rows[i].OrgUnit].Path
 		}
-		n, err := e.store.CountRecords(ctx, RecordFilter{CampaignID: camp.ID(), OrgPaths: []string{path}, DueBefore: d.At})
+		n, err := s.store.CountRecords(ctx, engine.RecordFilter{CampaignID: camp.ID(), OrgPaths: []string{path}, DueBefore: d.At})
 		if err != nil {
 			return err
 		}
@@ -209,14 +204,14 @@ func draftTitle(lang string) string {
 // dashboardWorkers counts each user's records under path, drafts left out,
 // most first, with display names; records filed through public links are
 // one row (UserID "public:").
-func (e *Engine) dashboardWorkers(ctx context.Context, camp *campaigns.Campaign, path, lang string) ([]WorkerOutput, error) {
-	f := RecordFilter{CampaignID: camp.ID(), OrgPaths: []string{path}}
-	all, err := e.store.CountRecordsByCreator(ctx, f)
+func (s *Service) dashboardWorkers(ctx context.Context, camp *campaigns.Campaign, path, lang string) ([]WorkerOutput, error) {
+	f := engine.RecordFilter{CampaignID: camp.ID(), OrgPaths: []string{path}}
+	all, err := s.store.CountRecordsByCreator(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	f.States = []string{StateDraft}
-	drafts, err := e.store.CountRecordsByCreator(ctx, f)
+	f.States = []string{engine.StateDraft}
+	drafts, err := s.store.CountRecordsByCreator(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +221,7 @@ func (e *Engine) dashboardWorkers(ctx context.Context, camp *campaigns.Campaign,
 	}
 	// One query for the users of the subtree; anyone else (a worker moved
 	// away, an admin above) is looked up alone.
-	users, err := e.store.ListUsers(ctx, UserFilter{OrgPaths: []string{path}})
+	users, err := s.store.ListUsers(ctx, engine.UserFilter{OrgPaths: []string{path}})
 	if err != nil {
 		return nil, err
 	}
@@ -235,22 +230,22 @@ func (e *Engine) dashboardWorkers(ctx context.Context, camp *campaigns.Campaign,
 		nameOf[u.ID] = u.DisplayName
 	}
 	out := []WorkerOutput{}
-	public := WorkerOutput{UserID: PublicActorPrefix, Name: publicLinksName(lang)}
+	public := WorkerOutput{UserID: engine.PublicActorPrefix, Name: publicLinksName(lang)}
 	for _, c := range all {
 		n := c.Count - draftsOf[c.CreatedBy]
 		if n <= 0 {
 			continue
 		}
-		if strings.HasPrefix(c.CreatedBy, PublicActorPrefix) {
+		if strings.HasPrefix(c.CreatedBy, engine.PublicActorPrefix) {
 			public.Records += n // one row for every public (QR) link together
 			continue
 		}
 		name, ok := nameOf[c.CreatedBy]
 		if !ok {
 			name = c.CreatedBy // submitted through a public link, or a user gone
-			if u, err := e.store.GetUser(ctx, c.CreatedBy); err == nil {
+			if u, err := s.store.GetUser(ctx, c.CreatedBy); err == nil {
 				name = u.DisplayName
-			} else if ErrorCode(err) != ENOTFOUND {
+			} else if engine.ErrorCode(err) != engine.ENOTFOUND {
 				return nil, err
 			}
 		}
@@ -268,9 +263,9 @@ func (e *Engine) dashboardWorkers(ctx context.Context, camp *campaigns.Campaign,
 	return out, nil
 }
 
-// dashboardIndicators fills Indicators and Trend from src. A failure there
-// leaves the rest of the dashboard standing: it is noted in IndicatorsErr.
-func (e *Engine) dashboardIndicators(ctx context.Context, src indicatorSource, a *Actor, d *Dashboard, camp *campaigns.Campaign, lang string) {
+// dashboardIndicators fills Indicators and Trend. A failure there leaves
+// the rest of the dashboard standing: it is noted in IndicatorsErr.
+func (s *Service) dashboardIndicators(ctx context.Context, a *engine.Actor, d *Dashboard, camp *campaigns.Campaign, lang string) {
 	if len(camp.Indicators()) == 0 {
 		return
 	}
@@ -278,13 +273,13 @@ func (e *Engine) dashboardIndicators(ctx context.Context, src indicatorSource, a
 	if strings.HasPrefix(lang, "en") {
 		l = "en"
 	}
-	vals, err := src.IndicatorValues(ctx, a, camp.ID(), IndicatorQuery{OrgUnit: d.Root.Code, Children: true, Lang: l})
+	vals, err := s.IndicatorValues(ctx, a, camp.ID(), IndicatorQuery{OrgUnit: d.Root.Code, Children: true, Lang: l})
 	if err == nil {
 		d.Indicators = vals
-		d.Trend, err = src.IndicatorValues(ctx, a, camp.ID(), IndicatorQuery{OrgUnit: d.Root.Code, Trend: dashboardTrend, Lang: l})
+		d.Trend, err = s.IndicatorValues(ctx, a, camp.ID(), IndicatorQuery{OrgUnit: d.Root.Code, Trend: dashboardTrend, Lang: l})
 	}
 	if err != nil {
-		e.logger.Warn("dashboard: indicators", "campaign", camp.ID(), "err", err)
+		s.e.Logger().Warn("dashboard: indicators", "campaign", camp.ID(), "err", err)
 		d.IndicatorsErr = err
 	}
 }

@@ -1,4 +1,4 @@
-package engine
+package indicators
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"canvass/campaigns"
+	"canvass/engine"
 )
 
 // Periodic reports (issue #9): a campaign's `reports:` section says which
@@ -24,10 +25,10 @@ import (
 // Completeness is submitted ÷ expected and timeliness on time ÷ expected,
 // summed up the org tree (a township's figures are its villages' summed).
 //
-// Reminders ride on the timer sweeper: it lays out a stored ReportSlot per
-// (report, unit, period) as each period begins, and claims the slots whose
-// next reminder is due with a lease, like record timers; see
-// SweepReports.
+// Reminders ride on the report sweeper (Service.ReportSweeper): it lays
+// out a stored ReportSlot per (report, unit, period) as each period begins,
+// and claims the slots whose next reminder is due with a lease, like record
+// timers; see SweepReports.
 
 // Report statuses.
 const (
@@ -109,7 +110,7 @@ type ReportRow struct {
 type ReportStatus struct {
 	CampaignID string             `json:"campaign"`
 	Report     campaigns.Report   `json:"-"`
-	Root       OrgUnit            `json:"-"`
+	Root       engine.OrgUnit     `json:"-"`
 	Periods    []string           `json:"periods"`
 	Rows       []ReportRow        `json:"rows"`
 	Slots      []ReportSlotStatus `json:"slots"`
@@ -131,15 +132,15 @@ func (s *ReportStatus) Total(code, period string) ReportTally {
 // empty). A unit outside the actor's scope or the campaign is ENOTFOUND, as
 // is a campaign the actor sees no part of. Supervisors, reviewers and
 // admins only (EFORBIDDEN).
-func (e *Engine) campaignView(ctx context.Context, a *Actor, campaignID, org string) (*campaigns.Campaign, *OrgUnit, error) {
-	if err := a.Require(RoleSupervisor, RoleReviewer, RoleAdmin); err != nil {
+func (s *Service) campaignView(ctx context.Context, a *engine.Actor, campaignID, org string) (*campaigns.Campaign, *engine.OrgUnit, error) {
+	if err := a.Require(engine.RoleSupervisor, engine.RoleReviewer, engine.RoleAdmin); err != nil {
 		return nil, nil, err
 	}
-	camp, err := e.Campaign(ctx, campaignID)
+	camp, err := s.e.Campaign(ctx, campaignID)
 	if err != nil {
 		return nil, nil, err
 	}
-	top, err := e.store.GetOrgUnit(ctx, camp.OrgScope())
+	top, err := s.store.GetOrgUnit(ctx, camp.OrgScope())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -147,15 +148,15 @@ func (e *Engine) campaignView(ctx context.Context, a *Actor, campaignID, org str
 		switch {
 		case a.Sees(top.Path):
 			return camp, top, nil
-		case InSubtree(a.User.OrgPath, top.Path) && a.User.OrgUnit != "":
+		case engine.InSubtree(a.User.OrgPath, top.Path) && a.User.OrgUnit != "":
 			org = a.User.OrgUnit
 		default:
-			return nil, nil, Errorf(ENOTFOUND, "campaign %s not found", campaignID)
+			return nil, nil, engine.Errorf(engine.ENOTFOUND, "campaign %s not found", campaignID)
 		}
 	}
-	unit, err := e.store.GetOrgUnit(ctx, org)
-	if ErrorCode(err) == ENOTFOUND || (err == nil && (!a.Sees(unit.Path) || !InSubtree(unit.Path, top.Path))) {
-		return nil, nil, Errorf(ENOTFOUND, "org unit %s not found", org)
+	unit, err := s.store.GetOrgUnit(ctx, org)
+	if engine.ErrorCode(err) == engine.ENOTFOUND || (err == nil && (!a.Sees(unit.Path) || !engine.InSubtree(unit.Path, top.Path))) {
+		return nil, nil, engine.Errorf(engine.ENOTFOUND, "org unit %s not found", org)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -167,34 +168,34 @@ func (e *Engine) campaignView(ctx context.Context, a *Actor, campaignID, org str
 // (see campaignView), at the engine clock's now. period, when set, keeps
 // one period. Returns ENOTFOUND for an unknown report, EINVALID for a
 // period that is not one of the report's kind.
-func (e *Engine) ReportStatus(ctx context.Context, a *Actor, campaignID, reportID, org, period string) (*ReportStatus, error) {
-	camp, root, err := e.campaignView(ctx, a, campaignID, org)
+func (s *Service) ReportStatus(ctx context.Context, a *engine.Actor, campaignID, reportID, org, period string) (*ReportStatus, error) {
+	camp, root, err := s.campaignView(ctx, a, campaignID, org)
 	if err != nil {
 		return nil, err
 	}
 	rep, ok := camp.Report(reportID)
 	if !ok {
-		return nil, Errorf(ENOTFOUND, "campaign %s has no report %q", campaignID, reportID)
+		return nil, engine.Errorf(engine.ENOTFOUND, "campaign %s has no report %q", campaignID, reportID)
 	}
 	if period != "" {
 		if _, ok := rep.ParsePeriod(period); !ok {
-			return nil, &Error{Code: EINVALID, Message: "not a period of this report",
-				Fields: []FieldError{{Pointer: "/period", Code: "bad_period", Message: "write it as 2026-Q4, 2026-11 or 2026, as the report counts"}}}
+			return nil, &engine.Error{Code: engine.EINVALID, Message: "not a period of this report",
+				Fields: []engine.FieldError{{Pointer: "/period", Code: "bad_period", Message: "write it as 2026-Q4, 2026-11 or 2026, as the report counts"}}}
 		}
 	}
-	return e.reportStatus(ctx, camp, rep, root, period)
+	return s.reportStatus(ctx, camp, rep, root, period)
 }
 
 // Reports returns how each of a campaign's reports stands under org (see
 // ReportStatus), in file order; none for a campaign without reports.
-func (e *Engine) Reports(ctx context.Context, a *Actor, campaignID, org string) ([]*ReportStatus, error) {
-	camp, root, err := e.campaignView(ctx, a, campaignID, org)
+func (s *Service) Reports(ctx context.Context, a *engine.Actor, campaignID, org string) ([]*ReportStatus, error) {
+	camp, root, err := s.campaignView(ctx, a, campaignID, org)
 	if err != nil {
 		return nil, err
 	}
 	out := []*ReportStatus{}
 	for _, rep := range camp.Reports() {
-		st, err := e.reportStatus(ctx, camp, rep, root, "")
+		st, err := s.reportStatus(ctx, camp, rep, root, "")
 		if err != nil {
 			return nil, err
 		}
@@ -203,54 +204,54 @@ func (e *Engine) Reports(ctx context.Context, a *Actor, campaignID, org string) 
 	return out, nil
 }
 
-func (e *Engine) reportStatus(ctx context.Context, camp *campaigns.Campaign, rep campaigns.Report, root *OrgUnit, only string) (*ReportStatus, error) {
-	now := e.Now()
-	units, err := e.store.ListOrgUnits(ctx, root.Path)
+func (s *Service) reportStatus(ctx context.Context, camp *campaigns.Campaign, rep campaigns.Report, root *engine.OrgUnit, only string) (*ReportStatus, error) {
+	now := s.e.Now()
+	units, err := s.store.ListOrgUnits(ctx, root.Path)
 	if err != nil {
 		return nil, err
 	}
 	st := &ReportStatus{CampaignID: camp.ID(), Report: rep, Root: *root, At: now, Rows: []ReportRow{}, Slots: []ReportSlotStatus{}}
 	starts := reportPeriods(camp, rep, now)
 	dues := make([]time.Time, len(starts))
-	for i, s := range starts {
-		key := rep.PeriodKey(s)
+	for i, start := range starts {
+		key := rep.PeriodKey(start)
 		if only != "" && key != only {
 			continue
 		}
-		if dues[i], err = rep.DueAt(s, camp.RefTime()); err != nil {
-			return nil, WrapError(EINTERNAL, "a report's due time cannot be computed", err)
+		if dues[i], err = rep.DueAt(start, camp.RefTime()); err != nil {
+			return nil, engine.WrapError(engine.EINTERNAL, "a report's due time cannot be computed", err)
 		}
 		st.Periods = append(st.Periods, key)
 	}
-	reporting := map[string]*OrgUnit{} // path → unit at the report's level
+	reporting := map[string]*engine.OrgUnit{} // path → unit at the report's level
 	for i := range units {
 		if units[i].Level == rep.Level {
 			reporting[units[i].Path] = &units[i]
 		}
 	}
-	subs, err := e.reportSubmissions(ctx, camp, rep, root.Path, reporting)
+	subs, err := s.reportSubmissions(ctx, camp, rep, root.Path, reporting)
 	if err != nil {
 		return nil, err
 	}
 	stored := map[string]ReportSlot{}
-	slots, err := e.store.ListReportSlots(ctx, ReportSlotFilter{CampaignID: camp.ID(), ReportID: rep.ID, OrgPaths: []string{root.Path}})
+	slots, err := s.store.ListReportSlots(ctx, ReportSlotFilter{CampaignID: camp.ID(), ReportID: rep.ID, OrgPaths: []string{root.Path}})
 	if err != nil {
 		return nil, err
 	}
-	for _, s := range slots {
-		stored[s.OrgUnit+"/"+s.Period] = s
+	for _, slot := range slots {
+		stored[slot.OrgUnit+"/"+slot.Period] = slot
 	}
 	// Rows: the root and each of its children, by period and in total.
 	type rowKey struct{ code, period string }
 	rows := map[rowKey]*ReportRow{}
-	var order []OrgUnit
-	children := map[string]OrgUnit{}
+	var order []engine.OrgUnit
+	children := map[string]engine.OrgUnit{}
 	for _, u := range units {
 		if u.ParentCode == root.Code {
 			children[u.Code] = u
 		}
 	}
-	head := func(path string) (OrgUnit, bool) { // the root or the child of it that path lies under
+	head := func(path string) (engine.OrgUnit, bool) { // the root or the child of it that path lies under
 		if path == root.Path {
 			return *root, true
 		}
@@ -258,13 +259,13 @@ func (e *Engine) reportStatus(ctx context.Context, camp *campaigns.Campaign, rep
 		u, ok := children[code]
 		return u, ok
 	}
-	tally := func(u OrgUnit, period, status string) {
+	tally := func(u engine.OrgUnit, period, status string) {
 		k := rowKey{u.Code, period}
 		r := rows[k]
 		if r == nil {
 			r = &ReportRow{OrgUnit: u.Code, Name: u.Name, Level: u.Level, Path: u.Path, Period: period}
 			rows[k] = r
-			if period == "" && !slices.ContainsFunc(order, func(o OrgUnit) bool { return o.Code == u.Code }) {
+			if period == "" && !slices.ContainsFunc(order, func(o engine.OrgUnit) bool { return o.Code == u.Code }) {
 				order = append(order, u)
 			}
 		}
@@ -275,8 +276,8 @@ func (e *Engine) reportStatus(ctx context.Context, camp *campaigns.Campaign, rep
 			continue
 		}
 		child, ok := head(u.Path)
-		for i, s := range starts {
-			key := rep.PeriodKey(s)
+		for i, start := range starts {
+			key := rep.PeriodKey(start)
 			if only != "" && key != only {
 				continue
 			}
@@ -297,7 +298,7 @@ func (e *Engine) reportStatus(ctx context.Context, camp *campaigns.Campaign, rep
 			}
 		}
 	}
-	slices.SortFunc(order, func(a, b OrgUnit) int { return strings.Compare(a.Path, b.Path) })
+	slices.SortFunc(order, func(a, b engine.OrgUnit) int { return strings.Compare(a.Path, b.Path) })
 	for _, u := range order {
 		st.Rows = append(st.Rows, *rows[rowKey{u.Code, ""}])
 		for _, p := range st.Periods {
@@ -356,11 +357,11 @@ type submission struct {
 // for its village) and for the period named by the report's period_field
 // answer, or else the period that last ended before it was submitted.
 // Drafts do not count.
-func (e *Engine) reportSubmissions(ctx context.Context, camp *campaigns.Campaign, rep campaigns.Report, path string, reporting map[string]*OrgUnit) (map[string]submission, error) {
+func (s *Service) reportSubmissions(ctx context.Context, camp *campaigns.Campaign, rep campaigns.Report, path string, reporting map[string]*engine.OrgUnit) (map[string]submission, error) {
 	out := map[string]submission{}
-	p := Page{Limit: MaxPageLimit}
+	p := engine.Page{Limit: engine.MaxPageLimit}
 	for {
-		page, err := e.store.ListRecords(ctx, RecordFilter{CampaignID: camp.ID(), FormID: rep.Form, OrgPaths: []string{path}}, p)
+		page, err := s.store.ListRecords(ctx, engine.RecordFilter{CampaignID: camp.ID(), FormID: rep.Form, OrgPaths: []string{path}}, p)
 		if err != nil {
 			return nil, err
 		}
@@ -374,7 +375,7 @@ func (e *Engine) reportSubmissions(ctx context.Context, camp *campaigns.Campaign
 				continue
 			}
 			key := unit.Code + "/" + recordPeriod(rep, r, at)
-			if s, ok := out[key]; !ok || at.Before(s.at) || (at.Equal(s.at) && r.ID < s.recordID) {
+			if first, ok := out[key]; !ok || at.Before(first.at) || (at.Equal(first.at) && r.ID < first.recordID) {
 				out[key] = submission{recordID: r.ID, at: at}
 			}
 		}
@@ -387,8 +388,8 @@ func (e *Engine) reportSubmissions(ctx context.Context, camp *campaigns.Campaign
 
 // firstSubmit is when a record was first submitted; zero for a draft that
 // never was.
-func firstSubmit(r *Record) time.Time {
-	if r.State == StateDraft {
+func firstSubmit(r *engine.Record) time.Time {
+	if r.State == engine.StateDraft {
 		return time.Time{}
 	}
 	for _, h := range r.History {
@@ -400,7 +401,7 @@ func firstSubmit(r *Record) time.Time {
 }
 
 // reportingUnit returns the unit of reporting whose subtree holds path.
-func reportingUnit(path string, reporting map[string]*OrgUnit) *OrgUnit {
+func reportingUnit(path string, reporting map[string]*engine.OrgUnit) *engine.OrgUnit {
 	for i := 1; i < len(path); i++ {
 		if path[i] == '/' {
 			if u := reporting[path[:i+1]]; u != nil {
@@ -412,7 +413,7 @@ func reportingUnit(path string, reporting map[string]*OrgUnit) *OrgUnit {
 }
 
 // recordPeriod is the period a report record is for.
-func recordPeriod(rep campaigns.Report, r *Record, submitted time.Time) string {
+func recordPeriod(rep campaigns.Report, r *engine.Record, submitted time.Time) string {
 	if rep.PeriodField != "" {
 		if s, ok := r.Answers[rep.PeriodField].(string); ok {
 			if _, ok := rep.ParsePeriod(s); ok {

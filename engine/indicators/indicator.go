@@ -1,4 +1,4 @@
-package engine
+package indicators
 
 import (
 	"time"
@@ -95,7 +95,7 @@ type OfficialSource struct {
 
 // Signature of the service, implemented in indicator_values.go:
 //
-//	func (e *Engine) IndicatorValues(ctx context.Context, a *Actor, campaignID string, q IndicatorQuery) ([]IndicatorValue, error)
+//	func (s *Service) IndicatorValues(ctx context.Context, a *engine.Actor, campaignID string, q IndicatorQuery) ([]IndicatorValue, error)
 //
 // It returns the values ordered by org unit (the queried unit first, then
 // its children by path), then period (oldest first), then the campaign's

@@ -1,4 +1,4 @@
-package engine
+package indicators
 
 import (
 	"context"
@@ -9,12 +9,13 @@ import (
 	"time"
 
 	"canvass/campaigns"
+	"canvass/engine"
 	"canvass/rules"
 )
 
 // indicatorReaders are the roles that may read indicators and official
 // figures.
-var indicatorReaders = []string{RoleSupervisor, RoleReviewer, RoleAuthor, RoleFinance, RoleAdmin}
+var indicatorReaders = []string{engine.RoleSupervisor, engine.RoleReviewer, engine.RoleAuthor, engine.RoleFinance, engine.RoleAdmin}
 
 // maxIndicatorCounters bounds the counters one query reads: about 20,000
 // villages × 12 months × 4 terms.
@@ -89,24 +90,23 @@ func previousPeriod(p, g string) string {
 // finance and admins. Returns ENOTFOUND for an unknown campaign or org
 // unit, or one outside the actor's subtree; EINVALID for a malformed
 // period, granularity or trend.
-func (e *Engine) IndicatorValues(ctx context.Context, a *Actor, campaignID string, q IndicatorQuery) ([]IndicatorValue, error) {
+func (s *Service) IndicatorValues(ctx context.Context, a *engine.Actor, campaignID string, q IndicatorQuery) ([]IndicatorValue, error) {
 	if err := a.Require(indicatorReaders...); err != nil {
 		return nil, err
 	}
-	camp, _, err := e.CampaignInScope(ctx, a, campaignID)
+	camp, _, err := s.e.CampaignInScope(ctx, a, campaignID)
 	if err != nil {
 		return nil, err
 	}
-	s := e.store
 	inds := camp.Indicators()
 	if len(q.IDs) > 0 {
 		inds = slices.DeleteFunc(slices.Clone(inds), func(ind campaigns.Indicator) bool { return !slices.Contains(q.IDs, ind.ID) })
 	}
-	units, err := e.indicatorUnits(ctx, a, q)
+	units, err := s.indicatorUnits(ctx, a, q)
 	if err != nil {
 		return nil, err
 	}
-	periods, g, err := e.indicatorPeriods(camp, q)
+	periods, g, err := s.indicatorPeriods(camp, q)
 	if err != nil {
 		return nil, err
 	}
@@ -123,18 +123,18 @@ func (e *Engine) IndicatorValues(ctx context.Context, a *Actor, campaignID strin
 	type cell struct{ unit, period, term string }
 	sums := map[cell]float64{}
 	if len(termKeys) > 0 {
-		counters, err := s.ListIndicatorCounters(ctx, IndicatorCounterFilter{CampaignID: campaignID, Terms: termKeys, OrgPath: root.Path,
+		counters, err := s.store.ListIndicatorCounters(ctx, IndicatorCounterFilter{CampaignID: campaignID, Terms: termKeys, OrgPath: root.Path,
 			FromMonth: fmt.Sprintf("%04d-%02d", year0, firstMonth), ToMonth: fmt.Sprintf("%04d-%02d", yearN, lastMonth)})
 		if err != nil {
 			return nil, err
 		}
 		if len(counters) > maxIndicatorCounters {
-			return nil, Errorf(ETOOLARGE, "too many counters: choose a smaller org unit or fewer periods")
+			return nil, engine.Errorf(engine.ETOOLARGE, "too many counters: choose a smaller org unit or fewer periods")
 		}
 		for _, c := range counters {
 			p := periodOf(c.Month, g)
 			for _, u := range units {
-				if InSubtree(c.OrgPath, u.Path) {
+				if engine.InSubtree(c.OrgPath, u.Path) {
 					sums[cell{u.Code, p, c.Term}] += c.Value
 				}
 			}
@@ -143,12 +143,12 @@ func (e *Engine) IndicatorValues(ctx context.Context, a *Actor, campaignID strin
 
 	// Official terms: the latest version of each figure; a unit's figure
 	// is its own, or else the sum of the topmost figures below it.
-	official, err := e.officialValues(ctx, s, inds, units, periods)
+	official, err := s.officialValues(ctx, inds, units, periods)
 	if err != nil {
 		return nil, err
 	}
 
-	lang := TextLang(q.Lang)
+	lang := engine.TextLang(q.Lang)
 	out := make([]IndicatorValue, 0, len(units)*len(periods)*len(inds))
 	for _, u := range units {
 		for _, p := range periods {
@@ -195,18 +195,18 @@ func (e *Engine) IndicatorValues(ctx context.Context, a *Actor, campaignID strin
 
 // indicatorUnits returns the queried unit, then its direct children by
 // path when asked.
-func (e *Engine) indicatorUnits(ctx context.Context, a *Actor, q IndicatorQuery) ([]OrgUnit, error) {
+func (s *Service) indicatorUnits(ctx context.Context, a *engine.Actor, q IndicatorQuery) ([]engine.OrgUnit, error) {
 	code := q.OrgUnit
 	if code == "" {
 		code = a.User.OrgUnit
 	}
-	u, err := e.OrgUnit(ctx, a, code)
+	u, err := s.e.OrgUnit(ctx, a, code)
 	if err != nil {
 		return nil, err
 	}
-	units := []OrgUnit{*u}
+	units := []engine.OrgUnit{*u}
 	if q.Children {
-		below, err := e.store.ListOrgUnits(ctx, u.Path)
+		below, err := s.store.ListOrgUnits(ctx, u.Path)
 		if err != nil {
 			return nil, err
 		}
@@ -221,7 +221,7 @@ func (e *Engine) indicatorUnits(ctx context.Context, a *Actor, q IndicatorQuery)
 
 // indicatorPeriods returns the periods of a query, oldest first, and its
 // granularity.
-func (e *Engine) indicatorPeriods(camp *campaigns.Campaign, q IndicatorQuery) ([]string, string, error) {
+func (s *Service) indicatorPeriods(camp *campaigns.Campaign, q IndicatorQuery) ([]string, string, error) {
 	g := q.Granularity
 	if g == "" {
 		g = GranularityQuarter
@@ -231,19 +231,19 @@ func (e *Engine) indicatorPeriods(camp *campaigns.Campaign, q IndicatorQuery) ([
 	}
 	if g != GranularityMonth && g != GranularityQuarter && g != GranularityYear {
 		msg := "granularity must be month, quarter or year"
-		return nil, "", &Error{Code: EINVALID, Message: msg, Fields: []FieldError{{Pointer: "/granularity", Code: "bad_granularity", Message: msg}}}
+		return nil, "", &engine.Error{Code: engine.EINVALID, Message: msg, Fields: []engine.FieldError{{Pointer: "/granularity", Code: "bad_granularity", Message: msg}}}
 	}
 	p := q.Period
 	if p == "" {
-		p = periodOf(monthOf(e.Now()), g)
+		p = periodOf(monthOf(s.e.Now()), g)
 	}
 	if _, _, _, ok := parsePeriod(p, g); !ok {
-		return nil, "", PeriodError(fmt.Sprintf("period %q is not a %s (%s)", clip(p), g, periodOf("2026-05", g)))
+		return nil, "", engine.PeriodError(fmt.Sprintf("period %q is not a %s (%s)", clip(p), g, periodOf("2026-05", g)))
 	}
 	n := max(q.Trend, 1)
 	if n > MaxIndicatorTrend {
 		msg := fmt.Sprintf("a trend has at most %d periods", MaxIndicatorTrend)
-		return nil, "", &Error{Code: EINVALID, Message: msg, Fields: []FieldError{{Pointer: "/trend", Code: "bad_trend", Message: msg}}}
+		return nil, "", &engine.Error{Code: engine.EINVALID, Message: msg, Fields: []engine.FieldError{{Pointer: "/trend", Code: "bad_trend", Message: msg}}}
 	}
 	periods := []string{p}
 	for len(periods) < n {
@@ -263,7 +263,7 @@ type officialValue struct {
 // officialValues returns the official figure of each unit, period and key
 // the indicators use. A unit without a figure of its own takes the sum of
 // the topmost figures below it; one with neither has none (no data).
-func (e *Engine) officialValues(ctx context.Context, s IndicatorStore, inds []campaigns.Indicator, units []OrgUnit, periods []string) (map[officialCell]officialValue, error) {
+func (s *Service) officialValues(ctx context.Context, inds []campaigns.Indicator, units []engine.OrgUnit, periods []string) (map[officialCell]officialValue, error) {
 	var keys []string
 	for _, ind := range inds {
 		for _, t := range ind.Terms() {
@@ -276,11 +276,11 @@ func (e *Engine) officialValues(ctx context.Context, s IndicatorStore, inds []ca
 	if len(keys) == 0 {
 		return out, nil
 	}
-	figs, err := s.ListOfficialFigures(ctx, OfficialFigureFilter{Keys: keys, OrgPath: units[0].Path, Periods: periods})
+	figs, err := s.store.ListOfficialFigures(ctx, OfficialFigureFilter{Keys: keys, OrgPath: units[0].Path, Periods: periods})
 	if err != nil {
 		return nil, err
 	}
-	imps, err := s.ListOfficialImports(ctx)
+	imps, err := s.store.ListOfficialImports(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -302,7 +302,7 @@ func (e *Engine) officialValues(ctx context.Context, s IndicatorStore, inds []ca
 			for _, key := range keys {
 				var under []OfficialFigure
 				for k, f := range latest {
-					if k.key == key && k.period == p && InSubtree(k.path, u.Path) {
+					if k.key == key && k.period == p && engine.InSubtree(k.path, u.Path) {
 						under = append(under, f)
 					}
 				}
@@ -312,7 +312,7 @@ func (e *Engine) officialValues(ctx context.Context, s IndicatorStore, inds []ca
 				// Topmost: no other figure of the set lies above it.
 				v := officialValue{}
 				for _, f := range under {
-					covered := slices.ContainsFunc(under, func(o OfficialFigure) bool { return o.OrgPath != f.OrgPath && InSubtree(f.OrgPath, o.OrgPath) })
+					covered := slices.ContainsFunc(under, func(o OfficialFigure) bool { return o.OrgPath != f.OrgPath && engine.InSubtree(f.OrgPath, o.OrgPath) })
 					if covered {
 						continue
 					}

@@ -1,4 +1,4 @@
-package engine_test
+package indicators_test
 
 import (
 	"context"
@@ -9,9 +9,10 @@ import (
 
 	"canvass/app"
 	"canvass/engine"
+	"canvass/engine/indicators"
 )
 
-// Villages of demoTree and the township each lies in.
+// Villages of enginetest.Tree and the township each lies in.
 const (
 	dongguan = "370102001001" // 东关街道
 	nanmen   = "370102001002" // 东关街道
@@ -72,7 +73,7 @@ func (w *reportWorld) setClock(at time.Time) {
 	w.clk.Set(at)
 }
 
-func slotStatuses(st *engine.ReportStatus, period string) map[string]string {
+func slotStatuses(st *indicators.ReportStatus, period string) map[string]string {
 	out := map[string]string{}
 	for _, s := range st.Slots {
 		if s.Period == period {
@@ -97,20 +98,20 @@ func TestReportTimelinessAroundDeadline(t *testing.T) {
 		want map[string]string
 	}{
 		{"at the due instant nothing is missing yet", q4Due, map[string]string{
-			dongguan: engine.ReportOnTime, nanmen: engine.ReportOnTime, hubin: engine.ReportLate, liulin: engine.ReportPending}},
+			dongguan: indicators.ReportOnTime, nanmen: indicators.ReportOnTime, hubin: indicators.ReportLate, liulin: indicators.ReportPending}},
 		{"1 ms after it the absent report is missing", q4Due.Add(time.Millisecond), map[string]string{
-			dongguan: engine.ReportOnTime, nanmen: engine.ReportOnTime, hubin: engine.ReportLate, liulin: engine.ReportMissing}},
+			dongguan: indicators.ReportOnTime, nanmen: indicators.ReportOnTime, hubin: indicators.ReportLate, liulin: indicators.ReportMissing}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w.setClock(tt.now)
-			st, err := w.e.ReportStatus(context.Background(), w.super, "vital-reports-2026", "quarterly", "", "")
+			st, err := w.e.Indicators.ReportStatus(context.Background(), w.super, "vital-reports-2026", "quarterly", "", "")
 			if err != nil {
 				t.Fatal(err)
 			}
 			got := map[string]string{}
 			for _, town := range []string{townE, townW} {
-				sub, err := w.e.ReportStatus(context.Background(), w.super, "vital-reports-2026", "quarterly", town, "2026-Q4")
+				sub, err := w.e.Indicators.ReportStatus(context.Background(), w.super, "vital-reports-2026", "quarterly", town, "2026-Q4")
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -142,7 +143,7 @@ func TestReportRollUp(t *testing.T) {
 	w.fileAt(t, liulin, q4Due.Add(72*time.Hour), nil, false)
 	w.setClock(q4Due.Add(96 * time.Hour))
 
-	st, err := w.e.ReportStatus(context.Background(), w.super, "vital-reports-2026", "quarterly", "", "")
+	st, err := w.e.Indicators.ReportStatus(context.Background(), w.super, "vital-reports-2026", "quarterly", "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +161,7 @@ func TestReportRollUp(t *testing.T) {
 		{townW, "", 4, 2, 0, 2, 0, 2, 0.5, 0},
 	} {
 		got := st.Total(tt.unit, tt.period)
-		wantTally := engine.ReportTally{Expected: tt.expected, Submitted: tt.submitted, OnTime: tt.onTime, Late: tt.late, Missing: tt.miss, Pending: tt.pend}
+		wantTally := indicators.ReportTally{Expected: tt.expected, Submitted: tt.submitted, OnTime: tt.onTime, Late: tt.late, Missing: tt.miss, Pending: tt.pend}
 		if got != wantTally {
 			t.Errorf("%s %q: %+v, want %+v", tt.unit, tt.period, got, wantTally)
 		}
@@ -189,7 +190,7 @@ func TestReportPeriodField(t *testing.T) {
 	w.fileAt(t, dongguan, time.Date(2026, 12, 20, 2, 0, 0, 0, time.UTC), map[string]any{"births": 1, "deaths": 0, "period": "2026-Q4"}, false)
 	// Filed naming 2027-Q1 early: counts for 2027-Q1, not 2026-Q4.
 	w.fileAt(t, hubin, q4Due.Add(time.Hour), map[string]any{"births": 1, "deaths": 0, "period": "2027-Q1"}, false)
-	st, err := w.e.ReportStatus(context.Background(), w.super, "vital-reports-2026", "quarterly-named", "", "")
+	st, err := w.e.Indicators.ReportStatus(context.Background(), w.super, "vital-reports-2026", "quarterly-named", "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,8 +199,8 @@ func TestReportPeriodField(t *testing.T) {
 		got[s.OrgUnit+" "+s.Period] = s.Status
 	}
 	want := map[string]string{
-		townE + " 2026-Q4": engine.ReportOnTime, townE + " 2027-Q1": engine.ReportPending,
-		townW + " 2026-Q4": engine.ReportMissing, townW + " 2027-Q1": engine.ReportOnTime,
+		townE + " 2026-Q4": indicators.ReportOnTime, townE + " 2027-Q1": indicators.ReportPending,
+		townW + " 2026-Q4": indicators.ReportMissing, townW + " 2027-Q1": indicators.ReportOnTime,
 	}
 	for k, v := range want {
 		if got[k] != v {
@@ -229,7 +230,7 @@ func TestReportStatusRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st, err := w.e.ReportStatus(ctx, tt.actor, tt.campaign, tt.report, tt.org, tt.pd)
+			st, err := w.e.Indicators.ReportStatus(ctx, tt.actor, tt.campaign, tt.report, tt.org, tt.pd)
 			if got := engine.ErrorCode(err); got != tt.want {
 				t.Fatalf("code %q, want %q (%v)", got, tt.want, err)
 			}
@@ -255,7 +256,7 @@ func TestReportRemindersOnce(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				n, err := e.SweepReports(ctx, "owner-"+time.Now().Format("150405.000000000"), 100)
+				n, err := e.Indicators.SweepReports(ctx, "owner-"+time.Now().Format("150405.000000000"), 100)
 				if err != nil {
 					t.Errorf("sweep: %v", err)
 				}
@@ -308,7 +309,7 @@ func TestReportRemindersOnce(t *testing.T) {
 			}
 		}
 	}
-	st, err := w.e.ReportStatus(ctx, w.super, "vital-reports-2026", "quarterly", townW, "2026-Q4")
+	st, err := w.e.Indicators.ReportStatus(ctx, w.super, "vital-reports-2026", "quarterly", townW, "2026-Q4")
 	if err != nil {
 		t.Fatal(err)
 	}

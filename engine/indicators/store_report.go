@@ -1,6 +1,7 @@
-package engine
+package indicators
 
 import (
+	"canvass/engine"
 	"context"
 	"time"
 )
@@ -82,7 +83,7 @@ type ReportStore interface {
 
 	// CountRecordsByCreator counts the records matching f per CreatedBy
 	// (the dashboard's output of each worker), ordered by CreatedBy.
-	CountRecordsByCreator(ctx context.Context, f RecordFilter) ([]CreatorCount, error)
+	CountRecordsByCreator(ctx context.Context, f engine.RecordFilter) ([]CreatorCount, error)
 }
 
 // CreatorCount is how many records one user created.

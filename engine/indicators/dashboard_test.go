@@ -1,4 +1,4 @@
-package engine_test
+package indicators_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"canvass/engine"
+	"canvass/engine/indicators"
 )
 
 // TestDashboardRollUp files reports in three villages of two townships,
@@ -42,11 +43,11 @@ func TestDashboardRollUp(t *testing.T) {
 	// Four days on, the three reports still in review are overdue (P3D).
 	w.setClock(at.Add(4 * 24 * time.Hour))
 
-	d, err := w.e.Dashboard(ctx, w.super, "vital-reports-2026", "", "zh-CN")
+	d, err := w.e.Indicators.Dashboard(ctx, w.super, "vital-reports-2026", "", "zh-CN")
 	if err != nil {
 		t.Fatal(err)
 	}
-	names := func(states []engine.DashboardState) []string {
+	names := func(states []indicators.DashboardState) []string {
 		var out []string
 		for _, s := range states {
 			out = append(out, s.Name)
@@ -62,7 +63,7 @@ func TestDashboardRollUp(t *testing.T) {
 		total   int64
 		overdue int64
 	}
-	check := func(d *engine.Dashboard, want []row) {
+	check := func(d *indicators.Dashboard, want []row) {
 		t.Helper()
 		var got []row
 		for _, r := range d.Progress {
@@ -84,7 +85,7 @@ func TestDashboardRollUp(t *testing.T) {
 	if d.Overdue != 5 {
 		t.Errorf("overdue = %d, want 5", d.Overdue)
 	}
-	wantWorkers := []engine.WorkerOutput{
+	wantWorkers := []indicators.WorkerOutput{
 		{UserID: w.workers[dongguan].User.ID, Name: "worker-" + dongguan, Records: 2},
 		{UserID: "public:", Name: "公开链接（扫码填报）", Records: 2},                       // ties by name
 		{UserID: w.workers[nanmen].User.ID, Name: "worker-" + nanmen, Records: 1}, // ties by name
@@ -99,7 +100,7 @@ func TestDashboardRollUp(t *testing.T) {
 
 	// Drill down into 东关街道: one row per village (no drafts there, so no
 	// draft column), and the way back up only for whoever may look there.
-	d, err = w.e.Dashboard(ctx, w.super, "vital-reports-2026", townE, "zh-CN")
+	d, err = w.e.Indicators.Dashboard(ctx, w.super, "vital-reports-2026", townE, "zh-CN")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,11 +111,11 @@ func TestDashboardRollUp(t *testing.T) {
 	if d.Up == nil || d.Up.Code != "370102" {
 		t.Errorf("up = %+v, want the district", d.Up)
 	}
-	d, err = w.e.Dashboard(ctx, w.town, "vital-reports-2026", "", "zh-CN")
+	d, err = w.e.Indicators.Dashboard(ctx, w.town, "vital-reports-2026", "", "zh-CN")
 	if err != nil || d.Root.Code != townE || d.Up != nil {
 		t.Errorf("the township reviewer's dashboard: %v root %s up %+v", err, d.Root.Code, d.Up)
 	}
-	if _, err := w.e.Dashboard(ctx, w.town, "vital-reports-2026", townW, "zh-CN"); engine.ErrorCode(err) != engine.ENOTFOUND {
+	if _, err := w.e.Indicators.Dashboard(ctx, w.town, "vital-reports-2026", townW, "zh-CN"); engine.ErrorCode(err) != engine.ENOTFOUND {
 		t.Errorf("another township: %v, want ENOTFOUND", err)
 	}
 }

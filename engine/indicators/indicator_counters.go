@@ -1,19 +1,19 @@
-package engine
+package indicators
 
 import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"sync"
 	"time"
 
 	"canvass/campaigns"
+	"canvass/engine"
 	"canvass/rules"
 )
 
 // How the indicator counters stay current. After every durable write of a
-// record, indicatorFollower works out what the record now contributes to
-// its campaign's counters — for each distinct count or sum term of the
+// record, the Service (a record follower) works out what the record now
+// contributes to its campaign's counters — for each distinct count or sum term of the
 // campaign's indicators that the record matches, one part keyed by (term,
 // the record's org path, the month it was created in) — and hands it to
 // the store, which swaps it for the record's previous contribution,
@@ -21,8 +21,8 @@ import (
 // the record's version, so a replay or a late older copy changes nothing.
 //
 // A crash between a record's write and its contribution leaves the
-// counters behind; CatchUpIndicators, run by the sweeper over the records
-// updated lately, applies what is missing. RebuildIndicators recounts a
+// counters behind; CatchUpIndicators, run by the catch-up loop over the
+// records updated lately, applies what is missing. RebuildIndicators recounts a
 // campaign from scratch (after its indicators changed in a new version).
 
 // termKey names a count or sum term by what it counts, so that two
@@ -60,28 +60,26 @@ func countedTerms(inds []campaigns.Indicator) ([]string, map[string]rules.Indica
 // monthOf is the month a time falls in, in China: "2026-11".
 func monthOf(t time.Time) string { return t.In(rules.Shanghai).Format("2006-01") }
 
-// campaignTerms remembers the counted terms of each compiled campaign
-// version (which never changes), so a write does not hash them again.
-var campaignTerms sync.Map // *campaigns.Campaign → *termSet
-
 type termSet struct {
 	keys  []string
 	terms map[string]rules.IndicatorTerm
 }
 
-func termsOf(camp *campaigns.Campaign) *termSet {
-	if v, ok := campaignTerms.Load(camp); ok {
+// termsOf returns the counted terms of a compiled campaign version,
+// remembered in s.campaignTerms.
+func (s *Service) termsOf(camp *campaigns.Campaign) *termSet {
+	if v, ok := s.campaignTerms.Load(camp); ok {
 		return v.(*termSet)
 	}
 	keys, terms := countedTerms(camp.Indicators())
-	v, _ := campaignTerms.LoadOrStore(camp, &termSet{keys, terms})
+	v, _ := s.campaignTerms.LoadOrStore(camp, &termSet{keys, terms})
 	return v.(*termSet)
 }
 
 // indicatorContribution is what r adds to its campaign's counters now.
-func indicatorContribution(camp *campaigns.Campaign, r *Record) *IndicatorContribution {
+func (s *Service) indicatorContribution(camp *campaigns.Campaign, r *engine.Record) *IndicatorContribution {
 	c := &IndicatorContribution{RecordID: r.ID, CampaignID: r.CampaignID, RecordVersion: r.Version, UpdatedAt: r.UpdatedAt}
-	ts := termsOf(camp)
+	ts := s.termsOf(camp)
 	keys, terms := ts.keys, ts.terms
 	facts := campaigns.IndicatorFacts{Form: r.FormID, State: r.State, OrgUnit: r.OrgUnit, CreatedAt: r.CreatedAt, Answers: r.Answers}
 	month := monthOf(r.CreatedAt)
@@ -98,34 +96,23 @@ func indicatorContribution(camp *campaigns.Campaign, r *Record) *IndicatorContri
 	return c
 }
 
-// indicatorFollower brings the campaign's indicator counters up to date
-// with a written record. Failures are logged by the engine: the catch-up
-// pass repairs them.
-type indicatorFollower struct{ e *Engine }
-
-func (f indicatorFollower) RecordWritten(ctx context.Context, r *Record) error {
-	_, err := f.e.applyIndicators(ctx, r)
-	return err
-}
-
 // ApplyIndicators brings the indicator counters up to date with r, as
 // every write of a record does, and reports whether it changed them (false
 // for a replay). For bulk loaders that write records to the store
 // directly: they may call it from many goroutines.
-func (e *Engine) ApplyIndicators(ctx context.Context, r *Record) (bool, error) {
-	return e.applyIndicators(ctx, r)
+func (s *Service) ApplyIndicators(ctx context.Context, r *engine.Record) (bool, error) {
+	return s.applyIndicators(ctx, r)
 }
 
 // applyIndicators applies r's contribution and reports whether it changed
 // anything.
-func (e *Engine) applyIndicators(ctx context.Context, r *Record) (bool, error) {
+func (s *Service) applyIndicators(ctx context.Context, r *engine.Record) (bool, error) {
 	if r == nil || r.CampaignID == "" || r.OrgPath == "" {
 		return false, nil
 	}
-	s := e.store
-	camp, err := e.Campaign(ctx, r.CampaignID)
+	camp, err := s.e.Campaign(ctx, r.CampaignID)
 	if err != nil {
-		if ErrorCode(err) == ENOTFOUND {
+		if engine.ErrorCode(err) == engine.ENOTFOUND {
 			return false, nil
 		}
 		return false, err
@@ -133,37 +120,37 @@ func (e *Engine) applyIndicators(ctx context.Context, r *Record) (bool, error) {
 	if len(camp.Indicators()) == 0 {
 		return false, nil
 	}
-	return s.ApplyIndicatorContribution(ctx, indicatorContribution(camp, r))
+	return s.store.ApplyIndicatorContribution(ctx, s.indicatorContribution(camp, r))
 }
 
 // CatchUpIndicators applies the contribution of every record updated at
 // or after since that its counters lack (a crash between the record's
-// write and its counters' update), and returns how many it applied. Run it
-// next to SweepTimers with since a little further back than the sweep
-// interval, as ReconcilePay. Failures are logged as well as returned.
-func (e *Engine) CatchUpIndicators(ctx context.Context, since time.Time) (int, error) {
-	n, err := e.reapplyIndicators(ctx, RecordFilter{UpdatedFrom: since})
+// write and its counters' update), and returns how many it applied. The
+// CatchUp loop runs it with since a little further back than its interval.
+// Failures are logged as well as returned.
+func (s *Service) CatchUpIndicators(ctx context.Context, since time.Time) (int, error) {
+	n, err := s.reapplyIndicators(ctx, engine.RecordFilter{UpdatedFrom: since})
 	if err != nil && ctx.Err() == nil {
-		e.logger.Error("indicator catch-up failed", "err", err)
+		s.e.Logger().Error("indicator catch-up failed", "err", err)
 	}
 	if n > 0 {
-		e.logger.Warn("indicator counters caught up with records written without them", "records", n)
+		s.e.Logger().Warn("indicator counters caught up with records written without them", "records", n)
 	}
 	return n, err
 }
 
-func (e *Engine) reapplyIndicators(ctx context.Context, f RecordFilter) (int, error) {
+func (s *Service) reapplyIndicators(ctx context.Context, f engine.RecordFilter) (int, error) {
 	applied := 0
-	p := Page{Limit: MaxPageLimit}
+	p := engine.Page{Limit: engine.MaxPageLimit}
 	for {
-		page, err := e.store.ListRecords(ctx, f, p)
+		page, err := s.store.ListRecords(ctx, f, p)
 		if err != nil {
 			return applied, err
 		}
 		for _, r := range page.Records {
-			ok, err := e.applyIndicators(ctx, r)
+			ok, err := s.applyIndicators(ctx, r)
 			if err != nil {
-				e.logger.Error("catching up indicator counters failed", "record", r.ID, "err", err)
+				s.e.Logger().Error("catching up indicator counters failed", "record", r.ID, "err", err)
 				continue
 			}
 			if ok {
@@ -181,26 +168,25 @@ func (e *Engine) reapplyIndicators(ctx context.Context, f RecordFilter) (int, er
 // its records. Admins and authors whose subtree covers the campaign.
 // Writes during a rebuild are counted (their contributions land after the
 // reset or are re-read by it). Returns how many records contributed.
-func (e *Engine) RebuildIndicators(ctx context.Context, a *Actor, campaignID string) (int, error) {
-	if err := a.Require(RoleAdmin, RoleAuthor); err != nil {
+func (s *Service) RebuildIndicators(ctx context.Context, a *engine.Actor, campaignID string) (int, error) {
+	if err := a.Require(engine.RoleAdmin, engine.RoleAuthor); err != nil {
 		return 0, err
 	}
-	_, root, err := e.CampaignInScope(ctx, a, campaignID)
+	_, root, err := s.e.CampaignInScope(ctx, a, campaignID)
 	if err != nil {
 		return 0, err
 	}
 	if !a.Sees(root) {
-		return 0, Errorf(EFORBIDDEN, "only a user whose scope covers the whole campaign may rebuild its indicators")
+		return 0, engine.Errorf(engine.EFORBIDDEN, "only a user whose scope covers the whole campaign may rebuild its indicators")
 	}
-	s := e.store
-	if err := s.ResetIndicatorCounters(ctx, campaignID); err != nil {
+	if err := s.store.ResetIndicatorCounters(ctx, campaignID); err != nil {
 		return 0, err
 	}
-	n, err := e.reapplyIndicators(ctx, RecordFilter{CampaignID: campaignID})
+	n, err := s.reapplyIndicators(ctx, engine.RecordFilter{CampaignID: campaignID})
 	if err != nil {
 		return n, err
 	}
-	return n, e.Audit(ctx, a, "indicator.rebuild", "campaign", campaignID, root, map[string]any{"records": n})
+	return n, s.e.Audit(ctx, a, "indicator.rebuild", "campaign", campaignID, root, map[string]any{"records": n})
 }
 
 // termSum adds up the signed values of terms.

@@ -1,4 +1,4 @@
-package engine_test
+package indicators_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"canvass/app"
 	"canvass/engine"
+	"canvass/engine/indicators"
 	"canvass/engine/tabular"
 )
 
@@ -70,7 +71,7 @@ func newIndicatorWorld(t *testing.T) *indicatorWorld {
 		otherTown:  mustUser(t, e, "other", "370102002", engine.RoleSupervisor),
 		admin:      mustUser(t, e, "admin", "370102", engine.RoleAdmin),
 	}
-	dir := filepath.Join("testdata", "pay")
+	dir := filepath.Join("..", "testdata", "pay") // shared with the core and pay tests
 	publishFile(t, e, author, engine.KindForm, "vital-event", filepath.Join(dir, "vital-event.form.json"))
 	publishFile(t, e, author, engine.KindWorkflow, "village-review", filepath.Join(dir, "village-review.workflow.yaml"))
 	res, err := e.SaveDraft(ctx, author, engine.KindCampaign, "births-2027", "births-2027.campaign.yaml", []byte(birthsCampaign))
@@ -95,11 +96,11 @@ func newIndicatorWorld(t *testing.T) *indicatorWorld {
 			}
 		}
 	}
-	applied, err := e.CatchUpIndicators(ctx, time.Time{})
+	applied, err := e.Indicators.CatchUpIndicators(ctx, time.Time{})
 	if err != nil || applied != 45 {
 		t.Fatalf("catch-up applied %d (%v), want 45", applied, err)
 	}
-	if again, err := e.CatchUpIndicators(ctx, time.Time{}); err != nil || again != 0 {
+	if again, err := e.Indicators.CatchUpIndicators(ctx, time.Time{}); err != nil || again != 0 {
 		t.Fatalf("a second catch-up applied %d (%v), want 0: replays must change nothing", again, err)
 	}
 	return w
@@ -118,30 +119,30 @@ func (w *indicatorWorld) pending(t *testing.T) string {
 }
 
 // importFigures imports a CSV of official figures as a.
-func (w *indicatorWorld) importFigures(t *testing.T, a *engine.Actor, source, csv string) (*engine.OfficialImport, []engine.RowError, error) {
+func (w *indicatorWorld) importFigures(t *testing.T, a *engine.Actor, source, csv string) (*indicators.OfficialImport, []engine.RowError, error) {
 	t.Helper()
 	r, err := tabular.Open("figures.csv", strings.NewReader(csv))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, rowErrs, err := engine.ReadOfficialRows(r)
+	rows, rowErrs, err := indicators.ReadOfficialRows(r)
 	if err != nil || len(rowErrs) > 0 {
 		return nil, rowErrs, err
 	}
 	w.clk.Add(time.Minute)
-	return w.e.ImportOfficialFigures(context.Background(), a, source, "figures.csv", rows)
+	return w.e.Indicators.ImportOfficialFigures(context.Background(), a, source, "figures.csv", rows)
 }
 
 // valueText is what a test compares: unit, period, id, numerator /
 // denominator = value, met or not; or "no data".
-func valueText(v engine.IndicatorValue) string {
+func valueText(v indicators.IndicatorValue) string {
 	if v.NoData {
 		return fmt.Sprintf("%s %s %s %g/%g no data", v.OrgUnit, v.Period, v.ID, v.Numerator, v.Denominator)
 	}
 	return fmt.Sprintf("%s %s %s %g/%g=%.3f met=%v", v.OrgUnit, v.Period, v.ID, v.Numerator, v.Denominator, math.Round(v.Value*1000)/1000, v.Met)
 }
 
-func valueTexts(vs []engine.IndicatorValue) []string {
+func valueTexts(vs []indicators.IndicatorValue) []string {
 	out := make([]string, len(vs))
 	for i, v := range vs {
 		out[i] = valueText(v)
@@ -166,8 +167,8 @@ func TestIndicatorValuesRollUp(t *testing.T) {
 		t.Errorf("second import is version %d, want 2", v2.Version)
 	}
 
-	q := engine.IndicatorQuery{OrgUnit: "370102001", Period: "2027", Granularity: engine.GranularityYear, Children: true, IDs: []string{"birth_coverage"}}
-	got, err := w.e.IndicatorValues(ctx, w.supervisor, "births-2027", q)
+	q := indicators.IndicatorQuery{OrgUnit: "370102001", Period: "2027", Granularity: indicators.GranularityYear, Children: true, IDs: []string{"birth_coverage"}}
+	got, err := w.e.Indicators.IndicatorValues(ctx, w.supervisor, "births-2027", q)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +194,7 @@ func TestIndicatorValuesRollUp(t *testing.T) {
 	if _, err := w.e.Act(ctx, w.reviewer, pending[0], engine.Action{Name: "approve"}); err != nil {
 		t.Fatal(err)
 	}
-	got, err = w.e.IndicatorValues(ctx, w.supervisor, "births-2027", q)
+	got, err = w.e.Indicators.IndicatorValues(ctx, w.supervisor, "births-2027", q)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +207,7 @@ func TestIndicatorValuesRollUp(t *testing.T) {
 
 	// Per mille of deaths, lower is better; a unit without records has no
 	// denominator and so no data, and a quarter has no official births.
-	got, err = w.e.IndicatorValues(ctx, w.supervisor, "births-2027", engine.IndicatorQuery{OrgUnit: "370102", Period: "2027-Q1", Granularity: engine.GranularityQuarter, Children: true, Trend: 2})
+	got, err = w.e.Indicators.IndicatorValues(ctx, w.supervisor, "births-2027", indicators.IndicatorQuery{OrgUnit: "370102", Period: "2027-Q1", Granularity: indicators.GranularityQuarter, Children: true, Trend: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,11 +230,11 @@ func TestIndicatorValuesRollUp(t *testing.T) {
 	}
 
 	// A rebuild recounts from the records and lands on the same figures.
-	n, err := w.e.RebuildIndicators(ctx, w.admin, "births-2027")
+	n, err := w.e.Indicators.RebuildIndicators(ctx, w.admin, "births-2027")
 	if err != nil || n != 47 {
 		t.Fatalf("rebuild: %d records, %v; want 47", n, err)
 	}
-	got, err = w.e.IndicatorValues(ctx, w.supervisor, "births-2027", q)
+	got, err = w.e.Indicators.IndicatorValues(ctx, w.supervisor, "births-2027", q)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,27 +250,27 @@ func TestIndicatorValuesRefused(t *testing.T) {
 		name string
 		a    *engine.Actor
 		id   string
-		q    engine.IndicatorQuery
+		q    indicators.IndicatorQuery
 		code string
 	}{
-		{"unit outside the subtree", w.otherTown, "births-2027", engine.IndicatorQuery{OrgUnit: "370102001"}, engine.ENOTFOUND},
-		{"unknown unit", w.supervisor, "births-2027", engine.IndicatorQuery{OrgUnit: "370102009"}, engine.ENOTFOUND},
-		{"unknown campaign", w.supervisor, "nope", engine.IndicatorQuery{}, engine.ENOTFOUND},
-		{"a field worker", w.worker2, "births-2027", engine.IndicatorQuery{}, engine.EFORBIDDEN},
-		{"bad month", w.supervisor, "births-2027", engine.IndicatorQuery{Period: "2027-13", Granularity: engine.GranularityMonth}, engine.EINVALID},
-		{"quarter as year", w.supervisor, "births-2027", engine.IndicatorQuery{Period: "2027-Q1", Granularity: engine.GranularityYear}, engine.EINVALID},
-		{"bad granularity", w.supervisor, "births-2027", engine.IndicatorQuery{Granularity: "week"}, engine.EINVALID},
-		{"long trend", w.supervisor, "births-2027", engine.IndicatorQuery{Trend: engine.MaxIndicatorTrend + 1}, engine.EINVALID},
+		{"unit outside the subtree", w.otherTown, "births-2027", indicators.IndicatorQuery{OrgUnit: "370102001"}, engine.ENOTFOUND},
+		{"unknown unit", w.supervisor, "births-2027", indicators.IndicatorQuery{OrgUnit: "370102009"}, engine.ENOTFOUND},
+		{"unknown campaign", w.supervisor, "nope", indicators.IndicatorQuery{}, engine.ENOTFOUND},
+		{"a field worker", w.worker2, "births-2027", indicators.IndicatorQuery{}, engine.EFORBIDDEN},
+		{"bad month", w.supervisor, "births-2027", indicators.IndicatorQuery{Period: "2027-13", Granularity: indicators.GranularityMonth}, engine.EINVALID},
+		{"quarter as year", w.supervisor, "births-2027", indicators.IndicatorQuery{Period: "2027-Q1", Granularity: indicators.GranularityYear}, engine.EINVALID},
+		{"bad granularity", w.supervisor, "births-2027", indicators.IndicatorQuery{Granularity: "week"}, engine.EINVALID},
+		{"long trend", w.supervisor, "births-2027", indicators.IndicatorQuery{Trend: indicators.MaxIndicatorTrend + 1}, engine.EINVALID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := w.e.IndicatorValues(ctx, tt.a, tt.id, tt.q); engine.ErrorCode(err) != tt.code {
+			if _, err := w.e.Indicators.IndicatorValues(ctx, tt.a, tt.id, tt.q); engine.ErrorCode(err) != tt.code {
 				t.Errorf("got %v, want %s", err, tt.code)
 			}
 		})
 	}
 	// The other township's supervisor sees its own unit, with no data.
-	got, err := w.e.IndicatorValues(ctx, w.otherTown, "births-2027", engine.IndicatorQuery{Period: "2027", Granularity: engine.GranularityYear})
+	got, err := w.e.Indicators.IndicatorValues(ctx, w.otherTown, "births-2027", indicators.IndicatorQuery{Period: "2027", Granularity: indicators.GranularityYear})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +312,7 @@ func TestOfficialFigureImport(t *testing.T) {
 			}
 		})
 	}
-	imps, err := w.e.OfficialImports(ctx, w.supervisor)
+	imps, err := w.e.Indicators.OfficialImports(ctx, w.supervisor)
 	if err != nil || len(imps) != 0 {
 		t.Fatalf("after refused imports: %d imports (%v), want none: nothing half-written", len(imps), err)
 	}
@@ -323,7 +324,7 @@ func TestOfficialFigureImport(t *testing.T) {
 			t.Fatalf("import: %v %v", err, rowErrs)
 		}
 	}
-	figs, err := w.e.OfficialFigures(ctx, w.supervisor, "births", "")
+	figs, err := w.e.Indicators.OfficialFigures(ctx, w.supervisor, "births", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,11 +335,11 @@ func TestOfficialFigureImport(t *testing.T) {
 	if want := "[370102001 2027 v1 48 统计局 v48 current=false 370102001 2027 v2 50 统计局 v50 current=true]"; fmt.Sprint(got) != want {
 		t.Errorf("figures %q, want %s", got, want)
 	}
-	if _, err := w.e.OfficialFigures(ctx, w.otherTown, "", "370102001"); engine.ErrorCode(err) != engine.ENOTFOUND {
+	if _, err := w.e.Indicators.OfficialFigures(ctx, w.otherTown, "", "370102001"); engine.ErrorCode(err) != engine.ENOTFOUND {
 		t.Errorf("figures outside the subtree: %v, want not_found", err)
 	}
 	// The township's own figure wins over its villages' (none here): 45/50.
-	vals, err := w.e.IndicatorValues(ctx, w.supervisor, "births-2027", engine.IndicatorQuery{OrgUnit: "370102001", Period: "2027", Granularity: engine.GranularityYear, IDs: []string{"birth_coverage"}})
+	vals, err := w.e.Indicators.IndicatorValues(ctx, w.supervisor, "births-2027", indicators.IndicatorQuery{OrgUnit: "370102001", Period: "2027", Granularity: indicators.GranularityYear, IDs: []string{"birth_coverage"}})
 	if err != nil {
 		t.Fatal(err)
 	}
