@@ -12,8 +12,6 @@ import (
 // engine's tests readable.
 type clock = enginetest.Clock
 
-var demoTree = enginetest.Tree
-
 // newEngine returns an App on a fresh SQLite file, with a clock set to
 // 2026-12-06 00:00 Asia/Shanghai.
 func newEngine(t *testing.T) (*app.App, *clock) { t.Helper(); return enginetest.New(t) }

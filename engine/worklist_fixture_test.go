@@ -21,7 +21,7 @@ const (
 	idZhou       = "370102199202024426" // 周丽, 南门村, only in theirs
 )
 
-// Org units of demoTree.
+// Org units of enginetest.Tree.
 const (
 	vDongguan = "370102001001" // 东关村 (东关街道)
 	vNanmen   = "370102001002" // 南门村 (东关街道)
