@@ -89,8 +89,10 @@ func New(cfg Config) *App {
 		Registry:   registry.New(e, st),
 		Worklist:   worklist.New(e, st),
 	}
+	e.Follow(a.Pay) // after the duplicates and the indicator counters
 	a.background = []engine.Background{
 		e.TimerSweeper(cfg.Owner, cfg.SweepEvery),
+		a.Pay.Reconciler(cfg.SweepEvery),
 		e.ImportRunner("imports-"+cfg.Owner, cfg.ImportEvery),
 	}
 	return a
