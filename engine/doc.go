@@ -1,6 +1,7 @@
 // Package engine holds Canvass's domain: records (each its own workflow
-// instance), definitions, org units and users, the payment ledger and the
-// audit log, and the Store interface the engine needs from a database.
+// instance), definitions, org units and users, the audit log, and the Store
+// interface the engine needs from a database. Capabilities built on it live
+// in its subpackages (pay: the payment ledger).
 //
 // engine imports neither HTTP nor a database driver. The server package
 // calls it; store/sqlite and store/mongo implement Store; store/storetest is

@@ -13,7 +13,7 @@ import (
 	"canvass/workflows"
 )
 
-// How the engine pays (see the paytables package for what a table says):
+// How pay posts (see the paytables package for what a table says):
 //
 //   - Events come from a record's history, so the same function serves the
 //     live path (RecordWritten, right after the record's update is stored) and
@@ -43,7 +43,7 @@ import (
 //     in it (the lock is a finance step at the end of a period, when
 //     little is posted).
 
-// Engine-side history actions that do not move a record between states.
+// History actions of pay that do not move a record between states.
 const (
 	ActionEnter     = "enter"      // typed into the official system (record.entered)
 	ActionQCSample  = "qc.sample"  // drawn for a spot check: a QC task opened

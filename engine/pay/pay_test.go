@@ -316,7 +316,7 @@ func TestVitalEventsQuarter(t *testing.T) {
 	})
 	t.Run("the reconciler posts what a crash left out", func(t *testing.T) {
 		// A record accepted whose posting never happened: the process died
-		// between the record's update and postPay.
+		// between the record's update and its posting.
 		now := w.clk.Now()
 		r := &engine.Record{
 			ID: engine.NewID(now), CampaignID: "vital-2027", FormID: "vital-event", FormVersion: 1, WorkflowID: "village-review", WorkflowVersion: 1,
