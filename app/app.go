@@ -89,9 +89,12 @@ func New(cfg Config) *App {
 		Registry:   registry.New(e, st),
 		Worklist:   worklist.New(e, st),
 	}
-	e.Follow(a.Indicators) // the indicator counters; followers run duplicates, indicators, pay
+	// Followers run in this order after every record write: duplicates,
+	// indicator counters, pay.
+	e.Follow(a.Indicators, a.Pay)
 	a.background = []engine.Background{
 		e.TimerSweeper(cfg.Owner, cfg.SweepEvery),
+		a.Pay.Reconciler(cfg.SweepEvery),
 		e.ImportRunner("imports-"+cfg.Owner, cfg.ImportEvery),
 		a.Indicators.ReportSweeper(cfg.Owner, cfg.SweepEvery),
 		a.Indicators.CatchUp(cfg.SweepEvery),

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"canvass/engine"
+	"canvass/engine/pay"
 )
 
 // paymentRow compares the payment table with the raw grouped sum.
@@ -55,8 +56,8 @@ func measurePaymentTable(ctx context.Context, b *backend, cfg config, r *report,
 		return err
 	}
 	defer closeRaw()
-	filter := engine.LedgerFilter{CampaignID: campaignID, Periods: []string{payPeriod}}
-	groupBy := []string{engine.LedgerByWorker, engine.LedgerByItem}
+	filter := pay.LedgerFilter{CampaignID: campaignID, Periods: []string{payPeriod}}
+	groupBy := []string{pay.LedgerByWorker, pay.LedgerByItem}
 	row := paymentRow{}
 	var storeTimes, rawTimes []time.Duration
 	for k := -1; k < cfg.sizes.ledgerRuns; k++ { // k = -1 warms the caches
@@ -100,7 +101,7 @@ func median(ds []time.Duration) time.Duration {
 
 // populateLedger appends n entries in batches of 1,000 from a few
 // goroutines.
-func populateLedger(ctx context.Context, st engine.Store, n int) error {
+func populateLedger(ctx context.Context, st pay.Store, n int) error {
 	const batch, workers = 1000, 8
 	created := benchNow()
 	var (
@@ -115,7 +116,7 @@ func populateLedger(ctx context.Context, st engine.Store, n int) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			entries := make([]engine.LedgerEntry, 0, batch)
+			entries := make([]pay.LedgerEntry, 0, batch)
 			for {
 				from := int(next.Add(batch) - batch)
 				if from >= n || ctx.Err() != nil {
@@ -127,7 +128,7 @@ func populateLedger(ctx context.Context, st engine.Store, n int) error {
 					worker := (i / len(payItems)) % payWorkers
 					t, v := 1+worker%townships, 1+(worker/townships)%villages
 					record := fmt.Sprintf("rec-%07d", i/len(payItems))
-					entries = append(entries, engine.LedgerEntry{
+					entries = append(entries, pay.LedgerEntry{
 						ID:  engine.NewID(created.Add(time.Duration(i) * time.Millisecond)),
 						Key: fmt.Sprintf("%s/w%04d/%s/%d", record, worker, p.item, i), CampaignID: campaignID,
 						PayTableID: "bench-pay", PayTableVersion: 1, Item: p.item,

@@ -10,6 +10,7 @@ import (
 
 	"canvass/app"
 	"canvass/engine"
+	"canvass/engine/pay"
 	"canvass/forms"
 	"canvass/paytables"
 	"canvass/workflows"
@@ -105,7 +106,7 @@ func (s *seeder) seedCampaign(ctx context.Context, campaignID string) (*Campaign
 		}
 		for _, sp := range planPaths(wf, clean, engine.LevelVillage, camp.RefTime(), now) {
 			n := recordsPerState
-			if engine.AcceptedState(wf, sp.state) {
+			if pay.AcceptedState(wf, sp.state) {
 				n = recordsPerAccepted
 			}
 			for k := range n {
@@ -117,7 +118,7 @@ func (s *seeder) seedCampaign(ctx context.Context, campaignID string) (*Campaign
 				}
 				worker++
 				res.Records[r.State]++
-				if engine.AcceptedState(wf, r.State) {
+				if pay.AcceptedState(wf, r.State) {
 					accepted = append(accepted, seededRecord{r, answers})
 				}
 			}
@@ -130,7 +131,7 @@ func (s *seeder) seedCampaign(ctx context.Context, campaignID string) (*Campaign
 			if r != nil {
 				worker++
 				res.Records[r.State]++
-				if engine.AcceptedState(wf, r.State) {
+				if pay.AcceptedState(wf, r.State) {
 					accepted = append(accepted, seededRecord{r, answers})
 				}
 			}
@@ -277,7 +278,7 @@ func (s *seeder) payExtras(ctx context.Context, campaignID, payTableID string, a
 	if payTableID == "" {
 		return nil
 	}
-	pt, _, err := s.eng.PayTable(ctx, payTableID, 0)
+	pt, _, err := s.eng.Pay.PayTable(ctx, payTableID, 0)
 	if err != nil {
 		return err
 	}
@@ -293,7 +294,7 @@ func (s *seeder) payExtras(ctx context.Context, campaignID, payTableID string, a
 		if err != nil || len(lines) == 0 {
 			continue // this table pays nothing for entering this record
 		}
-		if _, err := s.eng.MarkEntered(ctx, &engine.Actor{User: creator, IP: "127.0.0.1"}, r.ID); err != nil {
+		if _, err := s.eng.Pay.MarkEntered(ctx, &engine.Actor{User: creator, IP: "127.0.0.1"}, r.ID); err != nil {
 			return fmt.Errorf("mark %s entered: %w", r.ID, err)
 		}
 		res.Entered++
@@ -309,7 +310,7 @@ func (s *seeder) payExtras(ctx context.Context, campaignID, payTableID string, a
 		if day.Before(pt.EffectiveFrom()) {
 			continue
 		}
-		if _, err := s.eng.RecordAttendance(ctx, s.actor("supervisor"), engine.Attendance{CampaignID: campaignID, Date: day.Format(time.DateOnly), WorkerID: sup.ID}); err != nil {
+		if _, err := s.eng.Pay.RecordAttendance(ctx, s.actor("supervisor"), pay.Attendance{CampaignID: campaignID, Date: day.Format(time.DateOnly), WorkerID: sup.ID}); err != nil {
 			return fmt.Errorf("attendance %s: %w", day.Format(time.DateOnly), err)
 		}
 		res.AttendanceDays++
@@ -322,7 +323,7 @@ func (s *seeder) payExtras(ctx context.Context, campaignID, payTableID string, a
 // has a problem, the rest pass; the last stays open for the demo.
 func (s *seeder) spotCheck(ctx context.Context, campaignID, period string, res *CampaignResult) error {
 	sup := s.actor("supervisor")
-	sample, err := s.eng.SampleQC(ctx, sup, campaignID, period)
+	sample, err := s.eng.Pay.SampleQC(ctx, sup, campaignID, period)
 	if err != nil {
 		return fmt.Errorf("spot-check sample: %w", err)
 	}
@@ -340,7 +341,7 @@ func (s *seeder) spotCheck(ctx context.Context, campaignID, period string, res *
 		if !pass {
 			reason = "抽查回访发现登记信息与实际情况不符，需重新核实。"
 		}
-		if _, err := s.eng.RecordQCOutcome(ctx, sup, id, pass, reason); err != nil {
+		if _, err := s.eng.Pay.RecordQCOutcome(ctx, sup, id, pass, reason); err != nil {
 			return fmt.Errorf("spot check %s: %w", id, err)
 		}
 		if pass {

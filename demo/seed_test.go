@@ -14,6 +14,7 @@ import (
 	"canvass/demo"
 	"canvass/engine"
 	"canvass/engine/indicators"
+	"canvass/engine/pay"
 	"canvass/store/sqlite"
 )
 
@@ -23,13 +24,13 @@ var seedClock = time.Date(2026, 12, 2, 2, 0, 0, 0, time.UTC)
 
 // openEngine opens a SQLite file at path and an engine on it with a PII
 // vault and the fixed clock.
-func openEngine(t *testing.T, path string) (*app.App, engine.Store) {
+func openEngine(t *testing.T, path string) (*app.App, app.Store) {
 	t.Helper()
 	return openEngineAt(t, path, seedClock)
 }
 
 // openEngineAt is openEngine with the clock stopped at now.
-func openEngineAt(t *testing.T, path string, now time.Time) (*app.App, engine.Store) {
+func openEngineAt(t *testing.T, path string, now time.Time) (*app.App, app.Store) {
 	t.Helper()
 	st, err := sqlite.Open(path, sqlite.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
@@ -56,7 +57,7 @@ type snapshot struct {
 	ledger                    map[string][2]int64         // campaign → {entries, fen}
 }
 
-func takeSnapshot(t *testing.T, st engine.Store, campaigns []string, states map[string][]string) snapshot {
+func takeSnapshot(t *testing.T, st app.Store, campaigns []string, states map[string][]string) snapshot {
 	t.Helper()
 	ctx := context.Background()
 	users, err := st.ListUsers(ctx, engine.UserFilter{})
@@ -81,7 +82,7 @@ func takeSnapshot(t *testing.T, st engine.Store, campaigns []string, states map[
 			}
 			s.records[c][state] = n
 		}
-		sums, err := st.SumLedger(ctx, engine.LedgerFilter{CampaignID: c}, []string{engine.LedgerByCampaign})
+		sums, err := st.SumLedger(ctx, pay.LedgerFilter{CampaignID: c}, []string{pay.LedgerByCampaign})
 		if err != nil {
 			t.Fatal(err)
 		}

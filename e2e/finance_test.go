@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"canvass/engine/pay"
 	"context"
 	"os"
 	"path/filepath"
@@ -11,8 +12,6 @@ import (
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
-
-	"canvass/engine"
 )
 
 // TestFinanceDownloadsPayments: the finance officer opens the fertility
@@ -83,7 +82,7 @@ func TestFinanceDownloadsPayments(t *testing.T) {
 	if len(total) < 10 {
 		t.Fatalf("no totals row in %v", rows)
 	}
-	table, err := s.eng.Payments(context.Background(), s.actor(t, "finance"), engine.PaymentQuery{CampaignID: "fertility-survey-2026", Lang: "zh-CN"})
+	table, err := s.eng.Pay.Payments(context.Background(), s.actor(t, "finance"), pay.PaymentQuery{CampaignID: "fertility-survey-2026", Lang: "zh-CN"})
 	if err != nil {
 		t.Fatal(err)
 	}

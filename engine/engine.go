@@ -41,7 +41,7 @@ func New(cfg Config) *Engine {
 	if e.logger == nil {
 		e.logger = slog.Default()
 	}
-	e.Follow(duplicateFollower{e}, payFollower{e}) // moving to their packages
+	e.Follow(duplicateFollower{e}) // moving to its package
 	return e
 }
 

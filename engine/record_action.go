@@ -23,6 +23,11 @@ const (
 	ActionSaveDraft = "save_draft"
 )
 
+// QCStep is the step of an open spot-check task (opened by the pay
+// package's SampleQC): supervisors at or above the record's unit may take
+// it, not only those in the unit it sits in.
+const QCStep = "spot_check"
+
 // Action is what a person does to a record.
 type Action struct {
 	Name   string // submit, approve, return, reject; claim, unclaim, reassign

@@ -35,16 +35,6 @@ func (e *Engine) TimerSweeper(owner string, every time.Duration) *Loop {
 		if fired > 0 {
 			e.logger.Info("timers fired", "count", fired)
 		}
-		// Moving to their capability packages' own loops.
-		if ctx.Err() == nil {
-			posted, err := e.ReconcilePay(ctx, e.Now().Add(-4*every))
-			switch {
-			case err != nil && ctx.Err() == nil:
-				e.logger.Error("pay reconciliation failed", "err", err)
-			case posted > 0:
-				e.logger.Warn("posted pay that was missing after a crash", "entries", posted)
-			}
-		}
 	})
 }
 

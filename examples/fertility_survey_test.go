@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"canvass/engine"
+	"canvass/engine/pay"
 	"canvass/engine/tabular"
 )
 
@@ -319,7 +320,7 @@ func TestFertilitySurveyLife(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sheet.Close()
-	if got := sheet.Header(); !slices.Equal(got, engine.PaymentHeader) {
+	if got := sheet.Header(); !slices.Equal(got, pay.PaymentHeader) {
 		t.Errorf("xlsx header %q", got)
 	}
 	var last []string
@@ -333,7 +334,7 @@ func TestFertilitySurveyLife(t *testing.T) {
 		}
 		last = row
 	}
-	if len(last) != len(engine.PaymentHeader) || last[0] != "合计" || last[len(last)-1] != "500.00" {
+	if len(last) != len(pay.PaymentHeader) || last[0] != "合计" || last[len(last)-1] != "500.00" {
 		t.Errorf("xlsx totals row %q", last)
 	}
 	var budget struct {

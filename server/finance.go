@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"canvass/engine"
+	"canvass/engine/pay"
 	"canvass/engine/tabular"
 )
 
@@ -56,8 +57,8 @@ type amountsJSON struct {
 	Total        string `json:"total"` // yuan, two decimals
 }
 
-func toAmountsJSON(a engine.PaymentAmounts) amountsJSON {
-	return amountsJSON{a.Count, a.AmountFen, a.BonusFen, a.DeductionFen, a.TotalFen, engine.Yuan(a.TotalFen)}
+func toAmountsJSON(a pay.PaymentAmounts) amountsJSON {
+	return amountsJSON{a.Count, a.AmountFen, a.BonusFen, a.DeductionFen, a.TotalFen, pay.Yuan(a.TotalFen)}
 }
 
 type paymentRowJSON struct {
@@ -89,7 +90,7 @@ type paymentsJSON struct {
 	Locked   []string           `json:"locked"`
 }
 
-func toPaymentsJSON(t *engine.PaymentTable) paymentsJSON {
+func toPaymentsJSON(t *pay.PaymentTable) paymentsJSON {
 	out := paymentsJSON{Campaign: t.CampaignID, Title: t.Title, Period: t.Period, Rows: []paymentRowJSON{},
 		Workers: []paymentTotalJSON{}, OrgUnits: []paymentTotalJSON{}, Total: toAmountsJSON(t.Total), Locked: t.Locked}
 	if out.Locked == nil {
@@ -108,8 +109,8 @@ func toPaymentsJSON(t *engine.PaymentTable) paymentsJSON {
 }
 
 // paymentQuery reads ?period=&org=&worker= for campaign id.
-func paymentQuery(c fiber.Ctx, id string) engine.PaymentQuery {
-	return engine.PaymentQuery{CampaignID: id, Period: c.Query("period"), OrgUnit: c.Query("org"),
+func paymentQuery(c fiber.Ctx, id string) pay.PaymentQuery {
+	return pay.PaymentQuery{CampaignID: id, Period: c.Query("period"), OrgUnit: c.Query("org"),
 		WorkerID: c.Query("worker"), Lang: requestLang(c, actorOf(c).User)}
 }
 
@@ -119,7 +120,7 @@ func (s *Server) apiPayments(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := s.engine.Payments(c.Context(), actorOf(c), paymentQuery(c, id))
+	t, err := s.pay.Payments(c.Context(), actorOf(c), paymentQuery(c, id))
 	if err != nil {
 		return err
 	}
@@ -148,9 +149,9 @@ type ledgerEntryJSON struct {
 	CreatedAt       time.Time      `json:"createdAt"`
 }
 
-func toLedgerEntryJSON(le *engine.LedgerEntry) ledgerEntryJSON {
+func toLedgerEntryJSON(le *pay.LedgerEntry) ledgerEntryJSON {
 	return ledgerEntryJSON{le.ID, le.Key, le.CampaignID, le.PayTableID, le.PayTableVersion, le.Item, le.Rule, le.Inputs,
-		le.WorkerID, le.WorkerOrgPath, le.Role, le.RecordID, le.Period, le.AmountFen, engine.Yuan(le.AmountFen),
+		le.WorkerID, le.WorkerOrgPath, le.Role, le.RecordID, le.Period, le.AmountFen, pay.Yuan(le.AmountFen),
 		le.Reverses, le.Reason, le.CreatedBy, le.CreatedAt}
 }
 
@@ -166,7 +167,7 @@ func (s *Server) apiPaymentEntries(c fiber.Ctx) error {
 		return err
 	}
 	q := paymentQuery(c, id)
-	page, err := s.engine.PaymentEntries(c.Context(), actorOf(c), id, q.Period, q.OrgUnit, q.WorkerID, c.Query("item"), p)
+	page, err := s.pay.PaymentEntries(c.Context(), actorOf(c), id, q.Period, q.OrgUnit, q.WorkerID, c.Query("item"), p)
 	if err != nil {
 		return err
 	}
@@ -205,9 +206,9 @@ func (s *Server) apiPaymentsExport(c fiber.Ctx) error {
 	return s.exportPayments(c, paymentQuery(c, id), strings.HasSuffix(c.Path(), ".csv"))
 }
 
-func (s *Server) exportPayments(c fiber.Ctx, q engine.PaymentQuery, csv bool) error {
+func (s *Server) exportPayments(c fiber.Ctx, q pay.PaymentQuery, csv bool) error {
 	a := actorOf(c)
-	t, err := s.engine.Payments(c.Context(), a, q)
+	t, err := s.pay.Payments(c.Context(), a, q)
 	if err != nil {
 		return err
 	}
@@ -216,7 +217,7 @@ func (s *Server) exportPayments(c fiber.Ctx, q engine.PaymentQuery, csv bool) er
 	if csv {
 		w, ext, mime = tabular.NewCSV(&buf), "csv", "text/csv; charset=utf-8"
 	}
-	if err := engine.WritePayments(w, t); err != nil {
+	if err := pay.WritePayments(w, t); err != nil {
 		return engine.WrapError(engine.EINTERNAL, "", err)
 	}
 	if err := s.engine.Audit(c.Context(), a, "export.payments", "campaign", t.CampaignID, a.User.OrgPath,
@@ -246,7 +247,7 @@ func (s *Server) apiPeriodLocks(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	locks, err := s.engine.PeriodLocks(c.Context(), actorOf(c), id)
+	locks, err := s.pay.PeriodLocks(c.Context(), actorOf(c), id)
 	if err != nil {
 		return err
 	}
@@ -265,7 +266,7 @@ func (s *Server) apiLockPeriod(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	l, err := s.engine.LockPeriod(c.Context(), actorOf(c), id, c.Params("period"))
+	l, err := s.pay.LockPeriod(c.Context(), actorOf(c), id, c.Params("period"))
 	if err != nil {
 		return err
 	}
@@ -296,7 +297,7 @@ func (s *Server) apiBudget(c fiber.Ctx) error {
 		return err
 	}
 	a := actorOf(c)
-	b, err := s.engine.CampaignBudget(c.Context(), a, id)
+	b, err := s.pay.CampaignBudget(c.Context(), a, id)
 	if err != nil {
 		return err
 	}
@@ -304,9 +305,9 @@ func (s *Server) apiBudget(c fiber.Ctx) error {
 	if strings.HasPrefix(requestLang(c, a.User), "en") {
 		lang = "en"
 	}
-	out := budgetJSON{Campaign: b.CampaignID, Counts: b.Counts, Lines: []budgetLineJSON{}, TotalFen: b.TotalFen, Total: engine.Yuan(b.TotalFen)}
+	out := budgetJSON{Campaign: b.CampaignID, Counts: b.Counts, Lines: []budgetLineJSON{}, TotalFen: b.TotalFen, Total: pay.Yuan(b.TotalFen)}
 	for _, l := range b.Lines {
-		out.Lines = append(out.Lines, budgetLineJSON{l.Key, l.Label.In(lang), l.AmountFen, engine.Yuan(l.AmountFen), l.Rule, l.Inputs})
+		out.Lines = append(out.Lines, budgetLineJSON{l.Key, l.Label.In(lang), l.AmountFen, pay.Yuan(l.AmountFen), l.Rule, l.Inputs})
 	}
 	return c.JSON(out)
 }
@@ -325,14 +326,14 @@ func (s *Server) apiAttendance(c fiber.Ctx) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	entries, err := s.engine.RecordAttendance(c.Context(), actorOf(c), engine.Attendance{CampaignID: id, Date: body.Date, WorkerID: body.Worker})
+	entries, err := s.pay.RecordAttendance(c.Context(), actorOf(c), pay.Attendance{CampaignID: id, Date: body.Date, WorkerID: body.Worker})
 	if err != nil {
 		return err
 	}
 	return c.JSON(entriesJSON(entries))
 }
 
-func entriesJSON(entries []*engine.LedgerEntry) any {
+func entriesJSON(entries []*pay.LedgerEntry) any {
 	out := struct {
 		Entries []ledgerEntryJSON `json:"entries"`
 	}{Entries: []ledgerEntryJSON{}}
@@ -354,7 +355,7 @@ func (s *Server) apiSampleQC(c fiber.Ctx) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	sample, err := s.engine.SampleQC(c.Context(), actorOf(c), id, body.Period)
+	sample, err := s.pay.SampleQC(c.Context(), actorOf(c), id, body.Period)
 	if err != nil {
 		return err
 	}
@@ -387,7 +388,7 @@ func (s *Server) apiQCOutcome(c fiber.Ctx) error {
 		return &engine.Error{Code: engine.EINVALID, Message: "say whether the spot check passed",
 			Fields: []engine.FieldError{{Pointer: "/pass", Code: "required", Message: "true or false"}}}
 	}
-	r, err := s.engine.RecordQCOutcome(c.Context(), actorOf(c), id, *body.Pass, body.Reason)
+	r, err := s.pay.RecordQCOutcome(c.Context(), actorOf(c), id, *body.Pass, body.Reason)
 	if err != nil {
 		return err
 	}
@@ -401,7 +402,7 @@ func (s *Server) apiMarkEntered(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.engine.MarkEntered(c.Context(), actorOf(c), id)
+	r, err := s.pay.MarkEntered(c.Context(), actorOf(c), id)
 	if err != nil {
 		return err
 	}
@@ -420,7 +421,7 @@ func (s *Server) apiReverseEntry(c fiber.Ctx) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	rev, err := s.engine.ReverseEntry(c.Context(), actorOf(c), id, body.Reason)
+	rev, err := s.pay.ReverseEntry(c.Context(), actorOf(c), id, body.Reason)
 	if err != nil {
 		return err
 	}

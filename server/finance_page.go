@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"canvass/engine"
+	"canvass/engine/pay"
 )
 
 // financeQuery is the finance page's filter as typed.
@@ -28,7 +29,7 @@ func (q financeQuery) values() url.Values {
 
 // financeRow is a table row with its drill-down link and yuan figures.
 type financeRow struct {
-	engine.PaymentRow
+	pay.PaymentRow
 	Rate, Amount, Bonus, Deduction, Total string
 	EntriesURL                            string
 }
@@ -40,7 +41,7 @@ type financeTotal struct {
 }
 
 type financeEntry struct {
-	*engine.LedgerEntry
+	*pay.LedgerEntry
 	Amount string
 	Inputs string
 }
@@ -49,7 +50,7 @@ type financeEntry struct {
 type financeData struct {
 	Query     financeQuery
 	Campaigns []option
-	Table     *engine.PaymentTable
+	Table     *pay.PaymentTable
 	Rows      []financeRow
 	Units     []financeTotal
 	Total     financeTotal
@@ -57,14 +58,14 @@ type financeData struct {
 	ExportXLS string
 	ExportCSV string
 	CanLock   bool
-	Budget    *engine.BudgetView
+	Budget    *pay.BudgetView
 	BudgetTot string
 	BudgetFor []financeTotal
 }
 
-func financeTotalOf(name string, a engine.PaymentAmounts) financeTotal {
-	return financeTotal{Name: name, Count: a.Count, Amount: engine.Yuan(a.AmountFen), Bonus: engine.Yuan(a.BonusFen),
-		Deduction: engine.Yuan(a.DeductionFen), Total: engine.Yuan(a.TotalFen)}
+func financeTotalOf(name string, a pay.PaymentAmounts) financeTotal {
+	return financeTotal{Name: name, Count: a.Count, Amount: pay.Yuan(a.AmountFen), Bonus: pay.Yuan(a.BonusFen),
+		Deduction: pay.Yuan(a.DeductionFen), Total: pay.Yuan(a.TotalFen)}
 }
 
 // financePage shows a campaign's payment table with filters, totals per
@@ -87,7 +88,7 @@ func (s *Server) financePage(c fiber.Ctx) error {
 	if q.Campaign == "" {
 		return s.render(c, fiber.StatusOK, "finance", p)
 	}
-	t, err := s.engine.Payments(c.Context(), a, engine.PaymentQuery{CampaignID: q.Campaign, Period: q.Period, OrgUnit: q.Org, WorkerID: q.Worker, Lang: p.Lang})
+	t, err := s.pay.Payments(c.Context(), a, pay.PaymentQuery{CampaignID: q.Campaign, Period: q.Period, OrgUnit: q.Org, WorkerID: q.Worker, Lang: p.Lang})
 	if err != nil {
 		if engine.ErrorCode(err) == engine.EINVALID || engine.ErrorCode(err) == engine.ENOTFOUND {
 			p.Error = p.T("error." + engine.ErrorCode(err))
@@ -107,10 +108,10 @@ func (s *Server) financePage(c fiber.Ctx) error {
 		v.Set("item", r.Item)
 		rate := ""
 		if r.RateFen != 0 {
-			rate = engine.Yuan(r.RateFen)
+			rate = pay.Yuan(r.RateFen)
 		}
-		d.Rows = append(d.Rows, financeRow{PaymentRow: r, Rate: rate, Amount: engine.Yuan(r.AmountFen), Bonus: engine.Yuan(r.BonusFen),
-			Deduction: engine.Yuan(r.DeductionFen), Total: engine.Yuan(r.TotalFen), EntriesURL: "/finance?" + v.Encode() + "#entries"})
+		d.Rows = append(d.Rows, financeRow{PaymentRow: r, Rate: rate, Amount: pay.Yuan(r.AmountFen), Bonus: pay.Yuan(r.BonusFen),
+			Deduction: pay.Yuan(r.DeductionFen), Total: pay.Yuan(r.TotalFen), EntriesURL: "/finance?" + v.Encode() + "#entries"})
 	}
 	for _, u := range t.OrgUnits {
 		d.Units = append(d.Units, financeTotalOf(u.Name, u.PaymentAmounts))
@@ -119,18 +120,18 @@ func (s *Server) financePage(c fiber.Ctx) error {
 	d.ExportXLS, d.ExportCSV = "/finance/export.xlsx?"+base.Encode(), "/finance/export.csv?"+base.Encode()
 	d.CanLock = q.Period != "" && !slices.Contains(t.Locked, q.Period)
 	if q.Item != "" && q.Worker != "" {
-		page, err := s.engine.PaymentEntries(c.Context(), a, q.Campaign, q.Period, q.Org, q.Worker, q.Item, engine.Page{Limit: engine.MaxPageLimit})
+		page, err := s.pay.PaymentEntries(c.Context(), a, q.Campaign, q.Period, q.Org, q.Worker, q.Item, engine.Page{Limit: engine.MaxPageLimit})
 		if err != nil {
 			return s.renderErrorPage(c, err)
 		}
 		for _, le := range page.Entries {
-			d.Entries = append(d.Entries, financeEntry{LedgerEntry: le, Amount: engine.Yuan(le.AmountFen), Inputs: inputsText(le.Inputs)})
+			d.Entries = append(d.Entries, financeEntry{LedgerEntry: le, Amount: pay.Yuan(le.AmountFen), Inputs: inputsText(le.Inputs)})
 		}
 	}
-	if b, err := s.engine.CampaignBudget(c.Context(), a, q.Campaign); err == nil {
-		d.Budget, d.BudgetTot = b, engine.Yuan(b.TotalFen)
+	if b, err := s.pay.CampaignBudget(c.Context(), a, q.Campaign); err == nil {
+		d.Budget, d.BudgetTot = b, pay.Yuan(b.TotalFen)
 		for _, l := range b.Lines {
-			d.BudgetFor = append(d.BudgetFor, financeTotal{Name: l.Label.In(textLangOf(p.Lang)), Total: engine.Yuan(l.AmountFen), Entries: l.Rule})
+			d.BudgetFor = append(d.BudgetFor, financeTotal{Name: l.Label.In(textLangOf(p.Lang)), Total: pay.Yuan(l.AmountFen), Entries: l.Rule})
 		}
 	}
 	return s.render(c, fiber.StatusOK, "finance", p)
@@ -164,7 +165,7 @@ func inputsText(in map[string]any) string {
 // the table again.
 func (s *Server) financeLockSubmit(c fiber.Ctx) error {
 	campaign, period := bodyField(c, "campaign"), bodyField(c, "period")
-	if _, err := s.engine.LockPeriod(c.Context(), actorOf(c), campaign, period); err != nil && engine.ErrorCode(err) != engine.ECONFLICT {
+	if _, err := s.pay.LockPeriod(c.Context(), actorOf(c), campaign, period); err != nil && engine.ErrorCode(err) != engine.ECONFLICT {
 		return s.renderErrorPage(c, err)
 	}
 	return redirect(c, "/finance?"+financeQuery{Campaign: campaign, Period: period}.values().Encode())
@@ -172,7 +173,7 @@ func (s *Server) financeLockSubmit(c fiber.Ctx) error {
 
 // financeExport answers the page's export links with the XLSX or CSV file.
 func (s *Server) financeExport(c fiber.Ctx) error {
-	q := engine.PaymentQuery{CampaignID: c.Query("campaign"), Period: c.Query("period"),
+	q := pay.PaymentQuery{CampaignID: c.Query("campaign"), Period: c.Query("period"),
 		OrgUnit: c.Query("org"), WorkerID: c.Query("worker"), Lang: s.pageLang(c, actorOf(c).User)}
 	if err := s.exportPayments(c, q, strings.HasSuffix(c.Path(), ".csv")); err != nil {
 		return s.renderErrorPage(c, err)

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"canvass/engine"
+	"canvass/engine/pay"
 	"canvass/engine/tabular"
 )
 
@@ -181,7 +182,7 @@ func TestFinanceFlow(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer r.Close()
-		if got := r.Header(); !slices.Equal(got, engine.PaymentHeader) {
+		if got := r.Header(); !slices.Equal(got, pay.PaymentHeader) {
 			t.Errorf("header %v", got)
 		}
 		var last []string

@@ -4,20 +4,33 @@
 // outcomes, the ledger, the finance payment tables and campaign budgets.
 package pay
 
-import "canvass/engine"
+import (
+	"sync"
+	"time"
+
+	"canvass/engine"
+)
 
 // Store is what pay needs of a store: the core and the ledger.
 type Store interface {
 	engine.Store
+	LedgerStore
 }
 
 // Service is the pay capability over one engine.
 type Service struct {
 	e     *engine.Engine
 	store Store
+
+	// In-process locks (see campaignLock and payeeLock).
+	campaignLocks sync.Map // campaign ID → *sync.RWMutex
+	payeeLocks    sync.Map // campaign/payee/period → *sync.Mutex
 }
 
 // New returns the pay service over e, storing in st (the engine's store).
 func New(e *engine.Engine, st Store) *Service {
 	return &Service{e: e, store: st}
 }
+
+// shanghai is China's time zone, where days and periods begin.
+var shanghai = time.FixedZone("CST", 8*3600)

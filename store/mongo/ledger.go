@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"canvass/engine"
+	"canvass/engine/pay"
 )
 
 type ledgerDoc struct {
@@ -35,8 +36,8 @@ type ledgerDoc struct {
 	CreatedAt       *time.Time     `bson:"createdAt"`
 }
 
-func (d *ledgerDoc) entry() *engine.LedgerEntry {
-	return &engine.LedgerEntry{
+func (d *ledgerDoc) entry() *pay.LedgerEntry {
+	return &pay.LedgerEntry{
 		ID:              d.ID,
 		Key:             d.Key,
 		CampaignID:      d.CampaignID,
@@ -63,7 +64,7 @@ func (d *ledgerDoc) entry() *engine.LedgerEntry {
 // key error; those entries are then read back to tell a retry (same amount,
 // worker and item: skipped) from a clash (ECONFLICT). The other entries are
 // written either way.
-func (s *Store) AppendLedger(ctx context.Context, entries []engine.LedgerEntry) (int, error) {
+func (s *Store) AppendLedger(ctx context.Context, entries []pay.LedgerEntry) (int, error) {
 	for _, e := range entries {
 		if e.ID == "" || e.Key == "" || e.CampaignID == "" || e.WorkerID == "" {
 			return 0, engine.Errorf(engine.EINVALID, "a ledger entry needs an ID, a key, a campaign and a worker")
@@ -103,7 +104,7 @@ func (s *Store) AppendLedger(ctx context.Context, entries []engine.LedgerEntry) 
 	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
 		return 0, s.fail("append ledger", err)
 	}
-	var dups []engine.LedgerEntry
+	var dups []pay.LedgerEntry
 	for _, we := range bwe.WriteErrors {
 		if !isDuplicateKey(we) {
 			return 0, s.fail("append ledger", err)
@@ -138,7 +139,7 @@ func (s *Store) AppendLedger(ctx context.Context, entries []engine.LedgerEntry) 
 	return added, nil
 }
 
-func ledgerFilter(f engine.LedgerFilter) filter {
+func ledgerFilter(f pay.LedgerFilter) filter {
 	var q filter
 	q.eq("campaignId", f.CampaignID)
 	q.eq("workerId", f.WorkerID)
@@ -150,12 +151,12 @@ func ledgerFilter(f engine.LedgerFilter) filter {
 }
 
 // ListLedger returns one keyset page of the matching entries.
-func (s *Store) ListLedger(ctx context.Context, f engine.LedgerFilter, p engine.Page) (*engine.LedgerPage, error) {
+func (s *Store) ListLedger(ctx context.Context, f pay.LedgerFilter, p engine.Page) (*pay.LedgerPage, error) {
 	docs, next, err := findPage(ctx, s, "list ledger", s.ledger, ledgerFilter(f), p, func(d *ledgerDoc) string { return d.ID })
 	if err != nil {
 		return nil, err
 	}
-	page := &engine.LedgerPage{Entries: make([]*engine.LedgerEntry, len(docs)), Next: next}
+	page := &pay.LedgerPage{Entries: make([]*pay.LedgerEntry, len(docs)), Next: next}
 	for i, d := range docs {
 		page.Entries[i] = d.entry()
 	}
@@ -163,16 +164,16 @@ func (s *Store) ListLedger(ctx context.Context, f engine.LedgerFilter, p engine.
 }
 
 var ledgerGroupFields = map[string]string{
-	engine.LedgerByCampaign: "campaignId",
-	engine.LedgerByWorker:   "workerId",
-	engine.LedgerByItem:     "item",
-	engine.LedgerByPeriod:   "period",
-	engine.LedgerByRole:     "role",
+	pay.LedgerByCampaign: "campaignId",
+	pay.LedgerByWorker:   "workerId",
+	pay.LedgerByItem:     "item",
+	pay.LedgerByPeriod:   "period",
+	pay.LedgerByRole:     "role",
 }
 
 // SumLedger counts and sums the matching entries by group, one $group for
 // the counts and one for the sums (see AggregateRecords).
-func (s *Store) SumLedger(ctx context.Context, f engine.LedgerFilter, groupBy []string) ([]engine.LedgerSum, error) {
+func (s *Store) SumLedger(ctx context.Context, f pay.LedgerFilter, groupBy []string) ([]pay.LedgerSum, error) {
 	fields, err := groupFields(groupBy, ledgerGroupFields)
 	if err != nil {
 		return nil, err
@@ -187,15 +188,15 @@ func (s *Store) SumLedger(ctx context.Context, f engine.LedgerFilter, groupBy []
 	if err != nil {
 		return nil, err
 	}
-	out := make([]engine.LedgerSum, 0, len(counts))
+	out := make([]pay.LedgerSum, 0, len(counts))
 	for k, row := range counts {
-		ls := engine.LedgerSum{Key: map[string]string{}, Count: integer(row.V), AmountFen: integer(sums[k].V)}
+		ls := pay.LedgerSum{Key: map[string]string{}, Count: integer(row.V), AmountFen: integer(sums[k].V)}
 		for i, v := range groupValues(row.ID, len(fields)) {
 			ls.Key[groupBy[i]] = v
 		}
 		out = append(out, ls)
 	}
-	slices.SortFunc(out, func(x, y engine.LedgerSum) int { return compareGroups(groupBy, x.Key, y.Key) })
+	slices.SortFunc(out, func(x, y pay.LedgerSum) int { return compareGroups(groupBy, x.Key, y.Key) })
 	return out, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"canvass/engine"
+	"canvass/engine/pay"
 )
 
 // collPeriodLocks holds one document per locked pay period. Its _id is
@@ -23,8 +24,8 @@ type periodLockDoc struct {
 	LockedAt   *time.Time `bson:"lockedAt"`
 }
 
-// LockPeriod inserts the lock; see engine.LedgerStore.
-func (s *Store) LockPeriod(ctx context.Context, l *engine.PeriodLock) error {
+// LockPeriod inserts the lock; see pay.LedgerStore.
+func (s *Store) LockPeriod(ctx context.Context, l *pay.PeriodLock) error {
 	if l == nil || l.CampaignID == "" || l.Period == "" {
 		return engine.Errorf(engine.EINVALID, "a period lock needs a campaign and a period")
 	}
@@ -39,16 +40,16 @@ func (s *Store) LockPeriod(ctx context.Context, l *engine.PeriodLock) error {
 }
 
 // ListPeriodLocks returns a campaign's locks by period; see
-// engine.LedgerStore.
-func (s *Store) ListPeriodLocks(ctx context.Context, campaignID string) ([]engine.PeriodLock, error) {
+// pay.LedgerStore.
+func (s *Store) ListPeriodLocks(ctx context.Context, campaignID string) ([]pay.PeriodLock, error) {
 	var docs []periodLockDoc
 	if err := s.findAll(ctx, "list period locks", s.db.Collection(collPeriodLocks), bson.D{{Key: "campaignId", Value: campaignID}}, &docs,
 		options.Find().SetSort(bson.D{{Key: "period", Value: 1}})); err != nil {
 		return nil, err
 	}
-	locks := make([]engine.PeriodLock, len(docs))
+	locks := make([]pay.PeriodLock, len(docs))
 	for i, d := range docs {
-		locks[i] = engine.PeriodLock{CampaignID: d.CampaignID, Period: d.Period, LockedBy: d.LockedBy, LockedAt: timeOf(d.LockedAt)}
+		locks[i] = pay.PeriodLock{CampaignID: d.CampaignID, Period: d.Period, LockedBy: d.LockedBy, LockedAt: timeOf(d.LockedAt)}
 	}
 	return locks, nil
 }

@@ -8,15 +8,16 @@ import (
 	"strings"
 
 	"canvass/engine"
+	"canvass/engine/pay"
 )
 
 const ledgerColumns = `id, key, campaign_id, pay_table_id, pay_table_version, item, rule, inputs,
 	worker_id, worker_org_path, role, record_id, period, amount_fen, reverses, reason, created_by, created_at`
 
-// AppendLedger stores the entries whose key is new; see engine.LedgerStore.
+// AppendLedger stores the entries whose key is new; see pay.LedgerStore.
 // The whole batch is one request of the writer: entries that clash are
 // skipped and reported together as one ECONFLICT after the rest committed.
-func (s *Store) AppendLedger(ctx context.Context, entries []engine.LedgerEntry) (int, error) {
+func (s *Store) AppendLedger(ctx context.Context, entries []pay.LedgerEntry) (int, error) {
 	args := make([][]any, len(entries))
 	for i := range entries {
 		e := &entries[i]
@@ -81,7 +82,7 @@ func (s *Store) AppendLedger(ctx context.Context, entries []engine.LedgerEntry) 
 	return added, nil
 }
 
-func ledgerWhere(f engine.LedgerFilter) *where {
+func ledgerWhere(f pay.LedgerFilter) *where {
 	w := &where{}
 	if f.CampaignID != "" {
 		w.add("campaign_id = ?", f.CampaignID)
@@ -101,21 +102,21 @@ func ledgerWhere(f engine.LedgerFilter) *where {
 }
 
 // ListLedger returns one keyset page of matching entries; see
-// engine.LedgerStore.
-func (s *Store) ListLedger(ctx context.Context, f engine.LedgerFilter, p engine.Page) (*engine.LedgerPage, error) {
+// pay.LedgerStore.
+func (s *Store) ListLedger(ctx context.Context, f pay.LedgerFilter, p engine.Page) (*pay.LedgerPage, error) {
 	if s.closed.Load() {
 		return nil, errClosed()
 	}
 	entries, next, err := listPage(ctx, s.rdb, "ledger", ledgerColumns, ledgerWhere(f), p, scanLedgerEntry,
-		func(e *engine.LedgerEntry) string { return e.ID })
+		func(e *pay.LedgerEntry) string { return e.ID })
 	if err != nil {
 		return nil, err
 	}
-	return &engine.LedgerPage{Entries: entries, Next: next}, nil
+	return &pay.LedgerPage{Entries: entries, Next: next}, nil
 }
 
-func scanLedgerEntry(sc rowScanner) (*engine.LedgerEntry, error) {
-	var e engine.LedgerEntry
+func scanLedgerEntry(sc rowScanner) (*pay.LedgerEntry, error) {
+	var e pay.LedgerEntry
 	var inputs string
 	var created sql.NullInt64
 	if err := sc.Scan(&e.ID, &e.Key, &e.CampaignID, &e.PayTableID, &e.PayTableVersion, &e.Item, &e.Rule, &inputs,
@@ -131,16 +132,16 @@ func scanLedgerEntry(sc rowScanner) (*engine.LedgerEntry, error) {
 }
 
 var ledgerGroups = map[string]string{
-	engine.LedgerByCampaign: "campaign_id",
-	engine.LedgerByWorker:   "worker_id",
-	engine.LedgerByItem:     "item",
-	engine.LedgerByPeriod:   "period",
-	engine.LedgerByRole:     "role",
+	pay.LedgerByCampaign: "campaign_id",
+	pay.LedgerByWorker:   "worker_id",
+	pay.LedgerByItem:     "item",
+	pay.LedgerByPeriod:   "period",
+	pay.LedgerByRole:     "role",
 }
 
 // SumLedger counts and sums matching entries by group; see
-// engine.LedgerStore.
-func (s *Store) SumLedger(ctx context.Context, f engine.LedgerFilter, groupBy []string) ([]engine.LedgerSum, error) {
+// pay.LedgerStore.
+func (s *Store) SumLedger(ctx context.Context, f pay.LedgerFilter, groupBy []string) ([]pay.LedgerSum, error) {
 	if s.closed.Load() {
 		return nil, errClosed()
 	}
@@ -158,10 +159,10 @@ func (s *Store) SumLedger(ctx context.Context, f engine.LedgerFilter, groupBy []
 		return nil, dbError(err)
 	}
 	defer rows.Close()
-	sums := []engine.LedgerSum{}
+	sums := []pay.LedgerSum{}
 	for rows.Next() {
 		keys := make([]string, len(cols))
-		var sum engine.LedgerSum
+		var sum pay.LedgerSum
 		dest := make([]any, 0, len(cols)+2)
 		for i := range keys {
 			dest = append(dest, &keys[i])

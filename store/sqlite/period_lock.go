@@ -5,10 +5,11 @@ import (
 	"database/sql"
 
 	"canvass/engine"
+	"canvass/engine/pay"
 )
 
-// LockPeriod stores a period lock; see engine.LedgerStore.
-func (s *Store) LockPeriod(ctx context.Context, l *engine.PeriodLock) error {
+// LockPeriod stores a period lock; see pay.LedgerStore.
+func (s *Store) LockPeriod(ctx context.Context, l *pay.PeriodLock) error {
 	if l == nil || l.CampaignID == "" || l.Period == "" {
 		return engine.Errorf(engine.EINVALID, "a period lock needs a campaign and a period")
 	}
@@ -23,8 +24,8 @@ func (s *Store) LockPeriod(ctx context.Context, l *engine.PeriodLock) error {
 }
 
 // ListPeriodLocks returns a campaign's locks by period; see
-// engine.LedgerStore.
-func (s *Store) ListPeriodLocks(ctx context.Context, campaignID string) ([]engine.PeriodLock, error) {
+// pay.LedgerStore.
+func (s *Store) ListPeriodLocks(ctx context.Context, campaignID string) ([]pay.PeriodLock, error) {
 	if s.closed.Load() {
 		return nil, errClosed()
 	}
@@ -34,9 +35,9 @@ func (s *Store) ListPeriodLocks(ctx context.Context, campaignID string) ([]engin
 		return nil, dbError(err)
 	}
 	defer rows.Close()
-	locks := []engine.PeriodLock{}
+	locks := []pay.PeriodLock{}
 	for rows.Next() {
-		var l engine.PeriodLock
+		var l pay.PeriodLock
 		var at sql.NullInt64
 		if err := rows.Scan(&l.CampaignID, &l.Period, &l.LockedBy, &at); err != nil {
 			return nil, dbError(err)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"canvass/engine"
+	"canvass/engine/pay"
 )
 
 // TestQueryPlans: every list filter is served by an index; no query of a
@@ -50,15 +51,15 @@ func TestQueryPlans(t *testing.T) {
 	})
 	ledger := []struct {
 		name  string
-		f     engine.LedgerFilter
+		f     pay.LedgerFilter
 		index string
 	}{
-		{"campaign", engine.LedgerFilter{CampaignID: "c"}, "ledger_campaign"},
-		{"worker", engine.LedgerFilter{WorkerID: "w"}, "ledger_worker"},
-		{"item", engine.LedgerFilter{Item: "i"}, "ledger_item"},
-		{"record", engine.LedgerFilter{RecordID: "r"}, "ledger_record"},
-		{"period", engine.LedgerFilter{Periods: []string{"2026-Q4"}}, "ledger_period"},
-		{"org_path", engine.LedgerFilter{OrgPaths: []string{"/p/"}}, "ledger_org_path"},
+		{"campaign", pay.LedgerFilter{CampaignID: "c"}, "ledger_campaign"},
+		{"worker", pay.LedgerFilter{WorkerID: "w"}, "ledger_worker"},
+		{"item", pay.LedgerFilter{Item: "i"}, "ledger_item"},
+		{"record", pay.LedgerFilter{RecordID: "r"}, "ledger_record"},
+		{"period", pay.LedgerFilter{Periods: []string{"2026-Q4"}}, "ledger_period"},
+		{"org_path", pay.LedgerFilter{OrgPaths: []string{"/p/"}}, "ledger_org_path"},
 	}
 	for _, tt := range ledger {
 		t.Run("ledger/"+tt.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 
 	"canvass/app"
 	"canvass/engine"
+	"canvass/engine/pay"
 )
 
 // contextHang is how long a call with a cancelled context may take before
@@ -135,11 +136,11 @@ func contextScenarios() []scenario {
 			return err
 		}},
 		{"ListLedger", func(ctx context.Context, s app.Store, f *ctxFixture) error {
-			_, err := s.ListLedger(ctx, engine.LedgerFilter{}, engine.Page{})
+			_, err := s.ListLedger(ctx, pay.LedgerFilter{}, engine.Page{})
 			return err
 		}},
 		{"SumLedger", func(ctx context.Context, s app.Store, f *ctxFixture) error {
-			_, err := s.SumLedger(ctx, engine.LedgerFilter{}, []string{engine.LedgerByWorker})
+			_, err := s.SumLedger(ctx, pay.LedgerFilter{}, []string{pay.LedgerByWorker})
 			return err
 		}},
 		{"AppendAudit", func(ctx context.Context, s app.Store, f *ctxFixture) error {

@@ -9,6 +9,7 @@ import (
 
 	"canvass/app"
 	"canvass/engine"
+	"canvass/engine/pay"
 )
 
 // bigFen is 2^53+1 fen: exact in an int64, not in a float64, so a store that
@@ -17,8 +18,8 @@ const bigFen = int64(1)<<53 + 1
 
 // newEntry returns a ledger entry for event pay of worker on record for
 // item, with a fresh ID.
-func newEntry(campaign, worker, workerPath, role, record, item, period string, fen int64) engine.LedgerEntry {
-	return engine.LedgerEntry{
+func newEntry(campaign, worker, workerPath, role, record, item, period string, fen int64) pay.LedgerEntry {
+	return pay.LedgerEntry{
 		ID:  engine.NewID(Epoch),
 		Key: record + "/" + worker + "/" + item, CampaignID: campaign,
 		PayTableID: "pay-" + campaign, PayTableVersion: 2,
@@ -28,7 +29,7 @@ func newEntry(campaign, worker, workerPath, role, record, item, period string, f
 	}
 }
 
-func diffEntry(got *engine.LedgerEntry, want engine.LedgerEntry) differ {
+func diffEntry(got *pay.LedgerEntry, want pay.LedgerEntry) differ {
 	if got == nil {
 		return differ{"entry is nil"}
 	}
@@ -54,7 +55,7 @@ func diffEntry(got *engine.LedgerEntry, want engine.LedgerEntry) differ {
 	return d
 }
 
-func appendLedger(t *testing.T, s app.Store, entries ...engine.LedgerEntry) int {
+func appendLedger(t *testing.T, s app.Store, entries ...pay.LedgerEntry) int {
 	t.Helper()
 	n, err := s.AppendLedger(t.Context(), entries)
 	must(t, err, "AppendLedger")
@@ -62,9 +63,9 @@ func appendLedger(t *testing.T, s app.Store, entries ...engine.LedgerEntry) int 
 }
 
 // listAllLedger walks every page of f (see pageAll).
-func listAllLedger(t *testing.T, s app.Store, f engine.LedgerFilter, limit int, desc bool) []*engine.LedgerEntry {
+func listAllLedger(t *testing.T, s app.Store, f pay.LedgerFilter, limit int, desc bool) []*pay.LedgerEntry {
 	t.Helper()
-	return pageAll(t, "ListLedger", limit, desc, func(p engine.Page) ([]*engine.LedgerEntry, string, error) {
+	return pageAll(t, "ListLedger", limit, desc, func(p engine.Page) ([]*pay.LedgerEntry, string, error) {
 		page, err := s.ListLedger(t.Context(), f, p)
 		if err != nil {
 			return nil, "", err
@@ -73,7 +74,7 @@ func listAllLedger(t *testing.T, s app.Store, f engine.LedgerFilter, limit int, 
 	})
 }
 
-func entryIDs(es []*engine.LedgerEntry) []string {
+func entryIDs(es []*pay.LedgerEntry) []string {
 	ids := make([]string, len(es))
 	for i, e := range es {
 		ids[i] = e.ID
@@ -83,8 +84,8 @@ func entryIDs(es []*engine.LedgerEntry) []string {
 
 // ledgerRows is a ledger with several workers, items, periods, campaigns,
 // roles and org subtrees; w4's path shares the text prefix of /p/c1/.
-func ledgerRows() []engine.LedgerEntry {
-	rows := []engine.LedgerEntry{
+func ledgerRows() []pay.LedgerEntry {
+	rows := []pay.LedgerEntry{
 		newEntry("c1", "w1", "/p/c1/t1/v1/", "field_worker", "rec-1", "collected", "2026-Q1", 50),
 		newEntry("c1", "w1", "/p/c1/t1/v1/", "field_worker", "rec-2", "collected", "2026-Q1", 50),
 		newEntry("c1", "w1", "/p/c1/t1/v1/", "field_worker", "rec-2", "entered", "2026-Q2", 100),
@@ -123,7 +124,7 @@ func ledgerScenarios() []scenario {
 			if n := appendLedger(t, s, rows...); n != len(rows) {
 				t.Errorf("AppendLedger = %d, want %d new", n, len(rows))
 			}
-			got := listAllLedger(t, s, engine.LedgerFilter{}, 100, false)
+			got := listAllLedger(t, s, pay.LedgerFilter{}, 100, false)
 			if len(got) != len(rows) {
 				t.Fatalf("ListLedger has %d entries, want %d", len(got), len(rows))
 			}
@@ -146,7 +147,7 @@ func ledgerScenarios() []scenario {
 			if n := appendLedger(t, s, rows...); n != 0 {
 				t.Errorf("AppendLedger of the same entries = %d new, want 0", n)
 			}
-			if got := listAllLedger(t, s, engine.LedgerFilter{}, 100, false); !slices.Equal(entryIDs(got), ids(rows)) {
+			if got := listAllLedger(t, s, pay.LedgerFilter{}, 100, false); !slices.Equal(entryIDs(got), ids(rows)) {
 				t.Errorf("ledger after retries = %q, want the first entries %q", entryIDs(got), ids(rows))
 			}
 		}},
@@ -156,7 +157,7 @@ func ledgerScenarios() []scenario {
 			if n := appendLedger(t, s, rows...); n != len(rows)-3 {
 				t.Errorf("AppendLedger = %d new, want %d", n, len(rows)-3)
 			}
-			if got := listAllLedger(t, s, engine.LedgerFilter{}, 100, false); len(got) != len(rows) {
+			if got := listAllLedger(t, s, pay.LedgerFilter{}, 100, false); len(got) != len(rows) {
 				t.Errorf("ledger has %d entries, want %d", len(got), len(rows))
 			}
 		}},
@@ -169,11 +170,11 @@ func ledgerScenarios() []scenario {
 
 	clashes := []struct {
 		name   string
-		change func(e *engine.LedgerEntry)
+		change func(e *pay.LedgerEntry)
 	}{
-		{"amount", func(e *engine.LedgerEntry) { e.AmountFen = 51 }},
-		{"worker", func(e *engine.LedgerEntry) { e.WorkerID = "w9" }},
-		{"item", func(e *engine.LedgerEntry) { e.Item = "entered" }},
+		{"amount", func(e *pay.LedgerEntry) { e.AmountFen = 51 }},
+		{"worker", func(e *pay.LedgerEntry) { e.WorkerID = "w9" }},
+		{"item", func(e *pay.LedgerEntry) { e.Item = "entered" }},
 	}
 	for _, c := range clashes {
 		scs = append(scs, scenario{"same_key_different_" + c.name + "_conflicts_rest_written", func(t *testing.T, s app.Store) {
@@ -182,9 +183,9 @@ func ledgerScenarios() []scenario {
 			clash := rows[0]
 			clash.ID = engine.NewID(Epoch.Add(time.Hour))
 			c.change(&clash)
-			_, err := s.AppendLedger(t.Context(), []engine.LedgerEntry{rows[1], clash, rows[2]})
+			_, err := s.AppendLedger(t.Context(), []pay.LedgerEntry{rows[1], clash, rows[2]})
 			wantCode(t, err, engine.ECONFLICT, "AppendLedger with a clashing key")
-			got := listAllLedger(t, s, engine.LedgerFilter{}, 100, false)
+			got := listAllLedger(t, s, pay.LedgerFilter{}, 100, false)
 			if want := ids(rows[:3]); !slices.Equal(entryIDs(got), want) {
 				t.Fatalf("ledger after the clash = %q, want %q (the others written, the clash not)", entryIDs(got), want)
 			}
@@ -198,20 +199,20 @@ func ledgerScenarios() []scenario {
 
 	invalid := []struct {
 		name  string
-		spoil func(e *engine.LedgerEntry)
+		spoil func(e *pay.LedgerEntry)
 	}{
-		{"missing_id", func(e *engine.LedgerEntry) { e.ID = "" }},
-		{"missing_key", func(e *engine.LedgerEntry) { e.Key = "" }},
-		{"missing_campaign", func(e *engine.LedgerEntry) { e.CampaignID = "" }},
-		{"missing_worker", func(e *engine.LedgerEntry) { e.WorkerID = "" }},
+		{"missing_id", func(e *pay.LedgerEntry) { e.ID = "" }},
+		{"missing_key", func(e *pay.LedgerEntry) { e.Key = "" }},
+		{"missing_campaign", func(e *pay.LedgerEntry) { e.CampaignID = "" }},
+		{"missing_worker", func(e *pay.LedgerEntry) { e.WorkerID = "" }},
 	}
 	for _, c := range invalid {
 		scs = append(scs, scenario{c.name + "_invalid", func(t *testing.T, s app.Store) {
 			e := ledgerRows()[0]
 			c.spoil(&e)
-			_, err := s.AppendLedger(t.Context(), []engine.LedgerEntry{e})
+			_, err := s.AppendLedger(t.Context(), []pay.LedgerEntry{e})
 			wantCode(t, err, engine.EINVALID, "AppendLedger")
-			if got := listAllLedger(t, s, engine.LedgerFilter{}, 100, false); len(got) != 0 {
+			if got := listAllLedger(t, s, pay.LedgerFilter{}, 100, false); len(got) != 0 {
 				t.Errorf("ledger has %d entries after an invalid append", len(got))
 			}
 		}})
@@ -219,20 +220,20 @@ func ledgerScenarios() []scenario {
 
 	filters := []struct {
 		name string
-		f    engine.LedgerFilter
+		f    pay.LedgerFilter
 		want []int // rows, by index in ledgerRows
 	}{
-		{"all", engine.LedgerFilter{}, []int{0, 1, 2, 3, 4, 5, 6, 7}},
-		{"campaign", engine.LedgerFilter{CampaignID: "c2"}, []int{5, 6}},
-		{"worker", engine.LedgerFilter{WorkerID: "w1"}, []int{0, 1, 2, 7}},
-		{"item", engine.LedgerFilter{Item: "collected"}, []int{0, 1, 6, 7}},
-		{"record", engine.LedgerFilter{RecordID: "rec-2"}, []int{1, 2, 4}},
-		{"period", engine.LedgerFilter{Periods: []string{"2026-Q1"}}, []int{0, 1, 3}},
-		{"periods_several", engine.LedgerFilter{Periods: []string{"2026-Q1", "2026-Q2"}}, []int{0, 1, 2, 3, 4, 5, 6, 7}},
-		{"org_path_not_c10", engine.LedgerFilter{OrgPaths: []string{"/p/c1/"}}, []int{0, 1, 2, 3, 4, 7}},
-		{"org_paths_several", engine.LedgerFilter{OrgPaths: []string{"/p/c1/t2/", "/p/c10/"}}, []int{3, 4, 6}},
-		{"combined", engine.LedgerFilter{CampaignID: "c1", Item: "collected", Periods: []string{"2026-Q2"}, OrgPaths: []string{"/p/c1/t1/"}}, []int{7}},
-		{"nothing", engine.LedgerFilter{WorkerID: "w1", Item: "daily"}, nil},
+		{"all", pay.LedgerFilter{}, []int{0, 1, 2, 3, 4, 5, 6, 7}},
+		{"campaign", pay.LedgerFilter{CampaignID: "c2"}, []int{5, 6}},
+		{"worker", pay.LedgerFilter{WorkerID: "w1"}, []int{0, 1, 2, 7}},
+		{"item", pay.LedgerFilter{Item: "collected"}, []int{0, 1, 6, 7}},
+		{"record", pay.LedgerFilter{RecordID: "rec-2"}, []int{1, 2, 4}},
+		{"period", pay.LedgerFilter{Periods: []string{"2026-Q1"}}, []int{0, 1, 3}},
+		{"periods_several", pay.LedgerFilter{Periods: []string{"2026-Q1", "2026-Q2"}}, []int{0, 1, 2, 3, 4, 5, 6, 7}},
+		{"org_path_not_c10", pay.LedgerFilter{OrgPaths: []string{"/p/c1/"}}, []int{0, 1, 2, 3, 4, 7}},
+		{"org_paths_several", pay.LedgerFilter{OrgPaths: []string{"/p/c1/t2/", "/p/c10/"}}, []int{3, 4, 6}},
+		{"combined", pay.LedgerFilter{CampaignID: "c1", Item: "collected", Periods: []string{"2026-Q2"}, OrgPaths: []string{"/p/c1/t1/"}}, []int{7}},
+		{"nothing", pay.LedgerFilter{WorkerID: "w1", Item: "daily"}, nil},
 	}
 	for _, c := range filters {
 		scs = append(scs, scenario{"list_" + c.name, func(t *testing.T, s app.Store) {
@@ -253,7 +254,7 @@ func ledgerScenarios() []scenario {
 	scs = append(scs, scenario{"list_after_an_id", func(t *testing.T, s app.Store) {
 		rows := ledgerRows()
 		appendLedger(t, s, rows...)
-		page, err := s.ListLedger(t.Context(), engine.LedgerFilter{}, engine.Page{After: rows[5].ID, Limit: 10})
+		page, err := s.ListLedger(t.Context(), pay.LedgerFilter{}, engine.Page{After: rows[5].ID, Limit: 10})
 		must(t, err, "ListLedger")
 		if got, want := entryIDs(page.Entries), ids(rows[6:]); !slices.Equal(got, want) || page.Next != "" {
 			t.Errorf("ListLedger after rows[5] = %q Next %q, want %q and no Next", got, page.Next, want)
@@ -262,7 +263,7 @@ func ledgerScenarios() []scenario {
 	return scs
 }
 
-func ids(es []engine.LedgerEntry) []string {
+func ids(es []pay.LedgerEntry) []string {
 	out := make([]string, len(es))
 	for i, e := range es {
 		out[i] = e.ID
@@ -281,35 +282,35 @@ func sumLedgerScenarios() []scenario {
 	}
 	cases := []struct {
 		name    string
-		f       engine.LedgerFilter
+		f       pay.LedgerFilter
 		groupBy []string
 		want    []sum
 	}{
-		{"by_worker", engine.LedgerFilter{}, []string{engine.LedgerByWorker}, []sum{
+		{"by_worker", pay.LedgerFilter{}, []string{pay.LedgerByWorker}, []sum{
 			{"w1", 4, 150}, {"w2", 2, 150 + bigFen}, {"w3", 1, 5000}, {"w4", 1, 50}}},
-		{"by_item", engine.LedgerFilter{}, []string{engine.LedgerByItem}, []sum{
+		{"by_item", pay.LedgerFilter{}, []string{pay.LedgerByItem}, []sum{
 			{"approved", 2, 150 + bigFen}, {"collected", 4, 100}, {"daily", 1, 5000}, {"entered", 1, 100}}},
-		{"by_period", engine.LedgerFilter{}, []string{engine.LedgerByPeriod}, []sum{
+		{"by_period", pay.LedgerFilter{}, []string{pay.LedgerByPeriod}, []sum{
 			{"2026-Q1", 3, 250}, {"2026-Q2", 5, 100 + bigFen + 5000 + 50 - 50}}},
-		{"by_campaign", engine.LedgerFilter{}, []string{engine.LedgerByCampaign}, []sum{
+		{"by_campaign", pay.LedgerFilter{}, []string{pay.LedgerByCampaign}, []sum{
 			{"c1", 6, 50 + 50 + 100 + 150 + bigFen - 50}, {"c2", 2, 5050}}},
-		{"by_role", engine.LedgerFilter{}, []string{engine.LedgerByRole}, []sum{
+		{"by_role", pay.LedgerFilter{}, []string{pay.LedgerByRole}, []sum{
 			{"field_worker", 5, 200}, {"reviewer", 2, 150 + bigFen}, {"supervisor", 1, 5000}}},
-		{"by_worker_and_period", engine.LedgerFilter{}, []string{engine.LedgerByWorker, engine.LedgerByPeriod}, []sum{
+		{"by_worker_and_period", pay.LedgerFilter{}, []string{pay.LedgerByWorker, pay.LedgerByPeriod}, []sum{
 			{"w1|2026-Q1", 2, 100}, {"w1|2026-Q2", 2, 50}, {"w2|2026-Q1", 1, 150}, {"w2|2026-Q2", 1, bigFen},
 			{"w3|2026-Q2", 1, 5000}, {"w4|2026-Q2", 1, 50}}},
-		{"by_period_and_worker", engine.LedgerFilter{}, []string{engine.LedgerByPeriod, engine.LedgerByWorker}, []sum{
+		{"by_period_and_worker", pay.LedgerFilter{}, []string{pay.LedgerByPeriod, pay.LedgerByWorker}, []sum{
 			{"2026-Q1|w1", 2, 100}, {"2026-Q1|w2", 1, 150},
 			{"2026-Q2|w1", 2, 50}, {"2026-Q2|w2", 1, bigFen}, {"2026-Q2|w3", 1, 5000}, {"2026-Q2|w4", 1, 50}}},
-		{"filtered_org_paths", engine.LedgerFilter{OrgPaths: []string{"/p/c1/"}}, []string{engine.LedgerByWorker}, []sum{
+		{"filtered_org_paths", pay.LedgerFilter{OrgPaths: []string{"/p/c1/"}}, []string{pay.LedgerByWorker}, []sum{
 			{"w1", 4, 150}, {"w2", 2, 150 + bigFen}}},
-		{"filtered_periods", engine.LedgerFilter{Periods: []string{"2026-Q1"}}, []string{engine.LedgerByItem}, []sum{
+		{"filtered_periods", pay.LedgerFilter{Periods: []string{"2026-Q1"}}, []string{pay.LedgerByItem}, []sum{
 			{"approved", 1, 150}, {"collected", 2, 100}}},
-		{"filtered_campaign_worker", engine.LedgerFilter{CampaignID: "c1", WorkerID: "w1"}, []string{engine.LedgerByItem, engine.LedgerByPeriod}, []sum{
+		{"filtered_campaign_worker", pay.LedgerFilter{CampaignID: "c1", WorkerID: "w1"}, []string{pay.LedgerByItem, pay.LedgerByPeriod}, []sum{
 			{"collected|2026-Q1", 2, 100}, {"collected|2026-Q2", 1, -50}, {"entered|2026-Q2", 1, 100}}},
-		{"filtered_record", engine.LedgerFilter{RecordID: "rec-1", Item: "collected"}, []string{engine.LedgerByWorker}, []sum{
+		{"filtered_record", pay.LedgerFilter{RecordID: "rec-1", Item: "collected"}, []string{pay.LedgerByWorker}, []sum{
 			{"w1", 2, 0}}},
-		{"nothing", engine.LedgerFilter{CampaignID: "c9"}, []string{engine.LedgerByWorker}, nil},
+		{"nothing", pay.LedgerFilter{CampaignID: "c9"}, []string{pay.LedgerByWorker}, nil},
 	}
 	show := func(ss []sum) string {
 		var b strings.Builder
@@ -345,12 +346,12 @@ func sumLedgerScenarios() []scenario {
 		groupBy []string
 	}{
 		{"unknown_group_key", []string{"month"}},
-		{"unknown_among_known", []string{engine.LedgerByWorker, "amount"}},
+		{"unknown_among_known", []string{pay.LedgerByWorker, "amount"}},
 		{"empty_group_key", []string{""}},
 	} {
 		scs = append(scs, scenario{c.name + "_invalid", func(t *testing.T, s app.Store) {
 			appendLedger(t, s, ledgerRows()...)
-			_, err := s.SumLedger(t.Context(), engine.LedgerFilter{}, c.groupBy)
+			_, err := s.SumLedger(t.Context(), pay.LedgerFilter{}, c.groupBy)
 			wantCode(t, err, engine.EINVALID, fmt.Sprintf("SumLedger by %q", c.groupBy))
 		}})
 	}

@@ -6,14 +6,15 @@ import (
 
 	"canvass/app"
 	"canvass/engine"
+	"canvass/engine/pay"
 )
 
 // Period locks: "LockPeriod … Returns ECONFLICT if the period is already
 // locked, EINVALID if CampaignID or Period is empty"; ListPeriodLocks
 // "returns a campaign's locked periods, ordered by period".
 func periodLockScenarios() []scenario {
-	lock := func(campaign, period string) *engine.PeriodLock {
-		return &engine.PeriodLock{CampaignID: campaign, Period: period, LockedBy: "u-finance", LockedAt: Epoch}
+	lock := func(campaign, period string) *pay.PeriodLock {
+		return &pay.PeriodLock{CampaignID: campaign, Period: period, LockedBy: "u-finance", LockedAt: Epoch}
 	}
 	periods := func(t *testing.T, s app.Store, campaign string) []string {
 		t.Helper()

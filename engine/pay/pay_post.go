@@ -1,4 +1,4 @@
-package engine
+package pay
 
 import (
 	"context"
@@ -8,14 +8,15 @@ import (
 	"sync"
 	"time"
 
+	"canvass/engine"
 	"canvass/paytables"
 	"canvass/workflows"
 )
 
-// How the engine pays (see the paytables package for what a table says):
+// How pay posts (see the paytables package for what a table says):
 //
 //   - Events come from a record's history, so the same function serves the
-//     live path (payFollower, right after the record's update is stored) and
+//     live path (RecordWritten, right after the record's update is stored) and
 //     the reconciler (ReconcilePay), which re-derives the pay of recently
 //     updated records and appends whatever a crash between the two writes
 //     left out. Ledger keys ("<record>/<payee>/<item>") make both safe to
@@ -42,7 +43,7 @@ import (
 //     in it (the lock is a finance step at the end of a period, when
 //     little is posted).
 
-// Engine-side history actions that do not move a record between states.
+// History actions of pay that do not move a record between states.
 const (
 	ActionEnter     = "enter"      // typed into the official system (record.entered)
 	ActionQCSample  = "qc.sample"  // drawn for a spot check: a QC task opened
@@ -59,56 +60,55 @@ func AcceptedState(wf *workflows.Workflow, state string) bool {
 	return wf.IsFinal(state) && !notAccepted[state]
 }
 
-// payFollower posts the pay a record's history earns and has not been
-// posted yet, right after the record's write was stored; a failure is
-// logged by the engine, not returned to the person who acted: the action
-// happened, and ReconcilePay posts what is missing.
-type payFollower struct{ e *Engine }
-
-func (f payFollower) RecordWritten(ctx context.Context, r *Record) error {
-	_, err := f.e.postRecordPay(ctx, r)
+// RecordWritten posts the pay r's history earns and has not been posted
+// yet, right after the record's write was stored: the pay service is a
+// record follower (engine.RecordFollower). A failure is logged by the
+// engine, not returned to the person who acted: the action happened, and
+// the reconciler (ReconcilePay) posts what is missing.
+func (s *Service) RecordWritten(ctx context.Context, r *engine.Record) error {
+	_, err := s.postRecordPay(ctx, r)
 	return err
 }
 
 // postRecordPay posts every entry r's history earns that the ledger lacks
 // and returns how many it wrote.
-func (e *Engine) postRecordPay(ctx context.Context, r *Record) (int, error) {
-	if r.State == StateDraft || r.WorkflowID == "" {
+func (s *Service) postRecordPay(ctx context.Context, r *engine.Record) (int, error) {
+	if r.State == engine.StateDraft || r.WorkflowID == "" {
 		return 0, nil
 	}
-	camp, err := e.Campaign(ctx, r.CampaignID)
+	camp, err := s.e.Campaign(ctx, r.CampaignID)
 	if err != nil {
 		return 0, err
 	}
 	if camp.PayTable() == "" {
 		return 0, nil
 	}
-	wf, _, err := e.Workflow(ctx, r.WorkflowID, r.WorkflowVersion)
+	wf, _, err := s.e.Workflow(ctx, r.WorkflowID, r.WorkflowVersion)
 	if err != nil {
 		return 0, err
 	}
-	answers, err := e.PlainAnswers(ctx, r)
+	answers, err := s.e.PlainAnswers(ctx, r)
 	if err != nil {
 		return 0, err
 	}
-	creator, err := e.payCreator(ctx, r)
+	creator, err := s.payCreator(ctx, r)
 	if err != nil {
 		return 0, err
 	}
-	return e.postEvents(ctx, camp.ID(), camp.PayTable(), r.ID, recordPayEvents(r, creator, wf, answers), SystemActor)
+	return s.postEvents(ctx, camp.ID(), camp.PayTable(), r.ID, recordPayEvents(r, creator, wf, answers), engine.SystemActor)
 }
 
 // payCreator is who "pays: creator" pays for r: the person who filled it,
 // or, for a record a respondent filled through a public link, the person
 // who made the link and handed it over — the survey pays the surveyor per
 // household either way.
-func (e *Engine) payCreator(ctx context.Context, r *Record) (string, error) {
-	linkID, ok := strings.CutPrefix(r.CreatedBy, PublicActorPrefix)
+func (s *Service) payCreator(ctx context.Context, r *engine.Record) (string, error) {
+	linkID, ok := strings.CutPrefix(r.CreatedBy, engine.PublicActorPrefix)
 	if !ok {
 		return r.CreatedBy, nil
 	}
-	l, err := e.store.GetLink(ctx, linkID)
-	if ErrorCode(err) == ENOTFOUND {
+	l, err := s.store.GetLink(ctx, linkID)
+	if engine.ErrorCode(err) == engine.ENOTFOUND {
 		return r.CreatedBy, nil // pays nobody, as before links kept their maker
 	}
 	if err != nil {
@@ -121,10 +121,10 @@ func (e *Engine) payCreator(ctx context.Context, r *Record) (string, error) {
 // order, each with the spot-check outcome known at that point; creator is
 // who "pays: creator" pays (see payCreator). Roles are
 // filled in by postEvents.
-func recordPayEvents(r *Record, creator string, wf *workflows.Workflow, answers map[string]any) []paytables.Event {
+func recordPayEvents(r *engine.Record, creator string, wf *workflows.Workflow, answers map[string]any) []paytables.Event {
 	var evs []paytables.Event
 	qc := ""
-	add := func(kind string, h HistoryEntry) {
+	add := func(kind string, h engine.HistoryEntry) {
 		evs = append(evs, paytables.Event{Kind: kind, RecordID: r.ID, FormID: r.FormID, CreatorID: creator,
 			ActorID: h.Actor, Answers: answers, QC: qc, At: h.At})
 	}
@@ -160,11 +160,11 @@ type payee struct {
 // entries: lines from the pay table in effect at each event, keys already
 // in the ledger skipped, withholdings resolved to the negation of what
 // they withhold, payments capped, locked periods skipped.
-func (e *Engine) postEvents(ctx context.Context, campaignID, payTableID, recordID string, evs []paytables.Event, by string) (int, error) {
+func (s *Service) postEvents(ctx context.Context, campaignID, payTableID, recordID string, evs []paytables.Event, by string) (int, error) {
 	if len(evs) == 0 {
 		return 0, nil
 	}
-	lock := campaignLock(campaignID)
+	lock := s.campaignLock(campaignID)
 	lock.RLock()
 	defer lock.RUnlock()
 	people := map[string]*payee{}
@@ -173,25 +173,25 @@ func (e *Engine) postEvents(ctx context.Context, campaignID, payTableID, recordI
 			return p, nil
 		}
 		p := &payee{}
-		if ValidID(id) {
-			u, err := e.store.GetUser(ctx, id)
+		if engine.ValidID(id) {
+			u, err := s.store.GetUser(ctx, id)
 			switch {
 			case err == nil && !u.Disabled:
 				p.roles, p.orgPath = u.Roles, u.OrgPath
-			case err != nil && ErrorCode(err) != ENOTFOUND:
+			case err != nil && engine.ErrorCode(err) != engine.ENOTFOUND:
 				return nil, err
 			}
 		}
 		people[id] = p
 		return p, nil
 	}
-	locked, err := e.lockedPeriods(ctx, campaignID)
+	locked, err := s.lockedPeriods(ctx, campaignID)
 	if err != nil {
 		return 0, err
 	}
 	written := 0
 	for _, ev := range evs {
-		pt, version, err := e.payTableAt(ctx, payTableID, ev.At)
+		pt, version, err := s.payTableAt(ctx, payTableID, ev.At)
 		if err != nil {
 			return written, err
 		}
@@ -212,7 +212,7 @@ func (e *Engine) postEvents(ctx context.Context, campaignID, payTableID, recordI
 			continue
 		}
 		if err != nil {
-			return written, WrapError(EINTERNAL, fmt.Sprintf("pay table %s version %d", pt.ID(), version), err)
+			return written, engine.WrapError(engine.EINTERNAL, fmt.Sprintf("pay table %s version %d", pt.ID(), version), err)
 		}
 		for _, line := range lines {
 			p, err := person(line.PayeeID)
@@ -224,7 +224,7 @@ func (e *Engine) postEvents(ctx context.Context, campaignID, payTableID, recordI
 				Rule: line.Rule, Inputs: line.Inputs, WorkerID: line.PayeeID, WorkerOrgPath: p.orgPath, Role: line.Role,
 				RecordID: recordID, Period: line.Period, CreatedBy: by,
 			}
-			n, err := e.appendLine(ctx, pt, line, entry, locked)
+			n, err := s.appendLine(ctx, pt, line, entry, locked)
 			if err != nil {
 				return written, err
 			}
@@ -237,12 +237,12 @@ func (e *Engine) postEvents(ctx context.Context, campaignID, payTableID, recordI
 // appendLine writes one line under the payee's lock: skipped when its key
 // is in the ledger, a withholding resolved against the entry it reverses,
 // a payment capped by the payee's period sum.
-func (e *Engine) appendLine(ctx context.Context, pt *paytables.PayTable, line paytables.Line, entry LedgerEntry, locked map[string]bool) (int, error) {
+func (s *Service) appendLine(ctx context.Context, pt *paytables.PayTable, line paytables.Line, entry LedgerEntry, locked map[string]bool) (int, error) {
 	entry.Period = openPeriod(locked, line.Period)
-	mu := payeeLock(entry.CampaignID, entry.WorkerID, entry.Period)
+	mu := s.payeeLock(entry.CampaignID, entry.WorkerID, entry.Period)
 	mu.Lock()
 	defer mu.Unlock()
-	existing, err := e.recordLedger(ctx, entry.CampaignID, entry.RecordID, entry.WorkerID)
+	existing, err := s.recordLedger(ctx, entry.CampaignID, entry.RecordID, entry.WorkerID)
 	if err != nil {
 		return 0, err
 	}
@@ -260,7 +260,7 @@ func (e *Engine) appendLine(ctx context.Context, pt *paytables.PayTable, line pa
 		entry.AmountFen, entry.Reverses, entry.Reason = -orig.AmountFen, orig.ID, line.Rule
 		entry.PayTableID, entry.PayTableVersion = orig.PayTableID, orig.PayTableVersion
 	} else {
-		paid, err := e.paidInPeriod(ctx, entry.CampaignID, entry.WorkerID, entry.Role, entry.Period)
+		paid, err := s.paidInPeriod(ctx, entry.CampaignID, entry.WorkerID, entry.Role, entry.Period)
 		if err != nil {
 			return 0, err
 		}
@@ -271,9 +271,9 @@ func (e *Engine) appendLine(ctx context.Context, pt *paytables.PayTable, line pa
 			entry.Inputs = withInput(entry.Inputs, k, v)
 		}
 	}
-	now := e.Now()
-	entry.ID, entry.CreatedAt = NewID(now), now
-	return e.store.AppendLedger(ctx, []LedgerEntry{entry})
+	now := s.e.Now()
+	entry.ID, entry.CreatedAt = engine.NewID(now), now
+	return s.store.AppendLedger(ctx, []LedgerEntry{entry})
 }
 
 func withInput(in map[string]any, k string, v any) map[string]any {
@@ -291,9 +291,9 @@ type recordEntries struct {
 	reversed map[string]bool // IDs of entries some entry reverses
 }
 
-func (e *Engine) recordLedger(ctx context.Context, campaignID, recordID, workerID string) (*recordEntries, error) {
+func (s *Service) recordLedger(ctx context.Context, campaignID, recordID, workerID string) (*recordEntries, error) {
 	out := &recordEntries{byKey: map[string]*LedgerEntry{}, reversed: map[string]bool{}}
-	err := e.eachLedgerEntry(ctx, LedgerFilter{CampaignID: campaignID, RecordID: recordID, WorkerID: workerID}, func(le *LedgerEntry) error {
+	err := s.eachLedgerEntry(ctx, LedgerFilter{CampaignID: campaignID, RecordID: recordID, WorkerID: workerID}, func(le *LedgerEntry) error {
 		out.byKey[le.Key] = le
 		if le.Reverses != "" {
 			out.reversed[le.Reverses] = true
@@ -304,10 +304,10 @@ func (e *Engine) recordLedger(ctx context.Context, campaignID, recordID, workerI
 }
 
 // eachLedgerEntry calls fn for every entry matching f, page by page.
-func (e *Engine) eachLedgerEntry(ctx context.Context, f LedgerFilter, fn func(*LedgerEntry) error) error {
-	p := Page{Limit: MaxPageLimit}
+func (s *Service) eachLedgerEntry(ctx context.Context, f LedgerFilter, fn func(*LedgerEntry) error) error {
+	p := engine.Page{Limit: engine.MaxPageLimit}
 	for {
-		page, err := e.store.ListLedger(ctx, f, p)
+		page, err := s.store.ListLedger(ctx, f, p)
 		if err != nil {
 			return err
 		}
@@ -325,8 +325,8 @@ func (e *Engine) eachLedgerEntry(ctx context.Context, f LedgerFilter, fn func(*L
 
 // paidInPeriod is what the worker was paid under role in the campaign's
 // period, withholdings and reversals included.
-func (e *Engine) paidInPeriod(ctx context.Context, campaignID, workerID, role, period string) (int64, error) {
-	sums, err := e.store.SumLedger(ctx, LedgerFilter{CampaignID: campaignID, WorkerID: workerID, Periods: []string{period}}, []string{LedgerByRole})
+func (s *Service) paidInPeriod(ctx context.Context, campaignID, workerID, role, period string) (int64, error) {
+	sums, err := s.store.SumLedger(ctx, LedgerFilter{CampaignID: campaignID, WorkerID: workerID, Periods: []string{period}}, []string{LedgerByRole})
 	if err != nil {
 		return 0, err
 	}
@@ -338,41 +338,52 @@ func (e *Engine) paidInPeriod(ctx context.Context, campaignID, workerID, role, p
 	return 0, nil
 }
 
-// In-process locks: posting takes its campaign's lock shared, locking a
-// period takes it exclusively; payments to one payee in one period are
-// serialized so that caps see every earlier payment.
-var (
-	campaignLocks sync.Map // campaign ID → *sync.RWMutex
-	payeeLocks    sync.Map // campaign/payee/period → *sync.Mutex
-)
-
-func campaignLock(id string) *sync.RWMutex {
-	mu, _ := campaignLocks.LoadOrStore(id, &sync.RWMutex{})
+// campaignLock is the in-process lock of a campaign's periods: posting
+// takes it shared, locking a period takes it exclusively.
+func (s *Service) campaignLock(id string) *sync.RWMutex {
+	mu, _ := s.campaignLocks.LoadOrStore(id, &sync.RWMutex{})
 	return mu.(*sync.RWMutex)
 }
 
-func payeeLock(campaignID, workerID, period string) *sync.Mutex {
-	mu, _ := payeeLocks.LoadOrStore(campaignID+"\x00"+workerID+"\x00"+period, &sync.Mutex{})
+// payeeLock serializes payments to one payee in one period, so that caps
+// see every earlier payment.
+func (s *Service) payeeLock(campaignID, workerID, period string) *sync.Mutex {
+	mu, _ := s.payeeLocks.LoadOrStore(campaignID+"\x00"+workerID+"\x00"+period, &sync.Mutex{})
 	return mu.(*sync.Mutex)
+}
+
+// Reconciler returns the Background that runs ReconcilePay every
+// interval over the records updated in the last four intervals, so that a
+// pass that failed or a process that died is covered by the next one.
+func (s *Service) Reconciler(every time.Duration) *engine.Loop {
+	return engine.NewLoop("pay reconciler", every, s.e.Logger(), func(ctx context.Context) {
+		posted, err := s.ReconcilePay(ctx, s.e.Now().Add(-4*every))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			s.e.Logger().Error("pay reconciliation failed", "err", err)
+		case posted > 0:
+			s.e.Logger().Warn("posted pay that was missing after a crash", "entries", posted)
+		}
+	})
 }
 
 // ReconcilePay re-derives the pay of every record updated at or after
 // since and appends what the ledger lacks (a crash between a record's
-// update and its posting). It returns how many entries it wrote. Run it
-// next to SweepTimers, with since a little further back than the sweep
-// interval (cmd/canvass runs both on one ticker).
-func (e *Engine) ReconcilePay(ctx context.Context, since time.Time) (int, error) {
+// update and its posting). It returns how many entries it wrote. The
+// Reconciler loop runs it with since a little further back than its
+// interval.
+func (s *Service) ReconcilePay(ctx context.Context, since time.Time) (int, error) {
 	written := 0
-	p := Page{Limit: MaxPageLimit}
+	p := engine.Page{Limit: engine.MaxPageLimit}
 	for {
-		page, err := e.store.ListRecords(ctx, RecordFilter{UpdatedFrom: since}, p)
+		page, err := s.store.ListRecords(ctx, engine.RecordFilter{UpdatedFrom: since}, p)
 		if err != nil {
 			return written, err
 		}
 		for _, r := range page.Records {
-			n, err := e.postRecordPay(ctx, r)
+			n, err := s.postRecordPay(ctx, r)
 			if err != nil {
-				e.logger.Error("reconciling pay failed", "record", r.ID, "err", err)
+				s.e.Logger().Error("reconciling pay failed", "record", r.ID, "err", err)
 				continue
 			}
 			written += n

@@ -1,10 +1,11 @@
-package engine_test
+package pay_test
 
 import (
 	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -12,6 +13,8 @@ import (
 
 	"canvass/app"
 	"canvass/engine"
+	"canvass/engine/enginetest"
+	"canvass/engine/pay"
 	"canvass/engine/tabular"
 )
 
@@ -19,16 +22,20 @@ import (
 // with the people who earn and who pay.
 type payWorld struct {
 	e                                      *app.App
-	clk                                    *clock
+	clk                                    *enginetest.Clock
 	worker, worker2, clerk, reviewer       *engine.Actor
 	supervisor, finance, townFinance, admn *engine.Actor
 }
 
 func newPayWorld(t *testing.T, at time.Time) *payWorld {
 	t.Helper()
-	e, clk := newEngine(t)
+	e, clk := enginetest.New(t)
 	clk.Set(at)
-	seedTree(t, e)
+	enginetest.SeedTree(t, e.Engine)
+	mustUser := func(t *testing.T, e *app.App, username, org string, roles ...string) *engine.Actor {
+		t.Helper()
+		return enginetest.MustUser(t, e.Engine, username, org, roles...)
+	}
 	author := mustUser(t, e, "author", "370102", engine.RoleAuthor)
 	w := &payWorld{e: e, clk: clk,
 		worker:      mustUser(t, e, "worker", "370102001001", engine.RoleFieldWorker),
@@ -40,7 +47,7 @@ func newPayWorld(t *testing.T, at time.Time) *payWorld {
 		townFinance: mustUser(t, e, "townfinance", "370102002", engine.RoleFinance),
 		admn:        mustUser(t, e, "admin", "370102", engine.RoleAdmin),
 	}
-	dir := filepath.Join("testdata", "pay")
+	dir := filepath.Join("..", "testdata", "pay") // shared with the core's tests
 	for _, f := range []struct{ kind, id, file string }{
 		{engine.KindForm, "vital-event", "vital-event.form.json"},
 		{engine.KindForm, "eligibility-check", "eligibility-check.form.json"},
@@ -59,6 +66,23 @@ func newPayWorld(t *testing.T, at time.Time) *payWorld {
 		publishFile(t, e, author, f.kind, f.id, filepath.Join(dir, f.file))
 	}
 	return w
+}
+
+// publishFile saves the definition in the file at path as a draft and
+// publishes it.
+func publishFile(t *testing.T, e *app.App, a *engine.Actor, kind, id, path string) {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.SaveDraft(context.Background(), a, kind, id, filepath.Base(path), src)
+	if err != nil {
+		t.Fatalf("save %s: %v", path, err)
+	}
+	if _, err := e.Publish(context.Background(), a, kind, id, res.Definition.Version); err != nil {
+		t.Fatalf("publish %s: %v %v", path, err, engine.ErrorFields(err))
+	}
 }
 
 func china(y int, m time.Month, d, h int) time.Time {
@@ -86,14 +110,14 @@ func (w *payWorld) act(t *testing.T, a *engine.Actor, id, action string) {
 
 func (w *payWorld) enter(t *testing.T, id string) {
 	t.Helper()
-	if _, err := w.e.MarkEntered(context.Background(), w.clerk, id); err != nil {
+	if _, err := w.e.Pay.MarkEntered(context.Background(), w.clerk, id); err != nil {
 		t.Fatalf("enter %s: %v", id, err)
 	}
 	w.clk.Add(time.Minute)
 }
 
 // sum totals the campaign's ledger entries matching f.
-func (w *payWorld) sum(t *testing.T, f engine.LedgerFilter) (int64, int64) {
+func (w *payWorld) sum(t *testing.T, f pay.LedgerFilter) (int64, int64) {
 	t.Helper()
 	sums, err := w.e.Store().SumLedger(context.Background(), f, nil)
 	if err != nil {
@@ -127,19 +151,19 @@ func TestVitalEventsQuarter(t *testing.T) {
 			ids = append(ids, id)
 		}
 	}
-	camp := engine.LedgerFilter{CampaignID: "vital-2027"}
+	camp := pay.LedgerFilter{CampaignID: "vital-2027"}
 	tests := []struct {
 		name      string
-		f         engine.LedgerFilter
+		f         pay.LedgerFilter
 		count     int64
 		amountFen int64
 	}{
-		{"village worker: 10 records collected × 5 yuan", engine.LedgerFilter{CampaignID: "vital-2027", WorkerID: w.worker.ID()}, 10, 5000},
-		{"township clerk: 7 × 3 yuan + 3 × 5 yuan entered", engine.LedgerFilter{CampaignID: "vital-2027", WorkerID: w.clerk.ID()}, 10, 3600},
-		{"reviewer: not in the table", engine.LedgerFilter{CampaignID: "vital-2027", WorkerID: w.reviewer.ID()}, 0, 0},
-		{"births collected", engine.LedgerFilter{CampaignID: "vital-2027", Item: "birth_collected"}, 4, 2000},
-		{"eligibility entered", engine.LedgerFilter{CampaignID: "vital-2027", Item: "eligibility_entered"}, 3, 1500},
-		{"all in 2027-Q1: 86 yuan", engine.LedgerFilter{CampaignID: "vital-2027", Periods: []string{"2027-Q1"}}, 20, 8600},
+		{"village worker: 10 records collected × 5 yuan", pay.LedgerFilter{CampaignID: "vital-2027", WorkerID: w.worker.ID()}, 10, 5000},
+		{"township clerk: 7 × 3 yuan + 3 × 5 yuan entered", pay.LedgerFilter{CampaignID: "vital-2027", WorkerID: w.clerk.ID()}, 10, 3600},
+		{"reviewer: not in the table", pay.LedgerFilter{CampaignID: "vital-2027", WorkerID: w.reviewer.ID()}, 0, 0},
+		{"births collected", pay.LedgerFilter{CampaignID: "vital-2027", Item: "birth_collected"}, 4, 2000},
+		{"eligibility entered", pay.LedgerFilter{CampaignID: "vital-2027", Item: "eligibility_entered"}, 3, 1500},
+		{"all in 2027-Q1: 86 yuan", pay.LedgerFilter{CampaignID: "vital-2027", Periods: []string{"2027-Q1"}}, 20, 8600},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -151,7 +175,7 @@ func TestVitalEventsQuarter(t *testing.T) {
 	}
 
 	t.Run("an entry says why", func(t *testing.T) {
-		page, err := w.e.Store().ListLedger(ctx, engine.LedgerFilter{RecordID: ids[0], Item: "birth_collected"}, engine.Page{})
+		page, err := w.e.Store().ListLedger(ctx, pay.LedgerFilter{RecordID: ids[0], Item: "birth_collected"}, engine.Page{})
 		if err != nil || len(page.Entries) != 1 {
 			t.Fatalf("entries %v, %v", page, err)
 		}
@@ -164,10 +188,10 @@ func TestVitalEventsQuarter(t *testing.T) {
 	})
 
 	t.Run("retrying writes nothing new", func(t *testing.T) {
-		if _, err := w.e.MarkEntered(ctx, w.clerk, ids[0]); err != nil {
+		if _, err := w.e.Pay.MarkEntered(ctx, w.clerk, ids[0]); err != nil {
 			t.Fatal(err)
 		}
-		n, err := w.e.ReconcilePay(ctx, time.Time{})
+		n, err := w.e.Pay.ReconcilePay(ctx, time.Time{})
 		if err != nil || n != 0 {
 			t.Errorf("ReconcilePay wrote %d, %v; want 0", n, err)
 		}
@@ -177,11 +201,11 @@ func TestVitalEventsQuarter(t *testing.T) {
 	})
 
 	t.Run("payment table", func(t *testing.T) {
-		tab, err := w.e.Payments(ctx, w.finance, engine.PaymentQuery{CampaignID: "vital-2027", Period: "2027-Q1"})
+		tab, err := w.e.Pay.Payments(ctx, w.finance, pay.PaymentQuery{CampaignID: "vital-2027", Period: "2027-Q1"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := tab.Total, (engine.PaymentAmounts{Count: 20, AmountFen: 8600, TotalFen: 8600}); got != want {
+		if got, want := tab.Total, (pay.PaymentAmounts{Count: 20, AmountFen: 8600, TotalFen: 8600}); got != want {
 			t.Errorf("total %+v, want %+v", got, want)
 		}
 		var units []string
@@ -196,11 +220,11 @@ func TestVitalEventsQuarter(t *testing.T) {
 			t.Errorf("first row %+v", first)
 		}
 		var buf bytes.Buffer
-		if err := engine.WritePayments(tabular.NewXLSX(&buf), tab); err != nil {
+		if err := pay.WritePayments(tabular.NewXLSX(&buf), tab); err != nil {
 			t.Fatal(err)
 		}
 		rows := readSheet(t, "payments.xlsx", buf.Bytes())
-		if got, want := rows[0], engine.PaymentHeader; !slices.Equal(got, want) {
+		if got, want := rows[0], pay.PaymentHeader; !slices.Equal(got, want) {
 			t.Errorf("header %v", got)
 		}
 		if got, want := rows[len(rows)-1], []string{"合计", "", "", "", "20", "", "86.00", "0.00", "0.00", "86.00"}; !slices.Equal(got, want) {
@@ -212,62 +236,62 @@ func TestVitalEventsQuarter(t *testing.T) {
 	})
 
 	t.Run("scope", func(t *testing.T) {
-		tab, err := w.e.Payments(ctx, w.townFinance, engine.PaymentQuery{CampaignID: "vital-2027"})
+		tab, err := w.e.Pay.Payments(ctx, w.townFinance, pay.PaymentQuery{CampaignID: "vital-2027"})
 		if err != nil || tab.Total.TotalFen != 0 {
 			t.Errorf("another township's finance sees %+v, %v", tab, err)
 		}
-		_, err = w.e.Payments(ctx, w.townFinance, engine.PaymentQuery{CampaignID: "vital-2027", OrgUnit: "370102001"})
+		_, err = w.e.Pay.Payments(ctx, w.townFinance, pay.PaymentQuery{CampaignID: "vital-2027", OrgUnit: "370102001"})
 		if got := engine.ErrorCode(err); got != engine.ENOTFOUND {
 			t.Errorf("org unit outside scope: %q", got)
 		}
-		_, err = w.e.Payments(ctx, w.reviewer, engine.PaymentQuery{CampaignID: "vital-2027"})
+		_, err = w.e.Pay.Payments(ctx, w.reviewer, pay.PaymentQuery{CampaignID: "vital-2027"})
 		if got := engine.ErrorCode(err); got != engine.EFORBIDDEN {
 			t.Errorf("reviewer: %q", got)
 		}
-		page, err := w.e.PaymentEntries(ctx, w.finance, "vital-2027", "2027-Q1", "", w.clerk.ID(), "eligibility_entered", engine.Page{})
+		page, err := w.e.Pay.PaymentEntries(ctx, w.finance, "vital-2027", "2027-Q1", "", w.clerk.ID(), "eligibility_entered", engine.Page{})
 		if err != nil || len(page.Entries) != 3 {
 			t.Errorf("drill-down: %v, %v", page, err)
 		}
 	})
 
 	t.Run("a correction after the period is locked lands in the next open period", func(t *testing.T) {
-		if _, err := w.e.LockPeriod(ctx, w.finance, "vital-2027", "2027-Q1"); err != nil {
+		if _, err := w.e.Pay.LockPeriod(ctx, w.finance, "vital-2027", "2027-Q1"); err != nil {
 			t.Fatal(err)
 		}
-		_, err := w.e.LockPeriod(ctx, w.finance, "vital-2027", "2027-Q1")
+		_, err := w.e.Pay.LockPeriod(ctx, w.finance, "vital-2027", "2027-Q1")
 		if got := engine.ErrorCode(err); got != engine.ECONFLICT {
 			t.Errorf("second lock: %q", got)
 		}
 		for _, bad := range []string{"2027-02", "2027-Q3", "Q1"} {
-			if _, err := w.e.LockPeriod(ctx, w.finance, "vital-2027", bad); engine.ErrorCode(err) != engine.EINVALID {
+			if _, err := w.e.Pay.LockPeriod(ctx, w.finance, "vital-2027", bad); engine.ErrorCode(err) != engine.EINVALID {
 				t.Errorf("lock %s: %v", bad, err)
 			}
 		}
-		page, err := w.e.Store().ListLedger(ctx, engine.LedgerFilter{RecordID: ids[0], Item: "birth_collected"}, engine.Page{})
+		page, err := w.e.Store().ListLedger(ctx, pay.LedgerFilter{RecordID: ids[0], Item: "birth_collected"}, engine.Page{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		orig := page.Entries[0]
-		if _, err := w.e.ReverseEntry(ctx, w.finance, orig.ID, " "); engine.ErrorCode(err) != engine.EINVALID {
+		if _, err := w.e.Pay.ReverseEntry(ctx, w.finance, orig.ID, " "); engine.ErrorCode(err) != engine.EINVALID {
 			t.Errorf("reversal without a reason: %v", err)
 		}
-		rev, err := w.e.ReverseEntry(ctx, w.finance, orig.ID, "duplicate of another birth")
+		rev, err := w.e.Pay.ReverseEntry(ctx, w.finance, orig.ID, "duplicate of another birth")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if rev.AmountFen != -500 || rev.Reverses != orig.ID || rev.Period != "2027-Q2" || rev.Inputs["original_period"] != "2027-Q1" {
 			t.Errorf("reversal %+v", rev)
 		}
-		if _, err := w.e.ReverseEntry(ctx, w.finance, orig.ID, "again"); engine.ErrorCode(err) != engine.ECONFLICT {
+		if _, err := w.e.Pay.ReverseEntry(ctx, w.finance, orig.ID, "again"); engine.ErrorCode(err) != engine.ECONFLICT {
 			t.Errorf("second reversal: %v", err)
 		}
-		if _, err := w.e.ReverseEntry(ctx, w.finance, rev.ID, "undo"); engine.ErrorCode(err) != engine.EINVALID {
+		if _, err := w.e.Pay.ReverseEntry(ctx, w.finance, rev.ID, "undo"); engine.ErrorCode(err) != engine.EINVALID {
 			t.Errorf("reversing a reversal: %v", err)
 		}
 		// A late event, earned in the locked quarter, lands in the next one.
 		late := w.collect(t, w.worker, "vital-2027", "vital-event", map[string]any{"event_type": "death"})
 		w.act(t, w.reviewer, late, "approve")
-		page, err = w.e.Store().ListLedger(ctx, engine.LedgerFilter{RecordID: late}, engine.Page{})
+		page, err = w.e.Store().ListLedger(ctx, pay.LedgerFilter{RecordID: late}, engine.Page{})
 		if err != nil || len(page.Entries) != 1 || page.Entries[0].Period != "2027-Q2" || page.Entries[0].Inputs["earned_in_period"] != "2027-Q1" {
 			t.Fatalf("late entry %+v, %v", page.Entries, err)
 		}
@@ -275,15 +299,15 @@ func TestVitalEventsQuarter(t *testing.T) {
 			period      string
 			count, want int64
 		}{{"2027-Q1", 20, 8600}, {"2027-Q2", 2, 0}} {
-			if count, got := w.sum(t, engine.LedgerFilter{CampaignID: "vital-2027", Periods: []string{tt.period}}); count != tt.count || got != tt.want {
+			if count, got := w.sum(t, pay.LedgerFilter{CampaignID: "vital-2027", Periods: []string{tt.period}}); count != tt.count || got != tt.want {
 				t.Errorf("%s: %d entries, %d fen; want %d, %d", tt.period, count, got, tt.count, tt.want)
 			}
 		}
-		tab, err := w.e.Payments(ctx, w.finance, engine.PaymentQuery{CampaignID: "vital-2027", Period: "2027-Q2"})
+		tab, err := w.e.Pay.Payments(ctx, w.finance, pay.PaymentQuery{CampaignID: "vital-2027", Period: "2027-Q2"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := tab.Total, (engine.PaymentAmounts{Count: 1, AmountFen: 500, DeductionFen: -500, TotalFen: 0}); got != want {
+		if got, want := tab.Total, (pay.PaymentAmounts{Count: 1, AmountFen: 500, DeductionFen: -500, TotalFen: 0}); got != want {
 			t.Errorf("Q2 total %+v, want %+v", got, want)
 		}
 		if !slices.Equal(tab.Locked, []string{"2027-Q1"}) {
@@ -292,7 +316,7 @@ func TestVitalEventsQuarter(t *testing.T) {
 	})
 	t.Run("the reconciler posts what a crash left out", func(t *testing.T) {
 		// A record accepted whose posting never happened: the process died
-		// between the record's update and postPay.
+		// between the record's update and its posting.
 		now := w.clk.Now()
 		r := &engine.Record{
 			ID: engine.NewID(now), CampaignID: "vital-2027", FormID: "vital-event", FormVersion: 1, WorkflowID: "village-review", WorkflowVersion: 1,
@@ -307,12 +331,12 @@ func TestVitalEventsQuarter(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i, want := range []int{1, 0} {
-			n, err := w.e.ReconcilePay(ctx, now)
+			n, err := w.e.Pay.ReconcilePay(ctx, now)
 			if err != nil || n != want {
 				t.Errorf("run %d: ReconcilePay wrote %d, %v; want %d", i, n, err, want)
 			}
 		}
-		if count, amount := w.sum(t, engine.LedgerFilter{RecordID: r.ID}); count != 1 || amount != 500 {
+		if count, amount := w.sum(t, pay.LedgerFilter{RecordID: r.ID}); count != 1 || amount != 500 {
 			t.Errorf("reconciled: %d entries, %d fen", count, amount)
 		}
 	})

@@ -1,10 +1,11 @@
-package engine
+package pay
 
 import (
 	"context"
 	"sort"
 
 	"canvass/campaigns"
+	"canvass/engine"
 	"canvass/engine/tabular"
 	"canvass/paytables"
 )
@@ -93,16 +94,16 @@ const maxPaymentEntries = 500_000
 // actor's scope. Finance and admins. Returns ENOTFOUND for an unknown
 // campaign, org unit or one outside the scope; EINVALID for a malformed
 // period; ETOOLARGE beyond maxPaymentEntries entries (narrow the query).
-func (e *Engine) Payments(ctx context.Context, a *Actor, q PaymentQuery) (*PaymentTable, error) {
-	f, camp, err := e.paymentFilter(ctx, a, q.CampaignID, q.Period, q.OrgUnit, q.WorkerID)
+func (s *Service) Payments(ctx context.Context, a *engine.Actor, q PaymentQuery) (*PaymentTable, error) {
+	f, camp, err := s.paymentFilter(ctx, a, q.CampaignID, q.Period, q.OrgUnit, q.WorkerID)
 	if err != nil {
 		return nil, err
 	}
-	lang := TextLang(q.Lang)
+	lang := engine.TextLang(q.Lang)
 	t := &PaymentTable{CampaignID: camp.ID(), Title: camp.Title(lang), Period: q.Period}
 	var pt *paytables.PayTable
 	if camp.PayTable() != "" {
-		if pt, _, err = e.PayTable(ctx, camp.PayTable(), 0); err != nil {
+		if pt, _, err = s.PayTable(ctx, camp.PayTable(), 0); err != nil {
 			return nil, err
 		}
 	}
@@ -110,14 +111,14 @@ func (e *Engine) Payments(ctx context.Context, a *Actor, q PaymentQuery) (*Payme
 	rows := map[rowKey]*PaymentRow{}
 	rates := map[rowKey]map[int64]bool{}
 	n := 0
-	err = e.eachLedgerEntry(ctx, f, func(le *LedgerEntry) error {
+	err = s.eachLedgerEntry(ctx, f, func(le *LedgerEntry) error {
 		if n++; n > maxPaymentEntries {
-			return Errorf(ETOOLARGE, "more than %d ledger entries: choose a period or an org unit", maxPaymentEntries)
+			return engine.Errorf(engine.ETOOLARGE, "more than %d ledger entries: choose a period or an org unit", maxPaymentEntries)
 		}
 		k := rowKey{le.WorkerID, le.Period, le.Item}
 		row := rows[k]
 		if row == nil {
-			row = &PaymentRow{WorkerID: le.WorkerID, OrgUnit: LastCode(le.WorkerOrgPath), Period: le.Period, Item: le.Item, ItemLabel: le.Item}
+			row = &PaymentRow{WorkerID: le.WorkerID, OrgUnit: engine.LastCode(le.WorkerOrgPath), Period: le.Period, Item: le.Item, ItemLabel: le.Item}
 			if pt != nil {
 				row.ItemLabel = pt.ItemLabel(le.Item, lang)
 			}
@@ -132,7 +133,7 @@ func (e *Engine) Payments(ctx context.Context, a *Actor, q PaymentQuery) (*Payme
 	if err != nil {
 		return nil, err
 	}
-	names := e.Names(ctx)
+	names := s.e.Names(ctx)
 	workers := map[string]*PaymentTotal{}
 	units := map[string]*PaymentTotal{}
 	for k, row := range rows {
@@ -170,7 +171,7 @@ func (e *Engine) Payments(ctx context.Context, a *Actor, q PaymentQuery) (*Payme
 	}
 	sort.Slice(t.Rows, func(i, j int) bool { return order(t.Rows[i], t.Rows[j]) })
 	t.Workers, t.OrgUnits = sortedTotals(workers), sortedTotals(units)
-	locks, err := e.store.ListPeriodLocks(ctx, camp.ID())
+	locks, err := s.store.ListPeriodLocks(ctx, camp.ID())
 	if err != nil {
 		return nil, err
 	}
@@ -202,26 +203,26 @@ func itemIndex(pt *paytables.PayTable, item string) int {
 
 // paymentFilter checks the actor and builds the ledger filter of a
 // payment query.
-func (e *Engine) paymentFilter(ctx context.Context, a *Actor, campaignID, period, orgUnit, workerID string) (LedgerFilter, *campaigns.Campaign, error) {
-	if err := a.Require(RoleFinance, RoleAdmin); err != nil {
+func (s *Service) paymentFilter(ctx context.Context, a *engine.Actor, campaignID, period, orgUnit, workerID string) (LedgerFilter, *campaigns.Campaign, error) {
+	if err := a.Require(engine.RoleFinance, engine.RoleAdmin); err != nil {
 		return LedgerFilter{}, nil, err
 	}
-	camp, _, err := e.CampaignInScope(ctx, a, campaignID)
+	camp, _, err := s.e.CampaignInScope(ctx, a, campaignID)
 	if err != nil {
 		return LedgerFilter{}, nil, err
 	}
 	f := LedgerFilter{CampaignID: campaignID, WorkerID: workerID, OrgPaths: a.Scope()}
 	if period != "" {
 		if !ValidPeriod(period) {
-			return LedgerFilter{}, nil, PeriodError("a period is a quarter (2026-Q4) or a month (2026-11)")
+			return LedgerFilter{}, nil, engine.PeriodError("a period is a quarter (2026-Q4) or a month (2026-11)")
 		}
 		f.Periods = []string{period}
 	}
 	if orgUnit != "" {
-		u, err := e.store.GetOrgUnit(ctx, orgUnit)
+		u, err := s.store.GetOrgUnit(ctx, orgUnit)
 		if err != nil {
-			if ErrorCode(err) == ENOTFOUND {
-				return LedgerFilter{}, nil, Errorf(ENOTFOUND, "org unit not found")
+			if engine.ErrorCode(err) == engine.ENOTFOUND {
+				return LedgerFilter{}, nil, engine.Errorf(engine.ENOTFOUND, "org unit not found")
 			}
 			return LedgerFilter{}, nil, err
 		}
@@ -235,13 +236,13 @@ func (e *Engine) paymentFilter(ctx context.Context, a *Actor, campaignID, period
 // PaymentEntries is the drill-down behind an amount: one page of the
 // ledger entries of a campaign matching worker, item and period in the
 // actor's scope, each with its rule, inputs and record. Finance and admins.
-func (e *Engine) PaymentEntries(ctx context.Context, a *Actor, campaignID, period, orgUnit, workerID, item string, p Page) (*LedgerPage, error) {
-	f, _, err := e.paymentFilter(ctx, a, campaignID, period, orgUnit, workerID)
+func (s *Service) PaymentEntries(ctx context.Context, a *engine.Actor, campaignID, period, orgUnit, workerID, item string, p engine.Page) (*LedgerPage, error) {
+	f, _, err := s.paymentFilter(ctx, a, campaignID, period, orgUnit, workerID)
 	if err != nil {
 		return nil, err
 	}
 	f.Item = item
-	return e.store.ListLedger(ctx, f, p.Normalize())
+	return s.store.ListLedger(ctx, f, p.Normalize())
 }
 
 // PaymentHeader is the header row of a payment-table export.

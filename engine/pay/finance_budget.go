@@ -1,9 +1,10 @@
-package engine
+package pay
 
 import (
 	"context"
 
 	"canvass/campaigns"
+	"canvass/engine"
 )
 
 // BudgetView is a campaign's budget computed from its records now.
@@ -20,28 +21,28 @@ type BudgetView struct {
 // campaign's own unit sees all). Finance, authors, supervisors and admins.
 // Returns ENOTFOUND for an unknown campaign, one outside the scope, or one
 // without a budget.
-func (e *Engine) CampaignBudget(ctx context.Context, a *Actor, campaignID string) (*BudgetView, error) {
-	if err := a.Require(RoleFinance, RoleAuthor, RoleSupervisor, RoleAdmin); err != nil {
+func (s *Service) CampaignBudget(ctx context.Context, a *engine.Actor, campaignID string) (*BudgetView, error) {
+	if err := a.Require(engine.RoleFinance, engine.RoleAuthor, engine.RoleSupervisor, engine.RoleAdmin); err != nil {
 		return nil, err
 	}
-	camp, _, err := e.CampaignInScope(ctx, a, campaignID)
+	camp, _, err := s.e.CampaignInScope(ctx, a, campaignID)
 	if err != nil {
 		return nil, err
 	}
 	b := camp.Budget()
 	if b == nil {
-		return nil, Errorf(ENOTFOUND, "campaign %s has no budget", campaignID)
+		return nil, engine.Errorf(engine.ENOTFOUND, "campaign %s has no budget", campaignID)
 	}
 	v := &BudgetView{CampaignID: campaignID, Counts: map[string]int64{}}
 	for _, c := range b.Counts() {
-		n, err := e.store.CountRecords(ctx, RecordFilter{CampaignID: campaignID, FormID: c.Form, States: c.States, OrgPaths: a.Scope()})
+		n, err := s.store.CountRecords(ctx, engine.RecordFilter{CampaignID: campaignID, FormID: c.Form, States: c.States, OrgPaths: a.Scope()})
 		if err != nil {
 			return nil, err
 		}
 		v.Counts[c.Name] = n
 	}
 	if v.Lines, v.TotalFen, err = b.Compute(v.Counts); err != nil {
-		return nil, WrapError(EINTERNAL, "the budget could not be computed", err)
+		return nil, engine.WrapError(engine.EINTERNAL, "the budget could not be computed", err)
 	}
 	return v, nil
 }

@@ -1,6 +1,7 @@
-package engine
+package pay
 
 import (
+	"canvass/engine"
 	"context"
 	"fmt"
 	"regexp"
@@ -69,8 +70,8 @@ func openPeriod(locked map[string]bool, p string) string {
 	return p
 }
 
-func (e *Engine) lockedPeriods(ctx context.Context, campaignID string) (map[string]bool, error) {
-	locks, err := e.store.ListPeriodLocks(ctx, campaignID)
+func (s *Service) lockedPeriods(ctx context.Context, campaignID string) (map[string]bool, error) {
+	locks, err := s.store.ListPeriodLocks(ctx, campaignID)
 	if err != nil {
 		return nil, err
 	}
@@ -88,51 +89,51 @@ func (e *Engine) lockedPeriods(ctx context.Context, campaignID string) (map[stri
 // kind than the campaign's pay table counts in, or one that has not begun;
 // ECONFLICT when it is already locked; ENOTFOUND for an unknown campaign or
 // one outside the actor's scope.
-func (e *Engine) LockPeriod(ctx context.Context, a *Actor, campaignID, period string) (*PeriodLock, error) {
-	if err := a.Require(RoleFinance, RoleAdmin); err != nil {
+func (s *Service) LockPeriod(ctx context.Context, a *engine.Actor, campaignID, period string) (*PeriodLock, error) {
+	if err := a.Require(engine.RoleFinance, engine.RoleAdmin); err != nil {
 		return nil, err
 	}
-	camp, root, err := e.CampaignInScope(ctx, a, campaignID)
+	camp, root, err := s.e.CampaignInScope(ctx, a, campaignID)
 	if err != nil {
 		return nil, err
 	}
 	if !a.Sees(root) {
-		return nil, Errorf(EFORBIDDEN, "only finance over the whole campaign may lock its periods")
+		return nil, engine.Errorf(engine.EFORBIDDEN, "only finance over the whole campaign may lock its periods")
 	}
 	start, ok := periodStart(period)
 	if !ok {
-		return nil, PeriodError("a period is a quarter (2026-Q4) or a month (2026-11)")
+		return nil, engine.PeriodError("a period is a quarter (2026-Q4) or a month (2026-11)")
 	}
 	if id := camp.PayTable(); id != "" {
-		pt, _, err := e.PayTable(ctx, id, 0)
+		pt, _, err := s.PayTable(ctx, id, 0)
 		if err != nil {
 			return nil, err
 		}
 		if quarter := len(period) == 7 && period[5] == 'Q'; quarter != (pt.PeriodKind() == "quarter") {
-			return nil, PeriodError("the pay table counts by " + pt.PeriodKind())
+			return nil, engine.PeriodError("the pay table counts by " + pt.PeriodKind())
 		}
 	}
-	now := e.Now()
+	now := s.e.Now()
 	if start.After(now) {
-		return nil, PeriodError("the period has not begun")
+		return nil, engine.PeriodError("the period has not begun")
 	}
-	lock := campaignLock(campaignID)
+	lock := s.campaignLock(campaignID)
 	lock.Lock()
 	defer lock.Unlock()
 	l := &PeriodLock{CampaignID: campaignID, Period: period, LockedBy: a.ID(), LockedAt: now}
-	if err := e.store.LockPeriod(ctx, l); err != nil {
+	if err := s.store.LockPeriod(ctx, l); err != nil {
 		return nil, err
 	}
-	return l, e.Audit(ctx, a, "period.lock", "campaign", campaignID+"/"+period, root, map[string]any{"period": period})
+	return l, s.e.Audit(ctx, a, "period.lock", "campaign", campaignID+"/"+period, root, map[string]any{"period": period})
 }
 
 // PeriodLocks returns a campaign's locked periods. Finance and admins.
-func (e *Engine) PeriodLocks(ctx context.Context, a *Actor, campaignID string) ([]PeriodLock, error) {
-	if err := a.Require(RoleFinance, RoleAdmin); err != nil {
+func (s *Service) PeriodLocks(ctx context.Context, a *engine.Actor, campaignID string) ([]PeriodLock, error) {
+	if err := a.Require(engine.RoleFinance, engine.RoleAdmin); err != nil {
 		return nil, err
 	}
-	if _, _, err := e.CampaignInScope(ctx, a, campaignID); err != nil {
+	if _, _, err := s.e.CampaignInScope(ctx, a, campaignID); err != nil {
 		return nil, err
 	}
-	return e.store.ListPeriodLocks(ctx, campaignID)
+	return s.store.ListPeriodLocks(ctx, campaignID)
 }

@@ -1,16 +1,17 @@
-package engine
+package pay
 
 import (
 	"context"
 	"time"
 
+	"canvass/engine"
 	"canvass/paytables"
 )
 
 // PayTable returns a published pay table (version 0: the latest) and its
 // version. Returns ENOTFOUND when there is none.
-func (e *Engine) PayTable(ctx context.Context, id string, version int) (*paytables.PayTable, int, error) {
-	v, d, err := e.Definition(ctx, KindPayTable, id, version)
+func (s *Service) PayTable(ctx context.Context, id string, version int) (*paytables.PayTable, int, error) {
+	v, d, err := s.e.Definition(ctx, engine.KindPayTable, id, version)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -21,13 +22,13 @@ func (e *Engine) PayTable(ctx context.Context, id string, version int) (*paytabl
 // the latest published version whose effective_from is at or before t. It
 // returns a nil table (and no error) when no version is in effect yet: the
 // event earns nothing.
-func (e *Engine) payTableAt(ctx context.Context, id string, at time.Time) (*paytables.PayTable, int, error) {
-	versions, err := e.store.ListDefinitions(ctx, DefinitionFilter{Kind: KindPayTable, ID: id, Status: StatusPublished})
+func (s *Service) payTableAt(ctx context.Context, id string, at time.Time) (*paytables.PayTable, int, error) {
+	versions, err := s.store.ListDefinitions(ctx, engine.DefinitionFilter{Kind: engine.KindPayTable, ID: id, Status: engine.StatusPublished})
 	if err != nil {
 		return nil, 0, err
 	}
 	for i := len(versions) - 1; i >= 0; i-- {
-		pt, v, err := e.PayTable(ctx, id, versions[i].Version)
+		pt, v, err := s.PayTable(ctx, id, versions[i].Version)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -1,4 +1,4 @@
-package engine_test
+package pay_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"canvass/engine"
+	"canvass/engine/pay"
 )
 
 // TestSurveySpotChecks pays 50 yuan per household surveyed and a 50-yuan
@@ -30,13 +31,13 @@ func TestSurveySpotChecks(t *testing.T) {
 	// One more, still in review: not completed, never sampled.
 	w.collect(t, w.worker, "survey-2026", "fertility-household", map[string]any{"household": "H"})
 
-	if _, err := w.e.SampleQC(ctx, w.finance, "survey-2026", "2026-12"); engine.ErrorCode(err) != engine.EFORBIDDEN {
+	if _, err := w.e.Pay.SampleQC(ctx, w.finance, "survey-2026", "2026-12"); engine.ErrorCode(err) != engine.EFORBIDDEN {
 		t.Errorf("finance samples: %v", err)
 	}
-	if _, err := w.e.SampleQC(ctx, w.supervisor, "vital-2027", "2027-01"); engine.ErrorCode(err) != engine.EINVALID {
+	if _, err := w.e.Pay.SampleQC(ctx, w.supervisor, "vital-2027", "2027-01"); engine.ErrorCode(err) != engine.EINVALID {
 		t.Errorf("campaign without spot checks: %v", err)
 	}
-	s, err := w.e.SampleQC(ctx, w.supervisor, "survey-2026", "2026-12")
+	s, err := w.e.Pay.SampleQC(ctx, w.supervisor, "survey-2026", "2026-12")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,14 +61,14 @@ func TestSurveySpotChecks(t *testing.T) {
 			shuffled[k] = slices.Clone(v)
 			slices.Reverse(shuffled[k])
 		}
-		if got := engine.DrawQCSample(q, s.Seed, shuffled); !maps.EqualFunc(got, s.Records, slices.Equal) {
+		if got := pay.DrawQCSample(q, s.Seed, shuffled); !maps.EqualFunc(got, s.Records, slices.Equal) {
 			t.Errorf("redrawn from reversed input %v, want %v", got, s.Records)
 		}
-		got := engine.DrawQCSample(q, s.Seed, households)
+		got := pay.DrawQCSample(q, s.Seed, households)
 		if !maps.EqualFunc(got, s.Records, slices.Equal) {
 			t.Errorf("redrawn %v, want %v", got, s.Records)
 		}
-		again, err := w.e.SampleQC(ctx, w.supervisor, "survey-2026", "2026-12")
+		again, err := w.e.Pay.SampleQC(ctx, w.supervisor, "survey-2026", "2026-12")
 		if err != nil || again.Drawn || again.Seed != s.Seed || !maps.EqualFunc(again.Records, s.Records, slices.Equal) {
 			t.Errorf("sampling again: %+v, %v", again, err)
 		}
@@ -80,25 +81,25 @@ func TestSurveySpotChecks(t *testing.T) {
 	})
 
 	pass, problem := s.Records[w.worker.ID()][0], s.Records[w.worker2.ID()][0]
-	if _, err := w.e.RecordQCOutcome(ctx, w.supervisor, problem, false, ""); engine.ErrorCode(err) != engine.EINVALID {
+	if _, err := w.e.Pay.RecordQCOutcome(ctx, w.supervisor, problem, false, ""); engine.ErrorCode(err) != engine.EINVALID {
 		t.Errorf("problem without a reason: %v", err)
 	}
-	if _, err := w.e.RecordQCOutcome(ctx, w.supervisor, pass, true, ""); err != nil {
+	if _, err := w.e.Pay.RecordQCOutcome(ctx, w.supervisor, pass, true, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.e.RecordQCOutcome(ctx, w.supervisor, problem, false, "the household has four members, not three"); err != nil {
+	if _, err := w.e.Pay.RecordQCOutcome(ctx, w.supervisor, problem, false, "the household has four members, not three"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.e.RecordQCOutcome(ctx, w.supervisor, pass, false, "again"); engine.ErrorCode(err) != engine.EINVALID {
+	if _, err := w.e.Pay.RecordQCOutcome(ctx, w.supervisor, pass, false, "again"); engine.ErrorCode(err) != engine.EINVALID {
 		t.Errorf("outcome without an open spot check: %v", err)
 	}
 	// The supervisor's days on site; the second report of a day pays nothing.
 	for _, day := range []string{"2026-12-04", "2026-12-05", "2026-12-05"} {
-		if _, err := w.e.RecordAttendance(ctx, w.supervisor, engine.Attendance{CampaignID: "survey-2026", Date: day, WorkerID: w.supervisor.ID()}); err != nil {
+		if _, err := w.e.Pay.RecordAttendance(ctx, w.supervisor, pay.Attendance{CampaignID: "survey-2026", Date: day, WorkerID: w.supervisor.ID()}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := w.e.RecordAttendance(ctx, w.supervisor, engine.Attendance{CampaignID: "survey-2026", Date: "2026-12-07", WorkerID: w.supervisor.ID()}); engine.ErrorCode(err) != engine.EINVALID {
+	if _, err := w.e.Pay.RecordAttendance(ctx, w.supervisor, pay.Attendance{CampaignID: "survey-2026", Date: "2026-12-07", WorkerID: w.supervisor.ID()}); engine.ErrorCode(err) != engine.EINVALID {
 		t.Errorf("a day in the future: %v", err)
 	}
 	tests := []struct {
@@ -112,18 +113,18 @@ func TestSurveySpotChecks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			count, amount := w.sum(t, engine.LedgerFilter{CampaignID: "survey-2026", WorkerID: tt.worker})
+			count, amount := w.sum(t, pay.LedgerFilter{CampaignID: "survey-2026", WorkerID: tt.worker})
 			if count != tt.count || amount != tt.amountFen {
 				t.Errorf("got %d entries, %d fen; want %d, %d", count, amount, tt.count, tt.amountFen)
 			}
 		})
 	}
 	t.Run("payment table: amounts, bonuses, deductions", func(t *testing.T) {
-		tab, err := w.e.Payments(ctx, w.finance, engine.PaymentQuery{CampaignID: "survey-2026", Period: "2026-12"})
+		tab, err := w.e.Pay.Payments(ctx, w.finance, pay.PaymentQuery{CampaignID: "survey-2026", Period: "2026-12"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := tab.Total, (engine.PaymentAmounts{Count: 8, AmountFen: 35000, BonusFen: 5000, DeductionFen: -5000, TotalFen: 35000}); got != want {
+		if got, want := tab.Total, (pay.PaymentAmounts{Count: 8, AmountFen: 35000, BonusFen: 5000, DeductionFen: -5000, TotalFen: 35000}); got != want {
 			t.Errorf("total %+v, want %+v", got, want)
 		}
 	})
@@ -142,15 +143,15 @@ func TestMigrantPerItem(t *testing.T) {
 	}
 	tests := []struct {
 		name             string
-		f                engine.LedgerFilter
+		f                pay.LedgerFilter
 		count, amountFen int64
 	}{
-		{"collected, 0.5 yuan", engine.LedgerFilter{Item: "collected"}, 3, 150},
-		{"entered, 1 yuan", engine.LedgerFilter{Item: "entered"}, 3, 300},
-		{"accepted, 1.5 yuan", engine.LedgerFilter{Item: "approved"}, 3, 450},
-		{"collector", engine.LedgerFilter{WorkerID: w.worker.ID()}, 6, 600},
-		{"clerk", engine.LedgerFilter{WorkerID: w.clerk.ID()}, 3, 300},
-		{"March", engine.LedgerFilter{Periods: []string{"2027-03"}}, 9, 900},
+		{"collected, 0.5 yuan", pay.LedgerFilter{Item: "collected"}, 3, 150},
+		{"entered, 1 yuan", pay.LedgerFilter{Item: "entered"}, 3, 300},
+		{"accepted, 1.5 yuan", pay.LedgerFilter{Item: "approved"}, 3, 450},
+		{"collector", pay.LedgerFilter{WorkerID: w.worker.ID()}, 6, 600},
+		{"clerk", pay.LedgerFilter{WorkerID: w.clerk.ID()}, 3, 300},
+		{"March", pay.LedgerFilter{Periods: []string{"2027-03"}}, 9, 900},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,4 +1,4 @@
-package engine_test
+package pay_test
 
 import (
 	"context"
@@ -28,7 +28,7 @@ func TestCensusBudget(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	b, err := w.e.CampaignBudget(ctx, w.finance, "census-2026")
+	b, err := w.e.Pay.CampaignBudget(ctx, w.finance, "census-2026")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestCensusBudget(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := w.e.CampaignBudget(ctx, tt.a, tt.id); engine.ErrorCode(err) != tt.code {
+			if _, err := w.e.Pay.CampaignBudget(ctx, tt.a, tt.id); engine.ErrorCode(err) != tt.code {
 				t.Errorf("got %v, want %s", err, tt.code)
 			}
 		})

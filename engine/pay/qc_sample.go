@@ -1,4 +1,4 @@
-package engine
+package pay
 
 import (
 	"context"
@@ -12,11 +12,12 @@ import (
 	"time"
 
 	"canvass/campaigns"
+	"canvass/engine"
 )
 
 // Spot checks (QC). A spot check is a task on the sampled record itself:
 // records are drawn once they are completed (in a final, accepted state),
-// where they have no open task, so SampleQC opens one — step QCStep, for
+// where they have no open task, so SampleQC opens one — step engine.QCStep, for
 // supervisors, at the record's own unit — and the inbox lists it like any
 // other task. RecordQCOutcome closes it with qc.pass or qc.problem in the
 // record's history, which is what pays (or withholds) through the ledger.
@@ -24,9 +25,6 @@ import (
 // (action "qc.sample", object "<campaign>/<period>@<scope path>"): the same
 // seed and the same records always draw the same sample (DrawQCSample), and
 // sampling a period again returns the recorded sample.
-
-// QCStep is the step of an open spot-check task.
-const QCStep = "spot_check"
 
 // QCSample is one period's spot-check sample of a campaign.
 type QCSample struct {
@@ -76,28 +74,28 @@ func DrawQCSample(q campaigns.QC, seed uint64, byWorker map[string][]string) map
 // Supervisors and admins. Returns ENOTFOUND for an unknown campaign or one
 // outside the scope, EINVALID when the campaign has no spot checks or the
 // period is malformed.
-func (e *Engine) SampleQC(ctx context.Context, a *Actor, campaignID, period string) (*QCSample, error) {
-	if err := a.Require(RoleSupervisor, RoleAdmin); err != nil {
+func (s *Service) SampleQC(ctx context.Context, a *engine.Actor, campaignID, period string) (*QCSample, error) {
+	if err := a.Require(engine.RoleSupervisor, engine.RoleAdmin); err != nil {
 		return nil, err
 	}
-	camp, _, err := e.CampaignInScope(ctx, a, campaignID)
+	camp, _, err := s.e.CampaignInScope(ctx, a, campaignID)
 	if err != nil {
 		return nil, err
 	}
 	q, ok := camp.QC()
 	if !ok {
-		return nil, &Error{Code: EINVALID, Message: "the campaign has no spot checks",
-			Fields: []FieldError{{Pointer: "/campaign", Code: "no_qc", Message: "no spot checks"}}}
+		return nil, &engine.Error{Code: engine.EINVALID, Message: "the campaign has no spot checks",
+			Fields: []engine.FieldError{{Pointer: "/campaign", Code: "no_qc", Message: "no spot checks"}}}
 	}
 	if !ValidPeriod(period) {
-		return nil, PeriodError("a period is a quarter (2026-Q4) or a month (2026-11)")
+		return nil, engine.PeriodError("a period is a quarter (2026-Q4) or a month (2026-11)")
 	}
 	scope := a.User.OrgPath
 	object := campaignID + "/" + period + "@" + scope
-	if prev, err := e.recordedSample(ctx, object); err != nil || prev != nil {
+	if prev, err := s.recordedSample(ctx, object); err != nil || prev != nil {
 		return prev, err
 	}
-	wf, _, err := e.Workflow(ctx, camp.Workflow(), 0)
+	wf, _, err := s.e.Workflow(ctx, camp.Workflow(), 0)
 	if err != nil {
 		return nil, err
 	}
@@ -109,9 +107,9 @@ func (e *Engine) SampleQC(ctx context.Context, a *Actor, campaignID, period stri
 	}
 	byWorker := map[string][]string{}
 	open := map[string]bool{}
-	p := Page{Limit: MaxPageLimit}
+	p := engine.Page{Limit: engine.MaxPageLimit}
 	for {
-		page, err := e.store.ListRecords(ctx, RecordFilter{CampaignID: campaignID, States: accepted, OrgPaths: a.Scope()}, p)
+		page, err := s.store.ListRecords(ctx, engine.RecordFilter{CampaignID: campaignID, States: accepted, OrgPaths: a.Scope()}, p)
 		if err != nil {
 			return nil, err
 		}
@@ -129,35 +127,35 @@ func (e *Engine) SampleQC(ctx context.Context, a *Actor, campaignID, period stri
 	}
 	var b [8]byte
 	_, _ = rand.Read(b[:])
-	s := &QCSample{CampaignID: campaignID, Period: period, Scope: scope, Seed: binary.LittleEndian.Uint64(b[:]), Drawn: true}
-	s.Records = DrawQCSample(q, s.Seed, byWorker)
-	detail := map[string]any{"period": period, "seed": strconv.FormatUint(s.Seed, 10), "share_ppm": q.SharePPM, "min": q.Min}
+	qs := &QCSample{CampaignID: campaignID, Period: period, Scope: scope, Seed: binary.LittleEndian.Uint64(b[:]), Drawn: true}
+	qs.Records = DrawQCSample(q, qs.Seed, byWorker)
+	detail := map[string]any{"period": period, "seed": strconv.FormatUint(qs.Seed, 10), "share_ppm": q.SharePPM, "min": q.Min}
 	sample := map[string]any{}
-	for w, ids := range s.Records {
+	for w, ids := range qs.Records {
 		sample[w] = ids
 	}
 	detail["sample"] = sample
 	// The sample is recorded first: a crash while opening tasks leaves a
 	// recorded sample whose missing tasks a second call does not reopen,
 	// but never a second, different sample.
-	if err := e.Audit(ctx, a, "qc.sample", "campaign", object, scope, detail); err != nil {
+	if err := s.e.Audit(ctx, a, "qc.sample", "campaign", object, scope, detail); err != nil {
 		return nil, err
 	}
-	for _, ids := range s.Records {
+	for _, ids := range qs.Records {
 		for _, id := range ids {
 			if open[id] {
 				continue
 			}
-			if err := e.openQCTask(ctx, a, id, period); err != nil {
+			if err := s.openQCTask(ctx, a, id, period); err != nil {
 				return nil, err
 			}
 		}
 	}
-	return s, nil
+	return qs, nil
 }
 
 // completedAt is when a record entered its current state.
-func completedAt(r *Record) time.Time {
+func completedAt(r *engine.Record) time.Time {
 	for i := len(r.History) - 1; i >= 0; i-- {
 		if r.History[i].ToState == r.State {
 			return r.History[i].At
@@ -166,44 +164,44 @@ func completedAt(r *Record) time.Time {
 	return r.UpdatedAt
 }
 
-func (e *Engine) recordedSample(ctx context.Context, object string) (*QCSample, error) {
-	page, err := e.store.ListAudit(ctx, AuditFilter{Action: "qc.sample", ObjectID: object}, Page{Limit: 1})
+func (s *Service) recordedSample(ctx context.Context, object string) (*QCSample, error) {
+	page, err := s.store.ListAudit(ctx, engine.AuditFilter{Action: "qc.sample", ObjectID: object}, engine.Page{Limit: 1})
 	if err != nil || len(page.Events) == 0 {
 		return nil, err
 	}
 	d := page.Events[0].Detail
 	campaignID, rest, _ := strings.Cut(object, "/")
 	period, scope, _ := strings.Cut(rest, "@")
-	s := &QCSample{CampaignID: campaignID, Period: period, Scope: scope, Records: map[string][]string{}}
+	qs := &QCSample{CampaignID: campaignID, Period: period, Scope: scope, Records: map[string][]string{}}
 	if seed, ok := d["seed"].(string); ok {
-		s.Seed, _ = strconv.ParseUint(seed, 10, 64)
+		qs.Seed, _ = strconv.ParseUint(seed, 10, 64)
 	}
 	if sample, ok := d["sample"].(map[string]any); ok {
 		for w, v := range sample {
 			list, _ := v.([]any)
 			for _, id := range list {
 				if str, ok := id.(string); ok {
-					s.Records[w] = append(s.Records[w], str)
+					qs.Records[w] = append(qs.Records[w], str)
 				}
 			}
 		}
 	}
-	return s, nil
+	return qs, nil
 }
 
-func (e *Engine) openQCTask(ctx context.Context, a *Actor, id, period string) error {
-	r, err := e.store.GetRecord(ctx, id)
+func (s *Service) openQCTask(ctx context.Context, a *engine.Actor, id, period string) error {
+	r, err := s.store.GetRecord(ctx, id)
 	if err != nil {
 		return err
 	}
 	if r.Step != "" {
 		return nil
 	}
-	now := e.Now()
-	r.Step, r.CandidateRoles, r.TaskOrgPath, r.Assignee = QCStep, []string{RoleSupervisor}, r.OrgPath, ""
-	r.History = append(r.History, HistoryEntry{At: now, Actor: a.ID(), Action: ActionQCSample, FromState: r.State, Reason: period})
+	now := s.e.Now()
+	r.Step, r.CandidateRoles, r.TaskOrgPath, r.Assignee = engine.QCStep, []string{engine.RoleSupervisor}, r.OrgPath, ""
+	r.History = append(r.History, engine.HistoryEntry{At: now, Actor: a.ID(), Action: ActionQCSample, FromState: r.State, Reason: period})
 	r.UpdatedAt = now
-	if _, err := e.UpdateRecord(ctx, r); err != nil && ErrorCode(err) != ECONFLICT {
+	if _, err := s.e.UpdateRecord(ctx, r); err != nil && engine.ErrorCode(err) != engine.ECONFLICT {
 		return err
 	}
 	return nil
@@ -216,43 +214,43 @@ func (e *Engine) openQCTask(ctx context.Context, a *Actor, id, period string) er
 // the scope; EINVALID when the record has no open spot check or a problem
 // has no reason; EFORBIDDEN when someone else claimed the check; ECONFLICT
 // when the record changed meanwhile.
-func (e *Engine) RecordQCOutcome(ctx context.Context, a *Actor, recordID string, pass bool, reason string) (*Record, error) {
-	if err := a.Require(RoleSupervisor, RoleAdmin); err != nil {
+func (s *Service) RecordQCOutcome(ctx context.Context, a *engine.Actor, recordID string, pass bool, reason string) (*engine.Record, error) {
+	if err := a.Require(engine.RoleSupervisor, engine.RoleAdmin); err != nil {
 		return nil, err
 	}
-	r, err := e.ScopedRecord(ctx, a, recordID)
+	r, err := s.e.ScopedRecord(ctx, a, recordID)
 	if err != nil {
 		return nil, err
 	}
 	reason = strings.TrimSpace(reason)
 	switch {
-	case r.Step != QCStep:
-		return nil, &Error{Code: EINVALID, Message: "this record has no open spot check",
-			Fields: []FieldError{{Pointer: "/record", Code: "no_spot_check", Message: "no open spot check"}}}
+	case r.Step != engine.QCStep:
+		return nil, &engine.Error{Code: engine.EINVALID, Message: "this record has no open spot check",
+			Fields: []engine.FieldError{{Pointer: "/record", Code: "no_spot_check", Message: "no open spot check"}}}
 	case !pass && reason == "":
-		return nil, &Error{Code: EINVALID, Message: "say what the problem is",
-			Fields: []FieldError{{Pointer: "/reason", Code: "required", Message: "a reason is required"}}}
+		return nil, &engine.Error{Code: engine.EINVALID, Message: "say what the problem is",
+			Fields: []engine.FieldError{{Pointer: "/reason", Code: "required", Message: "a reason is required"}}}
 	case r.Assignee != "" && r.Assignee != a.ID():
-		return nil, Errorf(EFORBIDDEN, "someone else has claimed this spot check")
+		return nil, engine.Errorf(engine.EFORBIDDEN, "someone else has claimed this spot check")
 	}
 	action := ActionQCPass
 	if !pass {
 		action = ActionQCProblem
 	}
-	now := e.Now()
+	now := s.e.Now()
 	r.Step, r.CandidateRoles, r.TaskOrgPath, r.Assignee = "", nil, "", ""
-	r.History = append(r.History, HistoryEntry{At: now, Actor: a.ID(), Action: action, FromState: r.State, Reason: reason})
+	r.History = append(r.History, engine.HistoryEntry{At: now, Actor: a.ID(), Action: action, FromState: r.State, Reason: reason})
 	r.UpdatedAt = now
-	updated, err := e.UpdateRecord(ctx, r)
+	updated, err := s.e.UpdateRecord(ctx, r)
 	if err != nil {
-		if ErrorCode(err) == ECONFLICT {
-			if cur, gerr := e.store.GetRecord(ctx, recordID); gerr == nil {
-				return nil, StaleError(cur)
+		if engine.ErrorCode(err) == engine.ECONFLICT {
+			if cur, gerr := s.store.GetRecord(ctx, recordID); gerr == nil {
+				return nil, engine.StaleError(cur)
 			}
 		}
 		return nil, err
 	}
-	if err := e.Audit(ctx, a, "record."+action, "record", recordID, updated.OrgPath, map[string]any{"reason": reason}); err != nil {
+	if err := s.e.Audit(ctx, a, "record."+action, "record", recordID, updated.OrgPath, map[string]any{"reason": reason}); err != nil {
 		return nil, err
 	}
 	return updated, nil
