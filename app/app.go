@@ -89,6 +89,8 @@ func New(cfg Config) *App {
 		Registry:   registry.New(e, st),
 		Worklist:   worklist.New(e, st),
 	}
+	e.Follow(a.Worklist)                        // duplicates
+	e.DuplicateScan = a.Worklist.ScanDuplicates // after an import, until the import runner moves to registry
 	a.background = []engine.Background{
 		e.TimerSweeper(cfg.Owner, cfg.SweepEvery),
 		e.ImportRunner("imports-"+cfg.Owner, cfg.ImportEvery),

@@ -363,7 +363,7 @@ func TestRegistryImport100kRows(t *testing.T) {
 // interruptingStore cancels the run after a number of batch inserts, as
 // a server that stops mid-job.
 type interruptingStore struct {
-	engine.Store
+	app.Store
 	batches int
 	cancel  context.CancelFunc
 }

@@ -22,8 +22,7 @@ type Store interface {
 	AuditStore
 	LinkStore
 	NotificationStore
-	ReportStore // store_report.go
-	WorklistStore
+	ReportStore    // store_report.go
 	ImportStore    // store_import.go
 	IndicatorStore // store_indicator.go
 
