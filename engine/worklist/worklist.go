@@ -11,7 +11,9 @@ import (
 )
 
 // Store is what the worklist needs of a store: the core, worklist items
-// and reconciliation runs.
+// and reconciliation runs. As in engine.Store, every method honours ctx
+// cancellation, returns EUNAVAILABLE when it cannot reach its database,
+// and EINTERNAL for any error its comment does not list.
 type Store interface {
 	engine.Store
 
