@@ -91,7 +91,8 @@ func New(cfg Config) *App {
 	}
 	// Followers run in this order after every record write: duplicates,
 	// indicator counters, pay.
-	e.Follow(a.Indicators, a.Pay)
+	e.Follow(a.Worklist, a.Indicators, a.Pay)
+	e.DuplicateScan = a.Worklist.ScanDuplicates // after an import, until the import runner moves to registry
 	a.background = []engine.Background{
 		e.TimerSweeper(cfg.Owner, cfg.SweepEvery),
 		a.Pay.Reconciler(cfg.SweepEvery),

@@ -16,6 +16,11 @@ type Engine struct {
 
 	catalog   catalog
 	followers []RecordFollower
+
+	// DuplicateScan, set by the app to the worklist's ScanDuplicates, runs
+	// after an import job inserts records. Temporary: it goes when the
+	// import runner moves to the registry package.
+	DuplicateScan func(ctx context.Context, campaignID string) (int, error)
 }
 
 // Config configures an Engine. Store is required; Now defaults to
@@ -41,7 +46,6 @@ func New(cfg Config) *Engine {
 	if e.logger == nil {
 		e.logger = slog.Default()
 	}
-	e.Follow(duplicateFollower{e}) // moving to its package
 	return e
 }
 

@@ -855,7 +855,10 @@ func (r *jobRun) finish(ctx context.Context) error {
 // the imported records) on its worklist. A failure is logged: the records
 // are stored, and the next scan catches up.
 func (e *Engine) scanDuplicatesAfterImport(ctx context.Context, campaignID string) {
-	if _, err := e.ScanDuplicates(ctx, campaignID); err != nil {
+	if e.DuplicateScan == nil {
+		return
+	}
+	if _, err := e.DuplicateScan(ctx, campaignID); err != nil {
 		e.logger.Error("import: duplicate scan failed", "campaign", campaignID, "err", err)
 	}
 }

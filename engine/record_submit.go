@@ -14,6 +14,10 @@ import (
 // Record states the engine itself uses besides the workflow's.
 const (
 	StateDraft = "draft" // saved by its author, not yet submitted
+	// StateMerged is the state of a record merged into another by a person
+	// deciding a duplicate: it leaves its workflow, keeps its answers and
+	// history, and its last history entry names the surviving record.
+	StateMerged = "merged"
 )
 
 // Submission is one filled form as a field worker (or a public link) sends it.

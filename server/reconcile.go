@@ -9,23 +9,24 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"canvass/engine"
+	"canvass/engine/worklist"
 	"canvass/ui"
 )
 
 type reconcileRunJSON struct {
-	ID       string                  `json:"id"`
-	Campaign string                  `json:"campaign"`
-	OrgPath  string                  `json:"orgPath"`
-	FileName string                  `json:"fileName"`
-	By       string                  `json:"by"`
-	At       time.Time               `json:"at"`
-	Status   string                  `json:"status"`
-	Error    string                  `json:"error,omitempty"`
-	Mapping  engine.ReconcileMapping `json:"mapping"`
-	Counts   engine.ReconcileCounts  `json:"counts"`
+	ID       string                    `json:"id"`
+	Campaign string                    `json:"campaign"`
+	OrgPath  string                    `json:"orgPath"`
+	FileName string                    `json:"fileName"`
+	By       string                    `json:"by"`
+	At       time.Time                 `json:"at"`
+	Status   string                    `json:"status"`
+	Error    string                    `json:"error,omitempty"`
+	Mapping  worklist.ReconcileMapping `json:"mapping"`
+	Counts   worklist.ReconcileCounts  `json:"counts"`
 }
 
-func toRunJSON(r *engine.ReconcileRun) reconcileRunJSON {
+func toRunJSON(r *worklist.ReconcileRun) reconcileRunJSON {
 	return reconcileRunJSON{ID: r.ID, Campaign: r.CampaignID, OrgPath: r.OrgPath, FileName: r.FileName, By: r.By, At: r.At,
 		Status: r.Status, Error: r.Error, Mapping: r.Mapping, Counts: r.Counts}
 }
@@ -42,7 +43,7 @@ type reconcileResultJSON struct {
 	Problems []reconcileProblemJSON `json:"problems"`
 }
 
-func toProblemsJSON(ps []engine.ReconcileProblem, lang string) []reconcileProblemJSON {
+func toProblemsJSON(ps []worklist.ReconcileProblem, lang string) []reconcileProblemJSON {
 	out := make([]reconcileProblemJSON, 0, len(ps))
 	for _, p := range ps {
 		out = append(out, reconcileProblemJSON{Row: p.Row, Column: p.Column, Code: p.Code, Message: ui.Message(lang, "worklist.code."+p.Code)})
@@ -51,8 +52,8 @@ func toProblemsJSON(ps []engine.ReconcileProblem, lang string) []reconcileProble
 }
 
 // parseMapping decodes the mapping field of an upload strictly.
-func parseMapping(text string) (engine.ReconcileMapping, error) {
-	var m engine.ReconcileMapping
+func parseMapping(text string) (worklist.ReconcileMapping, error) {
+	var m worklist.ReconcileMapping
 	dec := json.NewDecoder(bytes.NewReader([]byte(text)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&m); err != nil || strings.TrimSpace(text) == "" {
@@ -63,7 +64,7 @@ func parseMapping(text string) (engine.ReconcileMapping, error) {
 }
 
 // runReconcile reads the uploaded file and runs the comparison.
-func (s *Server) runReconcile(c fiber.Ctx, campaign string, m engine.ReconcileMapping) (*engine.ReconcileResult, error) {
+func (s *Server) runReconcile(c fiber.Ctx, campaign string, m worklist.ReconcileMapping) (*worklist.ReconcileResult, error) {
 	fh, err := uploadedFile(c, "file")
 	if err != nil {
 		return nil, err
@@ -73,7 +74,7 @@ func (s *Server) runReconcile(c fiber.Ctx, campaign string, m engine.ReconcileMa
 		return nil, engine.WrapError(engine.EINTERNAL, "", err)
 	}
 	defer f.Close()
-	return s.engine.Reconcile(c.Context(), actorOf(c), engine.ReconcileInput{CampaignID: campaign, FileName: fh.Filename, File: f, Mapping: m})
+	return s.worklist.Reconcile(c.Context(), actorOf(c), worklist.ReconcileInput{CampaignID: campaign, FileName: fh.Filename, File: f, Mapping: m})
 }
 
 // apiReconcile answers POST /api/v1/campaigns/:id/reconcile, a multipart
@@ -107,7 +108,7 @@ func (s *Server) apiReconcileRuns(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	runs, err := s.engine.ReconcileRuns(c.Context(), actorOf(c), id)
+	runs, err := s.worklist.ReconcileRuns(c.Context(), actorOf(c), id)
 	if err != nil {
 		return err
 	}
@@ -141,7 +142,7 @@ func (s *Server) apiReconcileRun(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sum, err := s.engine.ReconcileRun(c.Context(), actorOf(c), id)
+	sum, err := s.worklist.ReconcileRun(c.Context(), actorOf(c), id)
 	if err != nil {
 		return err
 	}

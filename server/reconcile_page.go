@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"canvass/engine"
+	"canvass/engine/worklist"
 )
 
 // mapField is one of our form's fields and the column typed for it.
@@ -19,14 +20,14 @@ type reconcileData struct {
 	Campaign  string
 	Campaigns []option
 	Fields    []mapField // our simple fields, to map their columns to
-	Mapping   engine.ReconcileMapping
+	Mapping   worklist.ReconcileMapping
 	Runs      []runRow
 	CanRun    bool
 	Errors    map[string]string // field messages by pointer
 }
 
 type runRow struct {
-	*engine.ReconcileRun
+	*worklist.ReconcileRun
 	StatusLabel string
 	URL         string
 }
@@ -37,10 +38,10 @@ func runStatusLabel(p *pageData, status string) string { return p.T("reconcile.s
 // reconcilePage shows the upload form with the column mapping, and the
 // campaign's earlier runs.
 func (s *Server) reconcilePage(c fiber.Ctx) error {
-	return s.renderReconcile(c, fiber.StatusOK, c.Query("campaign"), engine.ReconcileMapping{}, nil)
+	return s.renderReconcile(c, fiber.StatusOK, c.Query("campaign"), worklist.ReconcileMapping{}, nil)
 }
 
-func (s *Server) renderReconcile(c fiber.Ctx, status int, campaign string, m engine.ReconcileMapping, runErr error) error {
+func (s *Server) renderReconcile(c fiber.Ctx, status int, campaign string, m worklist.ReconcileMapping, runErr error) error {
 	a := actorOf(c)
 	p := s.newPage(c, "reconcile.title", "reconcile", "")
 	d := &reconcileData{Campaign: campaign, Mapping: m, CanRun: a.Has(engine.RoleSupervisor, engine.RoleAdmin), Errors: map[string]string{}}
@@ -84,7 +85,7 @@ func (s *Server) renderReconcile(c fiber.Ctx, status int, campaign string, m eng
 		}
 		break
 	}
-	runs, err := s.engine.ReconcileRuns(c.Context(), a, campaign)
+	runs, err := s.worklist.ReconcileRuns(c.Context(), a, campaign)
 	if err != nil {
 		return s.renderErrorPage(c, err)
 	}
@@ -99,7 +100,7 @@ func (s *Server) renderReconcile(c fiber.Ctx, status int, campaign string, m eng
 // the reasons.
 func (s *Server) reconcileSubmit(c fiber.Ctx) error {
 	campaign := bodyField(c, "campaign")
-	m := engine.ReconcileMapping{
+	m := worklist.ReconcileMapping{
 		IDNumber: bodyField(c, "id_number"), Name: bodyField(c, "name"), BirthDate: bodyField(c, "birth_date"),
 		VillageCode: bodyField(c, "village_code"), OurBirthDate: bodyField(c, "our_birth_date"), Fields: map[string]string{},
 	}
@@ -129,7 +130,7 @@ func (s *Server) reconcileSubmit(c fiber.Ctx) error {
 }
 
 type runData struct {
-	Run            *engine.ReconcileRun
+	Run            *worklist.ReconcileRun
 	StatusLabel    string
 	Open           int64
 	ResolvedOurs   int64
@@ -149,18 +150,18 @@ func (s *Server) reconcileRunPage(c fiber.Ctx) error {
 	return s.renderRun(c, id, nil, nil)
 }
 
-func (s *Server) renderRun(c fiber.Ctx, id string, problems []engine.ReconcileProblem, runErr error) error {
-	sum, err := s.engine.ReconcileRun(c.Context(), actorOf(c), id)
+func (s *Server) renderRun(c fiber.Ctx, id string, problems []worklist.ReconcileProblem, runErr error) error {
+	sum, err := s.worklist.ReconcileRun(c.Context(), actorOf(c), id)
 	if err != nil {
 		return s.renderErrorPage(c, err)
 	}
 	p := s.newPage(c, "reconcile.run.title", "reconcile", "/reconcile/runs/"+id)
 	d := &runData{Run: sum.Run, StatusLabel: runStatusLabel(p, sum.Run.Status), Open: sum.Open,
-		ResolvedOurs: sum.ResolvedBySide[engine.SideOurs], ResolvedTheirs: sum.ResolvedBySide[engine.SideTheirs],
-		ResolvedNone: sum.ResolvedBySide[engine.SideNeither], Problems: toProblemsJSON(problems, p.Lang),
+		ResolvedOurs: sum.ResolvedBySide[worklist.SideOurs], ResolvedTheirs: sum.ResolvedBySide[worklist.SideTheirs],
+		ResolvedNone: sum.ResolvedBySide[worklist.SideNeither], Problems: toProblemsJSON(problems, p.Lang),
 		WorklistURL: "/worklist?" + url.Values{"campaign": {sum.Run.CampaignID}, "run": {sum.Run.ID}}.Encode()}
 	for _, n := range sum.Counts {
-		if n.Status == engine.WorkDismissed {
+		if n.Status == worklist.WorkDismissed {
 			d.Dismissed += n.Count
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"canvass/engine"
+	"canvass/engine/worklist"
 	"canvass/ui"
 )
 
@@ -72,7 +73,7 @@ type worklistItemJSON struct {
 	UpdatedAt   time.Time           `json:"updatedAt"`
 }
 
-func toWorklistItemJSON(it *engine.WorklistItem) worklistItemJSON {
+func toWorklistItemJSON(it *worklist.WorklistItem) worklistItemJSON {
 	out := worklistItemJSON{ID: it.ID, Kind: it.Kind, Campaign: it.CampaignID, Run: it.RunID, OrgUnit: it.OrgUnit, OrgPath: it.OrgPath,
 		Status: it.Status, Records: it.RecordIDs, ExternalRow: it.ExternalRow, MatchedBy: it.MatchedBy, Values: []workValueJSON{},
 		Version: it.Version, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt}
@@ -114,19 +115,19 @@ func worklistQueryOf(c fiber.Ctx) worklistQuery {
 // worklistFilter checks a query and turns it into a filter and a page.
 // Returns EINVALID naming each bad parameter, ENOTFOUND for an org unit
 // outside the actor's subtree.
-func (s *Server) worklistFilter(c fiber.Ctx, a *engine.Actor, campaign string, q worklistQuery) (engine.WorklistFilter, engine.Page, error) {
-	f := engine.WorklistFilter{CampaignID: campaign}
+func (s *Server) worklistFilter(c fiber.Ctx, a *engine.Actor, campaign string, q worklistQuery) (worklist.WorklistFilter, engine.Page, error) {
+	f := worklist.WorklistFilter{CampaignID: campaign}
 	p := engine.Page{After: q.After}
 	var bad []engine.FieldError
 	if q.Kind != "" {
-		if !slices.Contains(engine.WorkKinds, q.Kind) {
-			bad = append(bad, engine.FieldError{Pointer: "/kind", Code: "enum", Message: strings.Join(engine.WorkKinds, ", ")})
+		if !slices.Contains(worklist.WorkKinds, q.Kind) {
+			bad = append(bad, engine.FieldError{Pointer: "/kind", Code: "enum", Message: strings.Join(worklist.WorkKinds, ", ")})
 		}
 		f.Kinds = []string{q.Kind}
 	}
 	if q.Status != "" {
-		if !slices.Contains(engine.WorkStatuses, q.Status) {
-			bad = append(bad, engine.FieldError{Pointer: "/status", Code: "enum", Message: strings.Join(engine.WorkStatuses, ", ")})
+		if !slices.Contains(worklist.WorkStatuses, q.Status) {
+			bad = append(bad, engine.FieldError{Pointer: "/status", Code: "enum", Message: strings.Join(worklist.WorkStatuses, ", ")})
 		}
 		f.Statuses = []string{q.Status}
 	}
@@ -171,11 +172,11 @@ func (s *Server) apiWorklist(c fiber.Ctx) error {
 	if err != nil {
 		return localizeFields(err, requestLang(c, a.User))
 	}
-	page, err := s.engine.Worklist(c.Context(), a, f, p)
+	page, err := s.worklist.Items(c.Context(), a, f, p)
 	if err != nil {
 		return err
 	}
-	counts, err := s.engine.WorklistCounts(c.Context(), a, f)
+	counts, err := s.worklist.Counts(c.Context(), a, f)
 	if err != nil {
 		return err
 	}
@@ -205,7 +206,7 @@ func (s *Server) apiWorklistItem(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	it, err := s.engine.WorklistItem(c.Context(), actorOf(c), id)
+	it, err := s.worklist.Item(c.Context(), actorOf(c), id)
 	if err != nil {
 		return err
 	}
@@ -222,15 +223,15 @@ type decisionJSON struct {
 }
 
 // decide applies a decision named by the last path segment.
-func (s *Server) decide(c fiber.Ctx, id, decision string, d engine.Decision) (*engine.WorklistItem, error) {
+func (s *Server) decide(c fiber.Ctx, id, decision string, d worklist.Decision) (*worklist.WorklistItem, error) {
 	a := actorOf(c)
 	switch decision {
 	case "merge":
-		return s.engine.MergeDuplicates(c.Context(), a, id, d)
+		return s.worklist.MergeDuplicates(c.Context(), a, id, d)
 	case "dismiss":
-		return s.engine.DismissItem(c.Context(), a, id, d)
+		return s.worklist.DismissItem(c.Context(), a, id, d)
 	case "resolve":
-		return s.engine.ResolveItem(c.Context(), a, id, d)
+		return s.worklist.ResolveItem(c.Context(), a, id, d)
 	}
 	return nil, engine.Errorf(engine.ENOTFOUND, "no such decision")
 }
@@ -249,7 +250,7 @@ func (s *Server) apiWorklistDecide(c fiber.Ctx) error {
 	lang := requestLang(c, a.User)
 	path := c.Path()
 	decision := path[strings.LastIndexByte(path, '/')+1:]
-	it, err := s.decide(c, id, decision, engine.Decision{Version: body.Version, Survivor: body.Survivor, Side: body.Side,
+	it, err := s.decide(c, id, decision, worklist.Decision{Version: body.Version, Survivor: body.Survivor, Side: body.Side,
 		Corrected: body.Corrected, Note: body.Note, Lang: lang})
 	if err != nil {
 		return localizeFields(err, lang)
@@ -267,7 +268,7 @@ func (s *Server) apiScanDuplicates(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	n, err := s.engine.RescanDuplicates(c.Context(), actorOf(c), id)
+	n, err := s.worklist.RescanDuplicates(c.Context(), actorOf(c), id)
 	if err != nil {
 		return err
 	}

@@ -10,11 +10,12 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"canvass/engine"
+	"canvass/engine/worklist"
 )
 
 // worklistRow is one item in the list page.
 type worklistRow struct {
-	*engine.WorklistItem
+	*worklist.WorklistItem
 	KindLabel, StatusLabel, Unit string
 	Differs                      []string // labels of the fields that differ
 }
@@ -83,10 +84,10 @@ func (s *Server) worklistPage(c fiber.Ctx) error {
 	q := worklistQueryOf(c)
 	d := &worklistData{Campaign: c.Query("campaign"), Query: q, CanScan: a.Has(engine.RoleSupervisor, engine.RoleAdmin)}
 	p.Data = d
-	for _, k := range engine.WorkKinds {
+	for _, k := range worklist.WorkKinds {
 		d.Kinds = append(d.Kinds, option{k, p.T("worklist.kind." + k)})
 	}
-	for _, st := range engine.WorkStatuses {
+	for _, st := range worklist.WorkStatuses {
 		d.Statuses = append(d.Statuses, option{st, p.T("worklist.status." + st)})
 	}
 	var err error
@@ -101,10 +102,10 @@ func (s *Server) worklistPage(c fiber.Ctx) error {
 	}
 	f, pg, err := s.worklistFilter(c, a, d.Campaign, q)
 	if err == nil {
-		var page *engine.WorklistPage
-		if page, err = s.engine.Worklist(c.Context(), a, f, pg); err == nil {
-			var counts []engine.WorklistCount
-			counts, err = s.engine.WorklistCounts(c.Context(), a, f)
+		var page *worklist.WorklistPage
+		if page, err = s.worklist.Items(c.Context(), a, f, pg); err == nil {
+			var counts []worklist.WorklistCount
+			counts, err = s.worklist.Counts(c.Context(), a, f)
 			names, labels := map[string]string{}, s.fieldLabels(c, d.Campaign, p.Lang)
 			for _, it := range page.Items {
 				row := worklistRow{WorklistItem: it, KindLabel: p.T("worklist.kind." + it.Kind), StatusLabel: p.T("worklist.status." + it.Status),
@@ -148,7 +149,7 @@ func (s *Server) worklistPage(c fiber.Ctx) error {
 
 // itemData is the item page's own data.
 type itemData struct {
-	Item        *engine.WorklistItem
+	Item        *worklist.WorklistItem
 	KindLabel   string
 	StatusLabel string
 	Unit        string
@@ -157,9 +158,9 @@ type itemData struct {
 	CanMerge    bool // merge and dismiss
 	CanResolve  bool
 	Records     []string // duplicate records, in column order
-	Values      []engine.WorkValue
+	Values      []worklist.WorkValue
 	Sides       []option
-	Resolution  *engine.WorkResolution
+	Resolution  *worklist.WorkResolution
 	ResSide     string
 	Fields      map[string]string // field messages of a refused decision
 	Form        map[string]string // what was typed, shown again after a refusal
@@ -178,13 +179,13 @@ func (s *Server) renderItem(c fiber.Ctx, status int, decideErr error, typed map[
 		return s.renderErrorPage(c, err)
 	}
 	a := actorOf(c)
-	it, err := s.engine.WorklistItem(c.Context(), a, id)
+	it, err := s.worklist.Item(c.Context(), a, id)
 	if err != nil {
 		return s.renderErrorPage(c, err)
 	}
 	p := s.newPage(c, "worklist.item.title", "worklist", "/worklist/"+it.ID)
 	d := &itemData{Item: it, KindLabel: p.T("worklist.kind." + it.Kind), StatusLabel: p.T("worklist.status." + it.Status),
-		Unit: s.unitName(c, map[string]string{}, it.OrgUnit), Duplicate: it.Kind == engine.WorkDuplicate, Open: it.Status == engine.WorkOpen,
+		Unit: s.unitName(c, map[string]string{}, it.OrgUnit), Duplicate: it.Kind == worklist.WorkDuplicate, Open: it.Status == worklist.WorkOpen,
 		Records: it.RecordIDs, Values: it.Values, Resolution: it.Resolution, Form: typed}
 	d.Values = s.localLabels(c, it.CampaignID, p.Lang, it.Values)
 	d.CanMerge = d.Open && d.Duplicate && a.Has(engine.RoleReviewer, engine.RoleSupervisor, engine.RoleAdmin)
@@ -192,7 +193,7 @@ func (s *Server) renderItem(c fiber.Ctx, status int, decideErr error, typed map[
 	if r := it.Resolution; r != nil && r.Side != "" {
 		d.ResSide = p.T("worklist.side." + r.Side)
 	}
-	for _, side := range []string{engine.SideOurs, engine.SideTheirs, engine.SideNeither} {
+	for _, side := range []string{worklist.SideOurs, worklist.SideTheirs, worklist.SideNeither} {
 		d.Sides = append(d.Sides, option{side, p.T("worklist.side." + side)})
 	}
 	if decideErr != nil {
@@ -239,7 +240,7 @@ func (s *Server) fieldLabels(c fiber.Ctx, campaignID, lang string) map[string]st
 }
 
 // localLabels returns values with each field's label in lang.
-func (s *Server) localLabels(c fiber.Ctx, campaignID, lang string, values []engine.WorkValue) []engine.WorkValue {
+func (s *Server) localLabels(c fiber.Ctx, campaignID, lang string, values []worklist.WorkValue) []worklist.WorkValue {
 	labels := s.fieldLabels(c, campaignID, lang)
 	out := slices.Clone(values)
 	for i, v := range out {
@@ -262,7 +263,7 @@ func (s *Server) worklistDecideSubmit(c fiber.Ctx) error {
 		return s.renderErrorPage(c, engine.Errorf(engine.ENOTFOUND, "no such decision"))
 	}
 	typed := map[string]string{"decision": decision, "note": bodyField(c, "note"), "side": bodyField(c, "side"), "survivor": bodyField(c, "survivor")}
-	d := engine.Decision{Survivor: typed["survivor"], Side: typed["side"], Note: typed["note"], Lang: s.pageLang(c, actorOf(c).User)}
+	d := worklist.Decision{Survivor: typed["survivor"], Side: typed["side"], Note: typed["note"], Lang: s.pageLang(c, actorOf(c).User)}
 	if v := bodyField(c, "version"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"canvass/engine"
+	"canvass/engine/worklist"
 )
 
 // worklistEnv is a server whose engine has a PII vault and the
@@ -159,7 +160,7 @@ func reconcileUpload(t *testing.T, file string, content []byte, mapping any) *mu
 	return &multipartBody{fields: map[string]string{"mapping": m}, field: "file", filename: file, content: content}
 }
 
-var policeMapping = engine.ReconcileMapping{IDNumber: "公民身份号码", Name: "姓名", BirthDate: "出生日期", VillageCode: "村居代码",
+var policeMapping = worklist.ReconcileMapping{IDNumber: "公民身份号码", Name: "姓名", BirthDate: "出生日期", VillageCode: "村居代码",
 	Fields: map[string]string{"flow": "流动类别", "address": "现住址"}}
 
 func TestReconcileAPI(t *testing.T) {
@@ -237,8 +238,8 @@ func TestReconcileAPI(t *testing.T) {
 	check(t, res, http.StatusCreated, "")
 	var out reconcileResultJSON
 	res.decode(t, &out)
-	want := engine.ReconcileCounts{Rows: 5, Refused: 2, Matched: 2, Same: 1, Differences: 1, OnlyOurs: 1, OnlyTheirs: 1}
-	if out.Run.Counts != want || out.Run.Status != engine.RunDone || out.Run.FileName != "公安户籍.csv" {
+	want := worklist.ReconcileCounts{Rows: 5, Refused: 2, Matched: 2, Same: 1, Differences: 1, OnlyOurs: 1, OnlyTheirs: 1}
+	if out.Run.Counts != want || out.Run.Status != worklist.RunDone || out.Run.FileName != "公安户籍.csv" {
 		t.Fatalf("run %+v, want counts %+v", out.Run, want)
 	}
 	if len(out.Problems) != 2 || out.Problems[0].Code != "out_of_scope" || out.Problems[0].Row != 5 ||
@@ -285,7 +286,7 @@ func TestWorklistPages(t *testing.T) {
 	e := newWorklistEnv(t)
 	e.person("王建国", idWang, "outflow", "东关村1号")
 	e.person("王建国", idWang, "inflow", "东关村1号")
-	page, err := e.eng.Engine.Worklist(context.Background(), asActor(e.worker), engine.WorklistFilter{}, engine.Page{})
+	page, err := e.eng.Worklist.Items(context.Background(), asActor(e.worker), worklist.WorklistFilter{}, engine.Page{})
 	if err != nil || len(page.Items) != 1 {
 		t.Fatalf("worklist: %v %v", page, err)
 	}
@@ -393,7 +394,7 @@ func TestWorklistPages(t *testing.T) {
 		if res := e.do(req{method: "POST", target: "/reconcile", multipart: form(""), cookies: map[string]string{sessionCookie: superCookie}}); res.status != http.StatusForbidden {
 			t.Fatalf("upload without CSRF: %d", res.status)
 		}
-		runs, _ := e.eng.ReconcileRuns(context.Background(), asActor(e.supervisor), "migrant-cleanup")
+		runs, _ := e.eng.Worklist.ReconcileRuns(context.Background(), asActor(e.supervisor), "migrant-cleanup")
 		if len(runs) != 1 {
 			t.Fatalf("%d runs, want 1", len(runs))
 		}
@@ -405,7 +406,7 @@ func TestWorklistPages(t *testing.T) {
 		}
 
 		// The village's field worker verifies the difference on its page.
-		diffs, err := e.eng.Engine.Worklist(context.Background(), asActor(e.worker), engine.WorklistFilter{RunID: runs[0].ID, Kinds: []string{engine.WorkFieldDiff}}, engine.Page{})
+		diffs, err := e.eng.Worklist.Items(context.Background(), asActor(e.worker), worklist.WorklistFilter{RunID: runs[0].ID, Kinds: []string{worklist.WorkFieldDiff}}, engine.Page{})
 		if err != nil || len(diffs.Items) != 1 {
 			t.Fatalf("field differences: %v %v", diffs, err)
 		}
@@ -425,7 +426,7 @@ func TestWorklistPages(t *testing.T) {
 			t.Fatalf("resolve: %d %s", res.status, res.body)
 		}
 		rec, err := e.store.GetRecord(context.Background(), diff.RecordIDs[0])
-		if err != nil || rec.Answers["flow"] != "inflow" || rec.History[len(rec.History)-1].Action != engine.ActionCorrect {
+		if err != nil || rec.Answers["flow"] != "inflow" || rec.History[len(rec.History)-1].Action != worklist.ActionCorrect {
 			t.Fatalf("record after the verification: %v %v", rec.Answers["flow"], err)
 		}
 		if res := get(workerCookie, "/worklist/"+diff.ID+"?done=resolve&lang=en"); !strings.Contains(res.body, "Theirs was right") || !strings.Contains(res.body, "Flow") {
@@ -460,7 +461,7 @@ func TestReconcileOversizedUpload(t *testing.T) {
 	if err := json.Unmarshal(b, &got); err != nil || res.StatusCode != http.StatusRequestEntityTooLarge || got.Error.Code != engine.ETOOLARGE {
 		t.Fatalf("got %d %s, want 413 too_large", res.StatusCode, b)
 	}
-	if runs, _ := e.eng.ReconcileRuns(context.Background(), asActor(e.supervisor), "migrant-cleanup"); len(runs) != 0 {
+	if runs, _ := e.eng.Worklist.ReconcileRuns(context.Background(), asActor(e.supervisor), "migrant-cleanup"); len(runs) != 0 {
 		t.Fatalf("an oversized upload stored %d runs", len(runs))
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"canvass/engine"
+	"canvass/engine/worklist"
 )
 
 // Collections of worklist items and reconciliation runs. An item's _id is
@@ -61,7 +62,7 @@ type workResolutionDoc struct {
 	Note      string            `bson:"note"`
 }
 
-func itemDoc(it *engine.WorklistItem) worklistDoc {
+func itemDoc(it *worklist.WorklistItem) worklistDoc {
 	d := worklistDoc{
 		ID: it.ID, Key: it.Key, Kind: it.Kind, CampaignID: it.CampaignID, RunID: it.RunID, OrgUnit: it.OrgUnit, OrgPath: it.OrgPath,
 		Status: it.Status, RecordIDs: it.RecordIDs, ExternalRow: it.ExternalRow, MatchedBy: it.MatchedBy, Version: it.Version,
@@ -81,8 +82,8 @@ func itemDoc(it *engine.WorklistItem) worklistDoc {
 	return d
 }
 
-func (d *worklistDoc) item() *engine.WorklistItem {
-	it := &engine.WorklistItem{
+func (d *worklistDoc) item() *worklist.WorklistItem {
+	it := &worklist.WorklistItem{
 		ID: d.ID, Key: d.Key, Kind: d.Kind, CampaignID: d.CampaignID, RunID: d.RunID, OrgUnit: d.OrgUnit, OrgPath: d.OrgPath,
 		Status: d.Status, RecordIDs: d.RecordIDs, ExternalRow: d.ExternalRow, MatchedBy: d.MatchedBy, Version: d.Version,
 		CreatedAt: timeOf(d.CreatedAt), UpdatedAt: timeOf(d.UpdatedAt),
@@ -90,17 +91,17 @@ func (d *worklistDoc) item() *engine.WorklistItem {
 	if it.RecordIDs == nil {
 		it.RecordIDs = []string{}
 	}
-	it.Values = make([]engine.WorkValue, len(d.Values))
+	it.Values = make([]worklist.WorkValue, len(d.Values))
 	for i, v := range d.Values {
-		it.Values[i] = engine.WorkValue(v)
+		it.Values[i] = worklist.WorkValue(v)
 	}
 	if r := d.Resolution; r != nil {
-		it.Resolution = &engine.WorkResolution{By: r.By, At: timeOf(r.At), Side: r.Side, Survivor: r.Survivor, Corrected: r.Corrected, Note: r.Note}
+		it.Resolution = &worklist.WorkResolution{By: r.By, At: timeOf(r.At), Side: r.Side, Survivor: r.Survivor, Corrected: r.Corrected, Note: r.Note}
 	}
 	return it
 }
 
-func validItem(it *engine.WorklistItem) error {
+func validItem(it *worklist.WorklistItem) error {
 	if it == nil || it.ID == "" || it.Key == "" || it.Kind == "" || it.CampaignID == "" || it.OrgPath == "" || it.Status == "" {
 		return engine.Errorf(engine.EINVALID, "a worklist item needs an ID, a key, a kind, a campaign, an org path and a status")
 	}
@@ -109,7 +110,7 @@ func validItem(it *engine.WorklistItem) error {
 
 // UpsertWorklistItem inserts the item; a duplicate key means an item with
 // its key exists, which is returned unchanged.
-func (s *Store) UpsertWorklistItem(ctx context.Context, it *engine.WorklistItem) (*engine.WorklistItem, bool, error) {
+func (s *Store) UpsertWorklistItem(ctx context.Context, it *worklist.WorklistItem) (*worklist.WorklistItem, bool, error) {
 	if err := validItem(it); err != nil {
 		return nil, false, err
 	}
@@ -135,7 +136,7 @@ func (s *Store) UpsertWorklistItem(ctx context.Context, it *engine.WorklistItem)
 }
 
 // GetWorklistItem returns an item by _id.
-func (s *Store) GetWorklistItem(ctx context.Context, id string) (*engine.WorklistItem, error) {
+func (s *Store) GetWorklistItem(ctx context.Context, id string) (*worklist.WorklistItem, error) {
 	var d worklistDoc
 	if err := s.findOne(ctx, "get worklist item", s.db.Collection(collWorklist), bson.D{{Key: "_id", Value: id}}, &d, "worklist item not found"); err != nil {
 		return nil, err
@@ -144,7 +145,7 @@ func (s *Store) GetWorklistItem(ctx context.Context, id string) (*engine.Worklis
 }
 
 // UpdateWorklistItem is one findOneAndUpdate filtered on version.
-func (s *Store) UpdateWorklistItem(ctx context.Context, it *engine.WorklistItem) (*engine.WorklistItem, error) {
+func (s *Store) UpdateWorklistItem(ctx context.Context, it *worklist.WorklistItem) (*worklist.WorklistItem, error) {
 	if err := validItem(it); err != nil {
 		return nil, err
 	}
@@ -173,7 +174,7 @@ func (s *Store) UpdateWorklistItem(ctx context.Context, it *engine.WorklistItem)
 	return got.item(), nil
 }
 
-func worklistFilter(f engine.WorklistFilter) filter {
+func worklistFilter(f worklist.WorklistFilter) filter {
 	var q filter
 	q.eq("campaignId", f.CampaignID)
 	q.eq("runId", f.RunID)
@@ -185,13 +186,13 @@ func worklistFilter(f engine.WorklistFilter) filter {
 }
 
 // ListWorklist returns one keyset page of items by _id.
-func (s *Store) ListWorklist(ctx context.Context, f engine.WorklistFilter, p engine.Page) (*engine.WorklistPage, error) {
+func (s *Store) ListWorklist(ctx context.Context, f worklist.WorklistFilter, p engine.Page) (*worklist.WorklistPage, error) {
 	docs, next, err := findPage(ctx, s, "list worklist", s.db.Collection(collWorklist), worklistFilter(f), p,
 		func(d *worklistDoc) string { return d.ID })
 	if err != nil {
 		return nil, err
 	}
-	page := &engine.WorklistPage{Items: make([]*engine.WorklistItem, len(docs)), Next: next}
+	page := &worklist.WorklistPage{Items: make([]*worklist.WorklistItem, len(docs)), Next: next}
 	for i, d := range docs {
 		page.Items[i] = d.item()
 	}
@@ -199,19 +200,19 @@ func (s *Store) ListWorklist(ctx context.Context, f engine.WorklistFilter, p eng
 }
 
 // CountWorklist groups the matching items by kind, status and side.
-func (s *Store) CountWorklist(ctx context.Context, f engine.WorklistFilter) ([]engine.WorklistCount, error) {
+func (s *Store) CountWorklist(ctx context.Context, f worklist.WorklistFilter) ([]worklist.WorklistCount, error) {
 	q := worklistFilter(f)
 	rows, err := s.groupBy(ctx, "count worklist", s.db.Collection(collWorklist), q.doc(), []string{"kind", "status", "side"},
 		bson.D{{Key: "$sum", Value: 1}})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]engine.WorklistCount, 0, len(rows))
+	out := make([]worklist.WorklistCount, 0, len(rows))
 	for _, r := range rows {
 		k := groupValues(r.ID, 3)
-		out = append(out, engine.WorklistCount{Kind: k[0], Status: k[1], Side: k[2], Count: int64(number(r.V))})
+		out = append(out, worklist.WorklistCount{Kind: k[0], Status: k[1], Side: k[2], Count: int64(number(r.V))})
 	}
-	slices.SortFunc(out, func(a, b engine.WorklistCount) int {
+	slices.SortFunc(out, func(a, b worklist.WorklistCount) int {
 		return strings.Compare(a.Kind+"\x00"+a.Status+"\x00"+a.Side, b.Kind+"\x00"+b.Status+"\x00"+b.Side)
 	})
 	return out, nil
@@ -219,7 +220,7 @@ func (s *Store) CountWorklist(ctx context.Context, f engine.WorklistFilter) ([]e
 
 // DuplicateGroups runs $match (campaign, key after the cursor), $group by
 // dedupKey with one $sum, $match count > 1, $sort and $limit.
-func (s *Store) DuplicateGroups(ctx context.Context, campaignID, after string, limit int) ([]engine.DuplicateGroup, error) {
+func (s *Store) DuplicateGroups(ctx context.Context, campaignID, after string, limit int) ([]worklist.DuplicateGroup, error) {
 	if limit <= 0 || limit > engine.MaxPageLimit {
 		limit = engine.MaxPageLimit
 	}
@@ -241,31 +242,31 @@ func (s *Store) DuplicateGroups(ctx context.Context, campaignID, after string, l
 	if err := cur.All(ctx, &rows); err != nil {
 		return nil, s.fail("duplicate groups", err)
 	}
-	out := make([]engine.DuplicateGroup, len(rows))
+	out := make([]worklist.DuplicateGroup, len(rows))
 	for i, r := range rows {
-		out[i] = engine.DuplicateGroup{DedupKey: r.ID, Count: int64(number(r.V))}
+		out[i] = worklist.DuplicateGroup{DedupKey: r.ID, Count: int64(number(r.V))}
 	}
 	return out, nil
 }
 
 type runDoc struct {
-	ID         string                  `bson:"_id"`
-	CampaignID string                  `bson:"campaignId"`
-	OrgPath    string                  `bson:"orgPath"`
-	FileName   string                  `bson:"fileName"`
-	FileHash   string                  `bson:"fileHash"`
-	FileKey    string                  `bson:"fileKey"`
-	By         string                  `bson:"by"`
-	At         *time.Time              `bson:"at"`
-	Status     string                  `bson:"status"`
-	Error      string                  `bson:"error"`
-	Mapping    engine.ReconcileMapping `bson:"mapping"`
-	Counts     engine.ReconcileCounts  `bson:"counts"`
-	Version    int64                   `bson:"version"`
+	ID         string                    `bson:"_id"`
+	CampaignID string                    `bson:"campaignId"`
+	OrgPath    string                    `bson:"orgPath"`
+	FileName   string                    `bson:"fileName"`
+	FileHash   string                    `bson:"fileHash"`
+	FileKey    string                    `bson:"fileKey"`
+	By         string                    `bson:"by"`
+	At         *time.Time                `bson:"at"`
+	Status     string                    `bson:"status"`
+	Error      string                    `bson:"error"`
+	Mapping    worklist.ReconcileMapping `bson:"mapping"`
+	Counts     worklist.ReconcileCounts  `bson:"counts"`
+	Version    int64                     `bson:"version"`
 }
 
-func (d *runDoc) run() *engine.ReconcileRun {
-	return &engine.ReconcileRun{
+func (d *runDoc) run() *worklist.ReconcileRun {
+	return &worklist.ReconcileRun{
 		ID: d.ID, CampaignID: d.CampaignID, OrgPath: d.OrgPath, FileName: d.FileName, FileHash: d.FileHash, By: d.By,
 		At: timeOf(d.At), Status: d.Status, Error: d.Error, Mapping: d.Mapping, Counts: d.Counts, Version: d.Version,
 	}
@@ -273,8 +274,8 @@ func (d *runDoc) run() *engine.ReconcileRun {
 
 // fileKey is the value of a run's unique fileKey: the campaign and file
 // while the run stands, its own ID once it failed (which frees the file).
-func fileKey(r *engine.ReconcileRun) string {
-	if r.Status == engine.RunFailed {
+func fileKey(r *worklist.ReconcileRun) string {
+	if r.Status == worklist.RunFailed {
 		return "failed\x00" + r.ID
 	}
 	return r.CampaignID + "\x00" + r.FileHash
@@ -282,7 +283,7 @@ func fileKey(r *engine.ReconcileRun) string {
 
 // CreateReconcileRun inserts a run; the unique fileKey refuses the same
 // file twice.
-func (s *Store) CreateReconcileRun(ctx context.Context, r *engine.ReconcileRun) error {
+func (s *Store) CreateReconcileRun(ctx context.Context, r *worklist.ReconcileRun) error {
 	if r == nil || r.ID == "" || r.CampaignID == "" || r.FileHash == "" {
 		return engine.Errorf(engine.EINVALID, "a reconciliation run needs an ID, a campaign and a file hash")
 	}
@@ -297,7 +298,7 @@ func (s *Store) CreateReconcileRun(ctx context.Context, r *engine.ReconcileRun) 
 }
 
 // UpdateReconcileRun is one findOneAndUpdate filtered on version.
-func (s *Store) UpdateReconcileRun(ctx context.Context, r *engine.ReconcileRun) (*engine.ReconcileRun, error) {
+func (s *Store) UpdateReconcileRun(ctx context.Context, r *worklist.ReconcileRun) (*worklist.ReconcileRun, error) {
 	unlock, err := s.exclusive(ctx, collReconcileRuns)
 	if err != nil {
 		return nil, err
@@ -308,7 +309,7 @@ func (s *Store) UpdateReconcileRun(ctx context.Context, r *engine.ReconcileRun) 
 	if err := s.findOne(ctx, "get reconcile run", coll, bson.D{{Key: "_id", Value: r.ID}}, &cur, "reconciliation run not found"); err != nil {
 		return nil, err
 	}
-	key := fileKey(&engine.ReconcileRun{ID: r.ID, CampaignID: cur.CampaignID, FileHash: cur.FileHash, Status: r.Status})
+	key := fileKey(&worklist.ReconcileRun{ID: r.ID, CampaignID: cur.CampaignID, FileHash: cur.FileHash, Status: r.Status})
 	var got runDoc
 	err = coll.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: r.ID}, {Key: "version", Value: r.Version}}, bson.D{
 		{Key: "$set", Value: bson.D{
@@ -326,7 +327,7 @@ func (s *Store) UpdateReconcileRun(ctx context.Context, r *engine.ReconcileRun) 
 }
 
 // GetReconcileRun returns a run by _id.
-func (s *Store) GetReconcileRun(ctx context.Context, id string) (*engine.ReconcileRun, error) {
+func (s *Store) GetReconcileRun(ctx context.Context, id string) (*worklist.ReconcileRun, error) {
 	var d runDoc
 	if err := s.findOne(ctx, "get reconcile run", s.db.Collection(collReconcileRuns), bson.D{{Key: "_id", Value: id}}, &d, "reconciliation run not found"); err != nil {
 		return nil, err
@@ -335,9 +336,9 @@ func (s *Store) GetReconcileRun(ctx context.Context, id string) (*engine.Reconci
 }
 
 // ListReconcileRuns returns a campaign's runs in a scope by _id descending.
-func (s *Store) ListReconcileRuns(ctx context.Context, campaignID string, orgPaths []string) ([]*engine.ReconcileRun, error) {
+func (s *Store) ListReconcileRuns(ctx context.Context, campaignID string, orgPaths []string) ([]*worklist.ReconcileRun, error) {
 	if len(orgPaths) == 0 {
-		return []*engine.ReconcileRun{}, nil
+		return []*worklist.ReconcileRun{}, nil
 	}
 	var q filter
 	q.add(bson.D{{Key: "campaignId", Value: campaignID}})
@@ -347,7 +348,7 @@ func (s *Store) ListReconcileRuns(ctx context.Context, campaignID string, orgPat
 		options.Find().SetSort(bson.D{{Key: "_id", Value: -1}})); err != nil {
 		return nil, err
 	}
-	out := make([]*engine.ReconcileRun, len(docs))
+	out := make([]*worklist.ReconcileRun, len(docs))
 	for i, d := range docs {
 		out[i] = d.run()
 	}

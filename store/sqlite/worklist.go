@@ -6,12 +6,13 @@ import (
 	"errors"
 
 	"canvass/engine"
+	"canvass/engine/worklist"
 )
 
 const worklistColumns = `id, key, kind, campaign_id, run_id, org_unit, org_path, status, side, record_ids,
 	external_row, matched_by, item_values, resolution, version, created_at, updated_at`
 
-func validItem(it *engine.WorklistItem) error {
+func validItem(it *worklist.WorklistItem) error {
 	if it == nil || it.ID == "" || it.Key == "" || it.Kind == "" || it.CampaignID == "" || it.OrgPath == "" || it.Status == "" {
 		return engine.Errorf(engine.EINVALID, "a worklist item needs an ID, a key, a kind, a campaign, an org path and a status")
 	}
@@ -23,7 +24,7 @@ type itemRow struct {
 	side, recordIDs, values, resolution string
 }
 
-func encodeItem(it *engine.WorklistItem) (itemRow, error) {
+func encodeItem(it *worklist.WorklistItem) (itemRow, error) {
 	var x itemRow
 	var err error
 	if it.Resolution != nil {
@@ -38,12 +39,12 @@ func encodeItem(it *engine.WorklistItem) (itemRow, error) {
 	}
 	vals := it.Values
 	if vals == nil {
-		vals = []engine.WorkValue{}
+		vals = []worklist.WorkValue{}
 	}
 	if x.values, err = jsonText(vals, "worklist values"); err != nil {
 		return x, err
 	}
-	var res *engine.WorkResolution
+	var res *worklist.WorkResolution
 	if it.Resolution != nil {
 		c := *it.Resolution
 		c.At = timeOf(nullMillis(c.At)) // milliseconds, like every stored time
@@ -54,8 +55,8 @@ func encodeItem(it *engine.WorklistItem) (itemRow, error) {
 }
 
 // UpsertWorklistItem inserts the item unless its key exists; see
-// engine.WorklistStore.
-func (s *Store) UpsertWorklistItem(ctx context.Context, it *engine.WorklistItem) (*engine.WorklistItem, bool, error) {
+// worklist.Store.
+func (s *Store) UpsertWorklistItem(ctx context.Context, it *worklist.WorklistItem) (*worklist.WorklistItem, bool, error) {
 	if err := validItem(it); err != nil {
 		return nil, false, err
 	}
@@ -63,7 +64,7 @@ func (s *Store) UpsertWorklistItem(ctx context.Context, it *engine.WorklistItem)
 	if err != nil {
 		return nil, false, err
 	}
-	var stored *engine.WorklistItem
+	var stored *worklist.WorklistItem
 	var created bool
 	err = s.write(ctx, func(tx *writeTx) error {
 		res, err := tx.exec(`INSERT INTO worklist_items (`+worklistColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
@@ -90,8 +91,8 @@ func (s *Store) UpsertWorklistItem(ctx context.Context, it *engine.WorklistItem)
 	return stored, created, nil
 }
 
-// GetWorklistItem returns an item by ID; see engine.WorklistStore.
-func (s *Store) GetWorklistItem(ctx context.Context, id string) (*engine.WorklistItem, error) {
+// GetWorklistItem returns an item by ID; see worklist.Store.
+func (s *Store) GetWorklistItem(ctx context.Context, id string) (*worklist.WorklistItem, error) {
 	if s.closed.Load() {
 		return nil, errClosed()
 	}
@@ -103,8 +104,8 @@ func (s *Store) GetWorklistItem(ctx context.Context, id string) (*engine.Worklis
 }
 
 // UpdateWorklistItem replaces an item's mutable fields at a version; see
-// engine.WorklistStore.
-func (s *Store) UpdateWorklistItem(ctx context.Context, it *engine.WorklistItem) (*engine.WorklistItem, error) {
+// worklist.Store.
+func (s *Store) UpdateWorklistItem(ctx context.Context, it *worklist.WorklistItem) (*worklist.WorklistItem, error) {
 	if err := validItem(it); err != nil {
 		return nil, err
 	}
@@ -112,7 +113,7 @@ func (s *Store) UpdateWorklistItem(ctx context.Context, it *engine.WorklistItem)
 	if err != nil {
 		return nil, err
 	}
-	var stored *engine.WorklistItem
+	var stored *worklist.WorklistItem
 	err = s.write(ctx, func(tx *writeTx) error {
 		err := tx.updateVersioned("worklist_items", it.ID, "the worklist item",
 			`UPDATE worklist_items SET status = ?, side = ?, org_unit = ?, org_path = ?, record_ids = ?,
@@ -130,7 +131,7 @@ func (s *Store) UpdateWorklistItem(ctx context.Context, it *engine.WorklistItem)
 	return stored, nil
 }
 
-func worklistWhere(f engine.WorklistFilter) *where {
+func worklistWhere(f worklist.WorklistFilter) *where {
 	w := &where{}
 	if f.CampaignID != "" {
 		w.add("campaign_id = ?", f.CampaignID)
@@ -148,33 +149,33 @@ func worklistWhere(f engine.WorklistFilter) *where {
 	return w
 }
 
-// ListWorklist returns one keyset page of items; see engine.WorklistStore.
-func (s *Store) ListWorklist(ctx context.Context, f engine.WorklistFilter, p engine.Page) (*engine.WorklistPage, error) {
+// ListWorklist returns one keyset page of items; see worklist.Store.
+func (s *Store) ListWorklist(ctx context.Context, f worklist.WorklistFilter, p engine.Page) (*worklist.WorklistPage, error) {
 	if s.closed.Load() {
 		return nil, errClosed()
 	}
 	items, next, err := listPage(ctx, s.rdb, "worklist_items", worklistColumns, worklistWhere(f), p, scanItem,
-		func(it *engine.WorklistItem) string { return it.ID })
+		func(it *worklist.WorklistItem) string { return it.ID })
 	if err != nil {
 		return nil, err
 	}
 	if items == nil {
-		items = []*engine.WorklistItem{}
+		items = []*worklist.WorklistItem{}
 	}
-	return &engine.WorklistPage{Items: items, Next: next}, nil
+	return &worklist.WorklistPage{Items: items, Next: next}, nil
 }
 
 // CountWorklist counts items by kind, status and side; see
-// engine.WorklistStore.
-func (s *Store) CountWorklist(ctx context.Context, f engine.WorklistFilter) ([]engine.WorklistCount, error) {
+// worklist.Store.
+func (s *Store) CountWorklist(ctx context.Context, f worklist.WorklistFilter) ([]worklist.WorklistCount, error) {
 	if s.closed.Load() {
 		return nil, errClosed()
 	}
 	w := worklistWhere(f)
 	return queryAll(ctx, s.rdb, `SELECT kind, status, side, count(*) FROM worklist_items`+w.sql()+
 		` GROUP BY kind, status, side ORDER BY kind, status, side`, w.args,
-		func(r rowScanner) (engine.WorklistCount, error) {
-			var c engine.WorklistCount
+		func(r rowScanner) (worklist.WorklistCount, error) {
+			var c worklist.WorklistCount
 			err := r.Scan(&c.Kind, &c.Status, &c.Side, &c.Count)
 			return c, err
 		})
@@ -189,8 +190,8 @@ const duplicateGroupsSQL = `SELECT dedup_key, count(*) FROM records INDEXED BY r
 
 // DuplicateGroups lists dedup keys shared by several records of a
 // campaign, from the records_campaign_dedup index; see
-// engine.WorklistStore.
-func (s *Store) DuplicateGroups(ctx context.Context, campaignID, after string, limit int) ([]engine.DuplicateGroup, error) {
+// worklist.Store.
+func (s *Store) DuplicateGroups(ctx context.Context, campaignID, after string, limit int) ([]worklist.DuplicateGroup, error) {
 	if s.closed.Load() {
 		return nil, errClosed()
 	}
@@ -198,19 +199,19 @@ func (s *Store) DuplicateGroups(ctx context.Context, campaignID, after string, l
 		limit = engine.MaxPageLimit
 	}
 	gs, err := queryAll(ctx, s.rdb, duplicateGroupsSQL, []any{campaignID, after, limit},
-		func(r rowScanner) (engine.DuplicateGroup, error) {
-			var g engine.DuplicateGroup
+		func(r rowScanner) (worklist.DuplicateGroup, error) {
+			var g worklist.DuplicateGroup
 			err := r.Scan(&g.DedupKey, &g.Count)
 			return g, err
 		})
 	if gs == nil && err == nil {
-		gs = []engine.DuplicateGroup{}
+		gs = []worklist.DuplicateGroup{}
 	}
 	return gs, err
 }
 
-func scanItem(row rowScanner) (*engine.WorklistItem, error) {
-	var it engine.WorklistItem
+func scanItem(row rowScanner) (*worklist.WorklistItem, error) {
+	var it worklist.WorklistItem
 	var side, ids, vals, res string
 	var created, updated sql.NullInt64
 	err := row.Scan(&it.ID, &it.Key, &it.Kind, &it.CampaignID, &it.RunID, &it.OrgUnit, &it.OrgPath, &it.Status, &side, &ids,
@@ -236,8 +237,8 @@ func scanItem(row rowScanner) (*engine.WorklistItem, error) {
 
 const runColumns = `id, campaign_id, org_path, file_name, file_hash, created_by, created_at, status, error, mapping, counts, version`
 
-// CreateReconcileRun stores a new run; see engine.WorklistStore.
-func (s *Store) CreateReconcileRun(ctx context.Context, r *engine.ReconcileRun) error {
+// CreateReconcileRun stores a new run; see worklist.Store.
+func (s *Store) CreateReconcileRun(ctx context.Context, r *worklist.ReconcileRun) error {
 	if r == nil || r.ID == "" || r.CampaignID == "" || r.FileHash == "" {
 		return engine.Errorf(engine.EINVALID, "a reconciliation run needs an ID, a campaign and a file hash")
 	}
@@ -260,13 +261,13 @@ func (s *Store) CreateReconcileRun(ctx context.Context, r *engine.ReconcileRun) 
 }
 
 // UpdateReconcileRun replaces a run's status, error and counts at a
-// version; see engine.WorklistStore.
-func (s *Store) UpdateReconcileRun(ctx context.Context, r *engine.ReconcileRun) (*engine.ReconcileRun, error) {
+// version; see worklist.Store.
+func (s *Store) UpdateReconcileRun(ctx context.Context, r *worklist.ReconcileRun) (*worklist.ReconcileRun, error) {
 	counts, err := jsonText(r.Counts, "run counts")
 	if err != nil {
 		return nil, err
 	}
-	var stored *engine.ReconcileRun
+	var stored *worklist.ReconcileRun
 	err = s.write(ctx, func(tx *writeTx) error {
 		err := tx.updateVersioned("reconcile_runs", r.ID, "the reconciliation run",
 			`UPDATE reconcile_runs SET status = ?, error = ?, counts = ?, version = version + 1 WHERE id = ? AND version = ?`,
@@ -283,8 +284,8 @@ func (s *Store) UpdateReconcileRun(ctx context.Context, r *engine.ReconcileRun) 
 	return stored, nil
 }
 
-// GetReconcileRun returns a run by ID; see engine.WorklistStore.
-func (s *Store) GetReconcileRun(ctx context.Context, id string) (*engine.ReconcileRun, error) {
+// GetReconcileRun returns a run by ID; see worklist.Store.
+func (s *Store) GetReconcileRun(ctx context.Context, id string) (*worklist.ReconcileRun, error) {
 	if s.closed.Load() {
 		return nil, errClosed()
 	}
@@ -296,8 +297,8 @@ func (s *Store) GetReconcileRun(ctx context.Context, id string) (*engine.Reconci
 }
 
 // ListReconcileRuns returns a campaign's runs in a scope, newest first;
-// see engine.WorklistStore.
-func (s *Store) ListReconcileRuns(ctx context.Context, campaignID string, orgPaths []string) ([]*engine.ReconcileRun, error) {
+// see worklist.Store.
+func (s *Store) ListReconcileRuns(ctx context.Context, campaignID string, orgPaths []string) ([]*worklist.ReconcileRun, error) {
 	if s.closed.Load() {
 		return nil, errClosed()
 	}
@@ -305,17 +306,17 @@ func (s *Store) ListReconcileRuns(ctx context.Context, campaignID string, orgPat
 	w.add("campaign_id = ?", campaignID)
 	w.subtrees("org_path", orgPaths)
 	if len(orgPaths) == 0 {
-		return []*engine.ReconcileRun{}, nil
+		return []*worklist.ReconcileRun{}, nil
 	}
 	runs, err := queryAll(ctx, s.rdb, `SELECT `+runColumns+` FROM reconcile_runs`+w.sql()+` ORDER BY id DESC`, w.args, scanRun)
 	if runs == nil && err == nil {
-		runs = []*engine.ReconcileRun{}
+		runs = []*worklist.ReconcileRun{}
 	}
 	return runs, err
 }
 
-func scanRun(row rowScanner) (*engine.ReconcileRun, error) {
-	var r engine.ReconcileRun
+func scanRun(row rowScanner) (*worklist.ReconcileRun, error) {
+	var r worklist.ReconcileRun
 	var mapping, counts string
 	var at sql.NullInt64
 	err := row.Scan(&r.ID, &r.CampaignID, &r.OrgPath, &r.FileName, &r.FileHash, &r.By, &at, &r.Status, &r.Error, &mapping, &counts, &r.Version)

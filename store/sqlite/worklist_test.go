@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"canvass/engine"
+	"canvass/engine/worklist"
 )
 
 // TestWorklistQueryPlans: worklist lists and the duplicate scan are served
@@ -15,12 +16,12 @@ func TestWorklistQueryPlans(t *testing.T) {
 	page := engine.Page{Limit: 50}
 	lists := []struct {
 		name  string
-		f     engine.WorklistFilter
+		f     worklist.WorklistFilter
 		index string
 	}{
-		{"campaign", engine.WorklistFilter{CampaignID: "c", Statuses: []string{engine.WorkOpen}}, "worklist_campaign"},
-		{"run", engine.WorklistFilter{RunID: "r"}, "worklist_run"},
-		{"org_path", engine.WorklistFilter{OrgPaths: []string{"/p/"}}, "worklist_org_path"},
+		{"campaign", worklist.WorklistFilter{CampaignID: "c", Statuses: []string{worklist.WorkOpen}}, "worklist_campaign"},
+		{"run", worklist.WorklistFilter{RunID: "r"}, "worklist_run"},
+		{"org_path", worklist.WorklistFilter{OrgPaths: []string{"/p/"}}, "worklist_org_path"},
 	}
 	for _, tt := range lists {
 		t.Run("worklist/"+tt.name, func(t *testing.T) {

@@ -8,17 +8,18 @@ import (
 
 	"canvass/app"
 	"canvass/engine"
+	"canvass/engine/worklist"
 )
 
 // newItem returns an open worklist item of campaign camp-1 whose ID sorts
 // by i.
-func newItem(i int, kind, orgPath string, key string) *engine.WorklistItem {
+func newItem(i int, kind, orgPath string, key string) *worklist.WorklistItem {
 	at := oddTime(Epoch.Add(time.Duration(i) * time.Minute))
-	return &engine.WorklistItem{
+	return &worklist.WorklistItem{
 		ID: fmt.Sprintf("W%04d", i), Key: key, Kind: kind, CampaignID: "camp-1", OrgUnit: "v1", OrgPath: orgPath,
-		Status: engine.WorkOpen, RecordIDs: []string{fmt.Sprintf("rec-%d-a", i), fmt.Sprintf("rec-%d-b", i)}, ExternalRow: i,
-		MatchedBy: engine.MatchIDNumber,
-		Values: []engine.WorkValue{
+		Status: worklist.WorkOpen, RecordIDs: []string{fmt.Sprintf("rec-%d-a", i), fmt.Sprintf("rec-%d-b", i)}, ExternalRow: i,
+		MatchedBy: worklist.MatchIDNumber,
+		Values: []worklist.WorkValue{
 			{Field: "name", Label: "姓名", Ours: "张*", Theirs: "张*"},
 			{Field: "status", Label: "状态", Ours: "流出", Theirs: "流入", Differs: true},
 			{Field: "idNumber", Values: []string{"3701**********1234", "3701**********1234"}},
@@ -27,7 +28,7 @@ func newItem(i int, kind, orgPath string, key string) *engine.WorklistItem {
 	}
 }
 
-func diffItem(got, want *engine.WorklistItem) differ {
+func diffItem(got, want *worklist.WorklistItem) differ {
 	var d differ
 	d.str("ID", got.ID, want.ID)
 	d.str("Key", got.Key, want.Key)
@@ -57,7 +58,7 @@ func diffItem(got, want *engine.WorklistItem) differ {
 	return d
 }
 
-func mustUpsertItem(t *testing.T, s app.Store, it *engine.WorklistItem) *engine.WorklistItem {
+func mustUpsertItem(t *testing.T, s app.Store, it *worklist.WorklistItem) *worklist.WorklistItem {
 	t.Helper()
 	got, created, err := s.UpsertWorklistItem(t.Context(), it)
 	must(t, err, "UpsertWorklistItem "+it.ID)
@@ -67,9 +68,9 @@ func mustUpsertItem(t *testing.T, s app.Store, it *engine.WorklistItem) *engine.
 	return got
 }
 
-func listItemIDs(t *testing.T, s app.Store, f engine.WorklistFilter, limit int) []string {
+func listItemIDs(t *testing.T, s app.Store, f worklist.WorklistFilter, limit int) []string {
 	t.Helper()
-	items := pageAll(t, "ListWorklist", limit, false, func(p engine.Page) ([]*engine.WorklistItem, string, error) {
+	items := pageAll(t, "ListWorklist", limit, false, func(p engine.Page) ([]*worklist.WorklistItem, string, error) {
 		page, err := s.ListWorklist(t.Context(), f, p)
 		if err != nil {
 			return nil, "", err
@@ -94,11 +95,11 @@ func worklistScenarios() []scenario {
 	village := "/p/c1/t1/v1/"
 	return []scenario{
 		{"upsert_is_idempotent_on_key", func(t *testing.T, s app.Store) {
-			want := newItem(1, engine.WorkDuplicate, village, "dup:k1")
+			want := newItem(1, worklist.WorkDuplicate, village, "dup:k1")
 			got := mustUpsertItem(t, s, want)
 			want.Version = 1
 			diffItem(got, want).report(t, "UpsertWorklistItem")
-			again := newItem(2, engine.WorkDuplicate, village, "dup:k1")
+			again := newItem(2, worklist.WorkDuplicate, village, "dup:k1")
 			again.RecordIDs = []string{"other"}
 			stored, created, err := s.UpsertWorklistItem(t.Context(), again)
 			must(t, err, "UpsertWorklistItem again")
@@ -106,23 +107,23 @@ func worklistScenarios() []scenario {
 				t.Error("second upsert with the same key created an item")
 			}
 			diffItem(stored, want).report(t, "UpsertWorklistItem again")
-			if ids := listItemIDs(t, s, engine.WorklistFilter{}, 10); !slices.Equal(ids, []string{"W0001"}) {
+			if ids := listItemIDs(t, s, worklist.WorklistFilter{}, 10); !slices.Equal(ids, []string{"W0001"}) {
 				t.Errorf("ListWorklist: got %v, want [W0001]", ids)
 			}
 			diffItem(mustGetItem(t, s, "W0001"), want).report(t, "GetWorklistItem")
 		}},
 		{"upsert_refuses_incomplete", func(t *testing.T, s app.Store) {
-			for name, mut := range map[string]func(*engine.WorklistItem){
-				"no_id": func(it *engine.WorklistItem) { it.ID = "" }, "no_key": func(it *engine.WorklistItem) { it.Key = "" },
-				"no_kind": func(it *engine.WorklistItem) { it.Kind = "" }, "no_campaign": func(it *engine.WorklistItem) { it.CampaignID = "" },
-				"no_org_path": func(it *engine.WorklistItem) { it.OrgPath = "" }, "no_status": func(it *engine.WorklistItem) { it.Status = "" },
+			for name, mut := range map[string]func(*worklist.WorklistItem){
+				"no_id": func(it *worklist.WorklistItem) { it.ID = "" }, "no_key": func(it *worklist.WorklistItem) { it.Key = "" },
+				"no_kind": func(it *worklist.WorklistItem) { it.Kind = "" }, "no_campaign": func(it *worklist.WorklistItem) { it.CampaignID = "" },
+				"no_org_path": func(it *worklist.WorklistItem) { it.OrgPath = "" }, "no_status": func(it *worklist.WorklistItem) { it.Status = "" },
 			} {
-				it := newItem(1, engine.WorkDuplicate, village, "k")
+				it := newItem(1, worklist.WorkDuplicate, village, "k")
 				mut(it)
 				_, _, err := s.UpsertWorklistItem(t.Context(), it)
 				wantCode(t, err, engine.EINVALID, "UpsertWorklistItem "+name)
 			}
-			if ids := listItemIDs(t, s, engine.WorklistFilter{}, 10); len(ids) != 0 {
+			if ids := listItemIDs(t, s, worklist.WorklistFilter{}, 10); len(ids) != 0 {
 				t.Errorf("refused items were stored: %v", ids)
 			}
 		}},
@@ -131,10 +132,10 @@ func worklistScenarios() []scenario {
 			wantCode(t, err, engine.ENOTFOUND, "GetWorklistItem")
 		}},
 		{"update_checks_version", func(t *testing.T, s app.Store) {
-			it := mustUpsertItem(t, s, newItem(1, engine.WorkFieldDiff, village, "diff:1"))
+			it := mustUpsertItem(t, s, newItem(1, worklist.WorkFieldDiff, village, "diff:1"))
 			at := oddTime(Epoch.Add(time.Hour))
-			it.Status, it.UpdatedAt = engine.WorkResolved, at
-			it.Resolution = &engine.WorkResolution{By: "u-1", At: at, Side: engine.SideTheirs, Corrected: map[string]string{"status": "流入"}, Note: "核实为流入"}
+			it.Status, it.UpdatedAt = worklist.WorkResolved, at
+			it.Resolution = &worklist.WorkResolution{By: "u-1", At: at, Side: worklist.SideTheirs, Corrected: map[string]string{"status": "流入"}, Note: "核实为流入"}
 			got, err := s.UpdateWorklistItem(t.Context(), it)
 			must(t, err, "UpdateWorklistItem")
 			want := *it
@@ -143,14 +144,14 @@ func worklistScenarios() []scenario {
 			diffItem(mustGetItem(t, s, it.ID), &want).report(t, "GetWorklistItem after update")
 			_, err = s.UpdateWorklistItem(t.Context(), it) // version 1 again
 			wantCode(t, err, engine.ECONFLICT, "UpdateWorklistItem stale")
-			missing := newItem(9, engine.WorkFieldDiff, village, "x")
+			missing := newItem(9, worklist.WorkFieldDiff, village, "x")
 			missing.Version = 1
 			_, err = s.UpdateWorklistItem(t.Context(), missing)
 			wantCode(t, err, engine.ENOTFOUND, "UpdateWorklistItem missing")
 		}},
 		{"list_filters_and_pages", func(t *testing.T, s app.Store) {
 			other := "/p/c1/t2/v9/"
-			kinds := []string{engine.WorkDuplicate, engine.WorkOnlyOurs, engine.WorkOnlyTheirs, engine.WorkFieldDiff}
+			kinds := []string{worklist.WorkDuplicate, worklist.WorkOnlyOurs, worklist.WorkOnlyTheirs, worklist.WorkFieldDiff}
 			for i := 1; i <= 12; i++ {
 				it := newItem(i, kinds[i%4], village, fmt.Sprintf("k%d", i))
 				if i%3 == 0 {
@@ -163,18 +164,18 @@ func worklistScenarios() []scenario {
 			}
 			tests := []struct {
 				name string
-				f    engine.WorklistFilter
+				f    worklist.WorklistFilter
 				want []int
 			}{
-				{"all", engine.WorklistFilter{}, []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}},
-				{"campaign", engine.WorklistFilter{CampaignID: "camp-1"}, []int{1, 2, 3, 4, 5, 6}},
-				{"run", engine.WorklistFilter{RunID: "run-1"}, []int{7, 8, 9, 10, 11, 12}},
-				{"kinds", engine.WorklistFilter{Kinds: []string{engine.WorkOnlyOurs, engine.WorkFieldDiff}}, []int{1, 3, 5, 7, 9, 11}},
-				{"subtree", engine.WorklistFilter{OrgPaths: []string{"/p/c1/t2/"}}, []int{3, 6, 9, 12}},
-				{"empty_scope_matches_nothing", engine.WorklistFilter{OrgPaths: []string{""}}, nil},
-				{"record", engine.WorklistFilter{RecordID: "rec-5-b"}, []int{5}},
-				{"status", engine.WorklistFilter{Statuses: []string{engine.WorkDismissed}}, nil},
-				{"combined", engine.WorklistFilter{CampaignID: "camp-2", Kinds: []string{engine.WorkOnlyOurs, engine.WorkFieldDiff}, OrgPaths: []string{village}}, []int{7, 11}},
+				{"all", worklist.WorklistFilter{}, []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}},
+				{"campaign", worklist.WorklistFilter{CampaignID: "camp-1"}, []int{1, 2, 3, 4, 5, 6}},
+				{"run", worklist.WorklistFilter{RunID: "run-1"}, []int{7, 8, 9, 10, 11, 12}},
+				{"kinds", worklist.WorklistFilter{Kinds: []string{worklist.WorkOnlyOurs, worklist.WorkFieldDiff}}, []int{1, 3, 5, 7, 9, 11}},
+				{"subtree", worklist.WorklistFilter{OrgPaths: []string{"/p/c1/t2/"}}, []int{3, 6, 9, 12}},
+				{"empty_scope_matches_nothing", worklist.WorklistFilter{OrgPaths: []string{""}}, nil},
+				{"record", worklist.WorklistFilter{RecordID: "rec-5-b"}, []int{5}},
+				{"status", worklist.WorklistFilter{Statuses: []string{worklist.WorkDismissed}}, nil},
+				{"combined", worklist.WorklistFilter{CampaignID: "camp-2", Kinds: []string{worklist.WorkOnlyOurs, worklist.WorkFieldDiff}, OrgPaths: []string{village}}, []int{7, 11}},
 			}
 			for _, tt := range tests {
 				for _, limit := range []int{1, 5, 50} {
@@ -190,32 +191,32 @@ func worklistScenarios() []scenario {
 			}
 		}},
 		{"count_groups_by_kind_status_side", func(t *testing.T, s app.Store) {
-			sides := []string{engine.SideOurs, engine.SideTheirs, engine.SideTheirs}
+			sides := []string{worklist.SideOurs, worklist.SideTheirs, worklist.SideTheirs}
 			for i := 1; i <= 7; i++ {
-				kind := engine.WorkFieldDiff
+				kind := worklist.WorkFieldDiff
 				if i > 5 {
-					kind = engine.WorkOnlyTheirs
+					kind = worklist.WorkOnlyTheirs
 				}
 				it := mustUpsertItem(t, s, newItem(i, kind, village, fmt.Sprintf("k%d", i)))
 				if i <= 3 {
-					it.Status = engine.WorkResolved
-					it.Resolution = &engine.WorkResolution{By: "u", At: Epoch, Side: sides[i-1]}
+					it.Status = worklist.WorkResolved
+					it.Resolution = &worklist.WorkResolution{By: "u", At: Epoch, Side: sides[i-1]}
 					_, err := s.UpdateWorklistItem(t.Context(), it)
 					must(t, err, "UpdateWorklistItem")
 				}
 			}
-			got, err := s.CountWorklist(t.Context(), engine.WorklistFilter{CampaignID: "camp-1"})
+			got, err := s.CountWorklist(t.Context(), worklist.WorklistFilter{CampaignID: "camp-1"})
 			must(t, err, "CountWorklist")
-			want := []engine.WorklistCount{
-				{Kind: engine.WorkFieldDiff, Status: engine.WorkOpen, Side: "", Count: 2},
-				{Kind: engine.WorkFieldDiff, Status: engine.WorkResolved, Side: engine.SideOurs, Count: 1},
-				{Kind: engine.WorkFieldDiff, Status: engine.WorkResolved, Side: engine.SideTheirs, Count: 2},
-				{Kind: engine.WorkOnlyTheirs, Status: engine.WorkOpen, Side: "", Count: 2},
+			want := []worklist.WorklistCount{
+				{Kind: worklist.WorkFieldDiff, Status: worklist.WorkOpen, Side: "", Count: 2},
+				{Kind: worklist.WorkFieldDiff, Status: worklist.WorkResolved, Side: worklist.SideOurs, Count: 1},
+				{Kind: worklist.WorkFieldDiff, Status: worklist.WorkResolved, Side: worklist.SideTheirs, Count: 2},
+				{Kind: worklist.WorkOnlyTheirs, Status: worklist.WorkOpen, Side: "", Count: 2},
 			}
 			if !slices.Equal(got, want) {
 				t.Errorf("CountWorklist: got %+v, want %+v", got, want)
 			}
-			none, err := s.CountWorklist(t.Context(), engine.WorklistFilter{CampaignID: "nope"})
+			none, err := s.CountWorklist(t.Context(), worklist.WorklistFilter{CampaignID: "nope"})
 			must(t, err, "CountWorklist none")
 			if len(none) != 0 {
 				t.Errorf("CountWorklist of nothing: got %+v", none)
@@ -239,7 +240,7 @@ func worklistScenarios() []scenario {
 					mustInsert(t, s, r)
 				}
 			}
-			var got []engine.DuplicateGroup
+			var got []worklist.DuplicateGroup
 			after := ""
 			for range 10 {
 				page, err := s.DuplicateGroups(t.Context(), "camp-1", after, 2)
@@ -250,17 +251,17 @@ func worklistScenarios() []scenario {
 				}
 				after = page[len(page)-1].DedupKey
 			}
-			want := []engine.DuplicateGroup{{DedupKey: "k00", Count: 3}, {DedupKey: "k02", Count: 2}, {DedupKey: "k04", Count: 2}}
+			want := []worklist.DuplicateGroup{{DedupKey: "k00", Count: 3}, {DedupKey: "k02", Count: 2}, {DedupKey: "k04", Count: 2}}
 			if !slices.Equal(got, want) {
 				t.Errorf("DuplicateGroups: got %+v, want %+v", got, want)
 			}
 		}},
 		{"runs_refuse_same_file_unless_failed", func(t *testing.T, s app.Store) {
-			run := &engine.ReconcileRun{
+			run := &worklist.ReconcileRun{
 				ID: "R0001", CampaignID: "camp-1", OrgPath: "/p/", FileName: "公安户籍.csv", FileHash: "h1", By: "u-1",
-				At: oddTime(Epoch), Status: engine.RunRunning,
-				Mapping: engine.ReconcileMapping{IDNumber: "身份证号", VillageCode: "村代码", Fields: map[string]string{"status": "状态"}},
-				Counts:  engine.ReconcileCounts{Rows: 10, Refused: 1},
+				At: oddTime(Epoch), Status: worklist.RunRunning,
+				Mapping: worklist.ReconcileMapping{IDNumber: "身份证号", VillageCode: "村代码", Fields: map[string]string{"status": "状态"}},
+				Counts:  worklist.ReconcileCounts{Rows: 10, Refused: 1},
 			}
 			must(t, s.CreateReconcileRun(t.Context(), run), "CreateReconcileRun")
 			dup := *run
@@ -269,19 +270,19 @@ func worklistScenarios() []scenario {
 			other := dup
 			other.CampaignID = "camp-2"
 			must(t, s.CreateReconcileRun(t.Context(), &other), "CreateReconcileRun same file, other campaign")
-			wantCode(t, s.CreateReconcileRun(t.Context(), &engine.ReconcileRun{ID: "R0009", CampaignID: "c"}), engine.EINVALID, "CreateReconcileRun no hash")
+			wantCode(t, s.CreateReconcileRun(t.Context(), &worklist.ReconcileRun{ID: "R0009", CampaignID: "c"}), engine.EINVALID, "CreateReconcileRun no hash")
 
-			run.Version, run.Status, run.Error = 1, engine.RunFailed, "数据库不可用"
+			run.Version, run.Status, run.Error = 1, worklist.RunFailed, "数据库不可用"
 			run.Counts.OnlyOurs = 4
 			got, err := s.UpdateReconcileRun(t.Context(), run)
 			must(t, err, "UpdateReconcileRun")
-			if got.Version != 2 || got.Status != engine.RunFailed || got.Error != run.Error || got.Counts != run.Counts {
+			if got.Version != 2 || got.Status != worklist.RunFailed || got.Error != run.Error || got.Counts != run.Counts {
 				t.Errorf("UpdateReconcileRun: got %+v", got)
 			}
 			_, err = s.UpdateReconcileRun(t.Context(), run) // version 1 again
 			wantCode(t, err, engine.ECONFLICT, "UpdateReconcileRun stale")
 			retry := *run
-			retry.ID, retry.Status, retry.Error, retry.Version = "R0003", engine.RunRunning, "", 0
+			retry.ID, retry.Status, retry.Error, retry.Version = "R0003", worklist.RunRunning, "", 0
 			must(t, s.CreateReconcileRun(t.Context(), &retry), "CreateReconcileRun after a failed run")
 
 			stored, err := s.GetReconcileRun(t.Context(), "R0001")
@@ -311,7 +312,7 @@ func worklistScenarios() []scenario {
 	}
 }
 
-func mustGetItem(t *testing.T, s app.Store, id string) *engine.WorklistItem {
+func mustGetItem(t *testing.T, s app.Store, id string) *worklist.WorklistItem {
 	t.Helper()
 	it, err := s.GetWorklistItem(t.Context(), id)
 	must(t, err, "GetWorklistItem "+id)

@@ -1,4 +1,4 @@
-package engine
+package worklist
 
 import (
 	"context"
@@ -7,27 +7,22 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-)
 
-// StateMerged is the state of a record merged into another by a person
-// deciding a duplicate: it leaves its workflow, keeps its answers and
-// history, and its last history entry names the surviving record.
-const StateMerged = "merged"
+	"canvass/engine"
+)
 
 // ActionMerge is the history action of a record merged into a survivor.
 const ActionMerge = "merge"
 
-// duplicateFollower puts a written record on the campaign's duplicate
-// worklist when another record shares its DedupKey. A failure is logged by
-// the engine: the record is already stored, and ScanDuplicates finds the
-// group on the next scan.
-type duplicateFollower struct{ e *Engine }
-
-func (f duplicateFollower) RecordWritten(ctx context.Context, r *Record) error {
-	if r.DedupKey == "" || r.State == StateMerged {
+// RecordWritten makes s an engine.RecordFollower: it puts a written record
+// on the campaign's duplicate worklist when another record shares its
+// DedupKey. A failure is logged by the engine: the record is already
+// stored, and ScanDuplicates finds the group on the next scan.
+func (s *Service) RecordWritten(ctx context.Context, r *engine.Record) error {
+	if r.DedupKey == "" || r.State == engine.StateMerged {
 		return nil
 	}
-	_, err := f.e.duplicateGroup(ctx, r.CampaignID, r.DedupKey)
+	_, err := s.duplicateGroup(ctx, r.CampaignID, r.DedupKey)
 	return err
 }
 
@@ -36,15 +31,15 @@ func (f duplicateFollower) RecordWritten(ctx context.Context, r *Record) error {
 // on the worklist. It is idempotent: a group already listed gets no second
 // item. It returns how many groups it found. It reads groups a page at a
 // time, so a campaign of a million records goes through in bounded memory.
-func (e *Engine) ScanDuplicates(ctx context.Context, campaignID string) (int, error) {
+func (s *Service) ScanDuplicates(ctx context.Context, campaignID string) (int, error) {
 	after, found := "", 0
 	for {
-		groups, err := e.store.DuplicateGroups(ctx, campaignID, after, MaxPageLimit)
+		groups, err := s.store.DuplicateGroups(ctx, campaignID, after, engine.MaxPageLimit)
 		if err != nil {
 			return found, err
 		}
 		for _, g := range groups {
-			listed, err := e.duplicateGroup(ctx, campaignID, g.DedupKey)
+			listed, err := s.duplicateGroup(ctx, campaignID, g.DedupKey)
 			if err != nil {
 				return found, err
 			}
@@ -52,7 +47,7 @@ func (e *Engine) ScanDuplicates(ctx context.Context, campaignID string) (int, er
 				found++
 			}
 		}
-		if len(groups) < MaxPageLimit {
+		if len(groups) < engine.MaxPageLimit {
 			return found, nil
 		}
 		after = groups[len(groups)-1].DedupKey
@@ -62,18 +57,18 @@ func (e *Engine) ScanDuplicates(ctx context.Context, campaignID string) (int, er
 // RescanDuplicates is ScanDuplicates asked for by a person (after a bulk
 // import, say): supervisors and admins. Returns ENOTFOUND for an unknown
 // campaign.
-func (e *Engine) RescanDuplicates(ctx context.Context, a *Actor, campaignID string) (int, error) {
-	if err := a.Require(RoleSupervisor, RoleAdmin); err != nil {
+func (s *Service) RescanDuplicates(ctx context.Context, a *engine.Actor, campaignID string) (int, error) {
+	if err := a.Require(engine.RoleSupervisor, engine.RoleAdmin); err != nil {
 		return 0, err
 	}
-	if _, err := e.Campaign(ctx, campaignID); err != nil {
+	if _, err := s.e.Campaign(ctx, campaignID); err != nil {
 		return 0, err
 	}
-	n, err := e.ScanDuplicates(ctx, campaignID)
+	n, err := s.ScanDuplicates(ctx, campaignID)
 	if err != nil {
 		return n, err
 	}
-	return n, e.Audit(ctx, a, "worklist.scan", "campaign", campaignID, a.User.OrgPath, map[string]any{"groups": n})
+	return n, s.e.Audit(ctx, a, "worklist.scan", "campaign", campaignID, a.User.OrgPath, map[string]any{"groups": n})
 }
 
 // duplicateKey is the worklist key of a campaign's duplicate group.
@@ -86,16 +81,16 @@ func duplicateKey(campaignID, dedupKey string) string {
 // dedupKey and, when there are two or more, upserts their worklist item. A
 // record that joins a group already decided reopens it: nothing new is
 // ever silently taken as decided. It reports whether the group is listed.
-func (e *Engine) duplicateGroup(ctx context.Context, campaignID, dedupKey string) (bool, error) {
-	var members []*Record
-	p := Page{Limit: MaxPageLimit}
+func (s *Service) duplicateGroup(ctx context.Context, campaignID, dedupKey string) (bool, error) {
+	var members []*engine.Record
+	p := engine.Page{Limit: engine.MaxPageLimit}
 	for {
-		page, err := e.store.ListRecords(ctx, RecordFilter{CampaignID: campaignID, DedupKey: dedupKey}, p)
+		page, err := s.store.ListRecords(ctx, engine.RecordFilter{CampaignID: campaignID, DedupKey: dedupKey}, p)
 		if err != nil {
 			return false, err
 		}
 		for _, r := range page.Records {
-			if r.State != StateMerged {
+			if r.State != engine.StateMerged {
 				members = append(members, r)
 			}
 		}
@@ -112,23 +107,23 @@ func (e *Engine) duplicateGroup(ctx context.Context, campaignID, dedupKey string
 	for i, r := range members {
 		ids[i], paths[i] = r.ID, r.OrgPath
 	}
-	values, err := e.duplicateValues(ctx, members)
+	values, err := s.duplicateValues(ctx, members)
 	if err != nil {
 		return false, err
 	}
-	now := e.Now()
+	now := s.e.Now()
 	path := commonOrgPath(paths)
 	it := &WorklistItem{
-		ID: NewID(now), Key: duplicateKey(campaignID, dedupKey), Kind: WorkDuplicate, CampaignID: campaignID,
-		OrgUnit: LastCode(path), OrgPath: path, Status: WorkOpen, RecordIDs: ids, Values: values,
+		ID: engine.NewID(now), Key: duplicateKey(campaignID, dedupKey), Kind: WorkDuplicate, CampaignID: campaignID,
+		OrgUnit: engine.LastCode(path), OrgPath: path, Status: WorkOpen, RecordIDs: ids, Values: values,
 		CreatedAt: now, UpdatedAt: now,
 	}
-	stored, created, err := e.store.UpsertWorklistItem(ctx, it)
+	stored, created, err := s.store.UpsertWorklistItem(ctx, it)
 	if err != nil {
 		return false, err
 	}
 	if created {
-		return true, e.Audit(ctx, nil, "worklist.duplicate", "worklist", stored.ID, stored.OrgPath,
+		return true, s.e.Audit(ctx, nil, "worklist.duplicate", "worklist", stored.ID, stored.OrgPath,
 			map[string]any{"campaign": campaignID, "records": ids})
 	}
 	newcomers := slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return slices.Contains(stored.RecordIDs, id) })
@@ -137,19 +132,19 @@ func (e *Engine) duplicateGroup(ctx context.Context, campaignID, dedupKey string
 	}
 	reopened := stored.Status != WorkOpen
 	stored.RecordIDs = append(stored.RecordIDs, newcomers...)
-	stored.Values, stored.OrgPath, stored.OrgUnit = values, path, LastCode(path)
+	stored.Values, stored.OrgPath, stored.OrgUnit = values, path, engine.LastCode(path)
 	stored.Status, stored.Resolution, stored.UpdatedAt = WorkOpen, nil, now
-	if _, err := e.store.UpdateWorklistItem(ctx, stored); err != nil {
+	if _, err := s.store.UpdateWorklistItem(ctx, stored); err != nil {
 		return false, err
 	}
-	return true, e.Audit(ctx, nil, "worklist.duplicate_grew", "worklist", stored.ID, stored.OrgPath,
+	return true, s.e.Audit(ctx, nil, "worklist.duplicate_grew", "worklist", stored.ID, stored.OrgPath,
 		map[string]any{"campaign": campaignID, "added": newcomers, "reopened": reopened})
 }
 
 // duplicateValues lays the records' top-level answers side by side,
 // personal values masked, in the order of the records.
-func (e *Engine) duplicateValues(ctx context.Context, rs []*Record) ([]WorkValue, error) {
-	form, _, err := e.Form(ctx, rs[0].FormID, rs[0].FormVersion)
+func (s *Service) duplicateValues(ctx context.Context, rs []*engine.Record) ([]WorkValue, error) {
+	form, _, err := s.e.Form(ctx, rs[0].FormID, rs[0].FormVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -157,11 +152,11 @@ func (e *Engine) duplicateValues(ctx context.Context, rs []*Record) ([]WorkValue
 	for i, r := range rs {
 		f := form
 		if r.FormID != rs[0].FormID || r.FormVersion != rs[0].FormVersion {
-			if f, _, err = e.Form(ctx, r.FormID, r.FormVersion); err != nil {
+			if f, _, err = s.e.Form(ctx, r.FormID, r.FormVersion); err != nil {
 				return nil, err
 			}
 		}
-		opened[i] = e.OpenAnswers(f, r.Answers, false)
+		opened[i] = s.e.OpenAnswers(f, r.Answers, false)
 	}
 	var out []WorkValue
 	for _, fd := range form.Fields() {

@@ -1,4 +1,4 @@
-package engine
+package worklist
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"canvass/engine"
 	"canvass/forms"
 )
 
@@ -26,18 +27,18 @@ const ActionCorrect = "correct"
 // not open or changed since d.Version (or the record changed meanwhile),
 // EINVALID for a bad side, a correction of an unknown field, a value of
 // the wrong type or corrected answers that break the form's rules.
-func (e *Engine) ResolveItem(ctx context.Context, a *Actor, id string, d Decision) (*WorklistItem, error) {
-	it, err := e.openItem(ctx, a, id, d, worklistRoles)
+func (s *Service) ResolveItem(ctx context.Context, a *engine.Actor, id string, d Decision) (*WorklistItem, error) {
+	it, err := s.openItem(ctx, a, id, d, worklistRoles)
 	if err != nil {
 		return nil, err
 	}
 	if it.Kind == WorkDuplicate {
-		return nil, &Error{Code: EINVALID, Message: "merge or dismiss duplicates",
-			Fields: []FieldError{{Pointer: "/action", Code: "not_allowed", Message: "not a reconciliation item"}}}
+		return nil, &engine.Error{Code: engine.EINVALID, Message: "merge or dismiss duplicates",
+			Fields: []engine.FieldError{{Pointer: "/action", Code: "not_allowed", Message: "not a reconciliation item"}}}
 	}
 	if !slices.Contains([]string{SideOurs, SideTheirs, SideNeither}, d.Side) {
-		return nil, &Error{Code: EINVALID, Message: "say which side was right",
-			Fields: []FieldError{{Pointer: "/side", Code: "enum", Message: "ours, theirs or neither"}}}
+		return nil, &engine.Error{Code: engine.EINVALID, Message: "say which side was right",
+			Fields: []engine.FieldError{{Pointer: "/side", Code: "enum", Message: "ours, theirs or neither"}}}
 	}
 	corrected := map[string]string{}
 	for k, v := range d.Corrected {
@@ -46,8 +47,8 @@ func (e *Engine) ResolveItem(ctx context.Context, a *Actor, id string, d Decisio
 		}
 	}
 	if d.Side == SideOurs && len(corrected) > 0 {
-		return nil, &Error{Code: EINVALID, Message: "our record was right: nothing to correct",
-			Fields: []FieldError{{Pointer: "/corrected", Code: "not_allowed", Message: "no corrections when ours was right"}}}
+		return nil, &engine.Error{Code: engine.EINVALID, Message: "our record was right: nothing to correct",
+			Fields: []engine.FieldError{{Pointer: "/corrected", Code: "not_allowed", Message: "no corrections when ours was right"}}}
 	}
 	var shownCorrected map[string]string
 	if len(it.RecordIDs) == 1 && d.Side != SideOurs {
@@ -59,22 +60,22 @@ func (e *Engine) ResolveItem(ctx context.Context, a *Actor, id string, d Decisio
 			}
 		}
 		if len(corrected) > 0 {
-			if shownCorrected, err = e.correctRecord(ctx, a, it, corrected, d); err != nil {
+			if shownCorrected, err = s.correctRecord(ctx, a, it, corrected, d); err != nil {
 				return nil, err
 			}
 		}
 	} else if len(corrected) > 0 {
-		return nil, &Error{Code: EINVALID, Message: "this item has no record of ours to correct",
-			Fields: []FieldError{{Pointer: "/corrected", Code: "no_record", Message: "no record to correct"}}}
+		return nil, &engine.Error{Code: engine.EINVALID, Message: "this item has no record of ours to correct",
+			Fields: []engine.FieldError{{Pointer: "/corrected", Code: "no_record", Message: "no record to correct"}}}
 	}
-	now := e.Now()
+	now := s.e.Now()
 	it.Status, it.UpdatedAt = WorkResolved, now
 	it.Resolution = &WorkResolution{By: a.ID(), At: now, Side: d.Side, Corrected: shownCorrected, Note: strings.TrimSpace(d.Note)}
-	stored, err := e.store.UpdateWorklistItem(ctx, it)
+	stored, err := s.store.UpdateWorklistItem(ctx, it)
 	if err != nil {
 		return nil, err
 	}
-	return stored, e.Audit(ctx, a, "worklist.resolve", "worklist", it.ID, it.OrgPath, map[string]any{
+	return stored, s.e.Audit(ctx, a, "worklist.resolve", "worklist", it.ID, it.OrgPath, map[string]any{
 		"kind": it.Kind, "campaign": it.CampaignID, "run": it.RunID, "side": d.Side, "corrected": sortedKeys(shownCorrected),
 	})
 }
@@ -93,52 +94,52 @@ func sortedKeys(m map[string]string) []string {
 
 // correctRecord applies corrected values to the item's record and returns
 // them as the item may show them (personal values masked).
-func (e *Engine) correctRecord(ctx context.Context, a *Actor, it *WorklistItem, corrected map[string]string, d Decision) (map[string]string, error) {
-	r, err := e.ScopedRecord(ctx, a, it.RecordIDs[0])
+func (s *Service) correctRecord(ctx context.Context, a *engine.Actor, it *WorklistItem, corrected map[string]string, d Decision) (map[string]string, error) {
+	r, err := s.e.ScopedRecord(ctx, a, it.RecordIDs[0])
 	if err != nil {
 		return nil, err
 	}
-	if r.State == StateMerged {
-		return nil, &Error{Code: EINVALID, Message: "the record was merged into another; correct the surviving one",
-			Fields: []FieldError{{Pointer: "/corrected", Code: "merged", Message: "record merged"}}}
+	if r.State == engine.StateMerged {
+		return nil, &engine.Error{Code: engine.EINVALID, Message: "the record was merged into another; correct the surviving one",
+			Fields: []engine.FieldError{{Pointer: "/corrected", Code: "merged", Message: "record merged"}}}
 	}
-	form, _, err := e.Form(ctx, r.FormID, r.FormVersion)
+	form, _, err := s.e.Form(ctx, r.FormID, r.FormVersion)
 	if err != nil {
 		return nil, err
 	}
-	camp, err := e.Campaign(ctx, r.CampaignID)
+	camp, err := s.e.Campaign(ctx, r.CampaignID)
 	if err != nil {
 		return nil, err
 	}
-	answers := e.OpenAnswers(form, r.Answers, true)
+	answers := s.e.OpenAnswers(form, r.Answers, true)
 	shown := map[string]string{}
-	var bad []FieldError
+	var bad []engine.FieldError
 	for _, k := range sortedKeys(corrected) {
 		fd := form.Field(k)
 		if fd == nil || fd.Type() == "object" || fd.Type() == "array" {
-			bad = append(bad, FieldError{Pointer: "/corrected/" + EscapePointer(k), Code: "unknown_field", Message: "no such field"})
+			bad = append(bad, engine.FieldError{Pointer: "/corrected/" + engine.EscapePointer(k), Code: "unknown_field", Message: "no such field"})
 			continue
 		}
 		v, ok := typedAnswer(fd, corrected[k])
 		if !ok {
-			bad = append(bad, FieldError{Pointer: "/corrected/" + EscapePointer(k), Code: "type", Message: "not a " + fd.Type()})
+			bad = append(bad, engine.FieldError{Pointer: "/corrected/" + engine.EscapePointer(k), Code: "type", Message: "not a " + fd.Type()})
 			continue
 		}
 		answers[k] = v
 		shown[k] = shownValue(fd, corrected[k])
 	}
 	if len(bad) > 0 {
-		return nil, &Error{Code: EINVALID, Message: "some corrected values are not valid", Fields: bad}
+		return nil, &engine.Error{Code: engine.EINVALID, Message: "some corrected values are not valid", Fields: bad}
 	}
 	from := r.State
-	changes, err := e.ReplaceAnswers(ctx, camp.RefTime(), r, Action{Answers: answers, Lang: d.Lang})
+	changes, err := s.e.ReplaceAnswers(ctx, camp.RefTime(), r, engine.Action{Answers: answers, Lang: d.Lang})
 	if err != nil {
 		return nil, err
 	}
 	if len(changes) == 0 {
 		return shown, nil
 	}
-	now := e.Now()
+	now := s.e.Now()
 	reason := "verified against " + it.Kind
 	if it.RunID != "" {
 		reason = "reconciliation " + it.RunID
@@ -146,11 +147,11 @@ func (e *Engine) correctRecord(ctx context.Context, a *Actor, it *WorklistItem, 
 	if note := strings.TrimSpace(d.Note); note != "" {
 		reason += ": " + note
 	}
-	r.History = append(r.History, HistoryEntry{At: now, Actor: a.ID(), Action: ActionCorrect, FromState: from, ToState: r.State, Reason: reason, Changes: changes})
+	r.History = append(r.History, engine.HistoryEntry{At: now, Actor: a.ID(), Action: ActionCorrect, FromState: from, ToState: r.State, Reason: reason, Changes: changes})
 	r.UpdatedAt = now
-	if _, err := e.UpdateRecord(ctx, r); err != nil {
-		if ErrorCode(err) == ECONFLICT {
-			return nil, StaleError(r)
+	if _, err := s.e.UpdateRecord(ctx, r); err != nil {
+		if engine.ErrorCode(err) == engine.ECONFLICT {
+			return nil, engine.StaleError(r)
 		}
 		return nil, err
 	}
@@ -158,7 +159,7 @@ func (e *Engine) correctRecord(ctx context.Context, a *Actor, it *WorklistItem, 
 	for i, c := range changes {
 		fields[i] = c.Pointer
 	}
-	if err := e.Audit(ctx, a, "record.correct", "record", r.ID, r.OrgPath,
+	if err := s.e.Audit(ctx, a, "record.correct", "record", r.ID, r.OrgPath,
 		map[string]any{"worklist": it.ID, "run": it.RunID, "fields": fields}); err != nil {
 		return nil, err
 	}
@@ -167,7 +168,7 @@ func (e *Engine) correctRecord(ctx context.Context, a *Actor, it *WorklistItem, 
 
 func shownValue(fd *forms.Field, v string) string {
 	if fd.PII() != "" {
-		return Mask(fd.PII(), v)
+		return engine.Mask(fd.PII(), v)
 	}
 	return v
 }
@@ -211,37 +212,37 @@ type ReconcileSummary struct {
 
 // ReconcileRun returns a run and its current figures. Returns ENOTFOUND
 // when it does not exist or lies outside the actor's scope.
-func (e *Engine) ReconcileRun(ctx context.Context, a *Actor, id string) (*ReconcileSummary, error) {
+func (s *Service) ReconcileRun(ctx context.Context, a *engine.Actor, id string) (*ReconcileSummary, error) {
 	if err := a.Require(worklistRoles...); err != nil {
 		return nil, err
 	}
-	run, err := e.store.GetReconcileRun(ctx, id)
+	run, err := s.store.GetReconcileRun(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if !a.Sees(run.OrgPath) {
-		return nil, Errorf(ENOTFOUND, "reconciliation run not found")
+		return nil, engine.Errorf(engine.ENOTFOUND, "reconciliation run not found")
 	}
-	counts, err := e.store.CountWorklist(ctx, WorklistFilter{RunID: run.ID, OrgPaths: a.Scope()})
+	counts, err := s.store.CountWorklist(ctx, WorklistFilter{RunID: run.ID, OrgPaths: a.Scope()})
 	if err != nil {
 		return nil, err
 	}
-	s := &ReconcileSummary{Run: run, Counts: counts, ResolvedBySide: map[string]int64{}}
+	sum := &ReconcileSummary{Run: run, Counts: counts, ResolvedBySide: map[string]int64{}}
 	for _, c := range counts {
 		switch c.Status {
 		case WorkResolved:
-			s.ResolvedBySide[c.Side] += c.Count
+			sum.ResolvedBySide[c.Side] += c.Count
 		case WorkOpen:
-			s.Open += c.Count
+			sum.Open += c.Count
 		}
 	}
-	return s, nil
+	return sum, nil
 }
 
 // ReconcileRuns lists a campaign's runs in the actor's scope, newest first.
-func (e *Engine) ReconcileRuns(ctx context.Context, a *Actor, campaignID string) ([]*ReconcileRun, error) {
+func (s *Service) ReconcileRuns(ctx context.Context, a *engine.Actor, campaignID string) ([]*ReconcileRun, error) {
 	if err := a.Require(worklistRoles...); err != nil {
 		return nil, err
 	}
-	return e.store.ListReconcileRuns(ctx, campaignID, a.Scope())
+	return s.store.ListReconcileRuns(ctx, campaignID, a.Scope())
 }

@@ -1,4 +1,4 @@
-package engine_test
+package worklist_test
 
 import (
 	"bytes"
@@ -11,11 +11,12 @@ import (
 	"canvass/app"
 	"canvass/engine"
 	"canvass/engine/tabular"
+	"canvass/engine/worklist"
 )
 
 // policeMapping maps the columns of the police household list
 // (testdata/reconcile/police-household.gb18030.csv).
-var policeMapping = engine.ReconcileMapping{
+var policeMapping = worklist.ReconcileMapping{
 	IDNumber: "公民身份号码", Name: "姓名", BirthDate: "出生日期", VillageCode: "村居代码", OurBirthDate: "birthDate",
 	Fields: map[string]string{"flow": "流动类别", "address": "现住址", "householdSize": "户内人数"},
 }
@@ -46,15 +47,15 @@ func TestReconcileAllThreeKindsGB18030(t *testing.T) {
 	w := newWorklistWorld(t)
 	ctx := context.Background()
 	ours := seedRegistry(t, w)
-	res, err := w.e.Reconcile(ctx, w.supervisor, engine.ReconcileInput{
+	res, err := w.e.Worklist.Reconcile(ctx, w.supervisor, worklist.ReconcileInput{
 		CampaignID: "migrant-cleanup", FileName: "police-household.csv", File: bytes.NewReader(policeFile(t)), Mapping: policeMapping,
 	})
 	if err != nil {
 		t.Fatalf("Reconcile: %v %v", err, engine.ErrorFields(err))
 	}
 	run := res.Run
-	want := engine.ReconcileCounts{Rows: 8, Refused: 4, Matched: 3, MatchedByName: 1, Same: 1, Differences: 2, OnlyOurs: 1, OnlyTheirs: 1}
-	if run.Counts != want || run.Status != engine.RunDone {
+	want := worklist.ReconcileCounts{Rows: 8, Refused: 4, Matched: 3, MatchedByName: 1, Same: 1, Differences: 2, OnlyOurs: 1, OnlyTheirs: 1}
+	if run.Counts != want || run.Status != worklist.RunDone {
 		t.Fatalf("run %s counts %+v, want %+v", run.Status, run.Counts, want)
 	}
 	var problems []string
@@ -68,17 +69,17 @@ func TestReconcileAllThreeKindsGB18030(t *testing.T) {
 		t.Fatalf("first refusal at row %d column %q, want row 6 村居代码", p.Row, p.Column)
 	}
 
-	all := w.items(t, w.supervisor, engine.WorklistFilter{RunID: run.ID})
-	byKind := map[string][]*engine.WorklistItem{}
+	all := w.items(t, w.supervisor, worklist.WorklistFilter{RunID: run.ID})
+	byKind := map[string][]*worklist.WorklistItem{}
 	for _, it := range all {
 		byKind[it.Kind] = append(byKind[it.Kind], it)
 	}
-	if len(all) != 4 || len(byKind[engine.WorkFieldDiff]) != 2 || len(byKind[engine.WorkOnlyOurs]) != 1 || len(byKind[engine.WorkOnlyTheirs]) != 1 {
+	if len(all) != 4 || len(byKind[worklist.WorkFieldDiff]) != 2 || len(byKind[worklist.WorkOnlyOurs]) != 1 || len(byKind[worklist.WorkOnlyTheirs]) != 1 {
 		t.Fatalf("items by kind: %d field_diff, %d only_ours, %d only_theirs (of %d)",
-			len(byKind[engine.WorkFieldDiff]), len(byKind[engine.WorkOnlyOurs]), len(byKind[engine.WorkOnlyTheirs]), len(all))
+			len(byKind[worklist.WorkFieldDiff]), len(byKind[worklist.WorkOnlyOurs]), len(byKind[worklist.WorkOnlyTheirs]), len(all))
 	}
-	diffs := map[string]*engine.WorklistItem{}
-	for _, it := range byKind[engine.WorkFieldDiff] {
+	diffs := map[string]*worklist.WorklistItem{}
+	for _, it := range byKind[worklist.WorkFieldDiff] {
 		diffs[it.RecordIDs[0]] = it
 	}
 	wang, zhao := diffs[ours["wang"].ID], diffs[ours["zhao"].ID]
@@ -89,7 +90,7 @@ func TestReconcileAllThreeKindsGB18030(t *testing.T) {
 			}
 		}))
 	}
-	differing := func(it *engine.WorklistItem) map[string][2]string {
+	differing := func(it *worklist.WorklistItem) map[string][2]string {
 		out := map[string][2]string{}
 		for _, v := range it.Values {
 			if v.Differs {
@@ -98,17 +99,17 @@ func TestReconcileAllThreeKindsGB18030(t *testing.T) {
 		}
 		return out
 	}
-	if got := differing(wang); len(got) != 1 || got["flow"] != [2]string{"outflow", "inflow"} || wang.MatchedBy != engine.MatchIDNumber {
+	if got := differing(wang); len(got) != 1 || got["flow"] != [2]string{"outflow", "inflow"} || wang.MatchedBy != worklist.MatchIDNumber {
 		t.Errorf("王建国 differences %v (matched by %s), want flow outflow→inflow by ID number", got, wang.MatchedBy)
 	}
-	if got := differing(zhao); len(got) != 1 || got["idNumber"] != [2]string{"3701**********2218", "3701**********2816"} || zhao.MatchedBy != engine.MatchNameBirth {
+	if got := differing(zhao); len(got) != 1 || got["idNumber"] != [2]string{"3701**********2218", "3701**********2816"} || zhao.MatchedBy != worklist.MatchNameBirth {
 		t.Errorf("赵小红 differences %v (matched by %s), want the masked ID numbers by name and birth date", got, zhao.MatchedBy)
 	}
 	// Routing: each item sits with the village that owns it.
-	onlyOurs, onlyTheirs := byKind[engine.WorkOnlyOurs][0], byKind[engine.WorkOnlyTheirs][0]
+	onlyOurs, onlyTheirs := byKind[worklist.WorkOnlyOurs][0], byKind[worklist.WorkOnlyTheirs][0]
 	routes := []struct {
 		name string
-		it   *engine.WorklistItem
+		it   *worklist.WorklistItem
 		unit string
 	}{
 		{"王建国 to 东关村", wang, vDongguan},
@@ -134,32 +135,32 @@ func TestReconcileAllThreeKindsGB18030(t *testing.T) {
 	// Each village's field workers see their own items and no others.
 	inbox := func(a *engine.Actor) []string {
 		var kinds []string
-		for _, it := range w.items(t, a, engine.WorklistFilter{RunID: run.ID}) {
+		for _, it := range w.items(t, a, worklist.WorklistFilter{RunID: run.ID}) {
 			kinds = append(kinds, it.Kind)
 		}
 		slices.Sort(kinds)
 		return kinds
 	}
-	if got := inbox(w.dongguanWorker); !slices.Equal(got, []string{engine.WorkFieldDiff, engine.WorkFieldDiff}) {
+	if got := inbox(w.dongguanWorker); !slices.Equal(got, []string{worklist.WorkFieldDiff, worklist.WorkFieldDiff}) {
 		t.Errorf("东关村 worklist %v", got)
 	}
-	if got := inbox(w.nanmenWorker); !slices.Equal(got, []string{engine.WorkOnlyTheirs}) {
+	if got := inbox(w.nanmenWorker); !slices.Equal(got, []string{worklist.WorkOnlyTheirs}) {
 		t.Errorf("南门村 worklist %v", got)
 	}
-	if got := inbox(w.hubinWorker); !slices.Equal(got, []string{engine.WorkOnlyOurs}) {
+	if got := inbox(w.hubinWorker); !slices.Equal(got, []string{worklist.WorkOnlyOurs}) {
 		t.Errorf("湖滨村 worklist %v", got)
 	}
-	_, err = w.e.WorklistItem(ctx, w.hubinWorker, wang.ID)
+	_, err = w.e.Worklist.Item(ctx, w.hubinWorker, wang.ID)
 	wantErr(t, err, engine.ENOTFOUND, "")
 
 	t.Run("resolution_is_recorded_applied_and_counted", func(t *testing.T) {
 		// 王建国: their side was right; the field worker verifies it door
 		// to door and our record takes their flow.
-		got, err := w.e.ResolveItem(ctx, w.dongguanWorker, wang.ID, engine.Decision{Side: engine.SideTheirs, Version: wang.Version, Note: "入户核实为流入"})
+		got, err := w.e.Worklist.ResolveItem(ctx, w.dongguanWorker, wang.ID, worklist.Decision{Side: worklist.SideTheirs, Version: wang.Version, Note: "入户核实为流入"})
 		if err != nil {
 			t.Fatalf("resolve: %v %v", err, engine.ErrorFields(err))
 		}
-		if got.Status != engine.WorkResolved || got.Resolution.Side != engine.SideTheirs || got.Resolution.Corrected["flow"] != "inflow" {
+		if got.Status != worklist.WorkResolved || got.Resolution.Side != worklist.SideTheirs || got.Resolution.Corrected["flow"] != "inflow" {
 			t.Fatalf("resolved item %+v %+v", got, got.Resolution)
 		}
 		rec, err := w.e.Store().GetRecord(ctx, ours["wang"].ID)
@@ -167,7 +168,7 @@ func TestReconcileAllThreeKindsGB18030(t *testing.T) {
 			t.Fatal(err)
 		}
 		last := rec.History[len(rec.History)-1]
-		if rec.Answers["flow"] != "inflow" || last.Action != engine.ActionCorrect || len(last.Changes) != 1 ||
+		if rec.Answers["flow"] != "inflow" || last.Action != worklist.ActionCorrect || len(last.Changes) != 1 ||
 			last.Changes[0].Pointer != "/flow" || last.Changes[0].Before != "outflow" || last.Changes[0].After != "inflow" {
 			t.Fatalf("record after correction: flow %v, history %+v", rec.Answers["flow"], last)
 		}
@@ -175,53 +176,53 @@ func TestReconcileAllThreeKindsGB18030(t *testing.T) {
 			t.Fatal("correction or resolution not audited")
 		}
 		// 赵小红: ours was right (their ID number has the wrong digit).
-		if _, err := w.e.ResolveItem(ctx, w.dongguanWorker, zhao.ID, engine.Decision{Side: engine.SideOurs}); err != nil {
+		if _, err := w.e.Worklist.ResolveItem(ctx, w.dongguanWorker, zhao.ID, worklist.Decision{Side: worklist.SideOurs}); err != nil {
 			t.Fatal(err)
 		}
 		// 周丽: she does live in 南门村; nothing of ours to correct.
-		if _, err := w.e.ResolveItem(ctx, w.nanmenWorker, onlyTheirs.ID, engine.Decision{Side: engine.SideTheirs, Note: "需补登"}); err != nil {
+		if _, err := w.e.Worklist.ResolveItem(ctx, w.nanmenWorker, onlyTheirs.ID, worklist.Decision{Side: worklist.SideTheirs, Note: "需补登"}); err != nil {
 			t.Fatal(err)
 		}
 		refusals := []struct {
 			name    string
 			a       *engine.Actor
 			id      string
-			d       engine.Decision
+			d       worklist.Decision
 			code    string
 			pointer string
 		}{
-			{"no_side", w.hubinWorker, onlyOurs.ID, engine.Decision{}, engine.EINVALID, "/side"},
-			{"corrections_with_ours", w.hubinWorker, onlyOurs.ID, engine.Decision{Side: engine.SideOurs, Corrected: map[string]string{"flow": "inflow"}}, engine.EINVALID, "/corrected"},
-			{"bad_integer", w.hubinWorker, onlyOurs.ID, engine.Decision{Side: engine.SideNeither, Corrected: map[string]string{"householdSize": "三"}}, engine.EINVALID, "/corrected/householdSize"},
-			{"breaks_form_rule", w.hubinWorker, onlyOurs.ID, engine.Decision{Side: engine.SideNeither, Corrected: map[string]string{"flow": "away"}}, engine.EINVALID, "/flow"},
-			{"unknown_field", w.hubinWorker, onlyOurs.ID, engine.Decision{Side: engine.SideNeither, Corrected: map[string]string{"nope": "x"}}, engine.EINVALID, "/corrected/nope"},
-			{"already_resolved", w.dongguanWorker, wang.ID, engine.Decision{Side: engine.SideOurs}, engine.ECONFLICT, "/status"},
-			{"out_of_scope", w.dongguanWorker, onlyOurs.ID, engine.Decision{Side: engine.SideOurs}, engine.ENOTFOUND, ""},
+			{"no_side", w.hubinWorker, onlyOurs.ID, worklist.Decision{}, engine.EINVALID, "/side"},
+			{"corrections_with_ours", w.hubinWorker, onlyOurs.ID, worklist.Decision{Side: worklist.SideOurs, Corrected: map[string]string{"flow": "inflow"}}, engine.EINVALID, "/corrected"},
+			{"bad_integer", w.hubinWorker, onlyOurs.ID, worklist.Decision{Side: worklist.SideNeither, Corrected: map[string]string{"householdSize": "三"}}, engine.EINVALID, "/corrected/householdSize"},
+			{"breaks_form_rule", w.hubinWorker, onlyOurs.ID, worklist.Decision{Side: worklist.SideNeither, Corrected: map[string]string{"flow": "away"}}, engine.EINVALID, "/flow"},
+			{"unknown_field", w.hubinWorker, onlyOurs.ID, worklist.Decision{Side: worklist.SideNeither, Corrected: map[string]string{"nope": "x"}}, engine.EINVALID, "/corrected/nope"},
+			{"already_resolved", w.dongguanWorker, wang.ID, worklist.Decision{Side: worklist.SideOurs}, engine.ECONFLICT, "/status"},
+			{"out_of_scope", w.dongguanWorker, onlyOurs.ID, worklist.Decision{Side: worklist.SideOurs}, engine.ENOTFOUND, ""},
 		}
 		for _, r := range refusals {
 			t.Run(r.name, func(t *testing.T) {
-				_, err := w.e.ResolveItem(ctx, r.a, r.id, r.d)
+				_, err := w.e.Worklist.ResolveItem(ctx, r.a, r.id, r.d)
 				wantErr(t, err, r.code, r.pointer)
 			})
 		}
 		if rec, _ := w.e.Store().GetRecord(ctx, ours["sun"].ID); rec.Version != ours["sun"].Version {
 			t.Fatal("a refused resolution changed the record")
 		}
-		sum, err := w.e.ReconcileRun(ctx, w.supervisor, run.ID)
+		sum, err := w.e.Worklist.ReconcileRun(ctx, w.supervisor, run.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sum.Open != 1 || sum.ResolvedBySide[engine.SideTheirs] != 2 || sum.ResolvedBySide[engine.SideOurs] != 1 || len(sum.ResolvedBySide) != 2 {
+		if sum.Open != 1 || sum.ResolvedBySide[worklist.SideTheirs] != 2 || sum.ResolvedBySide[worklist.SideOurs] != 1 || len(sum.ResolvedBySide) != 2 {
 			t.Fatalf("summary open %d, resolved by side %v; want 1 open, theirs 2, ours 1", sum.Open, sum.ResolvedBySide)
 		}
 	})
 
 	t.Run("same_file_again_is_refused", func(t *testing.T) {
-		_, err := w.e.Reconcile(ctx, w.supervisor, engine.ReconcileInput{
+		_, err := w.e.Worklist.Reconcile(ctx, w.supervisor, worklist.ReconcileInput{
 			CampaignID: "migrant-cleanup", FileName: "again.csv", File: bytes.NewReader(policeFile(t)), Mapping: policeMapping,
 		})
 		wantErr(t, err, engine.ECONFLICT, "/file")
-		runs, _ := w.e.ReconcileRuns(ctx, w.supervisor, "migrant-cleanup")
+		runs, _ := w.e.Worklist.ReconcileRuns(ctx, w.supervisor, "migrant-cleanup")
 		if len(runs) != 1 {
 			t.Fatalf("%d runs after a refused duplicate, want 1", len(runs))
 		}
@@ -243,7 +244,7 @@ func TestReconcileRefusesBadInputWritingNothing(t *testing.T) {
 		a       *engine.Actor
 		file    string
 		data    []byte
-		m       engine.ReconcileMapping
+		m       worklist.ReconcileMapping
 		code    string
 		pointer string
 	}{
@@ -257,14 +258,14 @@ func TestReconcileRefusesBadInputWritingNothing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := w.e.Reconcile(ctx, tt.a, engine.ReconcileInput{CampaignID: "migrant-cleanup", FileName: tt.file, File: bytes.NewReader(tt.data), Mapping: tt.m})
+			_, err := w.e.Worklist.Reconcile(ctx, tt.a, worklist.ReconcileInput{CampaignID: "migrant-cleanup", FileName: tt.file, File: bytes.NewReader(tt.data), Mapping: tt.m})
 			wantErr(t, err, tt.code, tt.pointer)
 		})
 	}
-	if runs, _ := w.e.ReconcileRuns(ctx, w.supervisor, "migrant-cleanup"); len(runs) != 0 {
+	if runs, _ := w.e.Worklist.ReconcileRuns(ctx, w.supervisor, "migrant-cleanup"); len(runs) != 0 {
 		t.Fatalf("refused inputs stored %d runs", len(runs))
 	}
-	if items := w.items(t, w.supervisor, engine.WorklistFilter{}); len(items) != 0 {
+	if items := w.items(t, w.supervisor, worklist.WorklistFilter{}); len(items) != 0 {
 		t.Fatalf("refused inputs left %d items", len(items))
 	}
 }
@@ -300,11 +301,11 @@ func TestReconcileXLSX(t *testing.T) {
 	if err := xw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	res, err := w.e.Reconcile(ctx, w.supervisor, engine.ReconcileInput{CampaignID: "migrant-cleanup", FileName: "police.xlsx", File: &buf, Mapping: policeMapping})
+	res, err := w.e.Worklist.Reconcile(ctx, w.supervisor, worklist.ReconcileInput{CampaignID: "migrant-cleanup", FileName: "police.xlsx", File: &buf, Mapping: policeMapping})
 	if err != nil {
 		t.Fatalf("Reconcile: %v %v", err, engine.ErrorFields(err))
 	}
-	want := engine.ReconcileCounts{Rows: 8, Refused: 4, Matched: 3, MatchedByName: 1, Same: 1, Differences: 2, OnlyOurs: 1, OnlyTheirs: 1}
+	want := worklist.ReconcileCounts{Rows: 8, Refused: 4, Matched: 3, MatchedByName: 1, Same: 1, Differences: 2, OnlyOurs: 1, OnlyTheirs: 1}
 	if res.Run.Counts != want {
 		t.Fatalf("XLSX counts %+v, want %+v", res.Run.Counts, want)
 	}
@@ -317,7 +318,7 @@ type failingStore struct {
 	left int
 }
 
-func (s *failingStore) UpsertWorklistItem(ctx context.Context, it *engine.WorklistItem) (*engine.WorklistItem, bool, error) {
+func (s *failingStore) UpsertWorklistItem(ctx context.Context, it *worklist.WorklistItem) (*worklist.WorklistItem, bool, error) {
 	if s.left == 0 {
 		return nil, false, engine.Errorf(engine.EUNAVAILABLE, "the database cannot be reached")
 	}
@@ -330,12 +331,12 @@ func TestReconcileFailingMidwayIsMarkedFailed(t *testing.T) {
 	ctx := context.Background()
 	seedRegistry(t, w)
 	flaky := app.New(app.Config{Config: engine.Config{Store: &failingStore{Store: w.e.Store(), left: 2}, Now: w.clk.Now, Vault: w.e.Vault()}})
-	in := func() engine.ReconcileInput {
-		return engine.ReconcileInput{CampaignID: "migrant-cleanup", FileName: "police.csv", File: bytes.NewReader(policeFile(t)), Mapping: policeMapping}
+	in := func() worklist.ReconcileInput {
+		return worklist.ReconcileInput{CampaignID: "migrant-cleanup", FileName: "police.csv", File: bytes.NewReader(policeFile(t)), Mapping: policeMapping}
 	}
-	res, err := flaky.Reconcile(ctx, w.supervisor, in())
+	res, err := flaky.Worklist.Reconcile(ctx, w.supervisor, in())
 	wantErr(t, err, engine.EUNAVAILABLE, "")
-	if res == nil || res.Run.Status != engine.RunFailed || res.Run.Error == "" {
+	if res == nil || res.Run.Status != worklist.RunFailed || res.Run.Error == "" {
 		t.Fatalf("failed run = %+v", res)
 	}
 	// Their rows come in file order: 王建国 (difference), 李秀英 (same),
@@ -344,13 +345,13 @@ func TestReconcileFailingMidwayIsMarkedFailed(t *testing.T) {
 	if got.Rows != 8 || got.Refused != 4 || got.Differences != 2 || got.OnlyTheirs != 0 || got.OnlyOurs != 0 {
 		t.Fatalf("failed run counts %+v: want how far it got", got)
 	}
-	stored, err := w.e.ReconcileRun(ctx, w.supervisor, res.Run.ID)
-	if err != nil || stored.Run.Status != engine.RunFailed || stored.Run.Counts != got {
+	stored, err := w.e.Worklist.ReconcileRun(ctx, w.supervisor, res.Run.ID)
+	if err != nil || stored.Run.Status != worklist.RunFailed || stored.Run.Counts != got {
 		t.Fatalf("stored failed run %+v, %v", stored, err)
 	}
 	// A failed run frees its file: running it again completes.
-	again, err := w.e.Reconcile(ctx, w.supervisor, in())
-	if err != nil || again.Run.Status != engine.RunDone || again.Run.Counts.OnlyTheirs != 1 {
+	again, err := w.e.Worklist.Reconcile(ctx, w.supervisor, in())
+	if err != nil || again.Run.Status != worklist.RunDone || again.Run.Counts.OnlyTheirs != 1 {
 		t.Fatalf("rerun after failure: %+v, %v", again, err)
 	}
 }

@@ -1,13 +1,16 @@
-package engine_test
+package worklist_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"canvass/app"
 	"canvass/engine"
+	"canvass/engine/enginetest"
+	"canvass/engine/worklist"
 )
 
 // Resident IDs of the fictional people of the reconciliation tests (valid
@@ -31,7 +34,7 @@ const (
 // worklistWorld is the migrant-cleanup campaign on a fresh store.
 type worklistWorld struct {
 	e                           *app.App
-	clk                         *clock
+	clk                         *enginetest.Clock
 	author                      *engine.Actor
 	dongguanWorker, hubinWorker *engine.Actor
 	nanmenWorker                *engine.Actor
@@ -41,8 +44,8 @@ type worklistWorld struct {
 
 func newWorklistWorld(t *testing.T) *worklistWorld {
 	t.Helper()
-	e, clk := newEngine(t)
-	seedTree(t, e)
+	e, clk := enginetest.New(t)
+	enginetest.SeedTree(t, e.Engine)
 	w := &worklistWorld{
 		e: e, clk: clk,
 		author:         mustUser(t, e, "author", "370102", engine.RoleAuthor),
@@ -79,12 +82,12 @@ func (w *worklistWorld) submit(t *testing.T, a *engine.Actor, answers map[string
 }
 
 // items lists every worklist item the actor sees that matches f.
-func (w *worklistWorld) items(t *testing.T, a *engine.Actor, f engine.WorklistFilter) []*engine.WorklistItem {
+func (w *worklistWorld) items(t *testing.T, a *engine.Actor, f worklist.WorklistFilter) []*worklist.WorklistItem {
 	t.Helper()
-	var out []*engine.WorklistItem
+	var out []*worklist.WorklistItem
 	p := engine.Page{Limit: 100}
 	for {
-		page, err := w.e.Engine.Worklist(context.Background(), a, f, p)
+		page, err := w.e.Worklist.Items(context.Background(), a, f, p)
 		if err != nil {
 			t.Fatalf("Worklist: %v", err)
 		}
@@ -110,4 +113,26 @@ func wantErr(t *testing.T, err error, code, pointer string) {
 		}
 	}
 	t.Fatalf("error %v has fields %v, want one at %s", err, engine.ErrorFields(err), pointer)
+}
+
+func mustUser(t *testing.T, e *app.App, username, org string, roles ...string) *engine.Actor {
+	t.Helper()
+	return enginetest.MustUser(t, e.Engine, username, org, roles...)
+}
+
+// publishFile saves the definition file at path as a draft and publishes
+// it.
+func publishFile(t *testing.T, e *app.App, a *engine.Actor, kind, id, path string) {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.SaveDraft(context.Background(), a, kind, id, filepath.Base(path), src)
+	if err != nil {
+		t.Fatalf("save %s: %v", path, err)
+	}
+	if _, err := e.Publish(context.Background(), a, kind, id, res.Definition.Version); err != nil {
+		t.Fatalf("publish %s: %v %v", path, err, engine.ErrorFields(err))
+	}
 }

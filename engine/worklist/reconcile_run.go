@@ -1,4 +1,4 @@
-package engine
+package worklist
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode"
 
+	"canvass/engine"
 	"canvass/engine/tabular"
 	"canvass/forms"
 )
@@ -85,18 +86,18 @@ const (
 // and counted. The same file twice is ECONFLICT. A run that fails while
 // writing items is stored as failed, with the counts it reached.
 // Supervisors and admins only.
-func (e *Engine) Reconcile(ctx context.Context, a *Actor, in ReconcileInput) (*ReconcileResult, error) {
-	if err := a.Require(RoleSupervisor, RoleAdmin); err != nil {
+func (s *Service) Reconcile(ctx context.Context, a *engine.Actor, in ReconcileInput) (*ReconcileResult, error) {
+	if err := a.Require(engine.RoleSupervisor, engine.RoleAdmin); err != nil {
 		return nil, err
 	}
-	if e.vault == nil {
-		return nil, Errorf(EUNAVAILABLE, "ID numbers cannot be compared: no encryption key is configured")
+	if s.e.Vault() == nil {
+		return nil, engine.Errorf(engine.EUNAVAILABLE, "ID numbers cannot be compared: no encryption key is configured")
 	}
-	camp, err := e.Campaign(ctx, in.CampaignID)
+	camp, err := s.e.Campaign(ctx, in.CampaignID)
 	if err != nil {
 		return nil, err
 	}
-	form, err := e.reconcileForm(ctx, camp.Forms(), in.Mapping.FormID)
+	form, err := s.reconcileForm(ctx, camp.Forms(), in.Mapping.FormID)
 	if err != nil {
 		return nil, err
 	}
@@ -109,8 +110,8 @@ func (e *Engine) Reconcile(ctx context.Context, a *Actor, in ReconcileInput) (*R
 	h := sha256.New()
 	rd, err := tabular.Open(in.FileName, io.TeeReader(in.File, h))
 	if err != nil {
-		return nil, &Error{Code: EINVALID, Message: "the file is not a CSV or XLSX table with a header row", Err: err,
-			Fields: []FieldError{{Pointer: "/file", Code: "format", Message: "not a CSV or XLSX table"}}}
+		return nil, &engine.Error{Code: engine.EINVALID, Message: "the file is not a CSV or XLSX table with a header row", Err: err,
+			Fields: []engine.FieldError{{Pointer: "/file", Code: "format", Message: "not a CSV or XLSX table"}}}
 	}
 	defer rd.Close()
 	cols, err := mapColumns(rd.Header(), m)
@@ -118,41 +119,41 @@ func (e *Engine) Reconcile(ctx context.Context, a *Actor, in ReconcileInput) (*R
 		return nil, err
 	}
 	scope := a.Scope()[0]
-	rows, problems, counts, err := e.readTheirRows(ctx, rd, cols, in.CampaignID, scope)
+	rows, problems, counts, err := s.readTheirRows(ctx, rd, cols, in.CampaignID, scope)
 	if err != nil {
 		return nil, err
 	}
 	// Hash whatever the reader left unread, so the hash is the whole file's.
 	if _, err := io.Copy(io.Discard, io.TeeReader(in.File, h)); err != nil {
-		return nil, WrapError(EINVALID, "the file cannot be read", err)
+		return nil, engine.WrapError(engine.EINVALID, "the file cannot be read", err)
 	}
-	now := e.Now()
+	now := s.e.Now()
 	run := &ReconcileRun{
-		ID: NewID(now), CampaignID: camp.ID(), OrgPath: scope, FileName: cleanCell(in.FileName),
+		ID: engine.NewID(now), CampaignID: camp.ID(), OrgPath: scope, FileName: cleanCell(in.FileName),
 		FileHash: hex.EncodeToString(h.Sum(nil)), By: a.ID(), At: now, Status: RunRunning, Mapping: m, Counts: counts,
 	}
-	if err := e.store.CreateReconcileRun(ctx, run); err != nil {
-		if ErrorCode(err) == ECONFLICT {
-			return nil, &Error{Code: ECONFLICT, Message: "this file was already compared with this campaign", Err: err,
-				Fields: []FieldError{{Pointer: "/file", Code: "duplicate_run", Message: "already compared"}}}
+	if err := s.store.CreateReconcileRun(ctx, run); err != nil {
+		if engine.ErrorCode(err) == engine.ECONFLICT {
+			return nil, &engine.Error{Code: engine.ECONFLICT, Message: "this file was already compared with this campaign", Err: err,
+				Fields: []engine.FieldError{{Pointer: "/file", Code: "duplicate_run", Message: "already compared"}}}
 		}
 		return nil, err
 	}
 	run.Version = 1
-	runErr := e.matchAndList(ctx, form, ours, run, rows)
+	runErr := s.matchAndList(ctx, form, ours, run, rows)
 	if runErr != nil {
-		run.Status, run.Error = RunFailed, ErrorMessage(runErr)
+		run.Status, run.Error = RunFailed, engine.ErrorMessage(runErr)
 	} else {
 		run.Status = RunDone
 	}
 	// The run's outcome is stored even when the request was cancelled
 	// meanwhile: a run must never stay "running" for ever.
 	done := context.WithoutCancel(ctx)
-	stored, err := e.store.UpdateReconcileRun(done, run)
+	stored, err := s.store.UpdateReconcileRun(done, run)
 	if err != nil {
 		return nil, err
 	}
-	if err := e.Audit(done, a, "reconcile.run", "reconcile_run", run.ID, run.OrgPath, map[string]any{
+	if err := s.e.Audit(done, a, "reconcile.run", "reconcile_run", run.ID, run.OrgPath, map[string]any{
 		"campaign": run.CampaignID, "file": run.FileName, "status": run.Status, "counts": run.Counts,
 	}); err != nil {
 		return nil, err
@@ -163,23 +164,23 @@ func (e *Engine) Reconcile(ctx context.Context, a *Actor, in ReconcileInput) (*R
 	return &ReconcileResult{Run: stored, Problems: problems}, nil
 }
 
-func (e *Engine) reconcileForm(ctx context.Context, ids []string, want string) (*forms.Form, error) {
+func (s *Service) reconcileForm(ctx context.Context, ids []string, want string) (*forms.Form, error) {
 	for _, id := range ids {
 		if want != "" && id != want {
 			continue
 		}
-		form, _, err := e.Form(ctx, id, 0)
+		form, _, err := s.e.Form(ctx, id, 0)
 		if err != nil {
 			return nil, err
 		}
 		for _, fd := range form.Fields() {
-			if fd.PII() == PIIIDNumber {
+			if fd.PII() == engine.PIIIDNumber {
 				return form, nil
 			}
 		}
 	}
-	return nil, &Error{Code: EINVALID, Message: "the campaign has no form with an ID-number field to compare",
-		Fields: []FieldError{{Pointer: "/mapping/form_id", Code: "no_id_field", Message: "no form with an ID number"}}}
+	return nil, &engine.Error{Code: engine.EINVALID, Message: "the campaign has no form with an ID-number field to compare",
+		Fields: []engine.FieldError{{Pointer: "/mapping/form_id", Code: "no_id_field", Message: "no form with an ID number"}}}
 }
 
 // ourFields names the fields of our form that a run reads.
@@ -192,15 +193,15 @@ func ourSide(form *forms.Form, m ReconcileMapping) (*ourFields, error) {
 	o := &ourFields{birthDate: m.OurBirthDate}
 	for _, fd := range form.Fields() {
 		switch {
-		case fd.PII() == PIIIDNumber && o.idNumber == "":
+		case fd.PII() == engine.PIIIDNumber && o.idNumber == "":
 			o.idNumber = fd.Key()
-		case fd.PII() == PIIName && o.name == "":
+		case fd.PII() == engine.PIIName && o.name == "":
 			o.name = fd.Key()
 		}
 	}
 	if o.birthDate != "" && form.Field(o.birthDate) == nil {
-		return nil, &Error{Code: EINVALID, Message: "the form has no field " + o.birthDate,
-			Fields: []FieldError{{Pointer: "/mapping/our_birth_date", Code: "unknown_field", Message: "no such field"}}}
+		return nil, &engine.Error{Code: engine.EINVALID, Message: "the form has no field " + o.birthDate,
+			Fields: []engine.FieldError{{Pointer: "/mapping/our_birth_date", Code: "unknown_field", Message: "no such field"}}}
 	}
 	keys := make([]string, 0, len(m.Fields))
 	for k := range m.Fields {
@@ -210,8 +211,8 @@ func ourSide(form *forms.Form, m ReconcileMapping) (*ourFields, error) {
 	for _, k := range keys {
 		fd := form.Field(k)
 		if fd == nil || fd.Type() == "object" || fd.Type() == "array" {
-			return nil, &Error{Code: EINVALID, Message: "the form has no simple field " + k,
-				Fields: []FieldError{{Pointer: "/mapping/fields/" + EscapePointer(k), Code: "unknown_field", Message: "no such field"}}}
+			return nil, &engine.Error{Code: engine.EINVALID, Message: "the form has no simple field " + k,
+				Fields: []engine.FieldError{{Pointer: "/mapping/fields/" + engine.EscapePointer(k), Code: "unknown_field", Message: "no such field"}}}
 		}
 	}
 	for _, fd := range form.Fields() {
@@ -237,18 +238,18 @@ func mapColumns(header []string, m ReconcileMapping) (*columns, error) {
 			idx[h] = i
 		}
 	}
-	var missing []FieldError
+	var missing []engine.FieldError
 	find := func(ptr, name string, required bool) int {
 		name = strings.TrimSpace(name)
 		if name == "" {
 			if required {
-				missing = append(missing, FieldError{Pointer: ptr, Code: "required", Message: "choose a column"})
+				missing = append(missing, engine.FieldError{Pointer: ptr, Code: "required", Message: "choose a column"})
 			}
 			return -1
 		}
 		i, ok := idx[name]
 		if !ok {
-			missing = append(missing, FieldError{Pointer: ptr, Code: "missing_column", Message: "no column " + cleanCell(name)})
+			missing = append(missing, engine.FieldError{Pointer: ptr, Code: "missing_column", Message: "no column " + cleanCell(name)})
 			return -1
 		}
 		return i
@@ -264,10 +265,10 @@ func mapColumns(header []string, m ReconcileMapping) (*columns, error) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		c.fields[k] = find("/mapping/fields/"+EscapePointer(k), m.Fields[k], true)
+		c.fields[k] = find("/mapping/fields/"+engine.EscapePointer(k), m.Fields[k], true)
 	}
 	if len(missing) > 0 {
-		return nil, &Error{Code: EINVALID, Message: "the file lacks some mapped columns", Fields: missing}
+		return nil, &engine.Error{Code: engine.EINVALID, Message: "the file lacks some mapped columns", Fields: missing}
 	}
 	return c, nil
 }
@@ -279,15 +280,15 @@ type theirRow struct {
 	idNumber    string // plain, kept in memory only for masking
 	nameBirth   string // normalized name + birth date; "" when either is missing
 	name, birth string
-	unit        *OrgUnit
+	unit        *engine.OrgUnit
 	values      map[string]string // our key → their value
 }
 
-func (e *Engine) readTheirRows(ctx context.Context, rd tabular.Reader, c *columns, campaignID, scope string) ([]*theirRow, []ReconcileProblem, ReconcileCounts, error) {
+func (s *Service) readTheirRows(ctx context.Context, rd tabular.Reader, c *columns, campaignID, scope string) ([]*theirRow, []ReconcileProblem, ReconcileCounts, error) {
 	var rows []*theirRow
 	var problems []ReconcileProblem
 	var counts ReconcileCounts
-	units := map[string]*OrgUnit{}
+	units := map[string]*engine.OrgUnit{}
 	seen := map[string]int{}
 	refuse := func(row int, col int, code string) {
 		counts.Refused++
@@ -301,7 +302,7 @@ func (e *Engine) readTheirRows(ctx context.Context, rd tabular.Reader, c *column
 	}
 	for {
 		if err := ctx.Err(); err != nil {
-			return nil, nil, counts, WrapError(EUNAVAILABLE, "the request was cancelled", err)
+			return nil, nil, counts, engine.WrapError(engine.EUNAVAILABLE, "the request was cancelled", err)
 		}
 		rec, err := rd.Next()
 		if errors.Is(err, io.EOF) {
@@ -314,13 +315,13 @@ func (e *Engine) readTheirRows(ctx context.Context, rd tabular.Reader, c *column
 			continue
 		}
 		if err != nil {
-			return nil, nil, counts, &Error{Code: EINVALID, Message: "the file cannot be read", Err: err,
-				Fields: []FieldError{{Pointer: "/file", Code: "format", Message: "unreadable"}}}
+			return nil, nil, counts, &engine.Error{Code: engine.EINVALID, Message: "the file cannot be read", Err: err,
+				Fields: []engine.FieldError{{Pointer: "/file", Code: "format", Message: "unreadable"}}}
 		}
 		counts.Rows++
 		if counts.Rows > MaxReconcileRows {
-			return nil, nil, counts, &Error{Code: ETOOLARGE, Message: fmt.Sprintf("the file has more than %d rows", MaxReconcileRows),
-				Fields: []FieldError{{Pointer: "/file", Code: "too_many_rows", Message: fmt.Sprintf("at most %d rows", MaxReconcileRows)}}}
+			return nil, nil, counts, &engine.Error{Code: engine.ETOOLARGE, Message: fmt.Sprintf("the file has more than %d rows", MaxReconcileRows),
+				Fields: []engine.FieldError{{Pointer: "/file", Code: "too_many_rows", Message: fmt.Sprintf("at most %d rows", MaxReconcileRows)}}}
 		}
 		cell := func(i int) string {
 			if i < 0 || i >= len(rec) {
@@ -336,8 +337,8 @@ func (e *Engine) readTheirRows(ctx context.Context, rd tabular.Reader, c *column
 		code := cell(c.village)
 		unit, ok := units[code]
 		if !ok && code != "" {
-			u, err := e.store.GetOrgUnit(ctx, code)
-			if err != nil && ErrorCode(err) != ENOTFOUND {
+			u, err := s.store.GetOrgUnit(ctx, code)
+			if err != nil && engine.ErrorCode(err) != engine.ENOTFOUND {
 				return nil, nil, counts, err
 			}
 			units[code], unit = u, u
@@ -346,13 +347,13 @@ func (e *Engine) readTheirRows(ctx context.Context, rd tabular.Reader, c *column
 		case unit == nil:
 			refuse(t.row, c.village, "unknown_village")
 			continue
-		case !InSubtree(unit.Path, scope):
+		case !engine.InSubtree(unit.Path, scope):
 			refuse(t.row, c.village, "out_of_scope")
 			continue
 		}
 		t.unit = unit
 		if t.idNumber != "" {
-			t.lookup = e.vault.Lookup(campaignID, PIIIDNumber, t.idNumber)
+			t.lookup = s.e.Vault().Lookup(campaignID, engine.PIIIDNumber, t.idNumber)
 			if _, dup := seen[t.lookup]; dup {
 				refuse(t.row, c.id, "duplicate_row")
 				continue
@@ -372,7 +373,7 @@ func (e *Engine) readTheirRows(ctx context.Context, rd tabular.Reader, c *column
 
 // ourRecord is what a run keeps of one of our records.
 type ourRecord struct {
-	r         *Record
+	r         *engine.Record
 	plain     map[string]any
 	nameBirth string
 	matched   bool
@@ -381,7 +382,7 @@ type ourRecord struct {
 // matchAndList loads our records in the run's subtree, matches their rows
 // and upserts one item per difference. Counts go into run as it goes, so a
 // failure leaves figures that say how far it got.
-func (e *Engine) matchAndList(ctx context.Context, form *forms.Form, of *ourFields, run *ReconcileRun, rows []*theirRow) error {
+func (s *Service) matchAndList(ctx context.Context, form *forms.Form, of *ourFields, run *ReconcileRun, rows []*theirRow) error {
 	byKey := map[string]*ourRecord{}
 	byNameBirth := map[string][]*ourRecord{}
 	var all []*ourRecord
@@ -389,25 +390,25 @@ func (e *Engine) matchAndList(ctx context.Context, form *forms.Form, of *ourFiel
 	for _, fd := range of.compared {
 		keep = append(keep, fd.Key())
 	}
-	p := Page{Limit: MaxPageLimit}
+	p := engine.Page{Limit: engine.MaxPageLimit}
 	for {
-		page, err := e.store.ListRecords(ctx, RecordFilter{CampaignID: run.CampaignID, FormID: form.ID(), OrgPaths: []string{run.OrgPath}}, p)
+		page, err := s.store.ListRecords(ctx, engine.RecordFilter{CampaignID: run.CampaignID, FormID: form.ID(), OrgPaths: []string{run.OrgPath}}, p)
 		if err != nil {
 			return err
 		}
 		for _, r := range page.Records {
-			if r.State == StateMerged || r.State == StateDraft {
+			if r.State == engine.StateMerged || r.State == engine.StateDraft {
 				continue
 			}
 			f := form
 			if r.FormVersion != 0 {
-				if f, _, err = e.Form(ctx, r.FormID, r.FormVersion); err != nil {
+				if f, _, err = s.e.Form(ctx, r.FormID, r.FormVersion); err != nil {
 					return err
 				}
 			}
 			// Keep only what the run compares: a district's records stay in
 			// memory for the run, their other answers need not.
-			opened := e.OpenAnswers(f, r.Answers, true)
+			opened := s.e.OpenAnswers(f, r.Answers, true)
 			plain := make(map[string]any, len(keep))
 			for _, k := range keep {
 				if v, ok := opened[k]; ok {
@@ -439,11 +440,11 @@ func (e *Engine) matchAndList(ctx context.Context, form *forms.Form, of *ourFiel
 		}
 		p.After = page.Next
 	}
-	now := e.Now()
-	item := func(kind, natural string, unit *OrgUnit, orgUnit, orgPath string) *WorklistItem {
+	now := s.e.Now()
+	item := func(kind, natural string, unit *engine.OrgUnit, orgUnit, orgPath string) *WorklistItem {
 		sum := sha256.Sum256([]byte(run.ID + "\x00" + kind + "\x00" + natural))
 		it := &WorklistItem{
-			ID: NewID(now), Key: kind + ":" + hex.EncodeToString(sum[:16]), Kind: kind, CampaignID: run.CampaignID, RunID: run.ID,
+			ID: engine.NewID(now), Key: kind + ":" + hex.EncodeToString(sum[:16]), Kind: kind, CampaignID: run.CampaignID, RunID: run.ID,
 			OrgUnit: orgUnit, OrgPath: orgPath, Status: WorkOpen, CreatedAt: now, UpdatedAt: now,
 		}
 		if unit != nil {
@@ -471,7 +472,7 @@ func (e *Engine) matchAndList(ctx context.Context, form *forms.Form, of *ourFiel
 			it := item(WorkOnlyTheirs, fmt.Sprintf("row %d", t.row), t.unit, "", "")
 			it.ExternalRow = t.row
 			it.Values = theirValues(form, of, t)
-			if _, _, err := e.store.UpsertWorklistItem(ctx, it); err != nil {
+			if _, _, err := s.store.UpsertWorklistItem(ctx, it); err != nil {
 				return err
 			}
 			run.Counts.OnlyTheirs++
@@ -489,7 +490,7 @@ func (e *Engine) matchAndList(ctx context.Context, form *forms.Form, of *ourFiel
 		}
 		it := item(WorkFieldDiff, o.r.ID, nil, o.r.OrgUnit, o.r.OrgPath)
 		it.RecordIDs, it.ExternalRow, it.MatchedBy, it.Values = []string{o.r.ID}, t.row, matchedBy, values
-		if _, _, err := e.store.UpsertWorklistItem(ctx, it); err != nil {
+		if _, _, err := s.store.UpsertWorklistItem(ctx, it); err != nil {
 			return err
 		}
 		run.Counts.Differences++
@@ -501,7 +502,7 @@ func (e *Engine) matchAndList(ctx context.Context, form *forms.Form, of *ourFiel
 		it := item(WorkOnlyOurs, o.r.ID, nil, o.r.OrgUnit, o.r.OrgPath)
 		it.RecordIDs = []string{o.r.ID}
 		it.Values = ourValues(form, of, o)
-		if _, _, err := e.store.UpsertWorklistItem(ctx, it); err != nil {
+		if _, _, err := s.store.UpsertWorklistItem(ctx, it); err != nil {
 			return err
 		}
 		run.Counts.OnlyOurs++
@@ -514,7 +515,7 @@ func shown(kind, v string) string {
 	if kind == "" || v == "" {
 		return v
 	}
-	return Mask(kind, v)
+	return engine.Mask(kind, v)
 }
 
 func label(form *forms.Form, key string) string {
@@ -534,9 +535,9 @@ func identityValues(form *forms.Form, of *ourFields) []WorkValue {
 
 func theirValues(form *forms.Form, of *ourFields, t *theirRow) []WorkValue {
 	vs := identityValues(form, of)
-	vs[0].Theirs = shown(PIIIDNumber, t.idNumber)
+	vs[0].Theirs = shown(engine.PIIIDNumber, t.idNumber)
 	if len(vs) > 1 {
-		vs[1].Theirs = shown(PIIName, t.name)
+		vs[1].Theirs = shown(engine.PIIName, t.name)
 	}
 	for _, fd := range of.compared {
 		vs = append(vs, WorkValue{Field: fd.Key(), Label: fd.Label("zh-CN"), Theirs: shown(fd.PII(), t.values[fd.Key()])})
@@ -546,9 +547,9 @@ func theirValues(form *forms.Form, of *ourFields, t *theirRow) []WorkValue {
 
 func ourValues(form *forms.Form, of *ourFields, o *ourRecord) []WorkValue {
 	vs := identityValues(form, of)
-	vs[0].Ours = shown(PIIIDNumber, cellText(o.plain[of.idNumber]))
+	vs[0].Ours = shown(engine.PIIIDNumber, cellText(o.plain[of.idNumber]))
 	if len(vs) > 1 {
-		vs[1].Ours = shown(PIIName, cellText(o.plain[of.name]))
+		vs[1].Ours = shown(engine.PIIName, cellText(o.plain[of.name]))
 	}
 	for _, fd := range of.compared {
 		vs = append(vs, WorkValue{Field: fd.Key(), Label: fd.Label("zh-CN"), Ours: shown(fd.PII(), cellText(o.plain[fd.Key()]))})
@@ -562,11 +563,11 @@ func ourValues(form *forms.Form, of *ourFields, o *ourRecord) []WorkValue {
 func compareValues(form *forms.Form, of *ourFields, o *ourRecord, t *theirRow, matchedBy string) ([]WorkValue, bool) {
 	vs := identityValues(form, of)
 	ourID := strings.ToUpper(cellText(o.plain[of.idNumber]))
-	vs[0].Ours, vs[0].Theirs = shown(PIIIDNumber, ourID), shown(PIIIDNumber, t.idNumber)
+	vs[0].Ours, vs[0].Theirs = shown(engine.PIIIDNumber, ourID), shown(engine.PIIIDNumber, t.idNumber)
 	vs[0].Differs = matchedBy == MatchNameBirth && ourID != t.idNumber
 	if len(vs) > 1 {
 		ourName := cellText(o.plain[of.name])
-		vs[1].Ours, vs[1].Theirs = shown(PIIName, ourName), shown(PIIName, t.name)
+		vs[1].Ours, vs[1].Theirs = shown(engine.PIIName, ourName), shown(engine.PIIName, t.name)
 		vs[1].Differs = t.name != "" && normalizeName(ourName) != normalizeName(t.name)
 	}
 	for _, fd := range of.compared {
