@@ -86,12 +86,12 @@ func New(cfg Config) *App {
 		Engine:     e,
 		Pay:        pay.New(e, st),
 		Indicators: indicators.New(e, st),
-		Registry:   registry.New(e, st),
+		Registry:   registry.New(e, st, registry.Options{ScanDuplicates: e.ScanDuplicates}),
 		Worklist:   worklist.New(e, st),
 	}
 	a.background = []engine.Background{
 		e.TimerSweeper(cfg.Owner, cfg.SweepEvery),
-		e.ImportRunner("imports-"+cfg.Owner, cfg.ImportEvery),
+		a.Registry.ImportRunner("imports-"+cfg.Owner, cfg.ImportEvery),
 	}
 	return a
 }

@@ -19,7 +19,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/readconcern"
 	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
 
-	"canvass/engine"
+	"canvass/app"
 	mongostore "canvass/store/mongo"
 	"canvass/store/sqlite"
 )
@@ -122,7 +122,7 @@ func (b *backend) describe() string {
 }
 
 // openStore opens a fresh store named name (a file, or a database).
-func (b *backend) openStore(ctx context.Context, name string) (engine.Store, error) {
+func (b *backend) openStore(ctx context.Context, name string) (app.Store, error) {
 	if b.kind == "sqlite" {
 		return sqlite.Open(b.sqlitePath(name), sqlite.Options{Logger: quietLogger})
 	}

@@ -313,7 +313,7 @@ func TestReconcileXLSX(t *testing.T) {
 // failingStore fails UpsertWorklistItem after a number of calls, as a
 // database that goes away in the middle of a run would.
 type failingStore struct {
-	engine.Store
+	app.Store
 	left int
 }
 

@@ -24,7 +24,6 @@ type Store interface {
 	NotificationStore
 	ReportStore // store_report.go
 	WorklistStore
-	ImportStore    // store_import.go
 	IndicatorStore // store_indicator.go
 
 	// Ping reports whether the store can serve requests now. Returns

@@ -16,12 +16,13 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	"canvass/app"
 	"canvass/engine"
 	"canvass/store/sqlite"
 )
 
 // openStore opens a real SQLite store in a fresh file.
-func openStore(t *testing.T) engine.Store {
+func openStore(t *testing.T) app.Store {
 	t.Helper()
 	st, err := sqlite.Open(filepath.Join(t.TempDir(), "canvass.db"), sqlite.Options{})
 	if err != nil {
@@ -55,7 +56,7 @@ func (b *logBuffer) String() string {
 
 // newTestServer builds a server on st whose debug-level log goes to the
 // returned buffer.
-func newTestServer(t *testing.T, st engine.Store) (*Server, *logBuffer) {
+func newTestServer(t *testing.T, st app.Store) (*Server, *logBuffer) {
 	t.Helper()
 	logs := &logBuffer{}
 	s := New(Config{
@@ -155,7 +156,7 @@ func TestRoutes(t *testing.T) {
 // real database cannot be made to fail Ping on demand. Any other method
 // would panic on the nil embedded Store.
 type pingStore struct {
-	engine.Store
+	app.Store
 	err error
 }
 
