@@ -82,21 +82,23 @@ func New(cfg Config) *App {
 		cfg.ImportEvery = DefaultImportEvery
 	}
 	e := engine.New(cfg.Config)
+	wl := worklist.New(e, st)
 	a := &App{
 		Engine:     e,
 		Pay:        pay.New(e, st),
 		Indicators: indicators.New(e, st),
-		Registry:   registry.New(e, st),
-		Worklist:   worklist.New(e, st),
+		// An insert import puts the campaign's duplicates, the imported
+		// records included, on the worklist when it is done.
+		Registry: registry.New(e, st, registry.Options{ScanDuplicates: wl.ScanDuplicates}),
+		Worklist: wl,
 	}
 	// Followers run in this order after every record write: duplicates,
 	// indicator counters, pay.
 	e.Follow(a.Worklist, a.Indicators, a.Pay)
-	e.DuplicateScan = a.Worklist.ScanDuplicates // after an import, until the import runner moves to registry
 	a.background = []engine.Background{
 		e.TimerSweeper(cfg.Owner, cfg.SweepEvery),
 		a.Pay.Reconciler(cfg.SweepEvery),
-		e.ImportRunner("imports-"+cfg.Owner, cfg.ImportEvery),
+		a.Registry.ImportRunner("imports-"+cfg.Owner, cfg.ImportEvery),
 		a.Indicators.ReportSweeper(cfg.Owner, cfg.SweepEvery),
 		a.Indicators.CatchUp(cfg.SweepEvery),
 	}

@@ -14,6 +14,7 @@ import (
 
 	"canvass/app"
 	"canvass/engine"
+	"canvass/engine/registry"
 )
 
 // The registry measurement: a list of n people imported through the
@@ -250,7 +251,7 @@ func measureRegistry(ctx context.Context, b *backend, dir string, n int, progres
 		out.phases = append(out.phases, p)
 		return nil
 	}
-	var job *engine.ImportJob
+	var job *registry.ImportJob
 	if err := add(timed("upload (chunks into the store)", n, func() error {
 		f, err := os.Open(list)
 		if err != nil {
@@ -261,20 +262,20 @@ func measureRegistry(ctx context.Context, b *backend, dir string, n int, progres
 		if err != nil {
 			return err
 		}
-		job, err = eng.UploadImport(ctx, super, engine.ImportRequest{CampaignID: registryCampaign, FileName: "registry.csv", Size: st.Size(), Mode: engine.ImportGoodRows}, f)
+		job, err = eng.Registry.UploadImport(ctx, super, registry.ImportRequest{CampaignID: registryCampaign, FileName: "registry.csv", Size: st.Size(), Mode: registry.ImportGoodRows}, f)
 		return err
 	})); err != nil {
 		return nil, err
 	}
 	if err := add(timed("engine import job (Evaluate, seal, workflow, InsertRecords)", n, func() error {
-		if _, err := eng.RunImportJob(ctx, "bench", job.ID); err != nil {
+		if _, err := eng.Registry.RunImportJob(ctx, "bench", job.ID); err != nil {
 			return err
 		}
 		j, err := eng.Store().GetImportJob(ctx, job.ID)
 		if err != nil {
 			return err
 		}
-		if j.State != engine.ImportDone || j.Written != int64(n) {
+		if j.State != registry.ImportDone || j.Written != int64(n) {
 			return fmt.Errorf("job %s wrote %d of %d (%s %s)", j.State, j.Written, n, j.ErrorCode, j.ErrorMessage)
 		}
 		return nil
@@ -284,14 +285,14 @@ func measureRegistry(ctx context.Context, b *backend, dir string, n int, progres
 	if err := add(timed("raw InsertRecords, batches of 500", n, func() error { return rawInsert(ctx, b, n) })); err != nil {
 		return nil, err
 	}
-	for _, format := range []string{engine.ExportXLSX, engine.ExportCSV} {
+	for _, format := range []string{registry.ExportXLSX, registry.ExportCSV} {
 		if err := add(timed("engine export "+strings.ToUpper(format)+" (masked, streamed)", n, func() error {
 			f, err := os.Create(filepath.Join(dir, "registry-export."+format))
 			if err != nil {
 				return err
 			}
 			defer f.Close()
-			res, err := eng.ExportRecords(ctx, super, engine.ExportRequest{CampaignID: registryCampaign, Format: format}, f)
+			res, err := eng.Registry.ExportRecords(ctx, super, registry.ExportRequest{CampaignID: registryCampaign, Format: format}, f)
 			if err == nil && res.Records != int64(n) {
 				err = fmt.Errorf("exported %d of %d", res.Records, n)
 			}

@@ -16,11 +16,6 @@ type Engine struct {
 
 	catalog   catalog
 	followers []RecordFollower
-
-	// DuplicateScan, set by the app to the worklist's ScanDuplicates, runs
-	// after an import job inserts records. Temporary: it goes when the
-	// import runner moves to the registry package.
-	DuplicateScan func(ctx context.Context, campaignID string) (int, error)
 }
 
 // Config configures an Engine. Store is required; Now defaults to

@@ -21,7 +21,6 @@ type Store interface {
 	AuditStore
 	LinkStore
 	NotificationStore
-	ImportStore // store_import.go
 
 	// Ping reports whether the store can serve requests now. Returns
 	// EUNAVAILABLE with a user-safe reason if not.

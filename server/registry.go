@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"canvass/engine"
+	"canvass/engine/registry"
 	"canvass/engine/tabular"
 )
 
@@ -20,7 +21,7 @@ import (
 // JSON API and the pages. The engine checks roles and org scope on each.
 //
 // An upload arrives either whole, as multipart/form-data under the body
-// limit, or in chunks of engine.ImportChunkSize (each one request under
+// limit, or in chunks of registry.ImportChunkSize (each one request under
 // the limit, so lists far larger than the limit go through): POST the
 // import as JSON to start it, PUT each chunk's bytes, POST finish.
 func (s *Server) registryRoutes(api fiber.Router) {
@@ -83,7 +84,7 @@ type importJobJSON struct {
 	FinishedAt   *time.Time        `json:"finishedAt,omitempty"`
 }
 
-func toImportJobJSON(j *engine.ImportJob) importJobJSON {
+func toImportJobJSON(j *registry.ImportJob) importJobJSON {
 	out := importJobJSON{ID: j.ID, Kind: j.Kind, Campaign: j.CampaignID, Form: j.FormID, Mode: j.Mode, FileName: j.FileName,
 		FileSize: j.FileSize, ChunkSize: j.ChunkSize, Mapping: j.Mapping, State: j.State, Finished: j.Finished(),
 		Rows: j.Rows, Valid: j.Valid, Invalid: j.Invalid, Written: j.Written, Changed: j.Changed, Reported: j.Reported,
@@ -121,12 +122,12 @@ func (s *Server) apiImportMapping(c fiber.Ctx) error {
 		return err
 	}
 	a := actorOf(c)
-	m, form, err := s.engine.ImportMapping(c.Context(), a, id, c.Query("form"))
+	m, form, err := s.registry.ImportMapping(c.Context(), a, id, c.Query("form"))
 	if err != nil {
 		return err
 	}
 	out := mappingJSON{Campaign: m.CampaignID, Form: form.ID(), Columns: m.Columns}
-	for _, t := range engine.ImportTargets(form, requestLang(c, a.User)) {
+	for _, t := range registry.ImportTargets(form, requestLang(c, a.User)) {
 		out.Targets = append(out.Targets, mappingTargetJSON{Key: t.Key, Label: t.Label})
 	}
 	return c.JSON(out)
@@ -149,8 +150,8 @@ func (s *Server) apiSaveImportMapping(c fiber.Ctx) error {
 	if in.Columns == nil {
 		in.Columns = map[string]string{}
 	}
-	m := &engine.ImportMapping{CampaignID: id, FormID: in.Form, Columns: in.Columns}
-	if err := s.engine.SaveImportMapping(c.Context(), actorOf(c), m); err != nil {
+	m := &registry.ImportMapping{CampaignID: id, FormID: in.Form, Columns: in.Columns}
+	if err := s.registry.SaveImportMapping(c.Context(), actorOf(c), m); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -172,7 +173,7 @@ func (s *Server) apiImportJobs(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	jobs, err := s.engine.ImportJobs(c.Context(), actorOf(c), id)
+	jobs, err := s.registry.ImportJobs(c.Context(), actorOf(c), id)
 	if err != nil {
 		return err
 	}
@@ -213,7 +214,7 @@ func (s *Server) apiStartImport(c fiber.Ctx) error {
 	if err := decodeJSONBody(c, &in); err != nil {
 		return err
 	}
-	j, err := s.engine.StartImport(c.Context(), a, engine.ImportRequest{Kind: in.Kind, CampaignID: id, FormID: in.Form, Mode: in.Mode, FileName: in.FileName, Size: in.Size, Lang: lang})
+	j, err := s.registry.StartImport(c.Context(), a, registry.ImportRequest{Kind: in.Kind, CampaignID: id, FormID: in.Form, Mode: in.Mode, FileName: in.FileName, Size: in.Size, Lang: lang})
 	if err != nil {
 		return err
 	}
@@ -221,7 +222,7 @@ func (s *Server) apiStartImport(c fiber.Ctx) error {
 }
 
 // uploadWhole stores a multipart upload as a queued job.
-func (s *Server) uploadWhole(c fiber.Ctx, a *engine.Actor, campaignID, lang string) (*engine.ImportJob, error) {
+func (s *Server) uploadWhole(c fiber.Ctx, a *engine.Actor, campaignID, lang string) (*registry.ImportJob, error) {
 	fh, err := uploadedFile(c, "file")
 	if err != nil {
 		return nil, err
@@ -231,7 +232,7 @@ func (s *Server) uploadWhole(c fiber.Ctx, a *engine.Actor, campaignID, lang stri
 		return nil, engine.WrapError(engine.EINTERNAL, "", err)
 	}
 	defer f.Close()
-	return s.engine.UploadImport(c.Context(), a, engine.ImportRequest{
+	return s.registry.UploadImport(c.Context(), a, registry.ImportRequest{
 		Kind: bodyField(c, "kind"), CampaignID: campaignID, FormID: bodyField(c, "form"), Mode: bodyField(c, "mode"),
 		FileName: fh.Filename, Size: fh.Size, Lang: lang,
 	}, f)
@@ -248,7 +249,7 @@ func (s *Server) apiImportChunk(c fiber.Ctx) error {
 	if err != nil {
 		return engine.Errorf(engine.ENOTFOUND, "no such chunk")
 	}
-	if err := s.engine.PutImportUpload(c.Context(), actorOf(c), id, seq, c.Body()); err != nil {
+	if err := s.registry.PutImportUpload(c.Context(), actorOf(c), id, seq, c.Body()); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -260,7 +261,7 @@ func (s *Server) apiFinishImport(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	j, err := s.engine.FinishImportUpload(c.Context(), actorOf(c), id)
+	j, err := s.registry.FinishImportUpload(c.Context(), actorOf(c), id)
 	if err != nil {
 		return err
 	}
@@ -273,7 +274,7 @@ func (s *Server) apiImportJob(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	j, err := s.engine.ImportJob(c.Context(), actorOf(c), id)
+	j, err := s.registry.ImportJob(c.Context(), actorOf(c), id)
 	if err != nil {
 		return err
 	}
@@ -288,7 +289,7 @@ func (s *Server) apiConfirmImport(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	j, err := s.engine.ConfirmImportUpdate(c.Context(), actorOf(c), id)
+	j, err := s.registry.ConfirmImportUpdate(c.Context(), actorOf(c), id)
 	if err != nil {
 		return err
 	}
@@ -312,7 +313,7 @@ func (s *Server) apiImportReport(c fiber.Ctx) error {
 		return err
 	}
 	limit, _ := strconv.Atoi(c.Query("limit"))
-	page, err := s.engine.ImportReport(c.Context(), actorOf(c), id, engine.Page{After: c.Query("after"), Limit: limit})
+	page, err := s.registry.ImportReport(c.Context(), actorOf(c), id, engine.Page{After: c.Query("after"), Limit: limit})
 	if err != nil {
 		return err
 	}
@@ -334,7 +335,7 @@ func (s *Server) apiImportReportXLSX(c fiber.Ctx) error {
 	}
 	a := actorOf(c)
 	return s.sendSpooled(c, "import-"+id+"-report.xlsx", mimeXLSX, func(w io.Writer) error {
-		return s.engine.WriteImportReport(c.Context(), a, id, tabular.NewXLSX(w), requestLang(c, a.User))
+		return s.registry.WriteImportReport(c.Context(), a, id, tabular.NewXLSX(w), requestLang(c, a.User))
 	})
 }
 
@@ -348,20 +349,20 @@ func (s *Server) apiExport(c fiber.Ctx) error {
 		return err
 	}
 	a := actorOf(c)
-	req := engine.ExportRequest{CampaignID: id, FormID: c.Query("form"), OrgUnit: c.Query("org"),
+	req := registry.ExportRequest{CampaignID: id, FormID: c.Query("form"), OrgUnit: c.Query("org"),
 		Format: c.Query("format"), PerVillage: c.Query("split") == "village", Reveal: c.Query("reveal") == "1",
 		Lang: requestLang(c, a.User)}
 	if req.Format == "" {
-		req.Format = engine.ExportXLSX
+		req.Format = registry.ExportXLSX
 	}
-	mime := map[string]string{engine.ExportXLSX: mimeXLSX, engine.ExportCSV: "text/csv; charset=utf-8", engine.ExportZip: "application/zip"}[req.Format]
+	mime := map[string]string{registry.ExportXLSX: mimeXLSX, registry.ExportCSV: "text/csv; charset=utf-8", registry.ExportZip: "application/zip"}[req.Format]
 	ext := req.Format
-	if req.Format == engine.ExportCSV && req.PerVillage {
-		ext, mime = engine.ExportZip, "application/zip"
+	if req.Format == registry.ExportCSV && req.PerVillage {
+		ext, mime = registry.ExportZip, "application/zip"
 	}
 	name := id + "-" + time.Now().In(chinaTime).Format("20060102") + "." + ext
 	return s.sendSpooled(c, name, mime, func(w io.Writer) error {
-		_, err := s.engine.ExportRecords(c.Context(), a, req, w)
+		_, err := s.registry.ExportRecords(c.Context(), a, req, w)
 		return err
 	})
 }

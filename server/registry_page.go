@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"canvass/engine"
+	"canvass/engine/registry"
 	"canvass/ui"
 )
 
@@ -20,8 +21,8 @@ type registryData struct {
 	Forms     []string
 	Form      string
 	Mapping   []registryMappingRow
-	Targets   []engine.ImportTarget
-	Jobs      []*engine.ImportJob
+	Targets   []registry.ImportTarget
+	Jobs      []*registry.ImportJob
 	CanMap    bool
 	CanImport bool
 	CanReveal bool
@@ -51,7 +52,7 @@ func (s *Server) registryPage(c fiber.Ctx) error {
 
 func (s *Server) registryData(c fiber.Ctx, campaign, form string) (*registryData, error) {
 	a := actorOf(c)
-	d := &registryData{Campaign: campaign, Form: form, ChunkSize: engine.ImportChunkSize, OrgUnit: a.User.OrgUnit,
+	d := &registryData{Campaign: campaign, Form: form, ChunkSize: registry.ImportChunkSize, OrgUnit: a.User.OrgUnit,
 		CanMap: a.Has(engine.RoleSupervisor, engine.RoleAdmin), CanImport: a.Has(engine.RoleFieldWorker, engine.RoleSupervisor, engine.RoleAdmin),
 		CanReveal: engine.MayReveal(a)}
 	var err error
@@ -70,11 +71,11 @@ func (s *Server) registryData(c fiber.Ctx, campaign, form string) (*registryData
 		d.Form = d.Forms[0]
 	}
 	if d.CanImport {
-		m, f, err := s.engine.ImportMapping(c.Context(), a, campaign, d.Form)
+		m, f, err := s.registry.ImportMapping(c.Context(), a, campaign, d.Form)
 		if err != nil {
 			return nil, err
 		}
-		d.Targets = engine.ImportTargets(f, s.pageLang(c, a.User))
+		d.Targets = registry.ImportTargets(f, s.pageLang(c, a.User))
 		for h, t := range m.Columns {
 			d.Mapping = append(d.Mapping, registryMappingRow{h, t})
 		}
@@ -84,7 +85,7 @@ func (s *Server) registryData(c fiber.Ctx, campaign, form string) (*registryData
 	for i := 0; i < 3 && d.CanMap; i++ {
 		d.Mapping = append(d.Mapping, registryMappingRow{})
 	}
-	if d.Jobs, err = s.engine.ImportJobs(c.Context(), a, campaign); err != nil {
+	if d.Jobs, err = s.registry.ImportJobs(c.Context(), a, campaign); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -143,7 +144,7 @@ func (s *Server) registryMappingSubmit(c fiber.Ctx) error {
 			cols[h] = targets[i]
 		}
 	}
-	err := s.engine.SaveImportMapping(c.Context(), a, &engine.ImportMapping{CampaignID: campaign, FormID: form, Columns: cols})
+	err := s.registry.SaveImportMapping(c.Context(), a, &registry.ImportMapping{CampaignID: campaign, FormID: form, Columns: cols})
 	if engine.ErrorCode(err) == engine.EINVALID {
 		p := s.newPage(c, "registry.title", "registry", "/registry")
 		d, derr := s.registryData(c, campaign, form)
@@ -162,8 +163,8 @@ func (s *Server) registryMappingSubmit(c fiber.Ctx) error {
 
 // registryJobData is the job page's own data.
 type registryJobData struct {
-	Job     *engine.ImportJob
-	Rows    []engine.ImportRow
+	Job     *registry.ImportJob
+	Rows    []registry.ImportRow
 	More    bool
 	Polling bool
 	// Failure says why a failed job failed, in the page's language where
@@ -174,7 +175,7 @@ type registryJobData struct {
 // jobFailure is why j failed, for people: registry.job.error.<code> when
 // the catalog has it (invalid_rows with the count of bad rows), else the
 // job's stored message.
-func jobFailure(p *pageData, j *engine.ImportJob) string {
+func jobFailure(p *pageData, j *registry.ImportJob) string {
 	key := "registry.job.error." + j.ErrorCode
 	switch {
 	case !ui.HasMessage(key):
@@ -196,17 +197,17 @@ func (s *Server) registryJobPage(c fiber.Ctx) error {
 		return s.renderErrorPage(c, err)
 	}
 	a := actorOf(c)
-	j, err := s.engine.ImportJob(c.Context(), a, id)
+	j, err := s.registry.ImportJob(c.Context(), a, id)
 	if err != nil {
 		return s.renderErrorPage(c, err)
 	}
-	page, err := s.engine.ImportReport(c.Context(), a, id, engine.Page{Limit: 200})
+	page, err := s.registry.ImportReport(c.Context(), a, id, engine.Page{Limit: 200})
 	if err != nil {
 		return s.renderErrorPage(c, err)
 	}
 	p := s.newPage(c, "registry.job.title", "registry", "")
 	p.Data = &registryJobData{Job: j, Rows: page.Rows, More: page.Next != "",
-		Polling: !j.Finished() && j.State != engine.ImportPreview, Failure: jobFailure(p, j)}
+		Polling: !j.Finished() && j.State != registry.ImportPreview, Failure: jobFailure(p, j)}
 	return s.render(c, fiber.StatusOK, "registry_job", p)
 }
 
@@ -216,7 +217,7 @@ func (s *Server) registryConfirmSubmit(c fiber.Ctx) error {
 	if err != nil {
 		return s.renderErrorPage(c, err)
 	}
-	if _, err := s.engine.ConfirmImportUpdate(c.Context(), actorOf(c), id); err != nil {
+	if _, err := s.registry.ConfirmImportUpdate(c.Context(), actorOf(c), id); err != nil {
 		return s.renderErrorPage(c, err)
 	}
 	return redirect(c, "/registry/jobs/"+id)

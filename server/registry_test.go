@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"canvass/engine"
+	"canvass/engine/registry"
 )
 
 // registryEnv is the registry campaign on a server with a PII vault: a
@@ -83,7 +84,7 @@ func (e *registryEnv) jobID(res result) string {
 // runJobs runs every queued job as the background runner would.
 func (e *registryEnv) runJobs() {
 	e.t.Helper()
-	if _, err := e.eng.ResumeImports(context.Background(), "test"); err != nil {
+	if _, err := e.eng.Registry.ResumeImports(context.Background(), "test"); err != nil {
 		e.t.Fatal(err)
 	}
 }
@@ -103,11 +104,11 @@ func TestRegistryImportAPI(t *testing.T) {
 	res := e.upload(e.super, "名单.csv", registryList(), good)
 	check(t, res, http.StatusAccepted, "")
 	id := e.jobID(res)
-	if j := e.job(e.super, id); j.State != engine.ImportQueued || j.Mapping["村代码"] != engine.ColumnOrgUnit {
+	if j := e.job(e.super, id); j.State != registry.ImportQueued || j.Mapping["村代码"] != registry.ColumnOrgUnit {
 		t.Fatalf("after upload: %+v", j)
 	}
 	e.runJobs()
-	if j := e.job(e.super, id); j.State != engine.ImportDone || j.Written != 2 || j.Invalid != 1 || !j.Finished {
+	if j := e.job(e.super, id); j.State != registry.ImportDone || j.Written != 2 || j.Invalid != 1 || !j.Finished {
 		t.Fatalf("after the run: %+v", j)
 	}
 
@@ -132,7 +133,7 @@ func TestRegistryImportAPI(t *testing.T) {
 		{"unknown campaign", req{method: "POST", target: "/api/v1/campaigns/nope-2026/imports", header: e.token(e.super),
 			json: map[string]any{"fileName": "a.csv", "size": 10}}, 404, engine.ENOTFOUND, "", ""},
 		{"file over the import limit", req{method: "POST", target: "/api/v1/campaigns/registry-2026/imports", header: e.token(e.super),
-			json: map[string]any{"fileName": "a.csv", "size": engine.MaxImportBytes + 1}}, 413, engine.ETOOLARGE, "", ""},
+			json: map[string]any{"fileName": "a.csv", "size": registry.MaxImportBytes + 1}}, 413, engine.ETOOLARGE, "", ""},
 		{"unknown json key", req{method: "POST", target: "/api/v1/campaigns/registry-2026/imports", header: e.token(e.super),
 			json: map[string]any{"fileName": "a.csv", "size": 10, "sql": "drop"}}, 422, engine.EINVALID, "", ""},
 	}
@@ -212,7 +213,7 @@ func TestRegistryChunkedUpload(t *testing.T) {
 		})
 	}
 	e.runJobs()
-	if j := e.job(e.worker, id); j.State != engine.ImportDone || j.Written != 2 {
+	if j := e.job(e.worker, id); j.State != registry.ImportDone || j.Written != 2 {
 		t.Fatalf("job %+v", j)
 	}
 }
@@ -301,7 +302,7 @@ func TestRegistryExportAndUpdateAPI(t *testing.T) {
 	check(t, res, 202, "")
 	id := e.jobID(res)
 	e.runJobs()
-	if j := e.job(e.super, id); j.State != engine.ImportPreview || j.Changed != 1 {
+	if j := e.job(e.super, id); j.State != registry.ImportPreview || j.Changed != 1 {
 		t.Fatalf("preview %+v", j)
 	}
 	rep := e.do(req{method: "GET", target: "/api/v1/imports/" + id + "/report", header: e.token(e.super)})
@@ -312,7 +313,7 @@ func TestRegistryExportAndUpdateAPI(t *testing.T) {
 	check(t, e.do(req{method: "POST", target: "/api/v1/imports/" + id + "/confirm", header: e.token(e.super)}), 202, "")
 	check(t, e.do(req{method: "POST", target: "/api/v1/imports/" + id + "/confirm", header: e.token(e.super)}), 409, engine.ECONFLICT)
 	e.runJobs()
-	if j := e.job(e.super, id); j.State != engine.ImportDone || j.Written != 1 {
+	if j := e.job(e.super, id); j.State != registry.ImportDone || j.Written != 1 {
 		t.Fatalf("apply %+v", j)
 	}
 	recID := rows[1][0]
@@ -435,7 +436,7 @@ func TestRegistryUpdatePreviewPage(t *testing.T) {
 		t.Fatalf("confirm: %d %s", res.status, res.body)
 	}
 	e.runJobs()
-	if j := e.job(e.super, id); j.State != engine.ImportDone || j.Written != 1 {
+	if j := e.job(e.super, id); j.State != registry.ImportDone || j.Written != 1 {
 		t.Fatalf("after confirm: %+v", j)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"canvass/engine"
+	"canvass/engine/registry"
 )
 
 // Import jobs, their file chunks, report rows and column mappings. Every
@@ -103,7 +104,7 @@ func (s *Store) InsertRecords(ctx context.Context, rs []*engine.Record) ([]*engi
 }
 
 // mongoJob is j as stored: times as BSON keeps them (UTC milliseconds).
-func mongoJob(j *engine.ImportJob) (*engine.ImportJob, string, error) {
+func mongoJob(j *registry.ImportJob) (*registry.ImportJob, string, error) {
 	c := *j
 	for _, t := range []*time.Time{&c.LeaseUntil, &c.CreatedAt, &c.UpdatedAt, &c.FinishedAt} {
 		*t = timeOf(when(*t))
@@ -115,8 +116,8 @@ func mongoJob(j *engine.ImportJob) (*engine.ImportJob, string, error) {
 	return &c, string(b), nil
 }
 
-func (d *importJobDoc) job() (*engine.ImportJob, error) {
-	j := new(engine.ImportJob)
+func (d *importJobDoc) job() (*registry.ImportJob, error) {
+	j := new(registry.ImportJob)
 	if err := json.Unmarshal([]byte(d.Doc), j); err != nil {
 		return nil, engine.WrapError(engine.EINTERNAL, "a stored import job cannot be read", err)
 	}
@@ -125,7 +126,7 @@ func (d *importJobDoc) job() (*engine.ImportJob, error) {
 }
 
 // CreateImportJob inserts a job; a duplicate _id is ECONFLICT.
-func (s *Store) CreateImportJob(ctx context.Context, j *engine.ImportJob) error {
+func (s *Store) CreateImportJob(ctx context.Context, j *registry.ImportJob) error {
 	if j == nil || j.ID == "" || j.CampaignID == "" || j.Kind == "" {
 		return engine.Errorf(engine.EINVALID, "an import job needs an ID, a campaign and a kind")
 	}
@@ -142,7 +143,7 @@ func (s *Store) CreateImportJob(ctx context.Context, j *engine.ImportJob) error 
 }
 
 // GetImportJob reads a job by _id.
-func (s *Store) GetImportJob(ctx context.Context, id string) (*engine.ImportJob, error) {
+func (s *Store) GetImportJob(ctx context.Context, id string) (*registry.ImportJob, error) {
 	var d importJobDoc
 	if err := s.findOne(ctx, "get import job", s.db.Collection(collImportJobs), bson.D{{Key: "_id", Value: id}}, &d, "import job not found"); err != nil {
 		return nil, err
@@ -151,7 +152,7 @@ func (s *Store) GetImportJob(ctx context.Context, id string) (*engine.ImportJob,
 }
 
 // UpdateImportJob replaces the job in one update matching its version.
-func (s *Store) UpdateImportJob(ctx context.Context, j *engine.ImportJob) (*engine.ImportJob, error) {
+func (s *Store) UpdateImportJob(ctx context.Context, j *registry.ImportJob) (*registry.ImportJob, error) {
 	if j == nil || j.ID == "" {
 		return nil, engine.Errorf(engine.EINVALID, "no import job")
 	}
@@ -181,7 +182,7 @@ func (s *Store) UpdateImportJob(ctx context.Context, j *engine.ImportJob) (*engi
 }
 
 // ListImportJobs returns matching jobs by _id descending.
-func (s *Store) ListImportJobs(ctx context.Context, f engine.ImportJobFilter) ([]*engine.ImportJob, error) {
+func (s *Store) ListImportJobs(ctx context.Context, f registry.ImportJobFilter) ([]*registry.ImportJob, error) {
 	var q filter
 	q.eq("campaignId", f.CampaignID)
 	q.in("state", f.States)
@@ -194,7 +195,7 @@ func (s *Store) ListImportJobs(ctx context.Context, f engine.ImportJobFilter) ([
 	if err := s.findAll(ctx, "list import jobs", s.db.Collection(collImportJobs), q.doc(), &docs, opts); err != nil {
 		return nil, err
 	}
-	out := make([]*engine.ImportJob, 0, len(docs))
+	out := make([]*registry.ImportJob, 0, len(docs))
 	for _, d := range docs {
 		j, err := d.job()
 		if err != nil {
@@ -260,7 +261,7 @@ func (s *Store) DeleteImportChunks(ctx context.Context, jobID string) error {
 }
 
 // AddImportRows inserts report rows unordered; duplicate _ids are replays.
-func (s *Store) AddImportRows(ctx context.Context, rows []engine.ImportRow) (int, error) {
+func (s *Store) AddImportRows(ctx context.Context, rows []registry.ImportRow) (int, error) {
 	docs := make([]any, len(rows))
 	for i := range rows {
 		if rows[i].ID == "" || rows[i].JobID == "" {
@@ -292,14 +293,14 @@ func (s *Store) AddImportRows(ctx context.Context, rows []engine.ImportRow) (int
 }
 
 // ListImportRows pages a job's report rows, an _id range, by _id.
-func (s *Store) ListImportRows(ctx context.Context, jobID string, p engine.Page) (*engine.ImportRowPage, error) {
+func (s *Store) ListImportRows(ctx context.Context, jobID string, p engine.Page) (*registry.ImportRowPage, error) {
 	var q filter
 	q.add(idRange(jobID + "-"))
 	docs, next, err := findPage(ctx, s, "list import rows", s.db.Collection(collImportRows), q, p, func(d *importTextDoc) string { return d.ID })
 	if err != nil {
 		return nil, err
 	}
-	out := &engine.ImportRowPage{Rows: make([]engine.ImportRow, len(docs)), Next: next}
+	out := &registry.ImportRowPage{Rows: make([]registry.ImportRow, len(docs)), Next: next}
 	for i, d := range docs {
 		if err := json.Unmarshal([]byte(d.Doc), &out.Rows[i]); err != nil {
 			return nil, engine.WrapError(engine.EINTERNAL, "a stored report row cannot be read", err)
@@ -311,7 +312,7 @@ func (s *Store) ListImportRows(ctx context.Context, jobID string, p engine.Page)
 func mappingID(campaignID, formID string) string { return campaignID + "/" + formID }
 
 // PutImportMapping upserts a mapping.
-func (s *Store) PutImportMapping(ctx context.Context, m *engine.ImportMapping) error {
+func (s *Store) PutImportMapping(ctx context.Context, m *registry.ImportMapping) error {
 	if m == nil || m.CampaignID == "" || m.FormID == "" {
 		return engine.Errorf(engine.EINVALID, "a mapping needs a campaign and a form")
 	}
@@ -327,12 +328,12 @@ func (s *Store) PutImportMapping(ctx context.Context, m *engine.ImportMapping) e
 }
 
 // GetImportMapping reads a mapping.
-func (s *Store) GetImportMapping(ctx context.Context, campaignID, formID string) (*engine.ImportMapping, error) {
+func (s *Store) GetImportMapping(ctx context.Context, campaignID, formID string) (*registry.ImportMapping, error) {
 	var d importTextDoc
 	if err := s.findOne(ctx, "get import mapping", s.db.Collection(collImportMappings), bson.D{{Key: "_id", Value: mappingID(campaignID, formID)}}, &d, "no saved mapping"); err != nil {
 		return nil, err
 	}
-	m := new(engine.ImportMapping)
+	m := new(registry.ImportMapping)
 	if err := json.Unmarshal([]byte(d.Doc), m); err != nil {
 		return nil, engine.WrapError(engine.EINTERNAL, "a stored mapping cannot be read", err)
 	}

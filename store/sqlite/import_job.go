@@ -7,10 +7,11 @@ import (
 	"time"
 
 	"canvass/engine"
+	"canvass/engine/registry"
 )
 
 // InsertRecords stores a batch of new records in one write request (one
-// transaction with the writer's other requests); see engine.ImportStore.
+// transaction with the writer's other requests); see registry.ImportStore.
 func (s *Store) InsertRecords(ctx context.Context, rs []*engine.Record) ([]*engine.Record, error) {
 	rows := make([]*recordRow, len(rs))
 	for i, r := range rs {
@@ -81,7 +82,7 @@ func (s *Store) InsertRecords(ctx context.Context, rs []*engine.Record) ([]*engi
 }
 
 // storedJob is j as the store keeps it: times in UTC milliseconds.
-func storedJob(j *engine.ImportJob) *engine.ImportJob {
+func storedJob(j *registry.ImportJob) *registry.ImportJob {
 	c := *j
 	for _, t := range []*time.Time{&c.LeaseUntil, &c.CreatedAt, &c.UpdatedAt, &c.FinishedAt} {
 		*t = timeOf(nullMillis(*t))
@@ -89,8 +90,8 @@ func storedJob(j *engine.ImportJob) *engine.ImportJob {
 	return &c
 }
 
-// CreateImportJob stores a new job; see engine.ImportStore.
-func (s *Store) CreateImportJob(ctx context.Context, j *engine.ImportJob) error {
+// CreateImportJob stores a new job; see registry.ImportStore.
+func (s *Store) CreateImportJob(ctx context.Context, j *registry.ImportJob) error {
 	if j == nil || j.ID == "" || j.CampaignID == "" || j.Kind == "" {
 		return engine.Errorf(engine.EINVALID, "an import job needs an ID, a campaign and a kind")
 	}
@@ -115,13 +116,13 @@ func (s *Store) CreateImportJob(ctx context.Context, j *engine.ImportJob) error 
 	})
 }
 
-func scanJob(sc rowScanner) (*engine.ImportJob, error) {
+func scanJob(sc rowScanner) (*registry.ImportJob, error) {
 	var doc string
 	var version int64
 	if err := sc.Scan(&doc, &version); err != nil {
 		return nil, err
 	}
-	j := new(engine.ImportJob)
+	j := new(registry.ImportJob)
 	if err := decodeJSON([]byte(doc), j, "import job"); err != nil {
 		return nil, err
 	}
@@ -129,8 +130,8 @@ func scanJob(sc rowScanner) (*engine.ImportJob, error) {
 	return j, nil
 }
 
-// GetImportJob returns a job; see engine.ImportStore.
-func (s *Store) GetImportJob(ctx context.Context, id string) (*engine.ImportJob, error) {
+// GetImportJob returns a job; see registry.ImportStore.
+func (s *Store) GetImportJob(ctx context.Context, id string) (*registry.ImportJob, error) {
 	if s.closed.Load() {
 		return nil, errClosed()
 	}
@@ -144,8 +145,8 @@ func (s *Store) GetImportJob(ctx context.Context, id string) (*engine.ImportJob,
 	return j, nil
 }
 
-// UpdateImportJob stores j if its version matches; see engine.ImportStore.
-func (s *Store) UpdateImportJob(ctx context.Context, j *engine.ImportJob) (*engine.ImportJob, error) {
+// UpdateImportJob stores j if its version matches; see registry.ImportStore.
+func (s *Store) UpdateImportJob(ctx context.Context, j *registry.ImportJob) (*registry.ImportJob, error) {
 	if j == nil || j.ID == "" {
 		return nil, engine.Errorf(engine.EINVALID, "no import job")
 	}
@@ -166,8 +167,8 @@ func (s *Store) UpdateImportJob(ctx context.Context, j *engine.ImportJob) (*engi
 	return c, nil
 }
 
-// ListImportJobs returns matching jobs newest first; see engine.ImportStore.
-func (s *Store) ListImportJobs(ctx context.Context, f engine.ImportJobFilter) ([]*engine.ImportJob, error) {
+// ListImportJobs returns matching jobs newest first; see registry.ImportStore.
+func (s *Store) ListImportJobs(ctx context.Context, f registry.ImportJobFilter) ([]*registry.ImportJob, error) {
 	if s.closed.Load() {
 		return nil, errClosed()
 	}
@@ -188,7 +189,7 @@ func (s *Store) ListImportJobs(ctx context.Context, f engine.ImportJobFilter) ([
 	return jobs, nil
 }
 
-// PutImportChunk stores or replaces one chunk; see engine.ImportStore.
+// PutImportChunk stores or replaces one chunk; see registry.ImportStore.
 func (s *Store) PutImportChunk(ctx context.Context, jobID string, seq int, data []byte) error {
 	if jobID == "" || seq < 0 {
 		return engine.Errorf(engine.EINVALID, "a chunk needs a job and a sequence number")
@@ -200,7 +201,7 @@ func (s *Store) PutImportChunk(ctx context.Context, jobID string, seq int, data 
 	})
 }
 
-// ImportChunk returns one chunk; see engine.ImportStore.
+// ImportChunk returns one chunk; see registry.ImportStore.
 func (s *Store) ImportChunk(ctx context.Context, jobID string, seq int) ([]byte, error) {
 	if s.closed.Load() {
 		return nil, errClosed()
@@ -216,7 +217,7 @@ func (s *Store) ImportChunk(ctx context.Context, jobID string, seq int) ([]byte,
 	return data, nil
 }
 
-// ImportChunkSizes returns the stored chunks' sizes; see engine.ImportStore.
+// ImportChunkSizes returns the stored chunks' sizes; see registry.ImportStore.
 func (s *Store) ImportChunkSizes(ctx context.Context, jobID string) (map[int]int, error) {
 	if s.closed.Load() {
 		return nil, errClosed()
@@ -237,7 +238,7 @@ func (s *Store) ImportChunkSizes(ctx context.Context, jobID string) (map[int]int
 	return out, nil
 }
 
-// DeleteImportChunks removes a job's file; see engine.ImportStore.
+// DeleteImportChunks removes a job's file; see registry.ImportStore.
 func (s *Store) DeleteImportChunks(ctx context.Context, jobID string) error {
 	return s.write(ctx, func(tx *writeTx) error {
 		_, err := tx.exec("DELETE FROM import_chunks WHERE job_id = ?", jobID)
@@ -245,8 +246,8 @@ func (s *Store) DeleteImportChunks(ctx context.Context, jobID string) error {
 	})
 }
 
-// AddImportRows inserts report rows whose ID is new; see engine.ImportStore.
-func (s *Store) AddImportRows(ctx context.Context, rows []engine.ImportRow) (int, error) {
+// AddImportRows inserts report rows whose ID is new; see registry.ImportStore.
+func (s *Store) AddImportRows(ctx context.Context, rows []registry.ImportRow) (int, error) {
 	docs := make([]string, len(rows))
 	for i := range rows {
 		if rows[i].ID == "" || rows[i].JobID == "" {
@@ -281,30 +282,30 @@ func (s *Store) AddImportRows(ctx context.Context, rows []engine.ImportRow) (int
 }
 
 // ListImportRows returns one keyset page of a job's report rows; see
-// engine.ImportStore.
-func (s *Store) ListImportRows(ctx context.Context, jobID string, p engine.Page) (*engine.ImportRowPage, error) {
+// registry.ImportStore.
+func (s *Store) ListImportRows(ctx context.Context, jobID string, p engine.Page) (*registry.ImportRowPage, error) {
 	if s.closed.Load() {
 		return nil, errClosed()
 	}
 	w := &where{}
 	w.add("job_id = ?", jobID)
-	rows, next, err := listPage(ctx, s.rdb, "import_rows", "id, doc", w, p, func(sc rowScanner) (engine.ImportRow, error) {
+	rows, next, err := listPage(ctx, s.rdb, "import_rows", "id, doc", w, p, func(sc rowScanner) (registry.ImportRow, error) {
 		var id, doc string
-		var r engine.ImportRow
+		var r registry.ImportRow
 		if err := sc.Scan(&id, &doc); err != nil {
 			return r, err
 		}
 		err := decodeJSON([]byte(doc), &r, "report row")
 		return r, err
-	}, func(r engine.ImportRow) string { return r.ID })
+	}, func(r registry.ImportRow) string { return r.ID })
 	if err != nil {
 		return nil, dbError(err)
 	}
-	return &engine.ImportRowPage{Rows: rows, Next: next}, nil
+	return &registry.ImportRowPage{Rows: rows, Next: next}, nil
 }
 
-// PutImportMapping stores a mapping; see engine.ImportStore.
-func (s *Store) PutImportMapping(ctx context.Context, m *engine.ImportMapping) error {
+// PutImportMapping stores a mapping; see registry.ImportStore.
+func (s *Store) PutImportMapping(ctx context.Context, m *registry.ImportMapping) error {
 	if m == nil || m.CampaignID == "" || m.FormID == "" {
 		return engine.Errorf(engine.EINVALID, "a mapping needs a campaign and a form")
 	}
@@ -321,8 +322,8 @@ func (s *Store) PutImportMapping(ctx context.Context, m *engine.ImportMapping) e
 	})
 }
 
-// GetImportMapping returns a saved mapping; see engine.ImportStore.
-func (s *Store) GetImportMapping(ctx context.Context, campaignID, formID string) (*engine.ImportMapping, error) {
+// GetImportMapping returns a saved mapping; see registry.ImportStore.
+func (s *Store) GetImportMapping(ctx context.Context, campaignID, formID string) (*registry.ImportMapping, error) {
 	if s.closed.Load() {
 		return nil, errClosed()
 	}
@@ -334,6 +335,6 @@ func (s *Store) GetImportMapping(ctx context.Context, campaignID, formID string)
 	if err != nil {
 		return nil, dbError(err)
 	}
-	m := new(engine.ImportMapping)
+	m := new(registry.ImportMapping)
 	return m, decodeJSON([]byte(doc), m, "mapping")
 }

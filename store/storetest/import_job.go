@@ -8,20 +8,21 @@ import (
 
 	"canvass/app"
 	"canvass/engine"
+	"canvass/engine/registry"
 )
 
-func newImportJob(id, campaign, orgPath, state string) *engine.ImportJob {
-	return &engine.ImportJob{
-		ID: id, Kind: engine.ImportKindInsert, CampaignID: campaign, FormID: "form-1", FormVersion: 1,
-		Mode: engine.ImportGoodRows, FileName: "名单.csv", FileSize: 1234, ChunkSize: 512,
-		Mapping: map[string]string{"姓名": "name", "村代码": engine.ColumnOrgUnit}, Lang: "zh-CN",
+func newImportJob(id, campaign, orgPath, state string) *registry.ImportJob {
+	return &registry.ImportJob{
+		ID: id, Kind: registry.ImportKindInsert, CampaignID: campaign, FormID: "form-1", FormVersion: 1,
+		Mode: registry.ImportGoodRows, FileName: "名单.csv", FileSize: 1234, ChunkSize: 512,
+		Mapping: map[string]string{"姓名": "name", "村代码": registry.ColumnOrgUnit}, Lang: "zh-CN",
 		CreatedBy: "u-importer", OrgPath: orgPath, State: state,
 		CreatedAt: oddTime(Epoch), UpdatedAt: oddTime(Epoch),
 	}
 }
 
-func importRow(job string, row, idx int) engine.ImportRow {
-	return engine.ImportRow{ID: fmt.Sprintf("%s-%09d-%03d", job, row, idx), JobID: job, Row: row, Column: "公民身份号码",
+func importRow(job string, row, idx int) registry.ImportRow {
+	return registry.ImportRow{ID: fmt.Sprintf("%s-%09d-%03d", job, row, idx), JobID: job, Row: row, Column: "公民身份号码",
 		Code: "format_resident_id", Message: "校验码不对", RecordID: "rec-1", Version: 3,
 		Changes: []engine.FieldChange{{Pointer: "/householdSize", Before: 2.0, After: 5.0}}}
 }
@@ -34,7 +35,7 @@ func recordWithID(id string, at time.Time) *engine.Record {
 	return r
 }
 
-func jobIDs(jobs []*engine.ImportJob) []string {
+func jobIDs(jobs []*registry.ImportJob) []string {
 	out := make([]string, len(jobs))
 	for i, j := range jobs {
 		out[i] = j.ID
@@ -100,53 +101,53 @@ func importScenarios() []scenario {
 			wantCode(t, err, engine.ENOTFOUND, "GetRecord of the valid record of an invalid batch")
 		}},
 		{"jobs_versioned", func(t *testing.T, s app.Store) {
-			j := newImportJob("J1", "camp-1", "/p/c1/", engine.ImportQueued)
+			j := newImportJob("J1", "camp-1", "/p/c1/", registry.ImportQueued)
 			must(t, s.CreateImportJob(t.Context(), j), "CreateImportJob")
 			wantCode(t, s.CreateImportJob(t.Context(), j), engine.ECONFLICT, "CreateImportJob again")
-			wantCode(t, s.CreateImportJob(t.Context(), &engine.ImportJob{ID: "J2"}), engine.EINVALID, "CreateImportJob without campaign")
+			wantCode(t, s.CreateImportJob(t.Context(), &registry.ImportJob{ID: "J2"}), engine.EINVALID, "CreateImportJob without campaign")
 			got, err := s.GetImportJob(t.Context(), "J1")
 			must(t, err, "GetImportJob")
-			if got.Version != 1 || got.FileName != "名单.csv" || got.Mapping["村代码"] != engine.ColumnOrgUnit || !sameTime(got.CreatedAt, j.CreatedAt) || got.CreatedAt.Location() != time.UTC {
+			if got.Version != 1 || got.FileName != "名单.csv" || got.Mapping["村代码"] != registry.ColumnOrgUnit || !sameTime(got.CreatedAt, j.CreatedAt) || got.CreatedAt.Location() != time.UTC {
 				t.Fatalf("GetImportJob = %+v", got)
 			}
-			got.State, got.Written, got.Checkpoint, got.LeaseOwner, got.LeaseUntil = engine.ImportImporting, 500, 501, "runner-1", oddTime(Epoch.Add(time.Minute))
+			got.State, got.Written, got.Checkpoint, got.LeaseOwner, got.LeaseUntil = registry.ImportImporting, 500, 501, "runner-1", oddTime(Epoch.Add(time.Minute))
 			upd, err := s.UpdateImportJob(t.Context(), got)
 			must(t, err, "UpdateImportJob")
 			if upd.Version != 2 {
 				t.Errorf("version after update = %d, want 2", upd.Version)
 			}
 			stale := *got // still version 1
-			stale.State = engine.ImportFailed
+			stale.State = registry.ImportFailed
 			_, err = s.UpdateImportJob(t.Context(), &stale)
 			wantCode(t, err, engine.ECONFLICT, "UpdateImportJob at a stale version")
-			_, err = s.UpdateImportJob(t.Context(), newImportJob("nope", "camp-1", "/p/", engine.ImportQueued))
+			_, err = s.UpdateImportJob(t.Context(), newImportJob("nope", "camp-1", "/p/", registry.ImportQueued))
 			wantCode(t, err, engine.ENOTFOUND, "UpdateImportJob of a missing job")
 			_, err = s.GetImportJob(t.Context(), "nope")
 			wantCode(t, err, engine.ENOTFOUND, "GetImportJob of a missing job")
 			back, err := s.GetImportJob(t.Context(), "J1")
 			must(t, err, "GetImportJob")
-			if back.State != engine.ImportImporting || back.Written != 500 || back.Checkpoint != 501 || back.Version != 2 || !sameTime(back.LeaseUntil, oddTime(Epoch.Add(time.Minute))) {
+			if back.State != registry.ImportImporting || back.Written != 500 || back.Checkpoint != 501 || back.Version != 2 || !sameTime(back.LeaseUntil, oddTime(Epoch.Add(time.Minute))) {
 				t.Errorf("after update: %+v", back)
 			}
 		}},
 		{"jobs_listed_newest_first_by_filter", func(t *testing.T, s app.Store) {
-			for _, j := range []*engine.ImportJob{
-				newImportJob("J1", "camp-1", "/p/c1/", engine.ImportQueued),
-				newImportJob("J2", "camp-1", "/p/c2/", engine.ImportDone),
-				newImportJob("J3", "camp-2", "/p/c1/t1/", engine.ImportImporting),
+			for _, j := range []*registry.ImportJob{
+				newImportJob("J1", "camp-1", "/p/c1/", registry.ImportQueued),
+				newImportJob("J2", "camp-1", "/p/c2/", registry.ImportDone),
+				newImportJob("J3", "camp-2", "/p/c1/t1/", registry.ImportImporting),
 			} {
 				must(t, s.CreateImportJob(t.Context(), j), "CreateImportJob")
 			}
 			for _, tt := range []struct {
 				name string
-				f    engine.ImportJobFilter
+				f    registry.ImportJobFilter
 				want []string
 			}{
-				{"all", engine.ImportJobFilter{}, []string{"J3", "J2", "J1"}},
-				{"unfinished", engine.ImportJobFilter{States: []string{engine.ImportQueued, engine.ImportImporting}}, []string{"J3", "J1"}},
-				{"campaign", engine.ImportJobFilter{CampaignID: "camp-1"}, []string{"J2", "J1"}},
-				{"subtree", engine.ImportJobFilter{OrgPaths: []string{"/p/c1/"}}, []string{"J3", "J1"}},
-				{"limit", engine.ImportJobFilter{Limit: 1}, []string{"J3"}},
+				{"all", registry.ImportJobFilter{}, []string{"J3", "J2", "J1"}},
+				{"unfinished", registry.ImportJobFilter{States: []string{registry.ImportQueued, registry.ImportImporting}}, []string{"J3", "J1"}},
+				{"campaign", registry.ImportJobFilter{CampaignID: "camp-1"}, []string{"J2", "J1"}},
+				{"subtree", registry.ImportJobFilter{OrgPaths: []string{"/p/c1/"}}, []string{"J3", "J1"}},
+				{"limit", registry.ImportJobFilter{Limit: 1}, []string{"J3"}},
 			} {
 				jobs, err := s.ListImportJobs(t.Context(), tt.f)
 				must(t, err, "ListImportJobs "+tt.name)
@@ -178,7 +179,7 @@ func importScenarios() []scenario {
 			}
 		}},
 		{"report_rows_idempotent_and_paged", func(t *testing.T, s app.Store) {
-			rows := []engine.ImportRow{importRow("J1", 2, 0), importRow("J1", 2, 1), importRow("J1", 10, 0)}
+			rows := []registry.ImportRow{importRow("J1", 2, 0), importRow("J1", 2, 1), importRow("J1", 10, 0)}
 			n, err := s.AddImportRows(t.Context(), rows)
 			must(t, err, "AddImportRows")
 			if n != 3 {
@@ -189,7 +190,7 @@ func importScenarios() []scenario {
 			if n != 2 {
 				t.Errorf("AddImportRows replay = %d new, want 2", n)
 			}
-			_, err = s.AddImportRows(t.Context(), []engine.ImportRow{{ID: "x"}})
+			_, err = s.AddImportRows(t.Context(), []registry.ImportRow{{ID: "x"}})
 			wantCode(t, err, engine.EINVALID, "AddImportRows without a job")
 			var ids []string
 			p := engine.Page{Limit: 3}
@@ -218,16 +219,16 @@ func importScenarios() []scenario {
 		{"mapping_replaces", func(t *testing.T, s app.Store) {
 			_, err := s.GetImportMapping(t.Context(), "camp-1", "form-1")
 			wantCode(t, err, engine.ENOTFOUND, "GetImportMapping before any")
-			m := &engine.ImportMapping{CampaignID: "camp-1", FormID: "form-1", Columns: map[string]string{"名字": "name"}, UpdatedBy: "u1", UpdatedAt: oddTime(Epoch)}
+			m := &registry.ImportMapping{CampaignID: "camp-1", FormID: "form-1", Columns: map[string]string{"名字": "name"}, UpdatedBy: "u1", UpdatedAt: oddTime(Epoch)}
 			must(t, s.PutImportMapping(t.Context(), m), "PutImportMapping")
-			m.Columns = map[string]string{"姓名": "name", "村": engine.ColumnOrgUnit}
+			m.Columns = map[string]string{"姓名": "name", "村": registry.ColumnOrgUnit}
 			must(t, s.PutImportMapping(t.Context(), m), "PutImportMapping again")
 			got, err := s.GetImportMapping(t.Context(), "camp-1", "form-1")
 			must(t, err, "GetImportMapping")
-			if len(got.Columns) != 2 || got.Columns["村"] != engine.ColumnOrgUnit || !sameTime(got.UpdatedAt, m.UpdatedAt) {
+			if len(got.Columns) != 2 || got.Columns["村"] != registry.ColumnOrgUnit || !sameTime(got.UpdatedAt, m.UpdatedAt) {
 				t.Errorf("GetImportMapping = %+v", got)
 			}
-			wantCode(t, s.PutImportMapping(t.Context(), &engine.ImportMapping{CampaignID: "camp-1"}), engine.EINVALID, "PutImportMapping without a form")
+			wantCode(t, s.PutImportMapping(t.Context(), &registry.ImportMapping{CampaignID: "camp-1"}), engine.EINVALID, "PutImportMapping without a form")
 		}},
 	}
 }

@@ -1,8 +1,10 @@
-package engine
+package registry
 
 import (
 	"context"
 	"time"
+
+	"canvass/engine"
 )
 
 // ImportStore keeps what registry imports, exports and bulk updates need
@@ -19,7 +21,7 @@ type ImportStore interface {
 	// different content, which that record keeps (SQLite then stores none
 	// of the batch; MongoDB, without multi-document transactions, may store
 	// the others, which a retry replays).
-	InsertRecords(ctx context.Context, rs []*Record) ([]*Record, error)
+	InsertRecords(ctx context.Context, rs []*engine.Record) ([]*engine.Record, error)
 
 	// CreateImportJob stores a new job with Version 1. Returns ECONFLICT if
 	// the ID exists, EINVALID without ID, CampaignID or Kind.
@@ -50,7 +52,7 @@ type ImportStore interface {
 	AddImportRows(ctx context.Context, rows []ImportRow) (int, error)
 	// ListImportRows returns one page of a job's report rows, keyset-paged
 	// by ID (which sorts by source row).
-	ListImportRows(ctx context.Context, jobID string, p Page) (*ImportRowPage, error)
+	ListImportRows(ctx context.Context, jobID string, p engine.Page) (*ImportRowPage, error)
 
 	// PutImportMapping stores the column mapping of a campaign's form,
 	// replacing any earlier one.
@@ -144,7 +146,7 @@ type ImportRow struct {
 	// Version is the record version the preview saw; applying fails the row
 	// when the record changed since.
 	Version int64
-	Changes []FieldChange // masked
+	Changes []engine.FieldChange // masked
 }
 
 // ImportRowPage is one page of report rows.

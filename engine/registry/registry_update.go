@@ -1,8 +1,10 @@
-package engine
+package registry
 
 import (
 	"context"
 	"slices"
+
+	"canvass/engine"
 )
 
 // Bulk update: an edited export (it keeps the id column) goes back in as
@@ -22,11 +24,6 @@ const (
 	RowChange = "change"
 )
 
-func init() {
-	rowMessages[RowOrgUnitMoved] = [2]string{"批量修改不能更改记录所属单位", "a bulk update cannot move a record to another unit"}
-	rowMessages[RowChange] = [2]string{"将修改", "will change"}
-}
-
 // bulkUpdateAction is the history action of a change applied from a list.
 const bulkUpdateAction = "bulk_update"
 
@@ -35,7 +32,7 @@ const bulkUpdateAction = "bulk_update"
 // final), and its answers with the row's cells laid over them, checked by
 // the form. It returns the record with the new answers (nil when nothing
 // changes), the changes (masked), or the row's problems.
-func (r *jobRun) updateRow(ctx context.Context, row int, rec []string, rowErr error) (*Record, []FieldChange, []ImportRow, error) {
+func (r *jobRun) updateRow(ctx context.Context, row int, rec []string, rowErr error) (*engine.Record, []engine.FieldChange, []ImportRow, error) {
 	p := r.plan
 	if rowErr != nil {
 		return nil, nil, []ImportRow{p.issue(row, "", RowUnreadable, "")}, nil
@@ -48,9 +45,9 @@ func (r *jobRun) updateRow(ctx context.Context, row int, rec []string, rowErr er
 	if len(pr.issues) > 0 {
 		return nil, nil, pr.issues, nil
 	}
-	stored, err := r.e.store.GetRecord(ctx, pr.id)
+	stored, err := r.s.store.GetRecord(ctx, pr.id)
 	switch {
-	case ErrorCode(err) == ENOTFOUND:
+	case engine.ErrorCode(err) == engine.ENOTFOUND:
 		return nil, nil, []ImportRow{p.issue(row, idCol, RowUnknownRecord, "")}, nil
 	case err != nil:
 		return nil, nil, nil, err
@@ -61,11 +58,11 @@ func (r *jobRun) updateRow(ctx context.Context, row int, rec []string, rowErr er
 	case pr.unit != nil && pr.unit.Code != stored.OrgUnit:
 		return nil, nil, []ImportRow{p.issue(row, p.headerOf(ColumnOrgUnit), RowOrgUnitMoved, "")}, nil
 	}
-	form, _, err := r.e.Form(ctx, stored.FormID, stored.FormVersion)
+	form, _, err := r.s.e.Form(ctx, stored.FormID, stored.FormVersion)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	merged := r.e.OpenAnswers(form, stored.Answers, true)
+	merged := r.s.e.OpenAnswers(form, stored.Answers, true)
 	paths := fieldPaths(form)
 	for _, key := range pr.present {
 		path, ok := paths[key]
@@ -79,10 +76,10 @@ func (r *jobRun) updateRow(ctx context.Context, row int, rec []string, rowErr er
 		}
 	}
 	c := *stored
-	changes, err := r.e.ReplaceAnswers(ctx, p.camp.RefTime(), &c, Action{Answers: merged, Lang: p.lang})
-	if ErrorCode(err) == EINVALID {
+	changes, err := r.s.e.ReplaceAnswers(ctx, p.camp.RefTime(), &c, engine.Action{Answers: merged, Lang: p.lang})
+	if engine.ErrorCode(err) == engine.EINVALID {
 		var issues []ImportRow
-		for _, fe := range ErrorFields(err) {
+		for _, fe := range engine.ErrorFields(err) {
 			issues = append(issues, p.issue(row, p.columnOf(fe.Pointer), fe.Code, fe.Message))
 		}
 		return nil, nil, issues, nil
@@ -129,7 +126,7 @@ func (r *jobRun) preview(ctx context.Context) error {
 // apply writes the previewed changes, row by row, walking the preview's
 // change rows and the file together (both in row order).
 func (r *jobRun) apply(ctx context.Context) error {
-	st := r.e.importStore()
+	st := r.s.store
 	marker := "import " + r.j.ID
 	var queue []ImportRow
 	next := importRowID(r.j.ID, r.j.Checkpoint, 999)
@@ -143,7 +140,7 @@ func (r *jobRun) apply(ctx context.Context) error {
 			if len(queue) > 0 || !more {
 				break
 			}
-			page, err := st.ListImportRows(ctx, r.j.ID, Page{After: next, Limit: MaxPageLimit})
+			page, err := st.ListImportRows(ctx, r.j.ID, engine.Page{After: next, Limit: engine.MaxPageLimit})
 			if err != nil {
 				return nil, err
 			}
@@ -160,8 +157,8 @@ func (r *jobRun) apply(ctx context.Context) error {
 		if err != nil || ch == nil || ch.Row != row {
 			return false, err
 		}
-		cur, err := r.e.store.GetRecord(ctx, ch.RecordID)
-		if err != nil && ErrorCode(err) != ENOTFOUND {
+		cur, err := r.s.store.GetRecord(ctx, ch.RecordID)
+		if err != nil && engine.ErrorCode(err) != engine.ENOTFOUND {
 			return false, err
 		}
 		switch {
@@ -194,12 +191,12 @@ func (r *jobRun) applyRow(ctx context.Context, row int, rec []string, marker str
 	if c == nil {
 		return nil // the record already holds these values
 	}
-	now := r.e.Now()
-	c.History = append(slices.Clone(c.History), HistoryEntry{At: now, Actor: r.plan.actor.ID(), Action: bulkUpdateAction,
+	now := r.s.e.Now()
+	c.History = append(slices.Clone(c.History), engine.HistoryEntry{At: now, Actor: r.plan.actor.ID(), Action: bulkUpdateAction,
 		FromState: c.State, ToState: c.State, Reason: marker, Changes: changes})
 	c.UpdatedAt = now
-	updated, err := r.e.UpdateRecord(ctx, c)
-	if ErrorCode(err) == ECONFLICT {
+	updated, err := r.s.e.UpdateRecord(ctx, c)
+	if engine.ErrorCode(err) == engine.ECONFLICT {
 		r.report(row, []ImportRow{r.plan.issue(row, r.plan.headerOf(ColumnID), RowChanged, "")}, 100)
 		return nil
 	}
@@ -207,6 +204,6 @@ func (r *jobRun) applyRow(ctx context.Context, row int, rec []string, marker str
 		return err
 	}
 	r.j.Written++
-	return r.e.Audit(ctx, r.plan.actor, "record."+bulkUpdateAction, "record", updated.ID, updated.OrgPath,
+	return r.s.e.Audit(ctx, r.plan.actor, "record."+bulkUpdateAction, "record", updated.ID, updated.OrgPath,
 		map[string]any{"import": r.j.ID, "fields": len(changes)})
 }

@@ -1,4 +1,4 @@
-package engine_test
+package registry_test
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 
 	"canvass/app"
 	"canvass/engine"
+	"canvass/engine/registry"
 	"canvass/store/sqlite"
 )
 
@@ -44,7 +45,7 @@ func newRegistryWorld(t *testing.T) *registryWorld {
 		{engine.KindWorkflow, "registry-review", "registry-review.workflow.yaml"},
 		{engine.KindCampaign, "registry-2026", "registry-2026.campaign.yaml"},
 	} {
-		publishFile(t, e, w.author, f.kind, f.id, filepath.Join("testdata", "registry", f.file))
+		publishFile(t, e, w.author, f.kind, f.id, filepath.Join("testdata", f.file))
 	}
 	return w
 }
@@ -77,17 +78,17 @@ func registryCSV(n int) []byte {
 	return b.Bytes()
 }
 
-func (w *registryWorld) upload(t *testing.T, a *engine.Actor, req engine.ImportRequest, data []byte) (*engine.ImportJob, error) {
+func (w *registryWorld) upload(t *testing.T, a *engine.Actor, req registry.ImportRequest, data []byte) (*registry.ImportJob, error) {
 	t.Helper()
 	if req.CampaignID == "" {
 		req.CampaignID = "registry-2026"
 	}
 	req.Size = int64(len(data))
-	return w.e.UploadImport(context.Background(), a, req, bytes.NewReader(data))
+	return w.e.Registry.UploadImport(context.Background(), a, req, bytes.NewReader(data))
 }
 
 // importFile uploads data and runs the job to its end.
-func (w *registryWorld) importFile(t *testing.T, a *engine.Actor, req engine.ImportRequest, data []byte) *engine.ImportJob {
+func (w *registryWorld) importFile(t *testing.T, a *engine.Actor, req registry.ImportRequest, data []byte) *registry.ImportJob {
 	t.Helper()
 	j, err := w.upload(t, a, req, data)
 	if err != nil {
@@ -96,9 +97,9 @@ func (w *registryWorld) importFile(t *testing.T, a *engine.Actor, req engine.Imp
 	return w.run(t, j.ID)
 }
 
-func (w *registryWorld) run(t *testing.T, id string) *engine.ImportJob {
+func (w *registryWorld) run(t *testing.T, id string) *registry.ImportJob {
 	t.Helper()
-	if _, err := w.e.RunImportJob(context.Background(), "test-runner", id); err != nil {
+	if _, err := w.e.Registry.RunImportJob(context.Background(), "test-runner", id); err != nil {
 		t.Fatalf("run: %v", err)
 	}
 	j, err := w.e.Store().GetImportJob(context.Background(), id)
@@ -120,7 +121,7 @@ func (w *registryWorld) count(t *testing.T) int64 {
 // reportLines returns a job's report as "row|column|code" lines.
 func reportLines(t *testing.T, w *registryWorld, a *engine.Actor, id string) []string {
 	t.Helper()
-	page, err := w.e.ImportReport(context.Background(), a, id, engine.Page{Limit: 500})
+	page, err := w.e.Registry.ImportReport(context.Background(), a, id, engine.Page{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,8 +174,8 @@ func TestRegistryImportEncodings(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newRegistryWorld(t)
-			j := w.importFile(t, w.supervisor, engine.ImportRequest{FileName: tt.file}, tt.data)
-			if j.State != engine.ImportDone || j.Rows != 3 || j.Valid != 3 || j.Written != 3 {
+			j := w.importFile(t, w.supervisor, registry.ImportRequest{FileName: tt.file}, tt.data)
+			if j.State != registry.ImportDone || j.Rows != 3 || j.Valid != 3 || j.Written != 3 {
 				t.Fatalf("job = %s rows %d valid %d written %d (%s %s); report %v", j.State, j.Rows, j.Valid, j.Written, j.ErrorCode, j.ErrorMessage, reportLines(t, w, w.supervisor, j.ID))
 			}
 			if got := w.count(t); got != 3 {
@@ -227,8 +228,8 @@ var malformedReport = []string{
 func TestRegistryImportMalformedRows(t *testing.T) {
 	t.Run("all_or_nothing_imports_nothing", func(t *testing.T) {
 		w := newRegistryWorld(t)
-		j := w.importFile(t, w.supervisor, engine.ImportRequest{FileName: "bad.csv", Mode: engine.ImportAllOrNothing}, []byte(malformedCSV))
-		if j.State != engine.ImportFailed || j.ErrorCode != "invalid_rows" || j.Rows != 7 || j.Invalid != 5 || j.Written != 0 {
+		j := w.importFile(t, w.supervisor, registry.ImportRequest{FileName: "bad.csv", Mode: registry.ImportAllOrNothing}, []byte(malformedCSV))
+		if j.State != registry.ImportFailed || j.ErrorCode != "invalid_rows" || j.Rows != 7 || j.Invalid != 5 || j.Written != 0 {
 			t.Fatalf("job = %s %s rows %d invalid %d written %d", j.State, j.ErrorCode, j.Rows, j.Invalid, j.Written)
 		}
 		if got := w.count(t); got != 0 {
@@ -240,8 +241,8 @@ func TestRegistryImportMalformedRows(t *testing.T) {
 	})
 	t.Run("good_rows_imports_exactly_the_good_ones", func(t *testing.T) {
 		w := newRegistryWorld(t)
-		j := w.importFile(t, w.supervisor, engine.ImportRequest{FileName: "bad.csv", Mode: engine.ImportGoodRows, Lang: "en"}, []byte(malformedCSV))
-		if j.State != engine.ImportDone || j.Rows != 7 || j.Valid != 2 || j.Invalid != 5 || j.Written != 2 {
+		j := w.importFile(t, w.supervisor, registry.ImportRequest{FileName: "bad.csv", Mode: registry.ImportGoodRows, Lang: "en"}, []byte(malformedCSV))
+		if j.State != registry.ImportDone || j.Rows != 7 || j.Valid != 2 || j.Invalid != 5 || j.Written != 2 {
 			t.Fatalf("job = %s rows %d valid %d invalid %d written %d", j.State, j.Rows, j.Valid, j.Invalid, j.Written)
 		}
 		if got := w.count(t); got != 2 {
@@ -250,7 +251,7 @@ func TestRegistryImportMalformedRows(t *testing.T) {
 		if got := reportLines(t, w, w.supervisor, j.ID); strings.Join(got, "\n") != strings.Join(malformedReport, "\n") {
 			t.Fatalf("report:\n%s", strings.Join(got, "\n"))
 		}
-		page, _ := w.e.ImportReport(context.Background(), w.supervisor, j.ID, engine.Page{})
+		page, _ := w.e.Registry.ImportReport(context.Background(), w.supervisor, j.ID, engine.Page{})
 		if got := page.Rows[2].Message; got != "unknown org unit code, or outside your scope" {
 			t.Errorf("message in English = %q", got)
 		}
@@ -258,7 +259,7 @@ func TestRegistryImportMalformedRows(t *testing.T) {
 	t.Run("village_outside_the_importers_scope", func(t *testing.T) {
 		w := newRegistryWorld(t)
 		// The other township's supervisor may not import into 370102001001.
-		j := w.importFile(t, w.otherTown, engine.ImportRequest{FileName: "x.csv", Mode: engine.ImportGoodRows}, registryCSV(4))
+		j := w.importFile(t, w.otherTown, registry.ImportRequest{FileName: "x.csv", Mode: registry.ImportGoodRows}, registryCSV(4))
 		if j.Written != 2 || j.Invalid != 2 {
 			t.Fatalf("written %d invalid %d, want 2 and 2", j.Written, j.Invalid)
 		}
@@ -280,15 +281,15 @@ func TestRegistryImportRefusesFiles(t *testing.T) {
 		{"binary junk as csv", "list.csv", []byte("\x00\x01\x02\xff\xfe\x00garbage\x00\n\x01\x02"), engine.EINVALID, "/file:bad_header"},
 		{"no column matches", "list.csv", []byte("a,b\n1,2\n"), engine.EINVALID, "/file:no_columns"},
 		{"update without id", "list.csv", []byte(registryHeader + "\n"), engine.EINVALID, "/file:no_id_column"},
-		{"too many columns", "list.csv", []byte(strings.Repeat("c,", engine.MaxImportColumns+1) + "姓名\n"), engine.ETOOLARGE, ""},
+		{"too many columns", "list.csv", []byte(strings.Repeat("c,", registry.MaxImportColumns+1) + "姓名\n"), engine.ETOOLARGE, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			kind := engine.ImportKindInsert
+			kind := registry.ImportKindInsert
 			if strings.HasPrefix(tt.name, "update") {
-				kind = engine.ImportKindUpdate
+				kind = registry.ImportKindUpdate
 			}
-			_, err := w.upload(t, w.supervisor, engine.ImportRequest{FileName: tt.file, Kind: kind}, tt.data)
+			_, err := w.upload(t, w.supervisor, registry.ImportRequest{FileName: tt.file, Kind: kind}, tt.data)
 			if engine.ErrorCode(err) != tt.code {
 				t.Fatalf("err = %v, want %s", err, tt.code)
 			}
@@ -298,23 +299,23 @@ func TestRegistryImportRefusesFiles(t *testing.T) {
 		})
 	}
 	t.Run("file over the size limit", func(t *testing.T) {
-		_, err := w.e.StartImport(context.Background(), w.supervisor, engine.ImportRequest{CampaignID: "registry-2026", FileName: "a.csv", Size: engine.MaxImportBytes + 1})
+		_, err := w.e.Registry.StartImport(context.Background(), w.supervisor, registry.ImportRequest{CampaignID: "registry-2026", FileName: "a.csv", Size: registry.MaxImportBytes + 1})
 		if engine.ErrorCode(err) != engine.ETOOLARGE {
 			t.Fatalf("err = %v, want too_large", err)
 		}
 	})
 	t.Run("reviewer may not import", func(t *testing.T) {
-		_, err := w.upload(t, w.town, engine.ImportRequest{FileName: "a.csv"}, registryCSV(1))
+		_, err := w.upload(t, w.town, registry.ImportRequest{FileName: "a.csv"}, registryCSV(1))
 		if engine.ErrorCode(err) != engine.EFORBIDDEN {
 			t.Fatalf("err = %v, want forbidden", err)
 		}
 	})
 	t.Run("job of someone else is not found", func(t *testing.T) {
-		j, err := w.upload(t, w.supervisor, engine.ImportRequest{FileName: "a.csv"}, registryCSV(1))
+		j, err := w.upload(t, w.supervisor, registry.ImportRequest{FileName: "a.csv"}, registryCSV(1))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.e.ImportJob(context.Background(), w.otherTown, j.ID); engine.ErrorCode(err) != engine.ENOTFOUND {
+		if _, err := w.e.Registry.ImportJob(context.Background(), w.otherTown, j.ID); engine.ErrorCode(err) != engine.ENOTFOUND {
 			t.Fatalf("err = %v, want not_found", err)
 		}
 	})
@@ -323,21 +324,21 @@ func TestRegistryImportRefusesFiles(t *testing.T) {
 func TestRegistryImportSavedMapping(t *testing.T) {
 	w := newRegistryWorld(t)
 	ctx := context.Background()
-	bad := &engine.ImportMapping{CampaignID: "registry-2026", FormID: "registry-person", Columns: map[string]string{"名字": "nope"}}
-	if err := w.e.SaveImportMapping(ctx, w.supervisor, bad); engine.ErrorCode(err) != engine.EINVALID || strings.Join(pointers(err), ",") != "/columns/名字:unknown_field" {
+	bad := &registry.ImportMapping{CampaignID: "registry-2026", FormID: "registry-person", Columns: map[string]string{"名字": "nope"}}
+	if err := w.e.Registry.SaveImportMapping(ctx, w.supervisor, bad); engine.ErrorCode(err) != engine.EINVALID || strings.Join(pointers(err), ",") != "/columns/名字:unknown_field" {
 		t.Fatalf("bad mapping: %v %v", err, pointers(err))
 	}
-	m := &engine.ImportMapping{CampaignID: "registry-2026", FormID: "registry-person", Columns: map[string]string{
-		"名字": "personName", "身份证": "idNumber", "婚否": "maritalStatus", "所在村": engine.ColumnOrgUnit}}
-	if err := w.e.SaveImportMapping(ctx, w.supervisor, m); err != nil {
+	m := &registry.ImportMapping{CampaignID: "registry-2026", FormID: "registry-person", Columns: map[string]string{
+		"名字": "personName", "身份证": "idNumber", "婚否": "maritalStatus", "所在村": registry.ColumnOrgUnit}}
+	if err := w.e.Registry.SaveImportMapping(ctx, w.supervisor, m); err != nil {
 		t.Fatal(err)
 	}
 	data := "名字,身份证,婚否,所在村\n陈晨," + personID(7) + ",未婚,370102002001\n"
-	j := w.importFile(t, w.supervisor, engine.ImportRequest{FileName: "own.csv"}, []byte(data))
-	if j.State != engine.ImportDone || j.Written != 1 {
+	j := w.importFile(t, w.supervisor, registry.ImportRequest{FileName: "own.csv"}, []byte(data))
+	if j.State != registry.ImportDone || j.Written != 1 {
 		t.Fatalf("job %s written %d: %v", j.State, j.Written, reportLines(t, w, w.supervisor, j.ID))
 	}
-	if j.Mapping["所在村"] != engine.ColumnOrgUnit || j.Mapping["名字"] != "personName" {
+	if j.Mapping["所在村"] != registry.ColumnOrgUnit || j.Mapping["名字"] != "personName" {
 		t.Fatalf("job mapping = %v", j.Mapping)
 	}
 }
@@ -351,8 +352,8 @@ func TestRegistryImport100kRows(t *testing.T) {
 		n = 10_000
 	}
 	w := newRegistryWorld(t)
-	j := w.importFile(t, w.supervisor, engine.ImportRequest{FileName: "big.csv", Mode: engine.ImportGoodRows}, registryCSV(n))
-	if j.State != engine.ImportDone || j.Written != int64(n) || j.Invalid != 0 {
+	j := w.importFile(t, w.supervisor, registry.ImportRequest{FileName: "big.csv", Mode: registry.ImportGoodRows}, registryCSV(n))
+	if j.State != registry.ImportDone || j.Written != int64(n) || j.Invalid != 0 {
 		t.Fatalf("job %s written %d invalid %d: %v", j.State, j.Written, j.Invalid, reportLines(t, w, w.supervisor, j.ID))
 	}
 	if got := w.count(t); got != int64(n) {
@@ -380,18 +381,18 @@ func (s *interruptingStore) InsertRecords(ctx context.Context, rs []*engine.Reco
 func TestRegistryImportResumesAfterRestart(t *testing.T) {
 	const n = 2600
 	w := newRegistryWorld(t)
-	j, err := w.upload(t, w.supervisor, engine.ImportRequest{FileName: "big.csv"}, registryCSV(n))
+	j, err := w.upload(t, w.supervisor, registry.ImportRequest{FileName: "big.csv"}, registryCSV(n))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	stopping := &interruptingStore{Store: w.e.Store(), batches: 2, cancel: cancel}
 	first := app.New(app.Config{Config: engine.Config{Store: stopping, Now: w.clk.Now, Vault: w.e.Vault()}})
-	if _, err := first.RunImportJob(ctx, "server-1", j.ID); err == nil {
+	if _, err := first.Registry.RunImportJob(ctx, "server-1", j.ID); err == nil {
 		t.Fatal("the interrupted run reported no error")
 	}
 	mid, _ := w.e.Store().GetImportJob(context.Background(), j.ID)
-	if mid.State != engine.ImportImporting || mid.Written != 1000 || w.count(t) != 1000 {
+	if mid.State != registry.ImportImporting || mid.Written != 1000 || w.count(t) != 1000 {
 		t.Fatalf("after the stop: %s written %d records %d, want importing 1000 1000", mid.State, mid.Written, w.count(t))
 	}
 	// A second server on the same database file (the first one's store is
@@ -405,28 +406,28 @@ func TestRegistryImportResumesAfterRestart(t *testing.T) {
 	}
 	t.Cleanup(func() { st.Close() })
 	second := app.New(app.Config{Config: engine.Config{Store: st, Now: w.clk.Now, Vault: w.e.Vault()}})
-	if ran, err := second.ResumeImports(context.Background(), "server-2"); err != nil || ran != 0 {
+	if ran, err := second.Registry.ResumeImports(context.Background(), "server-2"); err != nil || ran != 0 {
 		t.Fatalf("resume under a live lease: ran %d, %v; want 0", ran, err)
 	}
 	w.clk.Add(3 * time.Minute)
-	if ran, err := second.ResumeImports(context.Background(), "server-2"); err != nil || ran != 1 {
+	if ran, err := second.Registry.ResumeImports(context.Background(), "server-2"); err != nil || ran != 1 {
 		t.Fatalf("resume: ran %d, %v", ran, err)
 	}
 	done, _ := second.Store().GetImportJob(context.Background(), j.ID)
 	got, _ := second.Store().CountRecords(context.Background(), engine.RecordFilter{CampaignID: "registry-2026"})
-	if done.State != engine.ImportDone || done.Written != n || got != n {
+	if done.State != registry.ImportDone || done.Written != n || got != n {
 		t.Fatalf("after the resume: %s written %d records %d, want done %d", done.State, done.Written, got, n)
 	}
 }
 
 func TestRegistryImportHostileCells(t *testing.T) {
 	w := newRegistryWorld(t)
-	huge := strings.Repeat("长", engine.MaxImportCell) // 3 bytes a rune: over the limit
+	huge := strings.Repeat("长", registry.MaxImportCell) // 3 bytes a rune: over the limit
 	data := registryHeader + "\n" +
 		"王小明," + personID(1) + ",2026-01-05,已婚,3,370102001001," + huge + "\n" +
 		"李芳," + personID(2) + ",2026-01-05,已婚,3,370102001001,幸福\x01路\n" +
 		"\"=cmd|' /C calc'!A0\"," + personID(3) + ",2026-01-05,已婚,3,370102001001,\n"
-	j := w.importFile(t, w.supervisor, engine.ImportRequest{FileName: "h.csv", Mode: engine.ImportGoodRows}, []byte(data))
+	j := w.importFile(t, w.supervisor, registry.ImportRequest{FileName: "h.csv", Mode: registry.ImportGoodRows}, []byte(data))
 	want := "2|街路巷|cell_too_long,3|街路巷|bad_characters"
 	if got := strings.Join(reportLines(t, w, w.supervisor, j.ID), ","); got != want || j.Written != 1 {
 		t.Fatalf("report %s (written %d), want %s and 1", got, j.Written, want)
@@ -441,11 +442,11 @@ func TestRegistryImportHostileCells(t *testing.T) {
 
 func TestImportRunnerRunsQueuedJobs(t *testing.T) {
 	w := newRegistryWorld(t)
-	j, err := w.upload(t, w.supervisor, engine.ImportRequest{FileName: "a.csv"}, registryCSV(3))
+	j, err := w.upload(t, w.supervisor, registry.ImportRequest{FileName: "a.csv"}, registryCSV(3))
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := w.e.ImportRunner("runner-test", 20*time.Millisecond)
+	r := w.e.Registry.ImportRunner("runner-test", 20*time.Millisecond)
 	if err := r.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -456,7 +457,7 @@ func TestImportRunnerRunsQueuedJobs(t *testing.T) {
 			t.Fatal(err)
 		}
 		if got.Finished() {
-			if got.State != engine.ImportDone || got.Written != 3 {
+			if got.State != registry.ImportDone || got.Written != 3 {
 				t.Fatalf("job %s written %d", got.State, got.Written)
 			}
 			break

@@ -1,4 +1,4 @@
-package engine
+package registry
 
 import (
 	"archive/zip"
@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"canvass/engine"
 	"canvass/engine/tabular"
 	"canvass/forms"
 	"canvass/workflows"
@@ -87,7 +88,7 @@ func exportColumns(f *forms.Form, lang string) []exportColumn {
 
 // exportMetaHeaders are the first four columns, in lang.
 func exportMetaHeaders(lang string) []string {
-	if TextLang(lang) == "en" {
+	if engine.TextLang(lang) == "en" {
 		return []string{"id", "Org unit code", "Org unit", "State"}
 	}
 	return []string{"id", "单位代码", "单位名称", "状态"}
@@ -100,20 +101,20 @@ func exportMetaHeaders(lang string) []string {
 // Returns ENOTFOUND for an unknown campaign, form or an org unit outside
 // the actor's scope, EFORBIDDEN for a reveal the role may not make,
 // EINVALID for an unknown format.
-func (e *Engine) ExportRecords(ctx context.Context, a *Actor, req ExportRequest, w io.Writer) (*ExportResult, error) {
-	if err := a.Require(Roles...); err != nil {
+func (s *Service) ExportRecords(ctx context.Context, a *engine.Actor, req ExportRequest, w io.Writer) (*ExportResult, error) {
+	if err := a.Require(engine.Roles...); err != nil {
 		return nil, err
 	}
 	if req.Format == "" {
 		req.Format = ExportXLSX
 	}
 	if req.Format != ExportXLSX && req.Format != ExportCSV && req.Format != ExportZip {
-		return nil, &Error{Code: EINVALID, Message: "the format is xlsx, csv or zip", Fields: []FieldError{{Pointer: "/format", Code: "enum", Message: "xlsx, csv or zip"}}}
+		return nil, &engine.Error{Code: engine.EINVALID, Message: "the format is xlsx, csv or zip", Fields: []engine.FieldError{{Pointer: "/format", Code: "enum", Message: "xlsx, csv or zip"}}}
 	}
-	if req.Reveal && !MayReveal(a) {
-		return nil, Errorf(EFORBIDDEN, "your role may not export personal data in full")
+	if req.Reveal && !engine.MayReveal(a) {
+		return nil, engine.Errorf(engine.EFORBIDDEN, "your role may not export personal data in full")
 	}
-	camp, form, _, err := e.campaignForm(ctx, req.CampaignID, req.FormID)
+	camp, form, _, err := s.campaignForm(ctx, req.CampaignID, req.FormID)
 	if err != nil {
 		return nil, err
 	}
@@ -121,15 +122,15 @@ func (e *Engine) ExportRecords(ctx context.Context, a *Actor, req ExportRequest,
 	if code == "" {
 		code = a.User.OrgUnit
 	}
-	root, err := e.OrgUnit(ctx, a, code)
+	root, err := s.e.OrgUnit(ctx, a, code)
 	if err != nil {
 		return nil, err
 	}
-	units, err := e.store.ListOrgUnits(ctx, root.Path)
+	units, err := s.store.ListOrgUnits(ctx, root.Path)
 	if err != nil {
 		return nil, err
 	}
-	x := &exporter{e: e, a: a, req: req, form: form, units: map[string]*OrgUnit{}, flows: map[string]*workflows.Workflow{}, forms: map[int]*forms.Form{}}
+	x := &exporter{s: s, a: a, req: req, form: form, units: map[string]*engine.OrgUnit{}, flows: map[string]*workflows.Workflow{}, forms: map[int]*forms.Form{}}
 	for i := range units {
 		x.units[units[i].Code] = &units[i]
 	}
@@ -138,7 +139,7 @@ func (e *Engine) ExportRecords(ctx context.Context, a *Actor, req ExportRequest,
 	for _, c := range x.cols {
 		x.header = append(x.header, c.header)
 	}
-	filter := RecordFilter{CampaignID: camp.ID(), FormID: form.ID()}
+	filter := engine.RecordFilter{CampaignID: camp.ID(), FormID: form.ID()}
 	res := &ExportResult{Format: req.Format}
 	switch {
 	case req.Format == ExportZip || (req.Format == ExportCSV && req.PerVillage):
@@ -187,19 +188,19 @@ func (e *Engine) ExportRecords(ctx context.Context, a *Actor, req ExportRequest,
 	if req.Reveal {
 		action = "pii.reveal"
 	}
-	return res, e.Audit(ctx, a, action, "campaign", camp.ID(), root.Path, map[string]any{
+	return res, s.e.Audit(ctx, a, action, "campaign", camp.ID(), root.Path, map[string]any{
 		"export": true, "form": form.ID(), "org": root.Code, "format": res.Format, "records": x.count, "perVillage": req.PerVillage || req.Format == ExportZip, "reveal": req.Reveal})
 }
 
 // exporter writes one export.
 type exporter struct {
-	e      *Engine
-	a      *Actor
+	s      *Service
+	a      *engine.Actor
 	req    ExportRequest
 	form   *forms.Form
 	cols   []exportColumn
 	header []string
-	units  map[string]*OrgUnit
+	units  map[string]*engine.OrgUnit
 	flows  map[string]*workflows.Workflow
 	forms  map[int]*forms.Form
 	count  int64
@@ -208,10 +209,10 @@ type exporter struct {
 
 // perVillage writes one sheet (or file) per village of the subtree, in
 // path order, then one for the records that lie in no village.
-func (x *exporter) perVillage(ctx context.Context, f RecordFilter, root *OrgUnit, units []OrgUnit,
+func (x *exporter) perVillage(ctx context.Context, f engine.RecordFilter, root *engine.OrgUnit, units []engine.OrgUnit,
 	open func(name string) (tabular.Writer, func() error, error)) error {
 	names := map[string]bool{}
-	uniq := func(u *OrgUnit) string {
+	uniq := func(u *engine.OrgUnit) string {
 		n := sanitizeName(u.Name)
 		if names[n] || n == "" {
 			n = sanitizeName(u.Name + " " + u.Code)
@@ -222,7 +223,7 @@ func (x *exporter) perVillage(ctx context.Context, f RecordFilter, root *OrgUnit
 	villages := map[string]bool{}
 	for i := range units {
 		u := &units[i]
-		if u.Level != LevelVillage {
+		if u.Level != engine.LevelVillage {
 			continue
 		}
 		villages[u.Path] = true
@@ -233,7 +234,7 @@ func (x *exporter) perVillage(ctx context.Context, f RecordFilter, root *OrgUnit
 	}
 	// Records above village level (or in a tree without villages).
 	f.OrgPaths = []string{root.Path}
-	inVillage := func(r *Record) bool {
+	inVillage := func(r *engine.Record) bool {
 		codes := strings.Split(strings.Trim(r.OrgPath, "/"), "/")
 		for i := range codes {
 			if villages["/"+strings.Join(codes[:i+1], "/")+"/"] {
@@ -242,16 +243,16 @@ func (x *exporter) perVillage(ctx context.Context, f RecordFilter, root *OrgUnit
 		}
 		return false
 	}
-	other := &OrgUnit{Name: "其他", Code: root.Code}
-	if TextLang(x.req.Lang) == "en" {
+	other := &engine.OrgUnit{Name: "其他", Code: root.Code}
+	if engine.TextLang(x.req.Lang) == "en" {
 		other.Name = "Other"
 	}
-	return x.sheet(ctx, f, uniq(other), open, func(r *Record) bool { return !inVillage(r) })
+	return x.sheet(ctx, f, uniq(other), open, func(r *engine.Record) bool { return !inVillage(r) })
 }
 
 // sheet writes the records matching f (and keep) to a new sheet, opened
 // only when there is a record for it.
-func (x *exporter) sheet(ctx context.Context, f RecordFilter, name string, open func(string) (tabular.Writer, func() error, error), keep func(*Record) bool) error {
+func (x *exporter) sheet(ctx context.Context, f engine.RecordFilter, name string, open func(string) (tabular.Writer, func() error, error), keep func(*engine.Record) bool) error {
 	var tw tabular.Writer
 	var done func() error
 	start := func() (tabular.Writer, error) {
@@ -265,7 +266,7 @@ func (x *exporter) sheet(ctx context.Context, f RecordFilter, name string, open 
 		x.sheets++
 		return tw, tw.Sheet(name, x.header)
 	}
-	if err := x.records(ctx, f, nil, func(r *Record) (tabular.Writer, error) {
+	if err := x.records(ctx, f, nil, func(r *engine.Record) (tabular.Writer, error) {
 		if keep != nil && !keep(r) {
 			return nil, nil
 		}
@@ -281,10 +282,10 @@ func (x *exporter) sheet(ctx context.Context, f RecordFilter, name string, open 
 
 // records pages through the records matching f and writes each to tw, or
 // to the writer pick returns for it (nil: skip the record).
-func (x *exporter) records(ctx context.Context, f RecordFilter, tw tabular.Writer, pick func(*Record) (tabular.Writer, error)) error {
-	p := Page{Limit: MaxPageLimit}
+func (x *exporter) records(ctx context.Context, f engine.RecordFilter, tw tabular.Writer, pick func(*engine.Record) (tabular.Writer, error)) error {
+	p := engine.Page{Limit: engine.MaxPageLimit}
 	for {
-		page, err := x.e.store.ListRecords(ctx, f, p)
+		page, err := x.s.store.ListRecords(ctx, f, p)
 		if err != nil {
 			return err
 		}
@@ -319,16 +320,16 @@ func (x *exporter) records(ctx context.Context, f RecordFilter, tw tabular.Write
 
 // row formats one record: id, unit, state, then the answers as people
 // read them (choice labels, 是/否, lists joined with 、).
-func (x *exporter) row(ctx context.Context, r *Record) ([]any, error) {
+func (x *exporter) row(ctx context.Context, r *engine.Record) ([]any, error) {
 	form, ok := x.forms[r.FormVersion]
 	if !ok {
-		f, _, err := x.e.Form(ctx, r.FormID, r.FormVersion)
+		f, _, err := x.s.e.Form(ctx, r.FormID, r.FormVersion)
 		if err != nil {
 			return nil, err
 		}
 		x.forms[r.FormVersion], form = f, f
 	}
-	answers := x.e.OpenAnswers(form, r.Answers, x.req.Reveal)
+	answers := x.s.e.OpenAnswers(form, r.Answers, x.req.Reveal)
 	unitName := ""
 	if u := x.units[r.OrgUnit]; u != nil {
 		unitName = u.Name
@@ -342,14 +343,14 @@ func (x *exporter) row(ctx context.Context, r *Record) ([]any, error) {
 	return row, nil
 }
 
-func (x *exporter) stateTitle(ctx context.Context, r *Record) string {
+func (x *exporter) stateTitle(ctx context.Context, r *engine.Record) string {
 	if r.WorkflowID == "" {
 		return r.State
 	}
 	k := r.WorkflowID + "@" + strconv.Itoa(r.WorkflowVersion)
 	wf, ok := x.flows[k]
 	if !ok {
-		wf, _, _ = x.e.Workflow(ctx, r.WorkflowID, r.WorkflowVersion)
+		wf, _, _ = x.s.e.Workflow(ctx, r.WorkflowID, r.WorkflowVersion)
 		x.flows[k] = wf
 	}
 	if wf == nil {
@@ -365,9 +366,9 @@ func exportCell(fd *forms.Field, v any, lang string) any {
 		return nil
 	case bool:
 		switch {
-		case TextLang(lang) == "en" && x:
+		case engine.TextLang(lang) == "en" && x:
 			return "yes"
-		case TextLang(lang) == "en":
+		case engine.TextLang(lang) == "en":
 			return "no"
 		case x:
 			return "是"

@@ -1,4 +1,4 @@
-package engine_test
+package registry_test
 
 import (
 	"archive/zip"
@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"canvass/engine"
+	"canvass/engine/registry"
 )
 
 // sheetRows reads every sheet of an XLSX workbook.
@@ -41,18 +42,18 @@ func TestRegistryExport(t *testing.T) {
 		"李芳," + personID(2) + ",2026-01-05,未婚,2,370102001002,\n" +
 		"赵强," + personID(3) + ",2026-01-05,离婚,1,370102002001,\n" +
 		"钱多," + personID(4) + ",2026-01-05,已婚,4,370102001001,\n"
-	if j := w.importFile(t, w.supervisor, engine.ImportRequest{FileName: "a.csv"}, []byte(data)); j.Written != 4 {
+	if j := w.importFile(t, w.supervisor, registry.ImportRequest{FileName: "a.csv"}, []byte(data)); j.Written != 4 {
 		t.Fatalf("import: %s %v", j.State, reportLines(t, w, w.supervisor, j.ID))
 	}
-	export := func(a *engine.Actor, req engine.ExportRequest) ([]byte, *engine.ExportResult, error) {
+	export := func(a *engine.Actor, req registry.ExportRequest) ([]byte, *registry.ExportResult, error) {
 		req.CampaignID = "registry-2026"
 		var buf bytes.Buffer
-		res, err := w.e.ExportRecords(ctx, a, req, &buf)
+		res, err := w.e.Registry.ExportRecords(ctx, a, req, &buf)
 		return buf.Bytes(), res, err
 	}
 
 	t.Run("xlsx_sheet_per_village_masked", func(t *testing.T) {
-		out, res, err := export(w.supervisor, engine.ExportRequest{OrgUnit: "370102", PerVillage: true})
+		out, res, err := export(w.supervisor, registry.ExportRequest{OrgUnit: "370102", PerVillage: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -75,7 +76,7 @@ func TestRegistryExport(t *testing.T) {
 		}
 	})
 	t.Run("csv_per_village_zip_guards_formulas", func(t *testing.T) {
-		out, res, err := export(w.supervisor, engine.ExportRequest{OrgUnit: "370102001", Format: engine.ExportZip, Lang: "en"})
+		out, res, err := export(w.supervisor, registry.ExportRequest{OrgUnit: "370102001", Format: registry.ExportZip, Lang: "en"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,7 +106,7 @@ func TestRegistryExport(t *testing.T) {
 		}
 	})
 	t.Run("reveal_for_a_supervisor_is_audited", func(t *testing.T) {
-		out, _, err := export(w.supervisor, engine.ExportRequest{Format: engine.ExportCSV, Reveal: true})
+		out, _, err := export(w.supervisor, registry.ExportRequest{Format: registry.ExportCSV, Reveal: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,13 +128,13 @@ func TestRegistryExport(t *testing.T) {
 		for _, tt := range []struct {
 			name string
 			a    *engine.Actor
-			req  engine.ExportRequest
+			req  registry.ExportRequest
 			code string
 		}{
-			{"field worker may not reveal", w.worker, engine.ExportRequest{Reveal: true}, engine.EFORBIDDEN},
-			{"unit outside the scope", w.otherTown, engine.ExportRequest{OrgUnit: "370102001"}, engine.ENOTFOUND},
-			{"unknown campaign form", w.supervisor, engine.ExportRequest{FormID: "nope"}, engine.ENOTFOUND},
-			{"bad format", w.supervisor, engine.ExportRequest{Format: "pdf"}, engine.EINVALID},
+			{"field worker may not reveal", w.worker, registry.ExportRequest{Reveal: true}, engine.EFORBIDDEN},
+			{"unit outside the scope", w.otherTown, registry.ExportRequest{OrgUnit: "370102001"}, engine.ENOTFOUND},
+			{"unknown campaign form", w.supervisor, registry.ExportRequest{FormID: "nope"}, engine.ENOTFOUND},
+			{"bad format", w.supervisor, registry.ExportRequest{Format: "pdf"}, engine.EINVALID},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				if _, _, err := export(tt.a, tt.req); engine.ErrorCode(err) != tt.code {
@@ -143,7 +144,7 @@ func TestRegistryExport(t *testing.T) {
 		}
 	})
 	t.Run("field_worker_sees_only_the_village", func(t *testing.T) {
-		_, res, err := export(w.worker, engine.ExportRequest{})
+		_, res, err := export(w.worker, registry.ExportRequest{})
 		if err != nil || res.Records != 2 {
 			t.Fatalf("records %v, %v; want 2", res, err)
 		}

@@ -1,4 +1,4 @@
-package engine
+package registry
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"canvass/campaigns"
+	"canvass/engine"
 	"canvass/forms"
 	"canvass/workflows"
 )
@@ -69,6 +70,8 @@ var rowMessages = map[string][2]string{
 	RowDuplicateID:    {"此编号在文件中重复出现", "this id appears more than once in the file"},
 	RowNotEditable:    {"记录已办结，不能修改", "the record is final and cannot be changed"},
 	RowChanged:        {"预览后记录已被他人修改，请重新导入", "the record changed after the preview; import again"},
+	RowOrgUnitMoved:   {"批量修改不能更改记录所属单位", "a bulk update cannot move a record to another unit"},
+	RowChange:         {"将修改", "will change"},
 	"required":        {"必填", "required"},
 }
 
@@ -78,7 +81,7 @@ func rowMessage(code, lang string) string {
 	if !ok {
 		return code
 	}
-	if TextLang(lang) == "en" {
+	if engine.TextLang(lang) == "en" {
 		return m[1]
 	}
 	return m[0]
@@ -171,7 +174,7 @@ type ImportTarget struct {
 // fields, labelled in lang.
 func ImportTargets(f *forms.Form, lang string) []ImportTarget {
 	out := []ImportTarget{{ColumnOrgUnit, "单位（村）代码"}, {ColumnID, "记录编号 id"}}
-	if TextLang(lang) == "en" {
+	if engine.TextLang(lang) == "en" {
 		out = []ImportTarget{{ColumnOrgUnit, "Org unit (village) code"}, {ColumnID, "Record id"}}
 	}
 	for _, fd := range importableFields(f) {
@@ -182,15 +185,15 @@ func ImportTargets(f *forms.Form, lang string) []ImportTarget {
 
 // checkMappingTargets returns a field error for every target that is not an
 // importable field or a column kind.
-func checkMappingTargets(f *forms.Form, cols map[string]string) []FieldError {
+func checkMappingTargets(f *forms.Form, cols map[string]string) []engine.FieldError {
 	ok := map[string]bool{ColumnOrgUnit: true, ColumnID: true, ColumnIgnore: true}
 	for _, fd := range importableFields(f) {
 		ok[fd.Key()] = true
 	}
-	var errs []FieldError
+	var errs []engine.FieldError
 	for h, t := range cols {
 		if !ok[t] {
-			errs = append(errs, FieldError{Pointer: "/columns/" + EscapePointer(h), Code: "unknown_field", Message: "no importable field " + t})
+			errs = append(errs, engine.FieldError{Pointer: "/columns/" + engine.EscapePointer(h), Code: "unknown_field", Message: "no importable field " + t})
 		}
 	}
 	return errs
@@ -199,16 +202,16 @@ func checkMappingTargets(f *forms.Form, cols map[string]string) []FieldError {
 // ImportMapping returns the saved mapping of a campaign form (empty when
 // none was saved). Returns ENOTFOUND for a campaign or form the actor
 // cannot use.
-func (e *Engine) ImportMapping(ctx context.Context, a *Actor, campaignID, formID string) (*ImportMapping, *forms.Form, error) {
+func (s *Service) ImportMapping(ctx context.Context, a *engine.Actor, campaignID, formID string) (*ImportMapping, *forms.Form, error) {
 	if err := a.Require(importRoles...); err != nil {
 		return nil, nil, err
 	}
-	_, form, _, err := e.campaignForm(ctx, campaignID, formID)
+	_, form, _, err := s.campaignForm(ctx, campaignID, formID)
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := e.importStore().GetImportMapping(ctx, campaignID, form.ID())
-	if ErrorCode(err) == ENOTFOUND {
+	m, err := s.store.GetImportMapping(ctx, campaignID, form.ID())
+	if engine.ErrorCode(err) == engine.ENOTFOUND {
 		return &ImportMapping{CampaignID: campaignID, FormID: form.ID(), Columns: map[string]string{}}, form, nil
 	}
 	if err != nil {
@@ -219,40 +222,37 @@ func (e *Engine) ImportMapping(ctx context.Context, a *Actor, campaignID, formID
 
 // SaveImportMapping stores the column mapping of a campaign form. Returns
 // EINVALID naming each column whose target is no importable field.
-func (e *Engine) SaveImportMapping(ctx context.Context, a *Actor, m *ImportMapping) error {
-	if err := a.Require(RoleSupervisor, RoleAdmin); err != nil {
+func (s *Service) SaveImportMapping(ctx context.Context, a *engine.Actor, m *ImportMapping) error {
+	if err := a.Require(engine.RoleSupervisor, engine.RoleAdmin); err != nil {
 		return err
 	}
-	_, form, _, err := e.campaignForm(ctx, m.CampaignID, m.FormID)
+	_, form, _, err := s.campaignForm(ctx, m.CampaignID, m.FormID)
 	if err != nil {
 		return err
 	}
 	m.FormID = form.ID()
 	if len(m.Columns) > MaxImportColumns {
-		return Errorf(ETOOLARGE, "a mapping has at most %d columns", MaxImportColumns)
+		return engine.Errorf(engine.ETOOLARGE, "a mapping has at most %d columns", MaxImportColumns)
 	}
 	if errs := checkMappingTargets(form, m.Columns); len(errs) > 0 {
-		return &Error{Code: EINVALID, Message: "some columns map to no field of the form", Fields: errs}
+		return &engine.Error{Code: engine.EINVALID, Message: "some columns map to no field of the form", Fields: errs}
 	}
 	c := *m
-	c.UpdatedBy, c.UpdatedAt = a.ID(), e.Now()
-	if err := e.importStore().PutImportMapping(ctx, &c); err != nil {
+	c.UpdatedBy, c.UpdatedAt = a.ID(), s.e.Now()
+	if err := s.store.PutImportMapping(ctx, &c); err != nil {
 		return err
 	}
-	return e.Audit(ctx, a, "import.mapping", "campaign", m.CampaignID, a.User.OrgPath, map[string]any{"form": m.FormID, "columns": len(m.Columns)})
+	return s.e.Audit(ctx, a, "import.mapping", "campaign", m.CampaignID, a.User.OrgPath, map[string]any{"form": m.FormID, "columns": len(m.Columns)})
 }
 
 // importRoles may import lists and bulk-update records in their scope.
-var importRoles = []string{RoleFieldWorker, RoleSupervisor, RoleAdmin}
-
-// importStore returns the store's import side (Store embeds ImportStore).
-func (e *Engine) importStore() ImportStore { return e.store }
+var importRoles = []string{engine.RoleFieldWorker, engine.RoleSupervisor, engine.RoleAdmin}
 
 // campaignForm returns a campaign, one of its forms (latest published) and
 // that form's version. Returns ENOTFOUND for an unknown campaign or a form
 // it does not have.
-func (e *Engine) campaignForm(ctx context.Context, campaignID, formID string) (*campaigns.Campaign, *forms.Form, int, error) {
-	camp, err := e.Campaign(ctx, campaignID)
+func (s *Service) campaignForm(ctx context.Context, campaignID, formID string) (*campaigns.Campaign, *forms.Form, int, error) {
+	camp, err := s.e.Campaign(ctx, campaignID)
 	if err != nil {
 		return nil, nil, 0, err
 	}
@@ -260,9 +260,9 @@ func (e *Engine) campaignForm(ctx context.Context, campaignID, formID string) (*
 		formID = camp.Forms()[0]
 	}
 	if !camp.HasForm(formID) {
-		return nil, nil, 0, Errorf(ENOTFOUND, "campaign %s has no form %q", camp.ID(), formID)
+		return nil, nil, 0, engine.Errorf(engine.ENOTFOUND, "campaign %s has no form %q", camp.ID(), formID)
 	}
-	form, v, err := e.Form(ctx, formID, 0)
+	form, v, err := s.e.Form(ctx, formID, 0)
 	if err != nil {
 		return nil, nil, 0, err
 	}
@@ -272,9 +272,9 @@ func (e *Engine) campaignForm(ctx context.Context, campaignID, formID string) (*
 // rowPlan is what reading one job's rows needs, built once per run: the
 // form, the column targets, the org units the importer may use, and caches.
 type rowPlan struct {
-	e       *Engine
+	s       *Service
 	job     *ImportJob
-	actor   *Actor
+	actor   *engine.Actor
 	camp    *campaigns.Campaign
 	form    *forms.Form
 	wf      *workflows.Workflow
@@ -282,9 +282,9 @@ type rowPlan struct {
 	header  []string
 	targets []string // per column: field key, ColumnOrgUnit, ColumnID or ""
 	fields  map[string]*forms.Field
-	paths   map[string][]string // field key → keys from the root
-	units   map[string]*OrgUnit // code → unit, the importer's part of the campaign
-	levels  map[string]string   // path|level → task path (ancestorAt cache)
+	paths   map[string][]string        // field key → keys from the root
+	units   map[string]*engine.OrgUnit // code → unit, the importer's part of the campaign
+	levels  map[string]string          // path|level → task path (ancestorAt cache)
 	xlsx    bool
 	lang    string
 }
@@ -301,7 +301,7 @@ func (p *rowPlan) issue(row int, column, code, message string) ImportRow {
 type parsedRow struct {
 	row     int
 	answers map[string]any
-	unit    *OrgUnit
+	unit    *engine.OrgUnit
 	id      string // ColumnID's cell, for updates
 	issues  []ImportRow
 	// present lists the field keys whose column the file has, so that an
@@ -586,7 +586,7 @@ func (p *rowPlan) taskPath(ctx context.Context, path, level string) (string, err
 	if t, ok := p.levels[k]; ok {
 		return t, nil
 	}
-	t, err := p.e.AncestorAt(ctx, path, level)
+	t, err := p.s.e.AncestorAt(ctx, path, level)
 	if err != nil {
 		return "", err
 	}
@@ -597,20 +597,20 @@ func (p *rowPlan) taskPath(ctx context.Context, path, level string) (string, err
 // newRecord builds the record of a valid row as Submit would: the workflow
 // starts, the answers are sealed, the dedup key computed. The ID is derived
 // from the job and the row, so a replayed row is the same record.
-func (p *rowPlan) newRecord(ctx context.Context, row int, unit *OrgUnit, clean map[string]any, now time.Time) (*Record, *ImportRow, error) {
-	r := &Record{
+func (p *rowPlan) newRecord(ctx context.Context, row int, unit *engine.OrgUnit, clean map[string]any, now time.Time) (*engine.Record, *ImportRow, error) {
+	r := &engine.Record{
 		ID: importRecordID(p.job, row), CampaignID: p.camp.ID(), FormID: p.form.ID(), FormVersion: p.job.FormVersion,
 		WorkflowID: p.wf.ID(), WorkflowVersion: p.wfVer,
 		OrgUnit: unit.Code, OrgPath: unit.Path, CreatedBy: p.actor.ID(), CreatedAt: now, UpdatedAt: now,
 	}
 	out, err := p.wf.Begin(workflows.Input{Answers: clean, OrgLevel: unit.Level, SubmittedAt: now, CreatedAt: now, RefTime: p.camp.RefTime(), At: now})
 	if err != nil {
-		werr := WorkflowError(err, p.lang)
-		if ErrorCode(werr) == EINTERNAL {
+		werr := engine.WorkflowError(err, p.lang)
+		if engine.ErrorCode(werr) == engine.EINTERNAL {
 			return nil, nil, werr
 		}
-		is := p.issue(row, "", RowRejected, ErrorMessage(werr))
-		if fs := ErrorFields(werr); len(fs) > 0 && fs[0].Pointer != "" {
+		is := p.issue(row, "", RowRejected, engine.ErrorMessage(werr))
+		if fs := engine.ErrorFields(werr); len(fs) > 0 && fs[0].Pointer != "" {
 			is.Column, is.Code = p.columnOf(fs[0].Pointer), fs[0].Code
 		}
 		return nil, &is, nil
@@ -623,9 +623,9 @@ func (p *rowPlan) newRecord(ctx context.Context, row int, unit *OrgUnit, clean m
 		}
 		r.Step, r.CandidateRoles, r.TaskOrgPath = out.Step.Name, out.Step.Roles, tp
 	}
-	r.History = []HistoryEntry{{At: now, Actor: p.actor.ID(), Action: "import", ToState: out.To, Reason: p.job.FileName}}
-	r.ContentHash = p.e.ContentHash(r, clean)
-	if r.Answers, r.DedupKey, err = p.e.SealAnswers(p.form, p.camp.ID(), clean); err != nil {
+	r.History = []engine.HistoryEntry{{At: now, Actor: p.actor.ID(), Action: "import", ToState: out.To, Reason: p.job.FileName}}
+	r.ContentHash = p.s.e.ContentHash(r, clean)
+	if r.Answers, r.DedupKey, err = p.s.e.SealAnswers(p.form, p.camp.ID(), clean); err != nil {
 		return nil, nil, err
 	}
 	return r, nil, nil

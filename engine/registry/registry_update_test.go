@@ -1,4 +1,4 @@
-package engine_test
+package registry_test
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"canvass/engine"
+	"canvass/engine/registry"
 )
 
 // editXLSX applies edit to every data row of the first sheet of an
@@ -63,7 +64,7 @@ func col(header []string, name string) int {
 func TestRegistryBulkUpdate(t *testing.T) {
 	w := newRegistryWorld(t)
 	ctx := context.Background()
-	j := w.importFile(t, w.supervisor, engine.ImportRequest{FileName: "a.csv"}, registryCSV(4))
+	j := w.importFile(t, w.supervisor, registry.ImportRequest{FileName: "a.csv"}, registryCSV(4))
 	if j.Written != 4 {
 		t.Fatalf("import: %s", j.State)
 	}
@@ -77,7 +78,7 @@ func TestRegistryBulkUpdate(t *testing.T) {
 		t.Fatal(err)
 	}
 	var exported bytes.Buffer
-	if _, err := w.e.ExportRecords(ctx, w.supervisor, engine.ExportRequest{CampaignID: "registry-2026"}, &exported); err != nil {
+	if _, err := w.e.Registry.ExportRecords(ctx, w.supervisor, registry.ExportRequest{CampaignID: "registry-2026"}, &exported); err != nil {
 		t.Fatal(err)
 	}
 	edited := editXLSX(t, exported.Bytes(), func(i int, h, cells []string) []string {
@@ -93,19 +94,19 @@ func TestRegistryBulkUpdate(t *testing.T) {
 		return cells
 	}, []string{"01JDEADBEEF0000000000000000", "", "", "", "某人"})
 
-	up, err := w.upload(t, w.supervisor, engine.ImportRequest{FileName: "edited.xlsx", Kind: engine.ImportKindUpdate}, edited)
+	up, err := w.upload(t, w.supervisor, registry.ImportRequest{FileName: "edited.xlsx", Kind: registry.ImportKindUpdate}, edited)
 	if err != nil {
 		t.Fatalf("upload: %v %v", err, engine.ErrorFields(err))
 	}
 	up = w.run(t, up.ID)
-	if up.State != engine.ImportPreview || up.Rows != 5 || up.Changed != 1 || up.Invalid != 3 {
+	if up.State != registry.ImportPreview || up.Rows != 5 || up.Changed != 1 || up.Invalid != 3 {
 		t.Fatalf("preview: %s rows %d changed %d invalid %d; %v", up.State, up.Rows, up.Changed, up.Invalid, reportLines(t, w, w.supervisor, up.ID))
 	}
 	want := []string{"2|id|not_editable", "3||change", "4|流入日期|format", "6|id|unknown_record"}
 	if got := reportLines(t, w, w.supervisor, up.ID); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("preview report %v, want %v", got, want)
 	}
-	rep, _ := w.e.ImportReport(ctx, w.supervisor, up.ID, engine.Page{})
+	rep, _ := w.e.Registry.ImportReport(ctx, w.supervisor, up.ID, engine.Page{})
 	ch := rep.Rows[1]
 	if got := fmt.Sprint(ch.Changes); ch.RecordID != ids[1] || got != "[{/householdSize 2 5} {/maritalStatus married divorced}]" {
 		t.Fatalf("changes of %s = %s", ch.RecordID, got)
@@ -115,17 +116,17 @@ func TestRegistryBulkUpdate(t *testing.T) {
 	}
 
 	// Someone else confirms nothing: the other township cannot see the job.
-	if _, err := w.e.ConfirmImportUpdate(ctx, w.otherTown, up.ID); engine.ErrorCode(err) != engine.ENOTFOUND {
+	if _, err := w.e.Registry.ConfirmImportUpdate(ctx, w.otherTown, up.ID); engine.ErrorCode(err) != engine.ENOTFOUND {
 		t.Fatalf("confirm by another unit: %v", err)
 	}
-	if _, err := w.e.ConfirmImportUpdate(ctx, w.supervisor, up.ID); err != nil {
+	if _, err := w.e.Registry.ConfirmImportUpdate(ctx, w.supervisor, up.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.e.ConfirmImportUpdate(ctx, w.supervisor, up.ID); engine.ErrorCode(err) != engine.ECONFLICT {
+	if _, err := w.e.Registry.ConfirmImportUpdate(ctx, w.supervisor, up.ID); engine.ErrorCode(err) != engine.ECONFLICT {
 		t.Fatalf("second confirm: %v, want conflict", err)
 	}
 	done := w.run(t, up.ID)
-	if done.State != engine.ImportDone || done.Written != 1 {
+	if done.State != registry.ImportDone || done.Written != 1 {
 		t.Fatalf("apply: %s written %d", done.State, done.Written)
 	}
 	r, _ := w.e.Store().GetRecord(ctx, ids[1])
@@ -145,11 +146,11 @@ func TestRegistryBulkUpdate(t *testing.T) {
 func TestRegistryBulkUpdateChangedSincePreview(t *testing.T) {
 	w := newRegistryWorld(t)
 	ctx := context.Background()
-	w.importFile(t, w.supervisor, engine.ImportRequest{FileName: "a.csv"}, registryCSV(1))
+	w.importFile(t, w.supervisor, registry.ImportRequest{FileName: "a.csv"}, registryCSV(1))
 	page, _ := w.e.Store().ListRecords(ctx, engine.RecordFilter{CampaignID: "registry-2026"}, engine.Page{})
 	id := page.Records[0].ID
 	data := "id,家庭人数\n" + id + ",7\n"
-	up, err := w.upload(t, w.supervisor, engine.ImportRequest{FileName: "e.csv", Kind: engine.ImportKindUpdate}, []byte(data))
+	up, err := w.upload(t, w.supervisor, registry.ImportRequest{FileName: "e.csv", Kind: registry.ImportKindUpdate}, []byte(data))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,11 +161,11 @@ func TestRegistryBulkUpdateChangedSincePreview(t *testing.T) {
 	if _, err := w.e.Act(ctx, w.town, id, engine.Action{Name: "return", Reason: "核对住址"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.e.ConfirmImportUpdate(ctx, w.supervisor, up.ID); err != nil {
+	if _, err := w.e.Registry.ConfirmImportUpdate(ctx, w.supervisor, up.ID); err != nil {
 		t.Fatal(err)
 	}
 	done := w.run(t, up.ID)
-	if done.State != engine.ImportDone || done.Written != 0 {
+	if done.State != registry.ImportDone || done.Written != 0 {
 		t.Fatalf("apply: %s written %d", done.State, done.Written)
 	}
 	if got := reportLines(t, w, w.supervisor, up.ID); strings.Join(got, ",") != "2||change,2|id|changed_since_preview" {

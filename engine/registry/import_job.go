@@ -1,4 +1,4 @@
-package engine
+package registry
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/oklog/ulid/v2"
 
+	"canvass/engine"
 	"canvass/engine/tabular"
 	"canvass/forms"
 )
@@ -35,7 +36,7 @@ const (
 )
 
 // errLostLease stops a run whose job another runner took over.
-var errLostLease = errors.New("engine: the import job was taken over")
+var errLostLease = errors.New("registry: the import job was taken over")
 
 // importRecordID derives a record's ULID from its job and source row: the
 // job's creation time, then 6 bytes of a hash of the job ID and the row
@@ -73,7 +74,7 @@ type ImportRequest struct {
 // unknown campaign or form, ECLOSED when the campaign takes no changes,
 // EINVALID for a bad kind, mode or file type, ETOOLARGE for a file over
 // MaxImportBytes.
-func (e *Engine) StartImport(ctx context.Context, a *Actor, req ImportRequest) (*ImportJob, error) {
+func (s *Service) StartImport(ctx context.Context, a *engine.Actor, req ImportRequest) (*ImportJob, error) {
 	if err := a.Require(importRoles...); err != nil {
 		return nil, err
 	}
@@ -83,47 +84,47 @@ func (e *Engine) StartImport(ctx context.Context, a *Actor, req ImportRequest) (
 	if req.Mode == "" {
 		req.Mode = ImportAllOrNothing
 	}
-	var bad []FieldError
+	var bad []engine.FieldError
 	if req.Kind != ImportKindInsert && req.Kind != ImportKindUpdate {
-		bad = append(bad, FieldError{Pointer: "/kind", Code: "enum", Message: "import or update"})
+		bad = append(bad, engine.FieldError{Pointer: "/kind", Code: "enum", Message: "import or update"})
 	}
 	if req.Mode != ImportAllOrNothing && req.Mode != ImportGoodRows {
-		bad = append(bad, FieldError{Pointer: "/mode", Code: "enum", Message: "all_or_nothing or good_rows"})
+		bad = append(bad, engine.FieldError{Pointer: "/mode", Code: "enum", Message: "all_or_nothing or good_rows"})
 	}
 	switch strings.ToLower(filepath.Ext(req.FileName)) {
 	case ".csv", ".txt", ".xlsx":
 	default:
-		bad = append(bad, FieldError{Pointer: "/file", Code: "file_type", Message: "a .csv or .xlsx file"})
+		bad = append(bad, engine.FieldError{Pointer: "/file", Code: "file_type", Message: "a .csv or .xlsx file"})
 	}
 	if req.Size <= 0 {
-		bad = append(bad, FieldError{Pointer: "/file", Code: "empty", Message: "the file is empty"})
+		bad = append(bad, engine.FieldError{Pointer: "/file", Code: "empty", Message: "the file is empty"})
 	}
 	if len(bad) > 0 {
-		return nil, &Error{Code: EINVALID, Message: "the import cannot start", Fields: bad}
+		return nil, &engine.Error{Code: engine.EINVALID, Message: "the import cannot start", Fields: bad}
 	}
 	if req.Size > MaxImportBytes {
-		return nil, Errorf(ETOOLARGE, "the file is larger than the limit of %d MiB", MaxImportBytes>>20)
+		return nil, engine.Errorf(engine.ETOOLARGE, "the file is larger than the limit of %d MiB", MaxImportBytes>>20)
 	}
-	camp, form, formVersion, err := e.campaignForm(ctx, req.CampaignID, req.FormID)
+	camp, form, formVersion, err := s.campaignForm(ctx, req.CampaignID, req.FormID)
 	if err != nil {
 		return nil, err
 	}
-	now := e.Now()
-	if err := e.CampaignOpen(ctx, camp, now); err != nil {
+	now := s.e.Now()
+	if err := s.e.CampaignOpen(ctx, camp, now); err != nil {
 		return nil, err
 	}
 	j := &ImportJob{
-		ID: NewID(now), Kind: req.Kind, CampaignID: camp.ID(), FormID: form.ID(), FormVersion: formVersion,
+		ID: engine.NewID(now), Kind: req.Kind, CampaignID: camp.ID(), FormID: form.ID(), FormVersion: formVersion,
 		Mode: req.Mode, FileName: filepath.Base(req.FileName), FileSize: req.Size, ChunkSize: ImportChunkSize, Lang: req.Lang,
 		CreatedBy: a.ID(), OrgPath: a.User.OrgPath, State: ImportUploading, CreatedAt: now, UpdatedAt: now,
 	}
-	if err := e.importStore().CreateImportJob(ctx, j); err != nil {
+	if err := s.store.CreateImportJob(ctx, j); err != nil {
 		return nil, err
 	}
-	if err := e.Audit(ctx, a, "import.start", "import", j.ID, j.OrgPath, map[string]any{"campaign": j.CampaignID, "form": j.FormID, "kind": j.Kind, "file": j.FileName, "size": j.FileSize}); err != nil {
+	if err := s.e.Audit(ctx, a, "import.start", "import", j.ID, j.OrgPath, map[string]any{"campaign": j.CampaignID, "form": j.FormID, "kind": j.Kind, "file": j.FileName, "size": j.FileSize}); err != nil {
 		return nil, err
 	}
-	return e.importStore().GetImportJob(ctx, j.ID)
+	return s.store.GetImportJob(ctx, j.ID)
 }
 
 // chunkCount is how many chunks a job's file has.
@@ -135,13 +136,13 @@ func (j *ImportJob) chunkCount() int {
 // last is ChunkSize bytes. Returns ENOTFOUND for a job the actor cannot
 // see, ECONFLICT once the upload is finished, EINVALID for a chunk number
 // or size that does not fit the file.
-func (e *Engine) PutImportUpload(ctx context.Context, a *Actor, jobID string, seq int, data []byte) error {
-	j, err := e.ImportJob(ctx, a, jobID)
+func (s *Service) PutImportUpload(ctx context.Context, a *engine.Actor, jobID string, seq int, data []byte) error {
+	j, err := s.ImportJob(ctx, a, jobID)
 	if err != nil {
 		return err
 	}
 	if j.State != ImportUploading {
-		return Errorf(ECONFLICT, "the file of this import is complete")
+		return engine.Errorf(engine.ECONFLICT, "the file of this import is complete")
 	}
 	n := j.chunkCount()
 	want := j.ChunkSize
@@ -149,10 +150,10 @@ func (e *Engine) PutImportUpload(ctx context.Context, a *Actor, jobID string, se
 		want = int(j.FileSize - int64(j.ChunkSize)*int64(n-1))
 	}
 	if seq < 0 || seq >= n || len(data) != want {
-		return &Error{Code: EINVALID, Message: fmt.Sprintf("chunk %d must be one of 0..%d with %d bytes", seq, n-1, want),
-			Fields: []FieldError{{Pointer: "/chunk", Code: "chunk", Message: "wrong chunk number or size"}}}
+		return &engine.Error{Code: engine.EINVALID, Message: fmt.Sprintf("chunk %d must be one of 0..%d with %d bytes", seq, n-1, want),
+			Fields: []engine.FieldError{{Pointer: "/chunk", Code: "chunk", Message: "wrong chunk number or size"}}}
 	}
-	return e.importStore().PutImportChunk(ctx, j.ID, seq, data)
+	return s.store.PutImportChunk(ctx, j.ID, seq, data)
 }
 
 // FinishImportUpload checks that the file is complete and readable, fixes
@@ -160,15 +161,15 @@ func (e *Engine) PutImportUpload(ctx context.Context, a *Actor, jobID string, se
 // when chunks are missing, the file is not a CSV or XLSX sheet with a
 // readable header, or no column maps to a field (an update: no id column);
 // ETOOLARGE for too many columns. A file that cannot be read fails the job.
-func (e *Engine) FinishImportUpload(ctx context.Context, a *Actor, jobID string) (*ImportJob, error) {
-	j, err := e.ImportJob(ctx, a, jobID)
+func (s *Service) FinishImportUpload(ctx context.Context, a *engine.Actor, jobID string) (*ImportJob, error) {
+	j, err := s.ImportJob(ctx, a, jobID)
 	if err != nil {
 		return nil, err
 	}
 	if j.State != ImportUploading {
-		return nil, Errorf(ECONFLICT, "the file of this import is complete")
+		return nil, engine.Errorf(engine.ECONFLICT, "the file of this import is complete")
 	}
-	sizes, err := e.importStore().ImportChunkSizes(ctx, j.ID)
+	sizes, err := s.store.ImportChunkSizes(ctx, j.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -179,20 +180,20 @@ func (e *Engine) FinishImportUpload(ctx context.Context, a *Actor, jobID string)
 		}
 	}
 	if missing > 0 {
-		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("%d of %d chunks of the file are missing", missing, j.chunkCount()),
-			Fields: []FieldError{{Pointer: "/chunk", Code: "incomplete", Message: "upload every chunk"}}}
+		return nil, &engine.Error{Code: engine.EINVALID, Message: fmt.Sprintf("%d of %d chunks of the file are missing", missing, j.chunkCount()),
+			Fields: []engine.FieldError{{Pointer: "/chunk", Code: "incomplete", Message: "upload every chunk"}}}
 	}
-	header, xerr := e.readHeader(ctx, j)
+	header, xerr := s.readHeader(ctx, j)
 	if xerr == nil {
-		_, form, _, ferr := e.campaignForm(ctx, j.CampaignID, j.FormID)
+		_, form, _, ferr := s.campaignForm(ctx, j.CampaignID, j.FormID)
 		if ferr != nil {
 			return nil, ferr
 		}
-		saved, merr := e.importStore().GetImportMapping(ctx, j.CampaignID, j.FormID)
+		saved, merr := s.store.GetImportMapping(ctx, j.CampaignID, j.FormID)
 		cols := map[string]string{}
 		if merr == nil {
 			cols = saved.Columns
-		} else if ErrorCode(merr) != ENOTFOUND {
+		} else if engine.ErrorCode(merr) != engine.ENOTFOUND {
 			return nil, merr
 		}
 		targets := ResolveMapping(form, cols, header)
@@ -208,40 +209,40 @@ func (e *Engine) FinishImportUpload(ctx context.Context, a *Actor, jobID string)
 		}
 		switch {
 		case j.Kind == ImportKindUpdate && !slices.Contains(targets, ColumnID):
-			xerr = &Error{Code: EINVALID, Message: "a bulk update needs the id column of an export", Fields: []FieldError{{Pointer: "/file", Code: "no_id_column", Message: "no id column"}}}
+			xerr = &engine.Error{Code: engine.EINVALID, Message: "a bulk update needs the id column of an export", Fields: []engine.FieldError{{Pointer: "/file", Code: "no_id_column", Message: "no id column"}}}
 		case fields == 0:
-			xerr = &Error{Code: EINVALID, Message: "no column of the file matches a field of the form; check the mapping", Fields: []FieldError{{Pointer: "/file", Code: "no_columns", Message: "no column matches"}}}
+			xerr = &engine.Error{Code: engine.EINVALID, Message: "no column of the file matches a field of the form; check the mapping", Fields: []engine.FieldError{{Pointer: "/file", Code: "no_columns", Message: "no column matches"}}}
 		}
 	}
 	if xerr != nil {
-		if _, ferr := e.failJob(ctx, j, xerr); ferr != nil {
+		if _, ferr := s.failJob(ctx, j, xerr); ferr != nil {
 			return nil, ferr
 		}
 		return nil, xerr
 	}
-	j.State, j.UpdatedAt = ImportQueued, e.Now()
-	return e.importStore().UpdateImportJob(ctx, j)
+	j.State, j.UpdatedAt = ImportQueued, s.e.Now()
+	return s.store.UpdateImportJob(ctx, j)
 }
 
 // readHeader opens a job's file and returns its header row, or EINVALID
 // (ETOOLARGE) saying why the file cannot be imported.
-func (e *Engine) readHeader(ctx context.Context, j *ImportJob) ([]string, error) {
-	rd, err := e.openJobFile(ctx, j)
+func (s *Service) readHeader(ctx context.Context, j *ImportJob) ([]string, error) {
+	rd, err := s.openJobFile(ctx, j)
 	if err != nil {
 		return nil, err
 	}
 	defer rd.Close()
 	h := rd.Header()
 	if len(h) > MaxImportColumns {
-		return nil, Errorf(ETOOLARGE, "the sheet has %d columns; at most %d are read", len(h), MaxImportColumns)
+		return nil, engine.Errorf(engine.ETOOLARGE, "the sheet has %d columns; at most %d are read", len(h), MaxImportColumns)
 	}
 	seen := map[string]bool{}
 	for _, c := range h {
 		if !cleanText(c) || len(c) > 256 {
-			return nil, &Error{Code: EINVALID, Message: "the header row cannot be read: is this really a CSV or XLSX sheet?", Fields: []FieldError{{Pointer: "/file", Code: "bad_header", Message: "unreadable header"}}}
+			return nil, &engine.Error{Code: engine.EINVALID, Message: "the header row cannot be read: is this really a CSV or XLSX sheet?", Fields: []engine.FieldError{{Pointer: "/file", Code: "bad_header", Message: "unreadable header"}}}
 		}
 		if c != "" && seen[c] {
-			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("the header %q appears twice", c), Fields: []FieldError{{Pointer: "/file", Code: "duplicate_header", Message: c}}}
+			return nil, &engine.Error{Code: engine.EINVALID, Message: fmt.Sprintf("the header %q appears twice", c), Fields: []engine.FieldError{{Pointer: "/file", Code: "duplicate_header", Message: c}}}
 		}
 		seen[c] = true
 	}
@@ -249,15 +250,15 @@ func (e *Engine) readHeader(ctx context.Context, j *ImportJob) ([]string, error)
 }
 
 // openJobFile reads a job's file from its chunks.
-func (e *Engine) openJobFile(ctx context.Context, j *ImportJob) (tabular.Reader, error) {
-	src := &chunkReader{ctx: ctx, st: e.importStore(), job: j.ID, n: j.chunkCount()}
+func (s *Service) openJobFile(ctx context.Context, j *ImportJob) (tabular.Reader, error) {
+	src := &chunkReader{ctx: ctx, st: s.store, job: j.ID, n: j.chunkCount()}
 	rd, err := tabular.Open(j.FileName, src)
 	if err != nil {
 		if src.err != nil {
 			return nil, src.err
 		}
-		return nil, &Error{Code: EINVALID, Message: "the file is not a CSV or XLSX sheet with a header row", Err: err,
-			Fields: []FieldError{{Pointer: "/file", Code: "file_type", Message: "not a sheet"}}}
+		return nil, &engine.Error{Code: engine.EINVALID, Message: "the file is not a CSV or XLSX sheet with a header row", Err: err,
+			Fields: []engine.FieldError{{Pointer: "/file", Code: "file_type", Message: "not a sheet"}}}
 	}
 	return rd, nil
 }
@@ -294,8 +295,8 @@ func (c *chunkReader) Read(p []byte) (int, error) {
 // UploadImport starts a job, stores the file read from r in chunks and
 // queues the job: StartImport, PutImportUpload and FinishImportUpload in
 // one call, for uploads that arrive whole.
-func (e *Engine) UploadImport(ctx context.Context, a *Actor, req ImportRequest, r io.Reader) (*ImportJob, error) {
-	j, err := e.StartImport(ctx, a, req)
+func (s *Service) UploadImport(ctx context.Context, a *engine.Actor, req ImportRequest, r io.Reader) (*ImportJob, error) {
+	j, err := s.StartImport(ctx, a, req)
 	if err != nil {
 		return nil, err
 	}
@@ -303,42 +304,42 @@ func (e *Engine) UploadImport(ctx context.Context, a *Actor, req ImportRequest, 
 	for seq := 0; seq < j.chunkCount(); seq++ {
 		n, err := io.ReadFull(r, buf)
 		if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, WrapError(EINVALID, "the upload ended early", err)
+			return nil, engine.WrapError(engine.EINVALID, "the upload ended early", err)
 		}
-		if err := e.PutImportUpload(ctx, a, j.ID, seq, buf[:n]); err != nil {
+		if err := s.PutImportUpload(ctx, a, j.ID, seq, buf[:n]); err != nil {
 			return nil, err
 		}
 	}
-	return e.FinishImportUpload(ctx, a, j.ID)
+	return s.FinishImportUpload(ctx, a, j.ID)
 }
 
 // jobVisible reports whether the actor may see a job: its creator, or a
 // supervisor or admin over the creator's unit.
-func jobVisible(a *Actor, j *ImportJob) bool {
-	return a.Sees(j.OrgPath) && (j.CreatedBy == a.ID() || a.Has(RoleSupervisor, RoleAdmin))
+func jobVisible(a *engine.Actor, j *ImportJob) bool {
+	return a.Sees(j.OrgPath) && (j.CreatedBy == a.ID() || a.Has(engine.RoleSupervisor, engine.RoleAdmin))
 }
 
 // ImportJob returns a job the actor may see. Returns ENOTFOUND otherwise.
-func (e *Engine) ImportJob(ctx context.Context, a *Actor, id string) (*ImportJob, error) {
-	if err := a.Require(Roles...); err != nil {
+func (s *Service) ImportJob(ctx context.Context, a *engine.Actor, id string) (*ImportJob, error) {
+	if err := a.Require(engine.Roles...); err != nil {
 		return nil, err
 	}
-	j, err := e.importStore().GetImportJob(ctx, id)
+	j, err := s.store.GetImportJob(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if !jobVisible(a, j) {
-		return nil, Errorf(ENOTFOUND, "import not found")
+		return nil, engine.Errorf(engine.ENOTFOUND, "import not found")
 	}
 	return j, nil
 }
 
 // ImportJobs returns the latest jobs of a campaign the actor may see.
-func (e *Engine) ImportJobs(ctx context.Context, a *Actor, campaignID string) ([]*ImportJob, error) {
-	if err := a.Require(Roles...); err != nil {
+func (s *Service) ImportJobs(ctx context.Context, a *engine.Actor, campaignID string) ([]*ImportJob, error) {
+	if err := a.Require(engine.Roles...); err != nil {
 		return nil, err
 	}
-	jobs, err := e.importStore().ListImportJobs(ctx, ImportJobFilter{CampaignID: campaignID, OrgPaths: a.Scope(), Limit: 50})
+	jobs, err := s.store.ListImportJobs(ctx, ImportJobFilter{CampaignID: campaignID, OrgPaths: a.Scope(), Limit: 50})
 	if err != nil {
 		return nil, err
 	}
@@ -352,31 +353,31 @@ func (e *Engine) ImportJobs(ctx context.Context, a *Actor, campaignID string) ([
 }
 
 // ImportReport returns one page of a job's report rows.
-func (e *Engine) ImportReport(ctx context.Context, a *Actor, jobID string, p Page) (*ImportRowPage, error) {
-	if _, err := e.ImportJob(ctx, a, jobID); err != nil {
+func (s *Service) ImportReport(ctx context.Context, a *engine.Actor, jobID string, p engine.Page) (*ImportRowPage, error) {
+	if _, err := s.ImportJob(ctx, a, jobID); err != nil {
 		return nil, err
 	}
-	return e.importStore().ListImportRows(ctx, jobID, p.Normalize())
+	return s.store.ListImportRows(ctx, jobID, p.Normalize())
 }
 
 // WriteImportReport writes a job's whole report to w, one line per
 // problem (and, for a bulk update, per changed field), in lang, and
 // closes w.
-func (e *Engine) WriteImportReport(ctx context.Context, a *Actor, jobID string, w tabular.Writer, lang string) error {
-	j, err := e.ImportJob(ctx, a, jobID)
+func (s *Service) WriteImportReport(ctx context.Context, a *engine.Actor, jobID string, w tabular.Writer, lang string) error {
+	j, err := s.ImportJob(ctx, a, jobID)
 	if err != nil {
 		return err
 	}
 	head := []string{"行", "列", "代码", "说明", "记录编号", "字段", "原值", "新值"}
-	if TextLang(lang) == "en" {
+	if engine.TextLang(lang) == "en" {
 		head = []string{"Row", "Column", "Code", "Message", "Record", "Field", "Before", "After"}
 	}
 	if err := w.Sheet(j.FileName, head); err != nil {
 		return err
 	}
-	p := Page{Limit: MaxPageLimit}
+	p := engine.Page{Limit: engine.MaxPageLimit}
 	for {
-		page, err := e.importStore().ListImportRows(ctx, jobID, p)
+		page, err := s.store.ListImportRows(ctx, jobID, p)
 		if err != nil {
 			return err
 		}
@@ -402,31 +403,31 @@ func (e *Engine) WriteImportReport(ctx context.Context, a *Actor, jobID string, 
 // ConfirmImportUpdate applies a previewed bulk update: the job is queued
 // again and a runner writes the changes. Returns ENOTFOUND, EINVALID for a
 // job that is not an update, ECONFLICT unless it waits for confirmation.
-func (e *Engine) ConfirmImportUpdate(ctx context.Context, a *Actor, jobID string) (*ImportJob, error) {
-	j, err := e.ImportJob(ctx, a, jobID)
+func (s *Service) ConfirmImportUpdate(ctx context.Context, a *engine.Actor, jobID string) (*ImportJob, error) {
+	j, err := s.ImportJob(ctx, a, jobID)
 	if err != nil {
 		return nil, err
 	}
 	if j.Kind != ImportKindUpdate {
-		return nil, Errorf(EINVALID, "only a bulk update is confirmed")
+		return nil, engine.Errorf(engine.EINVALID, "only a bulk update is confirmed")
 	}
 	if j.State != ImportPreview {
-		return nil, Errorf(ECONFLICT, "this update is %s, not waiting for confirmation", j.State)
+		return nil, engine.Errorf(engine.ECONFLICT, "this update is %s, not waiting for confirmation", j.State)
 	}
-	j.State, j.Confirmed, j.Checkpoint, j.UpdatedAt = ImportQueued, true, 0, e.Now()
-	out, err := e.importStore().UpdateImportJob(ctx, j)
+	j.State, j.Confirmed, j.Checkpoint, j.UpdatedAt = ImportQueued, true, 0, s.e.Now()
+	out, err := s.store.UpdateImportJob(ctx, j)
 	if err != nil {
 		return nil, err
 	}
-	return out, e.Audit(ctx, a, "import.confirm", "import", j.ID, j.OrgPath, map[string]any{"campaign": j.CampaignID, "changes": j.Changed})
+	return out, s.e.Audit(ctx, a, "import.confirm", "import", j.ID, j.OrgPath, map[string]any{"campaign": j.CampaignID, "changes": j.Changed})
 }
 
 // ResumeImports runs every queued or interrupted job whose lease is free,
 // one after another, and returns how many it ran. Server replicas may all
 // call it: a job is claimed by one at a time.
-func (e *Engine) ResumeImports(ctx context.Context, owner string) (int, error) {
-	e.expireUploads(ctx)
-	jobs, err := e.importStore().ListImportJobs(ctx, ImportJobFilter{States: []string{ImportQueued, ImportValidating, ImportImporting}})
+func (s *Service) ResumeImports(ctx context.Context, owner string) (int, error) {
+	s.expireUploads(ctx)
+	jobs, err := s.store.ListImportJobs(ctx, ImportJobFilter{States: []string{ImportQueued, ImportValidating, ImportImporting}})
 	if err != nil {
 		return 0, err
 	}
@@ -436,12 +437,12 @@ func (e *Engine) ResumeImports(ctx context.Context, owner string) (int, error) {
 		if ctx.Err() != nil {
 			return ran, ctx.Err()
 		}
-		ok, err := e.RunImportJob(ctx, owner, jobs[i].ID)
+		ok, err := s.RunImportJob(ctx, owner, jobs[i].ID)
 		if ok {
 			ran++
 		}
 		if err != nil {
-			e.logger.Error("import job", "job", jobs[i].ID, "err", err)
+			s.e.Logger().Error("import job", "job", jobs[i].ID, "err", err)
 		}
 	}
 	return ran, nil
@@ -455,20 +456,20 @@ const ImportUploadTimeout = 24 * time.Hour
 
 // expireUploads fails the jobs whose upload was abandoned; see
 // ImportUploadTimeout. Failures are logged: the next round tries again.
-func (e *Engine) expireUploads(ctx context.Context) {
-	jobs, err := e.importStore().ListImportJobs(ctx, ImportJobFilter{States: []string{ImportUploading}})
+func (s *Service) expireUploads(ctx context.Context) {
+	jobs, err := s.store.ListImportJobs(ctx, ImportJobFilter{States: []string{ImportUploading}})
 	if err != nil {
-		e.logger.Error("import: listing uploads", "err", err)
+		s.e.Logger().Error("import: listing uploads", "err", err)
 		return
 	}
-	cutoff := e.Now().Add(-ImportUploadTimeout)
+	cutoff := s.e.Now().Add(-ImportUploadTimeout)
 	for _, j := range jobs {
 		if j.CreatedAt.After(cutoff) {
 			continue
 		}
-		cause := &Error{Code: "upload_abandoned", Message: "the file was not uploaded completely within 24 hours; start the import again"}
-		if _, err := e.failJob(ctx, j, cause); err != nil && ErrorCode(err) != ECONFLICT {
-			e.logger.Error("import: failing an abandoned upload", "job", j.ID, "err", err)
+		cause := &engine.Error{Code: "upload_abandoned", Message: "the file was not uploaded completely within 24 hours; start the import again"}
+		if _, err := s.failJob(ctx, j, cause); err != nil && engine.ErrorCode(err) != engine.ECONFLICT {
+			s.e.Logger().Error("import: failing an abandoned upload", "job", j.ID, "err", err)
 		}
 	}
 }
@@ -477,12 +478,12 @@ func (e *Engine) expireUploads(ctx context.Context) {
 // failed, waiting for confirmation, or ctx ends (the job then resumes
 // later from its checkpoint). It reports whether it ran the job: false when
 // there was nothing to do or another runner holds it.
-func (e *Engine) RunImportJob(ctx context.Context, owner, jobID string) (bool, error) {
-	j, err := e.importStore().GetImportJob(ctx, jobID)
+func (s *Service) RunImportJob(ctx context.Context, owner, jobID string) (bool, error) {
+	j, err := s.store.GetImportJob(ctx, jobID)
 	if err != nil {
 		return false, err
 	}
-	now := e.Now()
+	now := s.e.Now()
 	switch {
 	case j.State != ImportQueued && j.State != ImportValidating && j.State != ImportImporting:
 		return false, nil
@@ -490,13 +491,13 @@ func (e *Engine) RunImportJob(ctx context.Context, owner, jobID string) (bool, e
 		return false, nil
 	}
 	j.LeaseOwner, j.LeaseUntil, j.UpdatedAt = owner, now.Add(importLease), now
-	if j, err = e.importStore().UpdateImportJob(ctx, j); err != nil {
-		if ErrorCode(err) == ECONFLICT {
+	if j, err = s.store.UpdateImportJob(ctx, j); err != nil {
+		if engine.ErrorCode(err) == engine.ECONFLICT {
 			return false, nil
 		}
 		return false, err
 	}
-	err = e.runJob(ctx, j)
+	err = s.runJob(ctx, j)
 	if errors.Is(err, errLostLease) {
 		return true, nil
 	}
@@ -505,22 +506,22 @@ func (e *Engine) RunImportJob(ctx context.Context, owner, jobID string) (bool, e
 
 // jobRun is one run of a job: the job as last saved and its row plan.
 type jobRun struct {
-	e    *Engine
+	s    *Service
 	j    *ImportJob
 	plan *rowPlan
 	rows []ImportRow // report rows not yet stored
 }
 
-func (e *Engine) runJob(ctx context.Context, j *ImportJob) error {
-	plan, err := e.planJob(ctx, j)
+func (s *Service) runJob(ctx context.Context, j *ImportJob) error {
+	plan, err := s.planJob(ctx, j)
 	if err != nil {
 		if transient(err) {
 			return err
 		}
-		_, ferr := e.failJob(ctx, j, err)
+		_, ferr := s.failJob(ctx, j, err)
 		return ferr
 	}
-	run := &jobRun{e: e, j: j, plan: plan}
+	run := &jobRun{s: s, j: j, plan: plan}
 	for {
 		switch {
 		case j.State == ImportQueued && j.Kind == ImportKindInsert && j.Mode == ImportAllOrNothing,
@@ -534,7 +535,7 @@ func (e *Engine) runJob(ctx context.Context, j *ImportJob) error {
 		case j.State == ImportValidating && j.Kind == ImportKindInsert:
 			err = run.validate(ctx)
 			if err == nil && j.Invalid > 0 {
-				_, err = e.failJob(ctx, j, &Error{Code: "invalid_rows", Message: fmt.Sprintf("%d of %d rows have problems; nothing was imported", j.Invalid, j.Rows)})
+				_, err = s.failJob(ctx, j, &engine.Error{Code: "invalid_rows", Message: fmt.Sprintf("%d of %d rows have problems; nothing was imported", j.Invalid, j.Rows)})
 				return err
 			}
 			if err == nil {
@@ -561,7 +562,7 @@ func (e *Engine) runJob(ctx context.Context, j *ImportJob) error {
 			if transient(err) || errors.Is(err, errLostLease) {
 				return err
 			}
-			_, ferr := e.failJob(ctx, j, err)
+			_, ferr := s.failJob(ctx, j, err)
 			return ferr
 		}
 		if err = run.save(ctx); err != nil {
@@ -573,38 +574,38 @@ func (e *Engine) runJob(ctx context.Context, j *ImportJob) error {
 // transient reports an error after which a job should be retried rather
 // than failed: a cancelled run or a store that cannot answer now.
 func transient(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || ErrorCode(err) == EUNAVAILABLE
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || engine.ErrorCode(err) == engine.EUNAVAILABLE
 }
 
 // planJob loads what reading the job's rows needs.
-func (e *Engine) planJob(ctx context.Context, j *ImportJob) (*rowPlan, error) {
-	u, err := e.store.GetUser(ctx, j.CreatedBy)
+func (s *Service) planJob(ctx context.Context, j *ImportJob) (*rowPlan, error) {
+	u, err := s.store.GetUser(ctx, j.CreatedBy)
 	if err != nil {
 		return nil, err
 	}
 	if u.Disabled {
-		return nil, Errorf(EFORBIDDEN, "the user who started this import is disabled")
+		return nil, engine.Errorf(engine.EFORBIDDEN, "the user who started this import is disabled")
 	}
-	a := &Actor{User: u}
-	camp, err := e.Campaign(ctx, j.CampaignID)
+	a := &engine.Actor{User: u}
+	camp, err := s.e.Campaign(ctx, j.CampaignID)
 	if err != nil {
 		return nil, err
 	}
-	form, _, err := e.Form(ctx, j.FormID, j.FormVersion)
+	form, _, err := s.e.Form(ctx, j.FormID, j.FormVersion)
 	if err != nil {
 		return nil, err
 	}
-	wf, wfVer, err := e.Workflow(ctx, camp.Workflow(), 0)
+	wf, wfVer, err := s.e.Workflow(ctx, camp.Workflow(), 0)
 	if err != nil {
 		return nil, err
 	}
-	p := &rowPlan{e: e, job: j, actor: a, camp: camp, form: form, wf: wf, wfVer: wfVer,
-		fields: map[string]*forms.Field{}, paths: fieldPaths(form), units: map[string]*OrgUnit{}, levels: map[string]string{},
+	p := &rowPlan{s: s, job: j, actor: a, camp: camp, form: form, wf: wf, wfVer: wfVer,
+		fields: map[string]*forms.Field{}, paths: fieldPaths(form), units: map[string]*engine.OrgUnit{}, levels: map[string]string{},
 		xlsx: strings.EqualFold(filepath.Ext(j.FileName), ".xlsx"), lang: j.Lang}
 	for _, fd := range importableFields(form) {
 		p.fields[fd.Key()] = fd
 	}
-	root, err := e.store.GetOrgUnit(ctx, camp.OrgScope())
+	root, err := s.store.GetOrgUnit(ctx, camp.OrgScope())
 	if err != nil {
 		return nil, err
 	}
@@ -612,13 +613,13 @@ func (e *Engine) planJob(ctx context.Context, j *ImportJob) (*rowPlan, error) {
 	// importer's scope.
 	base := ""
 	switch {
-	case InSubtree(root.Path, u.OrgPath):
+	case engine.InSubtree(root.Path, u.OrgPath):
 		base = root.Path
-	case InSubtree(u.OrgPath, root.Path):
+	case engine.InSubtree(u.OrgPath, root.Path):
 		base = u.OrgPath
 	}
 	if base != "" {
-		units, err := e.store.ListOrgUnits(ctx, base)
+		units, err := s.store.ListOrgUnits(ctx, base)
 		if err != nil {
 			return nil, err
 		}
@@ -626,7 +627,7 @@ func (e *Engine) planJob(ctx context.Context, j *ImportJob) (*rowPlan, error) {
 			p.units[units[i].Code] = &units[i]
 		}
 	}
-	rd, err := e.openJobFile(ctx, j)
+	rd, err := s.openJobFile(ctx, j)
 	if err != nil {
 		return nil, err
 	}
@@ -645,7 +646,7 @@ func (e *Engine) planJob(ctx context.Context, j *ImportJob) (*rowPlan, error) {
 // eachRow calls fn for every data row after row from, in file order. A row
 // that cannot be read comes with its error.
 func (r *jobRun) eachRow(ctx context.Context, from int, fn func(row int, rec []string, rowErr error) error) error {
-	rd, err := r.e.openJobFile(ctx, r.j)
+	rd, err := r.s.openJobFile(ctx, r.j)
 	if err != nil {
 		return err
 	}
@@ -660,7 +661,7 @@ func (r *jobRun) eachRow(ctx context.Context, from int, fn func(row int, rec []s
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			return WrapError(EINVALID, "the file cannot be read to its end", err)
+			return engine.WrapError(engine.EINVALID, "the file cannot be read to its end", err)
 		}
 		row := rd.Row()
 		if re != nil {
@@ -746,7 +747,7 @@ func (r *jobRun) withCheckpoints(ctx context.Context, fn func(row int, rec []str
 // counts and the last row fully processed.
 func (r *jobRun) checkpoint(ctx context.Context, row int) error {
 	if len(r.rows) > 0 {
-		if _, err := r.e.importStore().AddImportRows(ctx, r.rows); err != nil {
+		if _, err := r.s.store.AddImportRows(ctx, r.rows); err != nil {
 			return err
 		}
 		r.rows = r.rows[:0]
@@ -758,13 +759,13 @@ func (r *jobRun) checkpoint(ctx context.Context, row int) error {
 // save stores the job and renews its lease. Returns errLostLease when
 // another runner changed it meanwhile.
 func (r *jobRun) save(ctx context.Context) error {
-	now := r.e.Now()
+	now := r.s.e.Now()
 	r.j.UpdatedAt = now
 	if r.j.LeaseOwner != "" {
 		r.j.LeaseUntil = now.Add(importLease)
 	}
-	j, err := r.e.importStore().UpdateImportJob(ctx, r.j)
-	if ErrorCode(err) == ECONFLICT {
+	j, err := r.s.store.UpdateImportJob(ctx, r.j)
+	if engine.ErrorCode(err) == engine.ECONFLICT {
 		return errLostLease
 	}
 	if err != nil {
@@ -780,14 +781,14 @@ func (r *jobRun) save(ctx context.Context) error {
 // no longer valid (the directory changed meanwhile) fails the job, which
 // then says how many records it holds.
 func (r *jobRun) insert(ctx context.Context) error {
-	var batch []*Record
+	var batch []*engine.Record
 	flush := func(row int) error {
 		if len(batch) > 0 {
-			stored, err := r.e.importStore().InsertRecords(ctx, batch)
+			stored, err := r.s.store.InsertRecords(ctx, batch)
 			if err != nil {
 				return err
 			}
-			r.e.RecordsWritten(ctx, stored...)
+			r.s.e.RecordsWritten(ctx, stored...)
 			r.j.Written += int64(len(stored))
 			batch = batch[:0]
 		}
@@ -797,11 +798,11 @@ func (r *jobRun) insert(ctx context.Context) error {
 	good := r.j.Mode == ImportGoodRows
 	err := r.eachRow(ctx, r.j.Checkpoint, func(row int, rec []string, rowErr error) error {
 		pr, clean, issues := r.checkRow(ctx, row, rec, rowErr)
-		var rcd *Record
+		var rcd *engine.Record
 		if len(issues) == 0 {
 			var is *ImportRow
 			var err error
-			if rcd, is, err = r.plan.newRecord(ctx, row, pr.unit, clean, r.e.Now()); err != nil {
+			if rcd, is, err = r.plan.newRecord(ctx, row, pr.unit, clean, r.s.e.Now()); err != nil {
 				return err
 			}
 			if is != nil {
@@ -815,7 +816,7 @@ func (r *jobRun) insert(ctx context.Context) error {
 			if err := flush(last); err != nil {
 				return err
 			}
-			return &Error{Code: "invalid_rows", Message: fmt.Sprintf("row %d is no longer valid (%s: %s); %d records were imported from the rows before it",
+			return &engine.Error{Code: "invalid_rows", Message: fmt.Sprintf("row %d is no longer valid (%s: %s); %d records were imported from the rows before it",
 				row, issues[0].Column, issues[0].Message, r.j.Written)}
 		}
 		if rcd != nil {
@@ -836,65 +837,65 @@ func (r *jobRun) insert(ctx context.Context) error {
 // finish marks the job done, drops its file, audits it and, for an
 // import, looks for duplicates among the campaign's records.
 func (r *jobRun) finish(ctx context.Context) error {
-	now := r.e.Now()
+	now := r.s.e.Now()
 	r.j.State, r.j.FinishedAt, r.j.LeaseOwner, r.j.LeaseUntil = ImportDone, now, "", time.Time{}
 	if err := r.save(ctx); err != nil {
 		return err
 	}
-	if err := r.e.importStore().DeleteImportChunks(ctx, r.j.ID); err != nil {
-		r.e.logger.Warn("import: the file of a finished job was not deleted", "job", r.j.ID, "err", err)
+	if err := r.s.store.DeleteImportChunks(ctx, r.j.ID); err != nil {
+		r.s.e.Logger().Warn("import: the file of a finished job was not deleted", "job", r.j.ID, "err", err)
 	}
 	if r.j.Kind == ImportKindInsert {
-		r.e.scanDuplicatesAfterImport(ctx, r.j.CampaignID)
+		r.s.scanDuplicatesAfterImport(ctx, r.j.CampaignID)
 	}
-	return r.e.Audit(ctx, r.plan.actor, "import.done", "import", r.j.ID, r.j.OrgPath,
+	return r.s.e.Audit(ctx, r.plan.actor, "import.done", "import", r.j.ID, r.j.OrgPath,
 		map[string]any{"campaign": r.j.CampaignID, "kind": r.j.Kind, "rows": r.j.Rows, "invalid": r.j.Invalid, "written": r.j.Written})
 }
 
 // scanDuplicatesAfterImport puts the campaign's duplicates (now including
 // the imported records) on its worklist. A failure is logged: the records
 // are stored, and the next scan catches up.
-func (e *Engine) scanDuplicatesAfterImport(ctx context.Context, campaignID string) {
-	if e.DuplicateScan == nil {
+func (s *Service) scanDuplicatesAfterImport(ctx context.Context, campaignID string) {
+	if s.opts.ScanDuplicates == nil {
 		return
 	}
-	if _, err := e.DuplicateScan(ctx, campaignID); err != nil {
-		e.logger.Error("import: duplicate scan failed", "campaign", campaignID, "err", err)
+	if _, err := s.opts.ScanDuplicates(ctx, campaignID); err != nil {
+		s.e.Logger().Error("import: duplicate scan failed", "campaign", campaignID, "err", err)
 	}
 }
 
 // failJob marks a job failed with the reason err gives (internal errors
 // are logged, not shown) and audits it.
-func (e *Engine) failJob(ctx context.Context, j *ImportJob, cause error) (*ImportJob, error) {
-	code, msg := ErrorCode(cause), ErrorMessage(cause)
-	if code == EINTERNAL {
-		e.logger.Error("import job failed", "job", j.ID, "err", cause)
+func (s *Service) failJob(ctx context.Context, j *ImportJob, cause error) (*ImportJob, error) {
+	code, msg := engine.ErrorCode(cause), engine.ErrorMessage(cause)
+	if code == engine.EINTERNAL {
+		s.e.Logger().Error("import job failed", "job", j.ID, "err", cause)
 		msg = "internal error"
 	}
-	now := e.Now()
+	now := s.e.Now()
 	j.State, j.ErrorCode, j.ErrorMessage, j.FinishedAt, j.UpdatedAt, j.LeaseOwner, j.LeaseUntil = ImportFailed, code, msg, now, now, "", time.Time{}
-	out, err := e.importStore().UpdateImportJob(ctx, j)
+	out, err := s.store.UpdateImportJob(ctx, j)
 	if err != nil {
 		return nil, err
 	}
 	*j = *out
-	if err := e.importStore().DeleteImportChunks(ctx, j.ID); err != nil {
-		e.logger.Warn("import: the file of a failed job was not deleted", "job", j.ID, "err", err)
+	if err := s.store.DeleteImportChunks(ctx, j.ID); err != nil {
+		s.e.Logger().Warn("import: the file of a failed job was not deleted", "job", j.ID, "err", err)
 	}
-	return out, e.Audit(ctx, nil, "import.failed", "import", j.ID, j.OrgPath, map[string]any{"campaign": j.CampaignID, "code": code, "written": j.Written})
+	return out, s.e.Audit(ctx, nil, "import.failed", "import", j.ID, j.OrgPath, map[string]any{"campaign": j.CampaignID, "code": code, "written": j.Written})
 }
 
 // ImportRunner returns the Background that runs import jobs: at start
 // (resuming what a restart interrupted) and then every interval, as owner
 // (unique per process: it names the lease holder). Stopping it interrupts
 // the job in hand, which resumes from its checkpoint at the next start.
-func (e *Engine) ImportRunner(owner string, every time.Duration) *Loop {
+func (s *Service) ImportRunner(owner string, every time.Duration) *engine.Loop {
 	if every <= 0 {
 		every = 2 * time.Second
 	}
-	return NewLoop("import runner", every, e.logger, func(ctx context.Context) {
-		if _, err := e.ResumeImports(ctx, owner); err != nil && ctx.Err() == nil {
-			e.logger.Error("import runner", "err", err)
+	return engine.NewLoop("import runner", every, s.e.Logger(), func(ctx context.Context) {
+		if _, err := s.ResumeImports(ctx, owner); err != nil && ctx.Err() == nil {
+			s.e.Logger().Error("import runner", "err", err)
 		}
 	}).Interruptible()
 }
