@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"canvass/engine"
+	"canvass/engine/enginetest"
 )
 
 // Publishing a campaign checks what its file alone cannot: the answer
@@ -20,8 +21,8 @@ func TestPublishChecksIndicatorAndReportReferences(t *testing.T) {
 	seedTree(t, e)
 	author := mustUser(t, e, "author", "370102", engine.RoleAuthor)
 	dir := filepath.Join("testdata", "pay")
-	publishFile(t, e, author, engine.KindForm, "vital-event", filepath.Join(dir, "vital-event.form.json"))
-	publishFile(t, e, author, engine.KindWorkflow, "village-review", filepath.Join(dir, "village-review.workflow.yaml"))
+	enginetest.PublishFile(t, e, author, engine.KindForm, "vital-event", filepath.Join(dir, "vital-event.form.json"))
+	enginetest.PublishFile(t, e, author, engine.KindWorkflow, "village-review", filepath.Join(dir, "village-review.workflow.yaml"))
 	tests := []struct {
 		name      string
 		numerator string

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -150,23 +148,7 @@ func TestTimerSweeperFiresOverdueTimersAfterARestart(t *testing.T) {
 	seedTree(t, e)
 	author := mustUser(t, e, "author", "370102", engine.RoleAuthor)
 	worker := mustUser(t, e, "worker", "370102001001", engine.RoleFieldWorker)
-	for _, f := range []struct{ kind, id, file string }{
-		{engine.KindForm, "subsidy-application", "subsidy-application.form.json"},
-		{engine.KindWorkflow, "subsidy-review", "subsidy-review.workflow.yaml"},
-		{engine.KindCampaign, "subsidy-2026", "subsidy-2026.campaign.yaml"},
-	} {
-		src, err := os.ReadFile(filepath.Join("testdata", "subsidy", f.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		d, err := e.SaveDraft(ctx, author, f.kind, f.id, f.file, src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.Publish(ctx, author, f.kind, f.id, d.Definition.Version); err != nil {
-			t.Fatal(err)
-		}
-	}
+	publishSubsidy(t, e, author)
 	res, err := e.Submit(ctx, worker, engine.Submission{CampaignID: "subsidy-2026", FormID: "subsidy-application",
 		Answers: map[string]any{"applicant": "孙丽", "idNumber": "370102197512034524", "amount": 3000}})
 	if err != nil {

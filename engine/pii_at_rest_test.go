@@ -24,13 +24,7 @@ func TestNoPlainPersonalDataOnDisk(t *testing.T) {
 		worker:   mustUser(t, e, "worker", "370102001001", engine.RoleFieldWorker),
 		township: mustUser(t, e, "township", "370102001", engine.RoleReviewer),
 	}
-	for _, f := range []struct{ kind, id, file string }{
-		{engine.KindForm, "subsidy-application", "subsidy-application.form.json"},
-		{engine.KindWorkflow, "subsidy-review", "subsidy-review.workflow.yaml"},
-		{engine.KindCampaign, "subsidy-2026", "subsidy-2026.campaign.yaml"},
-	} {
-		publishFile(t, e, w.author, f.kind, f.id, filepath.Join("testdata", "subsidy", f.file))
-	}
+	publishSubsidy(t, e, w.author)
 	secrets := []string{applicantID, applicantID2, "13912345678", "13887654321", "周建华", "孙丽"}
 	res, err := w.submit(t, "", map[string]any{"applicant": "周建华", "idNumber": applicantID, "phone": "13912345678", "amount": 1500})
 	if err != nil {

@@ -3,7 +3,6 @@ package engine_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"canvass/app"
 	"canvass/engine"
+	"canvass/engine/enginetest"
 )
 
 const (
@@ -42,28 +42,20 @@ func newSubsidyWorld(t *testing.T) *subsidyWorld {
 		district:   mustUser(t, e, "district", "370102", engine.RoleReviewer),
 		supervisor: mustUser(t, e, "super", "370102", engine.RoleSupervisor),
 	}
+	publishSubsidy(t, e, w.author)
+	return w
+}
+
+// publishSubsidy publishes the subsidy-review campaign's form, workflow
+// and campaign from testdata/subsidy, as author.
+func publishSubsidy(t *testing.T, e enginetest.Publisher, author *engine.Actor) {
+	t.Helper()
 	for _, f := range []struct{ kind, id, file string }{
 		{engine.KindForm, "subsidy-application", "subsidy-application.form.json"},
 		{engine.KindWorkflow, "subsidy-review", "subsidy-review.workflow.yaml"},
 		{engine.KindCampaign, "subsidy-2026", "subsidy-2026.campaign.yaml"},
 	} {
-		publishFile(t, e, w.author, f.kind, f.id, filepath.Join("testdata", "subsidy", f.file))
-	}
-	return w
-}
-
-func publishFile(t *testing.T, e *app.App, a *engine.Actor, kind, id, path string) {
-	t.Helper()
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := e.SaveDraft(context.Background(), a, kind, id, filepath.Base(path), src)
-	if err != nil {
-		t.Fatalf("save %s: %v", path, err)
-	}
-	if _, err := e.Publish(context.Background(), a, kind, id, res.Definition.Version); err != nil {
-		t.Fatalf("publish %s: %v %v", path, err, engine.ErrorFields(err))
+		enginetest.PublishFile(t, e, author, f.kind, f.id, filepath.Join("testdata", "subsidy", f.file))
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -61,23 +60,7 @@ func TestFollowersRunAfterEveryWriteAndAFailureLosesNothing(t *testing.T) {
 	author := enginetest.MustUser(t, e, "author", "370102", engine.RoleAuthor)
 	worker := enginetest.MustUser(t, e, "worker", "370102001001", engine.RoleFieldWorker)
 	reviewer := enginetest.MustUser(t, e, "reviewer", "370102001", engine.RoleReviewer)
-	for _, f := range []struct{ kind, id, file string }{
-		{engine.KindForm, "subsidy-application", "subsidy-application.form.json"},
-		{engine.KindWorkflow, "subsidy-review", "subsidy-review.workflow.yaml"},
-		{engine.KindCampaign, "subsidy-2026", "subsidy-2026.campaign.yaml"},
-	} {
-		src, err := os.ReadFile(filepath.Join("testdata", "subsidy", f.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		d, err := e.SaveDraft(ctx, author, f.kind, f.id, f.file, src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.Publish(ctx, author, f.kind, f.id, d.Definition.Version); err != nil {
-			t.Fatal(err)
-		}
-	}
+	publishSubsidy(t, e, author)
 	res, err := e.Submit(ctx, worker, engine.Submission{CampaignID: "subsidy-2026", FormID: "subsidy-application",
 		Answers: map[string]any{"applicant": "孙丽", "idNumber": "370102197512034524", "amount": 3000}})
 	if err != nil {

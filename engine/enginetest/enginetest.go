@@ -6,6 +6,7 @@ package enginetest
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -97,4 +98,32 @@ func MustUser(t testing.TB, e *engine.Engine, username, org string, roles ...str
 		t.Fatalf("create user %s: %v", username, err)
 	}
 	return &engine.Actor{User: u, IP: "127.0.0.1"}
+}
+
+// Publisher is what PublishFile needs: an *engine.Engine or an *app.App.
+type Publisher interface {
+	SaveDraft(ctx context.Context, a *engine.Actor, kind, id, filename string, src []byte) (*engine.DraftResult, error)
+	Publish(ctx context.Context, a *engine.Actor, kind, id string, version int) (*engine.DefinitionVersion, error)
+}
+
+// PublishFile saves the definition file at path as a draft and publishes
+// it, failing the test on any error.
+func PublishFile(t testing.TB, e Publisher, a *engine.Actor, kind, id, path string) {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.SaveDraft(context.Background(), a, kind, id, filepath.Base(path), src)
+	if err != nil {
+		t.Fatalf("save %s: %v", path, err)
+	}
+	if _, err := e.Publish(context.Background(), a, kind, id, res.Definition.Version); err != nil {
+		t.Fatalf("publish %s: %v %v", path, err, engine.ErrorFields(err))
+	}
+}
+
+// China is an hour of a day in China, in UTC.
+func China(y int, m time.Month, d, h int) time.Time {
+	return time.Date(y, m, d, h, 0, 0, 0, time.FixedZone("CST", 8*3600)).UTC()
 }

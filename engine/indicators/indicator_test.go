@@ -11,6 +11,7 @@ import (
 
 	"canvass/app"
 	"canvass/engine"
+	"canvass/engine/enginetest"
 	"canvass/engine/indicators"
 	"canvass/engine/tabular"
 )
@@ -58,7 +59,7 @@ func newIndicatorWorld(t *testing.T) *indicatorWorld {
 	t.Helper()
 	ctx := context.Background()
 	e, clk := newEngine(t)
-	clk.Set(china(2027, 2, 10, 9))
+	clk.Set(enginetest.China(2027, 2, 10, 9))
 	seedTree(t, e)
 	if rowErrs, err := e.ImportOrgUnits(ctx, nil, []engine.OrgUnitRow{{Row: 2, Code: "370102001003", Name: "北岭村", ParentCode: "370102001", Level: "village"}}); err != nil {
 		t.Fatalf("import: %v %v", err, rowErrs)
@@ -72,8 +73,8 @@ func newIndicatorWorld(t *testing.T) *indicatorWorld {
 		admin:      mustUser(t, e, "admin", "370102", engine.RoleAdmin),
 	}
 	dir := filepath.Join("..", "testdata", "pay") // shared with the core and pay tests
-	publishFile(t, e, author, engine.KindForm, "vital-event", filepath.Join(dir, "vital-event.form.json"))
-	publishFile(t, e, author, engine.KindWorkflow, "village-review", filepath.Join(dir, "village-review.workflow.yaml"))
+	enginetest.PublishFile(t, e, author, engine.KindForm, "vital-event", filepath.Join(dir, "vital-event.form.json"))
+	enginetest.PublishFile(t, e, author, engine.KindWorkflow, "village-review", filepath.Join(dir, "village-review.workflow.yaml"))
 	res, err := e.SaveDraft(ctx, author, engine.KindCampaign, "births-2027", "births-2027.campaign.yaml", []byte(birthsCampaign))
 	if err != nil {
 		t.Fatalf("save campaign: %v %v", err, res)

@@ -9,6 +9,7 @@ import (
 
 	"canvass/app"
 	"canvass/engine"
+	"canvass/engine/enginetest"
 	"canvass/engine/indicators"
 )
 
@@ -51,7 +52,7 @@ func newReportWorld(t *testing.T) *reportWorld {
 		{engine.KindWorkflow, "report-review", "report-review.workflow.yaml"},
 		{engine.KindCampaign, "vital-reports-2026", "vital-reports-2026.campaign.yaml"},
 	} {
-		publishFile(t, e, author, f.kind, f.id, filepath.Join("testdata", "reports", f.file))
+		enginetest.PublishFile(t, e, author, f.kind, f.id, filepath.Join("testdata", "reports", f.file))
 	}
 	return w
 }

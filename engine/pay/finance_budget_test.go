@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"canvass/engine"
+	"canvass/engine/enginetest"
 )
 
 // TestCensusBudget computes the census training budget from 190 accepted
@@ -14,7 +15,7 @@ import (
 // banner 100: 5,700 yuan. Sign-ups still in review do not count.
 func TestCensusBudget(t *testing.T) {
 	ctx := context.Background()
-	w := newPayWorld(t, china(2026, 12, 1, 9))
+	w := newPayWorld(t, enginetest.China(2026, 12, 1, 9))
 	now := w.clk.Now()
 	for i := range 195 {
 		state := "accepted"

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -63,30 +62,9 @@ func newPayWorld(t *testing.T, at time.Time) *payWorld {
 		{engine.KindCampaign, "migrant-2027", "migrant-2027.campaign.yaml"},
 		{engine.KindCampaign, "census-2026", "census-2026.campaign.yaml"},
 	} {
-		publishFile(t, e, author, f.kind, f.id, filepath.Join(dir, f.file))
+		enginetest.PublishFile(t, e, author, f.kind, f.id, filepath.Join(dir, f.file))
 	}
 	return w
-}
-
-// publishFile saves the definition in the file at path as a draft and
-// publishes it.
-func publishFile(t *testing.T, e *app.App, a *engine.Actor, kind, id, path string) {
-	t.Helper()
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := e.SaveDraft(context.Background(), a, kind, id, filepath.Base(path), src)
-	if err != nil {
-		t.Fatalf("save %s: %v", path, err)
-	}
-	if _, err := e.Publish(context.Background(), a, kind, id, res.Definition.Version); err != nil {
-		t.Fatalf("publish %s: %v %v", path, err, engine.ErrorFields(err))
-	}
-}
-
-func china(y int, m time.Month, d, h int) time.Time {
-	return time.Date(y, m, d, h, 0, 0, 0, time.FixedZone("CST", 8*3600)).UTC()
 }
 
 // collect submits a record as a, and returns its ID.
@@ -134,7 +112,7 @@ func (w *payWorld) sum(t *testing.T, f pay.LedgerFilter) (int64, int64) {
 // each) and 3 eligibility checks (5 + 5); an adoption pays nothing.
 func TestVitalEventsQuarter(t *testing.T) {
 	ctx := context.Background()
-	w := newPayWorld(t, china(2027, 2, 1, 9))
+	w := newPayWorld(t, enginetest.China(2027, 2, 1, 9))
 	var ids []string
 	for _, ev := range []struct {
 		form, kind string

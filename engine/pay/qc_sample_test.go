@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"canvass/engine"
+	"canvass/engine/enginetest"
 	"canvass/engine/pay"
 )
 
@@ -16,7 +17,7 @@ import (
 // seed; supervisors earn 50 yuan a day on site.
 func TestSurveySpotChecks(t *testing.T) {
 	ctx := context.Background()
-	w := newPayWorld(t, china(2026, 12, 6, 9))
+	w := newPayWorld(t, enginetest.China(2026, 12, 6, 9))
 	households := map[string][]string{}
 	for _, p := range []struct {
 		a *engine.Actor
@@ -133,7 +134,7 @@ func TestSurveySpotChecks(t *testing.T) {
 // TestMigrantPerItem pays 0.5, 1 and 1.5 yuan per record collected,
 // entered and accepted.
 func TestMigrantPerItem(t *testing.T) {
-	w := newPayWorld(t, china(2027, 3, 2, 9))
+	w := newPayWorld(t, enginetest.China(2027, 3, 2, 9))
 	for range 3 {
 		id := w.collect(t, w.worker, "migrant-2027", "migrant-verification", map[string]any{"person": "P"})
 		w.act(t, w.reviewer, id, "return")

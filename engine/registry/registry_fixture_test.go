@@ -1,9 +1,6 @@
 package registry_test
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"canvass/app"
@@ -27,22 +24,6 @@ func seedTree(t *testing.T, e *app.App) { t.Helper(); enginetest.SeedTree(t, e.E
 func mustUser(t *testing.T, e *app.App, username, org string, roles ...string) *engine.Actor {
 	t.Helper()
 	return enginetest.MustUser(t, e.Engine, username, org, roles...)
-}
-
-// publishFile saves the definition at path as a draft and publishes it.
-func publishFile(t *testing.T, e *app.App, a *engine.Actor, kind, id, path string) {
-	t.Helper()
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := e.SaveDraft(context.Background(), a, kind, id, filepath.Base(path), src)
-	if err != nil {
-		t.Fatalf("save %s: %v", path, err)
-	}
-	if _, err := e.Publish(context.Background(), a, kind, id, res.Definition.Version); err != nil {
-		t.Fatalf("publish %s: %v %v", path, err, engine.ErrorFields(err))
-	}
 }
 
 // pointers lists an error's fields as "pointer:code".

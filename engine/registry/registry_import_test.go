@@ -14,6 +14,7 @@ import (
 
 	"canvass/app"
 	"canvass/engine"
+	"canvass/engine/enginetest"
 	"canvass/engine/registry"
 	"canvass/store/sqlite"
 )
@@ -45,7 +46,7 @@ func newRegistryWorld(t *testing.T) *registryWorld {
 		{engine.KindWorkflow, "registry-review", "registry-review.workflow.yaml"},
 		{engine.KindCampaign, "registry-2026", "registry-2026.campaign.yaml"},
 	} {
-		publishFile(t, e, w.author, f.kind, f.id, filepath.Join("testdata", f.file))
+		enginetest.PublishFile(t, e, w.author, f.kind, f.id, filepath.Join("testdata", f.file))
 	}
 	return w
 }

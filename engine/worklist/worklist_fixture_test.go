@@ -2,7 +2,6 @@ package worklist_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -61,7 +60,7 @@ func newWorklistWorld(t *testing.T) *worklistWorld {
 		{engine.KindWorkflow, "registry-check", "registry-check.workflow.yaml"},
 		{engine.KindCampaign, "migrant-cleanup", "migrant-cleanup.campaign.yaml"},
 	} {
-		publishFile(t, e, w.author, f.kind, f.id, filepath.Join("testdata", "reconcile", f.file))
+		enginetest.PublishFile(t, e, w.author, f.kind, f.id, filepath.Join("testdata", "reconcile", f.file))
 	}
 	return w
 }
@@ -118,21 +117,4 @@ func wantErr(t *testing.T, err error, code, pointer string) {
 func mustUser(t *testing.T, e *app.App, username, org string, roles ...string) *engine.Actor {
 	t.Helper()
 	return enginetest.MustUser(t, e.Engine, username, org, roles...)
-}
-
-// publishFile saves the definition file at path as a draft and publishes
-// it.
-func publishFile(t *testing.T, e *app.App, a *engine.Actor, kind, id, path string) {
-	t.Helper()
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := e.SaveDraft(context.Background(), a, kind, id, filepath.Base(path), src)
-	if err != nil {
-		t.Fatalf("save %s: %v", path, err)
-	}
-	if _, err := e.Publish(context.Background(), a, kind, id, res.Definition.Version); err != nil {
-		t.Fatalf("publish %s: %v %v", path, err, engine.ErrorFields(err))
-	}
 }
