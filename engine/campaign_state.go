@@ -16,10 +16,12 @@ const maxCloseReason = 500
 
 // CloseCampaign closes a published campaign before its end date: Submit,
 // public links and corrections with new answers are refused from now on
-// with ECLOSED. Authors and admins whose scope holds the campaign's.
+// with ECLOSED. Authors and admins whose subtree holds the campaign's
+// owner and its whole org scope (the definition-scope rule).
 //
-// Returns EFORBIDDEN for other roles, ENOTFOUND for an unknown campaign or
-// one outside the actor's scope, EINVALID without a reason, ECONFLICT
+// Returns EFORBIDDEN for other roles and for a campaign the actor sees but
+// does not hold, ENOTFOUND for an unknown campaign or one outside the
+// actor's sight, EINVALID without a reason, ECONFLICT
 // when it is closed already.
 func (e *Engine) CloseCampaign(ctx context.Context, a *Actor, id, reason string) (*CampaignClosure, error) {
 	if err := a.Require(RoleAuthor, RoleAdmin); err != nil {
@@ -30,11 +32,27 @@ func (e *Engine) CloseCampaign(ctx context.Context, a *Actor, id, reason string)
 		return nil, err
 	}
 	root, err := e.store.GetOrgUnit(ctx, camp.OrgScope())
-	if err != nil || !a.Sees(root.Path) {
+	if err != nil || !seesDefinition(a, root.Path) {
 		if err != nil && ErrorCode(err) != ENOTFOUND {
 			return nil, err
 		}
 		return nil, Errorf(ENOTFOUND, "campaign %s not found", id)
+	}
+	// Closing is changing the campaign: the definition-scope rule
+	// (definition_scope.go) asks for its owner and its whole org scope.
+	versions, err := e.store.ListDefinitions(ctx, DefinitionFilter{Kind: KindCampaign, ID: id})
+	if err != nil {
+		return nil, err
+	}
+	owner, err := e.definitionOwner(ctx, versions)
+	if err != nil {
+		return nil, err
+	}
+	if err := mayEditDefinition(a, KindCampaign, id, owner); err != nil {
+		return nil, err
+	}
+	if err := e.mayScopeCampaign(ctx, a, camp); err != nil {
+		return nil, err
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" || len([]rune(reason)) > maxCloseReason {

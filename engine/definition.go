@@ -32,6 +32,14 @@ type DefinitionVersion struct {
 	CreatedAt   time.Time
 	PublishedBy string
 	PublishedAt time.Time
+	// Owner is the materialized path of the org unit that owns the
+	// definition: the unit of the author who created its first version.
+	// Users whose subtree holds it may edit, publish (and for a campaign,
+	// close) it; a form, workflow or pay table may be used only by
+	// campaigns inside it. Every version carries its definition's owner.
+	// Empty only for definitions stored before owners existed, until
+	// Engine.MigrateDefinitionOwners derives one.
+	Owner string
 }
 
 // DefinitionFilter selects definition versions; empty fields do not filter.

@@ -235,13 +235,30 @@ func (e *Engine) SaveDraft(ctx context.Context, a *Actor, kind, id, filename str
 	if len(src) > MaxDefinitionBytes {
 		return nil, Errorf(ETOOLARGE, "a definition file may have at most %d bytes", MaxDefinitionBytes)
 	}
-	_, declared, ds := compileDefinition(kind, filename, src)
+	compiled, declared, ds := compileDefinition(kind, filename, src)
 	if declared != "" && declared != id {
 		return nil, Errorf(EINVALID, "the file declares %s %q, not %q", kind, declared, id)
 	}
 	versions, err := e.store.ListDefinitions(ctx, DefinitionFilter{Kind: kind, ID: id})
 	if err != nil {
 		return nil, err
+	}
+	// A new definition is owned by the author's unit; an existing one
+	// keeps its owner, and only authors over it may change it.
+	owner, err := e.definitionOwner(ctx, versions)
+	if err != nil {
+		return nil, err
+	}
+	if owner == "" {
+		owner = a.User.OrgPath
+	}
+	if err := mayEditDefinition(a, kind, id, owner); err != nil {
+		return nil, err
+	}
+	if c, ok := compiled.(*campaigns.Campaign); ok {
+		if err := e.mayScopeCampaign(ctx, a, c); err != nil {
+			return nil, err
+		}
 	}
 	next := 1
 	if n := len(versions); n > 0 {
@@ -253,12 +270,12 @@ func (e *Engine) SaveDraft(ctx context.Context, a *Actor, kind, id, filename str
 	sum := sha256.Sum256(src)
 	d := &DefinitionVersion{
 		Kind: kind, ID: id, Version: next, Status: StatusDraft, Filename: filename, Source: src,
-		Checksum: hex.EncodeToString(sum[:]), CreatedBy: a.ID(), CreatedAt: e.Now(),
+		Checksum: hex.EncodeToString(sum[:]), CreatedBy: a.ID(), CreatedAt: e.Now(), Owner: owner,
 	}
 	if err := e.store.SaveDraft(ctx, d); err != nil {
 		return nil, err
 	}
-	if err := e.Audit(ctx, a, "definition.draft", kind, fmt.Sprintf("%s@%d", id, next), a.User.OrgPath, map[string]any{"checksum": d.Checksum}); err != nil {
+	if err := e.Audit(ctx, a, "definition.draft", kind, fmt.Sprintf("%s@%d", id, next), owner, map[string]any{"checksum": d.Checksum}); err != nil {
 		return nil, err
 	}
 	return &DraftResult{Definition: d, Diagnostics: ds}, nil
@@ -272,8 +289,11 @@ func (e *Engine) Publish(ctx context.Context, a *Actor, kind, id string, version
 	if err := a.Require(RoleAuthor, RoleAdmin); err != nil {
 		return nil, err
 	}
-	d, err := e.store.GetDefinition(ctx, kind, id, version)
+	d, err := e.visibleDefinition(ctx, a, kind, id, version)
 	if err != nil {
+		return nil, err
+	}
+	if err := mayEditDefinition(a, kind, id, d.Owner); err != nil {
 		return nil, err
 	}
 	if d.Status == StatusPublished {
@@ -284,6 +304,9 @@ func (e *Engine) Publish(ctx context.Context, a *Actor, kind, id string, version
 		return nil, &Error{Code: EINVALID, Message: "fix the lint errors before publishing", Fields: diagnosticFields(ds)}
 	}
 	if c, ok := v.(*campaigns.Campaign); ok {
+		if err := e.mayScopeCampaign(ctx, a, c); err != nil {
+			return nil, err
+		}
 		if err := e.checkCampaignRefs(ctx, c); err != nil {
 			return nil, err
 		}
@@ -294,7 +317,10 @@ func (e *Engine) Publish(ctx context.Context, a *Actor, kind, id string, version
 	}
 	e.catalog.forgetLatest(kind, id)
 	d.Status, d.PublishedBy, d.PublishedAt = StatusPublished, a.ID(), now
-	return d, e.Audit(ctx, a, "definition.publish", kind, fmt.Sprintf("%s@%d", id, version), a.User.OrgPath, nil)
+	if err := e.Audit(ctx, a, "definition.publish", kind, fmt.Sprintf("%s@%d", id, version), d.Owner, nil); err != nil {
+		return nil, err
+	}
+	return d, e.auditPublishInUse(ctx, a, d)
 }
 
 // diagnosticFields turns lint errors into field errors: the pointer is the
@@ -317,7 +343,7 @@ func (e *Engine) PreviewForm(ctx context.Context, a *Actor, id string, version i
 	if err := a.Require(RoleAuthor, RoleAdmin); err != nil {
 		return nil, err
 	}
-	d, err := e.store.GetDefinition(ctx, KindForm, id, version)
+	d, err := e.visibleDefinition(ctx, a, KindForm, id, version)
 	if err != nil {
 		return nil, err
 	}
@@ -364,6 +390,11 @@ func (e *Engine) checkCampaignRefs(ctx context.Context, c *campaigns.Campaign) e
 			}
 		}
 	}
+	owned, err := e.checkRefOwners(ctx, c)
+	if err != nil {
+		return err
+	}
+	fields = append(fields, owned...)
 	if len(published) == len(c.Forms()) && wf != nil {
 		fields = append(fields, indicatorRefErrors(c, published, wf)...)
 		fields = append(fields, reportRefErrors(c, published)...)

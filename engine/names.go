@@ -135,22 +135,3 @@ func (e *Engine) CampaignChoices(ctx context.Context, a *Actor, lang string) ([]
 // Ping reports whether the store can serve requests now. Returns
 // EUNAVAILABLE when it cannot.
 func (e *Engine) Ping(ctx context.Context) error { return e.store.Ping(ctx) }
-
-// Definitions lists stored definition versions (drafts and published) that
-// match f, for authors and admins. Returns EFORBIDDEN for other roles.
-func (e *Engine) Definitions(ctx context.Context, a *Actor, f DefinitionFilter) ([]*DefinitionVersion, error) {
-	if err := a.Require(RoleAuthor, RoleAdmin); err != nil {
-		return nil, err
-	}
-	return e.store.ListDefinitions(ctx, f)
-}
-
-// DefinitionVersion returns one stored version with its source, for
-// authors and admins. Returns ENOTFOUND when there is none, EFORBIDDEN for
-// other roles.
-func (e *Engine) DefinitionVersion(ctx context.Context, a *Actor, kind, id string, version int) (*DefinitionVersion, error) {
-	if err := a.Require(RoleAuthor, RoleAdmin); err != nil {
-		return nil, err
-	}
-	return e.store.GetDefinition(ctx, kind, id, version)
-}

@@ -91,6 +91,11 @@ type DefinitionStore interface {
 	// ListDefinitions returns the matching versions without their Source,
 	// ordered by kind, ID and version.
 	ListDefinitions(ctx context.Context, f DefinitionFilter) ([]*DefinitionVersion, error)
+
+	// SetDefinitionOwner sets Owner on every version of (kind, id) that has
+	// none, and returns how many versions it changed; versions with an
+	// owner keep it. Returns EINVALID if an argument is empty.
+	SetDefinitionOwner(ctx context.Context, kind, id, owner string) (int, error)
 }
 
 // DirectoryStore keeps the org-unit tree and the users.

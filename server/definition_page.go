@@ -15,6 +15,7 @@ import (
 
 	"canvass/engine"
 	"canvass/rules"
+	"canvass/ui"
 )
 
 // authorRow is one definition version in the author's list.
@@ -174,6 +175,9 @@ func (s *Server) authorUpload(c fiber.Ctx) error {
 		return err
 	}
 	res, err := s.engine.SaveDraft(c.Context(), a, data.Upload.Kind, data.Upload.ID, filename, src)
+	if key := scopeRefusal(err); key != "" {
+		return s.renderAuthor(c, statusByCode[engine.ErrorCode(err)], data, key, "")
+	}
 	if code := engine.ErrorCode(err); code == engine.EINVALID || code == engine.ETOOLARGE {
 		return s.renderAuthor(c, statusByCode[code], data, "author.failed", engine.ErrorMessage(err))
 	} else if err != nil {
@@ -236,6 +240,24 @@ func (s *Server) authorPublish(c fiber.Ctx) error {
 	case engine.ECONFLICT:
 		return s.renderAuthor(c, statusByCode[code], &authorData{}, "author.publish.conflict", "")
 	default:
+		if key := scopeRefusal(err); key != "" {
+			return s.renderAuthor(c, statusByCode[code], &authorData{}, key, "")
+		}
 		return err
 	}
+}
+
+// scopeRefusal is the message key for a refusal by the definition-scope
+// rule (a definition owned above the author, a campaign wider than the
+// author's scope), or "" for any other error.
+func scopeRefusal(err error) string {
+	if engine.ErrorCode(err) != engine.EFORBIDDEN {
+		return ""
+	}
+	for _, f := range engine.ErrorFields(err) {
+		if key := "definition." + f.Code; ui.HasMessage(key) {
+			return key
+		}
+	}
+	return ""
 }

@@ -61,6 +61,9 @@ type financeData struct {
 	Budget    *pay.BudgetView
 	BudgetTot string
 	BudgetFor []financeTotal
+	// Changes are the forms and pay tables republished while the
+	// campaign ran: new rates pay from their publication on.
+	Changes []string
 }
 
 func financeTotalOf(name string, a pay.PaymentAmounts) financeTotal {
@@ -126,6 +129,12 @@ func (s *Server) financePage(c fiber.Ctx) error {
 		}
 		for _, le := range page.Entries {
 			d.Entries = append(d.Entries, financeEntry{LedgerEntry: le, Amount: pay.Yuan(le.AmountFen), Inputs: inputsText(le.Inputs)})
+		}
+	}
+	if changes, err := s.engine.DefinitionChanges(c.Context(), a, q.Campaign, p.Lang); err == nil {
+		names := s.engine.Names(c.Context())
+		for _, ch := range changes {
+			d.Changes = append(d.Changes, p.T("finance.change", p.T("kind."+ch.Kind), ch.Title, ch.Version, localTime(ch.PublishedAt), names.User(ch.PublishedBy)))
 		}
 	}
 	if b, err := s.pay.CampaignBudget(c.Context(), a, q.Campaign); err == nil {

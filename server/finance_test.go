@@ -258,3 +258,32 @@ func TestFinanceFlow(t *testing.T) {
 		check(t, fe.do(req{method: "GET", target: "/finance", cookies: map[string]string{sessionCookie: wcookie}}), http.StatusForbidden, "")
 	})
 }
+
+// TestFinancePageShowsARepublishedPayTable: a pay table republished while
+// its campaign runs is named on the payments page, with when and by whom.
+func TestFinancePageShowsARepublishedPayTable(t *testing.T) {
+	fe := newFinanceEnv(t)
+	cookie, _ := fe.session("finance")
+	page := func() result {
+		return fe.do(req{method: "GET", target: "/finance?campaign=survey-2026", cookies: map[string]string{sessionCookie: cookie}})
+	}
+	if res := page(); strings.Contains(res.body, "工作期间发布的新版本") {
+		t.Fatalf("the page lists changes before any")
+	}
+	a, err := fe.store.GetUserByUsername(t.Context(), "author")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(filepath.Join("..", "engine", "testdata", "pay", "fertility-survey.paytable.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fe.publishSource(a, engine.KindPayTable, "fertility-survey-pay", "fertility-survey.paytable.yaml", src)
+	res := page()
+	check(t, res, http.StatusOK, "")
+	for _, want := range []string{"工作期间发布的新版本", "劳务报酬表「", "」第 2 版", "由 测试 author 发布"} {
+		if !strings.Contains(res.body, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+}

@@ -72,7 +72,10 @@ func TestCloseCampaign(t *testing.T) {
 	check(t, closeAs(e.reviewer, "x"), http.StatusForbidden, engine.EFORBIDDEN)
 	check(t, closeAs(e.author, "  "), http.StatusUnprocessableEntity, engine.EINVALID)
 	check(t, closeAs(e.author, "样本已满"), http.StatusOK, "")
-	check(t, closeAs(e.admin, "again"), http.StatusConflict, engine.ECONFLICT)
+	check(t, closeAs(e.author, "again"), http.StatusConflict, engine.ECONFLICT)
+	// The campaign belongs to the author's unit, above the admin's: the
+	// definition-scope rule keeps the admin from closing it.
+	check(t, closeAs(e.admin, "again"), http.StatusForbidden, engine.EFORBIDDEN)
 	res := e.do(req{method: "POST", target: "/api/v1/records", header: e.as(e.worker),
 		json: map[string]any{"campaign": householdCampaign, "form": householdForm, "answers": validAnswers()}})
 	check(t, res, http.StatusConflict, engine.ECLOSED)

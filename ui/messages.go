@@ -299,6 +299,8 @@ var catalog = map[string]map[string]string{
 		"kind.paytable":           "劳务报酬表",
 		"kind.campaign":           "工作任务",
 		"author.title":            "表单与流程设计",
+		"definition.owned_above":  "这份定义属于上级单位，只有上级单位的编辑人员可以修改、发布或关闭它。如需改动，请联系上级单位。",
+		"definition.out_of_scope": "工作项目的组织范围超出了您的管辖范围。请把范围改为您所在的单位或其下级单位，或请上级单位发布。",
 		"author.list":             "全部定义",
 		"author.none":             "还没有任何定义。请先上传文件。",
 		"author.kind":             "类型",
@@ -584,6 +586,8 @@ var catalog = map[string]map[string]string{
 		"kind.paytable":           "Pay table",
 		"kind.campaign":           "Campaign",
 		"author.title":            "Forms and workflows",
+		"definition.owned_above":  "This definition belongs to a unit above yours: only that unit's authors may change, publish or close it. Ask them for the change.",
+		"definition.out_of_scope": "The campaign's org scope is wider than yours. Choose your own unit or one below it, or ask the unit above to publish it.",
 		"author.list":             "All definitions",
 		"author.none":             "There are no definitions yet. Upload a file first.",
 		"author.kind":             "Kind",
@@ -683,6 +687,9 @@ func init() {
 		"finance.entry.inputs":  "依据",
 		"finance.entry.version": "报酬表版本",
 		"finance.budget":        "经费预算",
+		"finance.changes":       "工作期间发布的新版本",
+		"finance.changes.tip":   "下列表单或劳务报酬表在本工作项目进行期间发布了新版本。新版本自发布之时起生效，之前已记入的金额不变；如需按新标准补发或扣回，请核对后处理。",
+		"finance.change":        "%s「%s」第 %d 版，%s 由 %s 发布",
 	})
 	add(LangEN, map[string]string{
 		"nav.finance":           "Payments",
@@ -719,6 +726,9 @@ func init() {
 		"finance.entry.inputs":  "Inputs",
 		"finance.entry.version": "Pay table version",
 		"finance.budget":        "Budget",
+		"finance.changes":       "New versions published while the campaign runs",
+		"finance.changes.tip":   "These forms or pay tables got a new version while this campaign was running. A new version applies from its publication on; amounts already posted stay. Check them before paying any difference.",
+		"finance.change":        "%s “%s” version %d, published %s by %s",
 	})
 }
 

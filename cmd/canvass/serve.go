@@ -87,6 +87,14 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	// takes: timers, report reminders and import jobs.
 	eng := app.New(app.Config{Config: engine.Config{Store: store, Logger: log, Vault: vault},
 		Owner: sweepOwner(), SweepEvery: *sweepEvery})
+	// Definitions stored before they had owners get them now (the
+	// definition-scope rule); a no-op once done.
+	if n, err := eng.MigrateDefinitionOwners(ctx); err != nil {
+		store.Close()
+		return fail(stderr, exitFailure, "give definitions their owners: %v", err)
+	} else if n > 0 {
+		log.Info("definitions given owners", "count", n)
+	}
 	if *seedDemo {
 		if _, err := demo.Seed(ctx, eng, demo.Options{Logger: log}); err != nil {
 			store.Close()

@@ -26,6 +26,7 @@ type definitionDoc struct {
 	CreatedAt   *time.Time `bson:"createdAt"`
 	PublishedBy string     `bson:"publishedBy"`
 	PublishedAt *time.Time `bson:"publishedAt"`
+	Owner       string     `bson:"owner"`
 }
 
 // definitionKey is the _id of one definition version. The version is
@@ -47,6 +48,7 @@ func (d *definitionDoc) definition() *engine.DefinitionVersion {
 		CreatedAt:   timeOf(d.CreatedAt),
 		PublishedBy: d.PublishedBy,
 		PublishedAt: timeOf(d.PublishedAt),
+		Owner:       d.Owner,
 	}
 }
 
@@ -69,6 +71,7 @@ func (s *Store) SaveDraft(ctx context.Context, d *engine.DefinitionVersion) erro
 		Checksum:  d.Checksum,
 		CreatedBy: d.CreatedBy,
 		CreatedAt: when(d.CreatedAt),
+		Owner:     d.Owner,
 	}
 	unlock, err := s.exclusive(ctx, collDefinitions)
 	if err != nil {
@@ -152,4 +155,26 @@ func (s *Store) ListDefinitions(ctx context.Context, f engine.DefinitionFilter) 
 		out[i] = docs[i].definition()
 	}
 	return out, nil
+}
+
+// SetDefinitionOwner gives every version of (kind, id) that has no owner
+// the owner given. Each version is its own document, so this is several
+// single-document updates; it only fills a missing owner, so running it
+// again, or on two servers at once, changes nothing more.
+func (s *Store) SetDefinitionOwner(ctx context.Context, kind, id, owner string) (int, error) {
+	if kind == "" || id == "" || owner == "" {
+		return 0, engine.Errorf(engine.EINVALID, "an owner needs a kind, an ID and an org path")
+	}
+	unlock, err := s.exclusive(ctx, collDefinitions)
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
+	res, err := s.definitions.UpdateMany(ctx,
+		bson.D{{Key: "kind", Value: kind}, {Key: "defId", Value: id}, {Key: "owner", Value: bson.D{{Key: "$in", Value: bson.A{"", nil}}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "owner", Value: owner}}}})
+	if err != nil {
+		return 0, s.fail("set definition owner", err)
+	}
+	return int(res.ModifiedCount), nil
 }

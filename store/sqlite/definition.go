@@ -24,13 +24,13 @@ func (s *Store) SaveDraft(ctx context.Context, d *engine.DefinitionVersion) erro
 	sum := sha256.Sum256(source)
 	return s.write(ctx, func(tx *writeTx) error {
 		res, err := tx.exec(`INSERT INTO definitions
-			(kind, id, version, status, filename, source, checksum, created_by, created_at, published_by, published_at)
-			VALUES (?, ?, ?, 'draft', ?, ?, ?, ?, ?, '', NULL)
+			(kind, id, version, status, filename, source, checksum, created_by, created_at, published_by, published_at, owner)
+			VALUES (?, ?, ?, 'draft', ?, ?, ?, ?, ?, '', NULL, ?)
 			ON CONFLICT (kind, id, version) DO UPDATE SET
 				filename = excluded.filename, source = excluded.source, checksum = excluded.checksum,
-				created_by = excluded.created_by, created_at = excluded.created_at
+				created_by = excluded.created_by, created_at = excluded.created_at, owner = excluded.owner
 			WHERE status = 'draft'`,
-			d.Kind, d.ID, d.Version, d.Filename, source, hex.EncodeToString(sum[:]), d.CreatedBy, nullMillis(d.CreatedAt))
+			d.Kind, d.ID, d.Version, d.Filename, source, hex.EncodeToString(sum[:]), d.CreatedBy, nullMillis(d.CreatedAt), d.Owner)
 		if err != nil {
 			return err
 		}
@@ -67,12 +67,12 @@ func (s *Store) PublishDefinition(ctx context.Context, kind, id string, version 
 	})
 }
 
-const definitionColumns = "kind, id, version, status, filename, checksum, created_by, created_at, published_by, published_at"
+const definitionColumns = "kind, id, version, status, filename, checksum, created_by, created_at, published_by, published_at, owner"
 
 func scanDefinition(sc rowScanner, withSource bool) (*engine.DefinitionVersion, error) {
 	var d engine.DefinitionVersion
 	var created, published sql.NullInt64
-	dest := []any{&d.Kind, &d.ID, &d.Version, &d.Status, &d.Filename, &d.Checksum, &d.CreatedBy, &created, &d.PublishedBy, &published}
+	dest := []any{&d.Kind, &d.ID, &d.Version, &d.Status, &d.Filename, &d.Checksum, &d.CreatedBy, &created, &d.PublishedBy, &published, &d.Owner}
 	if withSource {
 		dest = append(dest, &d.Source)
 	}
@@ -141,4 +141,22 @@ func (s *Store) ListDefinitions(ctx context.Context, f engine.DefinitionFilter) 
 		return nil, dbError(err)
 	}
 	return out, nil
+}
+
+// SetDefinitionOwner gives every version of (kind, id) that has no owner
+// the owner given; see engine.DefinitionStore.
+func (s *Store) SetDefinitionOwner(ctx context.Context, kind, id, owner string) (int, error) {
+	if kind == "" || id == "" || owner == "" {
+		return 0, engine.Errorf(engine.EINVALID, "an owner needs a kind, an ID and an org path")
+	}
+	var n int64
+	err := s.write(ctx, func(tx *writeTx) error {
+		res, err := tx.exec("UPDATE definitions SET owner = ? WHERE kind = ? AND id = ? AND owner = ''", owner, kind, id)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
 }

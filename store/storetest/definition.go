@@ -19,6 +19,7 @@ func newDefinition(kind, id string, version int) *engine.DefinitionVersion {
 		Kind: kind, ID: id, Version: version, Status: engine.StatusDraft,
 		Filename: id + "." + kind + ".yaml", Source: src, Checksum: hex.EncodeToString(sum[:]),
 		CreatedBy: "u-author", CreatedAt: Epoch.Add(time.Duration(version) * time.Minute),
+		Owner: "/37/3701/370102/",
 	}
 }
 
@@ -42,6 +43,7 @@ func diffDefinition(got, want *engine.DefinitionVersion, withSource bool) differ
 	d.time("CreatedAt", got.CreatedAt, want.CreatedAt)
 	d.str("PublishedBy", got.PublishedBy, want.PublishedBy)
 	d.time("PublishedAt", got.PublishedAt, want.PublishedAt)
+	d.str("Owner", got.Owner, want.Owner)
 	return d
 }
 
@@ -241,6 +243,53 @@ func definitionScenarios() []scenario {
 					diffDefinition(d, defs[c.want[i]], false).report(t, "listed "+c.want[i])
 				}
 			}
+		}},
+		// Owners: "SetDefinitionOwner sets Owner on every version of (kind,
+		// id) that has none ... versions with an owner keep it."
+		{"set_owner_fills_only_missing_owners", func(t *testing.T, s app.Store) {
+			legacy1, legacy2 := newDefinition(engine.KindForm, "legacy", 1), newDefinition(engine.KindForm, "legacy", 2)
+			legacy1.Owner, legacy2.Owner = "", ""
+			mustSaveDraft(t, s, legacy1)
+			mustPublish(t, s, engine.KindForm, "legacy", 1)
+			mustSaveDraft(t, s, legacy2)
+			owned := newDefinition(engine.KindForm, "owned", 1)
+			mustSaveDraft(t, s, owned)
+			other := newDefinition(engine.KindWorkflow, "legacy", 1)
+			other.Owner = ""
+			mustSaveDraft(t, s, other)
+
+			n, err := s.SetDefinitionOwner(t.Context(), engine.KindForm, "legacy", "/37/")
+			must(t, err, "SetDefinitionOwner")
+			if n != 2 {
+				t.Errorf("SetDefinitionOwner changed %d versions, want 2", n)
+			}
+			n, err = s.SetDefinitionOwner(t.Context(), engine.KindForm, "legacy", "/37/3702/")
+			must(t, err, "SetDefinitionOwner again")
+			if n != 0 {
+				t.Errorf("SetDefinitionOwner again changed %d versions, want 0 (owners are kept)", n)
+			}
+			n, err = s.SetDefinitionOwner(t.Context(), engine.KindForm, "owned", "/37/")
+			must(t, err, "SetDefinitionOwner owned")
+			if n != 0 {
+				t.Errorf("SetDefinitionOwner on an owned definition changed %d versions, want 0", n)
+			}
+			for _, c := range []struct {
+				kind, id string
+				version  int
+				want     string
+			}{
+				{engine.KindForm, "legacy", 1, "/37/"},
+				{engine.KindForm, "legacy", 2, "/37/"},
+				{engine.KindForm, "owned", 1, "/37/3701/370102/"},
+				{engine.KindWorkflow, "legacy", 1, ""},
+			} {
+				got, err := s.GetDefinition(t.Context(), c.kind, c.id, c.version)
+				must(t, err, "GetDefinition")
+				if got.Owner != c.want {
+					t.Errorf("%s/%s v%d owner: got %q, want %q", c.kind, c.id, c.version, got.Owner, c.want)
+				}
+			}
+			wantCode(t, func() error { _, err := s.SetDefinitionOwner(t.Context(), engine.KindForm, "legacy", ""); return err }(), engine.EINVALID, "SetDefinitionOwner without an owner")
 		}},
 	}
 
