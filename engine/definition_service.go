@@ -358,6 +358,23 @@ func (e *Engine) PreviewForm(ctx context.Context, a *Actor, id string, version i
 // pay table or org scope do not exist (published), so a published campaign
 // can always take submissions.
 func (e *Engine) checkCampaignRefs(ctx context.Context, c *campaigns.Campaign) error {
+	return e.checkCampaignRefsIn(ctx, c, e.publishedRef)
+}
+
+// refLookup returns the compiled definition a campaign's reference would
+// use once published, or an error when there is none.
+type refLookup func(ctx context.Context, kind, id string) (any, error)
+
+// publishedRef is the latest published version of (kind, id).
+func (e *Engine) publishedRef(ctx context.Context, kind, id string) (any, error) {
+	v, _, err := e.Definition(ctx, kind, id, 0)
+	return v, err
+}
+
+// checkCampaignRefsIn is checkCampaignRefs with the references resolved by
+// lookup: the published versions when one campaign is published, the
+// drafts about to be published with it when a whole campaign is.
+func (e *Engine) checkCampaignRefsIn(ctx context.Context, c *campaigns.Campaign, lookup refLookup) error {
 	var fields []FieldError
 	missing := func(ptr, what string, err error) {
 		if err != nil {
@@ -366,16 +383,17 @@ func (e *Engine) checkCampaignRefs(ctx context.Context, c *campaigns.Campaign) e
 	}
 	published := map[string]*forms.Form{}
 	for i, id := range c.Forms() {
-		f, _, err := e.Form(ctx, id, 0)
+		v, err := lookup(ctx, KindForm, id)
 		missing(fmt.Sprintf("/forms/%d", i), "form "+id, err)
-		if err == nil {
+		if f, ok := v.(*forms.Form); ok && err == nil {
 			published[id] = f
 		}
 	}
-	wf, _, err := e.Workflow(ctx, c.Workflow(), 0)
+	v, err := lookup(ctx, KindWorkflow, c.Workflow())
 	missing("/workflow", "workflow "+c.Workflow(), err)
+	wf, _ := v.(*workflows.Workflow)
 	if id := c.PayTable(); id != "" {
-		_, _, err := e.Definition(ctx, KindPayTable, id, 0)
+		_, err := lookup(ctx, KindPayTable, id)
 		missing("/paytable", "pay table "+id, err)
 	}
 	if _, err := e.store.GetOrgUnit(ctx, c.OrgScope()); err != nil {
