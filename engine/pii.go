@@ -133,6 +133,41 @@ func (v *Vault) Decrypt(kind, enc string) (string, error) {
 	return string(plain), nil
 }
 
+// SealBytes encrypts a blob of personal data (a chunk of an uploaded list)
+// with the current key. aad names the blob's place (a job and chunk
+// number): the same aad must open it, so a blob cannot be swapped for
+// another. The result is binary: the prefix and key ID of Encrypt's text
+// form, then the nonce and the sealed bytes, 40 bytes or so longer than
+// plain, so that half-megabyte chunks do not grow by a third in base64.
+func (v *Vault) SealBytes(aad string, plain []byte) ([]byte, error) {
+	aead := v.aeads[v.current]
+	head := piiPrefix + v.current + ":"
+	out := make([]byte, len(head)+aead.NonceSize(), len(head)+aead.NonceSize()+len(plain)+aead.Overhead())
+	copy(out, head)
+	nonce := out[len(head):]
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, WrapError(EINTERNAL, "cannot encrypt", err)
+	}
+	return aead.Seal(out, nonce, plain, []byte(aad)), nil
+}
+
+// OpenBytes returns the plain bytes of a blob sealed by SealBytes with any
+// key of the vault and the same aad. Returns EINVALID for bytes that are
+// not such a blob (plain bytes among them) or fail authentication.
+func (v *Vault) OpenBytes(aad string, sealed []byte) ([]byte, error) {
+	rest, ok := bytes.CutPrefix(sealed, []byte(piiPrefix))
+	id, body, ok2 := bytes.Cut(rest, []byte(":"))
+	aead := v.aeads[string(id)]
+	if !ok || !ok2 || aead == nil || len(body) < aead.NonceSize()+aead.Overhead() {
+		return nil, Errorf(EINVALID, "not an encrypted blob of this vault")
+	}
+	plain, err := aead.Open(nil, body[:aead.NonceSize()], body[aead.NonceSize():], []byte(aad))
+	if err != nil {
+		return nil, Errorf(EINVALID, "encrypted blob fails authentication")
+	}
+	return plain, nil
+}
+
 // Lookup returns the keyed hash used to find or deduplicate a personal
 // value without decrypting. scope separates namespaces (a campaign ID for
 // dedup within a campaign).

@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -93,6 +94,59 @@ func TestVaultRejects(t *testing.T) {
 	for _, tt := range bad {
 		t.Run("key file "+tt.name, func(t *testing.T) {
 			if _, err := engine.ParseVault([]byte(tt.text)); engine.ErrorCode(err) != engine.EINVALID {
+				t.Fatalf("got %v, want invalid", err)
+			}
+		})
+	}
+}
+
+// SealBytes/OpenBytes keep blobs (upload chunks) as Encrypt keeps values:
+// no plain bytes, bound to their place, readable after rotation.
+func TestVaultSealsBlobs(t *testing.T) {
+	plain := []byte("姓名,公民身份号码\n周建华,37010219900101123X\n")
+	old := engine.NewVaultKeyFile()
+	v1, err := engine.ParseVault(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed, err := v1.SealBytes("J1/0", plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(sealed, []byte("周建华")) || bytes.Contains(sealed, []byte("37010219900101123X")) || !bytes.HasPrefix(sealed, []byte("enc:v1:k1:")) {
+		t.Fatalf("sealed blob leaks or lacks its prefix: %q", sealed)
+	}
+	if got, err := v1.OpenBytes("J1/0", sealed); err != nil || !bytes.Equal(got, plain) {
+		t.Fatalf("OpenBytes = %q, %v", got, err)
+	}
+	// Rotation: a new first key seals, the old one still opens.
+	newKey := strings.Fields(strings.SplitN(string(engine.NewVaultKeyFile()), "k1 ", 2)[1])[0]
+	v2, err := engine.ParseVault([]byte("k2 " + newKey + "\n" + string(old)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := v2.OpenBytes("J1/0", sealed); err != nil || !bytes.Equal(got, plain) {
+		t.Fatalf("after rotation OpenBytes = %q, %v", got, err)
+	}
+	if again, _ := v2.SealBytes("J1/0", plain); !bytes.HasPrefix(again, []byte("enc:v1:k2:")) {
+		t.Fatalf("new blob %q not sealed with the first key", again[:12])
+	}
+	tampered := bytes.Clone(sealed)
+	tampered[len(tampered)-1] ^= 1
+	tests := []struct {
+		name, aad string
+		blob      []byte
+	}{
+		{"plain bytes", "J1/0", plain},
+		{"other place", "J1/1", sealed},
+		{"tampered", "J1/0", tampered},
+		{"unknown key", "J1/0", bytes.Replace(sealed, []byte(":k1:"), []byte(":k9:"), 1)},
+		{"truncated", "J1/0", sealed[:20]},
+		{"empty", "J1/0", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := v1.OpenBytes(tt.aad, tt.blob); engine.ErrorCode(err) != engine.EINVALID {
 				t.Fatalf("got %v, want invalid", err)
 			}
 		})

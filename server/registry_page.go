@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -102,16 +103,21 @@ func (s *Server) registryUploadSubmit(c fiber.Ctx) error {
 	}
 	j, err := s.uploadWhole(c, a, campaign, s.pageLang(c, a.User))
 	if err != nil {
-		switch engine.ErrorCode(err) {
-		case engine.EINVALID, engine.ETOOLARGE, engine.ECLOSED, engine.ENOTFOUND:
+		code := engine.ErrorCode(err)
+		noKey := code == engine.EUNAVAILABLE && slices.ContainsFunc(engine.ErrorFields(err), func(f engine.FieldError) bool { return f.Code == "no_key" })
+		switch {
+		case code == engine.EINVALID, code == engine.ETOOLARGE, code == engine.ECLOSED, code == engine.ENOTFOUND, noKey:
 			p := s.newPage(c, "registry.title", "registry", "/registry")
 			d, derr := s.registryData(c, campaign, bodyField(c, "form"))
 			if derr != nil {
 				return s.renderErrorPage(c, derr)
 			}
 			p.Data = d
-			p.Error = p.T("error."+engine.ErrorCode(err)) + " " + registryFieldText(p, err)
-			return s.render(c, statusByCode[engine.ErrorCode(err)], "registry", p)
+			p.Error = p.T("error."+code) + " " + registryFieldText(p, err)
+			if noKey { // not "try again later": nothing changes until a key is configured
+				p.Error = registryFieldText(p, err)
+			}
+			return s.render(c, statusByCode[code], "registry", p)
 		}
 		return s.renderErrorPage(c, err)
 	}

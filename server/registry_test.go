@@ -26,8 +26,16 @@ type registryEnv struct {
 
 func newRegistryEnv(t *testing.T) *registryEnv {
 	t.Helper()
+	return newRegistryEnvVault(t, true)
+}
+
+// newRegistryEnvVault is newRegistryEnv, without a PII vault unless vault.
+func newRegistryEnvVault(t *testing.T, vault bool) *registryEnv {
+	t.Helper()
 	e := newEnv(t, Config{})
-	e.withVault(0)
+	if vault {
+		e.withVault(0)
+	}
 	re := &registryEnv{env: e, tokens: map[string]string{},
 		super:    e.user("super", ownUnit, engine.RoleSupervisor),
 		worker:   e.user("worker", grandUnit, engine.RoleFieldWorker),
@@ -393,6 +401,42 @@ func TestRegistryPages(t *testing.T) {
 			t.Fatalf("status %d, want 404", res.status)
 		}
 	})
+}
+
+// Without a personal-data key a list could only be stored in plain text:
+// every way in refuses it, saying why in the page's language, and no job
+// is left behind.
+func TestRegistryUploadWithoutVault(t *testing.T) {
+	e := newRegistryEnvVault(t, false)
+	cookie, csrf := e.session("super")
+	cookies := map[string]string{sessionCookie: cookie}
+	for _, tt := range []struct{ lang, want string }{
+		{"zh-CN", "未配置个人信息加密密钥，名单不能上传"},
+		{"en", "No personal-data encryption key is configured, so lists cannot be uploaded"},
+	} {
+		t.Run("page in "+tt.lang, func(t *testing.T) {
+			res := e.do(req{method: "POST", target: "/registry/upload?lang=" + tt.lang, cookies: cookies,
+				multipart: &multipartBody{fields: map[string]string{"_csrf": csrf, "campaign": "registry-2026"}, field: "file", filename: "a.csv", content: registryList()}})
+			if res.status != http.StatusServiceUnavailable || !strings.Contains(res.body, tt.want) {
+				t.Fatalf("status %d, want 503 with %q: %s", res.status, tt.want, res.body)
+			}
+		})
+	}
+	t.Run("api, whole file", func(t *testing.T) {
+		res := e.upload(e.super, "a.csv", registryList(), nil)
+		check(t, res, http.StatusServiceUnavailable, engine.EUNAVAILABLE)
+		if got := strings.Join(fieldCodes(res), " "); got != "/file:no_key" {
+			t.Errorf("fields %q, want /file:no_key", got)
+		}
+	})
+	t.Run("api, chunked", func(t *testing.T) {
+		res := e.do(req{method: "POST", target: "/api/v1/campaigns/registry-2026/imports", header: e.token(e.super),
+			json: map[string]any{"fileName": "a.csv", "size": len(registryList())}})
+		check(t, res, http.StatusServiceUnavailable, engine.EUNAVAILABLE)
+	})
+	if jobs, err := e.eng.Registry.ImportJobs(context.Background(), asActor(e.super), "registry-2026"); err != nil || len(jobs) != 0 {
+		t.Errorf("jobs after the refusals: %d (%v), want none", len(jobs), err)
+	}
 }
 
 // fieldCodes returns an error body's fields as "pointer:code".

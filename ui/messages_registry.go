@@ -87,6 +87,7 @@ func init() {
 		"registry.err.no_columns":             "没有一列能对应到表单字段，请检查列对应关系。",
 		"registry.err.no_id_column":           "批量修改需要导出文件中的 id 列。",
 		"registry.err.required":               "请选择文件。",
+		"registry.err.no_key":                 "未配置个人信息加密密钥，名单不能上传（否则会以明文保存）。请联系管理员配置密钥文件。",
 	})
 	add(LangEN, map[string]string{
 		"nav.registry":                        "Lists",
@@ -168,5 +169,6 @@ func init() {
 		"registry.err.no_columns":             "No column maps to a field of the form: check the column mapping.",
 		"registry.err.no_id_column":           "A bulk update needs the id column of an export.",
 		"registry.err.required":               "Choose a file.",
+		"registry.err.no_key":                 "No personal-data encryption key is configured, so lists cannot be uploaded (they would be stored in plain text). Ask an administrator to set up the key file.",
 	})
 }

@@ -26,6 +26,14 @@ import (
 // the next runner resumes after the checkpoint. Record IDs derive from the
 // job and the source row, and the store's inserts are idempotent on ID and
 // content, so rows replayed after the checkpoint change nothing.
+//
+// An uploaded list is personal data (names, ID numbers, phones), so its
+// chunks are sealed with the engine's vault before they reach the store
+// and opened as the runner reads them: neither the database file, nor its
+// WAL, nor a MongoDB collection ever holds a list in plain text, and the
+// bytes a deleted chunk leaves in free pages are ciphertext. Without a
+// vault no upload starts, as records with personal fields are refused
+// rather than stored in plain text.
 
 // Runner tuning.
 const (
@@ -70,13 +78,17 @@ type ImportRequest struct {
 }
 
 // StartImport creates a job waiting for its file (ImportUploading).
-// Returns EFORBIDDEN for a role that may not import, ENOTFOUND for an
+// Returns EFORBIDDEN for a role that may not import, EUNAVAILABLE (field
+// code no_key) when no personal-data key is configured, ENOTFOUND for an
 // unknown campaign or form, ECLOSED when the campaign takes no changes,
 // EINVALID for a bad kind, mode or file type, ETOOLARGE for a file over
 // MaxImportBytes.
 func (s *Service) StartImport(ctx context.Context, a *engine.Actor, req ImportRequest) (*ImportJob, error) {
 	if err := a.Require(importRoles...); err != nil {
 		return nil, err
+	}
+	if s.e.Vault() == nil {
+		return nil, errNoVault()
 	}
 	if req.Kind == "" {
 		req.Kind = ImportKindInsert
@@ -127,6 +139,15 @@ func (s *Service) StartImport(ctx context.Context, a *engine.Actor, req ImportRe
 	return s.store.GetImportJob(ctx, j.ID)
 }
 
+// errNoVault refuses an upload that could only be stored in plain text.
+func errNoVault() error {
+	return &engine.Error{Code: engine.EUNAVAILABLE, Message: "lists cannot be uploaded: no personal-data encryption key is configured",
+		Fields: []engine.FieldError{{Pointer: "/file", Code: "no_key", Message: "no encryption key"}}}
+}
+
+// chunkAAD binds a sealed chunk to its job and place in the file.
+func chunkAAD(jobID string, seq int) string { return fmt.Sprintf("import-chunk:%s/%d", jobID, seq) }
+
 // chunkCount is how many chunks a job's file has.
 func (j *ImportJob) chunkCount() int {
 	return int((j.FileSize + int64(j.ChunkSize) - 1) / int64(j.ChunkSize))
@@ -135,7 +156,7 @@ func (j *ImportJob) chunkCount() int {
 // PutImportUpload stores chunk seq of a job's file. Every chunk but the
 // last is ChunkSize bytes. Returns ENOTFOUND for a job the actor cannot
 // see, ECONFLICT once the upload is finished, EINVALID for a chunk number
-// or size that does not fit the file.
+// or size that does not fit the file, EUNAVAILABLE without a vault.
 func (s *Service) PutImportUpload(ctx context.Context, a *engine.Actor, jobID string, seq int, data []byte) error {
 	j, err := s.ImportJob(ctx, a, jobID)
 	if err != nil {
@@ -153,7 +174,15 @@ func (s *Service) PutImportUpload(ctx context.Context, a *engine.Actor, jobID st
 		return &engine.Error{Code: engine.EINVALID, Message: fmt.Sprintf("chunk %d must be one of 0..%d with %d bytes", seq, n-1, want),
 			Fields: []engine.FieldError{{Pointer: "/chunk", Code: "chunk", Message: "wrong chunk number or size"}}}
 	}
-	return s.store.PutImportChunk(ctx, j.ID, seq, data)
+	vault := s.e.Vault()
+	if vault == nil {
+		return errNoVault()
+	}
+	sealed, err := vault.SealBytes(chunkAAD(j.ID, seq), data)
+	if err != nil {
+		return err
+	}
+	return s.store.PutImportChunk(ctx, j.ID, seq, sealed)
 }
 
 // FinishImportUpload checks that the file is complete and readable, fixes
@@ -251,7 +280,7 @@ func (s *Service) readHeader(ctx context.Context, j *ImportJob) ([]string, error
 
 // openJobFile reads a job's file from its chunks.
 func (s *Service) openJobFile(ctx context.Context, j *ImportJob) (tabular.Reader, error) {
-	src := &chunkReader{ctx: ctx, st: s.store, job: j.ID, n: j.chunkCount()}
+	src := &chunkReader{ctx: ctx, st: s.store, vault: s.e.Vault(), job: j.ID, n: j.chunkCount()}
 	rd, err := tabular.Open(j.FileName, src)
 	if err != nil {
 		if src.err != nil {
@@ -263,16 +292,17 @@ func (s *Service) openJobFile(ctx context.Context, j *ImportJob) (tabular.Reader
 	return rd, nil
 }
 
-// chunkReader reads a job's file chunk by chunk from the store: only one
-// chunk is in memory at a time.
+// chunkReader reads a job's file chunk by chunk from the store, opening
+// each sealed chunk: only one chunk is in memory at a time.
 type chunkReader struct {
-	ctx context.Context
-	st  ImportStore
-	job string
-	n   int
-	seq int
-	buf []byte
-	err error // a store error, kept to tell it from a bad file
+	ctx   context.Context
+	st    ImportStore
+	vault *engine.Vault
+	job   string
+	n     int
+	seq   int
+	buf   []byte
+	err   error // a store or vault error, kept to tell it from a bad file
 }
 
 func (c *chunkReader) Read(p []byte) (int, error) {
@@ -281,6 +311,9 @@ func (c *chunkReader) Read(p []byte) (int, error) {
 			return 0, io.EOF
 		}
 		b, err := c.st.ImportChunk(c.ctx, c.job, c.seq)
+		if err == nil {
+			b, err = c.open(b)
+		}
 		if err != nil {
 			c.err = err
 			return 0, err
@@ -290,6 +323,22 @@ func (c *chunkReader) Read(p []byte) (int, error) {
 	n := copy(p, c.buf)
 	c.buf = c.buf[n:]
 	return n, nil
+}
+
+// open returns the plain bytes of the chunk just read. Without a vault the
+// job waits (EUNAVAILABLE is retried); a chunk that does not open (its key
+// was dropped from the key file, or it was stored before chunks were
+// sealed) fails the job with a reason the uploader can act on.
+func (c *chunkReader) open(sealed []byte) ([]byte, error) {
+	if c.vault == nil {
+		return nil, errNoVault()
+	}
+	plain, err := c.vault.OpenBytes(chunkAAD(c.job, c.seq), sealed)
+	if err != nil {
+		return nil, &engine.Error{Code: engine.EINVALID, Message: "the uploaded file cannot be decrypted with the configured keys; start the import again", Err: err,
+			Fields: []engine.FieldError{{Pointer: "/file", Code: "undecryptable", Message: "cannot decrypt"}}}
+	}
+	return plain, nil
 }
 
 // UploadImport starts a job, stores the file read from r in chunks and

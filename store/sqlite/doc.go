@@ -59,6 +59,31 @@
 // waits for the queue to drain; later calls return EUNAVAILABLE.
 // Store.Stats counts writes and commits.
 //
+// # Deleted data
+//
+// The writer's connection runs with secure_delete=ON: SQLite overwrites
+// deleted content with zeros (a deleted row's cell in its page, and every
+// page that goes to the free list) instead of leaving it readable until
+// the page is reused. SQLite has no per-table switch, only this
+// per-connection one, and the writer is the only connection that deletes,
+// so it covers every table. What it is for above all is an import's
+// uploaded list: chunks of up to half a megabyte, sealed by the engine
+// with the personal-data key and deleted when the job ends. Without it
+// their bytes would stay in free pages of the file, and of every copy of
+// it, for as long as the pages happen not to be reused; with it they are
+// gone from the main file once the WAL is checkpointed. The cost falls on
+// deletes and on updates that shrink or move rows: a freed page that the
+// same transaction does not reuse is written to the WAL, as zeros (for an
+// import, one extra write of the file's size when its chunks go). A page
+// freed and refilled within one transaction (a record rewritten) costs
+// nothing more, as the WAL takes each page once per commit.
+// secure_delete=FAST would not do: it skips free-list pages, which is
+// where a chunk's overflow chain goes. The WAL file keeps old page images
+// until a checkpoint's later writes overwrite them or it is truncated (to
+// 64 MiB by journal_size_limit, to nothing by wal_checkpoint(TRUNCATE)):
+// that is why the engine seals personal data rather than relying on
+// secure deletion.
+//
 // # Comparing with a raw store
 //
 // To measure what the engine adds, compare with a plain SQLite insert of

@@ -120,6 +120,8 @@ func Open(path string, opts Options) (*Store, error) {
 		"foreign_keys(1)",
 		"cache_size(-16000)",
 		"temp_store(MEMORY)",
+		// Deleted content is zeroed, not left in free pages; see doc.go.
+		"secure_delete(1)",
 	))
 	if err != nil {
 		return nil, openError(abs, "open", err)
