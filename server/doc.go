@@ -17,6 +17,14 @@
 // Handlers are thin: the engine checks roles and org-unit scope, and
 // answers not_found (404) for anything outside the caller's subtree.
 //
+// Every route under a campaign, /api/v1/campaigns/:id/… and the pages
+// /campaigns/:id/…, passes one more check first (campaign_scope.go,
+// middleware on the two prefixes): a campaign that is not published, or
+// whose org scope neither contains the caller's unit nor lies inside the
+// caller's subtree, answers 404 — the same body an unknown campaign
+// gets — before its handler reads or writes anything. A test walks every
+// such route in the router with users inside and outside the scope.
+//
 // # Signing in
 //
 // A browser signs in with POST /login (the form) or POST /api/v1/login

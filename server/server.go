@@ -130,6 +130,9 @@ func (s *Server) routes() {
 	s.app.Get("/healthz", s.healthz)
 	s.app.Get("/readyz", s.readyz)
 
+	// Before every route it guards.
+	s.campaignScopeRoutes()
+
 	api := s.app.Group("/api/v1")
 	api.Get("/version", s.apiVersion)
 	api.Get("/openapi.json", s.apiOpenAPI)
