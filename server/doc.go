@@ -13,9 +13,26 @@
 // only as "internal error". Pages show the same errors as an HTML page in
 // the visitor's language, with the same status.
 //
+// Text must be UTF-8. A query name or value, a JSON body or a POSTed form
+// field holding other bytes answers 422 invalid with one field error of
+// code invalid_utf8 (middleware_utf8.go): its pointer is the JSON pointer
+// of the offending member ("/answers/personName"; a bad key is shown with
+// U+FFFD) or /<name> for a query or form field. Nothing is decoded with
+// replacement characters and stored. Files in a multipart upload and raw
+// bodies (import chunks) are bytes, not text: a GB18030 CSV imports as
+// before.
+//
 // server holds HTTP only: it calls the engine and never a database driver.
 // Handlers are thin: the engine checks roles and org-unit scope, and
 // answers not_found (404) for anything outside the caller's subtree.
+//
+// Every route under a campaign, /api/v1/campaigns/:id/… and the pages
+// /campaigns/:id/…, passes one more check first (campaign_scope.go,
+// middleware on the two prefixes): a campaign that is not published, or
+// whose org scope neither contains the caller's unit nor lies inside the
+// caller's subtree, answers 404 — the same body an unknown campaign
+// gets — before its handler reads or writes anything. A test walks every
+// such route in the router with users inside and outside the scope.
 //
 // # Signing in
 //

@@ -74,6 +74,9 @@ type env struct {
 	store engine.Store
 	clock *testClock
 	logs  *logBuffer
+	// dbPath is the store's SQLite file, for tests that look at every
+	// table.
+	dbPath string
 }
 
 // newEnv opens a fresh SQLite store, imports the fixture tree and builds
@@ -81,7 +84,8 @@ type env struct {
 // filled in.
 func newEnv(t *testing.T, cfg Config) *env {
 	t.Helper()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "canvass.db"), sqlite.Options{
+	dbPath := filepath.Join(t.TempDir(), "canvass.db")
+	st, err := sqlite.Open(dbPath, sqlite.Options{
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
@@ -100,7 +104,7 @@ func newEnv(t *testing.T, cfg Config) *env {
 	logs := &logBuffer{}
 	cfg.App, cfg.Now = eng, clock.Now
 	cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	return &env{t: t, srv: New(cfg), eng: eng, store: st, clock: clock, logs: logs}
+	return &env{t: t, srv: New(cfg), eng: eng, store: st, clock: clock, logs: logs, dbPath: dbPath}
 }
 
 // user creates a user with testPassword, as the command line would.

@@ -24,7 +24,8 @@ func TestLinkAuthorization(t *testing.T) {
 		{"admin_child_unit", func() *engine.User { return e.admin }, childUnit, http.StatusCreated, ""},
 		{"admin_sibling_unit", func() *engine.User { return e.admin }, siblingUnit, http.StatusNotFound, engine.ENOTFOUND},
 		{"outsider_other_unit", func() *engine.User { return e.outsider }, grandUnit, http.StatusNotFound, engine.ENOTFOUND},
-		{"outsider_own_unit_outside_campaign", func() *engine.User { return e.outsider }, "", http.StatusUnprocessableEntity, engine.EINVALID},
+		// The campaign lies outside the outsider's scope: 404 before the unit is looked at.
+		{"outsider_own_unit_outside_campaign", func() *engine.User { return e.outsider }, "", http.StatusNotFound, engine.ENOTFOUND},
 		{"reviewer", func() *engine.User { return e.reviewer }, "", http.StatusForbidden, engine.EFORBIDDEN},
 		{"author", func() *engine.User { return e.author }, "", http.StatusForbidden, engine.EFORBIDDEN},
 	} {
@@ -52,7 +53,7 @@ func TestLinkAuthorization(t *testing.T) {
 		for _, tc := range []struct {
 			user *engine.User
 			want int
-		}{{e.admin, 4}, {e.worker, 3}, {e.outsider, 0}} {
+		}{{e.admin, 4}, {e.worker, 3}} {
 			res := e.do(req{method: "GET", target: "/api/v1/campaigns/" + householdCampaign + "/links", header: e.as(tc.user)})
 			check(t, res, http.StatusOK, "")
 			var body struct{ Links []linkJSON }
@@ -61,6 +62,8 @@ func TestLinkAuthorization(t *testing.T) {
 				t.Errorf("%s sees %d links, want %d", tc.user.Username, got, tc.want)
 			}
 		}
+		// The outsider's scope and the campaign's do not meet.
+		check(t, e.do(req{method: "GET", target: "/api/v1/campaigns/" + householdCampaign + "/links", header: e.as(e.outsider)}), http.StatusNotFound, engine.ENOTFOUND)
 	})
 }
 

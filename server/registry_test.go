@@ -134,7 +134,7 @@ func TestRegistryImportAPI(t *testing.T) {
 		{"not a job id", req{method: "GET", target: "/api/v1/imports/..%2Fetc", header: e.token(e.super)}, 404, engine.ENOTFOUND, "", ""},
 		{"signed out", req{method: "GET", target: "/api/v1/imports/" + id}, 401, engine.EUNAUTHORIZED, "", ""},
 		{"jobs of the campaign", req{method: "GET", target: "/api/v1/campaigns/registry-2026/imports", header: e.token(e.super)}, 200, "", `"fileName":"名单.csv"`, ""},
-		{"jobs seen from another district", req{method: "GET", target: "/api/v1/campaigns/registry-2026/imports", header: e.token(e.outsider)}, 200, "", `"imports":[]`, ""},
+		{"jobs of a campaign outside the scope", req{method: "GET", target: "/api/v1/campaigns/registry-2026/imports", header: e.token(e.outsider)}, 404, engine.ENOTFOUND, "", ""},
 		{"confirm an import", req{method: "POST", target: "/api/v1/imports/" + id + "/confirm", header: e.token(e.super)}, 422, engine.EINVALID, "", ""},
 		{"reviewer may not import", req{method: "POST", target: "/api/v1/campaigns/registry-2026/imports", header: e.token(e.reviewer),
 			json: map[string]any{"fileName": "a.csv", "size": 10}}, 403, engine.EFORBIDDEN, "", ""},

@@ -125,10 +125,13 @@ func New(cfg Config) *Server {
 // routes installs the middleware, in the order each request meets it, and
 // the routes.
 func (s *Server) routes() {
-	s.app.Use(s.requestID, securityHeaders, s.accessLog, s.recoverPanic, s.limitBody)
+	s.app.Use(s.requestID, securityHeaders, s.accessLog, s.recoverPanic, s.limitBody, s.refuseInvalidUTF8)
 
 	s.app.Get("/healthz", s.healthz)
 	s.app.Get("/readyz", s.readyz)
+
+	// Before every route it guards.
+	s.campaignScopeRoutes()
 
 	api := s.app.Group("/api/v1")
 	api.Get("/version", s.apiVersion)

@@ -191,6 +191,8 @@ var catalog = map[string]map[string]string{
 		"error.closed":             "该项工作已关闭，不再接受修改。",
 		"error.internal":           "服务器内部错误。问题已记录。",
 		"error.method_not_allowed": "不支持该请求方式。",
+		"error.invalid_utf8":       "提交的内容含有无法识别的文字（不是 UTF-8 编码），没有保存。请重新输入后再提交。",
+		"field.invalid_utf8":       "含有无法识别的文字（不是 UTF-8 编码），请重新输入",
 
 		"field.username.pattern":     "2–64 位小写字母、数字、点、下划线或连字符",
 		"field.username.taken":       "用户名已被占用",
@@ -478,6 +480,8 @@ var catalog = map[string]map[string]string{
 		"error.closed":             "This work is closed and takes no more changes.",
 		"error.internal":           "Internal server error. It has been logged.",
 		"error.method_not_allowed": "That request method is not allowed here.",
+		"error.invalid_utf8":       "The request holds text that is not UTF-8, so nothing was saved. Type it again and resend.",
+		"field.invalid_utf8":       "Holds text that is not UTF-8; type it again",
 
 		"field.username.pattern":     "2–64 lower-case letters, digits, '.', '_' or '-'",
 		"field.username.taken":       "This username is taken",
