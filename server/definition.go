@@ -152,7 +152,8 @@ func (s *Server) apiPublishDefinition(c fiber.Ctx) error {
 
 // apiDefinitions answers GET /api/v1/definitions[?kind=][&id=][&status=]:
 // every version, without sources, ordered by kind, ID and version.
-// Definitions belong to no org unit: every author sees them all.
+// An author sees the definitions whose owner and the author's subtree
+// overlap (the definition-scope rule, engine/definition_scope.go).
 func (s *Server) apiDefinitions(c fiber.Ctx) error {
 	a := actorOf(c)
 	if err := requireRole(a, authorRoles...); err != nil {
@@ -190,4 +191,64 @@ func (s *Server) apiDefinition(c fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(toDefinitionJSON(d, true))
+}
+
+// campaignCheckJSON is what checking or publishing a whole campaign found.
+type campaignCheckJSON struct {
+	Campaign string                `json:"campaign"`
+	OK       bool                  `json:"ok"`
+	Steps    []campaignStepJSON    `json:"steps"`
+	Problems []campaignProblemJSON `json:"problems"`
+}
+
+type campaignStepJSON struct {
+	Kind    string `json:"kind"`
+	ID      string `json:"id"`
+	Version int    `json:"version"`
+}
+
+type campaignProblemJSON struct {
+	Kind    string `json:"kind"`
+	ID      string `json:"id"`
+	Version int    `json:"version"`
+	Pointer string `json:"pointer"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Line    int    `json:"line,omitempty"`
+	Col     int    `json:"col,omitempty"`
+}
+
+func toCampaignCheckJSON(c *engine.CampaignCheck) campaignCheckJSON {
+	out := campaignCheckJSON{Campaign: c.CampaignID, OK: c.OK(), Steps: []campaignStepJSON{}, Problems: []campaignProblemJSON{}}
+	for _, s := range c.Steps {
+		out.Steps = append(out.Steps, campaignStepJSON{Kind: s.Kind, ID: s.ID, Version: s.Version})
+	}
+	for _, p := range c.Problems {
+		out.Problems = append(out.Problems, campaignProblemJSON{Kind: p.Kind, ID: p.ID, Version: p.Version, Pointer: p.Pointer,
+			Code: p.Code, Message: p.Message, Line: p.Line, Col: p.Col})
+	}
+	return out
+}
+
+// apiCheckCampaign answers GET /api/v1/definitions/campaign/:id/check:
+// the drafts a whole-campaign publish would publish and every problem in
+// the way, without publishing anything.
+func (s *Server) apiCheckCampaign(c fiber.Ctx) error {
+	check, err := s.engine.CheckCampaign(c.Context(), actorOf(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(toCampaignCheckJSON(check))
+}
+
+// apiPublishCampaign answers POST /api/v1/definitions/campaign/:id/publish:
+// the campaign's drafts published in order, the campaign last; 422 with
+// every problem as a field while any remain, 409 when nothing is left to
+// publish.
+func (s *Server) apiPublishCampaign(c fiber.Ctx) error {
+	check, err := s.engine.PublishCampaign(c.Context(), actorOf(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(toCampaignCheckJSON(check))
 }

@@ -65,6 +65,8 @@ type authorData struct {
 	Saved  *savedDraft
 	// PublishErrors are the lint errors that stopped a publish.
 	PublishErrors []string
+	// Campaigns with drafts, each offered "check and publish" as a whole.
+	Campaigns []string
 }
 
 // authorPage lists every definition version with its status, and the
@@ -101,6 +103,9 @@ func (s *Server) renderAuthor(c fiber.Ctx, status int, data *authorData, errKey,
 			row.PreviewURL = previewPath(d.ID, d.Version)
 		}
 		data.Rows = append(data.Rows, row)
+		if d.Kind == engine.KindCampaign && !row.Published && !slices.Contains(data.Campaigns, d.ID) {
+			data.Campaigns = append(data.Campaigns, d.ID)
+		}
 	}
 	// The success message names a version only if the list shows it
 	// published: a crafted link cannot make the page claim anything else.
@@ -260,4 +265,41 @@ func scopeRefusal(err error) string {
 		}
 	}
 	return ""
+}
+
+// authorPublishCampaign checks a whole campaign and publishes its drafts
+// in order: POST /author/campaigns/:id/publish. Success goes back to the
+// list; problems are listed on the page, each naming the file, version
+// and place.
+func (s *Server) authorPublishCampaign(c fiber.Ctx) error {
+	a := actorOf(c)
+	if err := requireRole(a, authorRoles...); err != nil {
+		return err
+	}
+	id := c.Params("id")
+	check, err := s.engine.PublishCampaign(c.Context(), a, id)
+	switch code := engine.ErrorCode(err); code {
+	case "":
+		return redirect(c, "/author?published="+url.QueryEscape(fmt.Sprintf("%s/%s/%d", engine.KindCampaign, id, check.Steps[len(check.Steps)-1].Version)))
+	case engine.EINVALID:
+		data := &authorData{}
+		lang := s.pageLang(c, a.User)
+		for _, p := range check.Problems {
+			where := ui.Message(lang, "kind."+p.Kind) + " " + p.ID + " v" + strconv.Itoa(p.Version)
+			if p.Line > 0 {
+				where += fmt.Sprintf(":%d:%d", p.Line, p.Col)
+			} else if p.Pointer != "" {
+				where += " " + p.Pointer
+			}
+			data.PublishErrors = append(data.PublishErrors, where+" — "+p.Message)
+		}
+		return s.renderAuthor(c, statusByCode[code], data, "author.publish.failed", "")
+	case engine.ECONFLICT:
+		return s.renderAuthor(c, statusByCode[code], &authorData{}, "author.campaign.nothing", "")
+	default:
+		if key := scopeRefusal(err); key != "" {
+			return s.renderAuthor(c, statusByCode[code], &authorData{}, key, "")
+		}
+		return err
+	}
 }

@@ -48,6 +48,8 @@ var apiDocs = map[string]apiDoc{
 	"PUT /definitions/{kind}/{id}": {summary: "Store the body as the open draft of a definition, with every lint finding.", query: []string{"filename"}, body: "file"},
 	"GET /definitions/{kind}/{id}/versions/{version}":          {summary: "One definition version with its source."},
 	"POST /definitions/{kind}/{id}/versions/{version}/publish": {summary: "Publish a draft; 422 with the lint errors while any remain."},
+	"GET /definitions/campaign/{id}/check":                     {summary: "Check a whole campaign: the drafts of its forms, workflow, pay table and itself that a publish would publish, in order, and every problem in the way."},
+	"POST /definitions/campaign/{id}/publish":                  {summary: "Check and publish a whole campaign: its drafts in order, the campaign last; 422 with every problem while any remain, 409 when nothing is left to publish."},
 	"POST /definitions/form/{id}/versions/{version}/evaluate":  {summary: "Evaluate answers against a form version being previewed (draft or published).", body: "json"},
 
 	"POST /campaigns/{campaign}/forms/{form}/evaluate": {summary: "Evaluate answers: relevance, required fields, calculated values and errors. Stores nothing.", query: []string{"version"}, body: "json"},
