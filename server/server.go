@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -38,6 +39,12 @@ type Config struct {
 	// for a server behind a proxy that terminates TLS. Over TLS they are
 	// Secure anyway.
 	SecureCookies bool
+	// TrustedProxies are the networks of the proxies in front of the
+	// server. Only a request whose peer is inside one has its
+	// X-Forwarded-For (the client's address, see clientIP) and
+	// X-Forwarded-Proto and -Host believed. Default: none, the headers are
+	// ignored.
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the HTTP server: a configured Fiber app plus what its handlers
@@ -54,9 +61,11 @@ type Server struct {
 	bodyLimit   int
 	version     string
 	forceSecure bool
-	pages       *pageSet
-	assets      *assetSet
-	openAPI     func() []byte // the OpenAPI document, built once from the router
+	// trustedProxies: see Config.TrustedProxies.
+	trustedProxies []netip.Prefix
+	pages          *pageSet
+	assets         *assetSet
+	openAPI        func() []byte // the OpenAPI document, built once from the router
 
 	// listening guards against a shutdown that arrives before the HTTP
 	// server has taken its listener: Shutdown closes the listener itself,
@@ -73,13 +82,14 @@ func New(cfg Config) *Server {
 		panic("server: Config.App or Config.Store is required")
 	}
 	s := &Server{
-		log:         cfg.Logger,
-		now:         cfg.Now,
-		bodyLimit:   cfg.BodyLimit,
-		version:     cfg.Version,
-		forceSecure: cfg.SecureCookies,
-		pages:       mustLoadPages(),
-		assets:      mustLoadAssets(),
+		log:            cfg.Logger,
+		now:            cfg.Now,
+		bodyLimit:      cfg.BodyLimit,
+		version:        cfg.Version,
+		forceSecure:    cfg.SecureCookies,
+		trustedProxies: cfg.TrustedProxies,
+		pages:          mustLoadPages(),
+		assets:         mustLoadAssets(),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -113,6 +123,11 @@ func New(cfg Config) *Server {
 		ReadTimeout:  30 * time.Second,
 		WriteTimeout: 60 * time.Second,
 		IdleTimeout:  120 * time.Second,
+		// Scheme() and Hostname() believe X-Forwarded-Proto and -Host from
+		// a trusted proxy only. No ProxyHeader: c.IP() stays the peer, and
+		// clientIP reads X-Forwarded-For itself.
+		TrustProxy:       len(cfg.TrustedProxies) > 0,
+		TrustProxyConfig: fiber.TrustProxyConfig{Proxies: proxyList(cfg.TrustedProxies)},
 	})
 	s.routes()
 	s.openAPI = sync.OnceValue(func() []byte {
