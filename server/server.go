@@ -61,11 +61,11 @@ type Server struct {
 	bodyLimit   int
 	version     string
 	forceSecure bool
-	// trustedProxies: see Config.TrustedProxies.
-	trustedProxies []netip.Prefix
-	pages          *pageSet
-	assets         *assetSet
-	openAPI        func() []byte // the OpenAPI document, built once from the router
+	pages       *pageSet
+	assets      *assetSet
+	openAPI     func() []byte // the OpenAPI document, built once from the router
+
+	trustedProxies []netip.Prefix // see Config.TrustedProxies
 
 	// listening guards against a shutdown that arrives before the HTTP
 	// server has taken its listener: Shutdown closes the listener itself,
@@ -82,15 +82,15 @@ func New(cfg Config) *Server {
 		panic("server: Config.App or Config.Store is required")
 	}
 	s := &Server{
-		log:            cfg.Logger,
-		now:            cfg.Now,
-		bodyLimit:      cfg.BodyLimit,
-		version:        cfg.Version,
-		forceSecure:    cfg.SecureCookies,
-		trustedProxies: cfg.TrustedProxies,
-		pages:          mustLoadPages(),
-		assets:         mustLoadAssets(),
+		log:         cfg.Logger,
+		now:         cfg.Now,
+		bodyLimit:   cfg.BodyLimit,
+		version:     cfg.Version,
+		forceSecure: cfg.SecureCookies,
+		pages:       mustLoadPages(),
+		assets:      mustLoadAssets(),
 	}
+	s.trustedProxies = cfg.TrustedProxies
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
