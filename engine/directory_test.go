@@ -2,7 +2,9 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -169,11 +171,14 @@ func TestLoginLockoutAndSessions(t *testing.T) {
 			t.Fatalf("failure %d: %v", i+1, err)
 		}
 	}
-	if _, _, _, err := e.Login(ctx, "worker1", "s3cret-pass", "10.0.0.3"); engine.ErrorCode(err) != engine.ERATELIMITED {
-		t.Fatalf("after 5 failures the right password must be refused too: %v", err)
+	if _, _, _, err := e.Login(ctx, "worker1", "s3cret-pass", "10.0.0.2"); engine.ErrorCode(err) != engine.ERATELIMITED {
+		t.Fatalf("after 5 failures from an address the right password must be refused there too: %v", err)
+	}
+	if _, _, _, err := e.Login(ctx, "worker1", "s3cret-pass", "10.0.0.3"); err != nil {
+		t.Fatalf("after 5 failures from another address: %v", err)
 	}
 	clk.Add(16 * 60e9)
-	if _, _, _, err := e.Login(ctx, "worker1", "s3cret-pass", "10.0.0.3"); err != nil {
+	if _, _, _, err := e.Login(ctx, "worker1", "s3cret-pass", "10.0.0.2"); err != nil {
 		t.Fatalf("after the lock-out window: %v", err)
 	}
 	if err := e.Logout(ctx, a, token); err != nil {
@@ -199,10 +204,13 @@ func TestLoginRateLimitPerAddress(t *testing.T) {
 	e, _ := newEngine(t)
 	seedTree(t, e)
 	var last error
-	for i := 0; i < 31; i++ {
-		_, _, _, last = e.Login(ctx, "user"+itoa(i), "whatever-pass", "10.9.9.9")
+	for i := 0; i < 51; i++ {
+		if _, _, _, last = e.Login(ctx, "user"+strconv.Itoa(i), "whatever-pass", "10.9.9.9"); i < 50 && engine.ErrorCode(last) != engine.EUNAUTHORIZED {
+			t.Fatalf("failure %d from one address: %v, want unauthorized", i+1, last)
+		}
 	}
-	if engine.ErrorCode(last) != engine.ERATELIMITED {
-		t.Fatalf("31st attempt from one address: %v, want rate_limited", last)
+	var r *engine.SignInRefusal
+	if engine.ErrorCode(last) != engine.ERATELIMITED || !errors.As(last, &r) || r.Reason != engine.SignInThrottled {
+		t.Fatalf("51st attempt from one address after 50 failures: %v, want rate_limited, address throttled", last)
 	}
 }

@@ -148,7 +148,9 @@ type SessionStore interface {
 
 	// HitCounter adds one to the counter key in the fixed window of the given
 	// length that contains now, and returns the count in that window after
-	// the hit. Concurrent hits are never lost.
+	// the hit. Concurrent hits are never lost. Windows start at multiples of
+	// their length since the Unix epoch (the sign-in limits tell users when
+	// a lock ends from that). A key is used with one window length only.
 	HitCounter(ctx context.Context, key string, window time.Duration, now time.Time) (int64, error)
 	// CounterValue returns the count of key in the fixed window of the given
 	// length that contains now, without adding to it (0 when never hit).

@@ -10,39 +10,25 @@ import (
 	"time"
 )
 
-// Sign-in limits. Failed attempts are counted in the store so the limits
-// hold across server replicas.
 const (
 	SessionTTL       = 12 * time.Hour
 	APITokenTTL      = 365 * 24 * time.Hour
-	loginWindow      = 15 * time.Minute
-	maxUserFailures  = 5  // then the account is locked until the window ends
-	maxIPAttempts    = 30 // attempts per address per window, failed or not
 	dummyPasswordPHC = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$8Jz0m9sXyXn8VnKlh7oVJm1Ff0tZ6x0w0vVb9g3ZbVY"
 )
 
 // Login checks a username and password and opens a web session. It
 // returns the session and the secret token for the cookie (only its hash is
-// stored). Returns EUNAUTHORIZED for a wrong username or password (the same
-// message for both), ERATELIMITED when the account is locked or the address
-// made too many attempts.
+// stored). ip is the client's address, by which the sign-in limits count
+// (see user_auth_limits.go). Returns EUNAUTHORIZED for a wrong username or
+// password (the same message for both), ERATELIMITED when the account is
+// locked for sign-in from this address or the address made too many failed
+// attempts; either error's cause is a *SignInRefusal saying which.
 func (e *Engine) Login(ctx context.Context, username, password, ip string) (*Session, string, *User, error) {
 	now := e.Now()
 	username = strings.ToLower(strings.TrimSpace(username))
-	ipHits, err := e.store.HitCounter(ctx, "login:ip:"+ip, loginWindow, now)
-	if err != nil {
+	keys := newSignInKeys(username, ip)
+	if err := e.checkSignInLimits(ctx, keys, now); err != nil {
 		return nil, "", nil, err
-	}
-	if ipHits > maxIPAttempts {
-		return nil, "", nil, Errorf(ERATELIMITED, "too many sign-in attempts from this address; try again in 15 minutes")
-	}
-	failKey := "login:fail:" + username
-	fails, err := e.store.CounterValue(ctx, failKey, loginWindow, now)
-	if err != nil {
-		return nil, "", nil, err
-	}
-	if fails >= maxUserFailures {
-		return nil, "", nil, Errorf(ERATELIMITED, "this account is locked after %d failed sign-ins; try again in 15 minutes", maxUserFailures)
 	}
 	u, err := e.store.GetUserByUsername(ctx, username)
 	if err != nil && ErrorCode(err) != ENOTFOUND {
@@ -53,19 +39,24 @@ func (e *Engine) Login(ctx context.Context, username, password, ip string) (*Ses
 		hash = u.PasswordHash
 	}
 	if !VerifyPassword(hash, password) || u == nil || u.Disabled {
-		if _, err := e.store.HitCounter(ctx, failKey, loginWindow, now); err != nil {
+		refusal, err := e.countSignInFailure(ctx, keys, now)
+		if err != nil {
 			return nil, "", nil, err
 		}
 		scope := ""
 		if u != nil {
 			scope = u.OrgPath // so the user's own admins see attacks on the account
 		}
-		if err := e.Audit(ctx, nil, "user.login_failed", "user", username, scope, map[string]any{"ip": ip}); err != nil {
+		detail := map[string]any{"ip": ip}
+		if refusal.AttemptsLeft == 0 {
+			detail["locked"] = true
+		}
+		if err := e.Audit(ctx, nil, "user.login_failed", "user", username, scope, detail); err != nil {
 			return nil, "", nil, err
 		}
-		return nil, "", nil, Errorf(EUNAUTHORIZED, "wrong username or password")
+		return nil, "", nil, wrongCredentials(refusal)
 	}
-	if err := e.store.ResetCounter(ctx, failKey); err != nil {
+	if err := e.countSignInSuccess(ctx, keys, now); err != nil {
 		return nil, "", nil, err
 	}
 	s, token, err := e.openSession(ctx, u, SessionWeb, "", ip, SessionTTL)

@@ -45,7 +45,7 @@ func (s *Server) identify(c fiber.Ctx) (*auth, error) {
 		c.Locals(authKey{}, anonymous)
 		return nil, nil
 	}
-	actor, sess, err := s.engine.Authenticate(c.Context(), token, c.IP())
+	actor, sess, err := s.engine.Authenticate(c.Context(), token, s.clientIP(c))
 	if err == nil && sess.Kind != kind {
 		// A browser session is no API token and the other way round: each
 		// kind keeps the protections of its own channel.
@@ -166,8 +166,9 @@ func (s *Server) apiLogin(c fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	sess, token, u, err := s.engine.Login(c.Context(), req.Username, req.Password, c.IP())
+	sess, token, u, err := s.engine.Login(c.Context(), req.Username, req.Password, s.clientIP(c))
 	if err != nil {
+		setRetryAfter(c, err)
 		return err
 	}
 	s.setSessionCookie(c, token, sess.ExpiresAt)

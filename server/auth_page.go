@@ -1,6 +1,10 @@
 package server
 
 import (
+	"errors"
+	"strconv"
+	"time"
+
 	"github.com/gofiber/fiber/v3"
 
 	"canvass/engine"
@@ -12,10 +16,33 @@ type loginData struct {
 	Username string // kept after a failed attempt
 }
 
-// loginMessages gives the sign-in page's text for the engine's refusals.
-var loginMessages = map[string]string{
-	engine.EUNAUTHORIZED: "login.wrong",
-	engine.ERATELIMITED:  "login.locked",
+// loginMessage words the engine's refusal of a sign-in in the page's
+// language; ok is false for any other error.
+func loginMessage(p *pageData, err error) (msg string, ok bool) {
+	var r *engine.SignInRefusal
+	if !errors.As(err, &r) {
+		return "", false
+	}
+	switch {
+	case r.Reason == engine.SignInThrottled:
+		return p.T("login.throttled", r.RetryMinutes()), true
+	case r.Reason == engine.SignInLocked:
+		return p.T("login.locked", r.RetryMinutes()), true
+	case r.AttemptsLeft == 0:
+		return p.T("login.wrong_locked", r.RetryMinutes()), true
+	case r.AttemptsLeft <= engine.SignInWarnAttemptsLeft:
+		return p.T("login.wrong_left", r.AttemptsLeft), true
+	}
+	return p.T("login.wrong"), true
+}
+
+// setRetryAfter tells a client refused by the sign-in limits when to try
+// again (Retry-After, in seconds).
+func setRetryAfter(c fiber.Ctx, err error) {
+	var r *engine.SignInRefusal
+	if errors.As(err, &r) && engine.ErrorCode(err) == engine.ERATELIMITED {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(r.RetryAfter.Round(time.Second)/time.Second)))
+	}
 }
 
 // loginPage shows the sign-in form, or sends a signed-in visitor on.
@@ -37,7 +64,7 @@ func (s *Server) loginPage(c fiber.Ctx) error {
 // loginSubmit signs in from the form. A failure shows the form again with
 // the reason in the page's language and the status the API would answer:
 // 403 for a form without its double-submit token, 401 for a wrong
-// username or password, 429 for a locked account.
+// username or password, 429 when the sign-in limits refuse it.
 func (s *Server) loginSubmit(c fiber.Ctx) error {
 	next := localPath(bodyField(c, "next"))
 	p := s.newPage(c, "login.title", "", "/login")
@@ -51,14 +78,15 @@ func (s *Server) loginSubmit(c fiber.Ctx) error {
 		p.Error = p.T("login.expired")
 		return s.render(c, fiber.StatusForbidden, "login", p)
 	}
-	sess, token, _, err := s.engine.Login(c.Context(), data.Username, bodyField(c, "password"), c.IP())
+	sess, token, _, err := s.engine.Login(c.Context(), data.Username, bodyField(c, "password"), s.clientIP(c))
 	if err != nil {
-		key, ok := loginMessages[engine.ErrorCode(err)]
+		msg, ok := loginMessage(p, err)
 		if !ok {
 			return err
 		}
+		setRetryAfter(c, err)
 		p.CSRF = s.loginFormToken(c)
-		p.Error = p.T(key)
+		p.Error = msg
 		return s.render(c, statusByCode[engine.ErrorCode(err)], "login", p)
 	}
 	s.setSessionCookie(c, token, sess.ExpiresAt)

@@ -58,7 +58,7 @@ func (s *Server) apiPublicEvaluate(c fiber.Ctx) error {
 	if err := decodeAnswersJSON(c, &req); err != nil {
 		return err
 	}
-	st, err := s.engine.EvaluatePublic(c.Context(), c.Params("token"), req.Answers, apiLang(c), c.IP())
+	st, err := s.engine.EvaluatePublic(c.Context(), c.Params("token"), req.Answers, apiLang(c), s.clientIP(c))
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (s *Server) apiPublicSubmit(c fiber.Ctx) error {
 	if err := decodeAnswersJSON(c, &req); err != nil {
 		return err
 	}
-	res, err := s.engine.SubmitPublic(c.Context(), c.Params("token"), req.Answers, apiLang(c), c.IP())
+	res, err := s.engine.SubmitPublic(c.Context(), c.Params("token"), req.Answers, apiLang(c), s.clientIP(c))
 	if err != nil {
 		return err
 	}

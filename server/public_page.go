@@ -56,7 +56,7 @@ func (s *Server) publicFormSubmit(c fiber.Ctx) error {
 	if action != formActionSubmit {
 		return s.renderPublicForm(c, fiber.StatusOK, p, pf, answers, nil)
 	}
-	res, err := s.engine.SubmitPublic(c.Context(), token, answers, p.Lang, c.IP())
+	res, err := s.engine.SubmitPublic(c.Context(), token, answers, p.Lang, s.clientIP(c))
 	switch engine.ErrorCode(err) {
 	case "":
 	case engine.EINVALID:

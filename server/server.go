@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -38,6 +39,12 @@ type Config struct {
 	// for a server behind a proxy that terminates TLS. Over TLS they are
 	// Secure anyway.
 	SecureCookies bool
+	// TrustedProxies are the networks of the proxies in front of the
+	// server. Only a request whose peer is inside one has its
+	// X-Forwarded-For (the client's address, see clientIP) and
+	// X-Forwarded-Proto and -Host believed. Default: none, the headers are
+	// ignored.
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the HTTP server: a configured Fiber app plus what its handlers
@@ -57,6 +64,8 @@ type Server struct {
 	pages       *pageSet
 	assets      *assetSet
 	openAPI     func() []byte // the OpenAPI document, built once from the router
+
+	trustedProxies []netip.Prefix // see Config.TrustedProxies
 
 	// listening guards against a shutdown that arrives before the HTTP
 	// server has taken its listener: Shutdown closes the listener itself,
@@ -81,6 +90,7 @@ func New(cfg Config) *Server {
 		pages:       mustLoadPages(),
 		assets:      mustLoadAssets(),
 	}
+	s.trustedProxies = cfg.TrustedProxies
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -113,6 +123,11 @@ func New(cfg Config) *Server {
 		ReadTimeout:  30 * time.Second,
 		WriteTimeout: 60 * time.Second,
 		IdleTimeout:  120 * time.Second,
+		// Scheme() and Hostname() believe X-Forwarded-Proto and -Host from
+		// a trusted proxy only. No ProxyHeader: c.IP() stays the peer, and
+		// clientIP reads X-Forwarded-For itself.
+		TrustProxy:       len(cfg.TrustedProxies) > 0,
+		TrustProxyConfig: fiber.TrustProxyConfig{Proxies: proxyList(cfg.TrustedProxies)},
 	})
 	s.routes()
 	s.openAPI = sync.OnceValue(func() []byte {

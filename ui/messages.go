@@ -88,8 +88,14 @@ var catalog = map[string]map[string]string{
 		"login.submit":   "登录",
 		"login.expired":  "页面已过期，请重新提交。",
 		"login.wrong":    "用户名或密码错误。",
-		"login.locked":   "登录失败次数过多，请 15 分钟后再试。",
+		"login.locked":   "该账号暂时不能从本网络地址登录，请 %d 分钟后再试；忘记密码请联系本单位的管理员。",
 		"login.hint":     "没有账号？请联系本单位的管理员。",
+
+		// The sign-in limits count failed attempts per account and network
+		// address: see engine/user_auth_limits.go.
+		"login.wrong_left":   "用户名或密码错误。再错 %d 次，该账号将暂时不能从本网络地址登录。",
+		"login.wrong_locked": "用户名或密码错误。失败次数过多，该账号在 %d 分钟内不能从本网络地址登录；忘记密码请联系本单位的管理员。",
+		"login.throttled":    "本网络地址登录失败的次数过多，请 %d 分钟后再试。",
 
 		"home.title":      "首页",
 		"home.welcome":    "您好，%s",
@@ -381,8 +387,12 @@ var catalog = map[string]map[string]string{
 		"login.submit":   "Sign in",
 		"login.expired":  "The page had expired. Please submit it again.",
 		"login.wrong":    "Wrong username or password.",
-		"login.locked":   "Too many failed sign-ins. Try again in 15 minutes.",
+		"login.locked":   "This account is temporarily locked for sign-in from this network address. Try again in %d min, or ask your unit's administrator to reset your password.",
 		"login.hint":     "No account? Ask your unit's administrator.",
+
+		"login.wrong_left":   "Wrong username or password. Attempts left before this account is locked at this network address: %d.",
+		"login.wrong_locked": "Wrong username or password. This account is now locked for sign-in from this network address; try again in %d min. If you forgot your password, ask your unit's administrator.",
+		"login.throttled":    "Too many failed sign-ins from this network address. Try again in %d min.",
 
 		"home.title":      "Home",
 		"home.welcome":    "Hello, %s",

@@ -31,6 +31,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	piiKeys := fs.String("pii-keys", "", "personal-data key `file` (default: $"+envPIIKeys+", else "+keyFileName+" next to a SQLite database, created on first start)")
 	secureCookies := fs.Bool("secure-cookies", false, "mark cookies Secure even over plain HTTP, when a proxy in front terminates TLS")
+	trustedProxies := fs.String("trusted-proxies", "", "`CIDR,…` of the proxies in front of the server; X-Forwarded-For is believed only from these (default: none, ignored)")
 	sweepEvery := fs.Duration("sweep-every", defaultSweepEvery, "how often to fire due reminders, escalations and automatic actions (at least 1s)")
 	fs.Usage = func() {
 		io.WriteString(stderr, "Usage: canvass serve [flags]\n\nRuns the web server and API until SIGINT or SIGTERM.\n\nFlags:\n")
@@ -44,6 +45,10 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	if *sweepEvery < time.Second {
 		return fail(stderr, exitUsage, "--sweep-every must be at least 1s, got %v", *sweepEvery)
+	}
+	proxies, err := server.ParseTrustedProxies(*trustedProxies)
+	if err != nil {
+		return fail(stderr, exitUsage, "--trusted-proxies: %v", err)
 	}
 	log, err := newLogger(stderr, *logFormat, *logLevel)
 	if err != nil {
@@ -102,7 +107,8 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		}
 		demo.WriteUsers(stdout)
 	}
-	srv := server.New(server.Config{App: eng, Logger: log, Version: version, SecureCookies: *secureCookies})
+	srv := server.New(server.Config{App: eng, Logger: log, Version: version, SecureCookies: *secureCookies,
+		TrustedProxies: proxies})
 	// Background work (timers, reminders, catch-up passes, import jobs)
 	// runs from here until the shutdown below.
 	if err := eng.Start(ctx); err != nil {
