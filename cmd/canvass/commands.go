@@ -27,6 +27,8 @@ var commands = []command{
 	{"serve", "run the web server and API", runServe},
 	{"user", "add a user: user add", runUser},
 	{"orgunit", "import the org-unit tree from CSV or XLSX: orgunit import", runOrgUnit},
+	{"backup", "copy the SQLite database while it is in use: backup OUT.db", runBackup},
+	{"restore", "check a backup and put it in place of the database: restore IN.db", runRestore},
 	{"lint", "check definition files in a directory", runLint},
 	{"version", "print the version", runVersion},
 }

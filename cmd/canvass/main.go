@@ -3,6 +3,8 @@
 //	canvass serve           run the web server and API
 //	canvass user add        add a user (the password comes from stdin or a file)
 //	canvass orgunit import  import the org-unit tree from a CSV or XLSX sheet
+//	canvass backup          copy the SQLite database while it is in use
+//	canvass restore         check a backup and put it in place of the database
 //	canvass lint            check definition files
 //	canvass version         print the version
 //

@@ -32,6 +32,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	piiKeys := fs.String("pii-keys", "", "personal-data key `file` (default: $"+envPIIKeys+", else "+keyFileName+" next to a SQLite database, created on first start)")
 	secureCookies := fs.Bool("secure-cookies", false, "mark cookies Secure even over plain HTTP, when a proxy in front terminates TLS")
 	trustedProxies := fs.String("trusted-proxies", "", "`CIDR,…` of the proxies in front of the server; X-Forwarded-For is believed only from these (default: none, ignored)")
+	newDatabase := fs.Bool("new-database", false, "start an empty SQLite database although a personal-data key file of another database lies beside it (see Backups in the README)")
 	sweepEvery := fs.Duration("sweep-every", defaultSweepEvery, "how often to fire due reminders, escalations and automatic actions (at least 1s)")
 	fs.Usage = func() {
 		io.WriteString(stderr, "Usage: canvass serve [flags]\n\nRuns the web server and API until SIGINT or SIGTERM.\n\nFlags:\n")
@@ -73,6 +74,15 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, exitFailure, "%v", err)
 	}
 
+	// A missing database beside a key file is a lost database, not a new
+	// one: stop before creating anything.
+	created := false
+	if vault == nil && spec.sqlitePath != "" {
+		if created, err = checkNewDatabase(spec, *newDatabase); err != nil {
+			return fail(stderr, exitFailure, "%v", err)
+		}
+	}
+
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
@@ -80,14 +90,13 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, exitFailure, "%v", err)
 	}
-	log.Info("store opened", "db", spec.String())
-
 	if vault == nil {
-		if vault, err = localVault(spec, log); err != nil {
+		if vault, err = localVault(spec, storeDatabaseID(store), created, log); err != nil {
 			store.Close()
 			return fail(stderr, exitFailure, "%v", err)
 		}
 	}
+	log.Info("store opened", "db", spec.String())
 	// One owner names this process in every lease its background work
 	// takes: timers, report reminders and import jobs.
 	eng := app.New(app.Config{Config: engine.Config{Store: store, Logger: log, Vault: vault},

@@ -6,9 +6,12 @@
 // A store is one database file, say data/canvass.db, plus the two files
 // SQLite keeps beside it while it is open: canvass.db-wal (committed
 // transactions not yet copied into the main file) and canvass.db-shm (an
-// index of the WAL shared by the connections). Back up with the server
-// stopped, or with SQLite's online backup; never copy the main file alone
-// while it is open. Open creates the file but not its directory, and
+// index of the WAL shared by the connections). Back up with Backup (VACUUM
+// INTO on a read-only connection, safe while servers write) and put a copy
+// back with Restore (backup.go); never copy the main file alone while it is
+// open. Each database has a random ID (store_meta, Store.DatabaseID) that
+// its backups keep. The store notices its file being deleted or replaced
+// while open and then refuses writes (file_watch.go). Open creates the file but not its directory, and
 // refuses, without writing a byte, a file that is not a SQLite database,
 // another program's database, a file that fails PRAGMA quick_check (run
 // on files up to Options.QuickCheckMaxBytes), a schema newer than this

@@ -58,6 +58,9 @@ type Store struct {
 		getRecord *sql.Stmt
 	}
 
+	id   string     // DatabaseID
+	file *fileWatch // notices the file deleted or replaced (file_watch.go)
+
 	// mu guards sending on w.reqs against Close closing it.
 	mu        sync.RWMutex
 	closed    atomic.Bool
@@ -82,7 +85,8 @@ const applicationID = 0x43564153
 // pending migrations. The directory must exist. Open refuses, without
 // writing to it, a file that is not a SQLite database, belongs to another
 // program, fails PRAGMA quick_check (see Options.QuickCheckMaxBytes), has a
-// newer schema than this program, or cannot be read and written; the error
+// newer schema than this program, cannot be read and written, or is
+// missing while its -wal file is not (see checkOrphanWAL); the error
 // is an *engine.Error (EINVALID or EUNAVAILABLE) naming the path and the
 // problem.
 func Open(path string, opts Options) (*Store, error) {
@@ -109,6 +113,9 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, engine.WrapError(engine.EINVALID, fmt.Sprintf("sqlite: bad path %q", path), err)
 	}
 	if err := checkPath(abs); err != nil {
+		return nil, err
+	}
+	if err := checkOrphanWAL(abs); err != nil {
 		return nil, err
 	}
 
@@ -172,6 +179,10 @@ func Open(path string, opts Options) (*Store, error) {
 	} else if err != nil {
 		return fail(openError(abs, "migrate", err))
 	}
+	id, err := readDatabaseID(ctx, conn)
+	if err != nil {
+		return fail(openError(abs, "read the database ID", err))
+	}
 
 	rdb, err := sql.Open("sqlite", dsn(abs,
 		fmt.Sprintf("busy_timeout(%d)", busyMs),
@@ -185,12 +196,18 @@ func Open(path string, opts Options) (*Store, error) {
 	rdb.SetMaxIdleConns(opts.ReadConns)
 	rdb.SetConnMaxLifetime(0)
 	rdb.SetConnMaxIdleTime(0)
-	s := &Store{path: abs, log: opts.Logger, rdb: rdb, wdb: wdb}
+	s := &Store{path: abs, log: opts.Logger, rdb: rdb, wdb: wdb, id: id}
 	if s.stmt.getRecord, err = rdb.PrepareContext(ctx, "SELECT "+recordColumns+" FROM records WHERE id = ?"); err != nil {
 		rdb.Close()
 		return fail(openError(abs, "prepare", err))
 	}
+	if s.file, err = watchFile(abs, opts.Logger); err != nil {
+		s.stmt.getRecord.Close()
+		rdb.Close()
+		return fail(err)
+	}
 	s.w = newWriter(conn, opts.MaxBatch, opts.Logger)
+	s.w.beforeCommit = s.file.check
 	s.w.optimize()
 	go s.w.run()
 
@@ -344,11 +361,15 @@ func reason(err error) string {
 	return err.Error()
 }
 
-// Ping runs a trivial query on the read pool and reports the writer's last
-// failure, if its last transaction failed.
+// Ping checks that the database file is still the one opened (see
+// file_watch.go), runs a trivial query on the read pool and reports the
+// writer's last failure, if its last transaction failed.
 func (s *Store) Ping(ctx context.Context) error {
 	if s.closed.Load() {
 		return errClosed()
+	}
+	if err := s.file.check(); err != nil {
+		return err
 	}
 	var n int
 	if err := s.rdb.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations").Scan(&n); err != nil {
@@ -370,6 +391,7 @@ func (s *Store) Close() error {
 		close(s.w.reqs)
 		s.mu.Unlock()
 		<-s.w.done
+		s.file.close()
 		// Readers go first so that the writer's is the last connection.
 		err := errors.Join(s.stmt.getRecord.Close(), s.rdb.Close())
 		err = errors.Join(err, s.w.close(), s.wdb.Close())

@@ -38,6 +38,11 @@ type writer struct {
 	maxSeen                 atomic.Int64
 	lastErr                 atomic.Pointer[error] // last failed transaction, nil after a success
 	optimized               time.Time             // when PRAGMA optimize last ran
+
+	// beforeCommit, when set, runs before every COMMIT; its error rolls
+	// the transaction back and fails its requests. The store checks there
+	// that its file is still at its path (file_watch.go).
+	beforeCommit func() error
 }
 
 // writeReq is one queued write. state moves from pending to taken (the
@@ -84,6 +89,9 @@ func newWriter(conn *sql.Conn, maxBatch int, log *slog.Logger) *writer {
 func (s *Store) write(ctx context.Context, fn func(*writeTx) error) error {
 	if err := ctx.Err(); err != nil {
 		return ctxError(err)
+	}
+	if err := s.file.lostErr(); err != nil {
+		return err
 	}
 	r := reqPool.Get().(*writeReq)
 	r.ctx, r.fn = ctx, fn
@@ -213,6 +221,11 @@ func (w *writer) runTx(reqs []*writeReq) (rest []*writeReq) {
 			if _, err := w.tx.exec("RELEASE req"); err != nil {
 				return w.abort(reqs[:i+1], errs, err, reqs[i+1:])
 			}
+		}
+	}
+	if w.beforeCommit != nil {
+		if err := w.beforeCommit(); err != nil {
+			return w.abort(reqs, errs, err, nil)
 		}
 	}
 	if _, err := w.tx.exec("COMMIT"); err != nil {
