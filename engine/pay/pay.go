@@ -5,7 +5,6 @@
 package pay
 
 import (
-	"sync"
 	"time"
 
 	"canvass/engine"
@@ -20,11 +19,7 @@ type Store interface {
 // Service is the pay capability over one engine.
 type Service struct {
 	e     *engine.Engine
-	store Store
-
-	// In-process locks (see campaignLock and payeeLock).
-	campaignLocks sync.Map // campaign ID → *sync.RWMutex
-	payeeLocks    sync.Map // campaign/payee/period → *sync.Mutex
+	store Store // caps, period locks and ledger keys hold in it (PostLedger), across processes
 }
 
 // New returns the pay service over e, storing in st (the engine's store).

@@ -62,17 +62,6 @@ func (s *Service) ReverseEntry(ctx context.Context, a *engine.Actor, entryID, re
 		return nil, &engine.Error{Code: engine.EINVALID, Message: "a reversal cannot be reversed; post the corrected event instead",
 			Fields: []engine.FieldError{{Pointer: "/entry", Code: "is_reversal", Message: "this entry is a reversal"}}}
 	}
-	lock := s.campaignLock(orig.CampaignID)
-	lock.RLock()
-	defer lock.RUnlock()
-	locked, err := s.lockedPeriods(ctx, orig.CampaignID)
-	if err != nil {
-		return nil, err
-	}
-	period := openPeriod(locked, orig.Period)
-	mu := s.payeeLock(orig.CampaignID, orig.WorkerID, period)
-	mu.Lock()
-	defer mu.Unlock()
 	existing, err := s.recordLedger(ctx, orig.CampaignID, orig.RecordID, orig.WorkerID)
 	if err != nil {
 		return nil, err
@@ -80,17 +69,28 @@ func (s *Service) ReverseEntry(ctx context.Context, a *engine.Actor, entryID, re
 	if existing.reversed[orig.ID] {
 		return nil, engine.Errorf(engine.ECONFLICT, "this entry was already reversed")
 	}
+	locked, err := s.lockedPeriods(ctx, orig.CampaignID)
+	if err != nil {
+		return nil, err
+	}
 	now := s.e.Now()
 	rev := LedgerEntry{
 		ID: engine.NewID(now), Key: orig.Key + "/reversed", CampaignID: orig.CampaignID, PayTableID: orig.PayTableID,
 		PayTableVersion: orig.PayTableVersion, Item: orig.Item, Rule: "reversal of " + orig.Key,
 		Inputs:   map[string]any{"reverses_key": orig.Key, "original_period": orig.Period, "original_fen": orig.AmountFen},
 		WorkerID: orig.WorkerID, WorkerOrgPath: orig.WorkerOrgPath, Role: orig.Role, RecordID: orig.RecordID,
-		Period: period, AmountFen: -orig.AmountFen, Reverses: orig.ID, Reason: reason, CreatedBy: a.ID(), CreatedAt: now,
+		AmountFen: -orig.AmountFen, Reverses: orig.ID, Reason: reason, CreatedBy: a.ID(), CreatedAt: now,
 	}
-	if _, err := s.store.AppendLedger(ctx, []LedgerEntry{rev}); err != nil {
+	// The reversal names the original period itself (original_period).
+	p := LedgerPost{Entry: rev}
+	n, err := s.post(ctx, &p, orig.Period, "", locked)
+	if err != nil {
 		return nil, err
 	}
+	if n == 0 { // another process reversed it meanwhile
+		return nil, engine.Errorf(engine.ECONFLICT, "this entry was already reversed")
+	}
+	rev, period := p.Entry, p.Entry.Period
 	return &rev, s.e.Audit(ctx, a, "ledger.reverse", "ledger", orig.ID, orig.WorkerOrgPath,
 		map[string]any{"reversal": rev.ID, "amount_fen": rev.AmountFen, "period": period, "reason": reason})
 }

@@ -64,7 +64,7 @@ func nextPeriod(p string) string {
 
 // openPeriod returns p, or the first period after it that is not locked.
 func openPeriod(locked map[string]bool, p string) string {
-	for i := 0; locked[p] && i < 1000; i++ {
+	for i := 0; locked[p] && i < maxLockedInARow; i++ {
 		p = nextPeriod(p)
 	}
 	return p
@@ -117,9 +117,6 @@ func (s *Service) LockPeriod(ctx context.Context, a *engine.Actor, campaignID, p
 	if start.After(now) {
 		return nil, engine.PeriodError("the period has not begun")
 	}
-	lock := s.campaignLock(campaignID)
-	lock.Lock()
-	defer lock.Unlock()
 	l := &PeriodLock{CampaignID: campaignID, Period: period, LockedBy: a.ID(), LockedAt: now}
 	if err := s.store.LockPeriod(ctx, l); err != nil {
 		return nil, err

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"canvass/engine"
@@ -31,17 +30,17 @@ import (
 //     a spot check's outcome (RecordQCOutcome). attendance.day: a
 //     supervisor's day on site (RecordAttendance), a ledger-only event.
 //   - Caps: a payment is capped by what the payee was paid under its role
-//     in the period within the campaign. Payments are serialized per
-//     campaign, payee and period in this process; two replicas paying the
-//     same person in the same second can both see the same sum and exceed
-//     the cap by one line. The amount of every line stays traceable (Rule
-//     and Inputs), and finance corrects it with a reversal.
+//     in the period within the campaign. The store reads that sum and
+//     appends the capped entry in one atomic step (LedgerStore.PostLedger),
+//     so any number of server processes paying the same person at once
+//     never exceed the cap; the amount of every line stays traceable (Rule
+//     and Inputs say what the cap left).
 //   - Locked periods: an entry whose period is locked lands in the next
-//     open period, its Inputs naming the period it was earned in. Posting
-//     and locking are serialized per campaign in this process; across
-//     replicas a posting in flight while a period is locked can still land
-//     in it (the lock is a finance step at the end of a period, when
-//     little is posted).
+//     open period, its Inputs naming the period it was earned in. The
+//     store checks the lock in the same step as the append and answers
+//     ECLOSED for a period locked since the engine last read the locks, so
+//     nothing lands in a period once LockPeriod has returned, whichever
+//     process locked it.
 
 // History actions of pay that do not move a record between states.
 const (
@@ -164,9 +163,6 @@ func (s *Service) postEvents(ctx context.Context, campaignID, payTableID, record
 	if len(evs) == 0 {
 		return 0, nil
 	}
-	lock := s.campaignLock(campaignID)
-	lock.RLock()
-	defer lock.RUnlock()
 	people := map[string]*payee{}
 	person := func(id string) (*payee, error) {
 		if p, ok := people[id]; ok {
@@ -234,14 +230,10 @@ func (s *Service) postEvents(ctx context.Context, campaignID, payTableID, record
 	return written, nil
 }
 
-// appendLine writes one line under the payee's lock: skipped when its key
-// is in the ledger, a withholding resolved against the entry it reverses,
-// a payment capped by the payee's period sum.
+// appendLine posts one line: skipped when its key is in the ledger, a
+// withholding resolved against the entry it reverses, a payment capped by
+// the payee's period sum as the store sees it when it appends (see post).
 func (s *Service) appendLine(ctx context.Context, pt *paytables.PayTable, line paytables.Line, entry LedgerEntry, locked map[string]bool) (int, error) {
-	entry.Period = openPeriod(locked, line.Period)
-	mu := s.payeeLock(entry.CampaignID, entry.WorkerID, entry.Period)
-	mu.Lock()
-	defer mu.Unlock()
 	existing, err := s.recordLedger(ctx, entry.CampaignID, entry.RecordID, entry.WorkerID)
 	if err != nil {
 		return 0, err
@@ -249,32 +241,64 @@ func (s *Service) appendLine(ctx context.Context, pt *paytables.PayTable, line p
 	if existing.byKey[entry.Key] != nil {
 		return 0, nil
 	}
-	if entry.Period != line.Period {
-		entry.Inputs = withInput(entry.Inputs, "earned_in_period", line.Period)
-	}
+	p := LedgerPost{Entry: entry}
 	if line.Reverses != "" {
 		orig := existing.byKey[line.ReversedKey()]
 		if orig == nil || existing.reversed[orig.ID] {
 			return 0, nil // nothing was paid, or it was already taken back
 		}
-		entry.AmountFen, entry.Reverses, entry.Reason = -orig.AmountFen, orig.ID, line.Rule
-		entry.PayTableID, entry.PayTableVersion = orig.PayTableID, orig.PayTableVersion
+		p.Entry.AmountFen, p.Entry.Reverses, p.Entry.Reason = -orig.AmountFen, orig.ID, line.Rule
+		p.Entry.PayTableID, p.Entry.PayTableVersion = orig.PayTableID, orig.PayTableVersion
 	} else {
-		paid, err := s.paidInPeriod(ctx, entry.CampaignID, entry.WorkerID, entry.Role, entry.Period)
-		if err != nil {
-			return 0, err
-		}
-		line.Period = entry.Period
-		capped := pt.ApplyCap(line, paid)
-		entry.AmountFen, entry.Rule = capped.AmountFen, capped.Rule
-		for k, v := range capped.Inputs {
-			entry.Inputs = withInput(entry.Inputs, k, v)
+		p.Entry.AmountFen = line.AmountFen
+		if _, ok := pt.CapFor(line.Role); ok {
+			p.Cap = func(e LedgerEntry, paid int64) LedgerEntry {
+				l := line
+				l.Period = e.Period
+				capped := pt.ApplyCap(l, paid)
+				e.AmountFen, e.Rule = capped.AmountFen, capped.Rule
+				for k, v := range capped.Inputs {
+					e.Inputs = withInput(e.Inputs, k, v)
+				}
+				return e
+			}
 		}
 	}
 	now := s.e.Now()
-	entry.ID, entry.CreatedAt = engine.NewID(now), now
-	return s.store.AppendLedger(ctx, []LedgerEntry{entry})
+	p.Entry.ID, p.Entry.CreatedAt = engine.NewID(now), now
+	return s.post(ctx, &p, line.Period, "earned_in_period", locked)
 }
+
+// post stores p into the period it was earned in or, when that is locked,
+// the first open period after it, with Inputs[earnedKey] naming where it
+// was earned (unless earnedKey is empty). locked is what the engine knows
+// of the campaign's locks; a period the store finds locked since (ECLOSED)
+// is added to it and the entry moves on. It returns 1 when the entry was
+// stored (p.Entry is then what was asked to be stored, in its period), 0
+// when the store already held its key or its reversal.
+func (s *Service) post(ctx context.Context, p *LedgerPost, earned, earnedKey string, locked map[string]bool) (int, error) {
+	inputs := p.Entry.Inputs
+	for range maxLockedInARow {
+		p.Entry.Period, p.Entry.Inputs = openPeriod(locked, earned), inputs
+		if p.Entry.Period != earned && earnedKey != "" {
+			p.Entry.Inputs = withInput(inputs, earnedKey, earned)
+		}
+		added, err := s.store.PostLedger(ctx, *p)
+		if engine.ErrorCode(err) == engine.ECLOSED {
+			locked[p.Entry.Period] = true
+			continue
+		}
+		if err != nil || !added {
+			return 0, err
+		}
+		return 1, nil
+	}
+	return 0, engine.Errorf(engine.ECLOSED, "no open pay period after %s", earned)
+}
+
+// maxLockedInARow bounds how many periods locked one after another an
+// entry moves past: far more than finance ever locks ahead of time.
+const maxLockedInARow = 1000
 
 func withInput(in map[string]any, k string, v any) map[string]any {
 	out := make(map[string]any, len(in)+1)
@@ -321,35 +345,6 @@ func (s *Service) eachLedgerEntry(ctx context.Context, f LedgerFilter, fn func(*
 		}
 		p.After = page.Next
 	}
-}
-
-// paidInPeriod is what the worker was paid under role in the campaign's
-// period, withholdings and reversals included.
-func (s *Service) paidInPeriod(ctx context.Context, campaignID, workerID, role, period string) (int64, error) {
-	sums, err := s.store.SumLedger(ctx, LedgerFilter{CampaignID: campaignID, WorkerID: workerID, Periods: []string{period}}, []string{LedgerByRole})
-	if err != nil {
-		return 0, err
-	}
-	for _, s := range sums {
-		if s.Key[LedgerByRole] == role {
-			return s.AmountFen, nil
-		}
-	}
-	return 0, nil
-}
-
-// campaignLock is the in-process lock of a campaign's periods: posting
-// takes it shared, locking a period takes it exclusively.
-func (s *Service) campaignLock(id string) *sync.RWMutex {
-	mu, _ := s.campaignLocks.LoadOrStore(id, &sync.RWMutex{})
-	return mu.(*sync.RWMutex)
-}
-
-// payeeLock serializes payments to one payee in one period, so that caps
-// see every earlier payment.
-func (s *Service) payeeLock(campaignID, workerID, period string) *sync.Mutex {
-	mu, _ := s.payeeLocks.LoadOrStore(campaignID+"\x00"+workerID+"\x00"+period, &sync.Mutex{})
-	return mu.(*sync.Mutex)
 }
 
 // Reconciler returns the Background that runs ReconcilePay every

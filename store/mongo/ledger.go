@@ -36,6 +36,29 @@ type ledgerDoc struct {
 	CreatedAt       *time.Time     `bson:"createdAt"`
 }
 
+func ledgerDocOf(e pay.LedgerEntry) ledgerDoc {
+	return ledgerDoc{
+		ID:              e.ID,
+		Key:             e.Key,
+		CampaignID:      e.CampaignID,
+		PayTableID:      e.PayTableID,
+		PayTableVersion: e.PayTableVersion,
+		Item:            e.Item,
+		Rule:            e.Rule,
+		Inputs:          e.Inputs,
+		WorkerID:        e.WorkerID,
+		WorkerOrgPath:   e.WorkerOrgPath,
+		Role:            e.Role,
+		RecordID:        e.RecordID,
+		Period:          e.Period,
+		AmountFen:       e.AmountFen,
+		Reverses:        e.Reverses,
+		Reason:          e.Reason,
+		CreatedBy:       e.CreatedBy,
+		CreatedAt:       when(e.CreatedAt),
+	}
+}
+
 func (d *ledgerDoc) entry() *pay.LedgerEntry {
 	return &pay.LedgerEntry{
 		ID:              d.ID,
@@ -75,26 +98,7 @@ func (s *Store) AppendLedger(ctx context.Context, entries []pay.LedgerEntry) (in
 	}
 	docs := make([]any, len(entries))
 	for i, e := range entries {
-		docs[i] = ledgerDoc{
-			ID:              e.ID,
-			Key:             e.Key,
-			CampaignID:      e.CampaignID,
-			PayTableID:      e.PayTableID,
-			PayTableVersion: e.PayTableVersion,
-			Item:            e.Item,
-			Rule:            e.Rule,
-			Inputs:          e.Inputs,
-			WorkerID:        e.WorkerID,
-			WorkerOrgPath:   e.WorkerOrgPath,
-			Role:            e.Role,
-			RecordID:        e.RecordID,
-			Period:          e.Period,
-			AmountFen:       e.AmountFen,
-			Reverses:        e.Reverses,
-			Reason:          e.Reason,
-			CreatedBy:       e.CreatedBy,
-			CreatedAt:       when(e.CreatedAt),
-		}
+		docs[i] = ledgerDocOf(e)
 	}
 	_, err := s.ledger.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	if err == nil {

@@ -70,6 +70,7 @@ func groups() []group {
 		{"Sessions", sessionScenarios()},
 		{"Counters", counterScenarios()},
 		{"Ledger", ledgerScenarios()},
+		{"PostLedger", postLedgerScenarios()},
 		{"SumLedger", sumLedgerScenarios()},
 		{"PeriodLocks", periodLockScenarios()},
 		{"Audit", auditScenarios()},
