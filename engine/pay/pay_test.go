@@ -305,7 +305,7 @@ func TestVitalEventsQuarter(t *testing.T) {
 				{At: now, Actor: w.reviewer.ID(), Action: "approve", FromState: "township_review", ToState: "accepted"},
 			},
 		}
-		if _, err := w.e.Store().InsertRecord(ctx, r); err != nil {
+		if _, _, err := w.e.Store().InsertRecord(ctx, r); err != nil {
 			t.Fatal(err)
 		}
 		for i, want := range []int{1, 0} {
