@@ -271,7 +271,7 @@ func populateIndicatorRecords(ctx context.Context, eng *app.App, st engine.Store
 				r := &engine.Record{ID: engine.NewID(at), CampaignID: indicatorCampaignID, FormID: "bench-vital-event", FormVersion: 1,
 					WorkflowID: "bench-review", WorkflowVersion: 1, OrgUnit: villageCode(t, v), OrgPath: villagePath(t, v), State: state,
 					Answers: map[string]any{"event_type": event}, CreatedBy: "loader", CreatedAt: at, UpdatedAt: at}
-				stored, err := st.InsertRecord(ctx, r)
+				stored, _, err := st.InsertRecord(ctx, r)
 				if err == nil {
 					c := time.Now()
 					_, err = eng.Indicators.ApplyIndicators(ctx, stored)

@@ -95,7 +95,7 @@ func measureIngest(ctx context.Context, b *backend, cfg config, r *report, progr
 		{"store", func(r *ingestRow) *float64 { return &r.store }, func(ctx context.Context, rng *rand.Rand, _ int) error {
 			rec := *tmpl
 			rec.ID, rec.DedupKey, rec.Version = engine.NewID(benchNow()), fmt.Sprintf("prepared-%d", dedup.Add(1)), 0
-			_, err := st.InsertRecord(ctx, &rec)
+			_, _, err := st.InsertRecord(ctx, &rec)
 			return err
 		}, true},
 		{"engine", func(r *ingestRow) *float64 { return &r.engine }, func(ctx context.Context, rng *rand.Rand, worker int) error {

@@ -204,7 +204,7 @@ func populateRecords(ctx context.Context, w *world, n, inboxOpen int) ([]string,
 					return
 				}
 				rec := make1(i)
-				if _, err := w.store.InsertRecord(ctx, rec); err != nil {
+				if _, _, err := w.store.InsertRecord(ctx, rec); err != nil {
 					errOnce.Do(func() { failed = err; cancel() })
 					return
 				}

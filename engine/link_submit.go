@@ -181,14 +181,14 @@ func (e *Engine) SubmitPublic(ctx context.Context, token string, answers map[str
 	if r.Answers, r.DedupKey, err = e.SealAnswers(pf.Form, l.CampaignID, state.Clean); err != nil {
 		return nil, err
 	}
-	stored, err := e.store.InsertRecord(ctx, r)
+	stored, created, err := e.store.InsertRecord(ctx, r)
 	if err != nil {
 		if ErrorCode(err) == ECONFLICT {
 			return nil, linkGone("used", "this link has been used already")
 		}
 		return nil, err
 	}
-	res.Record, res.Replayed = stored, !stored.CreatedAt.Equal(now)
+	res.Record, res.Replayed = stored, !created
 	if res.Replayed {
 		return res, nil
 	}

@@ -137,11 +137,16 @@ func (e *Engine) Submit(ctx context.Context, a *Actor, s Submission) (*SubmitRes
 	if r.Answers, r.DedupKey, err = e.SealAnswers(form, camp.ID(), state.Clean); err != nil {
 		return nil, err
 	}
-	stored, err := e.store.InsertRecord(ctx, r)
+	stored, created, err := e.store.InsertRecord(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	res.Record = stored
+	// The look-up above misses a twin that arrives at the same moment;
+	// the store tells which of them inserted, and only that one is new.
+	res.Record, res.Replayed = stored, !created
+	if !created {
+		return res, nil
+	}
 	e.RecordsWritten(ctx, stored)
 	action := "record.submit"
 	if s.Draft {

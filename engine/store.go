@@ -32,12 +32,15 @@ type Store interface {
 // RecordStore keeps records, which are their own workflow instances.
 type RecordStore interface {
 	// InsertRecord stores a new record with Version 1 and returns the stored
-	// copy. It is idempotent on ID: when a record with the same ID and the
-	// same ContentHash exists, it returns that record and changes nothing.
+	// copy with created true. It is idempotent on ID: when a record with the
+	// same ID and the same ContentHash exists, it returns that record with
+	// created false and changes nothing. Of any number of calls with the
+	// same ID, at once or not, exactly one reports created: the caller
+	// that did the insert, which alone audits it and starts its followers.
 	// ContentHash is computed with RecordContentHash when empty.
 	// Returns ECONFLICT if the ID exists with different content, EINVALID if
 	// ID, CampaignID or OrgPath is empty.
-	InsertRecord(ctx context.Context, r *Record) (*Record, error)
+	InsertRecord(ctx context.Context, r *Record) (stored *Record, created bool, err error)
 
 	// GetRecord returns the record with the given ID.
 	// Returns ENOTFOUND if there is none.

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -214,13 +216,23 @@ const passwordHashMark = "$argon2id$"
 // ever leaves the server.
 func (e *env) do(r req) result {
 	e.t.Helper()
+	res, err := e.try(r)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return res
+}
+
+// try is do for a goroutine other than the test's: it returns what would
+// stop the test instead of stopping it.
+func (e *env) try(r req) (result, error) {
 	var body io.Reader
 	ctype := ""
 	switch {
 	case r.json != nil:
 		b, err := json.Marshal(r.json)
 		if err != nil {
-			e.t.Fatal(err)
+			return result{}, err
 		}
 		body, ctype = bytes.NewReader(b), fiber.MIMEApplicationJSON
 	case r.multipart != nil:
@@ -240,17 +252,40 @@ func (e *env) do(r req) result {
 	}
 	res, err := e.srv.App().Test(hr, fiber.TestConfig{Timeout: time.Minute, FailOnTimeout: true})
 	if err != nil {
-		e.t.Fatalf("%s %s: %v", r.method, r.target, err)
+		return result{}, fmt.Errorf("%s %s: %w", r.method, r.target, err)
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
-		e.t.Fatalf("%s %s: read body: %v", r.method, r.target, err)
+		return result{}, fmt.Errorf("%s %s: read body: %w", r.method, r.target, err)
 	}
 	if bytes.Contains(b, []byte(passwordHashMark)) || bytes.Contains(b, []byte("asswordHash")) {
 		e.t.Errorf("%s %s: the response contains a password hash: %s", r.method, r.target, b)
 	}
-	return result{response: response{status: res.StatusCode, header: res.Header, body: string(b)}, cookies: res.Cookies()}
+	return result{response: response{status: res.StatusCode, header: res.Header, body: string(b)}, cookies: res.Cookies()}, nil
+}
+
+// doAtOnce sends the n requests of r together, released at once from
+// goroutines of their own, and returns the results in order.
+func (e *env) doAtOnce(n int, r func(i int) req) []result {
+	e.t.Helper()
+	out := make([]result, n)
+	errs := make([]error, n)
+	begin := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		rq := r(i)
+		wg.Go(func() {
+			<-begin
+			out[i], errs[i] = e.try(rq)
+		})
+	}
+	close(begin)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		e.t.Fatal(err)
+	}
+	return out
 }
 
 // check asserts a response's status and error code ("" for success).

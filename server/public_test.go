@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -357,5 +358,49 @@ func TestPublicQRCodes(t *testing.T) {
 	check(t, e.do(req{method: "GET", target: "/p/" + strings.Repeat("B", 43) + "/qr.png"}), http.StatusNotFound, engine.ENOTFOUND)
 	if !bytes.Contains([]byte(l.QRPNG), []byte("/p/"+l.Token+"/qr.png")) {
 		t.Errorf("create response QR address: %s", l.QRPNG)
+	}
+}
+
+// TestPublicOneTimeLinkTwinsAtOnce: a respondent's phone sends the same
+// one-time form 50 times at once. One record, one 201 and one audit event;
+// every other answer is a 200 replay of that record or, once the link
+// reads as used, a 409 "used" — never a second "created".
+func TestPublicOneTimeLinkTwinsAtOnce(t *testing.T) {
+	e := newLinkEnv(t)
+	link := e.mustLinks(e.worker, map[string]any{"form": householdForm, "oneTime": true})[0]
+	rid := engine.LinkRecordID(link.ID)
+	csrf := e.publicCSRF(link.Token)
+	const n = 50
+	results := e.doAtOnce(n, func(i int) req {
+		return req{method: "POST", target: "/api/v1/public/" + link.Token + "/records", json: map[string]any{"answers": validAnswers()},
+			header:  map[string]string{headerCSRF: csrf, "X-Forwarded-For": fmt.Sprintf("198.51.100.%d", i+1)},
+			cookies: map[string]string{publicCookie: csrf}}
+	})
+	statuses := map[int]int{}
+	for i, res := range results {
+		statuses[res.status]++
+		switch res.status {
+		case http.StatusCreated, http.StatusOK:
+			var got publicReceiptJSON
+			res.decode(t, &got)
+			if got.ID != rid || got.Replayed != (res.status == http.StatusOK) {
+				t.Errorf("answer %d: %d %s, want record %s, replayed only with 200", i, res.status, res.body, rid)
+			}
+		case http.StatusConflict:
+			if got := linkFieldCode(t, res); got != "used" {
+				t.Errorf("answer %d: 409 %q, want used", i, got)
+			}
+		default:
+			t.Errorf("answer %d: %d %s", i, res.status, res.body)
+		}
+	}
+	if statuses[http.StatusCreated] != 1 {
+		t.Errorf("statuses: got %v, want exactly one 201", statuses)
+	}
+	if got := e.records(); got != 1 {
+		t.Errorf("records stored: got %d, want 1", got)
+	}
+	if got := auditCount(t, e.env, "record.submit_public", rid); got != 1 {
+		t.Errorf("record.submit_public audit events: got %d, want 1", got)
 	}
 }

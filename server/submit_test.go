@@ -1,8 +1,10 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -270,4 +272,49 @@ func TestJSONDepth(t *testing.T) {
 			t.Errorf("jsonDepth(%s): got %d, want %d", tt.in, got, tt.want)
 		}
 	}
+}
+
+// TestSubmitTwinsAtOnce: the same submission sent 50 times at once (a
+// phone's sync queue retrying over a flaky link) makes one record, one
+// 201 and one audit event; the 49 others are 200 replays of it. The
+// fixture clock stands still, so every twin reads the same instant.
+func TestSubmitTwinsAtOnce(t *testing.T) {
+	e := newFormEnv(t)
+	const n = 50
+	const id = "0b8e4f7a-3c21-4d9e-8a6b-2f1c0d9e8a7b"
+	body := map[string]any{"id": id, "campaign": householdCampaign, "form": householdForm, "answers": validAnswers()}
+	results := e.doAtOnce(n, func(int) req {
+		return req{method: "POST", target: "/api/v1/records", json: body, header: e.as(e.worker)}
+	})
+	statuses := map[int]int{}
+	for i, res := range results {
+		statuses[res.status]++
+		var got receiptJSON
+		if err := json.Unmarshal([]byte(res.body), &got); err != nil || got.ID != id {
+			t.Errorf("answer %d: %d %s, want a receipt for %s", i, res.status, res.body, id)
+			continue
+		}
+		if want := res.status == http.StatusOK; got.Replayed != want {
+			t.Errorf("answer %d: status %d with replayed %v", i, res.status, got.Replayed)
+		}
+	}
+	if want := map[int]int{http.StatusCreated: 1, http.StatusOK: n - 1}; !maps.Equal(statuses, want) {
+		t.Errorf("statuses: got %v, want %v", statuses, want)
+	}
+	if got := e.records(); got != 1 {
+		t.Errorf("records stored: got %d, want 1", got)
+	}
+	if got := auditCount(t, e.env, "record.submit", id); got != 1 {
+		t.Errorf("record.submit audit events: got %d, want 1", got)
+	}
+}
+
+// auditCount is how many audit events of action name the object id.
+func auditCount(t *testing.T, e *env, action, id string) int {
+	t.Helper()
+	page, err := e.store.ListAudit(context.Background(), engine.AuditFilter{Action: action, ObjectID: id}, engine.Page{Limit: engine.MaxPageLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(page.Events)
 }

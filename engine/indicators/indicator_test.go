@@ -92,7 +92,7 @@ func newIndicatorWorld(t *testing.T) *indicatorWorld {
 			r := &engine.Record{ID: engine.NewID(now), CampaignID: "births-2027", FormID: "vital-event", FormVersion: 1,
 				WorkflowID: "village-review", WorkflowVersion: 1, OrgUnit: village, OrgPath: "/370000/370100/370102/370102001/" + village + "/",
 				State: "accepted", Answers: map[string]any{"event_type": "birth"}, CreatedBy: "loader", CreatedAt: now, UpdatedAt: now}
-			if _, err := e.Store().InsertRecord(ctx, r); err != nil {
+			if _, _, err := e.Store().InsertRecord(ctx, r); err != nil {
 				t.Fatal(err)
 			}
 		}

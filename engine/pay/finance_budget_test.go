@@ -25,7 +25,7 @@ func TestCensusBudget(t *testing.T) {
 		r := &engine.Record{ID: engine.NewID(now.Add(time.Duration(i) * time.Millisecond)), CampaignID: "census-2026", FormID: "trainer-signup", FormVersion: 1,
 			WorkflowID: "village-review", WorkflowVersion: 1, OrgUnit: "370102001001", OrgPath: w.worker.User.OrgPath, State: state,
 			Answers: map[string]any{"name": fmt.Sprintf("学员%d", i)}, CreatedBy: w.worker.ID(), CreatedAt: now, UpdatedAt: now}
-		if _, err := w.e.Store().InsertRecord(ctx, r); err != nil {
+		if _, _, err := w.e.Store().InsertRecord(ctx, r); err != nil {
 			t.Fatal(err)
 		}
 	}

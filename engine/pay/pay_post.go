@@ -350,16 +350,41 @@ func (s *Service) eachLedgerEntry(ctx context.Context, f LedgerFilter, fn func(*
 // Reconciler returns the Background that runs ReconcilePay every
 // interval over the records updated in the last four intervals, so that a
 // pass that failed or a process that died is covered by the next one.
+//
+// Until its first pass succeeds, it reaches back further: to four
+// intervals before the newest audit event, the last thing the store saw
+// happen before this process started. A process killed between a
+// record's update and its posting may stay down for longer than four
+// intervals (a reboot, a crash loop); the last window then lies before
+// the restart, and without this the missing pay would never be posted.
 func (s *Service) Reconciler(every time.Duration) *engine.Loop {
+	lookback := 4 * every
+	caughtUp := false // read and written by the loop's goroutine only
 	return engine.NewLoop("pay reconciler", every, s.e.Logger(), func(ctx context.Context) {
-		posted, err := s.ReconcilePay(ctx, s.e.Now().Add(-4*every))
+		since := s.e.Now().Add(-lookback)
+		if !caughtUp {
+			since = s.lastActivity(ctx, since).Add(-lookback)
+		}
+		posted, err := s.ReconcilePay(ctx, since)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			s.e.Logger().Error("pay reconciliation failed", "err", err)
 		case posted > 0:
 			s.e.Logger().Warn("posted pay that was missing after a crash", "entries", posted)
 		}
+		caughtUp = caughtUp || err == nil
 	})
+}
+
+// lastActivity is the time of the newest audit event, or now when there
+// is none later (or the log cannot be read: the regular window then still
+// runs).
+func (s *Service) lastActivity(ctx context.Context, now time.Time) time.Time {
+	page, err := s.e.Store().ListAudit(ctx, engine.AuditFilter{}, engine.Page{Desc: true, Limit: 1})
+	if err != nil || len(page.Events) == 0 || !page.Events[0].At.Before(now) {
+		return now
+	}
+	return page.Events[0].At
 }
 
 // ReconcilePay re-derives the pay of every record updated at or after

@@ -305,7 +305,7 @@ func TestVitalEventsQuarter(t *testing.T) {
 				{At: now, Actor: w.reviewer.ID(), Action: "approve", FromState: "township_review", ToState: "accepted"},
 			},
 		}
-		if _, err := w.e.Store().InsertRecord(ctx, r); err != nil {
+		if _, _, err := w.e.Store().InsertRecord(ctx, r); err != nil {
 			t.Fatal(err)
 		}
 		for i, want := range []int{1, 0} {
@@ -316,6 +316,39 @@ func TestVitalEventsQuarter(t *testing.T) {
 		}
 		if count, amount := w.sum(t, pay.LedgerFilter{RecordID: r.ID}); count != 1 || amount != 500 {
 			t.Errorf("reconciled: %d entries, %d fen", count, amount)
+		}
+	})
+	t.Run("after a long outage the reconciler's first pass reaches back to the crash", func(t *testing.T) {
+		// The process died between this record's update and its posting,
+		// and stayed down for an hour: far longer than the four intervals
+		// the reconciler looks back. The last thing the store saw before
+		// is the audit event of the request before.
+		crash := w.clk.Now()
+		r := &engine.Record{
+			ID: engine.NewID(crash), CampaignID: "vital-2027", FormID: "vital-event", FormVersion: 1, WorkflowID: "village-review", WorkflowVersion: 1,
+			OrgUnit: w.worker.User.OrgUnit, OrgPath: w.worker.User.OrgPath, State: "accepted", Answers: map[string]any{"event_type": "birth"},
+			CreatedBy: w.worker.ID(), CreatedAt: crash, UpdatedAt: crash,
+			History: []engine.HistoryEntry{
+				{At: crash, Actor: w.worker.ID(), Action: "submit", ToState: "township_review"},
+				{At: crash, Actor: w.reviewer.ID(), Action: "approve", FromState: "township_review", ToState: "accepted"},
+			},
+		}
+		if _, _, err := w.e.Store().InsertRecord(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.e.Engine.Audit(ctx, w.reviewer, "record.approve", "record", engine.NewID(crash), r.OrgPath, nil); err != nil {
+			t.Fatal(err)
+		}
+		w.clk.Set(crash.Add(time.Hour))
+		loop := w.e.Pay.Reconciler(time.Second)
+		if err := loop.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := loop.Stop(ctx); err != nil { // after its first pass
+			t.Fatal(err)
+		}
+		if count, amount := w.sum(t, pay.LedgerFilter{RecordID: r.ID}); count != 1 || amount != 500 {
+			t.Errorf("after the restart: %d entries, %d fen; want the missing 500", count, amount)
 		}
 	})
 }

@@ -224,7 +224,7 @@ func TestScanDuplicatesManyRecords(t *testing.T) {
 			Answers: map[string]any{"flow": "outflow"}, DedupKey: v.Lookup("migrant-cleanup", engine.PIIIDNumber, idNumber),
 			CreatedBy: "import", CreatedAt: at, UpdatedAt: at,
 		}
-		if _, err := w.e.Store().InsertRecord(ctx, r); err != nil {
+		if _, _, err := w.e.Store().InsertRecord(ctx, r); err != nil {
 			t.Fatal(err)
 		}
 	}

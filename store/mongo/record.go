@@ -178,10 +178,13 @@ func stored(d *recordDoc) (*engine.Record, error) {
 }
 
 // InsertRecord stores r at Version 1, or returns the stored record when the
-// same content was already stored under r.ID (a retried submission).
-func (s *Store) InsertRecord(ctx context.Context, r *engine.Record) (*engine.Record, error) {
+// same content was already stored under r.ID (a retried submission). The
+// unique _id decides which of racing inserts created the record: the one
+// whose InsertOne succeeded; every other gets a duplicate-key error and
+// reads the stored copy.
+func (s *Store) InsertRecord(ctx context.Context, r *engine.Record) (*engine.Record, bool, error) {
 	if r.ID == "" || r.CampaignID == "" || r.OrgPath == "" {
-		return nil, engine.Errorf(engine.EINVALID, "a record needs an ID, a campaign and an org path")
+		return nil, false, engine.Errorf(engine.EINVALID, "a record needs an ID, a campaign and an org path")
 	}
 	in := *r
 	in.Version = 1
@@ -192,19 +195,22 @@ func (s *Store) InsertRecord(ctx context.Context, r *engine.Record) (*engine.Rec
 	_, err := s.records.InsertOne(ctx, d)
 	if err == nil {
 		out, err := stored(d)
-		return out, s.fail("insert record", err)
+		if err != nil {
+			return nil, false, s.fail("insert record", err)
+		}
+		return out, true, nil
 	}
 	if !isDuplicateKey(err) {
-		return nil, s.fail("insert record", err)
+		return nil, false, s.fail("insert record", err)
 	}
 	existing, err := s.GetRecord(ctx, r.ID)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if existing.ContentHash != in.ContentHash {
-		return nil, engine.Errorf(engine.ECONFLICT, "record %s already exists with different content", r.ID)
+		return nil, false, engine.Errorf(engine.ECONFLICT, "record %s already exists with different content", r.ID)
 	}
-	return existing, nil
+	return existing, false, nil
 }
 
 // GetRecord returns the record with the given ID.

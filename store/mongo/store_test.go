@@ -210,7 +210,7 @@ func TestOutage(t *testing.T) {
 	}
 	t.Cleanup(func() { s.Close() })
 	before := storetest.NewRecord(storetest.Epoch)
-	if _, err := s.InsertRecord(ctx, before); err != nil {
+	if _, _, err := s.InsertRecord(ctx, before); err != nil {
 		t.Fatalf("InsertRecord: %v", err)
 	}
 
@@ -223,7 +223,7 @@ func TestOutage(t *testing.T) {
 		{"Ping", s.Ping},
 		{"GetRecord", func(ctx context.Context) error { _, err := s.GetRecord(ctx, before.ID); return err }},
 		{"InsertRecord", func(ctx context.Context) error {
-			_, err := s.InsertRecord(ctx, storetest.NewRecord(storetest.Epoch.Add(time.Second)))
+			_, _, err := s.InsertRecord(ctx, storetest.NewRecord(storetest.Epoch.Add(time.Second)))
 			return err
 		}},
 		{"ListRecords", func(ctx context.Context) error {

@@ -263,7 +263,7 @@ func crashChild(path string) {
 				r := testRecord(engine.NewID(time.Now()))
 				r.State = crashState(1)
 				r.Answers = map[string]any{"g": float64(g), "i": float64(i), "pad": strings.Repeat("x", i%200)}
-				got, err := s.InsertRecord(ctx, r)
+				got, _, err := s.InsertRecord(ctx, r)
 				if err != nil {
 					fmt.Fprintln(os.Stderr, "crash child: InsertRecord:", err)
 					os.Exit(5)

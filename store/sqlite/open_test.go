@@ -26,7 +26,7 @@ func TestOpenReopenIsNoOp(t *testing.T) {
 	}
 	ctx := context.Background()
 	rec := testRecord("01JDQ0000000000000000000A1")
-	if _, err := s.InsertRecord(ctx, rec); err != nil {
+	if _, _, err := s.InsertRecord(ctx, rec); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
@@ -69,7 +69,7 @@ func TestOpenOddPath(t *testing.T) {
 	}
 	path := filepath.Join(dir, "数据 canvass.db")
 	s := MustOpenPath(t, path)
-	if _, err := s.InsertRecord(context.Background(), testRecord("01JDQ0000000000000000000A1")); err != nil {
+	if _, _, err := s.InsertRecord(context.Background(), testRecord("01JDQ0000000000000000000A1")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(path); err != nil {
@@ -94,7 +94,7 @@ func TestCallsAfterClose(t *testing.T) {
 	ctx := context.Background()
 	for name, err := range map[string]error{
 		"Ping":         s.Ping(ctx),
-		"InsertRecord": second(s.InsertRecord(ctx, testRecord("01JDQ0000000000000000000A1"))),
+		"InsertRecord": third(s.InsertRecord(ctx, testRecord("01JDQ0000000000000000000A1"))),
 		"GetRecord":    second(s.GetRecord(ctx, "x")),
 		"ListRecords":  second(s.ListRecords(ctx, engine.RecordFilter{}, engine.Page{})),
 		"HitCounter":   second(s.HitCounter(ctx, "k", time.Minute, time.Now())),
@@ -106,6 +106,8 @@ func TestCallsAfterClose(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+func third[T, U any](_ T, _ U, err error) error { return err }
 
 // TestOpenBadInput: each broken path gives one clear error naming the path,
 // and a file that is there is left byte for byte as it was.
@@ -348,7 +350,7 @@ func validDatabase(t *testing.T, path string) {
 	}
 	ctx := context.Background()
 	for i := range 300 {
-		if _, err := s.InsertRecord(ctx, testRecord(fmt.Sprintf("01JDQ%021d", i))); err != nil {
+		if _, _, err := s.InsertRecord(ctx, testRecord(fmt.Sprintf("01JDQ%021d", i))); err != nil {
 			t.Fatal(err)
 		}
 	}

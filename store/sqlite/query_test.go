@@ -38,7 +38,7 @@ func TestListPageWindow(t *testing.T) {
 	for w := range 16 {
 		wg.Go(func() {
 			for i := w; i < n; i += 16 {
-				if _, err := s.InsertRecord(ctx, recs[i]); err != nil {
+				if _, _, err := s.InsertRecord(ctx, recs[i]); err != nil {
 					t.Error(err)
 					return
 				}

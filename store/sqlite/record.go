@@ -161,10 +161,11 @@ const insertRecordSQL = "INSERT INTO records (" + recordColumns + `)
 	ON CONFLICT (id) DO NOTHING`
 
 // InsertRecord stores a new record with Version 1; see engine.RecordStore.
-// The lease fields of a new record are always empty.
-func (s *Store) InsertRecord(ctx context.Context, r *engine.Record) (*engine.Record, error) {
+// The lease fields of a new record are always empty. created is whether
+// this call's INSERT affected the row.
+func (s *Store) InsertRecord(ctx context.Context, r *engine.Record) (*engine.Record, bool, error) {
 	if r == nil {
-		return nil, engine.Errorf(engine.EINVALID, "no record")
+		return nil, false, engine.Errorf(engine.EINVALID, "no record")
 	}
 	var missing []engine.FieldError
 	for _, f := range []struct{ ptr, v string }{{"/id", r.ID}, {"/campaignId", r.CampaignID}, {"/orgPath", r.OrgPath}} {
@@ -173,11 +174,11 @@ func (s *Store) InsertRecord(ctx context.Context, r *engine.Record) (*engine.Rec
 		}
 	}
 	if len(missing) > 0 {
-		return nil, &engine.Error{Code: engine.EINVALID, Message: "a record needs an ID, a campaign and an org path", Fields: missing}
+		return nil, false, &engine.Error{Code: engine.EINVALID, Message: "a record needs an ID, a campaign and an org path", Fields: missing}
 	}
 	row, err := encodeRecord(r)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	row.version = 1
 	row.leaseOwner, row.leaseUntil = "", sql.NullInt64{}
@@ -205,12 +206,16 @@ func (s *Store) InsertRecord(ctx context.Context, r *engine.Record) (*engine.Rec
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
+	// The insert and the look-up run in one transaction of the single
+	// writer, so of racing inserts of one ID exactly one affects a row.
 	if existing != nil {
-		return existing.record()
+		stored, err := existing.record()
+		return stored, false, err
 	}
-	return row.record()
+	stored, err := row.record()
+	return stored, err == nil, err
 }
 
 // GetRecord returns the record with the given ID; see engine.RecordStore.

@@ -25,7 +25,7 @@ func TestGroupCommitBatches(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range each {
-				if _, err := s.InsertRecord(ctx, testRecord(engine.NewID(time.Now()))); err != nil {
+				if _, _, err := s.InsertRecord(ctx, testRecord(engine.NewID(time.Now()))); err != nil {
 					errs <- err
 					return
 				}
@@ -89,7 +89,7 @@ func waitQueued(t *testing.T, s *Store, n int) {
 func TestFailingWriteInBatch(t *testing.T) {
 	s := MustOpen(t)
 	ctx := context.Background()
-	base, err := s.InsertRecord(ctx, testRecord("BASE"))
+	base, _, err := s.InsertRecord(ctx, testRecord("BASE"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestFailingWriteInBatch(t *testing.T) {
 		go func() { results <- result{name, f()} }()
 		waitQueued(t, s, queued) // keep the batch in a known order
 	}
-	run("insert A", func() error { return second(s.InsertRecord(ctx, testRecord("A"))) })
+	run("insert A", func() error { return third(s.InsertRecord(ctx, testRecord("A"))) })
 	run("half-done write", func() error {
 		return s.write(ctx, func(tx *writeTx) error {
 			if _, err := tx.exec(insertRecordSQL, mustRow(t, testRecord("HALF")).args()...); err != nil {
@@ -129,11 +129,11 @@ func TestFailingWriteInBatch(t *testing.T) {
 			panic("boom")
 		})
 	})
-	run("insert B", func() error { return second(s.InsertRecord(ctx, testRecord("B"))) })
+	run("insert B", func() error { return third(s.InsertRecord(ctx, testRecord("B"))) })
 	run("conflicting insert", func() error {
 		clash := testRecord("A")
 		clash.Answers = map[string]any{"other": true}
-		return second(s.InsertRecord(ctx, clash))
+		return third(s.InsertRecord(ctx, clash))
 	})
 	release()
 
@@ -169,7 +169,7 @@ func TestCancelledWhileQueued(t *testing.T) {
 	release := holdWriter(t, s)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
-	go func() { _, err := s.InsertRecord(ctx, testRecord("C")); done <- err }()
+	go func() { _, _, err := s.InsertRecord(ctx, testRecord("C")); done <- err }()
 	waitQueued(t, s, 1)
 	cancel()
 	err := <-done
@@ -177,7 +177,7 @@ func TestCancelledWhileQueued(t *testing.T) {
 		t.Fatalf("InsertRecord = %v, want EUNAVAILABLE wrapping context.Canceled", err)
 	}
 	release()
-	if _, err := s.InsertRecord(context.Background(), testRecord("D")); err != nil {
+	if _, _, err := s.InsertRecord(context.Background(), testRecord("D")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.GetRecord(context.Background(), "C"); engine.ErrorCode(err) != engine.ENOTFOUND {
@@ -197,7 +197,7 @@ func TestCloseDrainsQueue(t *testing.T) {
 	errs := make(chan error, n)
 	for i := range n {
 		go func() {
-			_, err := s.InsertRecord(context.Background(), testRecord(fmt.Sprintf("Q%02d", i)))
+			_, _, err := s.InsertRecord(context.Background(), testRecord(fmt.Sprintf("Q%02d", i)))
 			errs <- err
 		}()
 	}
@@ -236,7 +236,7 @@ func BenchmarkInsertRecord(b *testing.B) {
 	s := MustOpen(b)
 	ctx := context.Background()
 	for b.Loop() {
-		if _, err := s.InsertRecord(ctx, testRecord(engine.NewID(time.Now()))); err != nil {
+		if _, _, err := s.InsertRecord(ctx, testRecord(engine.NewID(time.Now()))); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -250,7 +250,7 @@ func BenchmarkInsertRecordParallel(b *testing.B) {
 	b.SetParallelism(64)
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if _, err := s.InsertRecord(ctx, testRecord(engine.NewID(time.Now()))); err != nil {
+			if _, _, err := s.InsertRecord(ctx, testRecord(engine.NewID(time.Now()))); err != nil {
 				b.Error(err)
 				return
 			}
@@ -270,7 +270,7 @@ func reportCommits(b *testing.B, s *Store) {
 func TestWorkflowPinRoundTrips(t *testing.T) {
 	s := MustOpen(t)
 	ctx := context.Background()
-	got, err := s.InsertRecord(ctx, testRecord("01JDQ0000000000000000000W1"))
+	got, _, err := s.InsertRecord(ctx, testRecord("01JDQ0000000000000000000W1"))
 	if err != nil {
 		t.Fatal(err)
 	}

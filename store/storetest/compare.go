@@ -221,7 +221,7 @@ func mustGet(t *testing.T, s app.Store, id string) *engine.Record {
 // mustInsert stores r and returns the stored copy.
 func mustInsert(t *testing.T, s app.Store, r *engine.Record) *engine.Record {
 	t.Helper()
-	got, err := s.InsertRecord(t.Context(), r)
+	got, _, err := s.InsertRecord(t.Context(), r)
 	must(t, err, "InsertRecord "+r.ID)
 	return got
 }

@@ -85,7 +85,7 @@ func concurrencyScenarios() []scenario {
 				r.ID = id
 				wg.Go(func() {
 					<-begin
-					got[i], errs[i] = s.InsertRecord(ctx, r)
+					got[i], _, errs[i] = s.InsertRecord(ctx, r)
 				})
 			}
 			close(begin)
@@ -105,6 +105,51 @@ func concurrencyScenarios() []scenario {
 			must(t, err, "CountRecords")
 			if count != 1 {
 				t.Errorf("CountRecords = %d, want 1", count)
+			}
+		}},
+
+		// InsertRecord: "Of any number of calls with the same ID, at once or
+		// not, exactly one reports created". The engine audits a submission
+		// and starts its followers on that word alone, so 50 twins arriving
+		// together (in the same millisecond, as a client's retries can)
+		// must not get two yeses — nor none.
+		{"insert_same_record_50_times_creates_once", func(t *testing.T, s app.Store) {
+			ctx := t.Context()
+			const n = 50
+			id := engine.NewID(Epoch)
+			var created [n]bool
+			var errs [n]error
+			begin := make(chan struct{})
+			var wg sync.WaitGroup
+			for i := range n {
+				r := NewRecord(Epoch) // the same clock reading for all
+				r.ID = id
+				wg.Go(func() {
+					<-begin
+					_, created[i], errs[i] = s.InsertRecord(ctx, r)
+				})
+			}
+			close(begin)
+			wg.Wait()
+			var yes []int
+			for i := range n {
+				if errs[i] != nil {
+					t.Errorf("insert %d: %v, want nil", i, errs[i])
+				}
+				if created[i] {
+					yes = append(yes, i)
+				}
+			}
+			if len(yes) != 1 {
+				t.Errorf("inserts reporting created: %v, want exactly one", yes)
+			}
+			// And a later retry is no creation either.
+			r := NewRecord(Epoch.Add(time.Hour))
+			r.ID = id
+			_, again, err := s.InsertRecord(ctx, r)
+			must(t, err, "InsertRecord retry")
+			if again {
+				t.Errorf("a retry after the race reports created")
 			}
 		}},
 
@@ -250,7 +295,7 @@ func pageWhileInserting(t *testing.T, s app.Store, desc bool) {
 			}
 			r := NewRecord(at)
 			r.CampaignID = "c1"
-			if _, err := s.InsertRecord(ctx, r); err != nil {
+			if _, _, err := s.InsertRecord(ctx, r); err != nil {
 				t.Errorf("concurrent InsertRecord: %v", err)
 				return
 			}

@@ -25,13 +25,13 @@ func contextScenarios() []scenario {
 	calls := []call{
 		{"Ping", func(ctx context.Context, s app.Store, f *ctxFixture) error { return s.Ping(ctx) }},
 		{"InsertRecord", func(ctx context.Context, s app.Store, f *ctxFixture) error {
-			_, err := s.InsertRecord(ctx, NewRecord(Epoch))
+			_, _, err := s.InsertRecord(ctx, NewRecord(Epoch))
 			return err
 		}},
 		{"InsertRecord_retry", func(ctx context.Context, s app.Store, f *ctxFixture) error {
 			r := NewRecord(Epoch)
 			r.ID = f.record.ID
-			_, err := s.InsertRecord(ctx, r)
+			_, _, err := s.InsertRecord(ctx, r)
 			return err
 		}},
 		{"GetRecord", func(ctx context.Context, s app.Store, f *ctxFixture) error {

@@ -80,7 +80,7 @@ func importScenarios() []scenario {
 		}},
 		{"insert_records_conflict_keeps_the_stored_record", func(t *testing.T, s app.Store) {
 			first := NewRecord(Epoch)
-			_, err := s.InsertRecord(t.Context(), first)
+			_, _, err := s.InsertRecord(t.Context(), first)
 			must(t, err, "InsertRecord")
 			clash := recordWithID(first.ID, Epoch)
 			clash.Answers["name"] = "另一个人"

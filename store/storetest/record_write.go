@@ -9,8 +9,9 @@ import (
 )
 
 // InsertRecord: "stores a new record with Version 1 and returns the stored
-// copy. It is idempotent on ID: when a record with the same ID and the same
-// ContentHash exists, it returns that record and changes nothing.
+// copy with created true. It is idempotent on ID: when a record with the
+// same ID and the same ContentHash exists, it returns that record with
+// created false and changes nothing.
 // ContentHash is computed with RecordContentHash when empty. Returns
 // ECONFLICT if the ID exists with different content, EINVALID if ID,
 // CampaignID or OrgPath is empty."
@@ -20,8 +21,11 @@ func insertRecordScenarios() []scenario {
 			r := NewRecord(Epoch)
 			r.Version = 7 // whatever the caller says, a new record starts at 1
 			want := inserted(r)
-			got, err := s.InsertRecord(t.Context(), r)
+			got, created, err := s.InsertRecord(t.Context(), r)
 			must(t, err, "InsertRecord")
+			if !created {
+				t.Errorf("a new record's insert reports created false")
+			}
 			checkRecord(t, "InsertRecord result", got, want)
 			checkRecord(t, "GetRecord after insert", mustGet(t, s, want.ID), want)
 		}},
@@ -54,8 +58,11 @@ func insertRecordScenarios() []scenario {
 			// engine's clock) with the same content: it is a no-op.
 			retry := NewRecord(Epoch.Add(time.Hour))
 			retry.ID = id
-			got, err := s.InsertRecord(t.Context(), retry)
+			got, created, err := s.InsertRecord(t.Context(), retry)
 			must(t, err, "InsertRecord retry")
+			if created {
+				t.Errorf("a retry reports created")
+			}
 			checkRecord(t, "retry result", got, want)
 			checkRecord(t, "stored after retry", mustGet(t, s, id), want)
 			n, err := s.CountRecords(t.Context(), engine.RecordFilter{})
@@ -75,8 +82,11 @@ func insertRecordScenarios() []scenario {
 
 			retry := NewRecord(Epoch.Add(time.Hour))
 			retry.ID = id
-			got, err := s.InsertRecord(t.Context(), retry)
+			got, created, err := s.InsertRecord(t.Context(), retry)
 			must(t, err, "InsertRecord retry")
+			if created {
+				t.Errorf("a retry after an update reports created")
+			}
 			if got.Version != 2 || got.State != "approved" {
 				t.Errorf("retry returned Version %d State %q, want the stored record (Version 2, approved)", got.Version, got.State)
 			}
@@ -107,7 +117,7 @@ func insertRecordScenarios() []scenario {
 			other := NewRecord(Epoch)
 			other.ID = want.ID
 			c.change(other)
-			_, err := s.InsertRecord(t.Context(), other)
+			_, _, err := s.InsertRecord(t.Context(), other)
 			wantCode(t, err, engine.ECONFLICT, "InsertRecord with different content")
 			checkRecord(t, "stored after clash", mustGet(t, s, want.ID), want)
 		}})
@@ -125,7 +135,7 @@ func insertRecordScenarios() []scenario {
 		scs = append(scs, scenario{c.name + "_invalid", func(t *testing.T, s app.Store) {
 			r := NewRecord(Epoch)
 			c.spoil(r)
-			_, err := s.InsertRecord(t.Context(), r)
+			_, _, err := s.InsertRecord(t.Context(), r)
 			wantCode(t, err, engine.EINVALID, "InsertRecord")
 			n, err := s.CountRecords(t.Context(), engine.RecordFilter{})
 			must(t, err, "CountRecords")
