@@ -41,7 +41,7 @@ func TestBackupUnderWriteLoad(t *testing.T) {
 		wg.Go(func() {
 			for i := range 150 {
 				rid := fmt.Sprintf("01JDQB%02d%018d", g, i)
-				if _, err := s.InsertRecord(ctx, testRecord(rid)); err != nil {
+				if _, _, err := s.InsertRecord(ctx, testRecord(rid)); err != nil {
 					t.Errorf("insert %s: %v", rid, err)
 					return
 				}
@@ -67,7 +67,7 @@ func TestBackupUnderWriteLoad(t *testing.T) {
 					return
 				default:
 				}
-				if _, err := s.InsertRecord(ctx, testRecord(fmt.Sprintf("01JDQD%02d%018d", g, i))); err != nil {
+				if _, _, err := s.InsertRecord(ctx, testRecord(fmt.Sprintf("01JDQD%02d%018d", g, i))); err != nil {
 					t.Errorf("insert during the backup: %v", err)
 					return
 				}
@@ -114,7 +114,7 @@ func TestBackupUnderWriteLoad(t *testing.T) {
 		if n < len(before) || n > total {
 			t.Errorf("restored records: got %d, want between %d and %d", n, len(before), total)
 		}
-		if _, err := r.InsertRecord(ctx, testRecord("01JDQR00000000000000000001")); err != nil {
+		if _, _, err := r.InsertRecord(ctx, testRecord("01JDQR00000000000000000001")); err != nil {
 			t.Errorf("writing to the restored database: %v", err)
 		}
 	}
@@ -229,7 +229,7 @@ func TestRestoreRefuses(t *testing.T) {
 		{name: "a live database with its -wal", wantCode: engine.EINVALID, backup: func(t *testing.T, dir string) string {
 			b := filepath.Join(dir, "live.db")
 			s := MustOpenPath(t, b)
-			if _, err := s.InsertRecord(context.Background(), testRecord("01JDQ0000000000000000000A1")); err != nil {
+			if _, _, err := s.InsertRecord(context.Background(), testRecord("01JDQ0000000000000000000A1")); err != nil {
 				t.Fatal(err)
 			}
 			return b
@@ -247,7 +247,7 @@ func TestRestoreRefuses(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := s.InsertRecord(context.Background(), testRecord("01JDQ0000000000000000000Z9")); err != nil {
+			if _, _, err := s.InsertRecord(context.Background(), testRecord("01JDQ0000000000000000000Z9")); err != nil {
 				t.Fatal(err)
 			}
 			if err := s.Close(); err != nil {
@@ -351,7 +351,7 @@ func goodBackup(t *testing.T, dir string) string {
 	t.Helper()
 	src := filepath.Join(t.TempDir(), "source.db")
 	s := MustOpenPath(t, src)
-	if _, err := s.InsertRecord(context.Background(), testRecord("01JDQ0000000000000000000B1")); err != nil {
+	if _, _, err := s.InsertRecord(context.Background(), testRecord("01JDQ0000000000000000000B1")); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "backup.db")

@@ -61,7 +61,7 @@ func TestFileVanishes(t *testing.T) {
 			ctx := context.Background()
 			path := filepath.Join(t.TempDir(), "canvass.db")
 			s := MustOpenPath(t, path)
-			if _, err := s.InsertRecord(ctx, testRecord("01JDQ0000000000000000000A1")); err != nil {
+			if _, _, err := s.InsertRecord(ctx, testRecord("01JDQ0000000000000000000A1")); err != nil {
 				t.Fatal(err)
 			}
 			tt.change(t, path)
@@ -81,7 +81,7 @@ func TestFileVanishes(t *testing.T) {
 			if got := engine.ErrorCode(s.Ping(ctx)); got != want {
 				t.Errorf("Ping: got %q, want %q", got, want)
 			}
-			_, err := s.InsertRecord(ctx, testRecord("01JDQ0000000000000000000A2"))
+			_, _, err := s.InsertRecord(ctx, testRecord("01JDQ0000000000000000000A2"))
 			if got := engine.ErrorCode(err); got != want {
 				t.Errorf("InsertRecord: got %q (%v), want %q", got, err, want)
 			}
@@ -100,7 +100,7 @@ func TestFileVanishesMidBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 20 {
-		_, err := s.InsertRecord(ctx, testRecord(fmt.Sprintf("01JDQ00000000000000000%04d", i)))
+		_, _, err := s.InsertRecord(ctx, testRecord(fmt.Sprintf("01JDQ00000000000000000%04d", i)))
 		if got, want := engine.ErrorCode(err), engine.EUNAVAILABLE; got != want {
 			t.Fatalf("write %d after the delete: got %q (%v), want %q", i, got, err, want)
 		}
@@ -117,7 +117,7 @@ func TestOpenRefusesOrphanWAL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.InsertRecord(ctx, testRecord("01JDQ0000000000000000000A1")); err != nil {
+	if _, _, err := s.InsertRecord(ctx, testRecord("01JDQ0000000000000000000A1")); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Remove(path); err != nil {
