@@ -45,6 +45,7 @@ type CampaignProblem struct {
 // publish, in order, and the problems that keep it from doing so.
 type CampaignCheck struct {
 	CampaignID string
+	Campaign   *campaigns.Campaign // its newest version; nil when that does not load
 	Steps      []CampaignStep
 	Problems   []CampaignProblem
 
@@ -83,6 +84,7 @@ func (e *Engine) CheckCampaign(ctx context.Context, a *Actor, campaignID string)
 	if !ok {
 		return check, nil // the campaign file itself does not load: its lint says why
 	}
+	check.Campaign = camp
 	if err := e.mayScopeCampaign(ctx, a, camp); err != nil {
 		check.refused(newest, err)
 	}

@@ -66,7 +66,15 @@ type authorData struct {
 	// PublishErrors are the lint errors that stopped a publish.
 	PublishErrors []string
 	// Campaigns with drafts, each offered "check and publish" as a whole.
-	Campaigns []string
+	Campaigns []campaignDraft
+}
+
+// campaignDraft is a campaign with drafts on the author page: its title,
+// and what a check finds now.
+type campaignDraft struct {
+	ID, Title string
+	Status    string // "ready to publish" or how many problems stand in the way
+	Ready     bool
 }
 
 // authorPage lists every definition version with its status, and the
@@ -103,8 +111,8 @@ func (s *Server) renderAuthor(c fiber.Ctx, status int, data *authorData, errKey,
 			row.PreviewURL = previewPath(d.ID, d.Version)
 		}
 		data.Rows = append(data.Rows, row)
-		if d.Kind == engine.KindCampaign && !row.Published && !slices.Contains(data.Campaigns, d.ID) {
-			data.Campaigns = append(data.Campaigns, d.ID)
+		if d.Kind == engine.KindCampaign && !row.Published && !slices.ContainsFunc(data.Campaigns, func(cd campaignDraft) bool { return cd.ID == d.ID }) {
+			data.Campaigns = append(data.Campaigns, s.campaignDraft(c, a, p, d.ID))
 		}
 	}
 	// The success message names a version only if the list shows it
@@ -302,4 +310,24 @@ func (s *Server) authorPublishCampaign(c fiber.Ctx) error {
 		}
 		return err
 	}
+}
+
+// campaignDraft checks a campaign with drafts for the author page, so the
+// author sees before pressing the button whether it would publish.
+func (s *Server) campaignDraft(c fiber.Ctx, a *engine.Actor, p *pageData, id string) campaignDraft {
+	cd := campaignDraft{ID: id, Title: id}
+	check, err := s.engine.CheckCampaign(c.Context(), a, id)
+	if err != nil {
+		cd.Status = p.T("error." + engine.ErrorCode(err))
+		return cd
+	}
+	if check.Campaign != nil {
+		cd.Title = check.Campaign.Title(textLangOf(p.Lang))
+	}
+	if cd.Ready = check.OK(); cd.Ready {
+		cd.Status = p.T("author.campaign.ready", len(check.Steps))
+	} else {
+		cd.Status = p.T("author.campaign.problems", len(check.Problems))
+	}
+	return cd
 }
