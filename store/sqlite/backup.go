@@ -65,21 +65,15 @@ func Backup(ctx context.Context, path, out string) (Info, error) {
 
 	// mode=ro: a backup must not write to the live database, not even a
 	// migration, whatever version of this program the server runs.
-	db, err := sql.Open("sqlite", fileURI(abs, "mode=ro", "_pragma=busy_timeout(10000)"))
+	conn, err := openConn(ctx, abs, "mode=ro", "_pragma=busy_timeout(10000)")
 	if err != nil {
-		return Info{}, openError(abs, "open", err)
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return Info{}, openError(abs, "open", err)
-	}
-	defer conn.Close()
-	if err := checkDatabase(ctx, conn, abs, false); err != nil {
 		return Info{}, err
 	}
-	if _, err := schemaInfo(ctx, conn, abs); err != nil {
+	defer conn.Close()
+	if err := checkDatabase(ctx, conn.Conn, abs, false); err != nil {
+		return Info{}, err
+	}
+	if _, err := schemaInfo(ctx, conn.Conn, abs); err != nil {
 		return Info{}, err
 	}
 
@@ -142,21 +136,15 @@ func Inspect(ctx context.Context, path string) (Info, error) {
 	}
 	// immutable=1: no locks, no -shm, nothing written; right for a file
 	// that nothing else has open.
-	db, err := sql.Open("sqlite", fileURI(abs, "immutable=1"))
+	conn, err := openConn(ctx, abs, "immutable=1")
 	if err != nil {
-		return Info{}, openError(abs, "open", err)
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return Info{}, openError(abs, "open", err)
+		return Info{}, err
 	}
 	defer conn.Close()
-	if err := checkDatabase(ctx, conn, abs, false); err != nil {
+	if err := checkDatabase(ctx, conn.Conn, abs, false); err != nil {
 		return Info{}, asInvalid(err)
 	}
-	info, err := schemaInfo(ctx, conn, abs)
+	info, err := schemaInfo(ctx, conn.Conn, abs)
 	if err != nil {
 		return Info{}, asInvalid(err)
 	}
@@ -435,4 +423,35 @@ func syncDir(dir string) error {
 		err = cerr
 	}
 	return err
+}
+
+// oneConn is a connection to a database file that closes its pool with
+// it.
+type oneConn struct {
+	*sql.Conn
+	db *sql.DB
+}
+
+func (c oneConn) Close() error {
+	err := c.Conn.Close()
+	if dberr := c.db.Close(); err == nil {
+		err = dberr
+	}
+	return err
+}
+
+// openConn opens one connection to the database file at abs with the URI
+// parameters given, outside any Store: for backups and restore checks.
+func openConn(ctx context.Context, abs string, params ...string) (oneConn, error) {
+	db, err := sql.Open("sqlite", fileURI(abs, params...))
+	if err != nil {
+		return oneConn{}, openError(abs, "open", err)
+	}
+	db.SetMaxOpenConns(1)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		db.Close()
+		return oneConn{}, openError(abs, "open", err)
+	}
+	return oneConn{Conn: conn, db: db}, nil
 }
