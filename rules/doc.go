@@ -87,6 +87,12 @@
 //	                            is the end of the 15th day after the quarter, e.g.
 //	                            2027-01-16 00:00 +08 for Q4 — on time all of 15 January
 //	monthEnd(t) time            the instant t's month ends (00:00 of the next month)
+//	addMonths(t, n) time        t plus n calendar months (n may be negative), the day
+//	                            clamped to the month's last: 2026-01-31 + 1 = 2026-02-28
+//	addYears(t, n) time         addMonths(t, 12 × n): 2024-02-29 + 1 year = 2025-02-28
+//	monthsBetween(a, b) int     whole calendar months from a to b, counted as age counts
+//	                            years: 2026-01-31 to 2026-02-28 is 0, to 2026-03-01 is 1;
+//	                            negative when b is before a
 //	roundHalfUp(x, places)      x rounded half away from zero: 2.5 → 3, −2.5 → −3
 //	fen(yuan) int               yuan to integer fen, rounded half up: fen(0.5) = 50
 //	yuan(fen) float             fen to yuan
