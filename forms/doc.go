@@ -92,7 +92,8 @@
 // yields no value.
 //
 // Load reports expressions that do not compile (bad_expression), name no
-// field in scope (unknown_identifier), or depend on each other in a circle
+// field in scope (unknown_identifier), call no function (unknown_function,
+// with the nearest function's name: "did you mean addMonths?"), or depend on each other in a circle
 // (calculate_cycle, relevance_cycle), each at its exact line and column in
 // the file.
 //

@@ -284,7 +284,11 @@ func (l *loader) compile(e authoredExpr, env *rules.Env, want rules.Result) *rul
 		return nil
 	}
 	off := stringOffset(l.src, e.node.start, exprOffset(e.src, ce.Line, ce.Col))
-	if ce.Code == "unknown_identifier" {
+	if ce.Code == rules.CodeUnknownFunction {
+		l.errorf(off, e.ptr, CodeUnknownFunction, "%s: %s", e.keyword, ce.Message)
+		return nil
+	}
+	if ce.Code == rules.CodeUnknownIdentifier {
 		hint := ""
 		if s := closest(ce.Ident, keySet(env.Names()...)); s != "" {
 			hint = fmt.Sprintf(" (did you mean %s?)", s)

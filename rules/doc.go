@@ -17,7 +17,10 @@
 //	ok, err := p.RunBool(map[string]any{"birthDate": b, "refTime": ref})
 //
 // Compile reports, as a *CompileError: "syntax"; "unknown_identifier" (a
-// name neither declared nor a function, with Ident set); "type_mismatch"
+// name neither declared nor a function, with Ident set);
+// "unknown_function" (a call of a name that is no function, with Ident set
+// and Suggest the nearest function within two edits: "no function named
+// addMonth; did you mean addMonths?"); "type_mismatch"
 // (an operator or function given the wrong types); "wrong_result" (the
 // expression's type is not the Result wanted); "too_complex" (more than
 // MaxNodes nodes or MaxSourceBytes bytes). Values of unknown type, such as
