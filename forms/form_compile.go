@@ -171,15 +171,16 @@ func schemaMap(doc map[string]any, ptr string) map[string]any {
 
 // Names an expression sees besides the fields. Fields may not use them.
 const (
-	varRefTime    = "refTime"
-	varRow        = "row"
-	varRowIndex   = "rowIndex"
-	varChoice     = "choice"
-	varChoiceData = "choiceData"
+	varRefTime     = "refTime"
+	varSubmittedAt = "submittedAt"
+	varRow         = "row"
+	varRowIndex    = "rowIndex"
+	varChoice      = "choice"
+	varChoiceData  = "choiceData"
 )
 
 // reservedNames cannot be field keys: the variables forms declare.
-var reservedNames = keySet(varRefTime, varRow, varRowIndex, varChoice, varChoiceData)
+var reservedNames = keySet(varRefTime, varSubmittedAt, varRow, varRowIndex, varChoice, varChoiceData)
 
 // keywords are the words of the expression grammar; a variable cannot be
 // named like one. (A key named like a function only hides it: a warning.)

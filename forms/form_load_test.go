@@ -84,7 +84,8 @@ func TestLintCodes(t *testing.T) {
 			{CodeBadKey, 6, 5, "/properties/birth-date"},
 			{CodeShadowedFunction, 7, 5, "/properties/date"},
 			{CodeBadKey, 8, 5, "/properties/row"},
-			{CodeDuplicateKey, 15, 11, "/properties/members/items/properties/name"},
+			{CodeBadKey, 9, 5, "/properties/submittedAt"},
+			{CodeDuplicateKey, 16, 11, "/properties/members/items/properties/name"},
 		}},
 		{"structure", []finding{
 			{CodeBadExtension, 8, 7, "/properties/home/x-calculate"},

@@ -40,6 +40,8 @@
 // Env.Var and pass all values to Run.
 //
 //	form       refTime time.Time                the campaign reference time
+//	           submittedAt time.Time            when the answers are submitted; for
+//	                                            live feedback, when they are checked
 //	routing    answers map[string]any           the record's answers
 //	           state string                     the record's workflow state
 //	           orgLevel string                  level of the org unit holding it

@@ -235,7 +235,7 @@ func TestEnv(t *testing.T) {
 		t.Errorf("unknown kind declares %v", got)
 	}
 	for kind, want := range map[Kind][]string{
-		KindForm:      {"refTime"},
+		KindForm:      {"refTime", "submittedAt"},
 		KindRouting:   {"answers", "orgLevel", "refTime", "state", "submittedAt"},
 		KindDeadline:  {"answers", "createdAt", "refTime", "submittedAt"},
 		KindIndicator: {},
