@@ -102,6 +102,11 @@
 //	fen(yuan) int               yuan to integer fen, rounded half up: fen(0.5) = 50
 //	yuan(fen) float             fen to yuan
 //
+// FunctionDocs returns the same list as data — a Chinese and an English
+// description, the signature and a runnable example with its result for
+// each function — for the docs and the studio's palette; tests keep it,
+// this list and the library in step.
+//
 // roundHalfUp and fen round the decimal a number prints as, not its binary
 // value: fen(1.005) is 101 although the float64 nearest 1.005 is a little
 // below it.
