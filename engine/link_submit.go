@@ -106,7 +106,7 @@ func (e *Engine) EvaluatePublic(ctx context.Context, token string, answers map[s
 	if err != nil {
 		return forms.State{}, err
 	}
-	return forms.Evaluate(pf.Form, pf.Answers(answers), forms.Env{RefTime: pf.Campaign.RefTime(), Lang: lang}), nil
+	return forms.Evaluate(pf.Form, pf.Answers(answers), forms.Env{RefTime: pf.Campaign.RefTime(), SubmittedAt: e.Now(), Lang: lang}), nil
 }
 
 // PublicActorPrefix starts the actor ID of a respondent who filled a
@@ -137,7 +137,7 @@ func (e *Engine) SubmitPublic(ctx context.Context, token string, answers map[str
 		return nil, err
 	}
 	now := e.Now()
-	state := forms.Evaluate(pf.Form, pf.Answers(answers), forms.Env{RefTime: pf.Campaign.RefTime(), Lang: lang})
+	state := forms.Evaluate(pf.Form, pf.Answers(answers), forms.Env{RefTime: pf.Campaign.RefTime(), SubmittedAt: now, Lang: lang})
 	res := &SubmitResult{State: state}
 	if !state.Valid() {
 		return res, &Error{Code: EINVALID, Message: "some answers need correcting", Fields: state.Errors}

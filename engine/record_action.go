@@ -158,7 +158,7 @@ func (e *Engine) transition(ctx context.Context, a *Actor, r *Record, act Action
 		if act.Name != "submit" {
 			return &Error{Code: EINVALID, Message: "a draft can only be submitted", Fields: []FieldError{{Pointer: "/action", Code: "not_allowed", Message: "submit a draft first"}}}
 		}
-		if err := e.checkStoredAnswers(ctx, camp.RefTime(), r, act.Lang); err != nil {
+		if err := e.checkStoredAnswers(ctx, camp.RefTime(), now, r, act.Lang); err != nil {
 			return err
 		}
 		wf, wfVersion, err := e.Workflow(ctx, camp.Workflow(), 0)
@@ -224,14 +224,14 @@ func (e *Engine) PlainAnswers(ctx context.Context, r *Record) (map[string]any, e
 	return e.OpenAnswers(form, r.Answers, true), nil
 }
 
-// checkStoredAnswers validates a draft's stored answers before it enters
-// the workflow.
-func (e *Engine) checkStoredAnswers(ctx context.Context, ref time.Time, r *Record, lang string) error {
+// checkStoredAnswers validates a draft's stored answers, submitted at
+// submitted, before it enters the workflow.
+func (e *Engine) checkStoredAnswers(ctx context.Context, ref, submitted time.Time, r *Record, lang string) error {
 	form, _, err := e.Form(ctx, r.FormID, r.FormVersion)
 	if err != nil {
 		return err
 	}
-	st := forms.Evaluate(form, e.OpenAnswers(form, r.Answers, true), forms.Env{RefTime: ref, Lang: lang})
+	st := forms.Evaluate(form, e.OpenAnswers(form, r.Answers, true), forms.Env{RefTime: ref, SubmittedAt: submitted, Lang: lang})
 	if !st.Valid() {
 		return &Error{Code: EINVALID, Message: "some answers need correcting", Fields: st.Errors}
 	}
@@ -247,7 +247,13 @@ func (e *Engine) ReplaceAnswers(ctx context.Context, ref time.Time, r *Record, a
 		return nil, err
 	}
 	sent := keepMaskedPII(form.Fields(), act.Answers, e.OpenAnswers(form, r.Answers, true))
-	st := forms.Evaluate(form, sent, forms.Env{RefTime: ref, Lang: act.Lang})
+	// Answers being submitted, or still a draft's, are checked as of now;
+	// corrections to a submitted record as of its last submission.
+	submitted := e.Now()
+	if act.Name != "submit" && r.State != StateDraft {
+		submitted = submittedAt(r)
+	}
+	st := forms.Evaluate(form, sent, forms.Env{RefTime: ref, SubmittedAt: submitted, Lang: act.Lang})
 	if !st.Valid() && r.State != StateDraft {
 		return nil, &Error{Code: EINVALID, Message: "some answers need correcting", Fields: st.Errors}
 	}

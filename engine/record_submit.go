@@ -97,7 +97,7 @@ func (e *Engine) Submit(ctx context.Context, a *Actor, s Submission) (*SubmitRes
 	if err != nil {
 		return nil, err
 	}
-	state := forms.Evaluate(form, s.Answers, forms.Env{RefTime: camp.RefTime(), Lang: s.Lang})
+	state := forms.Evaluate(form, s.Answers, forms.Env{RefTime: camp.RefTime(), SubmittedAt: now, Lang: s.Lang})
 	res := &SubmitResult{State: state}
 	if !s.Draft && !state.Valid() {
 		return res, &Error{Code: EINVALID, Message: "some answers need correcting", Fields: state.Errors}

@@ -4,7 +4,7 @@
 // decodes it strictly, lints it (every finding a rules.Diagnostic with
 // file:line:col and a stable code), compiles every expression once and
 // returns an immutable *Form. Evaluate takes a Form, the answers and an Env
-// (reference time, language) and returns the State: which fields are
+// (reference time, submission time, language) and returns the State: which fields are
 // relevant and required, the calculated values, the localized errors keyed
 // by JSON pointer, and the clean answers to store. Evaluate is pure Go
 // without I/O, so the server's live feedback, its final check and a later
@@ -77,8 +77,10 @@
 // type — string as string (date fields too: use date(), daysBetween() and
 // age() on them), integer as int, number as float64, boolean as bool, a
 // repeat group as a list of row maps ([]map[string]any), several choices
-// as a list — and refTime is the campaign's reference time. Fields inside
-// sections are variables by their own key, as if the section were not
+// as a list — and refTime is the campaign's reference time and
+// submittedAt the submission time (Env.SubmittedAt: when the record is
+// stored, or when live feedback is computed; nil when the caller gives
+// none). Fields inside sections are variables by their own key, as if the section were not
 // there. An expression inside a repeat group also sees the fields of the
 // current row by key, row (the row as a map) and rowIndex (0-based); from
 // outside, a group's fields are reachable only through the group's list
@@ -92,7 +94,8 @@
 // yields no value.
 //
 // Load reports expressions that do not compile (bad_expression), name no
-// field in scope (unknown_identifier), or depend on each other in a circle
+// field in scope (unknown_identifier), call no function (unknown_function,
+// with the nearest function's name: "did you mean addMonths?"), or depend on each other in a circle
 // (calculate_cycle, relevance_cycle), each at its exact line and column in
 // the file.
 //

@@ -24,6 +24,13 @@ type Env struct {
 	// resident ID with a birth date after it is refused. Evaluate never
 	// reads the clock.
 	RefTime time.Time
+	// SubmittedAt is when the answers are submitted: the time the server
+	// stores the record, or, for live feedback before submitting, the
+	// time of the check. Expressions see it as submittedAt ("the visit
+	// was not after submission": date(visitDate) <= submittedAt). Zero
+	// means unknown: submittedAt is then nil, and an expression reading
+	// it fails, which counts as false. Evaluate never reads the clock.
+	SubmittedAt time.Time
 	// Lang selects the language of messages: "en…" for English, anything
 	// else for Chinese (zh-CN). See MatchLang.
 	Lang string
@@ -173,7 +180,10 @@ func (ev *evaluation) vars(ctx *rowCtx, sc *scope) map[string]any {
 	}
 	var vars map[string]any
 	if ctx.parent == nil {
-		vars = map[string]any{varRefTime: ev.env.RefTime}
+		vars = map[string]any{varRefTime: ev.env.RefTime, varSubmittedAt: nil}
+		if !ev.env.SubmittedAt.IsZero() {
+			vars[varSubmittedAt] = ev.env.SubmittedAt
+		}
 	} else {
 		vars = maps.Clone(ev.vars(ctx.parent, sc.parent))
 		vars[varRow] = ctx.row

@@ -787,6 +787,81 @@ func TestEvaluateSkipLogic(t *testing.T) {
 	}
 }
 
+// TestEvaluateSubmittedAt checks expressions reading submittedAt, the
+// time Env.SubmittedAt gives: the engine's clock at submission, or the
+// time of a live check. Days are counted in China: 16:30Z on 6 December is
+// already 7 December there.
+func TestEvaluateSubmittedAt(t *testing.T) {
+	f := mustLoad(t, "visit.form.json", `{
+	  "type": "object",
+	  "x-title": {"zh": "随访"},
+	  "properties": {
+	    "visitDate": {"type": "string", "format": "date", "x-label": {"zh": "随访日期"},
+	      "x-constraint": "daysBetween(visitDate, submittedAt) >= 0",
+	      "x-constraint-message": {"zh": "随访日期不能晚于提交日期", "en": "The visit cannot be after the submission"}},
+	    "daysAgo": {"type": "integer", "x-label": {"zh": "距今天数"}, "x-calculate": "daysBetween(visitDate, submittedAt)"},
+	    "late": {"type": "string", "x-label": {"zh": "迟报原因"}, "x-relevant": "addMonths(visitDate, 1) < submittedAt"},
+	    "visits": {
+	      "type": "array", "x-label": {"zh": "以往随访"},
+	      "items": {"type": "object", "properties": {
+	        "on": {"type": "string", "format": "date", "x-label": {"zh": "日期"}, "x-constraint": "date(on) <= submittedAt"}
+	      }}
+	    }
+	  }
+	}`)
+	at := func(s string) time.Time {
+		tm, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tm
+	}
+	tests := []struct {
+		name         string
+		answers      string
+		submittedAt  time.Time
+		wantErrors   map[string]string
+		wantCalc     map[string]any
+		wantRelevant bool // late
+	}{
+		{"visit the same day", `{"visitDate": "2026-12-06"}`, at("2026-12-06T10:00:00+08:00"),
+			map[string]string{}, map[string]any{"/daysAgo": 0}, false},
+		{"visit after submission", `{"visitDate": "2026-12-07"}`, at("2026-12-06T10:00:00+08:00"),
+			map[string]string{"/visitDate": CodeConstraint}, map[string]any{"/daysAgo": -1}, false},
+		{"submitted just after midnight in China", `{"visitDate": "2026-12-07"}`, at("2026-12-06T16:30:00Z"),
+			map[string]string{}, map[string]any{"/daysAgo": 0}, false},
+		{"submitted just before midnight in China", `{"visitDate": "2026-12-07"}`, at("2026-12-06T15:59:00Z"),
+			map[string]string{"/visitDate": CodeConstraint}, map[string]any{"/daysAgo": -1}, false},
+		{"a month late", `{"visitDate": "2026-10-31"}`, at("2026-12-01T09:00:00+08:00"),
+			map[string]string{}, map[string]any{"/daysAgo": 31}, true},
+		{"inside a repeat group", `{"visits": [{"on": "2026-12-01"}, {"on": "2026-12-09"}]}`, at("2026-12-06T10:00:00+08:00"),
+			map[string]string{"/visits/1/on": CodeConstraint}, map[string]any{}, false},
+		// Without a submission time submittedAt is nil: the expressions
+		// fail and count as false, so nothing is violated or calculated.
+		{"no submission time", `{"visitDate": "2027-12-07", "visits": [{"on": "2027-01-01"}]}`, time.Time{},
+			map[string]string{}, map[string]any{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := Evaluate(f, answers(t, tt.answers), Env{RefTime: refTime, SubmittedAt: tt.submittedAt, Lang: "en"})
+			if got := errorCodes(s); !maps.Equal(got, tt.wantErrors) {
+				t.Errorf("errors = %v, want %v", got, tt.wantErrors)
+			}
+			if !maps.Equal(s.Calculated, tt.wantCalc) {
+				t.Errorf("Calculated = %v, want %v", s.Calculated, tt.wantCalc)
+			}
+			if s.Relevant["/late"] != tt.wantRelevant {
+				t.Errorf("Relevant[/late] = %v, want %v", s.Relevant["/late"], tt.wantRelevant)
+			}
+			for _, e := range s.Errors {
+				if e.Pointer == "/visitDate" && e.Message != "The visit cannot be after the submission" {
+					t.Errorf("message = %q", e.Message)
+				}
+			}
+		})
+	}
+}
+
 func TestEvaluateRowScope(t *testing.T) {
 	// Rows see their own fields, the form's, row and rowIndex; nested
 	// groups see every enclosing row.

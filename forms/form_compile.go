@@ -171,15 +171,16 @@ func schemaMap(doc map[string]any, ptr string) map[string]any {
 
 // Names an expression sees besides the fields. Fields may not use them.
 const (
-	varRefTime    = "refTime"
-	varRow        = "row"
-	varRowIndex   = "rowIndex"
-	varChoice     = "choice"
-	varChoiceData = "choiceData"
+	varRefTime     = "refTime"
+	varSubmittedAt = "submittedAt"
+	varRow         = "row"
+	varRowIndex    = "rowIndex"
+	varChoice      = "choice"
+	varChoiceData  = "choiceData"
 )
 
 // reservedNames cannot be field keys: the variables forms declare.
-var reservedNames = keySet(varRefTime, varRow, varRowIndex, varChoice, varChoiceData)
+var reservedNames = keySet(varRefTime, varSubmittedAt, varRow, varRowIndex, varChoice, varChoiceData)
 
 // keywords are the words of the expression grammar; a variable cannot be
 // named like one. (A key named like a function only hides it: a warning.)
@@ -284,7 +285,11 @@ func (l *loader) compile(e authoredExpr, env *rules.Env, want rules.Result) *rul
 		return nil
 	}
 	off := stringOffset(l.src, e.node.start, exprOffset(e.src, ce.Line, ce.Col))
-	if ce.Code == "unknown_identifier" {
+	if ce.Code == rules.CodeUnknownFunction {
+		l.errorf(off, e.ptr, CodeUnknownFunction, "%s: %s", e.keyword, ce.Message)
+		return nil
+	}
+	if ce.Code == rules.CodeUnknownIdentifier {
 		hint := ""
 		if s := closest(ce.Ident, keySet(env.Names()...)); s != "" {
 			hint = fmt.Sprintf(" (did you mean %s?)", s)

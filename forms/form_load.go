@@ -30,6 +30,7 @@ const (
 	CodeBadChoices         = "bad_choices"         // malformed x-choices
 	CodeBadExpression      = "bad_expression"      // an expression that does not compile
 	CodeUnknownIdentifier  = "unknown_identifier"  // an expression names no field in scope
+	CodeUnknownFunction    = "unknown_function"    // an expression calls a function that does not exist
 	CodeCalculateCycle     = "calculate_cycle"     // x-calculate fields that depend on each other
 	CodeRelevanceCycle     = "relevance_cycle"     // x-relevant (and x-calculate) in a circle
 	CodeMissingLabel       = "missing_label"       // warning: no Chinese label

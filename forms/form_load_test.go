@@ -63,6 +63,12 @@ func TestLintCodes(t *testing.T) {
 			// Line 2 of the expression, after the escaped "\n".
 			{CodeUnknownIdentifier, 29, 42, "/properties/nextYear/x-calculate"},
 		}},
+		{"unknown_function", []finding{
+			{CodeUnknownFunction, 10, 23, "/properties/firstVisit/x-calculate"},
+			// Line 2 of the expression, after the escaped "\n".
+			{CodeUnknownFunction, 16, 47, "/properties/visitDate/x-constraint"},
+			{CodeUnknownFunction, 21, 22, "/properties/note/x-relevant"},
+		}},
 		{"calculate_cycle", []finding{
 			{CodeCalculateCycle, 5, 74, "/properties/total/x-calculate"},
 			{CodeRelevanceCycle, 7, 73, "/properties/askA/x-relevant"},
@@ -78,7 +84,8 @@ func TestLintCodes(t *testing.T) {
 			{CodeBadKey, 6, 5, "/properties/birth-date"},
 			{CodeShadowedFunction, 7, 5, "/properties/date"},
 			{CodeBadKey, 8, 5, "/properties/row"},
-			{CodeDuplicateKey, 15, 11, "/properties/members/items/properties/name"},
+			{CodeBadKey, 9, 5, "/properties/submittedAt"},
+			{CodeDuplicateKey, 16, 11, "/properties/members/items/properties/name"},
 		}},
 		{"structure", []finding{
 			{CodeBadExtension, 8, 7, "/properties/home/x-calculate"},

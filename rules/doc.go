@@ -17,7 +17,10 @@
 //	ok, err := p.RunBool(map[string]any{"birthDate": b, "refTime": ref})
 //
 // Compile reports, as a *CompileError: "syntax"; "unknown_identifier" (a
-// name neither declared nor a function, with Ident set); "type_mismatch"
+// name neither declared nor a function, with Ident set);
+// "unknown_function" (a call of a name that is no function, with Ident set
+// and Suggest the nearest function within two edits: "no function named
+// addMonth; did you mean addMonths?"); "type_mismatch"
 // (an operator or function given the wrong types); "wrong_result" (the
 // expression's type is not the Result wanted); "too_complex" (more than
 // MaxNodes nodes or MaxSourceBytes bytes). Values of unknown type, such as
@@ -37,6 +40,8 @@
 // Env.Var and pass all values to Run.
 //
 //	form       refTime time.Time                the campaign reference time
+//	           submittedAt time.Time            when the answers are submitted; for
+//	                                            live feedback, when they are checked
 //	routing    answers map[string]any           the record's answers
 //	           state string                     the record's workflow state
 //	           orgLevel string                  level of the org unit holding it
@@ -87,9 +92,20 @@
 //	                            is the end of the 15th day after the quarter, e.g.
 //	                            2027-01-16 00:00 +08 for Q4 — on time all of 15 January
 //	monthEnd(t) time            the instant t's month ends (00:00 of the next month)
+//	addMonths(t, n) time        t plus n calendar months (n may be negative), the day
+//	                            clamped to the month's last: 2026-01-31 + 1 = 2026-02-28
+//	addYears(t, n) time         addMonths(t, 12 × n): 2024-02-29 + 1 year = 2025-02-28
+//	monthsBetween(a, b) int     whole calendar months from a to b, counted as age counts
+//	                            years: 2026-01-31 to 2026-02-28 is 0, to 2026-03-01 is 1;
+//	                            negative when b is before a
 //	roundHalfUp(x, places)      x rounded half away from zero: 2.5 → 3, −2.5 → −3
 //	fen(yuan) int               yuan to integer fen, rounded half up: fen(0.5) = 50
 //	yuan(fen) float             fen to yuan
+//
+// FunctionDocs returns the same list as data — a Chinese and an English
+// description, the signature and a runnable example with its result for
+// each function — for the docs and the studio's palette; tests keep it,
+// this list and the library in step.
 //
 // roundHalfUp and fen round the decimal a number prints as, not its binary
 // value: fen(1.005) is 101 although the float64 nearest 1.005 is a little

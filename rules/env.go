@@ -33,7 +33,8 @@ var (
 // theirs; the package documentation lists them.
 var builtinVars = map[Kind]map[string]any{
 	KindForm: {
-		"refTime": sampleTime,
+		"refTime":     sampleTime,
+		"submittedAt": sampleTime,
 	},
 	KindRouting: {
 		"answers":     sampleAnswers,

@@ -158,3 +158,17 @@ func ExampleProgram_Run_limits() {
 	fmt.Println(err)
 	// Output: 1:10: memory budget exceeded
 }
+
+func ExampleFunctionDocs() {
+	for _, d := range rules.FunctionDocs() {
+		if d.Name == "addMonths" {
+			fmt.Println(d.Signature)
+			fmt.Println(d.Summary.EN)
+			fmt.Println(d.Example, "→", d.Result)
+		}
+	}
+	// Output:
+	// addMonths(date, n) time
+	// date plus n calendar months in China; n may be negative. A day the target month lacks becomes its last day: 31 January plus a month is 28 February (29 in leap years).
+	// addMonths(date("2026-01-31"), 1) → 2026-02-28
+}

@@ -43,12 +43,17 @@ var library = map[string]function{
 	"daysBetween": {fnDaysBetween, []any{
 		new(func(tim, tim) int), new(func(string, tim) int), new(func(tim, string) int), new(func(string, string) int),
 	}, false},
-	"addDays":     {fnAddDays, []any{new(func(tim, int) tim), new(func(string, int) tim)}, false},
-	"days":        {fnDays, []any{new(func(int) dur), new(func(float64) dur)}, false},
-	"hours":       {fnHours, []any{new(func(int) dur), new(func(float64) dur)}, false},
-	"quarterOf":   {fnQuarterOf, []any{new(func(tim) int), new(func(string) int)}, false},
-	"quarterEnd":  {fnQuarterEnd, []any{new(func(tim) tim), new(func(string) tim)}, false},
-	"monthEnd":    {fnMonthEnd, []any{new(func(tim) tim), new(func(string) tim)}, false},
+	"addDays":    {fnAddDays, []any{new(func(tim, int) tim), new(func(string, int) tim)}, false},
+	"days":       {fnDays, []any{new(func(int) dur), new(func(float64) dur)}, false},
+	"hours":      {fnHours, []any{new(func(int) dur), new(func(float64) dur)}, false},
+	"quarterOf":  {fnQuarterOf, []any{new(func(tim) int), new(func(string) int)}, false},
+	"quarterEnd": {fnQuarterEnd, []any{new(func(tim) tim), new(func(string) tim)}, false},
+	"monthEnd":   {fnMonthEnd, []any{new(func(tim) tim), new(func(string) tim)}, false},
+	"addMonths":  {fnAddMonths, []any{new(func(tim, int) tim), new(func(string, int) tim)}, false},
+	"addYears":   {fnAddYears, []any{new(func(tim, int) tim), new(func(string, int) tim)}, false},
+	"monthsBetween": {fnMonthsBetween, []any{
+		new(func(tim, tim) int), new(func(string, tim) int), new(func(tim, string) int), new(func(string, string) int),
+	}, false},
 	"roundHalfUp": {fnRoundHalfUp, []any{new(func(float64, int) float64), new(func(int, int) float64)}, false},
 	"fen":         {fnFen, []any{new(func(float64) int), new(func(int) int)}, false},
 	"yuan":        {fnYuan, []any{new(func(int) float64)}, false},
@@ -399,6 +404,105 @@ func fnMonthEnd(args ...any) (any, error) {
 	}
 	y, m, _ := civil(tm)
 	return dayStart(y, m+1, 1), nil
+}
+
+// maxMonths bounds addMonths' count (and addYears' × 12): ten thousand
+// years either way, far beyond any campaign, well within time.Time.
+const maxMonths = 12 * 10000
+
+// addMonths moves tm by n calendar months in China, keeping the time of
+// day; a day the target month lacks becomes its last day (31 January + 1
+// month = 28 or 29 February).
+func addMonths(fn string, tm time.Time, n int) (time.Time, error) {
+	if n > maxMonths || n < -maxMonths {
+		return time.Time{}, fmt.Errorf("%s: %d months is out of range", fn, n)
+	}
+	local := tm.In(Shanghai)
+	y, m, d := local.Date()
+	h, mi, s := local.Clock()
+	months := int(m) - 1 + n // months since January of year y
+	ty, tmon := y+floorDiv(months, 12), time.Month(floorMod(months, 12)+1)
+	d = min(d, daysIn(ty, tmon))
+	return time.Date(ty, tmon, d, h, mi, s, local.Nanosecond(), Shanghai).UTC(), nil
+}
+
+func floorDiv(a, b int) int {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+func floorMod(a, b int) int { return a - floorDiv(a, b)*b }
+
+// daysIn is the number of days in month m of year y.
+func daysIn(y int, m time.Month) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// fnAddMonths: addMonths(t, n) is t plus n calendar months in China, the
+// day clamped to the target month's last day.
+func fnAddMonths(args ...any) (any, error) {
+	tm, err := argTime("addMonths", args[0])
+	if err != nil {
+		return nil, err
+	}
+	n, err := argInt("addMonths", args[1])
+	if err != nil {
+		return nil, err
+	}
+	return addMonths("addMonths", tm, n)
+}
+
+// fnAddYears: addYears(t, n) is addMonths(t, 12 × n): 29 February plus a
+// year is 28 February.
+func fnAddYears(args ...any) (any, error) {
+	tm, err := argTime("addYears", args[0])
+	if err != nil {
+		return nil, err
+	}
+	n, err := argInt("addYears", args[1])
+	if err != nil {
+		return nil, err
+	}
+	if n > maxMonths/12 || n < -maxMonths/12 {
+		return nil, fmt.Errorf("addYears: %d years is out of range", n)
+	}
+	return addMonths("addYears", tm, 12*n)
+}
+
+// fnMonthsBetween: monthsBetween(a, b) is the whole calendar months from
+// a's day to b's day in China, counted as age counts years: a month is
+// complete on the day of the month a fell on, or on the 1st of the month
+// after when b's month is too short (31 January to 28 February is 0 months,
+// to 1 March 1). When b is before a the count is negative:
+// monthsBetween(a, b) = −monthsBetween(b, a).
+func fnMonthsBetween(args ...any) (any, error) {
+	a, err := argTime("monthsBetween", args[0])
+	if err != nil {
+		return nil, err
+	}
+	b, err := argTime("monthsBetween", args[1])
+	if err != nil {
+		return nil, err
+	}
+	ay, am, ad := civil(a)
+	by, bm, bd := civil(b)
+	if by < ay || by == ay && (bm < am || bm == am && bd < ad) {
+		return -wholeMonths(by, bm, bd, ay, am, ad), nil
+	}
+	return wholeMonths(ay, am, ad, by, bm, bd), nil
+}
+
+// wholeMonths counts the months completed from the first day to the
+// second, which is not before it.
+func wholeMonths(ay int, am time.Month, ad, by int, bm time.Month, bd int) int {
+	n := (by-ay)*12 + int(bm) - int(am)
+	if bd < ad {
+		n--
+	}
+	return n
 }
 
 // --- money ---

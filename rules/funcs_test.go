@@ -108,6 +108,52 @@ func TestFunctions(t *testing.T) {
 		{name: "monthEnd December", src: `monthEnd("2026-12-01")`, want: cst(2027, 1, 1)},
 		{name: "monthEnd at a month's edge", src: `monthEnd(t)`, vars: map[string]any{"t": utc(2026, 4, 30, 16, 0)}, want: cst(2026, 6, 1)},
 
+		// calendar months and years
+		{name: "addMonths", src: `addMonths("2026-01-15", 1)`, want: cst(2026, 2, 15)},
+		{name: "addMonths clamps to February", src: `addMonths("2026-01-31", 1)`, want: cst(2026, 2, 28)},
+		{name: "addMonths clamps to February in a leap year", src: `addMonths("2024-01-31", 1)`, want: cst(2024, 2, 29)},
+		{name: "addMonths clamps to a 30-day month", src: `addMonths("2026-03-31", 1)`, want: cst(2026, 4, 30)},
+		{name: "addMonths does not carry the clamp", src: `addMonths(addMonths("2026-01-31", 1), 1)`, want: cst(2026, 3, 28)},
+		{name: "addMonths across a year", src: `addMonths("2026-11-30", 3)`, want: cst(2027, 2, 28)},
+		{name: "addMonths zero", src: `addMonths("2026-01-31", 0)`, want: cst(2026, 1, 31)},
+		{name: "addMonths negative", src: `addMonths("2026-03-31", -1)`, want: cst(2026, 2, 28)},
+		{name: "addMonths negative across a year", src: `addMonths("2026-01-15", -13)`, want: cst(2024, 12, 15)},
+		{name: "addMonths negative to a leap February", src: `addMonths("2024-03-30", -1)`, want: cst(2024, 2, 29)},
+		{name: "addMonths twelve is a year", src: `addMonths("2024-02-29", 12) == addYears("2024-02-29", 1)`, want: true},
+		// 28 Feb 16:30Z is 1 March 00:30 in China: a month on is 1 April 00:30.
+		{name: "addMonths counts months in China", src: `addMonths(t, 1)`, vars: map[string]any{"t": utc(2026, 2, 28, 16, 30)}, want: utc(2026, 3, 31, 16, 30)},
+		// 30 Jan 16:00Z is the start of 31 January in China: clamped to 28 February 00:00 there.
+		{name: "addMonths clamps the day in China", src: `addMonths(t, 1)`, vars: map[string]any{"t": utc(2026, 1, 30, 16, 0)}, want: utc(2026, 2, 27, 16, 0)},
+		{name: "addMonths keeps the time of day", src: `addMonths(t, 2)`, vars: map[string]any{"t": utc(2026, 1, 5, 3, 4)}, want: utc(2026, 3, 5, 3, 4)},
+		{name: "addMonths with a JSON integer", src: `addMonths(t, v)`, vars: map[string]any{"t": utc(2026, 2, 1, 0, 0), "v": 2.0}, want: utc(2026, 4, 1, 0, 0)},
+		{name: "addMonths with a fraction", src: `addMonths(t, v)`, vars: map[string]any{"t": utc(2026, 2, 1, 0, 0), "v": 1.5}, wantErr: "want an integer"},
+		{name: "addMonths huge", src: `addMonths(t, n)`, vars: map[string]any{"t": utc(2026, 2, 1, 0, 0), "n": 1 << 40}, wantErr: "out of range"},
+		{name: "addMonths of nil", src: `addMonths(v, 1)`, wantErr: "addMonths: want a time or a date string, got nil"},
+		{name: "addMonths of a non-date", src: `addMonths("2026-02-30", 1)`, wantErr: "not a date"},
+		{name: "addYears", src: `addYears("2026-06-01", 3)`, want: cst(2029, 6, 1)},
+		{name: "addYears from 29 February", src: `addYears("2024-02-29", 1)`, want: cst(2025, 2, 28)},
+		{name: "addYears from 29 February to a leap year", src: `addYears("2024-02-29", 4)`, want: cst(2028, 2, 29)},
+		{name: "addYears negative from 29 February", src: `addYears("2024-02-29", -1)`, want: cst(2023, 2, 28)},
+		{name: "addYears in China", src: `addYears(t, 1)`, vars: map[string]any{"t": utc(2024, 2, 28, 16, 0)}, want: utc(2025, 2, 27, 16, 0)},
+		{name: "addYears huge", src: `addYears(t, n)`, vars: map[string]any{"t": utc(2026, 2, 1, 0, 0), "n": 1 << 60}, wantErr: "out of range"},
+		{name: "monthsBetween", src: `monthsBetween("2026-01-15", "2026-04-15")`, want: 3},
+		{name: "monthsBetween a day short", src: `monthsBetween("2026-01-15", "2026-04-14")`, want: 2},
+		{name: "monthsBetween same day", src: `monthsBetween("2026-01-15", "2026-01-15")`, want: 0},
+		{name: "monthsBetween 31 January to 28 February", src: `monthsBetween("2026-01-31", "2026-02-28")`, want: 0},
+		{name: "monthsBetween 31 January to 1 March", src: `monthsBetween("2026-01-31", "2026-03-01")`, want: 1},
+		{name: "monthsBetween 31 January to 29 February", src: `monthsBetween("2024-01-31", "2024-02-29")`, want: 0},
+		{name: "monthsBetween 29 February to 28 February", src: `monthsBetween("2024-02-29", "2025-02-28")`, want: 11},
+		{name: "monthsBetween 29 February to 1 March", src: `monthsBetween("2024-02-29", "2025-03-01")`, want: 12},
+		{name: "monthsBetween across years", src: `monthsBetween("2020-12-06", "2026-03-06")`, want: 63},
+		{name: "monthsBetween backwards", src: `monthsBetween("2026-04-15", "2026-01-15")`, want: -3},
+		{name: "monthsBetween backwards a day short", src: `monthsBetween("2026-04-14", "2026-01-15")`, want: -2},
+		{name: "monthsBetween backwards across month ends", src: `monthsBetween("2026-03-01", "2026-01-31")`, want: -1},
+		// 14 Feb 15:59Z is still 14 February in China; 16:00Z is 15 February.
+		{name: "monthsBetween in China, just before", src: `monthsBetween(t, addDays(t, 31) - duration("1s"))`, vars: map[string]any{"t": utc(2026, 1, 14, 16, 0)}, want: 0},
+		{name: "monthsBetween in China, on the day", src: `monthsBetween(t, addDays(t, 31))`, vars: map[string]any{"t": utc(2026, 1, 14, 16, 0)}, want: 1},
+		{name: "monthsBetween ignores the time of day", src: `monthsBetween(t, "2026-02-15")`, vars: map[string]any{"t": utc(2026, 1, 15, 15, 59)}, want: 1},
+		{name: "monthsBetween of nil", src: `monthsBetween(v, "2026-01-01")`, wantErr: "monthsBetween: want a time or a date string, got nil"},
+
 		// money
 		{name: "roundHalfUp 2.5", src: `roundHalfUp(2.5, 0)`, want: 3.0},
 		{name: "roundHalfUp -2.5", src: `roundHalfUp(-2.5, 0)`, want: -3.0},
@@ -193,6 +239,39 @@ func TestFenAndRoundHalfUp(t *testing.T) {
 	for _, tt := range rounds {
 		if got, err := RoundHalfUp(tt.x, tt.places); err != nil || got != tt.want {
 			t.Errorf("RoundHalfUp(%v, %d) = %v, %v; want %v", tt.x, tt.places, got, err, tt.want)
+		}
+	}
+}
+
+// TestMonthsProperties checks, over many days and counts, that whole
+// months undo addMonths when no day is clamped, that monthsBetween is
+// antisymmetric, and that addMonths never leaves the target month.
+func TestMonthsProperties(t *testing.T) {
+	start := cst(2023, 1, 1)
+	for day := 0; day < 3*366; day += 3 {
+		a := start.AddDate(0, 0, day)
+		_, _, ad := civil(a)
+		for _, n := range []int{-25, -13, -12, -1, 0, 1, 2, 11, 12, 13, 48} {
+			b, err := fnAddMonths(a, n)
+			if err != nil {
+				t.Fatalf("addMonths(%v, %d): %v", a, n, err)
+			}
+			by, bm, bd := civil(b.(time.Time))
+			ay, am, _ := civil(a)
+			if got, want := (by-ay)*12+int(bm)-int(am), n; got != want {
+				t.Errorf("addMonths(%v, %d) = %v: %d months on, want %d", a, n, b, got, want)
+			}
+			if bd > ad || bd < ad && bd != daysIn(by, bm) {
+				t.Errorf("addMonths(%v, %d) = %v: day %d, want %d or the month's last", a, n, b, bd, ad)
+			}
+			m, _ := fnMonthsBetween(a, b)
+			if ad <= 28 && m != n {
+				t.Errorf("monthsBetween(%v, addMonths(a, %d)) = %v, want %d", a, n, m, n)
+			}
+			back, _ := fnMonthsBetween(b, a)
+			if back != -m.(int) {
+				t.Errorf("monthsBetween(b, a) = %v, want −monthsBetween(a, b) = %d (a %v, b %v)", back, -m.(int), a, b)
+			}
 		}
 	}
 }

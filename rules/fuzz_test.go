@@ -17,6 +17,7 @@ func FuzzCompile(f *testing.F) {
 		`age(idNumber, refTime) >= 18`,
 		`count(members, .age >= 60)`,
 		`quarterEnd(refTime) + days(15)`,
+		`monthsBetween(birthDate, addMonths(refTime, -6)) >= 0`,
 		`fen(income) / householdSize`,
 		"1 + (2",
 		"name + 1",

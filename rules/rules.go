@@ -20,6 +20,8 @@ import (
 	"github.com/expr-lang/expr/optimizer"
 	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
+
+	"canvass/internal/textdist"
 )
 
 // Limits on an expression's size and on the memory one run may use.
@@ -63,6 +65,7 @@ func (r Result) String() string {
 const (
 	CodeSyntax            = "syntax"
 	CodeUnknownIdentifier = "unknown_identifier"
+	CodeUnknownFunction   = "unknown_function"
 	CodeTypeMismatch      = "type_mismatch"
 	CodeTooComplex        = "too_complex"
 	CodeWrongResult       = "wrong_result"
@@ -74,7 +77,8 @@ type CompileError struct {
 	Line, Col int    // 1-based; Col counts runes
 	Code      string // one of the Code… constants
 	Message   string
-	Ident     string // the unknown name, for unknown_identifier
+	Ident     string // the unknown name, for unknown_identifier and unknown_function
+	Suggest   string // for unknown_function, the nearest function's name, or ""
 }
 
 func (e *CompileError) Error() string {
@@ -122,6 +126,9 @@ func Compile(src string, env *Env, want Result) (_ *Program, err error) {
 		return nil, compileError(err, CodeSyntax, src)
 	}
 	if err := checkNames(tree); err != nil {
+		return nil, err
+	}
+	if err := checkCalls(tree, env, config); err != nil {
 		return nil, err
 	}
 	if _, err := new(checker.Checker).PatchAndCheck(tree, config); err != nil {
@@ -216,6 +223,72 @@ func checkNames(tree *parser.Tree) error {
 		return err
 	}
 	return nil
+}
+
+// checkCalls refuses a call of a name that is neither a function nor a
+// variable, naming the nearest function: expr would call it an unknown
+// name, which authors read as a missing field.
+func checkCalls(tree *parser.Tree, env *Env, config *conf.Config) error {
+	var err *CompileError
+	ast.Find(tree.Node, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallNode)
+		if !ok || err != nil {
+			return false
+		}
+		id, ok := call.Callee.(*ast.IdentifierNode)
+		if !ok {
+			return false
+		}
+		name := id.Value
+		if _, ok := config.Functions[name]; ok {
+			return false
+		}
+		if _, ok := env.vars[name]; ok {
+			return false // the checker says a variable is not a function
+		}
+		e := &CompileError{Code: CodeUnknownFunction, Ident: name}
+		if slices.Contains(disabledBuiltins, name) {
+			e.Message = fmt.Sprintf("no function named %s: it is disabled in rules (%s)", name, disabledWhy(name, env))
+		} else {
+			e.Suggest = textdist.Closest(name, callableNames(config), 2)
+			e.Message = "no function named " + name
+			if e.Suggest != "" {
+				e.Message += "; did you mean " + e.Suggest + "?"
+			}
+		}
+		err = positioned(tree.Source, id.Location(), e)
+		return false
+	})
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+// disabledWhy says why a disabled built-in is not offered.
+func disabledWhy(name string, env *Env) string {
+	if name != "now" && name != "timezone" {
+		return "rules do not need it"
+	}
+	why := "a result must not depend on when or where it runs"
+	if _, ok := env.vars["refTime"]; ok {
+		why += "; use refTime"
+	}
+	return why
+}
+
+// callableNames lists the functions an expression may call, the library's
+// first, each group sorted, so that of equally near names the library's wins.
+func callableNames(config *conf.Config) []string {
+	names := Functions()
+	var builtins []string
+	for name := range config.Builtins {
+		if _, ok := library[name]; !ok {
+			builtins = append(builtins, name)
+		}
+	}
+	slices.Sort(builtins)
+	return append(names, builtins...)
 }
 
 // positioned sets e's Line and Col from loc within src.

@@ -90,11 +90,15 @@ func TestCompile(t *testing.T) {
 
 		// unknown identifiers
 		{name: "unknown variable", kind: KindForm, src: "householdSize > 1 &&\n  marrried", want: ResultBool, wantCode: CodeUnknownIdentifier, wantLine: 2, wantCol: 3, wantIdent: "marrried"},
-		{name: "unknown function", kind: KindForm, src: `ageOf(idNumber)`, want: ResultInt, wantCode: CodeUnknownIdentifier, wantLine: 1, wantCol: 1, wantIdent: "ageOf"},
+		{name: "unknown function", kind: KindForm, src: `ageOf(idNumber)`, want: ResultInt, wantCode: CodeUnknownFunction, wantLine: 1, wantCol: 1, wantIdent: "ageOf"},
+		{name: "unknown function inside", kind: KindForm, src: "householdSize > 1 &&\n  addMonth(birthDate, 3) > refTime", want: ResultBool, wantCode: CodeUnknownFunction, wantLine: 2, wantCol: 3, wantIdent: "addMonth"},
+		{name: "unknown function in a pipe", kind: KindForm, src: `birthDate | addMonth(3)`, want: ResultTime, wantCode: CodeUnknownFunction, wantLine: 1, wantCol: 13, wantIdent: "addMonth"},
+		{name: "unknown function named like nothing", kind: KindDeadline, src: `frobnicate(createdAt)`, want: ResultTime, wantCode: CodeUnknownFunction, wantLine: 1, wantCol: 1, wantIdent: "frobnicate"},
+		{name: "calling a variable is a type mismatch", kind: KindForm, src: `name(1)`, want: ResultAny, wantCode: CodeTypeMismatch, wantLine: 1, wantCol: 1},
 		{name: "non-ASCII columns count runes", kind: KindForm, src: `name == "张三" && 年龄 > 1`, want: ResultBool, wantCode: CodeUnknownIdentifier, wantLine: 1, wantCol: 17, wantIdent: "年龄"},
-		{name: "kind's variables only", kind: KindForm, src: `submittedAt`, want: ResultTime, wantCode: CodeUnknownIdentifier, wantLine: 1, wantCol: 1, wantIdent: "submittedAt"},
-		{name: "no now()", kind: KindDeadline, src: `now() > createdAt`, want: ResultBool, wantCode: CodeUnknownIdentifier, wantIdent: "now", wantLine: 1, wantCol: 1},
-		{name: "no timezone()", kind: KindDeadline, src: `createdAt.In(timezone("Asia/Shanghai"))`, want: ResultTime, wantCode: CodeUnknownIdentifier, wantIdent: "timezone", wantLine: 1, wantCol: 14},
+		{name: "kind's variables only", kind: KindPay, src: `submittedAt`, want: ResultTime, wantCode: CodeUnknownIdentifier, wantLine: 1, wantCol: 1, wantIdent: "submittedAt"},
+		{name: "no now()", kind: KindDeadline, src: `now() > createdAt`, want: ResultBool, wantCode: CodeUnknownFunction, wantIdent: "now", wantLine: 1, wantCol: 1},
+		{name: "no timezone()", kind: KindDeadline, src: `createdAt.In(timezone("Asia/Shanghai"))`, want: ResultTime, wantCode: CodeUnknownFunction, wantIdent: "timezone", wantLine: 1, wantCol: 14},
 		{name: "no $env", kind: KindForm, src: `$env["name"] == "x"`, want: ResultBool, wantCode: CodeUnknownIdentifier, wantIdent: "$env", wantLine: 1, wantCol: 1},
 		{name: "no $run", kind: KindForm, src: `1 + 1 == 2 && $run == nil`, want: ResultBool, wantCode: CodeUnknownIdentifier, wantIdent: "$run", wantLine: 1, wantCol: 15},
 		{name: "no guard functions", kind: KindForm, src: `$add(nil, 1, 2)`, want: ResultAny, wantCode: CodeUnknownIdentifier, wantIdent: "$add", wantLine: 1, wantCol: 1},
@@ -157,6 +161,42 @@ func TestCompile(t *testing.T) {
 	}
 }
 
+// TestUnknownFunctionMessage checks the words of unknown_function: the
+// nearest function when one is within two edits, the library's before
+// expr's built-ins, and why a disabled built-in is missing.
+func TestUnknownFunctionMessage(t *testing.T) {
+	tests := []struct {
+		name, src   string
+		kind        Kind
+		wantMessage string
+		wantSuggest string
+	}{
+		{"one letter short", `addMonth(birthDate, 3)`, KindForm, "no function named addMonth; did you mean addMonths?", "addMonths"},
+		{"wrong case", `monthsbetween(birthDate, refTime)`, KindForm, "no function named monthsbetween; did you mean monthsBetween?", "monthsBetween"},
+		{"a built-in", `lenn(name)`, KindForm, "no function named lenn; did you mean len?", "len"},
+		{"nothing near", `frobnicate(refTime)`, KindForm, "no function named frobnicate", ""},
+		{"now with refTime", `now()`, KindForm, "no function named now: it is disabled in rules (a result must not depend on when or where it runs; use refTime)", ""},
+		{"now without refTime", `now()`, KindPay, "no function named now: it is disabled in rules (a result must not depend on when or where it runs)", ""},
+		{"an encoder", `toJSON(1)`, KindForm, "no function named toJSON: it is disabled in rules (rules do not need it)", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := formEnv()
+			if tt.kind != KindForm {
+				env = NewEnv(tt.kind)
+			}
+			_, err := Compile(tt.src, env, ResultAny)
+			var ce *CompileError
+			if !errors.As(err, &ce) || ce.Code != CodeUnknownFunction {
+				t.Fatalf("Compile(%q) error = %v, want %s", tt.src, err, CodeUnknownFunction)
+			}
+			if ce.Message != tt.wantMessage || ce.Suggest != tt.wantSuggest {
+				t.Errorf("Message, Suggest = %q, %q; want %q, %q", ce.Message, ce.Suggest, tt.wantMessage, tt.wantSuggest)
+			}
+		})
+	}
+}
+
 func TestCompileErrorDiagnostic(t *testing.T) {
 	src := "householdSize > 1 &&\n  marrried"
 	_, err := Compile(src, formEnv(), ResultBool)
@@ -195,7 +235,7 @@ func TestEnv(t *testing.T) {
 		t.Errorf("unknown kind declares %v", got)
 	}
 	for kind, want := range map[Kind][]string{
-		KindForm:      {"refTime"},
+		KindForm:      {"refTime", "submittedAt"},
 		KindRouting:   {"answers", "orgLevel", "refTime", "state", "submittedAt"},
 		KindDeadline:  {"answers", "createdAt", "refTime", "submittedAt"},
 		KindIndicator: {},

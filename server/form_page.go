@@ -45,7 +45,7 @@ type formPage struct {
 // calculated values) and renders the form page with the values as typed
 // and each error beside its field.
 func (s *Server) renderForm(c fiber.Ctx, status int, p *pageData, fp formPage) error {
-	st := forms.Evaluate(fp.form, fp.answers, forms.Env{RefTime: fp.refTime, Lang: p.Lang})
+	st := forms.Evaluate(fp.form, fp.answers, forms.Env{RefTime: fp.refTime, SubmittedAt: s.now(), Lang: p.Lang})
 	b := newFormBuilder(p, fp.form, st, fp.errs)
 	b.preview = fp.preview
 	fv := &formView{
@@ -130,7 +130,7 @@ func (s *Server) formNewSubmit(c fiber.Ctx) error {
 	p := s.newPage(c, "form.title", "", newFormPath(cf.campaign.ID(), cf.form.ID()))
 	fp := newFormPage(cf, p, answers, id)
 	action := firstValue(values, "_action")
-	if done, status := formRowAction(cf.form, answers, action, p.Lang, &fp); done {
+	if done, status := s.formRowAction(cf.form, answers, action, p.Lang, &fp); done {
 		return s.renderForm(c, status, p, fp)
 	}
 	if action != formActionSubmit && action != formActionDraft {
@@ -148,7 +148,7 @@ func (s *Server) formNewSubmit(c fiber.Ctx) error {
 
 // formRowAction applies an add-row, remove-row or check action to the
 // page about to be shown again; done is false for any other action.
-func formRowAction(form *forms.Form, answers map[string]any, action, lang string, fp *formPage) (done bool, status int) {
+func (s *Server) formRowAction(form *forms.Form, answers map[string]any, action, lang string, fp *formPage) (done bool, status int) {
 	switch {
 	case strings.HasPrefix(action, formActionAdd):
 		editRows(form.Fields(), answers, strings.Split(strings.TrimPrefix(action, formActionAdd), nameSep), func(rows []any) []any {
@@ -167,7 +167,7 @@ func formRowAction(form *forms.Form, answers map[string]any, action, lang string
 		}
 		return true, fiber.StatusOK
 	case action == formActionCheck:
-		st := forms.Evaluate(form, answers, forms.Env{RefTime: fp.refTime, Lang: lang})
+		st := forms.Evaluate(form, answers, forms.Env{RefTime: fp.refTime, SubmittedAt: s.now(), Lang: lang})
 		fp.errs = st.Errors
 		return true, fiber.StatusOK
 	}
@@ -315,7 +315,7 @@ func (s *Server) formEditSubmit(c fiber.Ctx) error {
 	p := s.newPage(c, "form.title", "", editPath(view.ID))
 	fp := editFormPage(view, cf, p, answers)
 	action := firstValue(values, "_action")
-	if done, status := formRowAction(cf.form, answers, action, p.Lang, &fp); done {
+	if done, status := s.formRowAction(cf.form, answers, action, p.Lang, &fp); done {
 		return s.renderForm(c, status, p, fp)
 	}
 	name := formActionSubmit

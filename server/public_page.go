@@ -50,7 +50,7 @@ func (s *Server) publicFormSubmit(c fiber.Ctx) error {
 	answers := decodeFormValues(pf.Form, values)
 	action := firstValue(values, "_action")
 	fp := formPage{form: pf.Form, refTime: pf.Campaign.RefTime()}
-	if done, status := formRowAction(pf.Form, answers, action, p.Lang, &fp); done {
+	if done, status := s.formRowAction(pf.Form, answers, action, p.Lang, &fp); done {
 		return s.renderPublicForm(c, status, p, pf, answers, fp.errs)
 	}
 	if action != formActionSubmit {
@@ -73,7 +73,7 @@ func (s *Server) publicFormSubmit(c fiber.Ctx) error {
 func (s *Server) renderPublicForm(c fiber.Ctx, status int, p *pageData, pf *engine.PublicForm, answers map[string]any, errs []engine.FieldError) error {
 	token := c.Params("token")
 	answers = pf.Answers(answers)
-	st := forms.Evaluate(pf.Form, answers, forms.Env{RefTime: pf.Campaign.RefTime(), Lang: p.Lang})
+	st := forms.Evaluate(pf.Form, answers, forms.Env{RefTime: pf.Campaign.RefTime(), SubmittedAt: s.now(), Lang: p.Lang})
 	b := newFormBuilder(p, pf.Form, st, errs)
 	fields := b.build(answers)
 	for _, f := range fields {

@@ -116,7 +116,7 @@ func (s *Server) apiEvaluate(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	st := forms.Evaluate(cf.form, req.Answers, forms.Env{RefTime: cf.campaign.RefTime(), Lang: apiLang(c)})
+	st := forms.Evaluate(cf.form, req.Answers, forms.Env{RefTime: cf.campaign.RefTime(), SubmittedAt: s.now(), Lang: apiLang(c)})
 	return c.JSON(toStateJSON(st))
 }
 
@@ -141,7 +141,7 @@ func (s *Server) apiEvaluatePreview(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	st := forms.Evaluate(form, req.Answers, forms.Env{RefTime: s.now(), Lang: apiLang(c)})
+	st := forms.Evaluate(form, req.Answers, forms.Env{RefTime: s.now(), SubmittedAt: s.now(), Lang: apiLang(c)})
 	return c.JSON(toStateJSON(st))
 }
 

@@ -400,7 +400,7 @@ func (p *rowPlan) columnOf(ptr string) string {
 // evaluate checks answers with the form as a submission is checked and
 // returns the clean answers, or the problems keyed by column.
 func (p *rowPlan) evaluate(row int, answers map[string]any) (forms.State, []ImportRow) {
-	st := forms.Evaluate(p.form, answers, forms.Env{RefTime: p.camp.RefTime(), Lang: p.lang})
+	st := forms.Evaluate(p.form, answers, forms.Env{RefTime: p.camp.RefTime(), SubmittedAt: p.s.e.Now(), Lang: p.lang})
 	var issues []ImportRow
 	for _, fe := range st.Errors {
 		issues = append(issues, p.issue(row, p.columnOf(fe.Pointer), fe.Code, fe.Message))
