@@ -232,6 +232,10 @@ func decode(dec *json.Decoder, depth int) (*node, error) {
 //
 // A FormDoc is not safe for concurrent use.
 type FormDoc struct {
+	// Lang is the language of the messages of errors: zh-CN (the
+	// default) or en.
+	Lang string
+
 	root *node
 }
 
@@ -257,7 +261,7 @@ func OpenForm(src []byte) (*FormDoc, error) {
 }
 
 // Clone returns an independent copy of the document.
-func (d *FormDoc) Clone() *FormDoc { return &FormDoc{root: d.root.clone()} }
+func (d *FormDoc) Clone() *FormDoc { return &FormDoc{Lang: d.Lang, root: d.root.clone()} }
 
 // Load lints and compiles the document with forms.Load, as publishing will.
 func (d *FormDoc) Load() (*forms.Form, []rules.Diagnostic) {
