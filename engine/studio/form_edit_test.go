@@ -195,8 +195,8 @@ func TestAddField(t *testing.T) {
 func TestOperationsRefuse(t *testing.T) {
 	thousands := strings.Repeat("选项\n", 10000)
 	for _, tc := range []struct {
-		name     string
-		op       func(d *FormDoc) error
+		name      string
+		op        func(d *FormDoc) error
 		ptr, code string
 	}{
 		{"empty label", func(d *FormDoc) error {
