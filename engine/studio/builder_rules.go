@@ -363,11 +363,12 @@ func (d *FormDoc) calculationExpr(c Calculation) (string, string, problems) {
 		}
 		gp, _ := d.Pointer(c.Group)
 		fp, _ := d.Pointer(c.Field)
-		if fp != gp+"/items/properties/"+escapePointer(c.Field) || (t != TypeInteger && t != TypeDecimal) {
+		numeric := t != TypeCheckbox && (jsonType == "integer" || jsonType == "number")
+		if fp != gp+"/items/properties/"+escapePointer(c.Field) || !numeric {
 			return "", "", problemAt("/field", CodeUnknownField, c.Field)
 		}
 		vt := TypeDecimal
-		if t == TypeInteger {
+		if jsonType == "integer" {
 			vt = TypeInteger
 		}
 		return "sum(" + c.Group + " ?? [], ." + c.Field + " ?? 0)", vt, nil
