@@ -195,7 +195,9 @@ func (t FieldType) validateSettings(ptr string, spec *FieldSpec, existing *node)
 		add("/x-constraint", CodeConstraintClash)
 	}
 
-	if t.HasChoices() {
+	// A calculated field may label its values with choices; other choice
+	// types need them.
+	if t.HasChoices() && (t.ID != TypeCalculated || len(spec.Choices) > 0 || spec.ChoicesText != "") {
 		ps = append(ps, t.resolveChoices(ptr, spec, existing)...)
 	}
 	if spec.Default != nil && len(ps) == 0 {
@@ -234,6 +236,9 @@ func (t FieldType) validateSettings(ptr string, spec *FieldSpec, existing *node)
 func (t FieldType) resolveChoices(ptr string, spec *FieldSpec, existing *node) problems {
 	xptr := ptr + "/x-choices"
 	valueType := choiceValueType(t, existing)
+	if t.ID == TypeCalculated {
+		valueType = calcValueTypes[spec.ValueType].jsonType
+	}
 	if spec.ChoicesText != "" {
 		var lines []string
 		for _, l := range strings.Split(strings.ReplaceAll(spec.ChoicesText, "\r\n", "\n"), "\n") {
@@ -425,6 +430,17 @@ func writeSpec(n *node, t FieldType, spec FieldSpec) {
 		}
 	}
 	valueType := choiceValueType(t, n)
+	if t.ID == TypeCalculated {
+		valueType = calcValueTypes[spec.ValueType].jsonType
+	}
+	fresh := len(n.members) == 0
+	oldUnique := n.get("uniqueItems")
+	// A field written without x-widget, whose default widget is the
+	// type's, stays without: saving it unchanged must not change the file.
+	widget := t.Widget
+	if !fresh && n.get("x-widget") == nil && (t.ID == TypeSelect || t.ID == TypeCheckbox || t.ID == TypeYesNo) {
+		widget = ""
+	}
 	oldItems := n.get("items")
 	// The managed keys are staged in w, then merged into n: a key that
 	// stays keeps its place in the author's order.
@@ -477,7 +493,12 @@ func writeSpec(n *node, t FieldType, spec FieldSpec) {
 	setInt("maxItems", spec.MaxRows)
 	switch t.ID {
 	case TypeCheckbox:
-		w.set("uniqueItems", boolNode(true))
+		switch {
+		case oldUnique != nil:
+			w.set("uniqueItems", oldUnique)
+		case fresh:
+			w.set("uniqueItems", boolNode(true))
+		}
 		items := objNode()
 		if oldItems != nil && oldItems.getString("type") != "object" {
 			items = oldItems
@@ -505,7 +526,7 @@ func writeSpec(n *node, t FieldType, spec FieldSpec) {
 	if t.ReadOnly {
 		w.set("readOnly", boolNode(true))
 	}
-	setStr("x-widget", t.Widget)
+	setStr("x-widget", widget)
 	setStr("x-pii", piiFor(t, spec))
 	setText("x-label", forms.Text{ZH: strings.TrimSpace(spec.Label.ZH), EN: strings.TrimSpace(spec.Label.EN)})
 	setText("x-hint", spec.Hint)
@@ -525,36 +546,21 @@ func writeSpec(n *node, t FieldType, spec FieldSpec) {
 	}
 	setStr("x-calculate", strings.TrimSpace(spec.Calculate))
 	setStr("x-choice-filter", strings.TrimSpace(spec.ChoiceFilter))
-	if t.HasChoices() {
+	if t.HasChoices() && len(spec.Choices) > 0 {
 		xc := &node{kind: kindArray}
 		for _, c := range spec.Choices {
 			cn := oldChoices[c.Value]
 			if cn == nil {
 				cn = objNode()
 			}
+			// An existing choice keeps its keys where they are; a new one
+			// is written value first, then label.
 			cn.set("value", valueNode(c.Value, valueType))
 			cn.set("label", textNode(forms.Text{ZH: strings.TrimSpace(c.Label.ZH), EN: strings.TrimSpace(c.Label.EN)}))
-			// value and label first, as authors write them
-			cn.members = append(cn.members[:0:0], orderedChoice(cn.members)...)
 			xc.items = append(xc.items, cn)
 		}
 		w.set("x-choices", xc)
 	}
-}
-
-func orderedChoice(ms []member) []member {
-	var head, tail []member
-	for _, m := range ms {
-		if m.key == "value" || m.key == "label" {
-			head = append(head, m)
-		} else {
-			tail = append(tail, m)
-		}
-	}
-	if len(head) == 2 && head[0].key == "label" {
-		head[0], head[1] = head[1], head[0]
-	}
-	return append(head, tail...)
 }
 
 func defaultNode(v any, valueType string) *node {

@@ -564,7 +564,7 @@ func TestPalette(t *testing.T) {
 		// Every palette type makes a field that loads and maps back.
 		d := household(t)
 		spec := FieldSpec{Type: ft.ID, Key: "probe", Label: forms.Text{ZH: ft.NameZH}}
-		if ft.HasChoices() {
+		if ft.HasChoices() && ft.ID != TypeCalculated {
 			spec.ChoicesText = "甲\n乙"
 		}
 		if ft.ID == TypeCalculated {
@@ -649,5 +649,28 @@ func TestSpecJSON(t *testing.T) {
 	}
 	if spec.Minimum != "0.5" || spec.Maximum != "2000" {
 		t.Errorf("limits %q %q", spec.Minimum, spec.Maximum)
+	}
+}
+
+// TestSpecOfEveryExampleFieldSavesBackUnchanged opens every field of every
+// shipped form in the field panel and saves it untouched: the file must
+// not change.
+func TestSpecOfEveryExampleFieldSavesBackUnchanged(t *testing.T) {
+	for _, path := range exampleForms(t) {
+		d := open(t, path)
+		for _, f := range d.fields() {
+			spec, err := d.SpecOf(f.ptr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := d.Bytes()
+			if _, err := d.UpdateField(f.ptr, spec); err != nil {
+				t.Errorf("%s %s: %v", filepath.Base(path), f.ptr, err)
+				continue
+			}
+			if after := d.Bytes(); !bytes.Equal(before, after) {
+				t.Errorf("%s %s: saving the field unchanged changed the file", filepath.Base(path), f.ptr)
+			}
+		}
 	}
 }

@@ -117,7 +117,7 @@ var (
 		// and hint carry what the respondent should read.
 		{ID: TypeNote, NameZH: "说明文字", NameEN: "Note", Group: "layout", JSONType: "string", ReadOnly: true},
 		{ID: TypeCalculated, NameZH: "计算项", NameEN: "Calculated value", Group: "calculation", JSONType: "",
-			Settings: []string{SetCalculate}},
+			Settings: []string{SetCalculate, SetChoices}},
 		{ID: TypeSection, NameZH: "分节", NameEN: "Section", Group: "layout", JSONType: "object",
 			Settings: []string{SetRequired}},
 		{ID: TypeRepeat, NameZH: "重复组", NameEN: "Repeat group", Group: "layout", JSONType: "array",
