@@ -634,6 +634,8 @@ type Reference struct {
 	Field   string `json:"field"`   // the key of the field that holds the rule
 	Keyword string `json:"keyword"` // x-relevant, x-calculate, …
 	Names   string `json:"names"`   // the key it names
+
+	fieldLabel, namesLabel string // Chinese labels, for messages
 }
 
 // References returns the rules outside the field at ptr (and outside its
@@ -649,9 +651,11 @@ func (d *FormDoc) References(ptr string) ([]Reference, error) {
 func (d *FormDoc) references(f fieldRef) []Reference {
 	gone := map[string]bool{}
 	rowGone := map[string]bool{}
+	labels := map[string]string{}
 	sub := &FormDoc{root: wrap(f.key, f.node)}
 	for _, g := range sub.fields() {
 		gone[g.key] = true
+		labels[g.key] = labelOf(g)
 		if f.inRow || g.inRow {
 			rowGone[g.key] = true
 		}
@@ -667,7 +671,8 @@ func (d *FormDoc) references(f fieldRef) []Reference {
 				continue
 			}
 			for _, name := range names(e.str, gone, rowGone) {
-				out = append(out, Reference{Pointer: g.ptr + "/" + k, Field: g.key, Keyword: k, Names: name})
+				out = append(out, Reference{Pointer: g.ptr + "/" + k, Field: g.key, Keyword: k, Names: name,
+					fieldLabel: labelOf(g), namesLabel: labels[name]})
 			}
 		}
 	}
@@ -690,7 +695,7 @@ func (d *FormDoc) DeleteField(ptr string, force bool) error {
 		if len(refs) > 0 && !force {
 			var ps problems
 			for _, r := range refs {
-				ps = append(ps, problem{ptr: r.Pointer, code: CodeFieldReferenced, args: []any{r.Field, r.Keyword, r.Names}, reasonArgs: []int{1}})
+				ps = append(ps, problem{ptr: r.Pointer, code: CodeFieldReferenced, args: []any{r.fieldLabel, r.Keyword, r.namesLabel}, reasonArgs: []int{1}})
 			}
 			return ps
 		}
@@ -712,6 +717,11 @@ func (d *FormDoc) DeleteField(ptr string, force bool) error {
 		setRequired(f.container, f.key, false)
 		return nil
 	})
+}
+
+// labelOf names a field for people: its Chinese label, or its key.
+func labelOf(f fieldRef) string {
+	return cmp.Or(strings.TrimSpace(readText(f.node.get("x-label")).ZH), f.node.getString("title"), f.key)
 }
 
 // String describes a reference for logs.

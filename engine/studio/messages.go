@@ -62,7 +62,7 @@ var messages = map[string][2]string{
 	CodeTooManyChoices:  {"选项有 %d 个，最多 %d 个；较长的名单请用上传的名单", "%d choices, at most %d; use an uploaded list for longer ones"},
 	CodeDuplicateChoice: {"选项“%v”重复", "choice %v appears twice"},
 	CodeBadChoice:       {"第 %d 个选项无效：%s", "choice %d is not valid: %s"},
-	CodeFieldReferenced: {"“%s”的%s用到了字段 %s", "the %[2]s of %[1]s uses the field %[3]s"},
+	CodeFieldReferenced: {"“%s”的%s用到了“%s”", "the %[2]s of “%[1]s” uses “%[3]s”"},
 	CodeMoveIntoItself:  {"不能把“%s”移到它自己里面", "%s cannot move inside itself"},
 	CodeConstraintClash: {"日期范围和自定义校验不能同时设置，请合并为一个校验", "a date range and a written constraint cannot both be set; combine them into one"},
 	CodeBadCondition:    {"条件第 %d 行：%s", "condition row %d: %s"},
