@@ -33,4 +33,32 @@
 // is not available. References between fields are found by parsing the
 // expressions (expr's AST), never by searching text, so deleting or
 // renaming a field sees exactly the rules that read it.
+//
+// # Choices made
+//
+// Where forms has no construct for a palette type, the type is written
+// with what forms has, and TypeOf reads it back: 说明文字 (note) is a
+// read-only string field whose label and hint carry the text (forms has no
+// note widget); 行政区划/村居 is a string with format cn-admin-code (there
+// is no org-unit picker widget; cascading township and village lists are
+// drop-down lists with a choice filter). A date range is an x-constraint
+// (daysBetween against the two dates) with its message, because JSON
+// Schema has no date limits; the panel shows it as limits again.
+//
+// Positions are display positions. At a level where no field has
+// x-order, the document order is the display order and a field is
+// inserted in place; where some have, the level is rewritten in display
+// order and x-order renumbered 1, 2, 3…
+//
+// Pasted choices keep the value of every label already among the choices,
+// so re-pasting a list never changes what stored answers mean; new labels
+// get their ASCII slug or the next free number. A condition row 不等于
+// compares as written (housing != 'own' is true while housing is
+// unanswered); add a 已填 row to ask only after an answer.
+//
+// DeleteField with force removes the rules that read the field: a
+// calculated field that loses its calculation becomes a plain question of
+// the same type. Only the form's own expressions are searched; campaign
+// and workflow files that name form fields are checked when the campaign
+// is published.
 package studio
