@@ -248,13 +248,6 @@ func (s *Service) PaymentEntries(ctx context.Context, a *engine.Actor, campaignI
 // PaymentHeader is the header row of a payment-table export.
 var PaymentHeader = []string{"单位", "人员", "期间", "项目", "数量", "单价（元）", "金额（元）", "奖励（元）", "扣减（元）", "合计（元）"}
 
-// yuanCell is an amount in a spreadsheet cell: "-50.00". It is a
-// fmt.Stringer, not a string, so both writers print it as it is (the CSV
-// writer would guard a string starting with "-" as a formula).
-type yuanCell int64
-
-func (y yuanCell) String() string { return yuan(int64(y)) }
-
 // WritePayments writes the table to w, one row per worker × period ×
 // item, amounts in yuan with two decimals, and a totals row ("合计").
 func WritePayments(w tabular.Writer, t *PaymentTable) error {
@@ -264,15 +257,15 @@ func WritePayments(w tabular.Writer, t *PaymentTable) error {
 	for _, r := range t.Rows {
 		var rate any
 		if r.RateFen != 0 {
-			rate = yuanCell(r.RateFen)
+			rate = tabular.Fen(r.RateFen)
 		}
 		if err := w.Write([]any{r.OrgName, r.WorkerName, r.Period, r.ItemLabel, r.Count, rate,
-			yuanCell(r.AmountFen), yuanCell(r.BonusFen), yuanCell(r.DeductionFen), yuanCell(r.TotalFen)}); err != nil {
+			tabular.Fen(r.AmountFen), tabular.Fen(r.BonusFen), tabular.Fen(r.DeductionFen), tabular.Fen(r.TotalFen)}); err != nil {
 			return err
 		}
 	}
-	if err := w.Write([]any{"合计", nil, nil, nil, t.Total.Count, nil, yuanCell(t.Total.AmountFen), yuanCell(t.Total.BonusFen),
-		yuanCell(t.Total.DeductionFen), yuanCell(t.Total.TotalFen)}); err != nil {
+	if err := w.Write([]any{"合计", nil, nil, nil, t.Total.Count, nil, tabular.Fen(t.Total.AmountFen), tabular.Fen(t.Total.BonusFen),
+		tabular.Fen(t.Total.DeductionFen), tabular.Fen(t.Total.TotalFen)}); err != nil {
 		return err
 	}
 	return w.Close()

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
 
@@ -156,5 +157,64 @@ func TestCSVWriterGuardsFormulas(t *testing.T) {
 	want := "\xEF\xBB\xBFa,b,c\r\n\"'=HYPERLINK(\"\"x\"\")\",-5,'+1\r\n"
 	if got != want {
 		t.Fatalf("got %q, want %q", got, want)
+	}
+}
+
+// TestFenCells: money is a number in XLSX (so that SUM adds it) shown with
+// two decimals, and yuan text in CSV, never guarded as a formula.
+func TestFenCells(t *testing.T) {
+	var x bytes.Buffer
+	w := tabular.NewXLSX(&x)
+	if err := w.Sheet("劳务报酬", []string{"人员", "金额（元）", "人数"}); err != nil {
+		t.Fatal(err)
+	}
+	row := []any{"张敏", tabular.Fen(5000), 3}
+	for _, r := range [][]any{row, {"李强", tabular.Fen(-50), 1}} {
+		if err := w.Write(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, ok := row[1].(tabular.Fen); !ok {
+		t.Errorf("Write changed the caller's row: %#v", row)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, c := range []struct{ cell, raw, shown string }{{"B2", "50", "50.00"}, {"B3", "-0.5", "-0.50"}, {"C2", "3", "3"}} {
+		raw, err := f.GetCellValue("劳务报酬", c.cell, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		shown, _ := f.GetCellValue("劳务报酬", c.cell)
+		typ, _ := f.GetCellType("劳务报酬", c.cell)
+		if raw != c.raw || shown != c.shown || (typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset) {
+			t.Errorf("%s: raw %q shown %q type %v; want a number %q shown %q", c.cell, raw, shown, typ, c.raw, c.shown)
+		}
+	}
+	if err := f.SetCellFormula("劳务报酬", "B4", "SUM(B2:B3)"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := f.CalcCellValue("劳务报酬", "B4"); err != nil || got != "49.5" {
+		t.Errorf("SUM of the money cells: %q %v, want 49.5", got, err)
+	}
+
+	var c bytes.Buffer
+	cw := tabular.NewCSV(&c)
+	if err := cw.Sheet("", []string{"人员", "金额（元）"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cw.Write([]any{"李强", tabular.Fen(-50)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.String(); !strings.HasSuffix(got, "李强,-0.50\r\n") {
+		t.Errorf("CSV: %q, want -0.50 unguarded", got)
 	}
 }

@@ -16,10 +16,24 @@ type Writer interface {
 	// Sheet starts a new sheet with the given name and header row.
 	Sheet(name string, header []string) error
 	// Write appends a row to the current sheet. Cells may be string, the
-	// integer kinds, float64, bool, time.Time or nil.
+	// integer kinds, float64, bool, time.Time, Fen or nil.
 	Write(row []any) error
 	// Close finishes the file and writes it out.
 	Close() error
+}
+
+// Fen is an amount of money in fen. CSV writes it as yuan with two
+// decimals ("-50.00"); XLSX as a number of yuan with the format 0.00, so
+// that a spreadsheet sums it.
+type Fen int64
+
+// String is the amount in yuan with two decimals: 5000 → "50.00".
+func (f Fen) String() string {
+	sign, v := "", int64(f)
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)
 }
 
 // NewCSV returns a Writer of UTF-8 CSV with a BOM and CRLF line ends, the
@@ -74,6 +88,8 @@ func csvCell(v any) string {
 		return x
 	case time.Time:
 		return x.Format("2006-01-02 15:04:05")
+	case Fen:
+		return x.String() // a number: never guarded as a formula
 	default:
 		return fmt.Sprint(x)
 	}
@@ -90,6 +106,7 @@ type xlsxWriter struct {
 	sw     *excelize.StreamWriter
 	row    int
 	sheets int
+	money  int // the style of Fen cells (0 until the first one)
 }
 
 func (x *xlsxWriter) Sheet(name string, header []string) error {
@@ -125,7 +142,26 @@ func (x *xlsxWriter) Write(row []any) error {
 	if x.sw == nil {
 		return fmt.Errorf("tabular: Write before Sheet")
 	}
-	return x.writeRow(row)
+	cells := row
+	for i, v := range row {
+		f, ok := v.(Fen)
+		if !ok {
+			continue
+		}
+		if x.money == 0 {
+			format := "0.00"
+			id, err := x.f.NewStyle(&excelize.Style{CustomNumFmt: &format})
+			if err != nil {
+				return err
+			}
+			x.money = id
+		}
+		if &cells[0] == &row[0] {
+			cells = append([]any(nil), row...) // the caller's row stays as it was
+		}
+		cells[i] = excelize.Cell{StyleID: x.money, Value: float64(f) / 100}
+	}
+	return x.writeRow(cells)
 }
 
 func (x *xlsxWriter) writeRow(row []any) error {
