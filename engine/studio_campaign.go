@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -146,10 +147,44 @@ func (e *Engine) StudioCampaignFiles(ctx context.Context, a *Actor, campaignID, 
 			if t, ok := cv.(interface{ Title(string) string }); ok && t.Title(TextLang(lang)) != "" {
 				f.Title = t.Title(TextLang(lang))
 			}
+		} else if t := draftTitle(d); t != nil {
+			// A draft with errors still shows the title its author gave.
+			f.Title = titleOr(t, TextLang(lang), d.ID)
 		}
 		files = append(files, f)
 	}
 	return c, files, nil
+}
+
+// draftTitle reads the title of a file that does not compile: a form's
+// x-title, another file's title.
+func draftTitle(d *DefinitionVersion) map[string]string {
+	var doc struct {
+		XTitle map[string]string `json:"x-title" yaml:"x-title"`
+		Title  map[string]string `json:"title" yaml:"title"`
+	}
+	var err error
+	if d.Kind == KindForm {
+		err = json.Unmarshal(d.Source, &doc)
+	} else {
+		err = yaml.Unmarshal(d.Source, &doc)
+	}
+	if err != nil {
+		return nil
+	}
+	if doc.XTitle != nil {
+		return doc.XTitle
+	}
+	return doc.Title
+}
+
+func titleOr(t map[string]string, lang, fallback string) string {
+	for _, l := range []string{lang, "zh", "en"} {
+		if t[l] != "" {
+			return t[l]
+		}
+	}
+	return fallback
 }
 
 // campaignRefs is (kind, id) of every definition the campaign binds.
