@@ -90,7 +90,7 @@ func TestStudioCopyRenamePublish(t *testing.T) {
 	if err != nil {
 		t.Fatalf("open 检查并发布: %v", err)
 	}
-	if got := textOf(t, ctx, "ol.studio-steps"); !strings.Contains(got, "工作任务“2027年东关街道人口普查培训报名”") {
+	if got := textOf(t, ctx, "ol.studio-steps"); !strings.Contains(got, "工作项目“2027年东关街道人口普查培训报名”") {
 		t.Errorf("the drafts to publish: %q", got)
 	}
 	shot(t, ctx, "check-1280", "")

@@ -230,7 +230,7 @@ func (s *Server) studioCampaign(c fiber.Ctx, tab string) (*pageData, *studioCamp
 		d.Basics = engine.CampaignBasicsOf(camp)
 	}
 	for _, f := range files {
-		v := studioFileView{Kind: f.Kind, KindLabel: p.T("kind." + f.Kind), ID: f.ID, Title: f.Title, Filename: f.Filename,
+		v := studioFileView{Kind: f.Kind, KindLabel: p.T("studio.kind." + f.Kind), ID: f.ID, Title: f.Title, Filename: f.Filename,
 			Version: f.Version, Draft: f.Status == engine.StatusDraft, Checksum: f.Checksum, Anchor: "file-" + f.Kind + "-" + f.ID,
 			DownloadURL: studioURL(id, "files/"+f.Kind+"/"+url.PathEscape(f.ID)),
 			UploadURL:   studioURL(id, "files/"+f.Kind+"/"+url.PathEscape(f.ID))}
@@ -552,11 +552,11 @@ func (s *Server) studioCheck(p *pageData, d *studioCampaignData, check *engine.C
 		return id
 	}
 	for _, st := range check.Steps {
-		d.Steps = append(d.Steps, p.T("kind."+st.Kind)+"“"+title(st.Kind, st.ID)+"” "+p.T("studio.version", st.Version))
+		d.Steps = append(d.Steps, p.T("studio.kind."+st.Kind)+"“"+title(st.Kind, st.ID)+"” "+p.T("studio.version", st.Version))
 	}
 	basics := []string{"/title", "/org_scope", "/opens", "/closes", "/reference_time"}
 	for _, pr := range check.Problems {
-		sp := studioProblem{File: p.T("kind."+pr.Kind) + "“" + title(pr.Kind, pr.ID) + "”"}
+		sp := studioProblem{File: p.T("studio.kind."+pr.Kind) + "“" + title(pr.Kind, pr.ID) + "”"}
 		if pr.Line > 0 {
 			sp.Where = p.T("studio.problem.where.line", pr.Line)
 		} else if pr.Pointer != "" {

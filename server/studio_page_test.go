@@ -94,7 +94,7 @@ func TestStudioPages(t *testing.T) {
 		{name: "its forms link to the designer", who: "author", method: "GET", target: "/studio/campaigns/{blank}?tab=forms", status: http.StatusOK,
 			contains: []string{`href="/studio/campaigns/{blank}/forms/{blank}-form"`}},
 		{name: "its check: three drafts ready", who: "author", method: "GET", target: "/studio/campaigns/{blank}/publish", status: http.StatusOK,
-			contains: []string{"检查通过，可以发布 3 份草稿", "表单“东关村育龄妇女登记”", "流程“村级审核、乡镇审核”"}},
+			contains: []string{"检查通过，可以发布 3 份草稿", "表单“东关村育龄妇女登记”", "审核流程“村级审核、乡镇审核”"}},
 		{name: "a neighbour does not see it", who: "neighbour", method: "GET", target: "/studio/campaigns/{blank}", status: http.StatusNotFound},
 		{name: "the source view numbers lines", who: "author", method: "GET", target: "/studio/campaigns/{blank}/source", status: http.StatusOK,
 			contains: []string{`id="file-campaign-{blank}-L1"`, `<td class="ln">1</td><td><code>id: {blank}</code>`, `href="/studio/campaigns/{blank}/files/form/{blank}-form"`}},
