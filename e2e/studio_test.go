@@ -105,7 +105,7 @@ func TestStudioCopyRenamePublish(t *testing.T) {
 	if err != nil {
 		t.Fatalf("publish: %v", err)
 	}
-	if got := textOf(t, ctx, "p.flash"); !strings.Contains(got, "已发布工作项目") {
+	if got := textOf(t, ctx, "p.flash"); !strings.Contains(got, "已一并发布") {
 		t.Errorf("flash after publishing: %q", got)
 	}
 	shot(t, ctx, "published-390", "")

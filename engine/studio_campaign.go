@@ -96,10 +96,11 @@ func (e *Engine) StudioCampaigns(ctx context.Context, a *Actor) ([]StudioCampaig
 
 func campaignTitle(c *campaigns.Campaign) campaigns.Text {
 	t := campaigns.Text{}
-	for _, l := range []string{"zh", "en"} {
-		if s := c.Title(l); s != "" {
-			t[l] = s
-		}
+	if s := c.Title("zh"); s != "" {
+		t["zh"] = s
+	}
+	if s := c.Title("en"); s != "" && s != t["zh"] { // Title falls back to the other language
+		t["en"] = s
 	}
 	return t
 }

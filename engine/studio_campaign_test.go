@@ -70,6 +70,16 @@ func TestStudioCampaign(t *testing.T) {
 		t.Fatalf("the copy: %v %+v", err, c)
 	}
 
+	_, copyFiles, err := e.StudioCampaignFiles(ctx, township, copied, "zh-CN")
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := engine.CampaignBasicsOf(c)
+	edit.TitleZH = "改过的副本"
+	if _, err := e.UpdateCampaignBasics(ctx, township, copied, copyFiles[0].Checksum, edit); err != nil {
+		t.Fatalf("rename the published copy: %v", err)
+	}
+
 	list, err := e.StudioCampaigns(ctx, township)
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +89,12 @@ func TestStudioCampaign(t *testing.T) {
 		ids = append(ids, sc.ID)
 	}
 	if len(ids) != 2 {
-		t.Errorf("the township author's list: %v, want the blank and the copy", ids)
+		t.Fatalf("the township author's list: %v, want the blank and the copy", ids)
+	}
+	for _, got := range list {
+		if got.ID == copied && (!got.Unpublished() || got.Title["zh"] != "改过的副本") {
+			t.Errorf("the renamed copy in the list: %+v, want it published with unpublished changes", got)
+		}
 	}
 	if list, _ := e.StudioCampaigns(ctx, other); len(list) != 0 {
 		t.Errorf("a sibling township's author lists %d campaigns, want 0", len(list))

@@ -129,7 +129,7 @@ func TestStudioPages(t *testing.T) {
 		{name: "a neighbour may not publish it", who: "neighbour", method: "POST", target: "/studio/campaigns/{copy}/publish", status: http.StatusNotFound},
 		{name: "the copy publishes with one click", who: "author", method: "POST", target: "/studio/campaigns/{copy}/publish", status: http.StatusSeeOther},
 		{name: "and says so", who: "author", method: "GET", target: "/studio/campaigns/{copy}/publish?published=4", status: http.StatusOK,
-			contains: []string{"已发布工作项目及其 4 份草稿", "没有待发布的草稿"}},
+			contains: []string{"已一并发布 4 份草稿", "没有待发布的草稿"}},
 		{name: "the list shows both, scoped", who: "author", method: "GET", target: "/studio", status: http.StatusOK,
 			contains: []string{"东关村登记</a>", "2027年奖励扶助特别扶助资格审核（副本）</a>", "东关街道"}},
 		{name: "the neighbour's list is empty", who: "neighbour", method: "GET", target: "/studio", status: http.StatusOK,
