@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -123,4 +125,63 @@ func TestStudioCopyRenamePublish(t *testing.T) {
 		t.Fatalf("open 源文件: %v", err)
 	}
 	shot(t, ctx, "source-1280", "")
+}
+
+// TestStudioBlankCampaignProblems: an author makes a blank campaign,
+// replaces its form in 源文件 with a broken one, and 检查并发布 lists what
+// is wrong, each problem linking to where it is fixed.
+func TestStudioBlankCampaignProblems(t *testing.T) {
+	s := startSite(t)
+	ctx := newBrowser(t)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatal(err)
+	}
+	signIn(t, ctx, s, "author", "")
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(s.base+"/studio"),
+		chromedp.SendKeys(chromedp.ID("new-title"), "东关村育龄妇女登记"),
+		chromedp.Click(chromedp.CSS(`form[action="/studio/campaigns"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.ID("f-title_zh")),
+	)
+	if err != nil {
+		t.Fatalf("new blank campaign: %v", err)
+	}
+	location, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := regexp.MustCompile(`/studio/campaigns/([a-z0-9-]+)`).FindStringSubmatch(location)[1]
+	broken := filepath.Join(t.TempDir(), id+"-form.form.json")
+	src := `{"x-form-id": "` + id + `-form", "x-title": {"zh": "育龄妇女登记表"}, "type": "object",
+  "properties": {"name": {"type": "strin", "x-label": {"zh": "姓名"}}}}`
+	if err := os.WriteFile(broken, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	anchor := "#file-form-" + id + "-form"
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`nav.studio-tabs a[href$="/source"]`)),
+		chromedp.WaitVisible(chromedp.CSS(anchor)),
+		chromedp.SetUploadFiles(chromedp.CSS(anchor+` input[type=file]`), []string{broken}),
+		chromedp.Click(chromedp.CSS(anchor+` form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.ID("lint")),
+	)
+	if err != nil {
+		t.Fatalf("upload a broken form: %v", err)
+	}
+	shot(t, ctx, "upload-1280", "")
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`nav.studio-tabs a[href$="/publish"]`)),
+		chromedp.WaitVisible(chromedp.ID("problems")),
+	)
+	if err != nil {
+		t.Fatalf("open 检查并发布: %v", err)
+	}
+	if got := textOf(t, ctx, "#problems"); !strings.Contains(got, "表单“育龄妇女登记表”") || !strings.Contains(got, "去修改") {
+		t.Errorf("the problems: %q", got)
+	}
+	shot(t, ctx, "problems-1280", "")
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch)); err != nil {
+		t.Fatal(err)
+	}
+	shot(t, ctx, "problems-390", "")
 }

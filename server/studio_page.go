@@ -194,12 +194,34 @@ type studioCampaignData struct {
 	FieldErrors map[string]string
 
 	// 源文件: what the linter found in an upload
-	Diagnostics []diagnosticView
+	Diagnostics []studioDiagnostic
 
 	// 检查并发布
 	Steps    []string
 	Problems []studioProblem
 	Checked  bool
+}
+
+// studioDiagnostic is one lint finding of an upload, in the page's
+// language, linking to its line.
+type studioDiagnostic struct {
+	Error                     bool
+	Location, Message, Detail string
+	Snippet, URL              string
+}
+
+// problemText is a lint or check finding's text in the page's language:
+// for zh the code's Chinese summary with the engine's own text as the
+// detail, else the engine's text.
+func problemText(p *pageData, code, message string) (text, detail string) {
+	if p.Lang != ui.DefaultLang {
+		return message, ""
+	}
+	key := "studio.problem." + code
+	if !ui.HasMessage(key) {
+		key = "studio.problem.other"
+	}
+	return p.T(key), message
 }
 
 // studioProblem is one problem of a campaign check, in the page's
@@ -468,8 +490,10 @@ func (s *Server) studioUpload(c fiber.Ctx) error {
 		switch code := engine.ErrorCode(serr); {
 		case serr == nil:
 			for _, dg := range res.Diagnostics {
-				d.Diagnostics = append(d.Diagnostics, diagnosticView{Error: dg.Severity != rules.SeverityWarning,
-					Location: fmt.Sprintf("%s:%d:%d", dg.File, dg.Line, dg.Col), Code: dg.Code, Path: dg.Path, Message: dg.Message, Snippet: dg.Snippet})
+				sd := studioDiagnostic{Error: dg.Severity != rules.SeverityWarning, Snippet: dg.Snippet,
+					Location: p.T("studio.problem.where.line", dg.Line), URL: fmt.Sprintf("#%s-L%d", f.Anchor, dg.Line)}
+				sd.Message, sd.Detail = problemText(p, dg.Code, dg.Message)
+				d.Diagnostics = append(d.Diagnostics, sd)
 			}
 			if len(d.Diagnostics) == 0 {
 				return redirect(c, studioURL(d.ID, "source")+"?saved="+url.QueryEscape(f.Kind+"/"+f.ID))
@@ -477,6 +501,9 @@ func (s *Server) studioUpload(c fiber.Ctx) error {
 			// Show what the linter found, on the files as they are now.
 			if p, d, err = s.studioCampaignKeeping(c, d); err != nil {
 				return err
+			}
+			if nf, err := studioFile(d, f.Kind, f.ID); err == nil {
+				f = nf // its title as uploaded
 			}
 			p.Flash = p.T("studio.source.saved", f.KindLabel, f.Title, res.Definition.Version)
 			status = fiber.StatusOK
@@ -567,15 +594,7 @@ func (s *Server) studioCheck(p *pageData, d *studioCampaignData, check *engine.C
 				sp.Where = pr.Pointer
 			}
 		}
-		if p.Lang == ui.DefaultLang {
-			key := "studio.problem." + pr.Code
-			if !ui.HasMessage(key) {
-				key = "studio.problem.other"
-			}
-			sp.Message, sp.Detail = p.T(key), pr.Message
-		} else {
-			sp.Message = pr.Message
-		}
+		sp.Message, sp.Detail = problemText(p, pr.Code, pr.Message)
 		switch {
 		case pr.Kind == engine.KindForm && slices.ContainsFunc(d.Forms, func(f studioFileView) bool { return f.ID == pr.ID }):
 			sp.URL = studioURL(d.ID, "forms/"+url.PathEscape(pr.ID))
