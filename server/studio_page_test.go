@@ -102,6 +102,9 @@ func TestStudioPages(t *testing.T) {
 			contains: []string{"start: village_review"}},
 		{name: "a spoiled form uploaded over the source", who: "author", method: "POST", target: "/studio/campaigns/{blank}/files/form/{blank}-form",
 			upload: spoiledForm, status: http.StatusOK, contains: []string{"已保存为草稿", "diag-error"}},
+		{name: "an upload from a stale page conflicts", who: "author", method: "POST", target: "/studio/campaigns/{blank}/files/form/{blank}-form",
+			upload: spoiledForm, status: http.StatusConflict, contains: []string{"测试 author 在您打开此页之后修改了这个文件"}},
+		{name: "a file of another campaign is not this one's", who: "author", method: "GET", target: "/studio/campaigns/{blank}/files/form/subsidy-application", status: http.StatusNotFound},
 		{name: "the check shows what is wrong and where", who: "author", method: "GET", target: "/studio/campaigns/{blank}/publish", status: http.StatusOK,
 			contains: []string{"发现 2 个问题", "<strong>表单“坏表单”</strong>", `href="/studio/campaigns/{blank}/forms/{blank}-form"`, "字段定义不符合 JSON Schema 规范", "<span class=\"muted\">表单列表</span>"}, lacks: []string{">发布</button>"}},
 		{name: "publishing it is refused, nothing published", who: "author", method: "POST", target: "/studio/campaigns/{blank}/publish",
@@ -132,6 +135,8 @@ func TestStudioPages(t *testing.T) {
 			contains: []string{"已一并发布 4 份草稿", "没有待发布的草稿"}},
 		{name: "the list shows both, scoped", who: "author", method: "GET", target: "/studio", status: http.StatusOK,
 			contains: []string{"东关村登记</a>", "2027年奖励扶助特别扶助资格审核（副本）</a>", "东关街道"}},
+		{name: "in English", who: "author", method: "GET", target: "/studio/campaigns/{copy}/publish?lang=en", status: http.StatusOK,
+			contains: []string{"Check and publish", "Basics", "Source files"}, lacks: []string{"检查通过"}},
 		{name: "the neighbour's list is empty", who: "neighbour", method: "GET", target: "/studio", status: http.StatusOK,
 			contains: []string{"还没有可以修改的工作项目"}, lacks: []string{"东关村登记"}},
 	} {
