@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -549,21 +550,12 @@ func (s *Server) studioPublishPage(c fiber.Ctx) error {
 		return err
 	}
 	s.studioCheck(p, d, check)
-	if n := c.Query("published"); n != "" && check.OK() && len(check.Steps) == 0 {
-		p.Flash = p.T("studio.publish.done", atoiOr(n, 0))
+	// The flash only when the check agrees: a crafted link cannot make
+	// the page claim a publish that did not happen.
+	if n, err := strconv.Atoi(c.Query("published")); err == nil && n > 0 && n < 100 && check.OK() && len(check.Steps) == 0 {
+		p.Flash = p.T("studio.publish.done", n)
 	}
 	return s.render(c, fiber.StatusOK, "studio_campaign", p)
-}
-
-func atoiOr(s string, def int) int {
-	n := 0
-	for _, r := range s {
-		if r < '0' || r > '9' || n > 1000 {
-			return def
-		}
-		n = n*10 + int(r-'0')
-	}
-	return n
 }
 
 // studioCheck puts a check's outcome on the page, each problem in the
