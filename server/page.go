@@ -32,6 +32,8 @@ func mustLoadPages() *pageSet {
 	funcs := template.FuncMap{
 		"asset":     uiAssets().url,
 		"localTime": localTime,
+		"inc":       func(i int) int { return i + 1 },
+		"dict3":     newStudioField,
 	}
 	// layout.html and the shared parts (files named _*.html) go with
 	// every page.

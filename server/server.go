@@ -163,6 +163,7 @@ func (s *Server) routes() {
 	s.dashboardRoutes(api)
 	s.indicatorRoutes(api)
 	s.pageRoutes()
+	s.studioRoutes()
 }
 
 // App returns the Fiber app, for tests (app.Test) and for later issues that
