@@ -28,7 +28,7 @@
 
   // showErrors puts each problem in the slot whose pointer is the longest
   // prefix of the problem's; the rest go to the banner.
-  function showErrors(err, fallbackSlot) {
+  function showErrors(err, fallbackSlot, onlyFallback) {
     var slots = document.querySelectorAll("[data-error-slot]");
     var rest = [];
     var fields = err.fields || [{ pointer: "", message: err.message }];
@@ -38,9 +38,9 @@
       }
       var best = null;
       var bestLen = -1;
-      for (var i = 0; i < slots.length; i++) {
+      for (var i = 0; i < slots.length && !onlyFallback; i++) {
         var s = slots[i].getAttribute("data-error-slot");
-        if (s && f.pointer.indexOf(s) === 0 && s.length > bestLen && slots[i].offsetParent !== null) {
+        if (s && (f.pointer === s || f.pointer.indexOf(s + "/") === 0) && s.length > bestLen && slots[i].offsetParent !== null) {
           best = slots[i];
           bestLen = s.length;
         }
@@ -88,7 +88,7 @@
           onReferenced(refs);
           return;
         }
-        showErrors(err, fallbackSlot);
+        showErrors(err, fallbackSlot, fallbackSlot === "add");
       });
     }).catch(function () {
       showErrors({ message: document.documentElement.lang === "en" ? "Saving failed; try again later." : "保存失败，请稍后再试。" });
