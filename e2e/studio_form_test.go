@@ -1,0 +1,118 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestStudioFormDesigner: the author opens the designer of the fertility
+// survey's published form, adds a single-line text question and a yes/no
+// question, gives the text question a show-when condition on the yes/no
+// one with the builder, and sees the phone preview show and hide it as
+// they answer. Screenshots at an office screen and on a phone.
+func TestStudioFormDesigner(t *testing.T) {
+	s := startSite(t)
+	ctx := newBrowser(t)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatal(err)
+	}
+	signIn(t, ctx, s, "author", "")
+	page := s.base + "/studio/campaigns/fertility-survey-2026/forms/fertility-household"
+
+	// addField adds a field of type at the place the add form offers
+	// first, and waits for the page to show it selected.
+	addField := func(typ, label string) string {
+		t.Helper()
+		err := chromedp.Do(ctx,
+			chromedp.WaitVisible(chromedp.ID("add-field")),
+			chromedp.SetValue(chromedp.ID("add-type"), typ),
+			chromedp.SendKeys(chromedp.ID("add-label"), label),
+			chromedp.Click(chromedp.CSS(`#add-field button[type=submit]`)),
+		)
+		if err != nil {
+			t.Fatalf("add %s: %v", label, err)
+		}
+		if _, err := waitText(ctx, ".outline-list li.current .outline-label", func(s string) bool { return s == label }); err != nil {
+			t.Fatalf("after adding %s: %v", label, err)
+		}
+		key, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("f-key").value`))
+		if err != nil || key == "" {
+			t.Fatalf("the key of %s: %q %v", label, key, err)
+		}
+		return key
+	}
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.ID("preview"))); err != nil {
+		t.Fatalf("open the designer: %v", err)
+	}
+	if got := textOf(t, ctx, "h1"); !strings.Contains(got, "表单设计") {
+		t.Errorf("heading: %q", got)
+	}
+	textKey := addField("text", "联系人备注")
+	yesKey := addField("yesno", "是否留联系人")
+
+	// Back to the text question; show it when the yes/no one is 是.
+	err := chromedp.Do(ctx,
+		chromedp.Click(`//ol[@class="outline-list"]//a[contains(., "联系人备注")]`),
+		chromedp.WaitVisible(chromedp.ID("cond-add")),
+		chromedp.Click(chromedp.ID("cond-add")),
+		chromedp.SetValue(chromedp.CSS(`#cond-rows li:last-child select[name=condField]`), yesKey),
+		chromedp.SetValue(chromedp.CSS(`#cond-rows li:last-child select[name=condOp]`), "eq"),
+		chromedp.SendKeys(chromedp.CSS(`#cond-rows li:last-child input[name=condValue]`), "是"),
+	)
+	if err != nil {
+		t.Fatalf("the condition builder: %v", err)
+	}
+	shot(t, ctx, "condition-1280", "")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#field-panel button[type=submit]`))); err != nil {
+		t.Fatal(err)
+	}
+	// The saved page reopens the rule as builder rows.
+	if _, err := waitText(ctx, `#cond-rows`, func(s string) bool { return strings.Contains(s, "等于") }); err != nil {
+		t.Fatalf("after saving the condition: %v (error %q)", err, textOf(t, ctx, "#field-panel"))
+	}
+	relevant := func() string {
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(
+			`(function(){var w=document.querySelector('#preview [data-key=%q]');return w?w.getAttribute("data-relevant")+"/"+(w.offsetParent!==null):"missing"})()`, textKey)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	waitRelevant := func(want string) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for relevant() != want && time.Now().Before(deadline) {
+			time.Sleep(100 * time.Millisecond)
+		}
+		if got := relevant(); got != want {
+			t.Fatalf("the text question in the preview: got %s, want %s", got, want)
+		}
+	}
+	waitRelevant("false/false")
+	clickAnswer := func(value string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(fmt.Sprintf(`#preview [data-key=%q] input[value=%q]`, yesKey, value)))); err != nil {
+			t.Fatalf("answer %s: %v", value, err)
+		}
+	}
+	clickAnswer("true")
+	waitRelevant("true/true")
+	shot(t, ctx, "preview-shown-1280", "")
+	clickAnswer("false")
+	waitRelevant("false/false")
+
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch), chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.ID("field-panel"))); err != nil {
+		t.Fatal(err)
+	}
+	shot(t, ctx, "panel-390", "")
+	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.ID("preview"))); err != nil {
+		t.Fatal(err)
+	}
+	shot(t, ctx, "preview-390", "")
+}
