@@ -67,6 +67,9 @@ func TestStudioFormDesigner(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the condition builder: %v", err)
 	}
+	if v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#cond-rows li:last-child input[name=condValue]').value`)); v != "是" {
+		t.Errorf("the condition's value: %q", v)
+	}
 	shot(t, ctx, "condition-1280", "")
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#field-panel button[type=submit]`))); err != nil {
 		t.Fatal(err)
@@ -94,6 +97,10 @@ func TestStudioFormDesigner(t *testing.T) {
 		}
 	}
 	waitRelevant("false/false")
+	if v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#cond-rows input[name=condValue]').value`)); v != "是" {
+		t.Errorf("the saved condition's value reads %q, want 是", v)
+	}
+	shot(t, ctx, "saved-1280", "")
 	clickAnswer := func(value string) {
 		t.Helper()
 		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(fmt.Sprintf(`#preview [data-key=%q] input[value=%q]`, yesKey, value)))); err != nil {
@@ -110,8 +117,12 @@ func TestStudioFormDesigner(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("field-panel"))); err != nil {
 		t.Fatal(err)
 	}
+	shot(t, ctx, "top-390", "")
+	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.ID("panel-h"))); err != nil {
+		t.Fatal(err)
+	}
 	shot(t, ctx, "panel-390", "")
-	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.ID("preview"))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.ID("preview-h"))); err != nil {
 		t.Fatal(err)
 	}
 	shot(t, ctx, "preview-390", "")

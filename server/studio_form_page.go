@@ -40,15 +40,14 @@ type studioFormData struct {
 // outlineRow is one line of the outline, indented by Depth.
 type outlineRow struct {
 	studio.Field
-	Depth        int
-	TypeName     string
-	EditURL      string
-	Current      bool
-	First, Last  bool // among its siblings: no up, no down
-	Parent       string
-	Index        int
-	Container    bool
-	ContainerPtr string
+	Depth       int
+	TypeName    string
+	EditURL     string
+	Current     bool
+	First, Last bool // among its siblings: no up, no down
+	Parent      string
+	Index       int
+	Container   bool
 }
 
 type operatorOption struct{ ID, Name string }
@@ -120,18 +119,15 @@ func (s *Server) studioFormPage(c fiber.Ctx) error {
 		}
 		d.Operators = append(d.Operators, operatorOption{ID: o.ID, Name: name})
 	}
+	types := map[string]string{}
 	var walk func(fs []studio.Field, depth int, parent string)
 	walk = func(fs []studio.Field, depth int, parent string) {
 		for i, f := range fs {
 			row := outlineRow{Field: f, Depth: depth, TypeName: names[f.Type], Current: f.Pointer == st.Selected,
 				EditURL: d.PageURL + "?field=" + url.QueryEscape(f.Pointer), First: i == 0, Last: i == len(fs)-1,
 				Parent: parent, Index: i, Container: f.Type == studio.TypeSection || f.Type == studio.TypeRepeat}
-			if f.Type == studio.TypeRepeat {
-				row.ContainerPtr = f.Pointer
-			} else if f.Type == studio.TypeSection {
-				row.ContainerPtr = f.Pointer
-			}
 			d.Outline = append(d.Outline, row)
+			types[f.Key] = f.Type
 			if f.Type != studio.TypeSection && f.Type != studio.TypeRepeat {
 				d.Keys = append(d.Keys, keyOption{Key: f.Key, Label: f.Label})
 			}
@@ -145,6 +141,15 @@ func (s *Server) studioFormPage(c fiber.Ctx) error {
 		for i, r := range d.Selected.Condition.Rows {
 			cr := row
 			cr.Index, cr.Field, cr.Op, cr.Value = i, r.Field, r.Op, r.Value
+			if types[r.Field] == studio.TypeYesNo && !strings.HasPrefix(p.Lang, "en") {
+				// The builder reads 是 and 否 back as true and false.
+				switch r.Value {
+				case "true":
+					cr.Value = p.T("form.yes")
+				case "false":
+					cr.Value = p.T("form.no")
+				}
+			}
 			d.Selected.CondRows = append(d.Selected.CondRows, cr)
 		}
 		d.Selected.CondTemplate = row

@@ -95,6 +95,13 @@
     });
   }
 
+  // The field being edited stays in sight in the outline.
+  var current = document.querySelector(".outline-list li.current");
+  if (current) {
+    current.scrollIntoView({ block: "nearest" });
+    window.scrollTo(0, 0);
+  }
+
   // Adding a field.
   var add = document.getElementById("add-field");
   add.addEventListener("submit", function (event) {
