@@ -11,7 +11,6 @@ import (
 
 	"canvass/engine"
 	"canvass/engine/studio"
-	"canvass/forms"
 	"canvass/rules"
 	"canvass/ui"
 )
@@ -363,11 +362,8 @@ func (s *Server) apiStudioExprCheck(c fiber.Ctx) error {
 	if strings.TrimSpace(req.Src) == "" {
 		return c.JSON(fiber.Map{"diagnostics": out})
 	}
-	form, _ := df.doc.Load()
 	env := rules.NewEnv(rules.KindForm).Var("row", map[string]any{}).Var("rowIndex", 0)
-	if form != nil {
-		declareAnswers(env, form.Fields())
-	}
+	declareAnswers(env, df.doc.Outline())
 	if _, err := rules.Compile(req.Src, env, want); err != nil {
 		var ce *rules.CompileError
 		if errors.As(err, &ce) {
@@ -403,34 +399,35 @@ func (s *Server) apiStudioExprCheck(c fiber.Ctx) error {
 	return c.JSON(fiber.Map{"diagnostics": out})
 }
 
-// sampleAnswer is a value of the Go type an answer to fd has in
-// expressions.
-func sampleAnswer(fd *forms.Field) any {
-	switch fd.Type() {
-	case "string":
-		return ""
-	case "integer":
+// sampleAnswer is a value of the Go type an answer to a field of palette
+// type t has in expressions (nil: any, for calculated values).
+func sampleAnswer(t string) any {
+	switch t {
+	case studio.TypeInteger:
 		return 0
-	case "number":
+	case studio.TypeDecimal:
 		return 0.0
-	case "boolean":
+	case studio.TypeYesNo:
 		return false
-	case "object":
-		return map[string]any{}
-	case "array":
-		if fd.ItemType() == "" {
-			return []map[string]any{}
-		}
+	case studio.TypeCheckbox:
 		return []any{}
+	case studio.TypeSection:
+		return map[string]any{}
+	case studio.TypeRepeat:
+		return []map[string]any{}
+	case studio.TypeCalculated:
+		return nil
 	}
-	return nil
+	return ""
 }
 
-// declareAnswers declares every field of fds and their children in env.
-func declareAnswers(env *rules.Env, fds []*forms.Field) {
-	for _, fd := range fds {
-		env.Var(fd.Key(), sampleAnswer(fd))
-		declareAnswers(env, fd.Children())
+// declareAnswers declares every field of the outline, children included,
+// in env. The outline is enough: loading the whole form here would cost
+// more than the check.
+func declareAnswers(env *rules.Env, fs []studio.Field) {
+	for _, f := range fs {
+		env.Var(f.Key, sampleAnswer(f.Type))
+		declareAnswers(env, f.Children)
 	}
 }
 

@@ -96,10 +96,15 @@
   }
 
   // The field being edited stays in sight in the outline.
+  // On a narrow screen the columns stack: go to the field's settings.
   var current = document.querySelector(".outline-list li.current");
   if (current) {
-    current.scrollIntoView({ block: "nearest" });
-    window.scrollTo(0, 0);
+    if (window.matchMedia("(min-width: 1200px)").matches) {
+      current.scrollIntoView({ block: "nearest" });
+      window.scrollTo(0, 0);
+    } else {
+      document.getElementById("panel-h").scrollIntoView();
+    }
   }
 
   // Adding a field.
