@@ -113,6 +113,36 @@ func TestStudioFormDesigner(t *testing.T) {
 	clickAnswer("false")
 	waitRelevant("false/false")
 
+	// An empty Chinese label is refused beside its box, in Chinese.
+	err = chromedp.Do(ctx,
+		chromedp.Clear(chromedp.ID("f-label-zh")),
+		chromedp.Click(chromedp.CSS(`#field-panel button[type=submit]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := waitText(ctx, `#f-label-zh ~ .field-error`, func(s string) bool { return s != "" }); err != nil || !strings.Contains(got, "请填写中文标题") {
+		t.Errorf("the empty label's error: %q %v", got, err)
+	}
+	shot(t, ctx, "label-error-1280", "")
+
+	// Deleting the yes/no question names the rule that reads it, and
+	// cancelling keeps both.
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(fmt.Sprintf(`.outline-list li[data-pointer="/properties/%s"] button[data-op=delete]`, yesKey))),
+		chromedp.WaitVisible(chromedp.ID("delete-refs")),
+	)
+	if err != nil {
+		t.Fatalf("delete the yes/no question: %v", err)
+	}
+	if got := textOf(t, ctx, "#delete-refs"); !strings.Contains(got, "联系人备注") || !strings.Contains(got, "一并删除这些规则") {
+		t.Errorf("the references: %q", got)
+	}
+	shot(t, ctx, "delete-refs-1280", "")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("delete-cancel")), chromedp.WaitNotVisible(chromedp.ID("delete-refs"))); err != nil {
+		t.Fatal(err)
+	}
+
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch), chromedp.Reload(),
 		chromedp.WaitVisible(chromedp.ID("field-panel"))); err != nil {
 		t.Fatal(err)

@@ -40,7 +40,7 @@
       var bestLen = -1;
       for (var i = 0; i < slots.length && !onlyFallback; i++) {
         var s = slots[i].getAttribute("data-error-slot");
-        if (s && (f.pointer === s || f.pointer.indexOf(s + "/") === 0) && s.length > bestLen && slots[i].offsetParent !== null) {
+        if (s && (f.pointer === s || f.pointer.indexOf(s + "/") === 0) && s.length > bestLen) {
           best = slots[i];
           bestLen = s.length;
         }
