@@ -59,6 +59,24 @@
       banner.textContent = rest.join("；");
       banner.hidden = false;
     }
+    // Take the author to the first problem, its control focused.
+    var first = null;
+    for (var j = 0; j < slots.length && !first; j++) {
+      if (slots[j].textContent) {
+        first = slots[j];
+      }
+    }
+    if (!first && rest.length) {
+      first = document.getElementById("designer-error");
+    }
+    if (first) {
+      first.scrollIntoView({ block: "center" });
+      var holder = first.closest("div, li, fieldset");
+      var control = holder && holder.querySelector("input, select, textarea");
+      if (control) {
+        control.focus({ preventScroll: true });
+      }
+    }
   }
 
   function send(op, fallbackSlot, onReferenced) {
@@ -199,6 +217,42 @@
     if (b) {
       b.closest("li").remove();
     }
+  });
+
+  // The ready-made rules show only the inputs their kind takes.
+  function showFor(select, table) {
+    if (!select) {
+      return;
+    }
+    function update() {
+      var wanted = table[select.value] || [];
+      Object.keys(table._all).forEach(function (id) {
+        var el = document.getElementById(id);
+        var box = el && el.closest(".pair > div, .builder-part");
+        if (box) {
+          box.hidden = wanted.indexOf(id) < 0;
+        }
+      });
+    }
+    select.addEventListener("change", update);
+    update();
+  }
+  showFor(panel.elements.ruleKind, {
+    _all: { "rule-min": 1, "rule-max": 1, "rule-other": 1, "rule-message": 1 },
+    ageRange: ["rule-min", "rule-max", "rule-message"],
+    numberBetween: ["rule-min", "rule-max", "rule-message"],
+    dateBefore: ["rule-other", "rule-message"],
+    dateAfter: ["rule-other", "rule-message"],
+    sameAs: ["rule-other", "rule-message"]
+  });
+  showFor(panel.elements.calcKind, {
+    _all: { "calc-field": 1, "calc-n": 1 },
+    age: ["calc-field"],
+    daysBetween: ["calc-field"],
+    monthsBetween: ["calc-field"],
+    datePlusDays: ["calc-field", "calc-n"],
+    datePlusMonths: ["calc-field", "calc-n"],
+    sum: ["calc-field"]
   });
 
   function intOrNull(v) {
