@@ -1,12 +1,17 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"canvass/engine"
+	"canvass/engine/studio"
+	"canvass/forms"
 )
 
 // TestStudioFormDesigner: the author opens the designer of the fertility
@@ -125,6 +130,51 @@ func TestStudioFormDesigner(t *testing.T) {
 		t.Errorf("the empty label's error: %q %v", got, err)
 	}
 	shot(t, ctx, "label-error-1280", "")
+
+	// Meanwhile another save adds a question: the page's save is a
+	// conflict that names the change, and what the author typed stays.
+	author := s.actor(t, "author")
+	versions, err := s.eng.Definitions(context.Background(), author, engine.DefinitionFilter{Kind: engine.KindForm, ID: "fertility-household"})
+	if err != nil || len(versions) == 0 {
+		t.Fatalf("versions: %v", err)
+	}
+	last := versions[len(versions)-1]
+	d, err := s.eng.DefinitionVersion(context.Background(), author, engine.KindForm, last.ID, last.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := studio.OpenForm(d.Source)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := doc.AddField("", -1, studio.FieldSpec{Type: studio.TypeText, Label: forms.Text{ZH: "同事加的问题"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.eng.SaveDraft(context.Background(), author, engine.KindForm, d.ID, d.Filename, doc.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("f-label-zh"), "联系人备注（改）"),
+		chromedp.Click(chromedp.CSS(`#field-panel button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.ID("designer-conflict")),
+	)
+	if err != nil {
+		t.Fatalf("a save after another: %v", err)
+	}
+	if got := textOf(t, ctx, "#designer-conflict"); !strings.Contains(got, "同事加的问题") || !strings.Contains(got, "林秋") {
+		t.Errorf("the conflict: %q", got)
+	}
+	if v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("f-label-zh").value`)); v != "联系人备注（改）" {
+		t.Errorf("the label typed: %q", v)
+	}
+	shot(t, ctx, "conflict-1280", "")
+	// Saving again applies the author's change to the newest version.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#field-panel button[type=submit]`))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := waitText(ctx, ".outline-list li.current .outline-label", func(s string) bool { return s == "联系人备注（改）" }); err != nil {
+		t.Fatalf("save after the conflict: %v", err)
+	}
 
 	// Deleting the yes/no question names the rule that reads it, and
 	// cancelling keeps both.

@@ -50,8 +50,8 @@ type paletteEntry struct {
 type designerState struct {
 	Form        string              `json:"form"`
 	Base        designerBase        `json:"base"`
-	Status      string              `json:"status"` // draft or published
-	SavedBy     string              `json:"savedBy"`
+	Status      string              `json:"status"`  // draft or published
+	SavedBy     string              `json:"savedBy"` // the user ID; a 409 names the user
 	Outline     []studio.Field      `json:"outline"`
 	Palette     []paletteEntry      `json:"palette"`
 	Operators   []studio.Operator   `json:"operators"`
@@ -195,7 +195,8 @@ func (s *Server) apiStudioFormOp(c fiber.Ctx) error {
 	}
 	if op.Base.Version != df.version.Version || op.Base.Checksum != df.version.Checksum {
 		st := designerStateOf(df, op.Pointer, lang)
-		msg := ui.Message(lang, "studio.form.conflict", df.version.CreatedBy, localTime(df.version.CreatedAt), df.version.Version)
+		st.SavedBy = s.engine.Names(c.Context()).User(df.version.CreatedBy)
+		msg := ui.Message(lang, "studio.form.conflict", st.SavedBy, localTime(df.version.CreatedAt), df.version.Version)
 		return c.Status(http.StatusConflict).JSON(conflictBody{Error: errorDetail{Code: engine.ECONFLICT, Message: msg}, State: st})
 	}
 	selected, err := applyDesignerOp(df.doc, op, lang)

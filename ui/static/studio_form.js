@@ -16,7 +16,7 @@
   var selected = root.getAttribute("data-selected") || "";
   var base = { version: Number(root.getAttribute("data-version")), checksum: root.getAttribute("data-checksum") };
   var panel = document.getElementById("field-panel");
-  var state = panel ? JSON.parse(panel.getAttribute("data-spec")) : null;
+  var state = JSON.parse(root.getAttribute("data-state"));
 
   function clearErrors() {
     var slots = document.querySelectorAll("[data-error-slot]");
@@ -79,6 +79,45 @@
     }
   }
 
+  // describeChanges says what the other author changed: the fields added,
+  // removed and renamed between the outline this page shows and now.
+  function flatten(outline, into) {
+    outline.forEach(function (f) {
+      into[f.key] = f.label;
+      flatten(f.children || [], into);
+    });
+    return into;
+  }
+  function describeChanges(before, after) {
+    var out = document.getElementById("designer-conflict-changes");
+    var a = flatten(before, {});
+    var b = flatten(after, {});
+    var added = [], removed = [], renamed = [];
+    Object.keys(b).forEach(function (k) {
+      if (!(k in a)) {
+        added.push(b[k]);
+      } else if (a[k] !== b[k]) {
+        renamed.push(a[k] + " → " + b[k]);
+      }
+    });
+    Object.keys(a).forEach(function (k) {
+      if (!(k in b)) {
+        removed.push(a[k]);
+      }
+    });
+    var parts = [];
+    if (added.length) {
+      parts.push(out.getAttribute("data-added") + added.join("、"));
+    }
+    if (removed.length) {
+      parts.push(out.getAttribute("data-removed") + removed.join("、"));
+    }
+    if (renamed.length) {
+      parts.push(out.getAttribute("data-renamed") + renamed.join("、"));
+    }
+    out.textContent = parts.join("；");
+  }
+
   function send(op, fallbackSlot, onReferenced) {
     op.base = base;
     clearErrors();
@@ -96,8 +135,13 @@
         }
         if (res.status === 409) {
           document.getElementById("designer-conflict-text").textContent = body.error.message;
+          describeChanges(state.outline || [], body.state.outline || []);
           document.getElementById("designer-conflict").hidden = false;
+          document.getElementById("designer-conflict").scrollIntoView({ block: "center" });
           base = body.state.base;
+          var keepSpec = state.spec;
+          state = body.state;
+          state.spec = state.spec || keepSpec;
           return;
         }
         var err = body.error || {};
