@@ -161,7 +161,7 @@ func TestStudioFormDesigner(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a save after another: %v", err)
 	}
-	if got := textOf(t, ctx, "#designer-conflict"); !strings.Contains(got, "同事加的问题") || !strings.Contains(got, "林秋") {
+	if got := textOf(t, ctx, "#designer-conflict"); !strings.Contains(got, "对方新增了：同事加的问题") || !strings.Contains(got, "林秋") {
 		t.Errorf("the conflict: %q", got)
 	}
 	if v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("f-label-zh").value`)); v != "联系人备注（改）" {
@@ -202,6 +202,9 @@ func TestStudioFormDesigner(t *testing.T) {
 		t.Fatal(err)
 	}
 	shot(t, ctx, "panel-390", "")
+	if body := textOf(t, ctx, "main"); strings.Contains(body, "studio.form.") {
+		t.Errorf("a message key shows instead of its text: %q", body)
+	}
 	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.ID("preview-h"))); err != nil {
 		t.Fatal(err)
 	}
