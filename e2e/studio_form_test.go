@@ -176,6 +176,30 @@ func TestStudioFormDesigner(t *testing.T) {
 		t.Fatalf("save after the conflict: %v", err)
 	}
 
+	// The advanced box checks an expression as the author types, in
+	// Chinese, beside the palette of functions.
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`details.advanced > summary`)),
+		chromedp.WaitVisible(chromedp.ID("adv-relevant")),
+		chromedp.SendKeys(chromedp.ID("adv-relevant"), "beizhu == '1'"),
+	)
+	if err != nil {
+		t.Fatalf("the advanced box: %v", err)
+	}
+	if got, err := waitText(ctx, "#adv-relevant-diag", func(s string) bool { return s != "" }); err != nil || !strings.Contains(got, "没有名为“beizhu”的字段") {
+		t.Errorf("the expression check: %q %v", got, err)
+	}
+	if got, err := waitText(ctx, "#func-list", func(s string) bool { return strings.Contains(s, "addMonths") }); err != nil {
+		t.Errorf("the functions palette: %q %v", got, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.ID("adv-relevant"))); err != nil {
+		t.Fatal(err)
+	}
+	shot(t, ctx, "advanced-1280", "")
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(document.getElementById("adv-relevant").value = "") === ""`)); err != nil {
+		t.Fatal(err)
+	}
+
 	// Deleting the yes/no question names the rule that reads it, and
 	// cancelling keeps both.
 	err = chromedp.Do(ctx,
