@@ -169,6 +169,15 @@ func TestStudioFormAPI(t *testing.T) {
 			}
 		}
 	})
+	t.Run("the designer page refuses a field worker and hides the form from a sibling unit", func(t *testing.T) {
+		for who, want := range map[string]int{"field_worker/own": 403, "author/sibling": 404} {
+			cookie := w.cookies[w.actors[who].Username]
+			res := w.do(req{method: "GET", target: "/studio/campaigns/c1/forms/scoped", cookies: map[string]string{sessionCookie: cookie[0]}})
+			if res.status != want {
+				t.Errorf("%s: status %d, want %d", who, res.status, want)
+			}
+		}
+	})
 	t.Run("the functions come from the rules table", func(t *testing.T) {
 		res := w.do(req{method: "GET", target: "/api/v1/studio/functions", header: bearer(w.tokens[w.owner.Username])})
 		check(t, res, 200, "")
