@@ -27,7 +27,8 @@ type studioFormData struct {
 	Outline                 []outlineRow
 	Palette                 []paletteEntry
 	Operators               []operatorOption
-	Keys                    []keyOption // every field, for the builders' field lists
+	Keys                    []keyOption // every field but sections and repeat groups
+	Others                  []keyOption // the same without the selected field, for its builders
 	Selected                *studioPanel
 	StateJSON               string // the designer state, for the script
 	// The preview: the fields rendered by the real form renderer, and the
@@ -137,7 +138,15 @@ func (s *Server) studioFormPage(c fiber.Ctx) error {
 	walk(st.Outline, 0, "")
 	if st.Spec != nil {
 		d.Selected = s.studioPanelOf(df, st, names)
-		row := condRowView{Page: p, Keys: d.Keys, Operators: d.Operators}
+		// A rule of a field reads other fields, never the field itself.
+		var others []keyOption
+		for _, k := range d.Keys {
+			if k.Key != st.Spec.Key {
+				others = append(others, k)
+			}
+		}
+		d.Others = others
+		row := condRowView{Page: p, Keys: others, Operators: d.Operators}
 		for i, r := range d.Selected.Condition.Rows {
 			cr := row
 			cr.Index, cr.Field, cr.Op, cr.Value = i, r.Field, r.Op, r.Value

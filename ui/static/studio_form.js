@@ -161,12 +161,14 @@
   // On a narrow screen the columns stack: go to the field's settings.
   var current = document.querySelector(".outline-list li.current");
   if (current) {
-    if (window.matchMedia("(min-width: 1200px)").matches) {
-      current.scrollIntoView({ block: "nearest" });
-      window.scrollTo(0, 0);
-    } else {
-      document.getElementById("panel-h").scrollIntoView();
-    }
+    window.addEventListener("load", function () {
+      if (window.matchMedia("(min-width: 1200px)").matches) {
+        var list = current.closest("section");
+        list.scrollTop = current.offsetTop - list.offsetTop - list.clientHeight / 2;
+      } else {
+        document.getElementById("panel-h").scrollIntoView();
+      }
+    });
   }
 
   // Adding a field.
