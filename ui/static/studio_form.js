@@ -164,7 +164,13 @@
     window.addEventListener("load", function () {
       if (window.matchMedia("(min-width: 1200px)").matches) {
         var list = current.closest("section");
-        list.scrollTop = current.offsetTop - list.offsetTop - list.clientHeight / 2;
+        // A third of the way down: the column's lower part may lie below
+        // the window until the page scrolls.
+        list.scrollTop += current.getBoundingClientRect().top - list.getBoundingClientRect().top - list.clientHeight / 3;
+        var below = current.getBoundingClientRect().bottom - window.innerHeight;
+        if (below > 0) {
+          window.scrollBy(0, below + 16);
+        }
       } else {
         document.getElementById("panel-h").scrollIntoView();
       }
