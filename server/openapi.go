@@ -52,6 +52,11 @@ var apiDocs = map[string]apiDoc{
 	"POST /definitions/campaign/{id}/publish":                  {summary: "Check and publish a whole campaign: its drafts in order, the campaign last; 422 with every problem while any remain, 409 when nothing is left to publish."},
 	"POST /definitions/form/{id}/versions/{version}/evaluate":  {summary: "Evaluate answers against a form version being previewed (draft or published).", body: "json"},
 
+	"GET /studio/functions":                {summary: "The rules functions with Chinese and English descriptions and worked examples, for the designer's palette."},
+	"GET /studio/forms/{form}":             {summary: "The form designer's state of a form's newest version: outline, palette, the selected field's spec (?field=pointer) and the base version and checksum.", query: []string{"field", "lang"}},
+	"POST /studio/forms/{form}":            {summary: "Apply one designer operation (add, update, duplicate, move, delete, addSection, addRepeat) and save the draft; 422 with problems by pointer, 409 with the current state when the base is stale.", body: "json"},
+	"POST /studio/forms/{form}/expr-check": {summary: "Check an expression (relevant, constraint or calculate) against the form: problems with positions in the caller's language.", body: "json"},
+
 	"POST /campaigns/{campaign}/forms/{form}/evaluate": {summary: "Evaluate answers: relevance, required fields, calculated values and errors. Stores nothing.", query: []string{"version"}, body: "json"},
 	"POST /records": {summary: "Submit a record (or save a draft); idempotent on the client's record ID.", body: "json", ok: http.StatusCreated},
 

@@ -162,6 +162,7 @@ func (s *Server) routes() {
 	s.registryRoutes(api)
 	s.dashboardRoutes(api)
 	s.indicatorRoutes(api)
+	s.studioFormRoutes(api)
 	s.pageRoutes()
 	s.studioRoutes()
 }

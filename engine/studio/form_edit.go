@@ -24,8 +24,15 @@ type fieldRef struct {
 
 // escapePointer escapes one JSON pointer token (RFC 6901).
 func escapePointer(tok string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(tok)
+	if !strings.ContainsAny(tok, "~/") {
+		return tok // every key an author can type: no copy, no replacer
+	}
+	return pointerEscaper.Replace(tok)
 }
+
+// pointerEscaper is built once: fields() escapes every key of the form
+// on each lookup.
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
 
 // fields returns every field, depth first in document order.
 func (d *FormDoc) fields() []fieldRef {
