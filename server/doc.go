@@ -148,8 +148,11 @@
 //
 // Definitions (forms, workflows, pay tables, campaigns) are versioned
 // files: saving starts or replaces the open draft, publishing freezes it
-// for ever, and saving after that starts the next version. They belong to
-// no org unit, so every author sees them all; authors and admins only.
+// for ever, and saving after that starts the next version. Each belongs
+// to the org unit it was created in: authors and admins see those whose
+// owner overlaps their subtree and change only those owned inside it (the
+// definition-scope rule, engine/definition_scope.go; 404 beside, 403
+// above).
 //
 //	PUT  /api/v1/definitions/:kind/:id                 the body is the file; ?filename= labels lint positions
 //	                                                   (default <id>.<kind>.json|yaml) → 200 {definition:
@@ -163,6 +166,23 @@
 //	GET  /api/v1/definitions/:kind/:id/versions/:v     the version's metadata and source
 //	POST /api/v1/definitions/form/:id/versions/:v/evaluate
 //	                                                   the preview's live feedback (reference time: now)
+//	GET  /api/v1/definitions/campaign/:id/check        the drafts a whole-campaign publish would publish,
+//	                                                   in order, and every problem in the way
+//	POST /api/v1/definitions/campaign/:id/publish      check, then publish them all, the campaign last;
+//	                                                   422 with every problem; 409 when nothing is left
+//
+// The campaign studio (/studio) edits the same files as drafts: the
+// list, new blank and copied campaigns, a campaign's 基本信息, 表单, 源文件
+// and 检查并发布 tabs (studio_page.go), and the form designer
+// (studio_form.go, studio_form_page.go), whose edits are operations of
+// package engine/studio applied to the newest draft:
+//
+//	GET  /api/v1/studio/forms/:form                    the designer's state (outline, palette, the
+//	                                                   selected field, base version and checksum)
+//	POST /api/v1/studio/forms/:form                    one edit {op, base, …} → the new state; 422 with
+//	                                                   pointers; 409 on a stale base, with the current state
+//	POST /api/v1/studio/forms/:form/expr-check         an expression's problems, with positions
+//	GET  /api/v1/studio/functions                      the rules function table (rules.FunctionDocs)
 //
 // Forms are filled in for a campaign. A campaign is visible to a user
 // whose subtree contains the campaign's org scope or lies inside it; to
