@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -51,12 +52,19 @@ func TestAuthorChecksAndPublishesACampaign(t *testing.T) {
 		t.Fatal(err)
 	}
 	shot(t, ctx, "author-draft-390", "")
-	err = chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS(`#campaign-publish form[action="/author/campaigns/census-training-copy/publish"] button`)),
-		chromedp.WaitVisible(chromedp.CSS(`p.flash`)),
-	)
-	if err != nil {
+	// The upload's page has a flash too: wait for the redirect to the
+	// list that says what was published, then read its flash.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#campaign-publish form[action="/author/campaigns/census-training-copy/publish"] button`))); err != nil {
 		t.Fatalf("check and publish: %v", err)
+	}
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		loc, err := chromedp.Run(ctx, chromedp.Location())
+		if err == nil && strings.Contains(loc, "published=") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after check and publish: at %s (%v), want the list with what was published", loc, err)
+		}
 	}
 	if got := textOf(t, ctx, "p.flash"); !strings.Contains(got, "census-training-copy") {
 		t.Errorf("flash: %q, want the campaign published", got)

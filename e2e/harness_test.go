@@ -280,14 +280,20 @@ func textOf(t *testing.T, ctx context.Context, css string) string {
 }
 
 // waitText waits until the first element matching css has text for
-// which ok holds, and returns it.
+// which ok holds, and returns it. It rides over a navigation in between
+// (the page it asks may be replaced while it asks).
 func waitText(ctx context.Context, css string, ok func(string) bool) (string, error) {
 	deadline := time.Now().Add(15 * time.Second)
 	last := ""
 	for time.Now().Before(deadline) {
 		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`(function(){var e=document.querySelector(%q);return e?e.textContent:""})()`, css)))
 		if err != nil {
-			return "", err
+			if ctx.Err() != nil {
+				return "", err
+			}
+			last = "(" + err.Error() + ")"
+			time.Sleep(100 * time.Millisecond)
+			continue
 		}
 		last = strings.TrimSpace(s)
 		if ok(last) {

@@ -100,15 +100,11 @@ func TestStudioCopyRenamePublish(t *testing.T) {
 		t.Fatal(err)
 	}
 	shot(t, ctx, "check-390", "")
-	err = chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS(`form[action$="/publish"] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`p.flash`)),
-	)
-	if err != nil {
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action$="/publish"] button[type=submit]`))); err != nil {
 		t.Fatalf("publish: %v", err)
 	}
-	if got := textOf(t, ctx, "p.flash"); !strings.Contains(got, "已一并发布") {
-		t.Errorf("flash after publishing: %q", got)
+	if got, err := waitText(ctx, "p.flash", func(s string) bool { return strings.Contains(s, "已一并发布") }); err != nil {
+		t.Errorf("flash after publishing: %q %v", got, err)
 	}
 	shot(t, ctx, "published-390", "")
 	c, err := s.eng.Campaign(context.Background(), id)
