@@ -304,24 +304,49 @@ func (e *Engine) UpdateCampaignBasics(ctx context.Context, a *Actor, campaignID,
 	if fs := e.validateBasics(ctx, a, b); len(fs) > 0 {
 		return nil, &Error{Code: EINVALID, Message: "the basic information has mistakes", Fields: fs}
 	}
-	doc, err := decodeOrdered(newest.Source)
-	if err != nil {
-		return nil, err
-	}
-	title := yaml.MapSlice{{Key: "zh", Value: b.TitleZH}}
-	if b.TitleEN != "" {
-		title = append(title, yaml.MapItem{Key: "en", Value: b.TitleEN})
-	}
-	doc = setKey(doc, "title", title)
-	doc = setKey(doc, "org_scope", b.OrgScope)
-	doc = setKey(doc, "reference_time", b.ReferenceTime+"T00:00:00+08:00")
-	doc = setKey(doc, "opens", b.Opens)
-	doc = setKey(doc, "closes", b.Closes)
-	src, err := encodeOrdered(doc)
+	src, err := rewriteBasics(newest.Filename, newest.Source, b)
 	if err != nil {
 		return nil, err
 	}
 	return e.SaveDraftBased(ctx, a, KindCampaign, campaignID, newest.Filename, src, base)
+}
+
+// rewriteBasics returns the campaign file with the basics b. Only the keys
+// whose value b changes are rewritten: a basics form saved as it came
+// leaves the file exactly as it was (its comments, a reference time with
+// an hour), and a change touches only what changed.
+func rewriteBasics(filename string, src []byte, b CampaignBasics) ([]byte, error) {
+	cur := CampaignBasics{}
+	if v, _, _ := compileDefinition(KindCampaign, filename, src); v != nil {
+		cur = CampaignBasicsOf(v.(*campaigns.Campaign))
+	}
+	if b == cur {
+		return src, nil
+	}
+	doc, err := decodeOrdered(src)
+	if err != nil {
+		return nil, err
+	}
+	if b.TitleZH != cur.TitleZH || b.TitleEN != cur.TitleEN {
+		title := yaml.MapSlice{{Key: "zh", Value: b.TitleZH}}
+		if b.TitleEN != "" {
+			title = append(title, yaml.MapItem{Key: "en", Value: b.TitleEN})
+		}
+		doc = setKey(doc, "title", title)
+	}
+	if b.OrgScope != cur.OrgScope {
+		doc = setKey(doc, "org_scope", b.OrgScope)
+	}
+	if b.ReferenceTime != cur.ReferenceTime {
+		doc = setKey(doc, "reference_time", b.ReferenceTime+"T00:00:00+08:00")
+	}
+	if b.Opens != cur.Opens {
+		doc = setKey(doc, "opens", b.Opens)
+	}
+	if b.Closes != cur.Closes {
+		doc = setKey(doc, "closes", b.Closes)
+	}
+	return encodeOrdered(doc)
 }
 
 func decodeOrdered(src []byte) (yaml.MapSlice, error) {
