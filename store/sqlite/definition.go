@@ -103,7 +103,7 @@ func (s *Store) GetDefinition(ctx context.Context, kind, id string, version int)
 		return nil, engine.Errorf(engine.ENOTFOUND, "%s %s version %d not found", kind, id, version)
 	}
 	if err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	return d, nil
 }
@@ -126,19 +126,19 @@ func (s *Store) ListDefinitions(ctx context.Context, f engine.DefinitionFilter) 
 	}
 	rows, err := s.rdb.QueryContext(ctx, "SELECT "+definitionColumns+" FROM definitions"+w.sql()+" ORDER BY kind, id, version", w.args...)
 	if err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	defer rows.Close()
 	var out []*engine.DefinitionVersion
 	for rows.Next() {
 		d, err := scanDefinition(rows, false)
 		if err != nil {
-			return nil, dbError(err)
+			return nil, s.dbError(err)
 		}
 		out = append(out, d)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	return out, nil
 }

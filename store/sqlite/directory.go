@@ -54,7 +54,7 @@ func (s *Store) GetOrgUnit(ctx context.Context, code string) (*engine.OrgUnit, e
 		return nil, engine.Errorf(engine.ENOTFOUND, "org unit %s not found", code)
 	}
 	if err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	return &u, nil
 }
@@ -71,19 +71,19 @@ func (s *Store) ListOrgUnits(ctx context.Context, pathPrefix string) ([]engine.O
 	}
 	rows, err := s.rdb.QueryContext(ctx, "SELECT "+orgUnitColumns+" FROM org_units"+w.sql()+" ORDER BY path", w.args...)
 	if err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	defer rows.Close()
 	var out []engine.OrgUnit
 	for rows.Next() {
 		u, err := scanOrgUnit(rows)
 		if err != nil {
-			return nil, dbError(err)
+			return nil, s.dbError(err)
 		}
 		out = append(out, u)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	return out, nil
 }
@@ -153,7 +153,7 @@ func (s *Store) getUser(ctx context.Context, col, value string) (*engine.User, e
 		return nil, engine.Errorf(engine.ENOTFOUND, "user not found")
 	}
 	if err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	return u, nil
 }
@@ -227,19 +227,19 @@ func (s *Store) ListUsers(ctx context.Context, f engine.UserFilter) ([]*engine.U
 	}
 	rows, err := s.rdb.QueryContext(ctx, "SELECT "+userColumns+" FROM users"+w.sql()+" ORDER BY username", w.args...)
 	if err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	defer rows.Close()
 	var out []*engine.User
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
-			return nil, dbError(err)
+			return nil, s.dbError(err)
 		}
 		out = append(out, u)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	return out, nil
 }

@@ -66,3 +66,19 @@ func isConstraint(err error) bool {
 	var se *sqlite.Error
 	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT
 }
+
+// dbError is the package's dbError, except that once the database file is
+// lost (deleted or replaced under the store, file_watch.go) every failure
+// is that: a reader that opened the path anew finds no file, or another
+// one, and must not answer "internal".
+func (s *Store) dbError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if s.file != nil {
+		if lost := s.file.lostErr(); lost != nil {
+			return lost
+		}
+	}
+	return dbError(err)
+}

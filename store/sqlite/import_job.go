@@ -140,7 +140,7 @@ func (s *Store) GetImportJob(ctx context.Context, id string) (*registry.ImportJo
 		return nil, engine.Errorf(engine.ENOTFOUND, "import job %s not found", id)
 	}
 	if err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	return j, nil
 }
@@ -184,7 +184,7 @@ func (s *Store) ListImportJobs(ctx context.Context, f registry.ImportJobFilter) 
 	}
 	jobs, err := queryAll(ctx, s.rdb, q, w.args, scanJob)
 	if err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	return jobs, nil
 }
@@ -212,7 +212,7 @@ func (s *Store) ImportChunk(ctx context.Context, jobID string, seq int) ([]byte,
 		return nil, engine.Errorf(engine.ENOTFOUND, "chunk %d of import %s not found", seq, jobID)
 	}
 	if err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	return data, nil
 }
@@ -229,7 +229,7 @@ func (s *Store) ImportChunkSizes(ctx context.Context, jobID string) (map[int]int
 			return x, sc.Scan(&x.seq, &x.n)
 		})
 	if err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	out := make(map[int]int, len(sizes))
 	for _, x := range sizes {
@@ -299,7 +299,7 @@ func (s *Store) ListImportRows(ctx context.Context, jobID string, p engine.Page)
 		return r, err
 	}, func(r registry.ImportRow) string { return r.ID })
 	if err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	return &registry.ImportRowPage{Rows: rows, Next: next}, nil
 }
@@ -333,7 +333,7 @@ func (s *Store) GetImportMapping(ctx context.Context, campaignID, formID string)
 		return nil, engine.Errorf(engine.ENOTFOUND, "no saved mapping")
 	}
 	if err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	m := new(registry.ImportMapping)
 	return m, decodeJSON([]byte(doc), m, "mapping")

@@ -86,7 +86,7 @@ func (s *Store) ApplyIndicatorContribution(ctx context.Context, c *indicators.In
 		return nil
 	})
 	if err != nil {
-		return false, dbError(err)
+		return false, s.dbError(err)
 	}
 	return applied, nil
 }
@@ -115,19 +115,19 @@ func (s *Store) ListIndicatorCounters(ctx context.Context, f indicators.Indicato
 	rows, err := s.rdb.QueryContext(ctx, "SELECT org_path, month, term, value, records FROM indicator_counters"+w.sql()+
 		" ORDER BY term, org_path, month", w.args...)
 	if err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	defer rows.Close()
 	out := []indicators.IndicatorCounter{}
 	for rows.Next() {
 		c := indicators.IndicatorCounter{CampaignID: f.CampaignID}
 		if err := rows.Scan(&c.OrgPath, &c.Month, &c.Term, &c.Value, &c.Records); err != nil {
-			return nil, dbError(err)
+			return nil, s.dbError(err)
 		}
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	return out, nil
 }
@@ -135,7 +135,7 @@ func (s *Store) ListIndicatorCounters(ctx context.Context, f indicators.Indicato
 // ResetIndicatorCounters forgets a campaign's counters and contributions;
 // see indicators.IndicatorStore.
 func (s *Store) ResetIndicatorCounters(ctx context.Context, campaignID string) error {
-	return dbError(s.write(ctx, func(tx *writeTx) error {
+	return s.dbError(s.write(ctx, func(tx *writeTx) error {
 		if _, err := tx.exec("DELETE FROM indicator_counters WHERE campaign_id = ?", campaignID); err != nil {
 			return err
 		}
@@ -180,7 +180,7 @@ func (s *Store) AddOfficialImport(ctx context.Context, imp *indicators.OfficialI
 		return nil
 	})
 	if err != nil {
-		return dbError(err)
+		return s.dbError(err)
 	}
 	imp.Version = version
 	return nil
@@ -195,7 +195,7 @@ func (s *Store) ListOfficialImports(ctx context.Context) ([]*indicators.Official
 	rows, err := s.rdb.QueryContext(ctx, `SELECT id, version, source, file_name, imported_by, imported_at, rows, org_path
 		FROM official_imports ORDER BY version DESC`)
 	if err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	defer rows.Close()
 	out := []*indicators.OfficialImport{}
@@ -203,13 +203,13 @@ func (s *Store) ListOfficialImports(ctx context.Context) ([]*indicators.Official
 		var imp indicators.OfficialImport
 		var at sql.NullInt64
 		if err := rows.Scan(&imp.ID, &imp.Version, &imp.Source, &imp.FileName, &imp.ImportedBy, &at, &imp.Rows, &imp.OrgPath); err != nil {
-			return nil, dbError(err)
+			return nil, s.dbError(err)
 		}
 		imp.ImportedAt = timeOf(at)
 		out = append(out, &imp)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	return out, nil
 }
@@ -229,19 +229,19 @@ func (s *Store) ListOfficialFigures(ctx context.Context, f indicators.OfficialFi
 	rows, err := s.rdb.QueryContext(ctx, "SELECT import_id, version, key, org_unit, org_path, period, value FROM official_figures"+w.sql()+
 		" ORDER BY key, org_path, period, version", w.args...)
 	if err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	defer rows.Close()
 	out := []indicators.OfficialFigure{}
 	for rows.Next() {
 		var o indicators.OfficialFigure
 		if err := rows.Scan(&o.ImportID, &o.Version, &o.Key, &o.OrgUnit, &o.OrgPath, &o.Period, &o.Value); err != nil {
-			return nil, dbError(err)
+			return nil, s.dbError(err)
 		}
 		out = append(out, o)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	return out, nil
 }

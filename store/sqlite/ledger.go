@@ -156,7 +156,7 @@ func (s *Store) SumLedger(ctx context.Context, f pay.LedgerFilter, groupBy []str
 	w := ledgerWhere(f)
 	rows, err := s.rdb.QueryContext(ctx, groupQuery("ledger", cols, []string{"count(*)", "coalesce(sum(amount_fen), 0)"}, w), w.args...)
 	if err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	defer rows.Close()
 	sums := []pay.LedgerSum{}
@@ -169,7 +169,7 @@ func (s *Store) SumLedger(ctx context.Context, f pay.LedgerFilter, groupBy []str
 		}
 		dest = append(dest, &sum.Count, &sum.AmountFen)
 		if err := rows.Scan(dest...); err != nil {
-			return nil, dbError(err)
+			return nil, s.dbError(err)
 		}
 		sum.Key = map[string]string{}
 		for i, name := range groupBy {
@@ -178,7 +178,7 @@ func (s *Store) SumLedger(ctx context.Context, f pay.LedgerFilter, groupBy []str
 		sums = append(sums, sum)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	return sums, nil
 }

@@ -80,7 +80,7 @@ func (s *Store) ListLinks(ctx context.Context, campaignID string, orgPaths []str
 	rows, err := s.rdb.QueryContext(ctx, `SELECT `+linkColumns+` FROM links WHERE campaign_id = ? AND (`+
 		strings.Join(conds, " OR ")+`) ORDER BY id`, args...)
 	if err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	defer rows.Close()
 	links := []*engine.Link{}
@@ -91,7 +91,7 @@ func (s *Store) ListLinks(ctx context.Context, campaignID string, orgPaths []str
 		}
 		links = append(links, l)
 	}
-	return links, dbError(rows.Err())
+	return links, s.dbError(rows.Err())
 }
 
 // RevokeLink marks a link revoked; see engine.LinkStore.
@@ -177,7 +177,7 @@ func (s *Store) CampaignClosure(ctx context.Context, campaignID string) (*engine
 		return nil, engine.Errorf(engine.ENOTFOUND, "campaign %s is not closed", campaignID)
 	}
 	if err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	c.ClosedAt = timeOf(at)
 	return &c, nil

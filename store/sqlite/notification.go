@@ -69,7 +69,7 @@ func (s *Store) CountUnread(ctx context.Context, userID string) (int64, error) {
 	var n int64
 	err := s.rdb.QueryRowContext(ctx, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", userID).Scan(&n)
 	if err != nil {
-		return 0, dbError(err)
+		return 0, s.dbError(err)
 	}
 	return n, nil
 }

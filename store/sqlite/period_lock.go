@@ -32,7 +32,7 @@ func (s *Store) ListPeriodLocks(ctx context.Context, campaignID string) ([]pay.P
 	rows, err := s.rdb.QueryContext(ctx, `SELECT campaign_id, period, locked_by, locked_at FROM period_locks
 		WHERE campaign_id = ? ORDER BY period`, campaignID)
 	if err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	defer rows.Close()
 	locks := []pay.PeriodLock{}
@@ -40,13 +40,13 @@ func (s *Store) ListPeriodLocks(ctx context.Context, campaignID string) ([]pay.P
 		var l pay.PeriodLock
 		var at sql.NullInt64
 		if err := rows.Scan(&l.CampaignID, &l.Period, &l.LockedBy, &at); err != nil {
-			return nil, dbError(err)
+			return nil, s.dbError(err)
 		}
 		l.LockedAt = timeOf(at)
 		locks = append(locks, l)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	return locks, nil
 }

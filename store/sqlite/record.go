@@ -228,7 +228,7 @@ func (s *Store) GetRecord(ctx context.Context, id string) (*engine.Record, error
 		return nil, engine.Errorf(engine.ENOTFOUND, "record %s not found", id)
 	}
 	if err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	return row.record()
 }
@@ -364,7 +364,7 @@ func (s *Store) CountRecords(ctx context.Context, f engine.RecordFilter) (int64,
 	w := recordWhere(f)
 	var n int64
 	if err := s.rdb.QueryRowContext(ctx, "SELECT count(*) FROM records"+w.sql(), w.args...).Scan(&n); err != nil {
-		return 0, dbError(err)
+		return 0, s.dbError(err)
 	}
 	return n, nil
 }
@@ -412,7 +412,7 @@ func (s *Store) AggregateRecords(ctx context.Context, f engine.RecordFilter, a e
 	args = append(args, w.args...)
 	rows, err := s.rdb.QueryContext(ctx, groupQuery("records", cols, append([]string{"count(*)"}, sums...), w), args...)
 	if err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	defer rows.Close()
 	groups := []engine.Group{}
@@ -429,7 +429,7 @@ func (s *Store) AggregateRecords(ctx context.Context, f engine.RecordFilter, a e
 			dest = append(dest, &sumv[i])
 		}
 		if err := rows.Scan(dest...); err != nil {
-			return nil, dbError(err)
+			return nil, s.dbError(err)
 		}
 		g := engine.Group{Key: map[string]string{}, Count: count, Sums: map[string]float64{}}
 		for i, name := range a.GroupBy {
@@ -441,7 +441,7 @@ func (s *Store) AggregateRecords(ctx context.Context, f engine.RecordFilter, a e
 		groups = append(groups, g)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	return groups, nil
 }

@@ -72,19 +72,19 @@ func (s *Store) ListReportSlots(ctx context.Context, f indicators.ReportSlotFilt
 	rows, err := s.rdb.QueryContext(ctx, `SELECT `+reportSlotColumns+` FROM report_slots`+w.sql()+
 		` ORDER BY org_path, period, report_id`, w.args...)
 	if err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	defer rows.Close()
 	out := []indicators.ReportSlot{}
 	for rows.Next() {
 		sl, err := scanReportSlot(rows)
 		if err != nil {
-			return nil, dbError(err)
+			return nil, s.dbError(err)
 		}
 		out = append(out, sl)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	return out, nil
 }
@@ -174,19 +174,19 @@ func (s *Store) CountRecordsByCreator(ctx context.Context, f engine.RecordFilter
 	w := recordWhere(f)
 	rows, err := s.rdb.QueryContext(ctx, `SELECT created_by, count(*) FROM records`+w.sql()+` GROUP BY created_by ORDER BY created_by`, w.args...)
 	if err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	defer rows.Close()
 	out := []indicators.CreatorCount{}
 	for rows.Next() {
 		var c indicators.CreatorCount
 		if err := rows.Scan(&c.CreatedBy, &c.Count); err != nil {
-			return nil, dbError(err)
+			return nil, s.dbError(err)
 		}
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	return out, nil
 }

@@ -41,7 +41,7 @@ func (s *Store) GetSession(ctx context.Context, tokenHash string, now time.Time)
 		return nil, engine.Errorf(engine.ENOTFOUND, "no such session")
 	}
 	if err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	sess.CreatedAt, sess.ExpiresAt = timeOf(created), timeOf(expires)
 	return &sess, nil
@@ -107,7 +107,7 @@ func (s *Store) CounterValue(ctx context.Context, key string, window time.Durati
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
-	return hits, dbError(err)
+	return hits, s.dbError(err)
 }
 
 // windowStart is the start of the window of windowMs containing t: a

@@ -184,11 +184,13 @@ func Open(path string, opts Options) (*Store, error) {
 		return fail(openError(abs, "read the database ID", err))
 	}
 
+	// mode=rw: a reader opened later never creates a file, not even an
+	// empty database where ours was deleted (file_watch.go).
 	rdb, err := sql.Open("sqlite", dsn(abs,
 		fmt.Sprintf("busy_timeout(%d)", busyMs),
 		"query_only(1)",
 		"temp_store(MEMORY)",
-	))
+	)+"&mode=rw")
 	if err != nil {
 		return fail(openError(abs, "open readers", err))
 	}
@@ -373,10 +375,10 @@ func (s *Store) Ping(ctx context.Context) error {
 	}
 	var n int
 	if err := s.rdb.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations").Scan(&n); err != nil {
-		return engine.WrapError(engine.EUNAVAILABLE, "the database cannot be read: "+engine.ErrorMessage(dbError(err)), err)
+		return engine.WrapError(engine.EUNAVAILABLE, "the database cannot be read: "+engine.ErrorMessage(s.dbError(err)), err)
 	}
 	if err := s.w.health(); err != nil {
-		return engine.WrapError(engine.EUNAVAILABLE, "the database cannot be written: "+engine.ErrorMessage(dbError(err)), err)
+		return engine.WrapError(engine.EUNAVAILABLE, "the database cannot be written: "+engine.ErrorMessage(s.dbError(err)), err)
 	}
 	return nil
 }
@@ -396,7 +398,7 @@ func (s *Store) Close() error {
 		err := errors.Join(s.stmt.getRecord.Close(), s.rdb.Close())
 		err = errors.Join(err, s.w.close(), s.wdb.Close())
 		if err != nil {
-			s.closeErr = dbError(err)
+			s.closeErr = s.dbError(err)
 		}
 	})
 	return s.closeErr

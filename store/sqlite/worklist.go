@@ -86,7 +86,7 @@ func (s *Store) UpsertWorklistItem(ctx context.Context, it *worklist.WorklistIte
 		return err
 	})
 	if err != nil {
-		return nil, false, dbError(err)
+		return nil, false, s.dbError(err)
 	}
 	return stored, created, nil
 }
@@ -100,7 +100,7 @@ func (s *Store) GetWorklistItem(ctx context.Context, id string) (*worklist.Workl
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, engine.Errorf(engine.ENOTFOUND, "worklist item not found")
 	}
-	return it, dbError(err)
+	return it, s.dbError(err)
 }
 
 // UpdateWorklistItem replaces an item's mutable fields at a version; see
@@ -126,7 +126,7 @@ func (s *Store) UpdateWorklistItem(ctx context.Context, it *worklist.WorklistIte
 		return err
 	})
 	if err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	return stored, nil
 }
@@ -279,7 +279,7 @@ func (s *Store) UpdateReconcileRun(ctx context.Context, r *worklist.ReconcileRun
 		return err
 	})
 	if err != nil {
-		return nil, dbError(err)
+		return nil, s.dbError(err)
 	}
 	return stored, nil
 }
@@ -293,7 +293,7 @@ func (s *Store) GetReconcileRun(ctx context.Context, id string) (*worklist.Recon
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, engine.Errorf(engine.ENOTFOUND, "reconciliation run not found")
 	}
-	return r, dbError(err)
+	return r, s.dbError(err)
 }
 
 // ListReconcileRuns returns a campaign's runs in a scope, newest first;
