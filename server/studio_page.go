@@ -266,7 +266,7 @@ func (s *Server) studioCampaign(c fiber.Ctx, tab string) (*pageData, *studioCamp
 		}
 		d.Files = append(d.Files, v)
 	}
-	for _, t := range []struct{ key, tab string }{{"basics", ""}, {"forms", "forms"}, {"source", "source"}, {"publish", "publish"}} {
+	for _, t := range studioTabs {
 		if t.key == "forms" && len(d.Forms) == 0 {
 			continue
 		}
@@ -278,6 +278,22 @@ func (s *Server) studioCampaign(c fiber.Ctx, tab string) (*pageData, *studioCamp
 	}
 	p.Data = d
 	return p, d, nil
+}
+
+// studioTabs are the campaign page's tabs in the order the author works
+// through them; tab is the path under /studio/campaigns/:id ("" is
+// 基本信息, "forms" is shown by the same page as ?tab=forms).
+var studioTabs = []struct{ key, tab string }{
+	{"basics", ""},
+	{"forms", "forms"},
+	{"workflow", "workflow"},
+	{"pay", "pay"},
+	{"qc", "qc"},
+	{"budget", "budget"},
+	{"indicators", "indicators"},
+	{"source", "source"},
+	{"versions", "versions"},
+	{"publish", "publish"},
 }
 
 // studioCampaignPage shows 基本信息 (and, with ?tab=forms, 表单): GET
