@@ -228,7 +228,7 @@ func (d *differ) field(sa, sb *formSide, fa, fb fieldRef) {
 	d.limits(ChangeFieldRange, ptr, pre, phrase{"取值范围", "range"}, "", a.Minimum, a.Maximum, b.Minimum, b.Maximum)
 	d.limits(ChangeFieldLength, ptr, pre, phrase{"长度限制", "length limit"}, " 字", numPtr(a.MinLength), numPtr(a.MaxLength), numPtr(b.MinLength), numPtr(b.MaxLength))
 	if a.MinDate != b.MinDate || a.MaxDate != b.MaxDate {
-		d.add(ChangeFieldDateRange, ptr+"/x-constraint", fmt.Sprintf("%s日期范围由 %s 改为 %s", pre.zh, dateRangeText(a.MinDate, a.MaxDate, "zh"), dateRangeText(b.MinDate, b.MaxDate, "zh")),
+		d.add(ChangeFieldDateRange, ptr+"/x-constraint", fmt.Sprintf("%s日期范围由%s改为%s", pre.zh, spaced(dateRangeText(a.MinDate, a.MaxDate, "zh")), strings.TrimRight(spaced(dateRangeText(b.MinDate, b.MaxDate, "zh")), " ")),
 			fmt.Sprintf("%sdate range changed from %s to %s", pre.en, dateRangeText(a.MinDate, a.MaxDate, "en"), dateRangeText(b.MinDate, b.MaxDate, "en")))
 	}
 	rows := phrase{"行数", "number of rows"}
@@ -445,8 +445,17 @@ func (d *differ) limits(kind, ptr string, pre, what phrase, unit string, aLo, aH
 	if sameNumber(aLo, bLo) && sameNumber(aHi, bHi) {
 		return
 	}
-	d.add(kind, ptr, fmt.Sprintf("%s%s由 %s 改为 %s", pre.zh, what.zh, rangeText(aLo, aHi, unit, "zh"), rangeText(bLo, bHi, unit, "zh")),
+	d.add(kind, ptr, fmt.Sprintf("%s%s由%s改为%s", pre.zh, what.zh, spaced(rangeText(aLo, aHi, unit, "zh")), strings.TrimRight(spaced(rangeText(bLo, bHi, unit, "zh")), " ")),
 		fmt.Sprintf("%s%s changed from %s to %s", pre.en, what.en, rangeText(aLo, aHi, "", "en"), rangeText(bLo, bHi, "", "en")))
+}
+
+// spaced puts spaces around a text that starts with a digit, as Chinese
+// sets numbers off from the words around them: 由 0–120 改为, 由不限改为.
+func spaced(s string) string {
+	if s != "" && s[0] >= '0' && s[0] <= '9' {
+		return " " + s + " "
+	}
+	return s
 }
 
 func sameNumber(a, b json.Number) bool {
