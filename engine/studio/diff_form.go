@@ -24,6 +24,7 @@ const (
 	ChangeFieldType       = "field.type"
 	ChangeFieldValueType  = "field.value_type"
 	ChangeFieldMoved      = "field.moved"
+	ChangeFieldKey        = "field.key" // the same field under a new key
 	ChangeFieldRequired   = "field.required"
 	ChangeFieldRequiredIf = "field.required_if"
 	ChangeFieldRelevant   = "field.relevant"
@@ -99,9 +100,17 @@ func (d *differ) form(a, b *FormDoc) {
 	}
 	d.rest("", "", phrase{"表单的", "Form: "}, a.root, b.root, "x-title", "title", "properties", "required")
 	sa, sb := newFormSide(a), newFormSide(b)
+	renamed := renamedKeys(sa, sb, a.fields(), b.fields())
 	for _, f := range b.fields() {
 		if old, ok := sa.byKey[f.key]; ok {
 			d.field(sa, sb, old, f)
+			continue
+		}
+		if oldKey, ok := renamed[f.key]; ok {
+			l := sb.label(f.key)
+			d.add(ChangeFieldKey, f.ptr, fmt.Sprintf("字段「%s」的字段代码由 %s 改为 %s", l.zh, oldKey, f.key),
+				fmt.Sprintf("Field %q: key changed from %s to %s", l.en, oldKey, f.key))
+			d.field(sa, sb, sa.byKey[oldKey], f)
 			continue
 		}
 		if p := sb.parentKey[f.key]; p != "" {
@@ -118,8 +127,12 @@ func (d *differ) form(a, b *FormDoc) {
 			d.add(ChangeFieldAdded, f.ptr, fmt.Sprintf("新增字段「%s」", l.zh), fmt.Sprintf("Added field %q", l.en))
 		}
 	}
+	gone := map[string]bool{}
+	for _, old := range renamed {
+		gone[old] = true
+	}
 	for _, f := range a.fields() {
-		if _, ok := sb.byKey[f.key]; ok {
+		if _, ok := sb.byKey[f.key]; ok || gone[f.key] {
 			continue
 		}
 		if p := sa.parentKey[f.key]; p != "" {
@@ -136,6 +149,34 @@ func (d *differ) form(a, b *FormDoc) {
 		}
 	}
 	d.formOrder(sa, sb, "", "", a.root, b.root)
+}
+
+// renamedKeys pairs a field deleted with a field added in the same place
+// under the same label and type, one to one: the author changed its key.
+// It maps the new key to the old.
+func renamedKeys(sa, sb *formSide, af, bf []fieldRef) map[string]string {
+	type slot struct{ parent, label, typ string }
+	slotOf := func(s *formSide, f fieldRef) slot {
+		return slot{s.parentKey[f.key], s.label(f.key).zh, typeOfNode(f.node)}
+	}
+	removed, added := map[slot][]string{}, map[slot][]string{}
+	for _, f := range af {
+		if _, kept := sb.byKey[f.key]; !kept && fieldsIn(f.node) == 0 {
+			removed[slotOf(sa, f)] = append(removed[slotOf(sa, f)], f.key)
+		}
+	}
+	for _, f := range bf {
+		if _, had := sa.byKey[f.key]; !had && fieldsIn(f.node) == 0 {
+			added[slotOf(sb, f)] = append(added[slotOf(sb, f)], f.key)
+		}
+	}
+	out := map[string]string{}
+	for sl, news := range added {
+		if olds := removed[sl]; len(olds) == 1 && len(news) == 1 {
+			out[news[0]] = olds[0]
+		}
+	}
+	return out
 }
 
 // formOrder reports a container whose fields kept in both versions show
@@ -260,7 +301,7 @@ func (d *differ) field(sa, sb *formSide, fa, fb fieldRef) {
 	if a.Constraint != b.Constraint || a.ConstraintMessage != b.ConstraintMessage {
 		d.rule(ChangeFieldConstraint, ptr+"/x-constraint", pre, phrase{"校验规则", "check"}, constraintText(a, "zh"), constraintText(b, "zh"), constraintText(a, "en"), constraintText(b, "en"))
 	}
-	if a.Calculate != b.Calculate {
+	if a.Calculate != b.Calculate && calcText(sa, a.Calculate, "zh") != calcText(sb, b.Calculate, "zh") {
 		d.rule(ChangeFieldCalculate, ptr+"/x-calculate", pre, phrase{"计算", "calculation"}, calcText(sa, a.Calculate, "zh"), calcText(sb, b.Calculate, "zh"),
 			calcText(sa, a.Calculate, "en"), calcText(sb, b.Calculate, "en"))
 	}
@@ -309,8 +350,8 @@ func (d *differ) rule(kind, ptr string, pre, what phrase, oldZH, newZH, oldEN, n
 
 // condition reports a show-when or required-when condition.
 func (d *differ) condition(kind, ptr string, pre, what phrase, da, db *FormDoc, sa, sb *formSide, a, b string) {
-	if a == b {
-		return
+	if a == b || a != "" && b != "" && conditionText(sa, a, "zh") == conditionText(sb, b, "zh") {
+		return // the same condition, a field it reads renamed
 	}
 	if b == "" {
 		d.add(kind, ptr, fmt.Sprintf("%s%s已取消", pre.zh, what.zh), fmt.Sprintf("%s%s removed", pre.en, what.en))

@@ -197,6 +197,8 @@ func TestDiff(t *testing.T) {
         "members": {"type": "integer", "minimum": 1, "x-order": 2, "x-label": {"zh": "家庭人数", "en": "Members"}}`,
 			`"note": {"type": "string", "x-widget": "textarea", "x-order": 6, "x-label": {"zh": "备注", "en": "Note"}},`, ``},
 			ChangeFieldMoved, "字段「备注」移入「家庭情况」"},
+		{"key renamed", engine.KindForm, diffForm, []string{`"note": {`, `"remark": {`},
+			ChangeFieldKey, "字段「备注」的字段代码由 note 改为 remark"},
 		{"order", engine.KindForm, diffForm, []string{`"x-order": 1, "x-pii"`, `"x-order": 10, "x-pii"`},
 			ChangeFormOrder, "字段顺序已调整"},
 		{"form title", engine.KindForm, diffForm, []string{`{"zh": "接种核查", "en": "Immunization check"}`, `{"zh": "流动儿童接种核查", "en": "Immunization check"}`},
@@ -236,6 +238,8 @@ func TestDiff(t *testing.T) {
 			ChangeActionReason, "「村级审核」的「退回补正」改为必须填写理由"},
 		{"guard", engine.KindWorkflow, diffWorkflow, []string{"approve: township_review", "approve: {to: township_review, guard: \"answers.age > 0\"}"},
 			ChangeActionGuard, "「村级审核」的「通过」新增前提条件：表达式 answers.age > 0"},
+		{"routes", engine.KindWorkflow, diffWorkflow, []string{"approve: township_review", "approve:\n        routes:\n          - {when: \"answers.age < 18\", to: approved}\n          - {to: township_review}"},
+			ChangeActionRoutes, "「村级审核」的「通过」新增分流规则：表达式 answers.age < 18 时转到「已通过」；其余转到「乡镇审核」"},
 		{"start", engine.KindWorkflow, diffWorkflow, []string{"start: village_review", "start: township_review"},
 			ChangeWorkflowStart, "提交后的第一步由「村级审核」改为「乡镇审核」"},
 		{"workflow title", engine.KindWorkflow, diffWorkflow, []string{"{zh: 村乡两级审核, en: Two-level review}", "村乡两级审核流程"},
@@ -338,6 +342,16 @@ func TestDiffOnlyWhatChanged(t *testing.T) {
 	}
 	if got[0].Path != "/states/correction/due" || got[0].EN != `Step "Back for correction": time limit changed from 2 days to 3 days` {
 		t.Errorf("got %+v", got[0])
+	}
+}
+
+// A key renamed, with the rule that reads it, is one change: the same
+// field, the same condition.
+func TestDiffKeyRenamed(t *testing.T) {
+	newer := edit(t, diffForm, `"sex": {`, `"gender": {`, `"x-relevant": "sex == 'female'"`, `"x-relevant": "gender == 'female'"`)
+	got := Diff(engine.KindForm, []byte(diffForm), []byte(newer), DiffNames{})
+	if len(got) != 1 || got[0].Kind != ChangeFieldKey || got[0].ZH != "字段「性别」的字段代码由 sex 改为 gender" {
+		t.Errorf("got\n%s", changesText(got))
 	}
 }
 

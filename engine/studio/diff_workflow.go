@@ -25,6 +25,7 @@ const (
 	ChangeActionTarget  = "action.target"
 	ChangeActionReason  = "action.reason"
 	ChangeActionGuard   = "action.guard"
+	ChangeActionRoutes  = "action.routes"
 )
 
 var actionNames = map[string]phrase{
@@ -201,7 +202,11 @@ func (d *differ) action(wa, wb workflowSide, s phrase, path, act string, a, b *n
 		d.rule(ChangeActionGuard, path+"/guard", phrase{fmt.Sprintf("%s的「%s」的", s.zh, an.zh), fmt.Sprintf("%s%q: ", s.en, an.en)},
 			phrase{"前提条件", "condition"}, exprText(ga, "zh"), exprText(gb, "zh"), exprText(ga, "en"), exprText(gb, "en"))
 	}
-	d.rest(path, "", phrase{fmt.Sprintf("%s的「%s」的", s.zh, an.zh), fmt.Sprintf("%s%q: ", s.en, an.en)}, a, b, "to", "reason", "guard")
+	if ra, rb := a.get("routes"), b.get("routes"); !equalNodes(ra, rb) {
+		d.rule(ChangeActionRoutes, path+"/routes", phrase{fmt.Sprintf("%s的「%s」的", s.zh, an.zh), fmt.Sprintf("%s%q: ", s.en, an.en)},
+			phrase{"分流规则", "routes"}, routesText(wa, ra, "zh"), routesText(wb, rb, "zh"), routesText(wa, ra, "en"), routesText(wb, rb, "en"))
+	}
+	d.rest(path, "", phrase{fmt.Sprintf("%s的「%s」的", s.zh, an.zh), fmt.Sprintf("%s%q: ", s.en, an.en)}, a, b, "to", "reason", "guard", "routes")
 }
 
 // stepText is who acts: 乡镇街道审核员.
@@ -256,4 +261,22 @@ func escalateText(n *node, lang string) string {
 		return valueText(n, lang)
 	}
 	return strings.Join(parts, inLang(lang, "，", ", "))
+}
+
+// routesText reads routes in order: 表达式 … 时转到「区县审批」；其余转到「已批准」.
+func routesText(w workflowSide, n *node, lang string) string {
+	if n == nil || n.kind != kindArray || len(n.items) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, r := range n.items {
+		to := w.stateName(r.getString("to"))
+		target := inLang(lang, "「"+to.zh+"」", strconv.Quote(to.en))
+		if when := r.getString("when"); when != "" {
+			parts = append(parts, inLang(lang, exprText(when, lang)+" 时转到"+target, "to "+target+" when "+exprText(when, lang)))
+		} else {
+			parts = append(parts, inLang(lang, "其余转到"+target, "otherwise to "+target))
+		}
+	}
+	return strings.Join(parts, inLang(lang, "；", "; "))
 }
