@@ -159,4 +159,17 @@ func TestStudioVersions(t *testing.T) {
 		t.Fatalf("back to the history: %v", err)
 	}
 	shot(t, ctx, "history-390", "")
+
+	// The same comparison for an English-speaking author.
+	err = chromedp.Do(ctx, office,
+		chromedp.Navigate(s.base+"/studio/campaigns/"+id+"/versions?kind=form&file="+formID+"&from=1&to=2&lang=en"),
+		chromedp.WaitVisible(chromedp.ID("version-changes")),
+	)
+	if err != nil {
+		t.Fatalf("the comparison in English: %v", err)
+	}
+	if got := textOf(t, ctx, "#version-changes"); got != `Field "Name": length limit changed from at most 50 to at most 30` {
+		t.Errorf("the form's changes in English: %q", got)
+	}
+	shot(t, ctx, "form-diff-en-1280", "")
 }

@@ -212,7 +212,7 @@ func (s *Server) versionDiff(c fiber.Ctx, p *pageData, vd *studioVersionsData, h
 		Unit:  func(code string) string { return names.Unit(code) },
 		Title: func(kind, id string) string { return titles[kind+"/"+id] },
 	})
-	out := &versionDiff{File: h.KindLabel + "“" + h.Title + "”", From: older.Version, To: newer.Version,
+	out := &versionDiff{File: p.T("studio.versions.file.named", h.KindLabel, h.Title), From: older.Version, To: newer.Version,
 		FromURL: versionSourceURL(vd.ID, h.Kind, h.ID, older.Version), ToURL: versionSourceURL(vd.ID, h.Kind, h.ID, newer.Version),
 		Kind: h.Kind, ID: h.ID}
 	for _, ch := range changes {
@@ -247,7 +247,7 @@ func (s *Server) studioVersionSourcePage(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	src := &versionSource{File: h.KindLabel + "“" + h.Title + "”", Version: v.Version, Draft: v.Status == engine.StatusDraft,
+	src := &versionSource{File: p.T("studio.versions.file.named", h.KindLabel, h.Title), Version: v.Version, Draft: v.Status == engine.StatusDraft,
 		Filename: v.Filename, Anchor: fmt.Sprintf("v%d", v.Version),
 		Lines:   strings.Split(strings.TrimSuffix(string(v.Source), "\n"), "\n"),
 		BackURL: studioURL(vd.ID, "versions") + "#" + h.Anchor,

@@ -8,6 +8,8 @@ func init() {
 		}
 	}
 	add(LangZH, map[string]string{
+		"studio.versions.file":              "%s：%s",
+		"studio.versions.file.named":        "%s“%s”",
 		"studio.versions.tip":               "每次保存草稿、每次发布都会留下一个版本。选择同一文件的两个版本，即可看到改了什么。",
 		"studio.versions.col.version":       "版本",
 		"studio.versions.col.saved":         "保存人和时间",
@@ -33,6 +35,8 @@ func init() {
 		"studio.versions.error.no_file":     "这个文件不属于本工作项目，请从下面的版本历史中选择。",
 	})
 	add(LangEN, map[string]string{
+		"studio.versions.file":              "%s: %s",
+		"studio.versions.file.named":        "%s “%s”",
 		"studio.versions.tip":               "Every saved draft and every publish leaves a version. Pick two versions of a file to see what changed.",
 		"studio.versions.col.version":       "Version",
 		"studio.versions.col.saved":         "Saved by, at",
@@ -48,7 +52,7 @@ func init() {
 		"studio.versions.records":           "Records keep the form version they were filled with; publishing a new version does not change them.",
 		"studio.versions.diff.title":        "%s: version %d → version %d",
 		"studio.versions.diff.view":         "View the source of version %d",
-		"studio.versions.diff.count":        "%d changes:",
+		"studio.versions.diff.count":        "Changes: %d",
 		"studio.versions.source.back":       "Back to the versions",
 		"studio.versions.source.readonly":   "read-only; edit it on the Source tab or in the designers",
 		"studio.versions.saved_by":          "Saved by %s at %s",

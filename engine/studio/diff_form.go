@@ -311,6 +311,10 @@ func (d *differ) field(sa, sb *formSide, fa, fb fieldRef) {
 	}
 	d.choices(ptr, lb, fa.node, fb.node, a, b)
 	d.rest(ptr, "", pre, fa.node, fb.node, fieldKeys...)
+	if fa.node.get("x-label") != nil && fb.node.get("x-label") != nil {
+		// "title" stands in for the label only where there is none.
+		d.generic(ptr+"/title", "title", pre, fa.node.get("title"), fb.node.get("title"))
+	}
 	// What "items" holds beyond the choices and the group's own fields.
 	d.generic(ptr+"/items", "items", pre, itemsRest(fa.node), itemsRest(fb.node))
 }

@@ -205,6 +205,8 @@ func TestDiff(t *testing.T) {
 			ChangeFormTitle, "表单名称由「接种核查」改为「流动儿童接种核查」"},
 		{"unknown field key", engine.KindForm, diffForm, []string{`"x-widget": "textarea", `, `"x-widget": "textarea", "pattern": "^[a-z]+$", `},
 			ChangeOtherAdded, "字段「备注」的新增设置「pattern」：“^[a-z]+$”"},
+		{"a title beside the label", engine.KindForm, diffForm, []string{`"x-label": {"zh": "备注", "en": "Note"}`, `"title": "说明", "x-label": {"zh": "备注", "en": "Note"}`},
+			ChangeOtherAdded, "字段「备注」的新增设置「title」：“说明”"},
 		{"layout only", engine.KindForm, diffForm, []string{`"type": "object",`, `"type":    "object",`},
 			ChangeFormatOnly, "只改动了注释、排版或书写方式，内容没有变化"},
 		{"unreadable", engine.KindForm, diffForm, []string{`"type": "object",`, `"type": "object",,`},
