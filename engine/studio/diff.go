@@ -112,6 +112,11 @@ func compare(kind string, older, newer []byte, names DiffNames) (changes []Chang
 	default:
 		d.generic("", "", phrase{}, a, b)
 	}
+	if len(d.out) == 0 && !equalNodes(a, b) {
+		// A describer read past a value of a shape it did not expect
+		// (a list where a mapping belongs): say what differs anyway.
+		d.generic("", "", phrase{}, a, b)
+	}
 	return d.out, true
 }
 
@@ -163,6 +168,10 @@ func (d *differ) generic(path, rel string, pre phrase, a, b *node) {
 // rest reports, generically, the differences in the keys of a and b that
 // the describer did not handle.
 func (d *differ) rest(path, rel string, pre phrase, a, b *node, handled ...string) {
+	if a != nil && a.kind != kindObject || b != nil && b.kind != kindObject {
+		d.generic(path, rel, pre, a, b) // not a mapping: nothing was handled
+		return
+	}
 	for _, k := range unionKeys(a, b) {
 		if !slices.Contains(handled, k) {
 			d.generic(path+"/"+escapePointer(k), joinRel(rel, k), pre, a.get(k), b.get(k))
@@ -386,7 +395,7 @@ func keyedList(a, b *node, field string) (keys []string, am, bm map[string]*node
 			return nil
 		}
 		for i, it := range list.items {
-			k := scalarOf(it.get(field))
+			k := textValue(it.get(field))
 			if k == "" {
 				k = "#" + strconv.Itoa(i)
 			}
@@ -527,11 +536,27 @@ func listOf(n *node) []string {
 	if n.kind == kindArray {
 		var out []string
 		for _, it := range n.items {
-			out = append(out, scalarOf(it))
+			out = append(out, textValue(it))
 		}
 		return out
 	}
-	return []string{scalarOf(n)}
+	return []string{textValue(n)}
+}
+
+// textValue is a value as one comparable string: a scalar as written, a
+// list or mapping as compact JSON, "" when absent or null.
+func textValue(n *node) string {
+	if n == nil {
+		return ""
+	}
+	switch n.kind {
+	case kindNull:
+		return ""
+	case kindString, kindNumber, kindBool:
+		return scalarOf(n)
+	}
+	b, _ := json.Marshal(n.plain())
+	return string(b)
 }
 
 // joinWords joins names with 、 (zh) or ", " (en).

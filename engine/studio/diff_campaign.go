@@ -45,7 +45,7 @@ func (d *differ) campaign(a, b *node) {
 		{"closes", ChangeCampaignCloses, "截止日期", "Closing date"},
 	}
 	for _, dt := range dates {
-		va, vb := scalarOf(orNull(a.get(dt.key))), scalarOf(orNull(b.get(dt.key)))
+		va, vb := textValue(a.get(dt.key)), textValue(b.get(dt.key))
 		if va == vb {
 			continue
 		}
@@ -156,7 +156,7 @@ func (d *differ) budget(a, b *node) {
 		default:
 			n := named(textOf(lb.get("label")), k)
 			path := fmt.Sprintf("/budget/lines/%d", bt[k])
-			if ea, eb := scalarOf(orNull(la.get("amount"))), scalarOf(orNull(lb.get("amount"))); ea != eb {
+			if ea, eb := textValue(la.get("amount")), textValue(lb.get("amount")); ea != eb {
 				d.add(ChangeBudgetLine, path+"/amount", fmt.Sprintf("预算项目「%s」的金额公式由 %s 改为 %s", n.zh, ea, eb),
 					fmt.Sprintf("Budget line %q: amount changed from %s to %s", n.en, ea, eb))
 			}

@@ -99,6 +99,9 @@ func (d *differ) form(a, b *FormDoc) {
 			fmt.Sprintf("Form title changed from %q to %q", na.en, nb.en))
 	}
 	d.rest("", "", phrase{"表单的", "Form: "}, a.root, b.root, "x-title", "title", "properties", "required")
+	if pa, pb := a.root.get("properties"), b.root.get("properties"); pa != nil && pa.kind != kindObject || pb != nil && pb.kind != kindObject {
+		d.generic("/properties", "properties", phrase{"表单的", "Form: "}, pa, pb) // no fields to read
+	}
 	sa, sb := newFormSide(a), newFormSide(b)
 	renamed := renamedKeys(sa, sb, a.fields(), b.fields())
 	for _, f := range b.fields() {

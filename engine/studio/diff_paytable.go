@@ -48,7 +48,7 @@ func (d *differ) payTable(a, b *node) {
 		d.add(ChangePayTitle, "/title", fmt.Sprintf("劳务报酬表名称由「%s」改为「%s」", na.zh, nb.zh),
 			fmt.Sprintf("Pay table title changed from %q to %q", na.en, nb.en))
 	}
-	if ea, eb := scalarOf(orNull(a.get("effective_from"))), scalarOf(orNull(b.get("effective_from"))); ea != eb {
+	if ea, eb := textValue(a.get("effective_from")), textValue(b.get("effective_from")); ea != eb {
 		d.add(ChangePayEffective, "/effective_from", fmt.Sprintf("生效日期由 %s 改为 %s", orNone(dateText(ea, "zh"), "zh"), orNone(dateText(eb, "zh"), "zh")),
 			fmt.Sprintf("Effective date changed from %s to %s", orNone(dateText(ea, "en"), "en"), orNone(dateText(eb, "en"), "en")))
 	}

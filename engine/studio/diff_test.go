@@ -401,3 +401,25 @@ func TestDiffNeverSilent(t *testing.T) {
 		}
 	}
 }
+
+// Files of odd shapes — drafts may be anything — never stop the diff,
+// and a difference in them is still said.
+func TestDiffOddShapes(t *testing.T) {
+	for _, tc := range []struct{ kind, older, newer string }{
+		{engine.KindWorkflow, "states: [a, b]\n", "states: [a, c]\n"},
+		{engine.KindWorkflow, "states:\n  a: final\n", "states:\n  a: {actions: approve}\n"},
+		{engine.KindWorkflow, "states:\n  a: {due: {x: 1}, actions: [approve]}\n", "states:\n  a: {due: {x: 2}, actions: [return]}\n"},
+		{engine.KindPayTable, "items: [1, x, {label: 3}]\n", "items: [1, y, {label: 4}]\n"},
+		{engine.KindPayTable, "items: {a: 1}\ncaps: 5\n", "items: {a: 2}\ncaps: 6\n"},
+		{engine.KindCampaign, "qc: 5\nbudget: [1]\n", "qc: 6\nbudget: [2]\n"},
+		{engine.KindCampaign, "budget: {inputs: [1], lines: {a: 1}}\nindicators: {a: 1}\n", "budget: {inputs: [2], lines: {a: 2}}\nindicators: {a: 2}\n"},
+		{engine.KindCampaign, "closes: {a: 1}\nforms: {a: 1}\n", "closes: {a: 2}\nforms: {a: 2}\n"},
+		{engine.KindForm, `{"properties": {"a": 1, "b": {"x-choices": [1, {"value": {}}]}}}`, `{"properties": {"a": 2, "b": {"x-choices": [2, {"value": []}]}}}`},
+		{engine.KindForm, `{"properties": []}`, `{"properties": {}}`},
+	} {
+		got := Diff(tc.kind, []byte(tc.older), []byte(tc.newer), DiffNames{})
+		if len(got) == 0 || got[0].Kind == ChangeFormatOnly || got[0].Kind == ChangeUnreadable {
+			t.Errorf("%s %q → %q: got\n%s", tc.kind, tc.older, tc.newer, changesText(got))
+		}
+	}
+}

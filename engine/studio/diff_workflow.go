@@ -103,7 +103,7 @@ func (d *differ) state(wa, wb workflowSide, key, path string, a, b *node) {
 	} else if (stepA == nil) != (stepB == nil) && stepText(stepA, "zh") == stepText(stepB, "zh") {
 		d.generic(path+"/step", "step", sOf, stepA, stepB)
 	}
-	if da, db := scalarOf(orNull(a.get("due"))), scalarOf(orNull(b.get("due"))); da != db {
+	if da, db := textValue(a.get("due")), textValue(b.get("due")); da != db {
 		switch {
 		case da == "":
 			d.add(ChangeStateDue, path+"/due", fmt.Sprintf("%s新增时限 %s", s.zh, durationText(db, "zh")), fmt.Sprintf("%snew time limit %s", s.en, durationText(db, "en")))
@@ -122,7 +122,7 @@ func (d *differ) state(wa, wb workflowSide, key, path string, a, b *node) {
 		d.add(ChangeStateEscalate, path+"/escalate", fmt.Sprintf("%s逾期处理由%s改为%s", sOf.zh, escalateText(ea, "zh"), escalateText(eb, "zh")),
 			fmt.Sprintf("%swhen overdue: %s, was %s", s.en, escalateText(eb, "en"), escalateText(ea, "en")))
 	}
-	if aa, ab := scalarOf(orNull(a.get("auto"))), scalarOf(orNull(b.get("auto"))); aa != ab {
+	if aa, ab := textValue(a.get("auto")), textValue(b.get("auto")); aa != ab {
 		auto := func(v, lang string) string {
 			if v == "" {
 				return inLang(lang, "不自动办理", "nothing automatic")
@@ -231,7 +231,7 @@ func remindText(n *node, lang string) string {
 		return inLang(lang, "不提醒", "none")
 	}
 	every := durationText(n.getString("every"), lang)
-	times := scalarOf(orNull(n.get("times")))
+	times := textValue(n.get("times"))
 	if times == "" {
 		return inLang(lang, "每 "+every+"提醒一次", "every "+every)
 	}
