@@ -27,6 +27,8 @@ const (
 	ChangeBudgetLine       = "budget.line"
 	ChangePartAdded        = "part.added"   // an indicator, report, scheduled task or budget line
 	ChangePartRemoved      = "part.removed" // the same, deleted
+	ChangePartTitle        = "part.title"   // the same, renamed
+	ChangeIndicatorTarget  = "indicator.target"
 )
 
 func (d *differ) campaign(a, b *node) {
@@ -180,8 +182,22 @@ func (d *differ) parts(path, idKey string, what phrase, a, b *node) {
 			n := named(textOf(pa.get("title")), k)
 			d.add(ChangePartRemoved, fmt.Sprintf("%s/%d", path, at[k]), fmt.Sprintf("删除%s「%s」", what.zh, n.zh), fmt.Sprintf("Deleted %s %q", strings.ToLower(what.en), n.en))
 		default:
-			n := named(textOf(pb.get("title")), k)
-			d.rest(fmt.Sprintf("%s/%d", path, bt[k]), "", phrase{what.zh + "「" + n.zh + "」的", fmt.Sprintf("%s %q: ", what.en, n.en)}, pa, pb, idKey)
+			p := fmt.Sprintf("%s/%d", path, bt[k])
+			na, n := named(textOf(pa.get("title")), k), named(textOf(pb.get("title")), k)
+			if na.zh != n.zh {
+				d.add(ChangePartTitle, p+"/title", fmt.Sprintf("%s「%s」改名为「%s」", what.zh, na.zh, n.zh),
+					fmt.Sprintf("%s %q renamed %q", what.en, na.en, n.en))
+			}
+			handled := []string{idKey}
+			if na.zh != n.zh {
+				handled = append(handled, "title")
+			}
+			if ta, tb := pa.get("target"), pb.get("target"); path == "/indicators" && !equalNodes(ta, tb) {
+				d.add(ChangeIndicatorTarget, p+"/target", fmt.Sprintf("指标「%s」的目标值由 %s 改为 %s", n.zh, valueText(ta, "zh"), valueText(tb, "zh")),
+					fmt.Sprintf("Indicator %q: target changed from %s to %s", n.en, valueText(ta, "en"), valueText(tb, "en")))
+				handled = append(handled, "target")
+			}
+			d.rest(p, "", phrase{what.zh + "「" + n.zh + "」的", fmt.Sprintf("%s %q: ", what.en, n.en)}, pa, pb, handled...)
 		}
 	}
 }
