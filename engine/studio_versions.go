@@ -72,9 +72,21 @@ func (e *Engine) mayReadCampaignHistory(ctx context.Context, a *Actor, camp *cam
 // 1, ENOTFOUND for a file the campaign does not bind or a version that
 // does not exist, and what StudioVersions returns.
 func (e *Engine) StudioFileVersion(ctx context.Context, a *Actor, campaignID, kind, id string, version int) (*DefinitionVersion, error) {
-	if version < 1 {
-		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("version %d does not exist: versions are numbered from 1", version),
-			Fields: []FieldError{{Pointer: "/version", Code: "bad_version", Message: "versions are numbered from 1"}}}
+	vs, err := e.StudioFileVersions(ctx, a, campaignID, kind, id, version)
+	if err != nil {
+		return nil, err
+	}
+	return vs[0], nil
+}
+
+// StudioFileVersions is StudioFileVersion for several versions of one
+// file, checked once: the two versions a comparison reads.
+func (e *Engine) StudioFileVersions(ctx context.Context, a *Actor, campaignID, kind, id string, versions ...int) ([]*DefinitionVersion, error) {
+	for _, v := range versions {
+		if v < 1 {
+			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("version %d does not exist: versions are numbered from 1", v),
+				Fields: []FieldError{{Pointer: "/version", Code: "bad_version", Message: "versions are numbered from 1"}}}
+		}
 	}
 	camp, files, err := e.StudioCampaignFiles(ctx, a, campaignID, "")
 	if err != nil {
@@ -86,10 +98,17 @@ func (e *Engine) StudioFileVersion(ctx context.Context, a *Actor, campaignID, ki
 	if !slices.ContainsFunc(files, func(f StudioFile) bool { return f.Kind == kind && f.ID == id }) {
 		return nil, Errorf(ENOTFOUND, "%s %s is not a file of campaign %s", kind, id, campaignID)
 	}
-	d, err := e.visibleDefinition(ctx, a, kind, id, version)
-	if ErrorCode(err) == ENOTFOUND {
-		return nil, &Error{Code: ENOTFOUND, Message: fmt.Sprintf("%s %s has no version %d", kind, id, version),
-			Fields: []FieldError{{Pointer: "/version", Code: "no_such_version", Message: fmt.Sprintf("no version %d", version)}}}
+	out := make([]*DefinitionVersion, 0, len(versions))
+	for _, v := range versions {
+		d, err := e.visibleDefinition(ctx, a, kind, id, v)
+		if ErrorCode(err) == ENOTFOUND {
+			return nil, &Error{Code: ENOTFOUND, Message: fmt.Sprintf("%s %s has no version %d", kind, id, v),
+				Fields: []FieldError{{Pointer: "/version", Code: "no_such_version", Message: fmt.Sprintf("no version %d", v)}}}
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
 	}
-	return d, err
+	return out, nil
 }

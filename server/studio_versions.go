@@ -162,14 +162,10 @@ func (s *Server) studioVersionsPage(c fiber.Ctx) error {
 	if from > to {
 		from, to = to, from // the older first, whichever way they were picked
 	}
-	a := actorOf(c)
-	older, err := s.engine.StudioFileVersion(c.Context(), a, vd.ID, kind, id, from)
+	vs, err := s.engine.StudioFileVersions(c.Context(), actorOf(c), vd.ID, kind, id, from, to)
 	if err == nil {
-		var newer *engine.DefinitionVersion
-		if newer, err = s.engine.StudioFileVersion(c.Context(), a, vd.ID, kind, id, to); err == nil {
-			vd.Diff = s.versionDiff(c, p, vd, h, older, newer)
-			return s.render(c, fiber.StatusOK, "studio_versions", p)
-		}
+		vd.Diff = s.versionDiff(c, p, vd, h, vs[0], vs[1])
+		return s.render(c, fiber.StatusOK, "studio_versions", p)
 	}
 	if engine.ErrorCode(err) != engine.ENOTFOUND {
 		return err
