@@ -582,6 +582,9 @@ func defaultNode(v any, valueType string) *node {
 }
 
 func scalarOf(n *node) string {
+	if n == nil {
+		return "" // a choice without a value, in a hand-written draft
+	}
 	switch n.kind {
 	case kindString:
 		return n.str
