@@ -137,7 +137,7 @@ var lintMessages = map[string]lintMessage{
 		Zh: "不认识的设置项「{key}」。[您是不是要写「{suggest}」？]请改正或删掉它。",
 		En: "{key} is not a setting here.[ Did you mean {suggest}?] Correct it or remove it."},
 	CodeWrongType: {
-		Zh: "「{key}」应当是{want}。请按这种写法改正。",
+		Zh: "「{key}」应当写成：{want}。请改正。",
 		En: "{key} must be {want}. Correct it."},
 	CodeBadValue: {
 		Zh: "「{key}」的值[「{value}」]不对[，应为 {want}][：{detail}]。请改正。",
@@ -156,7 +156,7 @@ var lintMessages = map[string]lintMessage{
 		En: "{key} conflicts with another setting[: {detail}]. Keep only one of them."},
 	CodeBadExpression: {
 		Zh: "[「{field}」的]「{key}」表达式有误[：{detail}]。请改正。",
-		En: "[{field}: ]The expression {key} is wrong[: {detail}]. Correct it."},
+		En: "[{field}: ]{key}: the expression is wrong[: {detail}]. Correct it."},
 	CodeBadDate: {
 		Zh: "「{key}」的日期[「{value}」]不对[：{detail}]。日期写成 2026-12-06 这样的年-月-日。",
 		En: "The date of {key}[ ({value})] is wrong[: {detail}]. Write dates as 2026-12-06."},

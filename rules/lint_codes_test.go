@@ -117,7 +117,7 @@ func TestDiagnosticText(t *testing.T) {
 	add(Diagnostic{Code: CodeNoActions, Path: "states.review"}).WithText("key", "村级审核", "Village review")
 	add(Diagnostic{Code: "no_such_code", Message: "as the linter said"})
 	tests := []struct{ zh, en string }{
-		{"「times」应当是整数。请按这种写法改正。", "times must be a whole number. Correct it."},
+		{"「times」应当写成：整数。请改正。", "times must be a whole number. Correct it."},
 		{"没有角色「reviwer」。您是不是要写「reviewer」？请从已有角色中选择。", "There is no role reviwer. Did you mean reviewer? Choose one of the roles."},
 		{"没有角色「boss」。请从已有角色中选择。", "There is no role boss. Choose one of the roles."},
 		{"状态「村级审核」没有任何操作，记录会一直停在这里。请添加通过、退回等操作。", "State Village review has no actions: records would stay in it forever. Add actions such as approve and return."},

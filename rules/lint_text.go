@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -27,10 +28,16 @@ func normLang(lang string) string {
 // Args["x"]; "key" defaults to the last step of Path, "line" and "col"
 // to the position. A code missing from the table falls back to Message.
 func (d Diagnostic) Text(lang string) string {
+	text, _ := d.render(lang)
+	return text
+}
+
+// render is Text, with the arguments it lacked.
+func (d Diagnostic) render(lang string) (string, []string) {
 	lang = normLang(lang)
 	lm, ok := lintMessages[d.Code]
 	if !ok {
-		return d.Message
+		return d.Message, nil
 	}
 	tmpl := lm.Zh
 	if lang == LangEN {
@@ -57,6 +64,22 @@ func (d Diagnostic) Text(lang string) string {
 		}
 		return ""
 	})
+}
+
+// MissingArgs lists the arguments d's message needs outside its optional
+// parts that d does not have (shown as "…"): a linter that forgot one.
+// Nil when d's code is not in the table.
+func (d Diagnostic) MissingArgs() []string {
+	var missing []string
+	for _, lang := range []string{LangZH, LangEN} {
+		_, m := d.render(lang)
+		for _, name := range m {
+			if !slices.Contains(missing, name) {
+				missing = append(missing, name)
+			}
+		}
+	}
+	return missing
 }
 
 // With sets the argument name of d's message and returns d.
@@ -127,7 +150,12 @@ func (f Finding) WithCompileError(ce *CompileError) Finding {
 	if ce == nil {
 		return f
 	}
-	return f.WithText("detail", ce.Text(LangZH), ce.Text(LangEN)).With("name", ce.Ident).With("suggest", ce.Suggest)
+	zh := strings.TrimRight(ce.Text(LangZH), "。")
+	en := strings.TrimRight(ce.Text(LangEN), ".")
+	if en != "" && en[0] >= 'A' && en[0] <= 'Z' {
+		en = strings.ToLower(en[:1]) + en[1:]
+	}
+	return f.WithText("detail", zh, en).With("name", ce.Ident).With("suggest", ce.Suggest)
 }
 
 // Text is the compile error's message in lang, from the code table:
@@ -153,38 +181,42 @@ func (e *CompileError) diagnostic() Diagnostic {
 
 // renderTemplate fills {name} placeholders from arg. A part in [brackets]
 // is left out when any placeholder in it has no value; outside brackets a
-// missing value shows as "…".
-func renderTemplate(tmpl string, arg func(string) string) string {
+// missing value shows as "…" and is listed in missing.
+func renderTemplate(tmpl string, arg func(string) string) (text string, missing []string) {
 	var b strings.Builder
-	for tmpl != "" {
-		i := strings.IndexByte(tmpl, '[')
-		if i < 0 {
-			b.WriteString(fill(tmpl, arg, "…"))
-			break
-		}
-		b.WriteString(fill(tmpl[:i], arg, "…"))
-		j := strings.IndexByte(tmpl[i:], ']')
-		if j < 0 { // the table test refuses this; be safe anyway
-			b.WriteString(fill(tmpl[i+1:], arg, "…"))
-			break
-		}
-		part := tmpl[i+1 : i+j]
-		missing := false
-		for _, name := range placeholders(part) {
+	fill := func(s string) {
+		for _, name := range placeholders(s) {
 			if arg(name) == "" {
-				missing = true
+				missing = append(missing, name)
 			}
 		}
-		if !missing {
-			b.WriteString(fill(part, arg, ""))
-		}
-		tmpl = tmpl[i+j+1:]
+		b.WriteString(fillPlaceholders(s, arg))
 	}
-	return b.String()
+	for tmpl != "" {
+		i := strings.IndexByte(tmpl, '[')
+		j := strings.IndexByte(tmpl, ']')
+		if i < 0 || j < i { // the table test refuses a stray ]
+			fill(tmpl)
+			break
+		}
+		fill(tmpl[:i])
+		part := tmpl[i+1 : j]
+		complete := true
+		for _, name := range placeholders(part) {
+			if arg(name) == "" {
+				complete = false
+			}
+		}
+		if complete {
+			b.WriteString(fillPlaceholders(part, arg))
+		}
+		tmpl = tmpl[j+1:]
+	}
+	return b.String(), missing
 }
 
-// fill replaces the placeholders of s, a missing value by none.
-func fill(s string, arg func(string) string, none string) string {
+// fillPlaceholders replaces the placeholders of s, a missing value by "…".
+func fillPlaceholders(s string, arg func(string) string) string {
 	var b strings.Builder
 	for {
 		i := strings.IndexByte(s, '{')
@@ -200,7 +232,7 @@ func fill(s string, arg func(string) string, none string) string {
 		b.WriteString(s[:i])
 		v := arg(s[i+1 : i+j])
 		if v == "" {
-			v = none
+			v = "…"
 		}
 		b.WriteString(v)
 		s = s[i+j+1:]
