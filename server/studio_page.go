@@ -606,8 +606,7 @@ func (s *Server) studioCheck(p *pageData, d *studioCampaignData, check *engine.C
 				sp.Where = pr.Pointer
 			}
 		}
-		sp.Message, sp.Detail = problemText(p, rules.Diagnostic{Code: pr.Code, Path: pr.Pointer, Line: pr.Line, Col: pr.Col,
-			Message: pr.Message, Args: pr.Args})
+		sp.Message, sp.Detail = problemText(p, problemDiagnostic(check, pr, title))
 		switch {
 		case pr.Kind == engine.KindForm && slices.ContainsFunc(d.Forms, func(f studioFileView) bool { return f.ID == pr.ID }):
 			sp.URL = studioURL(d.ID, "forms/"+url.PathEscape(pr.ID))

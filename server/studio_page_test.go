@@ -107,7 +107,7 @@ func TestStudioPages(t *testing.T) {
 		{name: "a file of another campaign is not this one's", who: "author", method: "GET", target: "/studio/campaigns/{blank}/files/form/subsidy-application", status: http.StatusNotFound},
 		{name: "the check shows what is wrong and where", who: "author", method: "GET", target: "/studio/campaigns/{blank}/publish", status: http.StatusOK,
 			contains: []string{"发现 2 个问题", "<strong>表单“坏表单”</strong>", `href="/studio/campaigns/{blank}/forms/{blank}-form"`, "字段「姓名」的定义不符合 JSON Schema 2020-12 规范", "<span class=\"muted\">表单列表</span>",
-				"引用的文件还没有发布，也没有可一并发布的草稿"}, lacks: []string{">发布</button>", "有错误"}},
+				"引用的文件「坏表单」还没有发布，也没有可一并发布的草稿"}, lacks: []string{">发布</button>", "有错误"}},
 		{name: "the check in English", who: "author", method: "GET", target: "/studio/campaigns/{blank}/publish?lang=en", status: http.StatusOK,
 			contains: []string{"Field 姓名: The definition is not valid JSON Schema 2020-12", "is neither published nor a draft"}, lacks: []string{"字段「姓名」"}},
 		{name: "publishing it is refused, nothing published", who: "author", method: "POST", target: "/studio/campaigns/{blank}/publish",
