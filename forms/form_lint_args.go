@@ -54,3 +54,9 @@ func fieldKeyOf(ptr string) string {
 	}
 	return ""
 }
+
+// textRole is the term naming the text at ptr by what it is for: its key
+// ("x-hint"), or "label" for a choice's label.
+func textRole(ptr string) string {
+	return ptr[strings.LastIndexByte(ptr, '/')+1:]
+}

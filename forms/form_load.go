@@ -545,7 +545,7 @@ func (l *loader) text(n *jsonNode, ptr string, isLabel bool) (Text, bool) {
 		}
 	}
 	if ok && t.ZH == "" && !isLabel {
-		l.warnf(n.start, ptr, CodeMissingLabel, "this text has no Chinese (zh) version")
+		l.warnf(n.start, ptr, CodeMissingLabel, "this text has no Chinese (zh) version").WithTerm("key", textRole(ptr))
 	}
 	return t, ok
 }

@@ -281,8 +281,8 @@ var lintMessages = map[string]lintMessage{
 		Zh: "显示条件（和计算）互相依赖：{cycle}。请去掉其中一个条件对另一个字段的引用。",
 		En: "Display conditions (and calculations) depend on each other: {cycle}. Remove one of the references."},
 	CodeMissingLabel: {
-		Zh: "「{key}」没有中文名称。请填写中文名称，填表人看到的就是它。",
-		En: "{key} has no Chinese label. Add one: it is what the person filling the form sees."},
+		Zh: "「{key}」没有中文。请填写中文，填表的人看到的就是它。",
+		En: "{key} has no Chinese text. Add it: it is what the person filling the form sees."},
 	CodeShadowedFunction: {
 		Zh: "字段标识「{value}」与函数同名，表达式里将无法调用这个函数。建议换一个标识。",
 		En: "The field key {value} has the name of a function, which expressions then cannot call. Choose another key."},
@@ -335,6 +335,12 @@ var lintTerms = map[string]lintMessage{
 	"yes/no":      {Zh: "“是/否”", En: "yes or no"},
 	"text result": {Zh: "文字", En: "text"},
 	"map":         {Zh: "键值表", En: "a map"},
+	// texts of a form
+	"x-title":              {Zh: "表单标题", En: "The form's title"},
+	"x-label":              {Zh: "字段名称", En: "The field's label"},
+	"x-hint":               {Zh: "填写提示", En: "The hint"},
+	"x-constraint-message": {Zh: "校验提示", En: "The check's message"},
+	"label":                {Zh: "选项名称", En: "The choice's label"},
 	// expression keywords
 	"x-relevant":      {Zh: "显示条件", En: "display condition"},
 	"x-constraint":    {Zh: "校验", En: "check"},
