@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -105,7 +106,7 @@ func (l *loader) id(e yamldoc.Entry) string {
 		return ""
 	}
 	if !yamldoc.IDPattern.MatchString(s.Val) {
-		l.Errorf(s.At, s.Path, "bad_id", "%s %q must be lower-case letters, digits and dashes", e.Key.Val, s.Val)
+		l.Errorf(s.At, s.Path, rules.CodeBadID, "%s %q must be lower-case letters, digits and dashes", e.Key.Val, s.Val).With("value", s.Val)
 		return ""
 	}
 	return s.Val
@@ -114,7 +115,7 @@ func (l *loader) id(e yamldoc.Entry) string {
 func (l *loader) title(e yamldoc.Entry) Text {
 	t := l.Text(e)
 	if t != nil && len(t) == 0 {
-		l.Errorf(e.Key.At, e.Key.Path, "missing_key", "title needs zh or en")
+		l.Errorf(e.Key.At, e.Key.Path, rules.CodeMissingKey, "title needs zh or en").WithText("want", "中文或英文名称", "zh or en")
 	}
 	return t
 }
@@ -126,27 +127,28 @@ func (l *loader) forms(e yamldoc.Entry) []string {
 	switch l.Resolve(e.Value, e.Key.Path).(type) {
 	case *ast.SequenceNode, *ast.StringNode, nil:
 	default:
-		l.Errorf(yamldoc.PosOf(e.Value), e.Key.Path, "wrong_type", "forms must be a list of form ids")
+		l.Errorf(yamldoc.PosOf(e.Value), e.Key.Path, rules.CodeWrongType, "forms must be a list of form ids").WithTerm("want", "form ids")
 		return nil
 	}
 	list := l.StringList(e)
 	ok := !l.HasErrorAt(e.Key.Path)
 	if len(list) == 0 && ok {
-		l.Errorf(e.Key.At, e.Key.Path, "missing_key", "a campaign needs at least one form")
+		l.Errorf(e.Key.At, e.Key.Path, rules.CodeMissingKey, "a campaign needs at least one form").WithText("want", "至少一张表单", "at least one form")
 		return nil
 	}
 	if len(list) > maxForms {
-		l.Errorf(e.Key.At, e.Key.Path, "too_large", "a campaign may bind at most %d forms", maxForms)
+		l.Errorf(e.Key.At, e.Key.Path, rules.CodeTooLarge, "a campaign may bind at most %d forms", maxForms).
+			WithText("max", fmt.Sprintf("%d 张表单", maxForms), fmt.Sprintf("%d forms", maxForms))
 		return nil
 	}
 	var forms []string
 	for _, s := range list {
 		switch {
 		case !yamldoc.IDPattern.MatchString(s.Val):
-			l.Errorf(s.At, s.Path, "bad_id", "form id %q must be lower-case letters, digits and dashes", s.Val)
+			l.Errorf(s.At, s.Path, rules.CodeBadID, "form id %q must be lower-case letters, digits and dashes", s.Val).With("value", s.Val)
 			ok = false
 		case slices.Contains(forms, s.Val):
-			l.Errorf(s.At, s.Path, "duplicate_key", "form %s is listed twice", s.Val)
+			l.Errorf(s.At, s.Path, rules.CodeDuplicateKey, "form %s is listed twice", s.Val).With("value", s.Val)
 		default:
 			forms = append(forms, s.Val)
 		}
@@ -159,7 +161,7 @@ func (l *loader) forms(e yamldoc.Entry) []string {
 // forms.
 func (l *loader) checkForm(s yamldoc.Scalar, c *Campaign) bool {
 	if !yamldoc.IDPattern.MatchString(s.Val) {
-		l.Errorf(s.At, s.Path, "bad_id", "form id %q must be lower-case letters, digits and dashes", s.Val)
+		l.Errorf(s.At, s.Path, rules.CodeBadID, "form id %q must be lower-case letters, digits and dashes", s.Val).With("value", s.Val)
 		return false
 	}
 	if l.formsKnown && !c.HasForm(s.Val) {
@@ -167,7 +169,8 @@ func (l *loader) checkForm(s yamldoc.Scalar, c *Campaign) bool {
 		if h := yamldoc.Closest(s.Val, c.forms); h != "" {
 			hint = fmt.Sprintf(" (did you mean %q?)", h)
 		}
-		l.Errorf(s.At, s.Path, "unknown_form", "form %s is not one of the campaign's forms%s", s.Val, hint)
+		l.Errorf(s.At, s.Path, rules.CodeUnknownForm, "form %s is not one of the campaign's forms%s", s.Val, hint).
+			With("value", s.Val).With("suggest", yamldoc.Closest(s.Val, c.forms))
 		return false
 	}
 	return true
@@ -179,7 +182,8 @@ func (l *loader) orgScope(e yamldoc.Entry) string {
 		return ""
 	}
 	if !rules.ValidOrgCode(s.Val) || !rules.ValidAdminCode(s.Val[:6]) {
-		l.Errorf(s.At, s.Path, "bad_value", "org_scope %q must be an org-unit code: 6 digits of a GB/T 2260 code, then 3 per level below", s.Val)
+		l.Errorf(s.At, s.Path, rules.CodeBadValue, "org_scope %q must be an org-unit code: 6 digits of a GB/T 2260 code, then 3 per level below", s.Val).
+			With("value", s.Val).WithText("want", "单位代码（6 位行政区划代码，下级每级再加 3 位）", "an org-unit code (6 digits of GB/T 2260, then 3 per level)")
 		return ""
 	}
 	return s.Val
@@ -198,7 +202,8 @@ func (l *loader) dates(f map[string]yamldoc.Entry, c *Campaign) {
 		}
 	}
 	if !c.opens.IsZero() && !c.closes.IsZero() && !c.opens.Before(c.closes) {
-		l.Errorf(closes.At, closes.Path, "bad_date", "closes %s is before opens %s", closes.Val, opens.Val)
+		l.Errorf(closes.At, closes.Path, rules.CodeBadDate, "closes %s is before opens %s", closes.Val, opens.Val).
+			With("value", closes.Val).WithText("detail", "截止日期早于开始日期 "+opens.Val, "it is before opens "+opens.Val)
 	}
 }
 
@@ -214,13 +219,13 @@ func (l *loader) qc(e yamldoc.Entry, period string) *QC {
 	switch {
 	case !set:
 	case share <= 0 || share > 1:
-		l.Errorf(at, e.Key.Path+".share", "bad_value", "share must be more than 0 and at most 1 (0.05 is 5 %%)")
+		l.Errorf(at, e.Key.Path+".share", rules.CodeBadValue, "share must be more than 0 and at most 1 (0.05 is 5 %%)").WithText("want", "大于 0、不超过 1 的小数（0.05 即 5%）", "more than 0 and at most 1 (0.05 is 5 %)")
 	default:
 		q.SharePPM = max(1, int64(math.Round(share*1e6)))
 	}
 	if n, at, set := l.Int(f["min"]); set {
 		if n < 0 || n > maxQCMin {
-			l.Errorf(at, e.Key.Path+".min", "bad_value", "min must be between 0 and %d", maxQCMin)
+			l.Errorf(at, e.Key.Path+".min", rules.CodeBadValue, "min must be between 0 and %d", maxQCMin).With("want", fmt.Sprintf("0–%d", maxQCMin))
 		} else {
 			q.Min = n
 		}
@@ -237,7 +242,7 @@ func (l *loader) schedule(e yamldoc.Entry, c *Campaign) []ScheduleEntry {
 		return nil
 	}
 	if len(items) > maxSchedule {
-		l.Errorf(e.Key.At, e.Key.Path, "too_large", "a campaign may have at most %d scheduled tasks", maxSchedule)
+		l.Errorf(e.Key.At, e.Key.Path, rules.CodeTooLarge, "a campaign may have at most %d scheduled tasks", maxSchedule).With("max", strconv.Itoa(maxSchedule))
 		items = items[:maxSchedule]
 	}
 	var out []ScheduleEntry
@@ -253,9 +258,9 @@ func (l *loader) schedule(e yamldoc.Entry, c *Campaign) []ScheduleEntry {
 		if name := l.Str(f["name"]); name.Set {
 			switch {
 			case !yamldoc.IDPattern.MatchString(name.Val):
-				l.Errorf(name.At, name.Path, "bad_name", "task name %q must be lower-case letters, digits and dashes", name.Val)
+				l.Errorf(name.At, name.Path, rules.CodeBadName, "task name %q must be lower-case letters, digits and dashes", name.Val).With("value", name.Val)
 			case slices.ContainsFunc(out, func(o ScheduleEntry) bool { return o.Name == name.Val }):
-				l.Errorf(name.At, name.Path, "duplicate_key", "task %s is scheduled twice", name.Val)
+				l.Errorf(name.At, name.Path, rules.CodeDuplicateKey, "task %s is scheduled twice", name.Val).With("value", name.Val)
 			default:
 				s.Name = name.Val
 			}
@@ -263,7 +268,7 @@ func (l *loader) schedule(e yamldoc.Entry, c *Campaign) []ScheduleEntry {
 		if spec := l.Str(f["cron"]); spec.Set {
 			sched, err := parseCron(spec.Val)
 			if err != nil {
-				l.Errorf(spec.At, spec.Path, "bad_cron", "%q: %v", spec.Val, err)
+				l.Errorf(spec.At, spec.Path, rules.CodeBadCron, "%q: %v", spec.Val, err).With("value", spec.Val)
 			}
 			s.Spec, s.cron = strings.TrimSpace(spec.Val), sched
 		}
@@ -288,13 +293,14 @@ func (l *loader) budget(e yamldoc.Entry, c *Campaign) *Budget {
 	declare := func(k yamldoc.Scalar) bool {
 		switch {
 		case len(names) >= maxBudgetNames:
-			l.Errorf(k.At, k.Path, "too_large", "a budget may have at most %d inputs and counts", maxBudgetNames)
+			l.Errorf(k.At, k.Path, rules.CodeTooLarge, "a budget may have at most %d inputs and counts", maxBudgetNames).With("max", strconv.Itoa(maxBudgetNames))
 		case !yamldoc.NamePattern.MatchString(k.Val):
-			l.Errorf(k.At, k.Path, "bad_name", "%q must be lower-case letters, digits and underscores, starting with a letter", k.Val)
+			l.Errorf(k.At, k.Path, rules.CodeBadName, "%q must be lower-case letters, digits and underscores, starting with a letter", k.Val).With("value", k.Val)
 		case rules.Reserved(k.Val) && !slices.Contains(rules.Functions(), k.Val):
-			l.Errorf(k.At, k.Path, "bad_name", "%s is a word of the expression language; choose another name", k.Val)
+			l.Errorf(k.At, k.Path, rules.CodeBadName, "%s is a word of the expression language; choose another name", k.Val).
+				With("value", k.Val).WithText("detail", "它是表达式的保留字", "it is a word of the expression language")
 		case slices.Contains(names, k.Val):
-			l.Errorf(k.At, k.Path, "duplicate_key", "%s is already an input or a count", k.Val)
+			l.Errorf(k.At, k.Path, rules.CodeDuplicateKey, "%s is already an input or a count", k.Val).With("value", k.Val)
 		default:
 			names = append(names, k.Val)
 			env.Var(k.Val, int(0))
@@ -309,10 +315,10 @@ func (l *loader) budget(e yamldoc.Entry, c *Campaign) *Budget {
 				switch {
 				case !set:
 					if !l.HasErrorAt(in.Key.Path) {
-						l.Errorf(in.Key.At, in.Key.Path, "wrong_type", "input %s has no value", in.Key.Val)
+						l.Errorf(in.Key.At, in.Key.Path, rules.CodeWrongType, "input %s has no value", in.Key.Val).WithTerm("want", "value")
 					}
 				case n < 0 || n > maxInput:
-					l.Errorf(at, in.Key.Path, "bad_value", "input %s must be between 0 and %d", in.Key.Val, maxInput)
+					l.Errorf(at, in.Key.Path, rules.CodeBadValue, "input %s must be between 0 and %d", in.Key.Val, maxInput).With("want", fmt.Sprintf("0–%d", maxInput))
 				case declare(in.Key):
 					b.inputs[in.Key.Val] = int64(n)
 				}
@@ -348,7 +354,7 @@ func (l *loader) count(e yamldoc.Entry, c *Campaign) (Count, bool) {
 	cnt.Form = form.Val
 	for _, s := range l.StringList(f["states"]) {
 		if !yamldoc.NamePattern.MatchString(s.Val) {
-			l.Errorf(s.At, s.Path, "bad_name", "state name %q must be lower-case letters, digits and underscores, starting with a letter", s.Val)
+			l.Errorf(s.At, s.Path, rules.CodeBadName, "state name %q must be lower-case letters, digits and underscores, starting with a letter", s.Val).With("value", s.Val)
 			ok = false
 			continue
 		}
@@ -365,10 +371,10 @@ func (l *loader) budgetLines(e yamldoc.Entry, env *rules.Env) []budgetLine {
 		return nil
 	}
 	if len(items) == 0 {
-		l.Errorf(e.Key.At, e.Key.Path, "missing_key", "a budget needs at least one line")
+		l.Errorf(e.Key.At, e.Key.Path, rules.CodeMissingKey, "a budget needs at least one line").WithText("want", "至少一个预算项", "at least one line")
 	}
 	if len(items) > maxBudgetLines {
-		l.Errorf(e.Key.At, e.Key.Path, "too_large", "a budget may have at most %d lines", maxBudgetLines)
+		l.Errorf(e.Key.At, e.Key.Path, rules.CodeTooLarge, "a budget may have at most %d lines", maxBudgetLines).With("max", strconv.Itoa(maxBudgetLines))
 		items = items[:maxBudgetLines]
 	}
 	var lines []budgetLine
@@ -384,9 +390,9 @@ func (l *loader) budgetLines(e yamldoc.Entry, env *rules.Env) []budgetLine {
 		if k := l.Str(f["key"]); k.Set {
 			switch {
 			case !yamldoc.NamePattern.MatchString(k.Val):
-				l.Errorf(k.At, k.Path, "bad_name", "line key %q must be lower-case letters, digits and underscores, starting with a letter", k.Val)
+				l.Errorf(k.At, k.Path, rules.CodeBadName, "line key %q must be lower-case letters, digits and underscores, starting with a letter", k.Val).With("value", k.Val)
 			case slices.ContainsFunc(lines, func(o budgetLine) bool { return o.key == k.Val }):
-				l.Errorf(k.At, k.Path, "duplicate_key", "budget line %s appears twice", k.Val)
+				l.Errorf(k.At, k.Path, rules.CodeDuplicateKey, "budget line %s appears twice", k.Val).With("value", k.Val)
 			default:
 				line.key = k.Val
 			}
@@ -408,12 +414,13 @@ func (l *loader) amountExpr(e yamldoc.Entry) (yamldoc.Scalar, bool) {
 	switch n := l.Resolve(e.Value, e.Key.Path).(type) {
 	case *ast.IntegerNode:
 		if v, neg := n.Value.(int64); neg && v < 0 {
-			l.Errorf(yamldoc.PosOf(n), e.Key.Path, "bad_amount", "an amount must not be negative")
+			l.Errorf(yamldoc.PosOf(n), e.Key.Path, rules.CodeBadAmount, "an amount must not be negative").WithText("detail", "不能为负数", "it is negative")
 			return yamldoc.Scalar{}, false
 		}
 		return yamldoc.Scalar{Val: n.GetToken().Value, Set: true, Node: n, At: yamldoc.PosOf(n), Path: e.Key.Path}, true
 	case *ast.FloatNode:
-		l.Errorf(yamldoc.PosOf(n), e.Key.Path, "bad_amount", "amounts are integer fen: write fen(%s) for %s yuan", n.GetToken().Value, n.GetToken().Value)
+		l.Errorf(yamldoc.PosOf(n), e.Key.Path, rules.CodeBadAmount, "amounts are integer fen: write fen(%s) for %s yuan", n.GetToken().Value, n.GetToken().Value).
+			WithText("detail", fmt.Sprintf("%s 元请写作 fen(%s)", n.GetToken().Value, n.GetToken().Value), fmt.Sprintf("write fen(%s) for %s yuan", n.GetToken().Value, n.GetToken().Value))
 		return yamldoc.Scalar{}, false
 	}
 	s := l.Str(e)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"time"
 
 	"canvass/internal/yamldoc"
@@ -80,7 +81,7 @@ func (l *loader) indicators(e yamldoc.Entry, c *Campaign) []Indicator {
 		return nil
 	}
 	if len(items) > maxIndicators {
-		l.Errorf(e.Key.At, e.Key.Path, "too_large", "a campaign may have at most %d indicators", maxIndicators)
+		l.Errorf(e.Key.At, e.Key.Path, rules.CodeTooLarge, "a campaign may have at most %d indicators", maxIndicators).With("max", strconv.Itoa(maxIndicators))
 		items = items[:maxIndicators]
 	}
 	var out []Indicator
@@ -96,9 +97,9 @@ func (l *loader) indicators(e yamldoc.Entry, c *Campaign) []Indicator {
 		if id := l.Str(f["id"]); id.Set {
 			switch {
 			case !yamldoc.NamePattern.MatchString(id.Val):
-				l.Errorf(id.At, id.Path, "bad_name", "indicator id %q must be lower-case letters, digits and underscores, starting with a letter", id.Val)
+				l.Errorf(id.At, id.Path, rules.CodeBadName, "indicator id %q must be lower-case letters, digits and underscores, starting with a letter", id.Val).With("value", id.Val)
 			case slices.ContainsFunc(out, func(o Indicator) bool { return o.ID == id.Val }):
-				l.Errorf(id.At, id.Path, "duplicate_key", "indicator %s appears twice", id.Val)
+				l.Errorf(id.At, id.Path, rules.CodeDuplicateKey, "indicator %s appears twice", id.Val).With("value", id.Val)
 			default:
 				ind.ID = id.Val
 			}
@@ -113,7 +114,7 @@ func (l *loader) indicators(e yamldoc.Entry, c *Campaign) []Indicator {
 		}
 		if v, at, set := l.Float(f["factor"]); set {
 			if v <= 0 || v > maxFactor {
-				l.Errorf(at, f["factor"].Key.Path, "bad_factor", "factor must be above 0 and at most %d: 100 for a percentage, 1000 per mille", maxFactor)
+				l.Errorf(at, f["factor"].Key.Path, rules.CodeBadFactor, "factor must be above 0 and at most %d: 100 for a percentage, 1000 per mille", maxFactor).With("max", strconv.Itoa(maxFactor))
 			} else {
 				ind.Factor = v
 			}
@@ -121,9 +122,9 @@ func (l *loader) indicators(e yamldoc.Entry, c *Campaign) []Indicator {
 		if v, at, set := l.Float(f["target"]); set {
 			switch {
 			case v < 0 || v > maxTarget:
-				l.Errorf(at, f["target"].Key.Path, "bad_target", "target must be between 0 and %g", maxTarget)
+				l.Errorf(at, f["target"].Key.Path, rules.CodeBadTarget, "target must be between 0 and %g", maxTarget).With("value", strconv.FormatFloat(v, 'g', -1, 64)).With("max", strconv.FormatFloat(maxTarget, 'g', -1, 64))
 			case ind.Factor == 100 && v > 1000:
-				l.Errorf(at, f["target"].Key.Path, "bad_target", "target %g is a percentage above 1000 %%: write 90 for 90 %%", v)
+				l.Errorf(at, f["target"].Key.Path, rules.CodeBadTarget, "target %g is a percentage above 1000 %%: write 90 for 90 %%", v).With("value", strconv.FormatFloat(v, 'g', -1, 64))
 			default:
 				ind.Target, ind.HasTarget = v, true
 			}
@@ -134,7 +135,7 @@ func (l *loader) indicators(e yamldoc.Entry, c *Campaign) []Indicator {
 			case "lower":
 				ind.HigherIsBetter = false
 			default:
-				l.Errorf(b.At, b.Path, "bad_value", "better must be higher or lower")
+				l.Errorf(b.At, b.Path, rules.CodeBadValue, "better must be higher or lower").With("value", b.Val).With("want", "higher / lower")
 			}
 		}
 		if s := l.Str(f["period"]); s.Set {
@@ -142,7 +143,7 @@ func (l *loader) indicators(e yamldoc.Entry, c *Campaign) []Indicator {
 			case IndicatorMonth, IndicatorQuarter, IndicatorYear:
 				ind.Period = s.Val
 			default:
-				l.Errorf(s.At, s.Path, "bad_value", "period must be month, quarter or year")
+				l.Errorf(s.At, s.Path, rules.CodeBadValue, "period must be month, quarter or year").With("value", s.Val).With("want", "month / quarter / year")
 			}
 		}
 		out = append(out, ind)
@@ -154,21 +155,24 @@ func (l *loader) indicators(e yamldoc.Entry, c *Campaign) []Indicator {
 // its filters name.
 func (l *loader) indicatorSide(s yamldoc.Scalar, c *Campaign) []rules.IndicatorTerm {
 	if len(s.Val) == 0 || len(s.Val) > rules.MaxSourceBytes || isBlank(s.Val) {
-		l.Errorf(s.At, s.Path, "bad_expression", "empty expression")
+		l.Errorf(s.At, s.Path, rules.CodeBadExpression, "empty expression").WithText("detail", "表达式是空的", "it is empty")
 		return nil
 	}
 	x, err := rules.CompileIndicator(s.Val, rules.IndicatorEnv())
 	if err != nil {
 		var ce *rules.CompileError
 		if !errors.As(err, &ce) {
-			l.Errorf(s.At, s.Path, "bad_expression", "%v", err)
+			l.Errorf(s.At, s.Path, rules.CodeBadExpression, "%v", err)
 			return nil
 		}
-		code := "bad_expression"
+		code := rules.CodeBadExpression
 		if ce.Code == rules.CodeIndicatorShape || ce.Code == rules.CodeIndicatorDivision {
 			code = ce.Code
 		}
-		l.Errorf(l.ExprPos(s, ce.Line, ce.Col), s.Path, code, "%s", ce.Message)
+		f := l.Errorf(l.ExprPos(s, ce.Line, ce.Col), s.Path, code, "%s", ce.Message)
+		if code == rules.CodeBadExpression {
+			f.WithCompileError(ce)
+		}
 		return nil
 	}
 	ok := true
@@ -179,7 +183,8 @@ func (l *loader) indicatorSide(s yamldoc.Scalar, c *Campaign) []rules.IndicatorT
 				if h := yamldoc.Closest(form.Value, c.forms); h != "" {
 					hint = fmt.Sprintf(" (did you mean %q?)", h)
 				}
-				l.Errorf(l.ExprPos(s, form.Line, form.Col), s.Path, "unknown_form", "form %s is not one of the campaign's forms%s", form.Value, hint)
+				l.Errorf(l.ExprPos(s, form.Line, form.Col), s.Path, rules.CodeUnknownForm, "form %s is not one of the campaign's forms%s", form.Value, hint).
+					With("value", form.Value).With("suggest", yamldoc.Closest(form.Value, c.forms))
 				ok = false
 			}
 		}

@@ -3,6 +3,7 @@ package campaigns
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/goccy/go-yaml/ast"
@@ -169,7 +170,7 @@ func (l *loader) reports(e yamldoc.Entry, c *Campaign) []Report {
 		return nil
 	}
 	if len(items) > maxReports {
-		l.Errorf(e.Key.At, e.Key.Path, "too_large", "a campaign may have at most %d reports", maxReports)
+		l.Errorf(e.Key.At, e.Key.Path, rules.CodeTooLarge, "a campaign may have at most %d reports", maxReports).With("max", strconv.Itoa(maxReports))
 		items = items[:maxReports]
 	}
 	var out []Report
@@ -185,9 +186,9 @@ func (l *loader) reports(e yamldoc.Entry, c *Campaign) []Report {
 		if id := l.Str(f["id"]); id.Set {
 			switch {
 			case !yamldoc.IDPattern.MatchString(id.Val):
-				l.Errorf(id.At, id.Path, "bad_id", "report id %q must be lower-case letters, digits and dashes", id.Val)
+				l.Errorf(id.At, id.Path, rules.CodeBadID, "report id %q must be lower-case letters, digits and dashes", id.Val).With("value", id.Val)
 			case slices.ContainsFunc(out, func(o Report) bool { return o.ID == id.Val }):
-				l.Errorf(id.At, id.Path, "duplicate_key", "report %s is declared twice", id.Val)
+				l.Errorf(id.At, id.Path, rules.CodeDuplicateKey, "report %s is declared twice", id.Val).With("value", id.Val)
 			default:
 				r.ID = id.Val
 			}
@@ -201,21 +202,22 @@ func (l *loader) reports(e yamldoc.Entry, c *Campaign) []Report {
 				if h := yamldoc.Closest(lv.Val, workflows.Levels); h != "" {
 					hint = fmt.Sprintf(" (did you mean %q?)", h)
 				}
-				l.Errorf(lv.At, lv.Path, "bad_level", "level %q is not an org level%s", lv.Val, hint)
+				l.Errorf(lv.At, lv.Path, rules.CodeBadLevel, "level %q is not an org level%s", lv.Val, hint).
+					With("value", lv.Val).With("suggest", yamldoc.Closest(lv.Val, workflows.Levels))
 			} else {
 				r.Level = lv.Val
 			}
 		}
 		if pd := l.Str(f["period"]); pd.Set {
 			if !slices.Contains([]string{ReportMonth, ReportQuarter, ReportYear}, pd.Val) {
-				l.Errorf(pd.At, pd.Path, "bad_value", "period must be month, quarter or year, not %q", pd.Val)
+				l.Errorf(pd.At, pd.Path, rules.CodeBadValue, "period must be month, quarter or year, not %q", pd.Val).With("value", pd.Val).With("want", "month / quarter / year")
 			} else {
 				r.Period = pd.Val
 			}
 		}
 		if pf := l.Str(f["period_field"]); pf.Set {
 			if !yamldoc.NamePattern.MatchString(pf.Val) {
-				l.Errorf(pf.At, pf.Path, "bad_name", "period_field %q must be a field name: lower-case letters, digits and underscores", pf.Val)
+				l.Errorf(pf.At, pf.Path, rules.CodeBadName, "period_field %q must be a field name: lower-case letters, digits and underscores", pf.Val).With("value", pf.Val)
 			} else {
 				r.PeriodField = pf.Val
 			}
@@ -230,7 +232,8 @@ func (l *loader) reports(e yamldoc.Entry, c *Campaign) []Report {
 				if h := yamldoc.Closest(s.Val, workflows.Roles); h != "" {
 					hint = fmt.Sprintf(" (did you mean %q?)", h)
 				}
-				l.Errorf(s.At, s.Path, "bad_role", "%q is not a role%s", s.Val, hint)
+				l.Errorf(s.At, s.Path, rules.CodeBadRole, "%q is not a role%s", s.Val, hint).
+					With("value", s.Val).With("suggest", yamldoc.Closest(s.Val, workflows.Roles))
 				continue
 			}
 			if !slices.Contains(r.Roles, s.Val) {
@@ -251,7 +254,8 @@ func (l *loader) reportDue(e yamldoc.Entry, r *Report) {
 	if n, ok := l.Resolve(e.Value, e.Key.Path).(*ast.IntegerNode); ok {
 		days, _, _ := l.Int(e)
 		if days < 0 || days > maxDueDays {
-			l.Errorf(yamldoc.PosOf(n), e.Key.Path, "bad_value", "due must be between 0 and %d days after the period ends", maxDueDays)
+			l.Errorf(yamldoc.PosOf(n), e.Key.Path, rules.CodeBadValue, "due must be between 0 and %d days after the period ends", maxDueDays).
+				WithText("want", fmt.Sprintf("周期结束后 0–%d 天", maxDueDays), fmt.Sprintf("0–%d days after the period ends", maxDueDays))
 			return
 		}
 		r.dueDays = days
@@ -280,7 +284,7 @@ func (l *loader) reminders(e yamldoc.Entry, r *Report) {
 			return nil
 		}
 		if len(items) > maxReminders {
-			l.Errorf(e.Key.At, e.Key.Path, "too_large", "at most %d reminders %s the due time", maxReminders, e.Key.Val)
+			l.Errorf(e.Key.At, e.Key.Path, rules.CodeTooLarge, "at most %d reminders %s the due time", maxReminders, e.Key.Val).With("max", strconv.Itoa(maxReminders))
 			return nil
 		}
 		var out []int
@@ -290,9 +294,10 @@ func (l *loader) reminders(e yamldoc.Entry, r *Report) {
 			switch {
 			case !set:
 			case v < 1 || v > maxDueDays:
-				l.Errorf(at, p, "bad_value", "a reminder must be 1 to %d days %s the due time", maxDueDays, e.Key.Val)
+				l.Errorf(at, p, rules.CodeBadValue, "a reminder must be 1 to %d days %s the due time", maxDueDays, e.Key.Val).
+					With("value", strconv.Itoa(v)).WithText("want", fmt.Sprintf("1–%d 天", maxDueDays), fmt.Sprintf("1 to %d days", maxDueDays))
 			case slices.Contains(out, v):
-				l.Errorf(at, p, "duplicate_key", "a reminder %d days %s is listed twice", v, e.Key.Val)
+				l.Errorf(at, p, rules.CodeDuplicateKey, "a reminder %d days %s is listed twice", v, e.Key.Val).With("value", strconv.Itoa(v))
 			default:
 				out = append(out, v)
 			}

@@ -186,7 +186,7 @@ func TestStudioFormDesigner(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the advanced box: %v", err)
 	}
-	if got, err := waitText(ctx, "#adv-relevant-diag", func(s string) bool { return s != "" }); err != nil || !strings.Contains(got, "没有名为“beizhu”的字段") {
+	if got, err := waitText(ctx, "#adv-relevant-diag", func(s string) bool { return s != "" }); err != nil || !strings.Contains(got, "没有名为「beizhu」的字段或变量") {
 		t.Errorf("the expression check: %q %v", got, err)
 	}
 	if got, err := waitText(ctx, "#func-list", func(s string) bool { return strings.Contains(s, "addMonths") }); err != nil {

@@ -39,6 +39,7 @@ type CampaignProblem struct {
 	Code      string
 	Message   string
 	Line, Col int
+	Args      map[string]string // of a lint error: its message's arguments (rules.Diagnostic.Args)
 }
 
 // CampaignCheck is what CheckCampaign found: the drafts a publish would
@@ -191,7 +192,7 @@ func (c *CampaignCheck) lint(d *DefinitionVersion, ds []rules.Diagnostic) {
 			continue
 		}
 		c.Problems = append(c.Problems, CampaignProblem{Kind: d.Kind, ID: d.ID, Version: d.Version, Pointer: x.Path, Code: x.Code,
-			Message: x.Message, Line: x.Line, Col: x.Col})
+			Message: x.Message, Line: x.Line, Col: x.Col, Args: x.Args})
 	}
 }
 

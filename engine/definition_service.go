@@ -54,7 +54,7 @@ func compileDefinition(kind, filename string, src []byte) (compiled any, declare
 		}
 		return nil, "", ds
 	}
-	return nil, "", []rules.Diagnostic{{File: filename, Line: 1, Col: 1, Code: "unknown_kind", Severity: rules.SeverityError,
+	return nil, "", []rules.Diagnostic{{File: filename, Line: 1, Col: 1, Code: rules.CodeUnknownKind, Severity: rules.SeverityError,
 		Message: fmt.Sprintf("definitions of kind %q cannot be loaded yet", kind)}}
 }
 

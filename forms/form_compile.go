@@ -281,12 +281,13 @@ func (l *loader) compile(e authoredExpr, env *rules.Env, want rules.Result) *rul
 	}
 	var ce *rules.CompileError
 	if !errors.As(err, &ce) {
-		l.errorf(e.node.start, e.ptr, CodeBadExpression, "%s: %v", e.keyword, err)
+		l.errorf(e.node.start, e.ptr, CodeBadExpression, "%s: %v", e.keyword, err).WithTerm("key", e.keyword)
 		return nil
 	}
 	off := stringOffset(l.src, e.node.start, exprOffset(e.src, ce.Line, ce.Col))
 	if ce.Code == rules.CodeUnknownFunction {
-		l.errorf(off, e.ptr, CodeUnknownFunction, "%s: %s", e.keyword, ce.Message)
+		l.errorf(off, e.ptr, CodeUnknownFunction, "%s: %s", e.keyword, ce.Message).WithCompileError(ce).WithTerm("keyword", e.keyword).
+			With("why."+rules.LangZH, ce.Args["why."+rules.LangZH]).With("why."+rules.LangEN, ce.Args["why."+rules.LangEN])
 		return nil
 	}
 	if ce.Code == rules.CodeUnknownIdentifier {
@@ -296,13 +297,16 @@ func (l *loader) compile(e authoredExpr, env *rules.Env, want rules.Result) *rul
 		}
 		if l.form.byKey[ce.Ident] != nil {
 			l.errorf(off, e.ptr, CodeUnknownIdentifier,
-				"%s: %s is a field of a repeat group; only expressions inside that group see it", e.keyword, ce.Ident)
+				"%s: %s is a field of a repeat group; only expressions inside that group see it", e.keyword, ce.Ident).
+				With("name", ce.Ident).WithTerm("keyword", e.keyword).
+				WithText("detail", "它是重复组里的字段，只有该组内的表达式能用它。", "It is a field of a repeat group; only expressions inside that group see it.")
 			return nil
 		}
-		l.errorf(off, e.ptr, CodeUnknownIdentifier, "%s: no field has the key %s%s", e.keyword, ce.Ident, hint)
+		l.errorf(off, e.ptr, CodeUnknownIdentifier, "%s: no field has the key %s%s", e.keyword, ce.Ident, hint).
+			With("name", ce.Ident).With("suggest", closest(ce.Ident, keySet(env.Names()...))).WithTerm("keyword", e.keyword)
 		return nil
 	}
-	l.errorf(off, e.ptr, CodeBadExpression, "%s: %s (%s)", e.keyword, ce.Message, ce.Code)
+	l.errorf(off, e.ptr, CodeBadExpression, "%s: %s (%s)", e.keyword, ce.Message, ce.Code).WithCompileError(ce).WithTerm("key", e.keyword)
 	return nil
 }
 
@@ -433,7 +437,13 @@ func (l *loader) reportCycle(cycle []*Field, allCalc bool, reported map[*Field]b
 			off, ptr = e.node.start, e.ptr
 		}
 	}
-	l.errorf(off, ptr, code, "%s depend on each other: %s", keywordsOf(allCalc), strings.Join(names, " → "))
+	labels := make([]string, len(cycle)+1)
+	for j := range cycle {
+		labels[j] = cycle[(i+j)%len(cycle)].Label("zh")
+	}
+	labels[len(cycle)] = first.Label("zh")
+	l.errorf(off, ptr, code, "%s depend on each other: %s", keywordsOf(allCalc), strings.Join(names, " → ")).
+		WithText("cycle", "「"+strings.Join(labels, "」→「")+"」", strings.Join(names, " → "))
 }
 
 func keywordsOf(allCalc bool) string {

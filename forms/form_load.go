@@ -11,30 +11,31 @@ import (
 	"canvass/rules"
 )
 
-// Diagnostic codes of Load. They are stable: tests, the lint command and
-// the authoring pages depend on them.
+// Diagnostic codes of Load, the rules package's lint codes (declared there
+// with their Chinese and English messages). They are stable: tests, the
+// lint command and the authoring pages depend on them.
 const (
-	CodeSyntax             = "syntax"              // not JSON
-	CodeBadForm            = "bad_form"            // the top level is not a form
-	CodeBadSchema          = "bad_schema"          // not valid JSON Schema 2020-12
-	CodeUnknownKeyword     = "unknown_keyword"     // a key that is neither JSON Schema nor x-
-	CodeUnsupportedKeyword = "unsupported_keyword" // JSON Schema a form does not use ($ref, oneOf, …)
-	CodeUnknownExtension   = "unknown_extension"   // an x- key that does not exist (x-relevent)
-	CodeBadExtension       = "bad_extension"       // an x- key with a wrong value
-	CodeBadField           = "bad_field"           // a field the engine cannot ask (no type, …)
-	CodeBadKey             = "bad_key"             // a key that cannot be a variable name
-	CodeDuplicateKey       = "duplicate_key"       // two fields with the same key
-	CodeUnknownRequired    = "unknown_required"    // "required" names no property
-	CodeUnknownFormat      = "unknown_format"      // a format the engine does not check
-	CodeBadWidget          = "bad_widget"          // a widget that does not fit the field
-	CodeBadChoices         = "bad_choices"         // malformed x-choices
-	CodeBadExpression      = "bad_expression"      // an expression that does not compile
-	CodeUnknownIdentifier  = "unknown_identifier"  // an expression names no field in scope
-	CodeUnknownFunction    = "unknown_function"    // an expression calls a function that does not exist
-	CodeCalculateCycle     = "calculate_cycle"     // x-calculate fields that depend on each other
-	CodeRelevanceCycle     = "relevance_cycle"     // x-relevant (and x-calculate) in a circle
-	CodeMissingLabel       = "missing_label"       // warning: no Chinese label
-	CodeShadowedFunction   = "shadowed_function"   // warning: a field key hides a function
+	CodeSyntax             = rules.CodeSyntax             // not JSON
+	CodeBadForm            = rules.CodeBadForm            // the top level is not a form
+	CodeBadSchema          = rules.CodeBadSchema          // not valid JSON Schema 2020-12
+	CodeUnknownKeyword     = rules.CodeUnknownKeyword     // a key that is neither JSON Schema nor x-
+	CodeUnsupportedKeyword = rules.CodeUnsupportedKeyword // JSON Schema a form does not use ($ref, oneOf, …)
+	CodeUnknownExtension   = rules.CodeUnknownExtension   // an x- key that does not exist (x-relevent)
+	CodeBadExtension       = rules.CodeBadExtension       // an x- key with a wrong value
+	CodeBadField           = rules.CodeBadField           // a field the engine cannot ask (no type, …)
+	CodeBadKey             = rules.CodeBadKey             // a key that cannot be a variable name
+	CodeDuplicateKey       = rules.CodeDuplicateKey       // two fields with the same key
+	CodeUnknownRequired    = rules.CodeUnknownRequired    // "required" names no property
+	CodeUnknownFormat      = rules.CodeUnknownFormat      // a format the engine does not check
+	CodeBadWidget          = rules.CodeBadWidget          // a widget that does not fit the field
+	CodeBadChoices         = rules.CodeBadChoices         // malformed x-choices
+	CodeBadExpression      = rules.CodeBadExpression      // an expression that does not compile
+	CodeUnknownIdentifier  = rules.CodeUnknownIdentifier  // an expression names no field in scope
+	CodeUnknownFunction    = rules.CodeUnknownFunction    // an expression calls a function that does not exist
+	CodeCalculateCycle     = rules.CodeCalculateCycle     // x-calculate fields that depend on each other
+	CodeRelevanceCycle     = rules.CodeRelevanceCycle     // x-relevant (and x-calculate) in a circle
+	CodeMissingLabel       = rules.CodeMissingLabel       // warning: no Chinese label
+	CodeShadowedFunction   = rules.CodeShadowedFunction   // warning: a field key hides a function
 )
 
 // Load decodes, lints and compiles a form definition. filename is only used
@@ -49,6 +50,7 @@ func Load(filename string, src []byte) (*Form, []rules.Diagnostic) {
 		nodes: map[*Field]*jsonNode{},
 	}
 	form := l.load()
+	l.nameFields()
 	slices.SortStableFunc(l.diags, func(a, b rules.Diagnostic) int {
 		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col), cmp.Compare(a.Code, b.Code))
 	})
@@ -81,7 +83,7 @@ type authoredExpr struct {
 	ptr     string
 }
 
-func (l *loader) report(severity string, off int, ptr, code, format string, args ...any) {
+func (l *loader) report(severity string, off int, ptr, code, format string, args ...any) rules.Finding {
 	line, col := lineCol(l.src, off)
 	l.diags = append(l.diags, rules.Diagnostic{
 		File:     l.file,
@@ -93,14 +95,15 @@ func (l *loader) report(severity string, off int, ptr, code, format string, args
 		Severity: severity,
 		Snippet:  rules.Snippet(string(l.src), line, col),
 	})
+	return rules.LastFinding(&l.diags)
 }
 
-func (l *loader) errorf(off int, ptr, code, format string, args ...any) {
-	l.report(rules.SeverityError, off, ptr, code, format, args...)
+func (l *loader) errorf(off int, ptr, code, format string, args ...any) rules.Finding {
+	return l.report(rules.SeverityError, off, ptr, code, format, args...)
 }
 
-func (l *loader) warnf(off int, ptr, code, format string, args ...any) {
-	l.report(rules.SeverityWarning, off, ptr, code, format, args...)
+func (l *loader) warnf(off int, ptr, code, format string, args ...any) rules.Finding {
+	return l.report(rules.SeverityWarning, off, ptr, code, format, args...)
 }
 
 func (l *loader) load() *Form {
@@ -211,7 +214,7 @@ func (l *loader) checkKeys(obj *jsonNode, ptr string, keywords, extensions map[s
 					hint = fmt.Sprintf(" (did you mean %s?)", s)
 				}
 				l.errorf(m.keyStart, joinPointer(ptr, m.key), CodeUnknownExtension,
-					"%s is not an extension %s%s", m.key, where, hint)
+					"%s is not an extension %s%s", m.key, where, hint).With("suggest", closest(m.key, extensions))
 			}
 		case keywords[m.key]:
 		case unsupportedKeywords[m.key] || rootKeywords[m.key] || fieldKeywords[m.key]:
@@ -223,7 +226,7 @@ func (l *loader) checkKeys(obj *jsonNode, ptr string, keywords, extensions map[s
 				hint = fmt.Sprintf(" (did you mean %s?)", s)
 			}
 			l.errorf(m.keyStart, joinPointer(ptr, m.key), CodeUnknownKeyword,
-				"%s is not a JSON Schema keyword forms use%s", m.key, hint)
+				"%s is not a JSON Schema keyword forms use%s", m.key, hint).With("suggest", closest(m.key, keywords))
 		}
 	}
 }
@@ -244,7 +247,8 @@ func (l *loader) decodeRoot(root *jsonNode) {
 	if n := root.member("x-form-id"); n != nil {
 		if n.kind != jsonString || !formIDPattern.MatchString(n.str) {
 			l.errorf(n.start, "/x-form-id", CodeBadExtension,
-				"x-form-id is a lower-case key such as \"fertility-survey\" (letters, digits, '-', '_')")
+				"x-form-id is a lower-case key such as \"fertility-survey\" (letters, digits, '-', '_')").
+				WithText("detail", "表单标识只能用小写字母、数字、- 和 _，例如 fertility-survey", "a lower-case key such as fertility-survey")
 		} else {
 			f.id = n.str
 		}
@@ -258,7 +262,7 @@ func (l *loader) decodeRoot(root *jsonNode) {
 		}
 	}
 	if f.title.ZH == "" {
-		l.warnf(root.start, "", CodeMissingLabel, "the form has no Chinese title (x-title.zh or title)")
+		l.warnf(root.start, "", CodeMissingLabel, "the form has no Chinese title (x-title.zh or title)").WithText("key", "表单", "The form")
 	}
 
 	f.top = &scope{}
@@ -288,7 +292,7 @@ func (l *loader) decodeProperties(obj *jsonNode, ptr string, parent *Field, sc *
 			idx := slices.IndexFunc(fields, func(fd *Field) bool { return fd.key == it.str })
 			if idx < 0 {
 				l.errorf(it.start, joinPointer(ptr, "required", fmt.Sprint(i)), CodeUnknownRequired,
-					"required names %q, which is not a property here", it.str)
+					"required names %q, which is not a property here", it.str).With("value", it.str)
 				continue
 			}
 			fields[idx].required = true
@@ -320,27 +324,28 @@ func (l *loader) decodeField(m jsonMember, ptr string, parent *Field, sc *scope,
 	switch {
 	case !keyPattern.MatchString(m.key):
 		l.errorf(m.keyStart, ptr, CodeBadKey,
-			"field key %q must start with a letter and hold only letters, digits and '_' (it is a variable name in expressions)", m.key)
+			"field key %q must start with a letter and hold only letters, digits and '_' (it is a variable name in expressions)", m.key).With("value", m.key)
 		l.broken = true
 	case reservedNames[m.key] || keywords[m.key]:
-		l.errorf(m.keyStart, ptr, CodeBadKey, "field key %q is reserved in expressions; choose another", m.key)
+		l.errorf(m.keyStart, ptr, CodeBadKey, "field key %q is reserved in expressions; choose another", m.key).With("value", m.key)
 		l.broken = true
 	case l.form.byKey[m.key] != nil:
 		first := l.form.byKey[m.key]
 		line, col := lineCol(l.src, l.keyPos[first])
 		l.errorf(m.keyStart, ptr, CodeDuplicateKey,
-			"field key %q is already used at %d:%d; keys are unique across the form, sections and repeat groups included", m.key, line, col)
+			"field key %q is already used at %d:%d; keys are unique across the form, sections and repeat groups included", m.key, line, col).With("value", m.key)
 	default:
 		l.form.byKey[m.key] = fd
 		if rules.Reserved(m.key) {
 			l.warnf(m.keyStart, ptr, CodeShadowedFunction,
-				"field key %q hides the function %s() in this form's expressions; consider another key", m.key, m.key)
+				"field key %q hides the function %s() in this form's expressions; consider another key", m.key, m.key).With("value", m.key)
 		}
 	}
 	l.form.all = append(l.form.all, fd)
 
 	if node.kind != jsonObject {
-		l.errorf(node.start, ptr, CodeBadField, "field %s must be an object schema", m.key)
+		l.errorf(node.start, ptr, CodeBadField, "field %s must be an object schema", m.key).
+			WithText("detail", "字段的定义要写成一个对象 {…}", "it must be an object schema")
 		l.broken = true
 		return nil
 	}
@@ -350,15 +355,17 @@ func (l *loader) decodeField(m jsonMember, ptr string, parent *Field, sc *scope,
 	t := node.member("type")
 	switch {
 	case t == nil:
-		l.errorf(m.keyStart, ptr, CodeBadField, `field %s has no "type"`, m.key)
+		l.errorf(m.keyStart, ptr, CodeBadField, `field %s has no "type"`, m.key).WithText("detail", "没有类型（type）", `it has no "type"`)
 		l.broken = true
 	case t.kind != jsonString:
 		if t.kind == jsonArray {
-			l.errorf(t.start, ptr+"/type", CodeBadField, "a field has one type, not a list (an unanswered field is simply absent)")
+			l.errorf(t.start, ptr+"/type", CodeBadField, "a field has one type, not a list (an unanswered field is simply absent)").
+				WithText("detail", "一个字段只有一种类型", "a field has one type, not a list")
 		}
 		l.broken = true // other kinds: the metaschema reports them
 	case t.str == "null":
-		l.errorf(t.start, ptr+"/type", CodeBadField, `"null" is not a field type (an unanswered field is simply absent)`)
+		l.errorf(t.start, ptr+"/type", CodeBadField, `"null" is not a field type (an unanswered field is simply absent)`).
+			WithText("detail", "null 不是字段类型，没填的字段本来就是空的", `"null" is not a field type`)
 		l.broken = true
 	case !slices.Contains([]string{"string", "integer", "number", "boolean", "array", "object"}, t.str):
 		l.broken = true // the metaschema reports it
@@ -370,9 +377,10 @@ func (l *loader) decodeField(m jsonMember, ptr string, parent *Field, sc *scope,
 		fd.format = n.str
 		if !knownFormats[n.str] {
 			l.errorf(n.start, ptr+"/format", CodeUnknownFormat,
-				"format %q is not checked by forms; use one of %s", n.str, strings.Join(sortedKeys(knownFormats), ", "))
+				"format %q is not checked by forms; use one of %s", n.str, strings.Join(sortedKeys(knownFormats), ", ")).With("value", n.str)
 		} else if fd.typ != "" && fd.typ != "string" {
-			l.errorf(n.start, ptr+"/format", CodeBadField, "format applies to string fields, not %s", fd.typ)
+			l.errorf(n.start, ptr+"/format", CodeBadField, "format applies to string fields, not %s", fd.typ).
+				WithText("detail", "只有文字字段才能设格式", "format applies to string fields")
 		}
 	}
 	if n := node.member("readOnly"); n != nil && n.kind == jsonBool {
@@ -406,14 +414,15 @@ func (l *loader) decodeArray(fd *Field, node *jsonNode, ptr string) {
 		if items != nil {
 			off = items.start
 		}
-		l.errorf(off, ptr, CodeBadField, `array field %s needs "items": an object schema (a repeat group) or a choice type (several choices)`, fd.key)
+		l.errorf(off, ptr, CodeBadField, `array field %s needs "items": an object schema (a repeat group) or a choice type (several choices)`, fd.key).
+			WithText("detail", "重复组或多选字段缺少 items", `it needs "items"`)
 		l.broken = true
 		return
 	}
 	iptr := ptr + "/items"
 	it := items.member("type")
 	if it == nil || it.kind != jsonString {
-		l.errorf(items.start, iptr, CodeBadField, `the items of %s need a "type"`, fd.key)
+		l.errorf(items.start, iptr, CodeBadField, `the items of %s need a "type"`, fd.key).WithText("detail", "items 没有类型（type）", `its items need a "type"`)
 		l.broken = true
 		return
 	}
@@ -430,7 +439,8 @@ func (l *loader) decodeArray(fd *Field, node *jsonNode, ptr string) {
 		l.checkKeys(items, iptr, itemKeywords, nil, "on the items of a multi-choice field (put x- keys on the array field)")
 	default:
 		l.errorf(it.start, iptr+"/type", CodeBadField,
-			`the items of %s are objects (a repeat group) or strings, integers or numbers (several choices), not %s`, fd.key, it.str)
+			`the items of %s are objects (a repeat group) or strings, integers or numbers (several choices), not %s`, fd.key, it.str).
+			WithText("detail", "items 的类型只能是对象（重复组）或文字、整数、数字（多选）", "its items are objects, strings, integers or numbers")
 		l.broken = true
 	}
 }
@@ -449,40 +459,46 @@ func (l *loader) decodeExtensions(fd *Field, node *jsonNode, ptr string) {
 			fd.hint, _ = l.text(n, mptr, false)
 		case "x-widget":
 			if n.kind != jsonString || !knownWidgets[n.str] {
-				l.errorf(n.start, mptr, CodeBadExtension, "x-widget is one of %s", strings.Join(sortedKeys(knownWidgets), ", "))
+				l.errorf(n.start, mptr, CodeBadExtension, "x-widget is one of %s", strings.Join(sortedKeys(knownWidgets), ", ")).
+					WithText("detail", "控件只能是 "+strings.Join(sortedKeys(knownWidgets), "、")+" 之一", "it is one of "+strings.Join(sortedKeys(knownWidgets), ", "))
 				continue
 			}
 			fd.widget = n.str
 		case "x-order":
 			v, ok := intValue(n)
 			if !ok {
-				l.errorf(n.start, mptr, CodeBadExtension, "x-order is an integer")
+				l.errorf(n.start, mptr, CodeBadExtension, "x-order is an integer").WithText("detail", "顺序要写整数", "it is an integer")
 				continue
 			}
 			fd.order = v
 		case "x-pii":
 			if n.kind != jsonString || !knownPII[n.str] {
-				l.errorf(n.start, mptr, CodeBadExtension, "x-pii is one of %s", strings.Join(sortedKeys(knownPII), ", "))
+				l.errorf(n.start, mptr, CodeBadExtension, "x-pii is one of %s", strings.Join(sortedKeys(knownPII), ", ")).
+					WithText("detail", "个人信息类别只能是 "+strings.Join(sortedKeys(knownPII), "、")+" 之一", "it is one of "+strings.Join(sortedKeys(knownPII), ", "))
 				continue
 			}
 			if fd.typ != "" && fd.typ != "string" {
-				l.errorf(n.start, mptr, CodeBadExtension, "x-pii marks string fields, not %s", fd.typ)
+				l.errorf(n.start, mptr, CodeBadExtension, "x-pii marks string fields, not %s", fd.typ).
+					WithText("detail", "只有文字字段能标为个人信息", "it marks string fields only")
 				continue
 			}
 			fd.pii = n.str
 		case "x-constraint-message":
 			fd.constraintMsg, _ = l.text(n, mptr, false)
 			if node.member("x-constraint") == nil {
-				l.errorf(m.keyStart, mptr, CodeBadExtension, "x-constraint-message without x-constraint")
+				l.errorf(m.keyStart, mptr, CodeBadExtension, "x-constraint-message without x-constraint").
+					WithText("detail", "有校验提示却没有校验规则", "there is no x-constraint")
 			}
 		case "x-relevant", "x-constraint", "x-calculate", "x-required-if", "x-choice-filter":
 			if n.kind != jsonString || strings.TrimSpace(n.str) == "" {
-				l.errorf(n.start, mptr, CodeBadExtension, "%s is an expression in a string", m.key)
+				l.errorf(n.start, mptr, CodeBadExtension, "%s is an expression in a string", m.key).
+					WithText("detail", "表达式要写成一段文字（加引号）", "it is an expression in a string")
 				continue
 			}
 			if m.key == "x-calculate" {
 				if fd.typ == "object" || fd.typ == "array" {
-					l.errorf(m.keyStart, mptr, CodeBadExtension, "x-calculate computes a single value, not an %s", fd.typ)
+					l.errorf(m.keyStart, mptr, CodeBadExtension, "x-calculate computes a single value, not an %s", fd.typ).
+						WithText("detail", "计算只能得出一个值，不能用在重复组或多选字段上", "it computes a single value")
 					continue
 				}
 				fd.readOnly = true
@@ -496,7 +512,7 @@ func (l *loader) decodeExtensions(fd *Field, node *jsonNode, ptr string) {
 		}
 	}
 	if fd.label.ZH == "" && !labelBroken {
-		l.warnf(l.keyPos[fd], ptr, CodeMissingLabel, "field %s has no Chinese label (x-label.zh or title)", fd.key)
+		l.warnf(l.keyPos[fd], ptr, CodeMissingLabel, "field %s has no Chinese label (x-label.zh or title)", fd.key).With("key", fd.key)
 	}
 }
 
@@ -505,14 +521,15 @@ func (l *loader) decodeExtensions(fd *Field, node *jsonNode, ptr string) {
 // lack Chinese.
 func (l *loader) text(n *jsonNode, ptr string, isLabel bool) (Text, bool) {
 	if n.kind != jsonObject {
-		l.errorf(n.start, ptr, CodeBadExtension, `a text is an object such as {"zh": "姓名", "en": "Name"}`)
+		l.errorf(n.start, ptr, CodeBadExtension, `a text is an object such as {"zh": "姓名", "en": "Name"}`).
+			WithText("detail", `文字要写成 {"zh": "姓名", "en": "Name"} 这样`, `a text is an object such as {"zh": "姓名", "en": "Name"}`)
 		return Text{}, false
 	}
 	var t Text
 	ok := true
 	for _, m := range n.members {
 		if m.value.kind != jsonString {
-			l.errorf(m.value.start, joinPointer(ptr, m.key), CodeBadExtension, "a text is a string")
+			l.errorf(m.value.start, joinPointer(ptr, m.key), CodeBadExtension, "a text is a string").WithText("detail", "要写成一段文字", "a text is a string")
 			ok = false
 			continue
 		}
@@ -522,12 +539,13 @@ func (l *loader) text(n *jsonNode, ptr string, isLabel bool) (Text, bool) {
 		case "en":
 			t.EN = m.value.str
 		default:
-			l.errorf(m.keyStart, joinPointer(ptr, m.key), CodeBadExtension, `texts are in "zh" (required) and "en", not %q`, m.key)
+			l.errorf(m.keyStart, joinPointer(ptr, m.key), CodeBadExtension, `texts are in "zh" (required) and "en", not %q`, m.key).
+				WithText("detail", "文字只有 zh（中文，必填）和 en（英文）两种", `texts are in "zh" and "en"`)
 			ok = false
 		}
 	}
 	if ok && t.ZH == "" && !isLabel {
-		l.warnf(n.start, ptr, CodeMissingLabel, "this text has no Chinese (zh) version")
+		l.warnf(n.start, ptr, CodeMissingLabel, "this text has no Chinese (zh) version").WithTerm("key", textRole(ptr))
 	}
 	return t, ok
 }
@@ -555,7 +573,8 @@ func (l *loader) decodeChoices(fd *Field, node *jsonNode, ptr string) {
 	}
 	xc := node.member("x-choices")
 	if xc != nil && enumNode != nil {
-		l.errorf(xc.start, ptr+"/x-choices", CodeBadChoices, "use either enum or x-choices, not both (x-choices becomes the enum)")
+		l.errorf(xc.start, ptr+"/x-choices", CodeBadChoices, "use either enum or x-choices, not both (x-choices becomes the enum)").
+			WithText("detail", "enum 和 x-choices 只能写一个", "use enum or x-choices, not both")
 		return
 	}
 	if xc == nil {
@@ -563,31 +582,36 @@ func (l *loader) decodeChoices(fd *Field, node *jsonNode, ptr string) {
 			for _, it := range enumNode.items {
 				v, ok := choiceValue(it, valueType)
 				if !ok {
-					l.errorf(it.start, enumPtr, CodeBadChoices, "enum values of a %s field are %ss", valueType, valueType)
+					l.errorf(it.start, enumPtr, CodeBadChoices, "enum values of a %s field are %ss", valueType, valueType).
+						WithText("detail", "取值的类型与字段类型不一致", "enum values of a "+valueType+" field are "+valueType+"s")
 					return
 				}
 				fd.choices = append(fd.choices, Choice{value: v})
 			}
 		}
 		if node.member("x-choice-filter") != nil {
-			l.errorf(node.member("x-choice-filter").start, ptr+"/x-choice-filter", CodeBadExtension, "x-choice-filter needs choices (x-choices)")
+			l.errorf(node.member("x-choice-filter").start, ptr+"/x-choice-filter", CodeBadExtension, "x-choice-filter needs choices (x-choices)").
+				WithText("detail", "选项筛选需要先有选项（x-choices）", "it needs choices (x-choices)")
 		}
 		return
 	}
 	xptr := ptr + "/x-choices"
 	if fd.typ == "object" || fd.typ == "boolean" || (fd.typ == "array" && fd.itemType == "") {
-		l.errorf(xc.start, xptr, CodeBadChoices, "x-choices fits string, integer and number fields and multi-choice arrays, not this %s", fd.typ)
+		l.errorf(xc.start, xptr, CodeBadChoices, "x-choices fits string, integer and number fields and multi-choice arrays, not this %s", fd.typ).
+			WithText("detail", "只有文字、整数、数字和多选字段能有选项", "choices fit string, integer, number and multi-choice fields")
 		return
 	}
 	if xc.kind != jsonArray || len(xc.items) == 0 {
-		l.errorf(xc.start, xptr, CodeBadChoices, `x-choices is a non-empty list of {"value": …, "label": {"zh": …, "en": …}}`)
+		l.errorf(xc.start, xptr, CodeBadChoices, `x-choices is a non-empty list of {"value": …, "label": {"zh": …, "en": …}}`).
+			WithText("detail", "选项列表不能是空的", "it is an empty list")
 		return
 	}
 	seen := map[string]bool{}
 	for i, it := range xc.items {
 		iptr := joinPointer(xptr, fmt.Sprint(i))
 		if it.kind != jsonObject {
-			l.errorf(it.start, iptr, CodeBadChoices, `a choice is an object {"value": …, "label": {…}}`)
+			l.errorf(it.start, iptr, CodeBadChoices, `a choice is an object {"value": …, "label": {…}}`).
+				WithText("detail", `每个选项写成 {"value": …, "label": {…}}`, `a choice is an object {"value": …, "label": {…}}`)
 			continue
 		}
 		c := Choice{}
@@ -598,12 +622,14 @@ func (l *loader) decodeChoices(fd *Field, node *jsonNode, ptr string) {
 				hasValue = true
 				v, ok := choiceValue(m.value, valueType)
 				if !ok {
-					l.errorf(m.value.start, iptr+"/value", CodeBadChoices, "choice values of this field are %ss", valueType)
+					l.errorf(m.value.start, iptr+"/value", CodeBadChoices, "choice values of this field are %ss", valueType).
+						WithText("detail", "选项取值的类型与字段类型不一致", "choice values are "+valueType+"s")
 					bad = true
 					continue
 				}
 				if seen[fmt.Sprint(v)] {
-					l.errorf(m.value.start, iptr+"/value", CodeBadChoices, "choice value %v appears twice", v)
+					l.errorf(m.value.start, iptr+"/value", CodeBadChoices, "choice value %v appears twice", v).
+						WithText("detail", fmt.Sprintf("取值 %v 重复了", v), fmt.Sprintf("value %v appears twice", v))
 					bad = true
 					continue
 				}
@@ -615,7 +641,8 @@ func (l *loader) decodeChoices(fd *Field, node *jsonNode, ptr string) {
 			default:
 				if !keyPattern.MatchString(m.key) {
 					l.errorf(m.keyStart, joinPointer(iptr, m.key), CodeBadChoices,
-						"extra choice key %q must be a name (letters, digits, '_') so filters can use choiceData.%s", m.key, m.key)
+						"extra choice key %q must be a name (letters, digits, '_') so filters can use choiceData.%s", m.key, m.key).
+						WithText("detail", "附加项「"+m.key+"」只能用字母、数字和 _", "extra key "+m.key+" must be a name")
 					continue
 				}
 				if c.extra == nil {
@@ -625,13 +652,13 @@ func (l *loader) decodeChoices(fd *Field, node *jsonNode, ptr string) {
 			}
 		}
 		if !hasValue {
-			l.errorf(it.start, iptr, CodeBadChoices, `a choice needs a "value"`)
+			l.errorf(it.start, iptr, CodeBadChoices, `a choice needs a "value"`).WithText("detail", "有选项缺少取值（value）", `a choice needs a "value"`)
 		}
 		if !hasValue || bad {
 			continue
 		}
 		if !hasLabel {
-			l.warnf(it.start, iptr, CodeMissingLabel, "choice %v has no label", c.value)
+			l.warnf(it.start, iptr, CodeMissingLabel, "choice %v has no label", c.value).With("key", fmt.Sprint(c.value))
 		}
 		fd.choices = append(fd.choices, c)
 	}
@@ -718,7 +745,8 @@ func (l *loader) checkWidget(fd *Field, node *jsonNode, ptr string) {
 		calculated = calculated || e.keyword == "x-calculate"
 	}
 	if fd.typ == "array" && fd.itemType != "" && len(fd.choices) == 0 {
-		l.errorf(l.keyPos[fd], ptr, CodeBadField, "multi-choice field %s needs x-choices (or items.enum)", fd.key)
+		l.errorf(l.keyPos[fd], ptr, CodeBadField, "multi-choice field %s needs x-choices (or items.enum)", fd.key).
+			WithText("detail", "多选字段没有选项", "it needs choices")
 	}
 	if fd.widget == "" {
 		fd.widget = defaultWidget(fd, calculated)
@@ -727,7 +755,7 @@ func (l *loader) checkWidget(fd *Field, node *jsonNode, ptr string) {
 	if !widgetFits(fd.widget, fd, calculated) {
 		n := node.member("x-widget")
 		l.errorf(n.start, ptr+"/x-widget", CodeBadWidget, "widget %s does not fit this field (%s); it would get %s",
-			fd.widget, describeField(fd, calculated), defaultWidget(fd, calculated))
+			fd.widget, describeField(fd, calculated), defaultWidget(fd, calculated)).With("value", fd.widget)
 	}
 }
 

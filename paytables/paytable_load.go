@@ -65,12 +65,12 @@ func (l *loader) load() *PayTable {
 		if yamldoc.IDPattern.MatchString(id.Val) {
 			pt.id = id.Val
 		} else {
-			l.Errorf(id.At, id.Path, "bad_id", "id %q must be lower-case letters, digits and dashes", id.Val)
+			l.Errorf(id.At, id.Path, rules.CodeBadID, "id %q must be lower-case letters, digits and dashes", id.Val).With("value", id.Val)
 		}
 	}
 	pt.title = l.Text(f["title"])
 	if e, ok := f["title"]; ok && pt.title != nil && len(pt.title) == 0 {
-		l.Errorf(e.Key.At, e.Key.Path, "missing_key", "title needs zh or en")
+		l.Errorf(e.Key.At, e.Key.Path, rules.CodeMissingKey, "title needs zh or en").WithText("want", "中文或英文名称", "zh or en")
 	}
 	if s := l.Str(f["effective_from"]); s.Set {
 		pt.effectiveFrom, _ = l.Date(s)
@@ -92,10 +92,11 @@ func (l *loader) items(e yamldoc.Entry) []*item {
 		return nil
 	}
 	if len(nodes) == 0 {
-		l.Errorf(e.Key.At, e.Key.Path, "missing_key", "a pay table needs at least one item")
+		l.Errorf(e.Key.At, e.Key.Path, rules.CodeMissingKey, "a pay table needs at least one item").WithText("want", "至少一个报酬项目", "at least one item")
 	}
 	if len(nodes) > maxItems {
-		l.Errorf(e.Key.At, e.Key.Path, "too_large", "a pay table may have at most %d items", maxItems)
+		l.Errorf(e.Key.At, e.Key.Path, rules.CodeTooLarge, "a pay table may have at most %d items", maxItems).
+			WithText("max", fmt.Sprintf("%d 个项目", maxItems), fmt.Sprintf("%d items", maxItems))
 		nodes = nodes[:maxItems]
 	}
 	env := rules.NewEnv(rules.KindPay)
@@ -112,9 +113,9 @@ func (l *loader) items(e yamldoc.Entry) []*item {
 		if k := l.Str(f["key"]); k.Set {
 			switch {
 			case !yamldoc.NamePattern.MatchString(k.Val):
-				l.Errorf(k.At, k.Path, "bad_name", "item key %q must be lower-case letters, digits and underscores, starting with a letter", k.Val)
+				l.Errorf(k.At, k.Path, rules.CodeBadName, "item key %q must be lower-case letters, digits and underscores, starting with a letter", k.Val).With("value", k.Val)
 			case slices.ContainsFunc(items, func(o *item) bool { return o.key == k.Val }):
-				l.Errorf(k.At, k.Path, "duplicate_key", "item %s appears twice", k.Val)
+				l.Errorf(k.At, k.Path, rules.CodeDuplicateKey, "item %s appears twice", k.Val).With("value", k.Val)
 			default:
 				it.key = k.Val
 			}
@@ -125,7 +126,7 @@ func (l *loader) items(e yamldoc.Entry) []*item {
 			if yamldoc.IDPattern.MatchString(form.Val) {
 				it.form = form.Val
 			} else {
-				l.Errorf(form.At, form.Path, "bad_id", "form id %q must be lower-case letters, digits and dashes", form.Val)
+				l.Errorf(form.At, form.Path, rules.CodeBadID, "form id %q must be lower-case letters, digits and dashes", form.Val).With("value", form.Val)
 			}
 		}
 		pays := l.Str(f["pays"])
@@ -133,7 +134,8 @@ func (l *loader) items(e yamldoc.Entry) []*item {
 			if pays.Val == PaysCreator || pays.Val == PaysActor {
 				it.pays = pays.Val
 			} else {
-				l.Errorf(pays.At, pays.Path, "bad_value", "pays must be %s (who filled the record) or %s (who did the event), not %q", PaysCreator, PaysActor, pays.Val)
+				l.Errorf(pays.At, pays.Path, rules.CodeBadValue, "pays must be %s (who filled the record) or %s (who did the event), not %q", PaysCreator, PaysActor, pays.Val).
+					With("value", pays.Val).With("want", PaysCreator+" / "+PaysActor)
 			}
 		}
 		if role := l.Str(f["role"]); role.Set && l.checkRole(role) {
@@ -147,11 +149,14 @@ func (l *loader) items(e yamldoc.Entry) []*item {
 		if w := l.Str(f["withheld_on"]); w.Set {
 			switch {
 			case w.Val != EventQCProblem:
-				l.Errorf(w.At, w.Path, "bad_value", "withheld_on must be %s: only a spot check's problem withholds pay", EventQCProblem)
+				l.Errorf(w.At, w.Path, rules.CodeBadValue, "withheld_on must be %s: only a spot check's problem withholds pay", EventQCProblem).
+					With("value", w.Val).With("want", EventQCProblem)
 			case it.on == EventQCProblem:
-				l.Errorf(w.At, w.Path, "conflicting_keys", "an item paid on %s cannot be withheld on it", EventQCProblem)
+				l.Errorf(w.At, w.Path, rules.CodeConflictingKeys, "an item paid on %s cannot be withheld on it", EventQCProblem).
+					WithText("detail", "按“抽查发现问题”付的项目不能再因它扣发", "an item paid on "+EventQCProblem+" cannot be withheld on it")
 			case pays.Set && it.pays != PaysCreator:
-				l.Errorf(w.At, w.Path, "bad_value", "withheld_on needs pays: creator: a spot check knows who filled the record, not who acted on it earlier")
+				l.Errorf(w.At, w.Path, rules.CodeBadValue, "withheld_on needs pays: creator: a spot check knows who filled the record, not who acted on it earlier").
+					WithText("detail", "扣发需要 pays: creator（付给填报人）：抽查只知道谁填的记录", "withheld_on needs pays: creator")
 			default:
 				it.withheldOn = w.Val
 			}
@@ -171,7 +176,8 @@ func (l *loader) event(s yamldoc.Scalar) string {
 		if c := yamldoc.Closest(s.Val, Events); c != "" {
 			hint = fmt.Sprintf(" (did you mean %q?)", c)
 		}
-		l.Errorf(s.At, s.Path, "unknown_event", "unknown event %q%s; events are %s", s.Val, hint, strings.Join(Events, ", "))
+		l.Errorf(s.At, s.Path, rules.CodeUnknownEvent, "unknown event %q%s; events are %s", s.Val, hint, strings.Join(Events, ", ")).
+			With("value", s.Val).With("suggest", yamldoc.Closest(s.Val, Events))
 		return ""
 	}
 	return s.Val
@@ -185,7 +191,8 @@ func (l *loader) checkRole(r yamldoc.Scalar) bool {
 	if c := yamldoc.Closest(r.Val, Roles); c != "" {
 		hint = fmt.Sprintf(" (did you mean %q?)", c)
 	}
-	l.Errorf(r.At, r.Path, "unknown_role", "unknown role %q%s; roles are %s", r.Val, hint, strings.Join(Roles, ", "))
+	l.Errorf(r.At, r.Path, rules.CodeUnknownRole, "unknown role %q%s; roles are %s", r.Val, hint, strings.Join(Roles, ", ")).
+		With("value", r.Val).With("suggest", yamldoc.Closest(r.Val, Roles))
 	return false
 }
 
@@ -196,7 +203,8 @@ func (l *loader) amount(f map[string]yamldoc.Entry, at yamldoc.Pos, path string,
 	x, hasExpr := f["amount_expr"]
 	switch {
 	case hasAmount && hasExpr:
-		l.Errorf(x.Key.At, x.Key.Path, "conflicting_keys", "an item has amount or amount_expr, not both")
+		l.Errorf(x.Key.At, x.Key.Path, rules.CodeConflictingKeys, "an item has amount or amount_expr, not both").
+			WithText("detail", "amount 和 amount_expr 只能写一个", "amount or amount_expr, not both")
 	case hasAmount:
 		if fen, ok := l.fen(a); ok {
 			it.amount = fen
@@ -207,7 +215,7 @@ func (l *loader) amount(f map[string]yamldoc.Entry, at yamldoc.Pos, path string,
 			it.answers = answerFields(it.answers, s.Val)
 		}
 	default:
-		l.Errorf(at, path+".amount", "missing_key", "an item needs amount (whole fen) or amount_expr")
+		l.Errorf(at, path+".amount", rules.CodeMissingKey, "an item needs amount (whole fen) or amount_expr").WithText("want", "amount（金额，单位分）或 amount_expr", "amount (whole fen) or amount_expr")
 	}
 }
 
@@ -218,14 +226,15 @@ func (l *loader) fen(e yamldoc.Entry) (int64, bool) {
 	node := l.Resolve(e.Value, e.Key.Path)
 	switch n := node.(type) {
 	case nil:
-		l.Errorf(e.Key.At, e.Key.Path, "wrong_type", "%s has no value", e.Key.Val)
+		l.Errorf(e.Key.At, e.Key.Path, rules.CodeWrongType, "%s has no value", e.Key.Val).WithTerm("want", "value")
 	case *ast.IntegerNode:
 		v, ok := n.Value.(uint64)
 		switch {
 		case !ok:
-			l.Errorf(yamldoc.PosOf(n), e.Key.Path, "bad_amount", "%s must not be negative", e.Key.Val)
+			l.Errorf(yamldoc.PosOf(n), e.Key.Path, rules.CodeBadAmount, "%s must not be negative", e.Key.Val).WithText("detail", "不能为负数", "it is negative")
 		case v > maxAmountFen:
-			l.Errorf(yamldoc.PosOf(n), e.Key.Path, "bad_amount", "%s %d fen is more than %d fen (%d yuan); is it a typo?", e.Key.Val, v, maxAmountFen, maxAmountFen/100)
+			l.Errorf(yamldoc.PosOf(n), e.Key.Path, rules.CodeBadAmount, "%s %d fen is more than %d fen (%d yuan); is it a typo?", e.Key.Val, v, maxAmountFen, maxAmountFen/100).
+				WithText("detail", fmt.Sprintf("%d 分超过了 %d 元，是不是写错了？", v, maxAmountFen/100), fmt.Sprintf("%d fen is more than %d yuan; is it a typo?", v, maxAmountFen/100))
 		default:
 			return int64(v), true
 		}
@@ -233,18 +242,19 @@ func (l *loader) fen(e yamldoc.Entry) (int64, bool) {
 		text := n.GetToken().Value
 		y, err := strconv.ParseFloat(text, 64)
 		if fen, ferr := rules.Fen(y); err == nil && ferr == nil && fen >= 0 && fen <= maxAmountFen && !math.IsInf(y, 0) {
-			l.Errorf(yamldoc.PosOf(n), e.Key.Path, "bad_amount", "amounts are integer fen: write %d (%s yuan)", fen, text)
+			l.Errorf(yamldoc.PosOf(n), e.Key.Path, rules.CodeBadAmount, "amounts are integer fen: write %d (%s yuan)", fen, text).
+				WithText("detail", fmt.Sprintf("%s 元请写作 %d", text, fen), fmt.Sprintf("write %d for %s yuan", fen, text))
 		} else {
-			l.Errorf(yamldoc.PosOf(n), e.Key.Path, "bad_amount", "amounts are integer fen, not %s", text)
+			l.Errorf(yamldoc.PosOf(n), e.Key.Path, rules.CodeBadAmount, "amounts are integer fen, not %s", text).WithText("detail", text+" 不是整数", text+" is not whole")
 		}
 	default:
 		tk := n.GetToken()
 		if digits := strings.TrimPrefix(tk.Value, "-"); tk.Type != token.DoubleQuoteType && tk.Type != token.SingleQuoteType &&
 			digits != "" && strings.Trim(digits, "0123456789") == "" {
-			l.Errorf(yamldoc.PosOf(n), e.Key.Path, "bad_amount", "%s %s fen is too large", e.Key.Val, tk.Value)
+			l.Errorf(yamldoc.PosOf(n), e.Key.Path, rules.CodeBadAmount, "%s %s fen is too large", e.Key.Val, tk.Value).WithText("detail", tk.Value+" 分太大", tk.Value+" fen is too large")
 			break
 		}
-		l.Errorf(yamldoc.PosOf(n), e.Key.Path, "wrong_type", "%s must be a whole number of fen (use amount_expr for an expression)", e.Key.Val)
+		l.Errorf(yamldoc.PosOf(n), e.Key.Path, rules.CodeWrongType, "%s must be a whole number of fen (use amount_expr for an expression)", e.Key.Val).WithTerm("want", "fen")
 	}
 	return 0, false
 }
@@ -267,9 +277,9 @@ func (l *loader) caps(e yamldoc.Entry, pt *PayTable) []Cap {
 		if role := l.Str(f["role"]); role.Set && l.checkRole(role) {
 			switch {
 			case slices.ContainsFunc(caps, func(o Cap) bool { return o.Role == role.Val }):
-				l.Errorf(role.At, role.Path, "duplicate_key", "role %s is capped twice", role.Val)
+				l.Errorf(role.At, role.Path, rules.CodeDuplicateKey, "role %s is capped twice", role.Val).With("value", role.Val)
 			case !slices.ContainsFunc(pt.items, func(it *item) bool { return it.role == role.Val }):
-				l.Warnf(role.At, role.Path, "unused_cap", "no item pays role %s", role.Val)
+				l.Warnf(role.At, role.Path, rules.CodeUnusedCap, "no item pays role %s", role.Val).With("value", role.Val)
 				c.Role = role.Val
 			default:
 				c.Role = role.Val
@@ -277,13 +287,15 @@ func (l *loader) caps(e yamldoc.Entry, pt *PayTable) []Cap {
 		}
 		if period := l.Str(f["period"]); period.Set {
 			if v := l.Period(period); v != "" && pt.period != "" && v != pt.period {
-				l.Errorf(period.At, period.Path, "bad_value", "a cap counts in the table's period (%s): the ledger records entries by it", pt.period)
+				l.Errorf(period.At, period.Path, rules.CodeBadValue, "a cap counts in the table's period (%s): the ledger records entries by it", pt.period).
+					With("value", period.Val).With("want", pt.period)
 			}
 		}
 		if m, ok := f["max"]; ok {
 			if fen, ok := l.fen(m); ok {
 				if fen == 0 {
-					l.Errorf(yamldoc.PosOf(m.Value), m.Key.Path, "bad_amount", "a cap of 0 pays nothing; remove the items instead")
+					l.Errorf(yamldoc.PosOf(m.Value), m.Key.Path, rules.CodeBadAmount, "a cap of 0 pays nothing; remove the items instead").
+						WithText("detail", "封顶为 0 等于不付钱，请直接删掉相应项目", "a cap of 0 pays nothing; remove the items instead")
 				}
 				c.MaxFen = fen
 			}

@@ -23,6 +23,9 @@ type Diagnostic struct {
 	Message  string
 	Severity string
 	Snippet  string // the source line and a caret under Col, when known
+	// Args are the values the code's message template names (see
+	// Text): "key", "value", "want", "name.zh"… Nil when it names none.
+	Args map[string]string
 }
 
 // String formats d as "file:line:col: code: message", followed by the

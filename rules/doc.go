@@ -125,4 +125,24 @@
 // over any is an error from Run, never a crash. To make this hold, Compile
 // rewrites the checked tree (see guard.go) so that loops, string
 // concatenation and deep comparisons pay into a per-run account.
+//
+// # Lint codes and their messages
+//
+// Every code a linter reports is a Code… constant declared once, with a
+// Chinese and an English message template, in the code table of
+// lint_codes.go; LintCodes lists them. A Diagnostic keeps the linter's own
+// English Message (for the CLI and the API) and carries in Args what its
+// code's message names (a value as written, a limit, a suggestion, a
+// field's label or a state's title, in each language where they differ);
+// Text(lang) renders the sentence that says what is wrong and what to
+// do:
+//
+//	没有角色「reviwer」。您是不是要写「reviewer」？请从已有角色中选择。
+//
+// Loaders add the arguments through the Finding their Errorf returns. A
+// CompileError renders the same way (Text), so an unknown function reads
+// 没有函数「addMonth」，您是不是要用「addMonths」？ in the form designer and
+// on the check page alike. Tests walk the table (both languages, the same
+// arguments) and parse the linters' source, so a code without messages
+// cannot be emitted.
 package rules

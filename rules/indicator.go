@@ -280,7 +280,8 @@ func compileFilter(src file.Source, node ast.Node, env *Env) (_ *Program, forms 
 	if t := node.Type(); t != nil && t.Kind() != reflect.Bool && t.Kind() != reflect.Interface {
 		fe := (&file.Error{Location: node.Location()}).Bind(src)
 		return nil, nil, &CompileError{Line: fe.Line, Col: fe.Column + 1, Code: CodeWrongResult,
-			Message: fmt.Sprintf("a filter is a condition on one record; this one is %s, want bool", typeLabel(t))}
+			Message: fmt.Sprintf("a filter is a condition on one record; this one is %s, want bool", typeLabel(t)),
+			Args:    resultArgs(typeLabel(t), ResultBool.String())}
 	}
 	var nested *CompileError
 	ast.Find(node, func(n ast.Node) bool {

@@ -79,6 +79,10 @@ type CompileError struct {
 	Message   string
 	Ident     string // the unknown name, for unknown_identifier and unknown_function
 	Suggest   string // for unknown_function, the nearest function's name, or ""
+	// Args are further values its message template names (see Text),
+	// such as "why" for a disabled function or "got"/"want" for a
+	// wrong result type.
+	Args map[string]string
 }
 
 func (e *CompileError) Error() string {
@@ -88,8 +92,9 @@ func (e *CompileError) Error() string {
 // Diagnostic returns e as a Diagnostic on file at path, positioned within
 // src (the expression's source) and with its snippet.
 func (e *CompileError) Diagnostic(file, path, src string) Diagnostic {
-	return Diagnostic{File: file, Line: e.Line, Col: e.Col, Code: e.Code, Path: path,
-		Message: e.Message, Severity: SeverityError, Snippet: Snippet(src, e.Line, e.Col)}
+	d := e.diagnostic()
+	d.File, d.Path, d.Snippet = file, path, Snippet(src, e.Line, e.Col)
+	return d
 }
 
 // Program is a compiled expression, safe for concurrent use.
@@ -248,7 +253,9 @@ func checkCalls(tree *parser.Tree, env *Env, config *conf.Config) error {
 		}
 		e := &CompileError{Code: CodeUnknownFunction, Ident: name}
 		if slices.Contains(disabledBuiltins, name) {
-			e.Message = fmt.Sprintf("no function named %s: it is disabled in rules (%s)", name, disabledWhy(name, env))
+			why, whyZh := disabledWhy(name, env)
+			e.Message = fmt.Sprintf("no function named %s: it is disabled in rules (%s)", name, why)
+			e.Args = map[string]string{"why.en": "it is disabled in rules: " + why, "why.zh": "规则中不能用它：" + whyZh}
 		} else {
 			e.Suggest = textdist.Closest(name, callableNames(config), 2)
 			e.Message = "no function named " + name
@@ -265,16 +272,18 @@ func checkCalls(tree *parser.Tree, env *Env, config *conf.Config) error {
 	return nil
 }
 
-// disabledWhy says why a disabled built-in is not offered.
-func disabledWhy(name string, env *Env) string {
+// disabledWhy says why a disabled built-in is not offered, in English
+// and in Chinese.
+func disabledWhy(name string, env *Env) (en, zh string) {
 	if name != "now" && name != "timezone" {
-		return "rules do not need it"
+		return "rules do not need it", "规则用不到它"
 	}
-	why := "a result must not depend on when or where it runs"
+	en, zh = "a result must not depend on when or where it runs", "结果不能取决于运行的时间和地点"
 	if _, ok := env.vars["refTime"]; ok {
-		why += "; use refTime"
+		en += "; use refTime"
+		zh += "；请用 refTime（标准时点）"
 	}
-	return why
+	return en, zh
 }
 
 // callableNames lists the functions an expression may call, the library's
@@ -329,6 +338,7 @@ func checkResult(tree *parser.Tree, want Result) error {
 		return nil
 	}
 	e := &CompileError{Code: CodeWrongResult, Message: fmt.Sprintf("expression is %s, want %s", typeLabel(got), want)}
+	e.Args = resultArgs(typeLabel(got), want.String())
 	line, col := firstNonSpace(tree.Source.String())
 	e.Line, e.Col = line, col
 	return e

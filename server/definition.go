@@ -56,15 +56,16 @@ type diagnosticJSON struct {
 	Code     string `json:"code"`
 	Path     string `json:"path"`
 	Message  string `json:"message"`
+	Text     string `json:"text"` // the message in the requester's language, from the rules code table
 	Severity string `json:"severity"`
 	Snippet  string `json:"snippet,omitempty"`
 }
 
-func toDiagnosticsJSON(ds []rules.Diagnostic) []diagnosticJSON {
+func toDiagnosticsJSON(ds []rules.Diagnostic, lang string) []diagnosticJSON {
 	out := make([]diagnosticJSON, 0, len(ds))
 	for _, d := range ds {
 		out = append(out, diagnosticJSON{File: d.File, Line: d.Line, Col: d.Col, Code: d.Code, Path: d.Path,
-			Message: d.Message, Severity: d.Severity, Snippet: d.Snippet})
+			Message: d.Message, Text: d.Text(lang), Severity: d.Severity, Snippet: d.Snippet})
 	}
 	return out
 }
@@ -127,7 +128,7 @@ func (s *Server) apiSaveDefinition(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(draftJSON{Definition: toDefinitionJSON(res.Definition, false), Diagnostics: toDiagnosticsJSON(res.Diagnostics)})
+	return c.JSON(draftJSON{Definition: toDefinitionJSON(res.Definition, false), Diagnostics: toDiagnosticsJSON(res.Diagnostics, requestLang(c, a.User))})
 }
 
 // apiPublishDefinition answers POST

@@ -63,7 +63,7 @@ func TestDefinitionsAPI(t *testing.T) {
 		{name: "cookie with CSRF token saves version 1", req: req{method: "PUT", target: put, body: tinyForm, cookies: withCookie, header: map[string]string{headerCSRF: csrf}},
 			status: 200, contains: []string{`"definition":{"kind":"form","id":"tiny","version":1,"status":"draft","checksum":"`, `"diagnostics":[]`}},
 		{name: "saving again replaces the draft, lint findings with positions", req: req{method: "PUT", target: put, body: typoForm, header: author},
-			status: 200, contains: []string{`"version":1,"status":"draft"`, `"file":"tiny.form.json","line":5,"col":`, `"code":"unknown_extension"`, `"severity":"error"`, `^`}},
+			status: 200, contains: []string{`"version":1,"status":"draft"`, `"file":"tiny.form.json","line":5,"col":`, `"code":"unknown_extension"`, `"severity":"error"`, `^`, `不认识的扩展设置「x-`}},
 		{name: "publishing is refused while errors remain", req: req{method: "POST", target: put + "/versions/1/publish", header: author},
 			status: 422, code: engine.EINVALID, contains: []string{`"code":"unknown_extension"`, `tiny.form.json:5:`}},
 		{name: "unknown kind", req: req{method: "PUT", target: "/api/v1/definitions/thing/tiny", body: tinyForm, header: author}, status: 422, code: engine.EINVALID},

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -371,7 +370,7 @@ func (s *Server) apiStudioExprCheck(c fiber.Ctx) error {
 			out = append(out, exprDiagnostic{Line: ce.Line, Col: ce.Col, Code: ce.Code,
 				Message: compileMessage(lang, ce), Snippet: rules.Snippet(req.Src, ce.Line, ce.Col)})
 		} else {
-			out = append(out, exprDiagnostic{Code: rules.CodeSyntax, Message: ui.Message(lang, "studio.form.expr.syntax")})
+			out = append(out, exprDiagnostic{Code: rules.CodeSyntax, Message: rules.Diagnostic{Code: rules.CodeSyntax}.Text(lang)})
 		}
 		return c.JSON(fiber.Map{"diagnostics": out})
 	}
@@ -434,18 +433,7 @@ func declareAnswers(env *rules.Env, fs []studio.Field) {
 
 // compileMessage is a compile error in the author's language.
 func compileMessage(lang string, ce *rules.CompileError) string {
-	switch ce.Code {
-	case rules.CodeUnknownIdentifier:
-		return ui.Message(lang, "studio.form.expr.unknown_identifier", ce.Ident)
-	case rules.CodeUnknownFunction:
-		if ce.Suggest != "" {
-			return ui.Message(lang, "studio.form.expr.unknown_function_suggest", ce.Ident, ce.Suggest)
-		}
-		return ui.Message(lang, "studio.form.expr.unknown_function", ce.Ident)
-	case rules.CodeSyntax, rules.CodeTypeMismatch, rules.CodeTooComplex, rules.CodeWrongResult:
-		return ui.Message(lang, "studio.form.expr."+ce.Code, ce.Message)
-	}
-	return fmt.Sprintf("%s: %s", ce.Code, ce.Message)
+	return ce.Text(lang)
 }
 
 // apiStudioFunctions answers GET /api/v1/studio/functions: the rules

@@ -212,18 +212,22 @@ type studioDiagnostic struct {
 	Snippet, URL              string
 }
 
-// problemText is a lint or check finding's text in the page's language:
-// for zh the code's Chinese summary with the engine's own text as the
-// detail, else the engine's text.
-func problemText(p *pageData, code, message string) (text, detail string) {
-	if p.Lang != ui.DefaultLang {
-		return message, ""
+// problemText is a lint or check finding's text in the page's language,
+// from the rules code table, with the linter's own English text as the
+// detail when it says more. A code outside the table (an engine error
+// about a file) reads as a general Chinese sentence with that detail.
+func problemText(p *pageData, d rules.Diagnostic) (text, detail string) {
+	if !rules.IsLintCode(d.Code) {
+		if p.Lang != ui.DefaultLang {
+			return d.Message, ""
+		}
+		return p.T("studio.problem.other"), d.Message
 	}
-	key := "studio.problem." + code
-	if !ui.HasMessage(key) {
-		key = "studio.problem.other"
+	text = d.Text(p.Lang)
+	if d.Message != text {
+		detail = d.Message
 	}
-	return p.T(key), message
+	return text, detail
 }
 
 // studioProblem is one problem of a campaign check, in the page's
@@ -510,7 +514,7 @@ func (s *Server) studioUpload(c fiber.Ctx) error {
 			for _, dg := range res.Diagnostics {
 				sd := studioDiagnostic{Error: dg.Severity != rules.SeverityWarning, Snippet: dg.Snippet,
 					Location: p.T("studio.problem.where.line", dg.Line), URL: fmt.Sprintf("#%s-L%d", f.Anchor, dg.Line)}
-				sd.Message, sd.Detail = problemText(p, dg.Code, dg.Message)
+				sd.Message, sd.Detail = problemText(p, dg)
 				d.Diagnostics = append(d.Diagnostics, sd)
 			}
 			if len(d.Diagnostics) == 0 {
@@ -603,7 +607,7 @@ func (s *Server) studioCheck(p *pageData, d *studioCampaignData, check *engine.C
 				sp.Where = pr.Pointer
 			}
 		}
-		sp.Message, sp.Detail = problemText(p, pr.Code, pr.Message)
+		sp.Message, sp.Detail = problemText(p, problemDiagnostic(check, pr, title))
 		switch {
 		case pr.Kind == engine.KindForm && slices.ContainsFunc(d.Forms, func(f studioFileView) bool { return f.ID == pr.ID }):
 			sp.URL = studioURL(d.ID, "forms/"+url.PathEscape(pr.ID))

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"canvass/internal/yamldoc"
+	"canvass/rules"
 )
 
 // validate runs the checks that look at more than one value: state
@@ -29,10 +30,10 @@ func (l *loader) validate(raw *rawWorkflow, w *Workflow) {
 			continue
 		}
 		if rs.step == nil {
-			l.Errorf(rs.name.At, rs.name.Path, "no_actor", "state %s has no step: no one can act on it (add step: {role, level}, or final: true)", rs.name.Val)
+			named(l.Errorf(rs.name.At, rs.name.Path, rules.CodeNoActor, "state %s has no step: no one can act on it (add step: {role, level}, or final: true)", rs.name.Val), rs)
 		}
 		if len(rs.actions) == 0 && !(rs.hasActions && l.edgesMissing) {
-			l.Errorf(rs.actionsAt, rs.name.Path+".actions", "no_actions", "state %s has no actions: records would stay in it forever", rs.name.Val)
+			named(l.Errorf(rs.actionsAt, rs.name.Path+".actions", rules.CodeNoActions, "state %s has no actions: records would stay in it forever", rs.name.Val), rs)
 		}
 		l.checkTimers(rs, s)
 		for _, ra := range rs.actions {
@@ -48,7 +49,7 @@ func (l *loader) unknownState(s yamldoc.Scalar, w *Workflow) {
 		hint = fmt.Sprintf(" (did you mean %q?)", c)
 	}
 	l.edgesMissing = true
-	l.Errorf(s.At, s.Path, "unknown_state", "unknown state %q%s", s.Val, hint)
+	l.Errorf(s.At, s.Path, rules.CodeUnknownState, "unknown state %q%s", s.Val, hint).With("value", s.Val).With("suggest", yamldoc.Closest(s.Val, w.order))
 }
 
 // checkFinal reports what a final state must not have: nobody acts on a
@@ -74,14 +75,14 @@ func (l *loader) checkFinal(rs *rawState) {
 		extra = append(extra, "auto")
 	}
 	if len(extra) > 0 {
-		l.Errorf(rs.name.At, rs.name.Path, "final_with_task", "final state %s cannot have %s", rs.name.Val, strings.Join(extra, ", "))
+		named(l.Errorf(rs.name.At, rs.name.Path, rules.CodeFinalWithTask, "final state %s cannot have %s", rs.name.Val, strings.Join(extra, ", ")), rs)
 	}
 }
 
 func (l *loader) checkTimers(rs *rawState, s *state) {
 	needsDue := func(key string, at yamldoc.Pos) {
 		if !rs.hasDue {
-			l.Errorf(at, rs.name.Path+"."+key, "missing_due", "%s needs a due time on state %s", key, rs.name.Val)
+			named(l.Errorf(at, rs.name.Path+"."+key, rules.CodeMissingDue, "%s needs a due time on state %s", key, rs.name.Val), rs)
 		}
 	}
 	if rs.remind != nil {
@@ -90,7 +91,7 @@ func (l *loader) checkTimers(rs *rawState, s *state) {
 	if rs.escalate != nil {
 		needsDue("escalate", rs.escalate.at)
 		if s.escalate != nil && s.escalate.levelAbove && s.step != nil && s.step.Level != "" && LevelAbove(s.step.Level) == "" {
-			l.Errorf(rs.escalate.to.At, rs.escalate.to.Path, "no_level_above", "step level %s is the top level; there is no level above to escalate to", s.step.Level)
+			l.Errorf(rs.escalate.to.At, rs.escalate.to.Path, rules.CodeNoLevelAbove, "step level %s is the top level; there is no level above to escalate to", s.step.Level).With("key", s.step.Level)
 		}
 	}
 	if !rs.auto.Set {
@@ -98,13 +99,16 @@ func (l *loader) checkTimers(rs *rawState, s *state) {
 	}
 	needsDue("auto", rs.auto.At)
 	if rs.remind != nil || rs.escalate != nil {
-		l.Errorf(rs.auto.At, rs.auto.Path, "conflicting_keys", "auto acts at the due time, so remind and escalate would never fire; use one or the other")
+		l.Errorf(rs.auto.At, rs.auto.Path, rules.CodeConflictingKeys, "auto acts at the due time, so remind and escalate would never fire; use one or the other").
+			WithText("detail", "到期自动办理后，提醒和上报都不会再发生", "auto acts at the due time, so remind and escalate would never fire")
 	}
 	switch {
 	case rs.auto.Val == ActionReturn:
-		l.Errorf(rs.auto.At, rs.auto.Path, "bad_value", "auto cannot return a record: a return needs a person's reason")
+		l.Errorf(rs.auto.At, rs.auto.Path, rules.CodeBadValue, "auto cannot return a record: a return needs a person's reason").
+			With("value", rs.auto.Val).WithText("detail", "到期不能自动退回，退回需要由人填写理由", "a return needs a person's reason")
 	case !slices.ContainsFunc(rs.actions, func(a *rawAction) bool { return a.name.Val == rs.auto.Val }):
-		l.Errorf(rs.auto.At, rs.auto.Path, "unknown_action", "auto action %q is not one of the state's actions", rs.auto.Val)
+		l.Errorf(rs.auto.At, rs.auto.Path, rules.CodeUnknownAction, "auto action %q is not one of the state's actions", rs.auto.Val).
+			With("value", rs.auto.Val).WithText("detail", "自动办理的操作必须是本状态已有的操作。", "The auto action must be one of the state's actions.")
 	}
 }
 
@@ -115,20 +119,20 @@ func (l *loader) checkRoutes(ra *rawAction, w *Workflow) {
 	for i, r := range ra.routes {
 		if !r.to.Set {
 			if !r.hasTo && !r.broken {
-				l.Errorf(r.at, r.path+".to", "missing_key", "route needs to")
+				l.Errorf(r.at, r.path+".to", rules.CodeMissingKey, "route needs to").WithText("want", "去向的目标状态", "the state the route leads to")
 			}
 			l.edgesMissing = true
 		} else if w.states[r.to.Val] == nil {
 			l.unknownState(r.to, w)
 		}
 		if defaultAt >= 0 {
-			l.Warnf(r.at, r.path, "unreachable_route", "route %d is never taken: route %d above it has no when", i+1, defaultAt+1)
+			l.Warnf(r.at, r.path, rules.CodeUnreachableRoute, "route %d is never taken: route %d above it has no when", i+1, defaultAt+1)
 		} else if !r.when.Set {
 			defaultAt = i
 		}
 	}
 	if ra.hasRouteList && defaultAt < 0 && len(ra.routes) > 0 {
-		l.Warnf(ra.routesAt, ra.name.Path+".routes", "missing_default_route", "every route of %s has a when; when none matches, the action is refused (add a last route without when)", ra.name.Val)
+		l.Warnf(ra.routesAt, ra.name.Path+".routes", rules.CodeMissingDefaultRoute, "every route of %s has a when; when none matches, the action is refused (add a last route without when)", ra.name.Val).With("key", ra.name.Val)
 	}
 }
 
@@ -139,7 +143,7 @@ func (l *loader) checkRoutes(ra *rawAction, w *Workflow) {
 func (l *loader) checkGraph(raw *rawWorkflow, w *Workflow) {
 	if len(w.order) == 0 {
 		if raw.statesAt != (yamldoc.Pos{}) && !l.edgesMissing {
-			l.Errorf(raw.statesAt, "states", "missing_key", "a workflow needs at least one state")
+			l.Errorf(raw.statesAt, "states", rules.CodeMissingKey, "a workflow needs at least one state").WithText("want", "至少一个状态", "at least one state")
 		}
 		return
 	}
@@ -175,7 +179,7 @@ func (l *loader) checkGraph(raw *rawWorkflow, w *Workflow) {
 		}
 	}
 	if len(finals) == 0 {
-		l.Errorf(raw.statesAt, "states", "no_final_state", "no state is final: every record would stay open forever (add a state with final: true)")
+		l.Errorf(raw.statesAt, "states", rules.CodeNoFinalState, "no state is final: every record would stay open forever (add a state with final: true)")
 	}
 	finishes := map[string]bool{}
 	for _, f := range finals {
@@ -184,10 +188,10 @@ func (l *loader) checkGraph(raw *rawWorkflow, w *Workflow) {
 	for _, rs := range raw.states {
 		name := rs.name.Val
 		if w.start != "" && w.states[w.start] != nil && !reachable[name] {
-			l.Warnf(rs.name.At, rs.name.Path, "unreachable_state", "state %s cannot be reached from start %s", name, w.start)
+			named(l.Warnf(rs.name.At, rs.name.Path, rules.CodeUnreachableState, "state %s cannot be reached from start %s", name, w.start), rs)
 		}
 		if len(finals) > 0 && !finishes[name] && !rs.final && len(rs.actions) > 0 {
-			l.Errorf(rs.name.At, rs.name.Path, "dead_end", "no final state can be reached from state %s: records entering it never finish", name)
+			named(l.Errorf(rs.name.At, rs.name.Path, rules.CodeDeadEnd, "no final state can be reached from state %s: records entering it never finish", name), rs)
 		}
 	}
 }

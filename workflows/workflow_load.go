@@ -155,7 +155,8 @@ func (l *loader) decode() *rawWorkflow {
 		w.statesAt = e.Key.At
 		if entries, ok := l.Mapping(e.Value, e.Key.Path, "states"); ok {
 			if len(entries) > maxStates {
-				l.Errorf(e.Key.At, e.Key.Path, "too_large", "a workflow may have at most %d states", maxStates)
+				l.Errorf(e.Key.At, e.Key.Path, rules.CodeTooLarge, "a workflow may have at most %d states", maxStates).
+					WithText("max", fmt.Sprintf("%d 个状态", maxStates), fmt.Sprintf("%d states", maxStates))
 				entries = entries[:maxStates]
 			}
 			for _, se := range entries {
@@ -257,7 +258,8 @@ func (l *loader) decodeAction(e yamldoc.Entry) *rawAction {
 	re, hasRoutes := f["routes"]
 	switch {
 	case hasTo && hasRoutes:
-		l.Errorf(re.Key.At, re.Key.Path, "conflicting_keys", "action %s has both to and routes; use one", e.Key.Val)
+		l.Errorf(re.Key.At, re.Key.Path, rules.CodeConflictingKeys, "action %s has both to and routes; use one", e.Key.Val).
+			WithText("detail", "操作不能同时写 to 和 routes", "an action has to or routes, not both")
 		l.edgesMissing = true
 	case hasTo:
 		t := l.Str(to)
@@ -269,7 +271,8 @@ func (l *loader) decodeAction(e yamldoc.Entry) *rawAction {
 			l.edgesMissing = true
 		}
 		if len(items) > maxRoutes {
-			l.Errorf(re.Key.At, re.Key.Path, "too_large", "an action may have at most %d routes", maxRoutes)
+			l.Errorf(re.Key.At, re.Key.Path, rules.CodeTooLarge, "an action may have at most %d routes", maxRoutes).
+				WithText("max", fmt.Sprintf("%d 个去向", maxRoutes), fmt.Sprintf("%d routes", maxRoutes))
 			items = items[:maxRoutes]
 		}
 		for i, item := range items {
@@ -286,11 +289,11 @@ func (l *loader) decodeAction(e yamldoc.Entry) *rawAction {
 			a.routes = append(a.routes, r)
 		}
 		if ok && len(items) == 0 {
-			l.Errorf(re.Key.At, re.Key.Path, "missing_key", "action %s has an empty list of routes", e.Key.Val)
+			l.Errorf(re.Key.At, re.Key.Path, rules.CodeMissingKey, "action %s has an empty list of routes", e.Key.Val).WithText("want", "至少一个去向", "at least one route")
 			l.edgesMissing = true
 		}
 	default:
-		l.Errorf(e.Key.At, e.Key.Path, "missing_key", "action %s needs to or routes", e.Key.Val)
+		l.Errorf(e.Key.At, e.Key.Path, rules.CodeMissingKey, "action %s needs to or routes", e.Key.Val).WithText("want", "to（去向的状态）或 routes", "to or routes")
 		l.edgesMissing = true
 	}
 	return a
@@ -305,14 +308,14 @@ func (l *loader) provision(raw *rawWorkflow) *Workflow {
 	}
 	w.id, w.title, w.start = raw.id.Val, raw.title, raw.start.Val
 	if raw.id.Set && !idPattern.MatchString(raw.id.Val) {
-		l.Errorf(raw.id.At, raw.id.Path, "bad_id", "id %q must be lower-case letters, digits and dashes", raw.id.Val)
+		l.Errorf(raw.id.At, raw.id.Path, rules.CodeBadID, "id %q must be lower-case letters, digits and dashes", raw.id.Val).With("value", raw.id.Val)
 	}
 	routing := rules.NewEnv(rules.KindRouting)
 	deadline := rules.NewEnv(rules.KindDeadline).Var("enteredAt", timeSample)
 	for _, rs := range raw.states {
 		name := rs.name.Val
 		if !namePattern.MatchString(name) {
-			l.Errorf(rs.name.At, rs.name.Path, "bad_name", "state name %q must be lower-case letters, digits and underscores, starting with a letter", name)
+			l.Errorf(rs.name.At, rs.name.Path, rules.CodeBadName, "state name %q must be lower-case letters, digits and underscores, starting with a letter", name).With("value", name)
 		}
 		s := &state{name: name, title: rs.title, final: rs.final}
 		s.step = l.provisionStep(rs)
@@ -342,9 +345,9 @@ func (l *loader) provisionStep(rs *rawState) *Step {
 	switch {
 	case rst.broken:
 	case !rst.hasRole:
-		l.Errorf(rst.at, rst.path+".role", "missing_key", "step needs a role")
+		l.Errorf(rst.at, rst.path+".role", rules.CodeMissingKey, "step needs a role").WithText("want", "办理的角色", "the role that acts")
 	case len(rst.roles) == 0 && !l.HasErrorAt(rst.path+".role"):
-		l.Errorf(rst.at, rst.path+".role", "no_actor", "step names no role: no one could act")
+		named(l.Errorf(rst.at, rst.path+".role", rules.CodeNoActor, "step names no role: no one could act"), rs)
 	}
 	for _, r := range rst.roles {
 		if l.checkRole(r) && !slices.Contains(step.Roles, r.Val) {
@@ -354,10 +357,10 @@ func (l *loader) provisionStep(rs *rawState) *Step {
 	switch {
 	case !rst.level.Set:
 		if !rst.hasLevel && !rst.broken {
-			l.Errorf(rst.at, rst.path+".level", "missing_key", "step needs a level (%s)", strings.Join(Levels, ", "))
+			l.Errorf(rst.at, rst.path+".level", rules.CodeMissingKey, "step needs a level (%s)", strings.Join(Levels, ", ")).With("want", strings.Join(Levels, ", "))
 		}
 	case !slices.Contains(Levels, rst.level.Val):
-		l.Errorf(rst.level.At, rst.level.Path, "unknown_level", "unknown level %q; levels are %s", rst.level.Val, strings.Join(Levels, ", "))
+		l.Errorf(rst.level.At, rst.level.Path, rules.CodeUnknownLevel, "unknown level %q; levels are %s", rst.level.Val, strings.Join(Levels, ", ")).With("value", rst.level.Val)
 	default:
 		step.Level = rst.level.Val
 	}
@@ -372,7 +375,7 @@ func (l *loader) checkRole(r yamldoc.Scalar) bool {
 	if c := yamldoc.Closest(r.Val, Roles); c != "" {
 		hint = fmt.Sprintf(" (did you mean %q?)", c)
 	}
-	l.Errorf(r.At, r.Path, "unknown_role", "unknown role %q%s; roles are %s", r.Val, hint, strings.Join(Roles, ", "))
+	l.Errorf(r.At, r.Path, rules.CodeUnknownRole, "unknown role %q%s; roles are %s", r.Val, hint, strings.Join(Roles, ", ")).With("value", r.Val).With("suggest", yamldoc.Closest(r.Val, Roles))
 	return false
 }
 
@@ -402,7 +405,7 @@ func (l *loader) provisionDue(s yamldoc.Scalar, env *rules.Env) *dueRule {
 func (l *loader) duration(s yamldoc.Scalar) (Duration, bool) {
 	d, err := ParseDuration(strings.TrimSpace(s.Val))
 	if err != nil {
-		l.Errorf(s.At, s.Path, "bad_duration", "%q: %v", s.Val, err)
+		l.Errorf(s.At, s.Path, rules.CodeBadDuration, "%q: %v", s.Val, err).With("value", s.Val)
 		return Duration{}, false
 	}
 	return d, true
@@ -417,7 +420,7 @@ func (l *loader) provisionRemind(rr *rawRemind) *remindRule {
 	switch {
 	case !rr.every.Set:
 		if !rr.hasEvery && !rr.broken {
-			l.Errorf(rr.at, rr.path+".every", "missing_key", "remind needs every (an ISO 8601 duration such as P1D)")
+			l.Errorf(rr.at, rr.path+".every", rules.CodeMissingKey, "remind needs every (an ISO 8601 duration such as P1D)").WithText("want", "提醒间隔，如 P1D", "the interval, such as P1D")
 		}
 		ok = false
 	default:
@@ -426,7 +429,8 @@ func (l *loader) provisionRemind(rr *rawRemind) *remindRule {
 		case !good:
 			ok = false
 		case d.Shortest() < minReminderGap:
-			l.Errorf(rr.every.At, rr.every.Path, "bad_duration", "reminders must be at least PT1H apart")
+			l.Errorf(rr.every.At, rr.every.Path, rules.CodeBadDuration, "reminders must be at least PT1H apart").
+				With("value", rr.every.Val).WithText("detail", "两次提醒至少间隔 1 小时（PT1H）", "reminders are at least PT1H apart")
 			ok = false
 		default:
 			r.every = d
@@ -435,11 +439,11 @@ func (l *loader) provisionRemind(rr *rawRemind) *remindRule {
 	switch {
 	case !rr.timesSet:
 		if !rr.hasTimes && !rr.broken {
-			l.Errorf(rr.at, rr.path+".times", "missing_key", "remind needs times (how many reminders to send)")
+			l.Errorf(rr.at, rr.path+".times", rules.CodeMissingKey, "remind needs times (how many reminders to send)").WithText("want", "提醒次数", "how many reminders to send")
 		}
 		ok = false
 	case rr.times < 1 || rr.times > maxReminders:
-		l.Errorf(rr.timesAt, rr.path+".times", "bad_value", "times must be between 1 and %d", maxReminders)
+		l.Errorf(rr.timesAt, rr.path+".times", rules.CodeBadValue, "times must be between 1 and %d", maxReminders).With("want", fmt.Sprintf("1–%d", maxReminders))
 		ok = false
 	default:
 		r.times = rr.times
@@ -458,10 +462,11 @@ func (l *loader) provisionEscalate(re *rawEscalate) *escalateRule {
 	switch {
 	case re.broken:
 	case re.to.Set && len(re.widen) > 0:
-		l.Errorf(re.at, re.path, "conflicting_keys", "escalate takes either to or widen, not both")
+		l.Errorf(re.at, re.path, rules.CodeConflictingKeys, "escalate takes either to or widen, not both").
+			WithText("detail", "上报只能写 to 或 widen 其中一个", "escalate takes to or widen, not both")
 	case re.to.Set:
 		if re.to.Val != "level_above" {
-			l.Errorf(re.to.At, re.to.Path, "bad_value", "escalate to must be level_above")
+			l.Errorf(re.to.At, re.to.Path, rules.CodeBadValue, "escalate to must be level_above").With("value", re.to.Val).With("want", "level_above")
 		}
 		e.levelAbove = true
 	case len(re.widen) > 0:
@@ -471,7 +476,7 @@ func (l *loader) provisionEscalate(re *rawEscalate) *escalateRule {
 			}
 		}
 	default:
-		l.Errorf(re.at, re.path, "missing_key", "escalate needs to: level_above or widen: [roles]")
+		l.Errorf(re.at, re.path, rules.CodeMissingKey, "escalate needs to: level_above or widen: [roles]").With("want", "to: level_above / widen: [roles]")
 	}
 	if re.after.Set {
 		e.after, _ = l.duration(re.after)
@@ -488,7 +493,12 @@ func (l *loader) provisionAction(ra *rawAction, env *rules.Env) *action {
 		} else if c := yamldoc.Closest(name, ActionNames); c != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", c)
 		}
-		l.Errorf(ra.name.At, ra.name.Path, "unknown_action", "%s", msg)
+		f := l.Errorf(ra.name.At, ra.name.Path, rules.CodeUnknownAction, "%s", msg).With("value", name)
+		if slices.Contains(taskActions, name) {
+			f.WithText("detail", "系统在每一步都会提供这个操作，它不改变状态，不用写在这里。", "The engine offers it on every step; do not list it.")
+		} else {
+			f.With("suggest", yamldoc.Closest(name, ActionNames))
+		}
 		l.edgesMissing = true
 		return nil
 	}
@@ -499,10 +509,10 @@ func (l *loader) provisionAction(ra *rawAction, env *rules.Env) *action {
 		a.reasonRequired = true
 	case "optional":
 		if name == ActionReturn {
-			l.Errorf(ra.reason.At, ra.reason.Path, "bad_value", "return always requires a reason")
+			l.Errorf(ra.reason.At, ra.reason.Path, rules.CodeBadValue, "return always requires a reason").With("value", ra.reason.Val).With("want", "required")
 		}
 	default:
-		l.Errorf(ra.reason.At, ra.reason.Path, "bad_value", "reason must be required or optional")
+		l.Errorf(ra.reason.At, ra.reason.Path, rules.CodeBadValue, "reason must be required or optional").With("value", ra.reason.Val).With("want", "required / optional")
 	}
 	if ra.guard.Set {
 		a.guard = l.Compile(ra.guard, env, rules.ResultBool)

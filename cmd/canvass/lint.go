@@ -54,15 +54,17 @@ func linterFor(name string) linter {
 
 func runLint(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
+	lang := fs.String("lang", "en", "the language of the messages: en, or zh for Chinese")
 	fs.Usage = func() {
-		io.WriteString(stderr, "Usage: canvass lint DIR\n\n"+
+		io.WriteString(stderr, "Usage: canvass lint [--lang zh] DIR\n\n"+
 			"Checks every definition file under DIR and prints each problem as\n"+
-			"file:line:col: code: message. Exits 1 if any is an error.\n")
+			"file:line:col: code: message. Exits 1 if any is an error.\n"+
+			"--lang zh prints the messages in Chinese.\n")
 	}
 	if ok, status := parseFlags(fs, args, stderr); !ok {
 		return status
 	}
-	if fs.NArg() != 1 {
+	if fs.NArg() != 1 || *lang != "en" && *lang != "zh" {
 		fs.Usage()
 		return exitUsage
 	}
@@ -79,6 +81,9 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	}
 	errs, warnings := 0, 0
 	for _, d := range diags {
+		if *lang != "en" {
+			d.Message = d.Text(*lang)
+		}
 		fmt.Fprintln(stdout, d.String())
 		if d.Severity == rules.SeverityWarning {
 			warnings++

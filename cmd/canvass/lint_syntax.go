@@ -12,7 +12,7 @@ import (
 )
 
 // codeSyntax is the diagnostic code for a file that does not parse.
-const codeSyntax = "syntax"
+const codeSyntax = rules.CodeSyntax
 
 // lintJSONSyntax reports where a JSON file fails to parse.
 func lintJSONSyntax(name string, src []byte) []rules.Diagnostic {

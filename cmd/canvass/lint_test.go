@@ -63,6 +63,20 @@ func TestLintCommand(t *testing.T) {
 			wantStdout: "a/b.json:1:7: syntax: invalid character ']'|survey/workflow.yaml:3:5: syntax: |^|4 files checked: 2 errors, 0 warnings",
 		},
 		{
+			name:       "broken definitions in Chinese",
+			files:      map[string]string{"review.workflow.yaml": "id: review\ntitle: {zh: 审核}\nstart: village\nstates:\n  village:\n    title: {zh: 村级审核}\n    step: {role: reviwer, level: village}\n    actions:\n      approve: {to: done}\n  done:\n    final: true\n"},
+			args:       func(dir string) []string { return []string{"lint", "--lang", "zh", dir} },
+			wantCode:   1,
+			wantStdout: "review.workflow.yaml:7:18: unknown_role: 没有角色「reviwer」。您是不是要写「reviewer」？请从已有角色中选择。|^|1 file checked: 1 error, 0 warnings",
+		},
+		{
+			name:       "a language we do not have",
+			files:      map[string]string{},
+			args:       func(dir string) []string { return []string{"lint", "--lang", "fr", dir} },
+			wantCode:   2,
+			wantStderr: "Usage: canvass lint [--lang zh] DIR",
+		},
+		{
 			name:       "empty directory",
 			files:      map[string]string{},
 			args:       func(dir string) []string { return []string{"lint", dir} },
@@ -73,7 +87,7 @@ func TestLintCommand(t *testing.T) {
 			name:       "no directory given",
 			args:       func(string) []string { return []string{"lint"} },
 			wantCode:   2,
-			wantStderr: "Usage: canvass lint DIR",
+			wantStderr: "Usage: canvass lint [--lang zh] DIR",
 		},
 		{
 			name:       "directory does not exist",

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -84,7 +85,8 @@ func (d *Decoder) File() string { return d.file }
 // messages. A second document is reported and ignored.
 func (d *Decoder) Parse(what, needs string, maxSize int) ast.Node {
 	if len(d.src) > maxSize {
-		d.Errorf(Pos{1, 1}, "", "too_large", "a %s file must be at most %d bytes", what, maxSize)
+		d.Errorf(Pos{1, 1}, "", rules.CodeTooLarge, "a %s file must be at most %d bytes", what, maxSize).
+			WithText("max", fmt.Sprintf("%d 字节", maxSize), fmt.Sprintf("%d bytes", maxSize))
 		return nil
 	}
 	file, err := parser.ParseBytes(d.src, 0)
@@ -99,11 +101,12 @@ func (d *Decoder) Parse(what, needs string, maxSize int) ast.Node {
 		}
 	}
 	if len(docs) == 0 {
-		d.Errorf(Pos{1, 1}, "", "missing_key", "the file is empty; a %s needs %s", what, needs)
+		d.Errorf(Pos{1, 1}, "", rules.CodeMissingKey, "the file is empty; a %s needs %s", what, needs).
+			WithText("key", "文件内容", "The content").With("want", needs)
 		return nil
 	}
 	if len(docs) > 1 {
-		d.Errorf(PosOf(docs[1].Body), "", "yaml_syntax", "a %s file holds one YAML document", what)
+		d.Errorf(PosOf(docs[1].Body), "", rules.CodeYAMLSyntax, "a %s file holds one YAML document", what)
 	}
 	d.collectAnchors(docs[0].Body)
 	return docs[0].Body
@@ -116,7 +119,7 @@ func (d *Decoder) syntaxError(err error) {
 	if errors.As(err, &ye) {
 		at, msg = TokenPos(ye.GetToken()), ye.GetMessage()
 	}
-	d.Errorf(at, "", "yaml_syntax", "%s", msg)
+	d.Errorf(at, "", rules.CodeYAMLSyntax, "%s", msg)
 }
 
 // collectAnchors records every anchor of the document up front: loaders
@@ -132,10 +135,13 @@ func (d *Decoder) collectAnchors(root ast.Node) {
 }
 
 // Report records a finding at a position, with the snippet of its line.
-func (d *Decoder) Report(at Pos, path, code, severity, format string, args ...any) {
+// code is one of the rules.Code… constants; format and args make the
+// English Message, and the returned Finding takes the arguments of the
+// code's localized message (see rules.Diagnostic.Text).
+func (d *Decoder) Report(at Pos, path, code, severity, format string, args ...any) rules.Finding {
 	if len(d.diags) >= MaxDiagnostics {
 		d.dropped++
-		return
+		return rules.Finding{}
 	}
 	snippet := ""
 	if lines := d.srcLines(); at.Line >= 1 && at.Line <= len(lines) {
@@ -151,16 +157,17 @@ func (d *Decoder) Report(at Pos, path, code, severity, format string, args ...an
 		Severity: severity,
 		Snippet:  snippet,
 	})
+	return rules.LastFinding(&d.diags)
 }
 
 // Errorf reports an error: the definition cannot be used.
-func (d *Decoder) Errorf(at Pos, path, code, format string, args ...any) {
-	d.Report(at, path, code, rules.SeverityError, format, args...)
+func (d *Decoder) Errorf(at Pos, path, code, format string, args ...any) rules.Finding {
+	return d.Report(at, path, code, rules.SeverityError, format, args...)
 }
 
 // Warnf reports a warning: shown, but the definition can be used.
-func (d *Decoder) Warnf(at Pos, path, code, format string, args ...any) {
-	d.Report(at, path, code, rules.SeverityWarning, format, args...)
+func (d *Decoder) Warnf(at Pos, path, code, format string, args ...any) rules.Finding {
+	return d.Report(at, path, code, rules.SeverityWarning, format, args...)
 }
 
 // HasErrorAt reports whether an error was already reported at path or
@@ -187,8 +194,9 @@ func (d *Decoder) Diagnostics() []rules.Diagnostic {
 	if d.dropped > 0 {
 		last := ds[len(ds)-1]
 		ds = append(ds, rules.Diagnostic{
-			File: d.file, Line: last.Line, Col: last.Col, Code: "too_many_findings", Severity: rules.SeverityError,
+			File: d.file, Line: last.Line, Col: last.Col, Code: rules.CodeTooManyFindings, Severity: rules.SeverityError,
 			Message: fmt.Sprintf("%d more findings not shown; fix these first", d.dropped),
+			Args:    map[string]string{"count": strconv.Itoa(d.dropped)},
 		})
 	}
 	return ds

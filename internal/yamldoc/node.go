@@ -12,6 +12,7 @@ import (
 	"github.com/goccy/go-yaml/token"
 
 	"canvass/internal/textdist"
+	"canvass/rules"
 )
 
 // Resolve follows anchors and aliases to the node that holds the value. It
@@ -25,7 +26,7 @@ func (d *Decoder) Resolve(node ast.Node, path string) ast.Node {
 		case *ast.AliasNode:
 			d.aliases++
 			if d.aliases > MaxAliasExpansions {
-				d.Errorf(PosOf(n), path, "too_large", "too many aliases (more than %d)", MaxAliasExpansions)
+				d.Errorf(PosOf(n), path, rules.CodeTooLarge, "too many aliases (more than %d)", MaxAliasExpansions).With("max", strconv.Itoa(MaxAliasExpansions))
 				return nil
 			}
 			var target ast.Node
@@ -35,7 +36,7 @@ func (d *Decoder) Resolve(node ast.Node, path string) ast.Node {
 				}
 			}
 			if target == nil {
-				d.Errorf(PosOf(n), path, "yaml_syntax", "unknown alias %q", n.Value.String())
+				d.Errorf(PosOf(n), path, rules.CodeYAMLSyntax, "unknown alias %q", n.Value.String())
 				return nil
 			}
 			node = target
@@ -49,7 +50,7 @@ func (d *Decoder) Resolve(node ast.Node, path string) ast.Node {
 					d.tagsSeen = map[*ast.TagNode]bool{}
 				}
 				d.tagsSeen[n] = true
-				d.Errorf(PosOf(n), path, "yaml_syntax", "YAML tags (%s) are not supported", n.Start.Value)
+				d.Errorf(PosOf(n), path, rules.CodeYAMLSyntax, "YAML tags (%s) are not supported", n.Start.Value)
 			}
 			node = n.Value
 		default:
@@ -73,18 +74,18 @@ func (d *Decoder) Mapping(node ast.Node, path, what string) ([]Entry, bool) {
 		if node != nil {
 			at = PosOf(node)
 		}
-		d.Errorf(at, path, "wrong_type", "%s must be a mapping", what)
+		d.Errorf(at, path, rules.CodeWrongType, "%s must be a mapping", what).WithTerm("want", "mapping")
 		return nil, false
 	}
 	entries := make([]Entry, 0, len(pairs))
 	for _, p := range pairs {
 		if _, merge := p.Key.(*ast.MergeKeyNode); merge {
-			d.Errorf(PosOf(p.Key), path, "yaml_syntax", "merge keys (<<) are not supported")
+			d.Errorf(PosOf(p.Key), path, rules.CodeYAMLSyntax, "merge keys (<<) are not supported")
 			continue
 		}
 		k, ok := keyString(p.Key)
 		if !ok {
-			d.Errorf(PosOf(p.Key), path, "wrong_type", "a key must be a plain string")
+			d.Errorf(PosOf(p.Key), path, rules.CodeWrongType, "a key must be a plain string").WithTerm("want", "key")
 			continue
 		}
 		entries = append(entries, Entry{
@@ -116,7 +117,7 @@ func (d *Decoder) Fields(entries []Entry, what string, allowed ...string) map[st
 			if s := Closest(e.Key.Val, allowed); s != "" {
 				hint = fmt.Sprintf(" (did you mean %q?)", s)
 			}
-			d.Errorf(e.Key.At, e.Key.Path, "unknown_key", "unknown key %q in %s%s", e.Key.Val, what, hint)
+			d.Errorf(e.Key.At, e.Key.Path, rules.CodeUnknownKey, "unknown key %q in %s%s", e.Key.Val, what, hint).With("suggest", Closest(e.Key.Val, allowed))
 			continue
 		}
 		m[e.Key.Val] = e
@@ -129,7 +130,7 @@ func (d *Decoder) Fields(entries []Entry, what string, allowed ...string) map[st
 func (d *Decoder) Require(f map[string]Entry, at Pos, path, what string, keys ...string) {
 	for _, key := range keys {
 		if _, ok := f[key]; !ok {
-			d.Errorf(at, Join(path, key), "missing_key", "%s needs %q", what, key)
+			d.Errorf(at, Join(path, key), rules.CodeMissingKey, "%s needs %q", what, key)
 		}
 	}
 }
@@ -148,7 +149,7 @@ func (d *Decoder) Str(e Entry) Scalar {
 	switch n := node.(type) {
 	case nil:
 		// A guard left empty, say, must not silently allow everything.
-		d.Errorf(s.At, e.Key.Path, "wrong_type", "%s has no value", e.Key.Val)
+		d.Errorf(s.At, e.Key.Path, rules.CodeWrongType, "%s has no value", e.Key.Val).WithTerm("want", "value")
 		return s
 	case *ast.StringNode:
 		s.Val = n.Value
@@ -157,10 +158,10 @@ func (d *Decoder) Str(e Entry) Scalar {
 	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode:
 		// Unquoted numbers and booleans are not strings: "version: 1.0"
 		// as a title would silently lose its trailing zero.
-		d.Errorf(PosOf(node), e.Key.Path, "wrong_type", "%s must be a string; quote it", e.Key.Val)
+		d.Errorf(PosOf(node), e.Key.Path, rules.CodeWrongType, "%s must be a string; quote it", e.Key.Val).WithTerm("want", "quoted")
 		return s
 	default:
-		d.Errorf(PosOf(node), e.Key.Path, "wrong_type", "%s must be a string", e.Key.Val)
+		d.Errorf(PosOf(node), e.Key.Path, rules.CodeWrongType, "%s must be a string", e.Key.Val).WithTerm("want", "string")
 		return s
 	}
 	s.Set, s.Node, s.At = true, node, PosOf(node)
@@ -179,7 +180,7 @@ func (d *Decoder) Bool(e Entry) (value, ok bool) {
 	case *ast.BoolNode:
 		return n.Value, true
 	default:
-		d.Errorf(PosOf(n), e.Key.Path, "wrong_type", "%s must be true or false", e.Key.Val)
+		d.Errorf(PosOf(n), e.Key.Path, rules.CodeWrongType, "%s must be true or false", e.Key.Val).WithTerm("want", "bool")
 		return false, false
 	}
 }
@@ -215,7 +216,7 @@ func (d *Decoder) Int(e Entry) (value int, at Pos, set bool) {
 			digits != "" && strings.Trim(digits, "0123456789") == "" {
 			return math.MaxInt32, PosOf(n), true // a whole number too large for the parser's integers
 		}
-		d.Errorf(PosOf(n), e.Key.Path, "wrong_type", "%s must be a whole number", e.Key.Val)
+		d.Errorf(PosOf(n), e.Key.Path, rules.CodeWrongType, "%s must be a whole number", e.Key.Val).WithTerm("want", "whole number")
 		return 0, Pos{}, false
 	}
 }
@@ -241,12 +242,12 @@ func (d *Decoder) Float(e Entry) (value float64, at Pos, set bool) {
 					return float64(x), PosOf(n), true
 				}
 			}
-			d.Errorf(PosOf(n), e.Key.Path, "wrong_type", "%s must be a finite number", e.Key.Val)
+			d.Errorf(PosOf(n), e.Key.Path, rules.CodeWrongType, "%s must be a finite number", e.Key.Val).WithTerm("want", "finite")
 			return 0, Pos{}, false
 		}
 		return v, PosOf(n), true
 	default:
-		d.Errorf(PosOf(n), e.Key.Path, "wrong_type", "%s must be a number", e.Key.Val)
+		d.Errorf(PosOf(n), e.Key.Path, rules.CodeWrongType, "%s must be a number", e.Key.Val).WithTerm("want", "number")
 		return 0, Pos{}, false
 	}
 }
@@ -271,7 +272,7 @@ func (d *Decoder) StringList(e Entry) []Scalar {
 		if s.Set {
 			out = append(out, s)
 		} else if d.Resolve(item, p) == nil {
-			d.Errorf(PosOf(item), p, "wrong_type", "%s must not be empty", e.Key.Val)
+			d.Errorf(PosOf(item), p, rules.CodeWrongType, "%s must not be empty", e.Key.Val).WithTerm("want", "non-empty")
 		}
 	}
 	return out
@@ -288,7 +289,7 @@ func (d *Decoder) Sequence(e Entry, what string) ([]ast.Node, bool) {
 		if n != nil {
 			at = PosOf(n)
 		}
-		d.Errorf(at, e.Key.Path, "wrong_type", "%s must be a list", what)
+		d.Errorf(at, e.Key.Path, rules.CodeWrongType, "%s must be a list", what).WithTerm("want", "list")
 		return nil, false
 	}
 }
@@ -312,7 +313,7 @@ func (d *Decoder) Text(e Entry) map[string]string {
 			if node != nil {
 				at = PosOf(node)
 			}
-			d.Errorf(at, e.Key.Path, "wrong_type", "%s must be {zh: …, en: …} or a string", e.Key.Val)
+			d.Errorf(at, e.Key.Path, rules.CodeWrongType, "%s must be {zh: …, en: …} or a string", e.Key.Val).WithTerm("want", "text")
 			return nil
 		}
 	}

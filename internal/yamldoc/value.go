@@ -70,7 +70,7 @@ func (d *Decoder) ExprPos(s Scalar, line, col int) Pos {
 // It returns nil when the expression does not compile.
 func (d *Decoder) Compile(s Scalar, env *rules.Env, want rules.Result) *rules.Program {
 	if strings.TrimSpace(s.Val) == "" {
-		d.Errorf(s.At, s.Path, "bad_expression", "empty expression")
+		d.Errorf(s.At, s.Path, rules.CodeBadExpression, "empty expression").WithText("detail", "表达式是空的", "it is empty")
 		return nil
 	}
 	prog, err := rules.Compile(s.Val, env, want)
@@ -83,7 +83,7 @@ func (d *Decoder) Compile(s Scalar, env *rules.Env, want rules.Result) *rules.Pr
 		at = d.ExprPos(s, ce.Line, ce.Col)
 		err = fmt.Errorf("%s", ce.Message)
 	}
-	d.Errorf(at, s.Path, "bad_expression", "%v", err)
+	d.Errorf(at, s.Path, rules.CodeBadExpression, "%v", err).WithCompileError(ce)
 	return nil
 }
 
@@ -93,7 +93,7 @@ func (d *Decoder) Compile(s Scalar, env *rules.Env, want rules.Result) *rules.Pr
 func (d *Decoder) Date(s Scalar) (time.Time, bool) {
 	t, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s.Val), rules.Shanghai)
 	if err != nil {
-		d.Errorf(s.At, s.Path, "bad_date", "%q is not a date; write it as 2006-01-02", s.Val)
+		d.Errorf(s.At, s.Path, rules.CodeBadDate, "%q is not a date; write it as 2006-01-02", s.Val).With("value", s.Val)
 		return time.Time{}, false
 	}
 	return t.UTC(), true
@@ -110,7 +110,7 @@ func (d *Decoder) Instant(s Scalar) (time.Time, bool) {
 	if t, err := time.ParseInLocation(time.DateOnly, v, rules.Shanghai); err == nil {
 		return t.UTC(), true
 	}
-	d.Errorf(s.At, s.Path, "bad_date", "%q is not a time; write it as 2006-01-02T15:04:05+08:00 or 2006-01-02", s.Val)
+	d.Errorf(s.At, s.Path, rules.CodeBadDate, "%q is not a time; write it as 2006-01-02T15:04:05+08:00 or 2006-01-02", s.Val).With("value", s.Val)
 	return time.Time{}, false
 }
 
@@ -141,7 +141,8 @@ func (d *Decoder) Period(s Scalar) string {
 		return ""
 	}
 	if !slices.Contains(Periods, s.Val) {
-		d.Errorf(s.At, s.Path, "bad_value", "period must be %s or %s, not %q", PeriodMonth, PeriodQuarter, s.Val)
+		d.Errorf(s.At, s.Path, rules.CodeBadValue, "period must be %s or %s, not %q", PeriodMonth, PeriodQuarter, s.Val).
+			With("value", s.Val).With("want", PeriodMonth+" / "+PeriodQuarter)
 		return ""
 	}
 	return s.Val
