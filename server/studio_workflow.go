@@ -58,14 +58,16 @@ type studioWorkflowData struct {
 	Open     []studioOption // non-final states, for the start
 	Roles    []studioOption
 	LevelOps []studioOption
-	Units    []studioOption
-	Keys     []keyOption // the forms' top-level questions, for routing rules
-	Ops      []operatorOption
-	Diagram  template.HTML
-	Errors   map[string]string // by control id
-	Refs     []string          // what leads to a state the author tried to delete
-	RefState string            // that state, for the forced delete
-	Broken   string            // the stored draft does not open
+	Units    []studioOption // of a time limit
+	// of the reminders' interval and of the escalation's delay
+	RemindUnits, AfterUnits []studioOption
+	Keys                    []keyOption // the forms' top-level questions, for routing rules
+	Ops                     []operatorOption
+	Diagram                 template.HTML
+	Errors                  map[string]string // by control id
+	Refs                    []string          // what leads to a state the author tried to delete
+	RefState                string            // that state, for the forced delete
+	Broken                  string            // the stored draft does not open
 }
 
 // wfStateView is one state as the page shows it.
@@ -145,7 +147,10 @@ func (s *Server) fillStudioWorkflow(c fiber.Ctx, p *pageData, wd *studioWorkflow
 	for _, l := range workflows.Levels {
 		wd.LevelOps = append(wd.LevelOps, studioOption{Value: l, Label: p.T("level." + l)})
 	}
-	wd.Units = []studioOption{{"", p.T("studio.wf.unit.none")}, {studio.UnitHours, p.T("studio.wf.unit.hours")}, {studio.UnitDays, p.T("studio.wf.unit.days")}}
+	units := func(none string) []studioOption {
+		return []studioOption{{"", p.T(none)}, {studio.UnitHours, p.T("studio.wf.unit.hours")}, {studio.UnitDays, p.T("studio.wf.unit.days")}}
+	}
+	wd.Units, wd.RemindUnits, wd.AfterUnits = units("studio.wf.unit.none"), units("studio.wf.unit.remind_none"), units("studio.wf.unit.after_none")
 	for _, o := range studio.Operators() {
 		name := o.NameZH
 		if strings.HasPrefix(lang, "en") {
@@ -208,6 +213,18 @@ func (s *Server) fillStudioWorkflow(c fiber.Ctx, p *pageData, wd *studioWorkflow
 			case workflows.ActionSubmit:
 				v.Submit = av
 			}
+		}
+		// An action not allowed yet offers a sensible target when ticked.
+		if finals := w.Finals(); len(finals) > 0 {
+			if v.Approve.To == "" {
+				v.Approve.To = finals[0].Name
+			}
+			if v.Reject.To == "" {
+				v.Reject.To = finals[len(finals)-1].Name
+			}
+		}
+		if cs := w.Corrections(); len(cs) > 0 && v.Return.To == "" {
+			v.Return.To = cs[0].Name
 		}
 		switch st.Kind {
 		case studio.StateLevel:

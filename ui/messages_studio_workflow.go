@@ -39,6 +39,9 @@ func init() {
 		"studio.wf.unit":                 "单位",
 		"studio.wf.unit.none":            "不限时",
 		"studio.wf.unit.hours":           "小时",
+		"studio.wf.unit.remind_none":     "（不提醒）",
+		"studio.wf.unit.after_none":      "（提醒完后）",
+		"studio.wf.diagram.open":         "单独打开流程图",
 		"studio.wf.unit.days":            "天",
 		"studio.wf.keep":                 "保持原设置（%s）",
 		"studio.wf.remind.every":         "超时后每隔",
@@ -84,7 +87,7 @@ func init() {
 		"studio.wf.refs":                 "还有步骤指向要删除的步骤",
 		"studio.wf.refs.force":           "仍然删除，并把这些操作改接到它的下一步",
 		"studio.wf.diagram":              "流程图",
-		"studio.wf.diagram.tip":          "实线：通过或提交；虚线：退回补正；红线：不予采用。左侧圆点指向首个步骤。",
+		"studio.wf.diagram.tip":          "实线：通过或提交；虚线：退回补正；红线：不予采用。顶部圆点指向首个步骤。",
 	})
 	add(LangEN, map[string]string{
 		"studio.wf.tip":                  "Build the review level by level: who reviews at each level, the time limit, reminders and escalation when it runs out, which actions are allowed and where each leads. Every save is a draft.",
@@ -118,6 +121,9 @@ func init() {
 		"studio.wf.unit":                 "Unit",
 		"studio.wf.unit.none":            "no limit",
 		"studio.wf.unit.hours":           "hours",
+		"studio.wf.unit.remind_none":     "(no reminders)",
+		"studio.wf.unit.after_none":      "(after the reminders)",
+		"studio.wf.diagram.open":         "Open the diagram on its own",
 		"studio.wf.unit.days":            "days",
 		"studio.wf.keep":                 "keep as it is (%s)",
 		"studio.wf.remind.every":         "When overdue, remind every",
@@ -163,6 +169,6 @@ func init() {
 		"studio.wf.refs":                 "Other steps lead to the step you are deleting",
 		"studio.wf.refs.force":           "Delete it anyway and reconnect those actions to its next step",
 		"studio.wf.diagram":              "Diagram",
-		"studio.wf.diagram.tip":          "Solid: approve or resubmit; dashed: return for correction; red: reject. The dot on the left points at the first step.",
+		"studio.wf.diagram.tip":          "Solid: approve or resubmit; dashed: return for correction; red: reject. The dot at the top points at the first step.",
 	})
 }

@@ -20,15 +20,15 @@ type DiagramOptions struct {
 
 // Layout of the diagram, in SVG user units (about pixels).
 const (
-	boxW     = 156
+	boxW     = 152
 	boxH     = 52
 	colGap   = 84
-	rowGap   = 64
-	marginX  = 44 // room for the start mark on the left
-	marginY  = 28
-	titlePx  = 14
+	rowGap   = 56
+	marginX  = 16
+	marginY  = 36 // room for the start mark above the first level
+	titlePx  = 15
 	detailPx = 11
-	labelPx  = 11
+	labelPx  = 12
 )
 
 // diagramNode is a state placed on the grid.
@@ -45,10 +45,11 @@ type diagramEdge struct {
 // actionLabel names an action as the designer does.
 func actionLabel(action, lang string) string { return reason(lang, action) }
 
-// WorkflowDiagram draws the workflow as SVG: review levels left to right
-// in the order a record climbs them, correction steps in the row below,
-// outcomes in the last column; an arrow with its action's name for every
-// way a record moves. The start state has a mark on its left. Every text
+// WorkflowDiagram draws the workflow as SVG: review levels top to bottom
+// in the order a record climbs them, correction steps in a column on their
+// left, outcomes in a column on their right (see layoutDiagram); an arrow
+// with its action's name for every way a record moves. The start state
+// has a mark above it. Every text
 // is escaped; the output has no script and no style (presentation
 // attributes only), so the page's Content-Security-Policy allows it
 // inline. Nodes are <g class="wf-node" data-state="…"> and arrows <g
@@ -83,7 +84,7 @@ func WorkflowDiagram(w WorkflowSpec, o DiagramOptions) string {
 			}
 		}
 	}
-	width := marginX + cols*boxW + max(0, cols-1)*colGap + 24
+	width := 2*marginX + cols*boxW + max(0, cols-1)*colGap
 	height := 2*marginY + rows*boxH + max(0, rows-1)*rowGap
 	var b strings.Builder
 	title := textIn(w.Title, o.Lang)
@@ -101,6 +102,10 @@ func WorkflowDiagram(w WorkflowSpec, o DiagramOptions) string {
 	}
 	// Arrows first, so boxes sit on top of them.
 	seen := map[[2]string]int{}
+	pairs := map[[2]string]int{}
+	for _, e := range edges {
+		pairs[[2]string{min(e.from, e.to), max(e.from, e.to)}]++
+	}
 	for _, e := range edges {
 		from, to := at[e.from], at[e.to]
 		if from == nil || to == nil {
@@ -122,11 +127,20 @@ func WorkflowDiagram(w WorkflowSpec, o DiagramOptions) string {
 		if e.from > e.to {
 			nx, ny = -nx, -ny // the same side for both directions
 		}
-		shift := float64(k) * 16
-		if k%2 == 1 {
-			shift = -float64(k+1) / 2 * 16
-		} else if k > 0 {
-			shift = float64(k) / 2 * 16
+		n := pairs[pair]
+		shift := (float64(k) - float64(n-1)/2) * 44
+		// Labels of arrows between the same boxes sit at different
+		// places along them.
+		// Side by side, a horizontal pair's labels are apart already;
+		// a vertical pair's go to different heights.
+		at := 0.5
+		switch {
+		case n > 1 && math.Abs(y2-y1) > math.Abs(x2-x1):
+			at = 0.3 + 0.4*float64(k)/float64(n-1)
+		case abs(from.row-to.row) > 1:
+			// A long arrow crosses the rows between; its label stays
+			// near its start, clear of the arrows of those rows.
+			at = 0.25
 		}
 		// Boxes in between (same row, more than one column apart) are
 		// passed by a curve above them.
@@ -139,7 +153,8 @@ func WorkflowDiagram(w WorkflowSpec, o DiagramOptions) string {
 		}
 		sx, sy := clip(x1, y1, cx-x1, cy-y1)
 		ex, ey := clip(x2, y2, cx-x2, cy-y2)
-		lx, ly := 0.25*sx+0.5*cx+0.25*ex, 0.25*sy+0.5*cy+0.25*ey
+		lx := (1-at)*(1-at)*sx + 2*(1-at)*at*cx + at*at*ex
+		ly := (1-at)*(1-at)*sy + 2*(1-at)*at*cy + at*at*ey
 		color := "#555"
 		dash := ""
 		switch e.action {
@@ -168,9 +183,6 @@ func WorkflowDiagram(w WorkflowSpec, o DiagramOptions) string {
 			fill, stroke, rx = "#e8f5e9", "#2e7d32", 24
 		}
 		full := textIn(s.Title, o.Lang)
-		fmt.Fprintf(&b, `<g class="wf-node wf-%s" data-state="%s"><title>%s</title>`, s.Kind, esc(s.Name), esc(full))
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" rx="%d" fill="%s" stroke="%s" stroke-width="%s"/>`, x, y, boxW, boxH, rx, fill, stroke,
-			map[bool]string{true: "3", false: "1.5"}[s.Name == w.Start])
 		detail := ""
 		if s.Kind != StateFinal {
 			var parts []string
@@ -186,6 +198,13 @@ func WorkflowDiagram(w WorkflowSpec, o DiagramOptions) string {
 			}
 			detail = strings.Join(parts, " · ")
 		}
+		tip := full
+		if detail != "" {
+			tip += "：" + detail
+		}
+		fmt.Fprintf(&b, `<g class="wf-node wf-%s" data-state="%s"><title>%s</title>`, s.Kind, esc(s.Name), esc(tip))
+		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" rx="%d" fill="%s" stroke="%s" stroke-width="%s"/>`, x, y, boxW, boxH, rx, fill, stroke,
+			map[bool]string{true: "3", false: "1.5"}[s.Name == w.Start])
 		ty := y + boxH/2 + titlePx/2 - 1
 		if detail != "" {
 			ty = y + 21
@@ -196,9 +215,9 @@ func WorkflowDiagram(w WorkflowSpec, o DiagramOptions) string {
 		}
 		b.WriteString(`</g>`)
 		if s.Name == w.Start {
-			cy := y + boxH/2
+			cx := x + boxW/2
 			fmt.Fprintf(&b, `<g class="wf-start"><circle cx="%d" cy="%d" r="6" fill="#2f6fb0"/><path d="M%d,%d L%d,%d" stroke="#2f6fb0" stroke-width="2" marker-end="url(#wf-arrow)"/></g>`,
-				marginX-34, cy, marginX-28, cy, x-1, cy)
+				cx, y-28, cx, y-22, cx, y-1)
 		}
 	}
 	b.WriteString(`</svg>`)
@@ -257,10 +276,13 @@ func fit(s string, px, width int) string {
 	return string(rs) + "…"
 }
 
-// layoutDiagram places the states: review levels by how many steps a
-// record takes from the start to reach them (levels at the same depth
-// stacked), correction steps in the row below under the first level that
-// returns to them, outcomes stacked in the last column.
+// layoutDiagram places the states in three bands of columns, so the
+// diagram stays narrow enough to sit beside the editor however many levels
+// there are: review levels top to bottom by how many steps a record takes
+// from the start to reach them (levels at the same depth side by side),
+// correction steps in the column on their left beside the first level
+// that returns to them, outcomes in the column on their right, each beside
+// the deepest state that leads to it.
 func layoutDiagram(w WorkflowSpec) []*diagramNode {
 	depth := map[string]int{}
 	var queue []string
@@ -291,52 +313,62 @@ func layoutDiagram(w WorkflowSpec) []*diagramNode {
 	for _, d := range depth {
 		maxDepth = max(maxDepth, d)
 	}
+	for _, s := range w.States {
+		if _, ok := depth[s.Name]; s.Kind == StateLevel && !ok {
+			maxDepth++
+			depth[s.Name] = maxDepth // not reached from the start: below the rest
+		}
+	}
+	left := 0
+	if len(w.Corrections()) > 0 {
+		left = 1
+	}
 	var nodes []*diagramNode
-	rowsIn := map[int]int{}
+	across := map[int]int{}
+	width := 1
 	for _, s := range w.States {
 		if s.Kind != StateLevel {
 			continue
 		}
-		d, ok := depth[s.Name]
-		if !ok {
-			maxDepth++
-			d = maxDepth
-			depth[s.Name] = d
-		}
-		nodes = append(nodes, &diagramNode{state: s, col: d, row: rowsIn[d]})
-		rowsIn[d]++
+		d := depth[s.Name]
+		nodes = append(nodes, &diagramNode{state: s, col: left + across[d], row: d})
+		across[d]++
+		width = max(width, across[d])
 	}
-	levelRows := 1
-	for _, n := range rowsIn {
-		levelRows = max(levelRows, n)
-	}
-	usedBottom := map[int]bool{}
-	for _, s := range w.States {
-		if s.Kind != StateCorrection {
-			continue
-		}
-		col := -1
-		for _, o := range w.States {
-			if a := o.Action(workflows.ActionReturn); a != nil && slices.Contains(a.Targets(), s.Name) {
-				if d, ok := depth[o.Name]; ok && (col < 0 || d < col) {
-					col = d
+	// leadsTo is the rows of the placed states whose actions (of the given
+	// kinds, all when none) lead to name.
+	leadsTo := func(name string, kinds ...string) []int {
+		var rows []int
+		for _, n := range nodes {
+			for _, a := range n.state.Actions {
+				if (len(kinds) == 0 || slices.Contains(kinds, a.Name)) && slices.Contains(a.Targets(), name) {
+					rows = append(rows, n.row)
 				}
 			}
 		}
-		col = max(col, 0)
-		for usedBottom[col] {
-			col++
-		}
-		usedBottom[col] = true
-		maxDepth = max(maxDepth, col)
-		nodes = append(nodes, &diagramNode{state: s, col: col, row: levelRows})
+		return rows
 	}
-	row := 0
-	for _, s := range w.States {
-		if s.Kind == StateFinal {
-			nodes = append(nodes, &diagramNode{state: s, col: maxDepth + 1, row: row})
+	used := map[[2]int]bool{}
+	place := func(s StateSpec, col, row int) {
+		for used[[2]int{col, row}] {
 			row++
 		}
+		used[[2]int{col, row}] = true
+		nodes = append(nodes, &diagramNode{state: s, col: col, row: row})
+	}
+	for _, s := range w.Corrections() {
+		row := 0
+		if rows := leadsTo(s.Name, workflows.ActionReturn); len(rows) > 0 {
+			row = slices.Min(rows)
+		}
+		place(s, 0, row)
+	}
+	for _, s := range w.Finals() {
+		row := 0
+		if rows := leadsTo(s.Name); len(rows) > 0 {
+			row = slices.Max(rows)
+		}
+		place(s, left+width, row)
 	}
 	return nodes
 }
