@@ -4,8 +4,15 @@ import (
 	"context"
 	"html"
 	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/goccy/go-yaml"
 
 	"canvass/engine"
 	"canvass/workflows"
@@ -261,6 +268,144 @@ func newestDefinition(t *testing.T, e *env, a *engine.Actor, kind, id string) *e
 	v, err := e.eng.DefinitionVersion(ctx, a, kind, id, newest.Version)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return v
+}
+
+var (
+	wfFormRe   = regexp.MustCompile(`(?s)<form method="post" action="([^"]+/workflow/(?:title|states/[a-z_0-9]+))"[^>]*>(.*?)</form>`)
+	wfInputRe  = regexp.MustCompile(`<input ([^>]*)>`)
+	wfSelectRe = regexp.MustCompile(`(?s)<select [^>]*name="([^"]+)"[^>]*>(.*?)</select>`)
+	wfOptionRe = regexp.MustCompile(`<option value="([^"]*)"( selected)?>`)
+	wfAttrRe   = regexp.MustCompile(`([a-z_-]+)="([^"]*)"`)
+)
+
+// pageForms returns every state form (and the title form) of the tab as
+// the browser would post it unchanged: inputs with their values,
+// checkboxes that are checked, selects with their selected option.
+func pageForms(body string) map[string][]string {
+	out := map[string][]string{}
+	for _, m := range wfFormRe.FindAllStringSubmatch(body, -1) {
+		var fields []string
+		inner := m[2]
+		for _, in := range wfInputRe.FindAllStringSubmatch(inner, -1) {
+			attrs := map[string]string{}
+			for _, a := range wfAttrRe.FindAllStringSubmatch(in[1], -1) {
+				attrs[a[1]] = html.UnescapeString(a[2])
+			}
+			if attrs["name"] == "" || attrs["type"] == "checkbox" && !strings.Contains(in[1], " checked") {
+				continue
+			}
+			fields = append(fields, attrs["name"], attrs["value"])
+		}
+		for _, sel := range wfSelectRe.FindAllStringSubmatch(inner, -1) {
+			opts := wfOptionRe.FindAllStringSubmatch(sel[2], -1)
+			if len(opts) == 0 {
+				continue
+			}
+			v := opts[0][1]
+			for _, o := range opts {
+				if o[2] != "" {
+					v = o[1]
+				}
+			}
+			fields = append(fields, sel[1], html.UnescapeString(v))
+		}
+		out[html.UnescapeString(m[1])] = fields
+	}
+	return out
+}
+
+// TestStudioWorkflowExamplesRoundTrip: each example's workflow, opened in
+// the tab and every form of it saved as the page shows it, is the same
+// workflow.
+func TestStudioWorkflowExamplesRoundTrip(t *testing.T) {
+	e := newEnv(t, Config{})
+	e.user("author", ownUnit, engine.RoleAuthor)
+	cookie, csrf := e.pageSession("author")
+	ctx := context.Background()
+	author, _ := e.store.GetUserByUsername(ctx, "author")
+	a := &engine.Actor{User: author}
+	files, err := filepath.Glob(filepath.Join("..", "examples", "*", "*.workflow.yaml"))
+	if err != nil || len(files) != 5 {
+		t.Fatalf("the five examples' workflows: %v %v", files, err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			res := e.do(req{method: "POST", target: "/studio/campaigns", cookies: pageAs(cookie), header: formHeader, body: form("_csrf", csrf, "title", "示例 "+filepath.Base(f))})
+			id := studioCampaignPath.FindStringSubmatch(res.header.Get("Location"))[1]
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wfID := id + "-review"
+			src = regexp.MustCompile(`(?m)^id: .*$`).ReplaceAll(src, []byte("id: "+wfID))
+			if _, err := e.eng.SaveDraft(ctx, a, engine.KindWorkflow, wfID, wfID+".workflow.yaml", src); err != nil {
+				t.Fatal(err)
+			}
+			page := e.do(req{method: "GET", target: "/studio/campaigns/" + id + "/workflow", cookies: pageAs(cookie)})
+			forms := pageForms(page.body)
+			if len(forms) < 5 {
+				t.Fatalf("%d forms on the page", len(forms))
+			}
+			for action, fields := range forms {
+				base := basePattern.FindStringSubmatch(e.do(req{method: "GET", target: "/studio/campaigns/" + id + "/workflow", cookies: pageAs(cookie)}).body)[1]
+				for i := 0; i+1 < len(fields); i += 2 {
+					if fields[i] == "base" {
+						fields[i+1] = base
+					}
+					if fields[i] == "_csrf" {
+						fields[i+1] = csrf
+					}
+				}
+				r := e.do(req{method: "POST", target: action, cookies: pageAs(cookie), header: formHeader, body: form(fields...)})
+				if r.status != http.StatusSeeOther {
+					t.Fatalf("saving %s unchanged: %d\n%v\n%s", action, r.status, fields, r.body)
+				}
+			}
+			saved := newestDefinition(t, e, a, engine.KindWorkflow, wfID)
+			if string(saved.Source) == string(src) {
+				t.Fatalf("nothing was saved (the example's comments are still there)")
+			}
+			wa, da := workflows.Load("a.workflow.yaml", src)
+			wb, db := workflows.Load("b.workflow.yaml", saved.Source)
+			if wa == nil || wb == nil {
+				t.Fatalf("does not load: %v %v\n%s", da, db, saved.Source)
+			}
+			if !reflect.DeepEqual(plainWorkflow(t, src), plainWorkflow(t, saved.Source)) {
+				t.Errorf("not the same workflow:\n%s\n---\n%s", src, saved.Source)
+			}
+			if !slices.Equal(wa.States(), wb.States()) || wa.Start() != wb.Start() {
+				t.Errorf("states or start differ: %v %v", wa.States(), wb.States())
+			}
+		})
+	}
+}
+
+// plainWorkflow decodes a workflow file with its shorthands spelled out
+// (approve: x is {to: x}, one role is a list), so files that mean the
+// same compare equal.
+func plainWorkflow(t *testing.T, src []byte) map[string]any {
+	t.Helper()
+	var v map[string]any
+	if err := yaml.Unmarshal(src, &v); err != nil {
+		t.Fatal(err)
+	}
+	states, _ := v["states"].(map[string]any)
+	for _, sv := range states {
+		s, _ := sv.(map[string]any)
+		if step, ok := s["step"].(map[string]any); ok {
+			if r, ok := step["role"].(string); ok {
+				step["role"] = []any{r}
+			}
+		}
+		if acts, ok := s["actions"].(map[string]any); ok {
+			for k, act := range acts {
+				if to, ok := act.(string); ok {
+					acts[k] = map[string]any{"to": to}
+				}
+			}
+		}
 	}
 	return v
 }
