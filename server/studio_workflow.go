@@ -562,6 +562,9 @@ func (s *Server) updateWorkflowState(c fiber.Ctx, doc *studio.WorkflowDoc, name 
 	return doc.UpdateState(spec)
 }
 
+// maxRouteRows bounds the condition rows of one routing rule.
+const maxRouteRows = 10
+
 // updateWorkflowRoutes adds a routing rule to a level's 通过 (op=add:
 // join, field/op/value rows, to) or deletes one (op=delete, index).
 func (s *Server) updateWorkflowRoutes(c fiber.Ctx, doc *studio.WorkflowDoc, wd *studioWorkflowData, name string) error {
@@ -593,6 +596,9 @@ func (s *Server) updateWorkflowRoutes(c fiber.Ctx, doc *studio.WorkflowDoc, wd *
 			row.Value = values[i]
 		}
 		cond.Rows = append(cond.Rows, row)
+	}
+	if len(cond.Rows) > maxRouteRows {
+		return fieldProblem("/states/"+name+"/route/rows", "too_many_rows", ui.Message(doc.Lang, "studio.wf.route.rows", maxRouteRows))
 	}
 	docs, err := s.studioWorkflowForms(c, wd.C)
 	if err != nil {

@@ -110,6 +110,9 @@ func TestStudioWorkflowTab(t *testing.T) {
 		{name: "a routing rule on a field that does not exist is refused", method: "POST", target: wf + "/states/township_review/routes",
 			form:   []string{"base", "{base}", "op", "add", "join", "and", "cond_field", "ghost", "cond_op", "gt", "cond_value", "5000", "to", "approved"},
 			status: http.StatusUnprocessableEntity, contains: []string{"条件第 1 行：没有这个字段"}},
+		{name: "a routing rule with too many conditions is refused", method: "POST", target: wf + "/states/township_review/routes",
+			form: append([]string{"base", "{base}", "op", "add", "to", "approved"}, strings.Split(strings.Repeat("cond_field,name,cond_op,eq,cond_value,x,", 11), ",")[:66]...),
+			status: http.StatusUnprocessableEntity, contains: []string{"一条分流规则最多 10 个条件"}},
 		{name: "a routing rule through the builder", method: "POST", target: wf + "/states/township_review/routes",
 			form:   []string{"base", "{base}", "op", "add", "join", "and", "cond_field", "name", "cond_op", "eq", "cond_value", "张三", "to", "approved"},
 			status: http.StatusSeeOther},
@@ -239,6 +242,17 @@ func TestStudioWorkflowCreate(t *testing.T) {
 	c := newestDefinition(t, e, a, engine.KindCampaign, id)
 	if !strings.Contains(string(c.Source), "workflow: "+id+"-review-2") {
 		t.Errorf("the campaign is not linked (the first ID was taken):\n%s", c.Source)
+	}
+
+	// A workflow that does not lint: its problem links to its state.
+	w := newestDefinition(t, e, a, engine.KindWorkflow, id+"-review-2")
+	broken := strings.Replace(string(w.Source), "role: reviewer, level: township", "role: reviewer, level: townshp", 1)
+	if _, err := e.eng.SaveDraft(ctx, a, engine.KindWorkflow, w.ID, w.Filename, []byte(broken)); err != nil {
+		t.Fatal(err)
+	}
+	status, body = get("/studio/campaigns/" + id + "/publish")
+	if status != http.StatusOK || !strings.Contains(body, `href="/studio/campaigns/`+id+`/workflow#s-township_check"`) {
+		t.Errorf("the check does not link the workflow problem to its state: %d\n%s", status, body)
 	}
 }
 
