@@ -80,6 +80,7 @@ func TestStudioWorkflowDesigner(t *testing.T) {
 	if got := textOf(t, ctx, "#wf-refs"); !strings.Contains(got, "“村级审核”的“通过”指向“乡镇审核”") {
 		t.Errorf("the refusal does not say what leads there: %q", got)
 	}
+	shot(t, ctx, "refusal-1280", "")
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("wf-force-delete"))); err != nil {
 		t.Fatal(err)
 	}

@@ -120,6 +120,9 @@ func TestStudioWorkflowTab(t *testing.T) {
 			contains: []string{"当 姓名 等于 张三 时，转到“已通过”", `data-action="approve"`}},
 		{name: "move the district level up", method: "POST", target: wf + "/states/district_review/move", form: []string{"base", "{base}", "dir", "up"},
 			status: http.StatusSeeOther},
+		{name: "in English", method: "GET", target: wf + "?lang=en", status: http.StatusOK,
+			contains: []string{"Review levels", "Time limit", "Return for correction", `lang="en"`}, lacks: []string{"办理时限"}},
+		{name: "back in Chinese", method: "GET", target: wf + "?lang=zh-CN", status: http.StatusOK, contains: []string{"办理时限"}},
 		{name: "the check passes and links the workflow", method: "GET", target: "/studio/campaigns/{id}/publish", status: http.StatusOK,
 			contains: []string{"检查通过，可以发布 3 份草稿"}},
 	} {

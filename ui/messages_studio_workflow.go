@@ -87,6 +87,7 @@ func init() {
 		"studio.wf.delete.short":         "删除",
 		"studio.wf.refs":                 "还有步骤指向要删除的步骤",
 		"studio.wf.refs.force":           "仍然删除，并把这些操作改接到它的下一步",
+		"studio.wf.refs.cancel":          "不删除",
 		"studio.wf.diagram":              "流程图",
 		"studio.wf.diagram.tip":          "实线：通过或提交；虚线：退回补正；红线：不予采用。顶部圆点指向首个步骤。",
 	})
@@ -170,6 +171,7 @@ func init() {
 		"studio.wf.delete.short":         "Delete",
 		"studio.wf.refs":                 "Other steps lead to the step you are deleting",
 		"studio.wf.refs.force":           "Delete it anyway and reconnect those actions to its next step",
+		"studio.wf.refs.cancel":          "Keep it",
 		"studio.wf.diagram":              "Diagram",
 		"studio.wf.diagram.tip":          "Solid: approve or resubmit; dashed: return for correction; red: reject. The dot at the top points at the first step.",
 	})
