@@ -111,7 +111,7 @@ func TestStudioWorkflowTab(t *testing.T) {
 			form:   []string{"base", "{base}", "op", "add", "join", "and", "cond_field", "ghost", "cond_op", "gt", "cond_value", "5000", "to", "approved"},
 			status: http.StatusUnprocessableEntity, contains: []string{"条件第 1 行：没有这个字段"}},
 		{name: "a routing rule with too many conditions is refused", method: "POST", target: wf + "/states/township_review/routes",
-			form: append([]string{"base", "{base}", "op", "add", "to", "approved"}, strings.Split(strings.Repeat("cond_field,name,cond_op,eq,cond_value,x,", 11), ",")[:66]...),
+			form:   append([]string{"base", "{base}", "op", "add", "to", "approved"}, strings.Split(strings.Repeat("cond_field,name,cond_op,eq,cond_value,x,", 11), ",")[:66]...),
 			status: http.StatusUnprocessableEntity, contains: []string{"一条分流规则最多 10 个条件"}},
 		{name: "a routing rule through the builder", method: "POST", target: wf + "/states/township_review/routes",
 			form:   []string{"base", "{base}", "op", "add", "join", "and", "cond_field", "name", "cond_op", "eq", "cond_value", "张三", "to", "approved"},
