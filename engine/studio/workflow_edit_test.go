@@ -497,8 +497,4 @@ func TestWorkflowDiagram(t *testing.T) {
 	if strings.Contains(svg, "<script") || strings.Contains(svg, "style=") {
 		t.Error("the diagram has a script or a style")
 	}
-	var v any
-	if err := yaml.Unmarshal([]byte("x: 1"), &v); err != nil { // keep the import honest for the XML check below
-		t.Fatal(err)
-	}
 }
