@@ -32,6 +32,7 @@ func (s *Server) studioRoutes() {
 	s.app.Post("/studio/campaigns/:id/files/:kind/:file", s.signedInPage, s.studioUpload)
 	s.app.Get("/studio/campaigns/:id/publish", s.signedInPage, s.studioPublishPage)
 	s.app.Post("/studio/campaigns/:id/publish", s.signedInPage, s.studioPublish)
+	s.studioWorkflowRoutes()
 	s.studioVersionRoutes()
 }
 
@@ -613,6 +614,8 @@ func (s *Server) studioCheck(p *pageData, d *studioCampaignData, check *engine.C
 			sp.URL = studioURL(d.ID, "forms/"+url.PathEscape(pr.ID))
 		case pr.Kind == engine.KindCampaign && slices.ContainsFunc(basics, func(b string) bool { return strings.HasPrefix(pr.Pointer, b) }):
 			sp.URL = studioURL(d.ID, "")
+		case pr.Kind == engine.KindWorkflow || pr.Kind == engine.KindCampaign && strings.HasPrefix(pr.Pointer, "/workflow"):
+			sp.URL = studioURL(d.ID, "workflow") + workflowAnchor(pr.Pointer)
 		default:
 			sp.URL = studioURL(d.ID, "source") + "#file-" + pr.Kind + "-" + pr.ID
 			if pr.Line > 0 {

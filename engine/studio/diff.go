@@ -337,52 +337,14 @@ func yamlTree(src []byte) (*node, error) {
 	if err := yaml.UnmarshalWithOptions(src, &v, yaml.UseOrderedMap()); err != nil {
 		return nil, err
 	}
-	n := yamlNode(v)
+	n, err := yamlNode(v, 0)
+	if err != nil {
+		return nil, err
+	}
 	if n.kind != kindObject {
 		return nil, fmt.Errorf("not a mapping")
 	}
 	return n, nil
-}
-
-func yamlNode(v any) *node {
-	switch x := v.(type) {
-	case nil:
-		return &node{kind: kindNull}
-	case yaml.MapSlice:
-		n := objNode()
-		for _, it := range x {
-			n.members = append(n.members, member{fmt.Sprint(it.Key), yamlNode(it.Value)})
-		}
-		return n
-	case map[string]any:
-		n := objNode()
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			n.members = append(n.members, member{k, yamlNode(x[k])})
-		}
-		return n
-	case []any:
-		n := &node{kind: kindArray}
-		for _, it := range x {
-			n.items = append(n.items, yamlNode(it))
-		}
-		return n
-	case string:
-		return strNode(x)
-	case bool:
-		return boolNode(x)
-	case float64:
-		return numNode(json.Number(strconv.FormatFloat(x, 'f', -1, 64)))
-	case int, int64, uint64, int32, uint32, uint, float32:
-		return numNode(json.Number(fmt.Sprint(x)))
-	case time.Time:
-		return strNode(x.Format(time.RFC3339))
-	}
-	return strNode(fmt.Sprint(v))
 }
 
 // keyedList indexes a list of objects by their key field: the keys in the

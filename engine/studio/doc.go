@@ -61,4 +61,31 @@
 // the same type. Only the form's own expressions are searched; campaign
 // and workflow files that name form fields are checked when the campaign
 // is published.
+//
+// # Review flows
+//
+// OpenWorkflow opens a workflow file (YAML) into a WorkflowDoc the same
+// way: author's key order and unknown keys kept, Bytes in the examples'
+// house style (comments are not kept). Spec is the designer's view: the
+// review levels of the ladder (non-final states whose step is not the
+// field worker's), the correction steps (the field worker's, or where a
+// 退回补正 leads) and the outcomes (final states), each with its Chinese and
+// English title, who acts, the time limit in hours or days (any other
+// duration or a due expression is kept as written until the author sets
+// one), reminders, escalation and its allowed actions with where each
+// leads. AddLevel, UpdateState, MoveLevel, DeleteState, SetCorrection,
+// AddOutcome, SetRoutes and SetTitle check their input in Chinese or
+// English (problem codes in workflow_messages.go), write only what
+// changed, and keep the result only when workflows.Load accepts it.
+//
+// On a plain ladder (each level's 通过 leads to the next, the first is
+// the start) adding, moving and deleting a level rewires 通过, the start
+// and the correction step's resubmission, as an author expects of a
+// ladder; a ladder with routing rules is only reordered. Deleting a state
+// others lead to is refused with one problem per action that does; forced,
+// those actions lead where the deleted state's own 通过 led, and returns to
+// a deleted correction step are removed. Routing rules are written by the
+// form designer's condition builder over the top-level questions of the
+// campaign's forms, as answers.<key> (RouteExpr, ParseRoute).
+// WorkflowDiagram draws the spec as SVG on the server.
 package studio
