@@ -389,6 +389,16 @@ func checkLabels(prefix, zh, en string) problems {
 	return ps
 }
 
+// keepUnlabelled drops label_required for an entry that had no Chinese
+// label and still has none: the file allows it, and saving an entry as it
+// came must not be refused.
+func keepUnlabelled(ps problems, zh string) problems {
+	if zh != "" {
+		return ps
+	}
+	return slices.DeleteFunc(ps, func(p problem) bool { return p.code == CodeLabelRequired })
+}
+
 // freeName returns the given code checked (bad_name, name_taken), or a
 // new one prefix1, prefix2… when none is given.
 func freeName(ptr, given, prefix string, taken []string) (string, problems) {
@@ -488,6 +498,9 @@ func (d *CampaignDoc) SetInput(old string, in BudgetInput, valueText string) err
 	v := d.Budget()
 	in.LabelZH, in.LabelEN = strings.TrimSpace(in.LabelZH), strings.TrimSpace(in.LabelEN)
 	ps := checkLabels("input", in.LabelZH, in.LabelEN)
+	if i := slices.IndexFunc(v.Inputs, func(x BudgetInput) bool { return x.Name == old }); old != "" && i >= 0 && v.Inputs[i].LabelZH == "" {
+		ps = keepUnlabelled(ps, in.LabelZH)
+	}
 	valueText = strings.ReplaceAll(strings.TrimSpace(valueText), ",", "")
 	n, err := strconv.ParseInt(valueText, 10, 64)
 	if err != nil || n < 0 || n > MaxBudgetInput {
@@ -529,6 +542,9 @@ func (d *CampaignDoc) SetCount(old string, c BudgetCount) error {
 	v := d.Budget()
 	c.LabelZH, c.LabelEN = strings.TrimSpace(c.LabelZH), strings.TrimSpace(c.LabelEN)
 	ps := checkLabels("count", c.LabelZH, c.LabelEN)
+	if i := slices.IndexFunc(v.Counts, func(x BudgetCount) bool { return x.Name == old }); old != "" && i >= 0 && v.Counts[i].LabelZH == "" {
+		ps = keepUnlabelled(ps, c.LabelZH)
+	}
 	if !d.camp.HasForm(c.Form) {
 		ps = append(ps, problemAt("/count_form", CodeUnknownForm, clip(c.Form))...)
 	}
@@ -639,6 +655,9 @@ func (d *CampaignDoc) SetLine(old string, in LineInput) error {
 	v := d.Budget()
 	in.LabelZH, in.LabelEN = strings.TrimSpace(in.LabelZH), strings.TrimSpace(in.LabelEN)
 	ps := checkLabels("line", in.LabelZH, in.LabelEN)
+	if i := slices.IndexFunc(v.Lines, func(x BudgetLine) bool { return x.Key == old }); old != "" && i >= 0 && v.Lines[i].LabelZH == "" {
+		ps = keepUnlabelled(ps, in.LabelZH)
+	}
 	unit, ok := parseYuan(in.UnitYuan)
 	if !ok {
 		ps = append(ps, problemAt("/line_unit", CodeBadAmount, clip(in.UnitYuan), FormatYuan(MaxLineYuan*100))...)
