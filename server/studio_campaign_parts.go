@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
@@ -29,6 +30,7 @@ func (s *Server) studioCampaignPartRoutes() {
 type studioPartsData struct {
 	*studioCampaignData
 	Lang     string
+	csrf     string
 	Invalid  bool     // the campaign file does not load: fix it in 源文件 first
 	Problems []string // of the refused edit, in the page's language
 	Posted   string   // the id of the form whose edit was refused
@@ -57,10 +59,10 @@ type studioPartsData struct {
 // budgetLineView is one budget line with its text in words.
 type budgetLineView struct {
 	studio.BudgetLine
-	Text    string
+	Text     string
 	UnitYuan string
-	Slots   []string // its factors, padded to MaxLineFactors
-	Mult    string
+	Slots    []string // its factors, padded to MaxLineFactors
+	Mult     string
 }
 
 // studioFieldGroup is the fields of one form an indicator may read.
@@ -123,7 +125,7 @@ func (s *Server) studioOpenParts(c fiber.Ctx, tab string) (*pageData, *studioPar
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	d := &studioPartsData{studioCampaignData: cd, Lang: p.Lang, errs: map[string]string{}}
+	d := &studioPartsData{studioCampaignData: cd, Lang: p.Lang, csrf: p.CSRF, errs: map[string]string{}}
 	p.Data = d
 	_, files, err := s.engine.StudioCampaignFiles(c.Context(), actorOf(c), cd.ID, p.Lang)
 	if err != nil {
@@ -179,7 +181,7 @@ func (s *Server) fillParts(p *pageData, d *studioPartsData, doc *studio.Campaign
 				v.Slots = append(v.Slots, "")
 			}
 			if l.Multiple > 1 {
-				v.Mult = strings.TrimSpace(strings.TrimPrefix(p.T("studio.budget.mult.value", l.Multiple), ""))
+				v.Mult = strconv.FormatInt(l.Multiple, 10)
 			}
 			d.BudgetLines = append(d.BudgetLines, v)
 		}
@@ -287,29 +289,29 @@ func applyPartEdit(tab, op string, c fiber.Ctx, doc *studio.CampaignDoc) (string
 		return &engine.Error{Code: engine.EINVALID, Message: "unknown edit", Fields: []engine.FieldError{{Pointer: "/op", Code: "bad_op", Message: ui.Message(doc.Lang, "studio.parts.bad_op")}}}
 	}
 	switch tab + "/" + op {
-	case "qc/set":
-		return "qc", doc.SetQC(studio.QCSettings{On: true, Percent: f("qc_percent"), Min: f("qc_min"), Period: f("qc_period")})
-	case "qc/remove":
-		return "qc", doc.RemoveQC()
+	case "qc/qc-set":
+		return formID, doc.SetQC(studio.QCSettings{On: true, Percent: f("qc_percent"), Min: f("qc_min"), Period: f("qc_period")})
+	case "qc/qc-remove":
+		return formID, doc.RemoveQC()
 	case "budget/input":
 		return formID, doc.SetInput(key, studio.BudgetInput{Name: f("input_name"), LabelZH: f("input_label_zh"), LabelEN: f("input_label_en")}, f("input_value"))
 	case "budget/count":
 		return formID, doc.SetCount(key, studio.BudgetCount{Name: f("count_name"), LabelZH: f("count_label_zh"), LabelEN: f("count_label_en"), Form: f("count_form"), States: formValues(c, "count_states")})
 	case "budget/delete-name":
-		return "names", doc.DeleteName(key)
+		return formID, doc.DeleteName(key)
 	case "budget/line":
 		return formID, doc.SetLine(key, studio.LineInput{Key: f("line_key"), LabelZH: f("line_label_zh"), LabelEN: f("line_label_en"), UnitYuan: f("line_unit"),
 			Factors: formValues(c, "line_factor"), Multiple: f("line_multiple")})
 	case "budget/delete-line":
-		return "lines", doc.DeleteLine(key)
+		return formID, doc.DeleteLine(key)
 	case "indicators/indicator":
 		return formID, doc.SetIndicator(key, indicatorInput(c))
 	case "indicators/delete-indicator":
-		return "indicators", doc.DeleteIndicator(key)
+		return formID, doc.DeleteIndicator(key)
 	case "indicators/report":
 		return formID, doc.SetReport(key, reportInput(c))
 	case "indicators/delete-report":
-		return "reports", doc.DeleteReport(key)
+		return formID, doc.DeleteReport(key)
 	}
 	return formID, unknown()
 }
@@ -426,4 +428,182 @@ func (d *studioPartsData) TermText(t studio.TermEdit) string {
 		parts = append(parts, p.T("studio.ind.text.states", strings.Join(names, p.T("studio.ind.text.or"))))
 	}
 	return strings.Join(parts, p.T("studio.ind.text.sep"))
+}
+
+// partForm is one form of a tab: adding an entry (Key "") or changing
+// one. Its inputs have ids <name>-<suffix>, unique on the page, and the
+// names the POST reads.
+type partForm struct {
+	d      *studioPartsData
+	Op     string
+	ID     string // the form's id; also where the page scrolls back to
+	Key    string
+	Suffix string
+	Item   any
+}
+
+// Form starts the form of op for the entry key ("" for a new one).
+func (d *studioPartsData) Form(op, key string, item any) partForm {
+	f := partForm{d: d, Op: op, ID: op, Key: key, Suffix: "new", Item: item}
+	if key != "" {
+		f.ID, f.Suffix = op+"-"+key, key
+	}
+	return f
+}
+
+// Action is where the form posts.
+func (f partForm) Action() string { return studioURL(f.d.ID, f.d.Tab) }
+
+// CSRF and Base are the form's hidden fields.
+func (f partForm) CSRF() string { return f.d.csrf }
+func (f partForm) Base() string { return f.d.Base }
+
+// T is a message in the page's language.
+func (f partForm) T(key string, args ...any) string { return ui.Message(f.d.Lang, key, args...) }
+
+// In is the id of input name.
+func (f partForm) In(name string) string { return name + "-" + f.Suffix }
+
+// V is the value of input name: as typed when this form was refused, else
+// def.
+func (f partForm) V(name, def string) string { return f.d.Val(f.ID, name, def) }
+
+// E is the problem of input name, when this form was refused.
+func (f partForm) E(name string) string { return f.d.Err(f.ID, name) }
+
+// Has reports whether a check box or option value of input name is on.
+func (f partForm) Has(name, value string, def []string) bool { return f.d.Has(f.ID, name, value, def) }
+
+// Is reports whether input name has value (for one-choice selects).
+func (f partForm) Is(name, value, def string) bool { return f.V(name, def) == value }
+
+// Slot is the i-th value of a repeated input (a line's factors).
+func (f partForm) Slot(name string, i int, def []string) string {
+	list := def
+	if f.d.Posted == f.ID && f.d.values != nil {
+		list = f.d.values[name]
+	}
+	if i < len(list) {
+		return list[i]
+	}
+	return ""
+}
+
+// Field is a text input of the form, for the template "part-input".
+func (f partForm) Field(name, def string) partField {
+	pf := partField{ID: f.In(name), Name: name, Label: f.T("studio.part." + name), Value: f.V(name, def), Err: f.E(name)}
+	if key := "studio.part." + name + ".tip"; ui.HasMessage(key) {
+		pf.Tip = f.T(key)
+	}
+	return pf
+}
+
+// partField is one labelled text input with its tip and problem.
+type partField struct {
+	ID, Name, Label, Value, Err, Tip string
+}
+
+// Forms, States and Names are the choices the forms offer.
+func (f partForm) Forms() []studioOption  { return f.d.FormOptions }
+func (f partForm) States() []studioOption { return f.d.States }
+func (f partForm) Names() []studioOption  { return f.d.Names }
+
+// Num shows a whole number of an entry; a new entry shows none.
+func (f partForm) Num(v int64) string {
+	if f.Key == "" {
+		return ""
+	}
+	return strconv.FormatInt(v, 10)
+}
+
+// InputForm is the form of the input name ("" for a new one).
+func (d *studioPartsData) InputForm(name string) partForm {
+	var item studio.BudgetInput
+	for _, in := range d.Budget.Inputs {
+		if in.Name == name {
+			item = in
+		}
+	}
+	return d.Form("input", name, item)
+}
+
+// CountForm is the form of the count name ("" for a new one).
+func (d *studioPartsData) CountForm(name string) partForm {
+	var item studio.BudgetCount
+	for _, c := range d.Budget.Counts {
+		if c.Name == name {
+			item = c
+		}
+	}
+	return d.Form("count", name, item)
+}
+
+// LineForm is the form of the line key ("" for a new one).
+func (d *studioPartsData) LineForm(key string) partForm {
+	item := budgetLineView{Slots: make([]string, studio.MaxLineFactors)}
+	for _, l := range d.BudgetLines {
+		if l.Key == key {
+			item = l
+		}
+	}
+	return d.Form("line", key, item)
+}
+
+// IndicatorForm is the form of the indicator id ("" for a new one).
+func (d *studioPartsData) IndicatorForm(id string) partForm {
+	item := studio.IndicatorEdit{Num: studio.TermEdit{Kind: studio.TermCount}, Den: studio.TermEdit{Kind: studio.TermOfficial}, Target: "90", Better: "higher"}
+	for _, ind := range d.Indicators {
+		if ind.ID == id {
+			item = ind
+		}
+	}
+	return d.Form("indicator", id, item)
+}
+
+// ReportForm is the form of the report id ("" for a new one).
+func (d *studioPartsData) ReportForm(id string) partForm {
+	item := studio.ReportEdit{Level: "village", Period: "quarter", DueDays: "15"}
+	for _, r := range d.Reports {
+		if r.ID == id {
+			item = r
+		}
+	}
+	return d.Form("report", id, item)
+}
+
+// sideForm is one side (num or den) of an indicator's form.
+type sideForm struct {
+	partForm
+	Side string
+	Term studio.TermEdit
+}
+
+// Side is the numerator ("num") or denominator ("den") of an indicator
+// form.
+func (f partForm) Side(side string) sideForm {
+	ind, _ := f.Item.(studio.IndicatorEdit)
+	t := ind.Num
+	if side == "den" {
+		t = ind.Den
+	}
+	return sideForm{partForm: f, Side: side, Term: t}
+}
+
+// N is the name of the side's input part: num_kind.
+func (s sideForm) N(part string) string { return s.Side + "_" + part }
+
+// Fields are the fields a condition may read, by form.
+func (f partForm) Fields() []studioFieldGroup { return f.d.Fields }
+
+// Operators are the comparisons a condition offers.
+func (f partForm) Operators() []studioOption { return f.d.Operators }
+
+// Levels are the org levels a report may come from.
+func (f partForm) Levels() []studioOption { return f.d.Levels }
+
+// Periods are the periods indicators and reports are read in; Kinds the
+// kinds of an indicator side.
+func (f partForm) Periods() []string { return []string{"month", "quarter", "year"} }
+func (f partForm) Kinds() []string {
+	return []string{studio.TermCount, studio.TermSum, studio.TermOfficial}
 }
