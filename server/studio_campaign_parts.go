@@ -226,7 +226,7 @@ func (s *Server) studioPartSave(tab string) fiber.Handler {
 		}
 		code := engine.ErrorCode(eerr)
 		if eerr == nil {
-			return redirect(c, studioURL(d.ID, tab)+"?saved=1#"+form)
+			return redirect(c, studioURL(d.ID, tab)+"?saved=1")
 		}
 		if key := scopeRefusal(eerr); key != "" {
 			return s.studioRefused(c, eerr, key)
@@ -415,8 +415,10 @@ func (d *studioPartsData) TermText(t studio.TermEdit) string {
 	}
 	if t.Field != "" {
 		c := d.FieldLabel(t.Field) + " " + d.OpLabel(t.Op)
-		if t.Value != "" {
-			c += " " + t.Value
+		if _, err := strconv.ParseFloat(t.ValueLabel, 64); err == nil {
+			c += " " + t.ValueLabel
+		} else if t.ValueLabel != "" {
+			c += " “" + t.ValueLabel + "”"
 		}
 		parts = append(parts, c)
 	}

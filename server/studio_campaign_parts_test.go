@@ -5,10 +5,17 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"canvass/engine"
+)
+
+var (
+	idPattern       = regexp.MustCompile(` id="([^"]+)"`)
+	labelForPattern = regexp.MustCompile(`<label for="([^"]+)"`)
+	controlPattern  = regexp.MustCompile(`<(input|select|textarea) id="([^"]+)"[^>]*>`)
 )
 
 // publishFertilityExample publishes the fertility-survey example (spot
@@ -159,6 +166,27 @@ func TestStudioCampaignParts(t *testing.T) {
 				t.Fatalf("status %d, want %d\n%s", res.status, sc.status, res.body)
 			}
 			body := html.UnescapeString(res.body)
+			if sc.method == "GET" && res.status == http.StatusOK {
+				seen := map[string]bool{}
+				for _, m := range idPattern.FindAllStringSubmatch(res.body, -1) {
+					if seen[m[1]] {
+						t.Errorf("id %q appears twice on the page", m[1])
+					}
+					seen[m[1]] = true
+				}
+				labelled := map[string]bool{}
+				for _, m := range labelForPattern.FindAllStringSubmatch(res.body, -1) {
+					if !seen[m[1]] {
+						t.Errorf("a label is for %q, which no element has", m[1])
+					}
+					labelled[m[1]] = true
+				}
+				for _, m := range controlPattern.FindAllStringSubmatch(res.body, -1) {
+					if !strings.Contains(m[0], `type="hidden"`) && !labelled[m[2]] {
+						t.Errorf("the control %q has no label", m[2])
+					}
+				}
+			}
 			for _, want := range sc.contains {
 				if !strings.Contains(body, fill(want)) {
 					t.Errorf("the page lacks %q\n%s", fill(want), body)

@@ -116,7 +116,10 @@ type TermEdit struct {
 	Value    string   `json:"value"` // as people read it: birth, 3, true
 	SumField string   `json:"sumField"`
 	Official string   `json:"official"`
-	lit      string   // Value as an expression literal: "birth", 3, true
+	// ValueLabel is Value as people read it: a choice's label, when the
+	// field has choices; else Value.
+	ValueLabel string `json:"valueLabel"`
+	lit        string // Value as an expression literal: "birth", 3, true
 }
 
 // IndicatorEdit is an indicator as the editor shows and takes it.
@@ -149,6 +152,7 @@ func (d *CampaignDoc) Indicators() []IndicatorEdit {
 		var okN, okD bool
 		e.Num, okN = parseTerm(ind.NumeratorSrc)
 		e.Den, okD = parseTerm(ind.DenominatorSrc)
+		e.Num.ValueLabel, e.Den.ValueLabel = d.valueLabel(e.Num), d.valueLabel(e.Den)
 		e.Editable = okN && okD && ind.Factor == 100
 		out = append(out, e)
 	}
@@ -555,6 +559,32 @@ func (d *CampaignDoc) checkTerm(side string, t *TermEdit) problems {
 		t.Value, t.lit = "", ""
 	}
 	return ps
+}
+
+// valueLabel names a condition's value by its choice's label.
+func (d *CampaignDoc) valueLabel(t TermEdit) string {
+	if t.Value == "" {
+		return ""
+	}
+	for _, f := range d.forms {
+		if t.Form != "" && f.ID() != t.Form {
+			continue
+		}
+		if fd := fieldAtPath(f, t.Field); fd != nil {
+			for _, c := range fd.Choices() {
+				if fmt.Sprint(c.Value()) == t.Value {
+					return c.Label(d.Lang)
+				}
+			}
+			if fd.Type() == "boolean" {
+				if isEN(d.Lang) {
+					return map[string]string{"true": "yes", "false": "no"}[t.Value]
+				}
+				return map[string]string{"true": "是", "false": "否"}[t.Value]
+			}
+		}
+	}
+	return t.Value
 }
 
 // fieldAtPath finds the field of a path ("care.elderCount",
