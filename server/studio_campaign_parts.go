@@ -110,8 +110,11 @@ func (s *Server) studioPartPage(tab string) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if c.Query("saved") != "" {
+		switch {
+		case c.Query("saved") != "":
 			p.Flash = p.T("studio.parts.saved")
+		case c.Query("unchanged") != "":
+			p.Flash = p.T("studio.parts.unchanged")
 		}
 		s.fillParts(p, d, doc)
 		return s.render(c, fiber.StatusOK, "studio_"+tab, p)
@@ -225,6 +228,9 @@ func (s *Server) studioPartSave(tab string) fiber.Handler {
 			_, eerr = s.engine.SaveDraftBased(c.Context(), a, engine.KindCampaign, d.ID, d.campaignFilename(), doc.Bytes(), bodyField(c, "base"))
 		}
 		code := engine.ErrorCode(eerr)
+		if eerr == nil && !doc.Changed() {
+			return redirect(c, studioURL(d.ID, tab)+"?unchanged=1")
+		}
 		if eerr == nil {
 			return redirect(c, studioURL(d.ID, tab)+"?saved=1")
 		}

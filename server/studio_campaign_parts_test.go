@@ -107,6 +107,9 @@ func TestStudioCampaignParts(t *testing.T) {
 			contains: []string{"已保存为草稿。", "当前：每人抽查 10% 的记录，至少 2 份"}},
 		{name: "a save from a stale page conflicts", who: "author", method: "POST", target: camp + "/qc", form: qc("7", "1"), stale: true,
 			status: http.StatusConflict, contains: []string{"在您打开此页之后修改了这个文件"}},
+		{name: "saving as shown changes nothing", who: "author", method: "POST", target: camp + "/qc", form: qc("10", "2"), status: http.StatusSeeOther},
+		{name: "and says so", who: "author", method: "GET", target: camp + "/qc?unchanged=1", status: http.StatusOK, keepBase: true,
+			contains: []string{"没有改动，文件保持原样。"}},
 
 		{name: "预算 says each line in words and yuan", who: "author", method: "GET", target: camp + "/budget", status: http.StatusOK, keepBase: true,
 			contains: []string{"入户慰问品：单价 60.00 元 × sample 300 = 18,000.00 元", "调查员劳务补助：单价 50.00 元 × surveyed（按记录统计）",
