@@ -65,10 +65,14 @@ func TestStudioCampaignEditors(t *testing.T) {
 	if err != nil {
 		t.Fatalf("open 抽查: %v", err)
 	}
+	if err := chromedp.Do(ctx, phone); err != nil {
+		t.Fatal(err)
+	}
 	if got, err := waitText(ctx, "#qc_percent-new-err", func(s string) bool { return strings.Contains(s, "不超过 100") }); err != nil {
 		t.Fatalf("150 %%: %q %v", got, err)
 	}
-	err = chromedp.Do(ctx,
+	shot(t, ctx, "qc-refused-390", "")
+	err = chromedp.Do(ctx, office,
 		chromedp.SetValue(chromedp.ID("qc_percent-new"), "5"),
 		chromedp.SetValue(chromedp.ID("qc_min-new"), "1"),
 		chromedp.Click(chromedp.ID("qc_save")),

@@ -369,7 +369,8 @@ func (d *studioPartsData) FieldLabel(path string) string {
 			}
 		}
 	}
-	return path
+	// A field deleted from the form since: say so, the check refuses it.
+	return path + ui.Message(d.Lang, "studio.ind.field.gone")
 }
 
 // StateLabel is a state's title.

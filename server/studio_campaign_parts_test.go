@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"canvass/engine"
+	"canvass/engine/studio"
 )
 
 var (
@@ -208,5 +209,22 @@ func TestStudioCampaignParts(t *testing.T) {
 				state["oldbase"], state["base"] = state["base"], m[1]
 			}
 		})
+	}
+}
+
+// TestIndicatorFieldGone: an indicator reading a field the form no longer
+// has names it as gone, in the page's language.
+func TestIndicatorFieldGone(t *testing.T) {
+	d := &studioPartsData{Lang: "zh-CN", Fields: []studioFieldGroup{{Form: "f", Fields: []studio.IndicatorField{{Path: "care.elderCount", Label: "养老 › 老人数"}}}}}
+	tests := []struct{ path, lang, want string }{
+		{"care.elderCount", "zh-CN", "养老 › 老人数"},
+		{"care.ghost", "zh-CN", "care.ghost（表单中已没有这个字段，请修改或删除本指标）"},
+		{"care.ghost", "en", "care.ghost (no longer in the form: change or delete this indicator)"},
+	}
+	for _, tt := range tests {
+		d.Lang = tt.lang
+		if got := d.FieldLabel(tt.path); got != tt.want {
+			t.Errorf("FieldLabel(%s, %s) = %q, want %q", tt.path, tt.lang, got, tt.want)
+		}
 	}
 }

@@ -325,3 +325,22 @@ func TestBudgetReadOnlyLine(t *testing.T) {
 }
 
 func sprint(v any) string { return fmt.Sprintf("%+v", v) }
+
+func TestQCAsShownKeepsAFinerShare(t *testing.T) {
+	src := []byte("id: c\ntitle: 标题\nforms: [f]\nworkflow: w\norg_scope: \"341299\"\nreference_time: 2026-12-06\nqc: {share: 0.123456, min: 2}\n")
+	d, err := OpenCampaign("c.campaign.yaml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := d.QC()
+	if q.Percent != "12.3456" {
+		t.Fatalf("percent %q", q.Percent)
+	}
+	if err := d.SetQC(q); err != nil || d.Changed() {
+		t.Fatalf("saving as shown: %v, changed %v", err, d.Changed())
+	}
+	q.Percent = "12.34567"
+	if err := d.SetQC(q); engine.ErrorCode(err) != engine.EINVALID {
+		t.Fatalf("a changed share with five decimals: %v", err)
+	}
+}

@@ -61,6 +61,11 @@ func trimPercent(s string) string {
 // at least s.Min, per s.Period. Problems are keyed /qc_percent, /qc_min
 // and /qc_period. Settings equal to the current ones change nothing.
 func (d *CampaignDoc) SetQC(s QCSettings) error {
+	// The settings as shown (a share the file writes with more decimals
+	// than the editor takes, 0.123456) save as they are.
+	if cur := d.QC(); cur.On && trimPercent(s.Percent) == cur.Percent && strings.TrimSpace(s.Min) == cur.Min && s.Period == cur.Period {
+		return nil
+	}
 	var ps problems
 	pct, ok := hundredths(trimPercent(s.Percent))
 	if !ok || pct <= 0 || pct > 10000 {
