@@ -98,7 +98,7 @@ func TestStudioCampaignEditors(t *testing.T) {
 		t.Fatalf("add a budget line: %v", err)
 	}
 	saved("budget line")
-	if got := textOf(t, ctx, "#lines"); !strings.Contains(got, "宣传横幅：120.50 元") {
+	if got := textOf(t, ctx, "#lines"); !strings.Contains(got, "宣传横幅：120.50 元") || !strings.Contains(textOf(t, ctx, "#budget-total"), "合计 120.50 元") {
 		t.Errorf("budget lines: %q", got)
 	}
 	both("budget")

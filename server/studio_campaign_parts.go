@@ -44,6 +44,7 @@ type studioPartsData struct {
 	// 预算
 	Budget      studio.BudgetView
 	BudgetLines []budgetLineView
+	Total       string         // what the lines come to, in words
 	Names       []studioOption // inputs and counts, for a line's factors
 	FormOptions []studioOption
 	States      []studioOption
@@ -176,6 +177,12 @@ func (s *Server) fillParts(p *pageData, d *studioPartsData, doc *studio.Campaign
 		}
 		for _, n := range d.Budget.Counts {
 			d.Names = append(d.Names, studioOption{Value: n.Name, Label: d.Budget.NameLabel(n.Name, lang) + p.T("studio.budget.count.suffix")})
+		}
+		if fen, partial := d.Budget.PlannedTotal(); len(d.Budget.Lines) > 0 {
+			d.Total = p.T("studio.budget.total", studio.FormatYuan(fen))
+			if partial {
+				d.Total = p.T("studio.budget.total.partial", studio.FormatYuan(fen))
+			}
 		}
 		for _, l := range d.Budget.Lines {
 			v := budgetLineView{BudgetLine: l, Text: d.Budget.LineText(l, lang), UnitYuan: strings.ReplaceAll(studio.FormatYuan(l.UnitFen), ",", "")}

@@ -114,7 +114,7 @@ func TestStudioCampaignParts(t *testing.T) {
 
 		{name: "预算 says each line in words and yuan", who: "author", method: "GET", target: camp + "/budget", status: http.StatusOK, keepBase: true,
 			contains: []string{"入户慰问品：单价 60.00 元 × sample 300 = 18,000.00 元", "调查员劳务补助：单价 50.00 元 × surveyed（按记录统计）",
-				`<label for="line_unit-new">单价（元）</label>`, `id="line_factor0-new"`}, lacks: []string{"fen(60)"}},
+				`<label for="line_unit-new">单价（元）</label>`, `id="line_factor0-new"`, "按计划数合计 18,000.00 元，另加按记录统计的各项"}, lacks: []string{"fen(60)"}},
 		{name: "a 10,000-character label is refused", who: "author", method: "POST", target: camp + "/budget", form: line("", strings.Repeat("长", 10000), "1"),
 			status: http.StatusUnprocessableEntity, contains: []string{"内容太长，最多 100 个字"}},
 		{name: "three decimals are refused", who: "author", method: "POST", target: camp + "/budget", form: line("", "横幅", "1.005"),

@@ -749,3 +749,27 @@ func (d *CampaignDoc) DeleteLine(key string) error {
 	}
 	return d.putBudget(setIn(b, "lines", lines))
 }
+
+// PlannedTotal adds up the lines whose amounts the inputs alone fix, in
+// fen; partial is true when some line multiplies by a count (its amount
+// follows the records) or cannot be read here.
+func (v BudgetView) PlannedTotal() (fen int64, partial bool) {
+	for _, l := range v.Lines {
+		if !l.Editable {
+			partial = true
+			continue
+		}
+		amount := l.UnitFen * l.Multiple
+		for _, f := range l.Factors {
+			_, value, isInput := v.describe(f, "")
+			if !isInput {
+				partial = true
+				amount = 0
+				break
+			}
+			amount *= value
+		}
+		fen += amount
+	}
+	return fen, partial
+}

@@ -174,6 +174,9 @@ func TestBudgetView(t *testing.T) {
 			t.Errorf("line %d: got %q, want %q", i, got, want[i])
 		}
 	}
+	if fen, partial := v.PlannedTotal(); fen != 100000+80000+10000 || !partial {
+		t.Errorf("planned total %d %v", fen, partial)
+	}
 }
 
 func TestBudgetEdit(t *testing.T) {
