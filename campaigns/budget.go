@@ -15,6 +15,7 @@ import (
 type Budget struct {
 	inputs map[string]int64
 	counts []Count
+	labels map[string]Text // budget_labels.go
 	lines  []budgetLine
 }
 

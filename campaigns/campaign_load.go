@@ -285,7 +285,7 @@ func (l *loader) budget(e yamldoc.Entry, c *Campaign) *Budget {
 	if !ok {
 		return nil
 	}
-	f := l.Fields(entries, "budget", "inputs", "counts", "lines")
+	f := l.Fields(entries, "budget", "inputs", "counts", "labels", "lines")
 	l.Require(f, e.Key.At, e.Key.Path, "budget", "lines")
 	b := &Budget{inputs: map[string]int64{}}
 	env := rules.NewEnv(rules.KindBudget)
@@ -333,6 +333,9 @@ func (l *loader) budget(e yamldoc.Entry, c *Campaign) *Budget {
 				}
 			}
 		}
+	}
+	if le, ok := f["labels"]; ok {
+		b.labels = l.budgetLabels(le, names)
 	}
 	if le, ok := f["lines"]; ok {
 		b.lines = l.budgetLines(le, env)

@@ -30,6 +30,7 @@
 //	  inputs: {planned: 200, days: 2}         # whole-number constants
 //	  counts:                                 # numbers the engine counts from records
 //	    signups: {form: trainer-signup, states: [accepted]}
+//	  labels: {planned: {zh: 计划人数}, signups: {zh: 报名人数}}   # optional: how people read the names
 //	  lines:                                  # amounts in integer fen
 //	    - {key: materials, label: {zh: 资料费, en: Materials}, amount: "fen(5) * planned"}
 //	    - {key: lunch, label: {zh: 午餐, en: Lunch}, amount: "fen(10) * days * signups"}
@@ -62,7 +63,9 @@
 // refused. Counts say what the engine counts: records of form, of the
 // campaign, in one of states (any state when none is given). An input or
 // count named like a library function (days) hides that function in budget
-// expressions; keywords and expr built-ins are refused. Budget.Compute runs
+// expressions; keywords and expr built-ins are refused. labels, optional,
+// give inputs and counts the names people read (Budget.Labels); each names
+// an input or a count. Budget.Compute runs
 // the lines with the counts and returns each amount with the rule and the
 // values it read.
 //

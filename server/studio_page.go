@@ -34,6 +34,7 @@ func (s *Server) studioRoutes() {
 	s.app.Post("/studio/campaigns/:id/publish", s.signedInPage, s.studioPublish)
 	s.studioWorkflowRoutes()
 	s.studioVersionRoutes()
+	s.studioCampaignPartRoutes()
 }
 
 // studioRow is one campaign in the studio list.
