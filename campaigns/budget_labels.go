@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"canvass/internal/yamldoc"
+	"canvass/rules"
 )
 
 // A budget's inputs and counts are variable names (sample, signups); people
@@ -40,11 +41,12 @@ func (l *loader) budgetLabels(e yamldoc.Entry, names []string) map[string]Text {
 	out := map[string]Text{}
 	for _, le := range entries {
 		if !slices.Contains(names, le.Key.Val) {
-			hint := ""
-			if h := yamldoc.Closest(le.Key.Val, names); h != "" {
+			hint, h := "", yamldoc.Closest(le.Key.Val, names)
+			if h != "" {
 				hint = fmt.Sprintf(" (did you mean %q?)", h)
 			}
-			l.Errorf(le.Key.At, le.Key.Path, "bad_name", "%s is neither an input nor a count of the budget%s", le.Key.Val, hint)
+			l.Errorf(le.Key.At, le.Key.Path, rules.CodeUnknownKey, "%s is neither an input nor a count of the budget%s", le.Key.Val, hint).
+				With("key", le.Key.Val).With("suggest", h)
 			continue
 		}
 		if t := l.Text(le); len(t) > 0 {

@@ -1,6 +1,7 @@
 package campaigns
 
 import (
+	"canvass/rules"
 	"testing"
 )
 
@@ -14,7 +15,7 @@ func TestBudgetLabels(t *testing.T) {
 		{"labels", "budget:\n  inputs: {sample: 300}\n  counts: {done: {form: f}}\n  labels:\n    sample: {zh: 样本户数, en: Sample}\n    done: 已调查户数\n  lines:\n    - {key: a, amount: fen(1) * sample * done}\n",
 			map[string]string{"sample": "样本户数", "done": "已调查户数"}, ""},
 		{"none", "budget:\n  inputs: {sample: 300}\n  lines:\n    - {key: a, amount: fen(1) * sample}\n", map[string]string{}, ""},
-		{"unknown name", "budget:\n  inputs: {sample: 300}\n  labels: {smaple: {zh: 样本}}\n  lines:\n    - {key: a, amount: fen(1) * sample}\n", nil, "bad_name"},
+		{"unknown name", "budget:\n  inputs: {sample: 300}\n  labels: {smaple: {zh: 样本}}\n  lines:\n    - {key: a, amount: fen(1) * sample}\n", nil, rules.CodeUnknownKey},
 		{"not a text", "budget:\n  inputs: {sample: 300}\n  labels: {sample: [1]}\n  lines:\n    - {key: a, amount: fen(1) * sample}\n", nil, "wrong_type"},
 	}
 	for _, tt := range tests {
