@@ -115,7 +115,10 @@ func (s *Server) loadDesignerForm(ctx context.Context, a *engine.Actor, id, lang
 	if err != nil {
 		return nil, err
 	}
-	doc.Lang = lang
+	doc.Lang, doc.Filename = lang, d.Filename
+	if l, ok := designerLoads.get(d.Filename, d.Checksum); ok {
+		doc.UseLoaded(l.src, l.form, l.diags)
+	}
 	return &designerForm{version: d, doc: doc}, nil
 }
 
@@ -194,22 +197,42 @@ func (s *Server) apiStudioFormOp(c fiber.Ctx) error {
 		return err
 	}
 	if op.Base.Version != df.version.Version || op.Base.Checksum != df.version.Checksum {
-		st := designerStateOf(df, op.Pointer, lang)
-		st.SavedBy = s.engine.Names(c.Context()).User(df.version.CreatedBy)
-		msg := ui.Message(lang, "studio.form.conflict", st.SavedBy, localTime(df.version.CreatedAt), df.version.Version)
-		return c.Status(http.StatusConflict).JSON(conflictBody{Error: errorDetail{Code: engine.ECONFLICT, Message: msg}, State: st})
+		return s.designerConflict(c, df, op.Pointer, lang)
 	}
 	selected, err := applyDesignerOp(df.doc, op, lang)
 	if err != nil {
 		return err
 	}
+	// The operation loaded its result; the save stores those bytes and
+	// that compiled form, and writes only while the base is still the
+	// newest version (another save in between is a conflict).
 	d := df.version
-	res, err := s.engine.SaveDraft(c.Context(), a, engine.KindForm, d.ID, d.Filename, df.doc.Bytes())
+	src, form, diags := df.doc.Compiled()
+	compiled := engine.Compiled{Diagnostics: diags}
+	if form != nil {
+		compiled.Value = form
+	}
+	res, err := s.engine.SaveDraftBasedCompiled(c.Context(), a, engine.KindForm, d.ID, d.Filename, src, d.Checksum, compiled)
+	if engine.ErrorCode(err) == engine.ECONFLICT {
+		if now, lerr := s.loadDesignerForm(c.Context(), a, d.ID, lang); lerr == nil && now.version.Checksum != d.Checksum {
+			return s.designerConflict(c, now, op.Pointer, lang)
+		}
+	}
 	if err != nil {
 		return err
 	}
 	df.version = res.Definition
+	designerLoads.put(d.Filename, res.Definition.Checksum, cachedLoad{src: src, form: form, diags: diags})
 	return c.JSON(designerStateOf(df, selected, lang))
+}
+
+// designerConflict answers 409: who saved the newest version df and when,
+// with the designer state as it is now.
+func (s *Server) designerConflict(c fiber.Ctx, df *designerForm, selected, lang string) error {
+	st := designerStateOf(df, selected, lang)
+	st.SavedBy = s.engine.Names(c.Context()).User(df.version.CreatedBy)
+	msg := ui.Message(lang, "studio.form.conflict", st.SavedBy, localTime(df.version.CreatedAt), df.version.Version)
+	return c.Status(http.StatusConflict).JSON(conflictBody{Error: errorDetail{Code: engine.ECONFLICT, Message: msg}, State: st})
 }
 
 // applyDesignerOp applies op to doc and returns the pointer of the field

@@ -335,6 +335,7 @@ func keyPrefix(t string) string {
 // already (a draft broken by hand stays editable).
 func (d *FormDoc) apply(edit func(c *FormDoc) problems) error {
 	c := d.Clone()
+	c.loaded = nil
 	if ps := edit(c); len(ps) > 0 {
 		return ps.err(d.lang())
 	}
@@ -344,7 +345,7 @@ func (d *FormDoc) apply(edit func(c *FormDoc) problems) error {
 			return lintProblems(diags).err(d.lang())
 		}
 	}
-	d.root = c.root
+	d.root, d.loaded = c.root, c.loaded
 	return nil
 }
 
