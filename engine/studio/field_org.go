@@ -235,4 +235,3 @@ func RefreshOrgChoices(spec *FieldSpec, units []engine.OrgUnit) {
 	parentLevel, _, _ := orgParentOf(spec.ChoiceFilter)
 	spec.Choices, spec.ChoicesText = OrgChoices(units, spec.OrgLevel, parentLevel), ""
 }
-
