@@ -79,6 +79,12 @@ type designerOp struct {
 	Constraint  *studio.Constraint  `json:"constraint,omitempty"`
 	Calculation *studio.Calculation `json:"calculation,omitempty"`
 	Force       bool                `json:"force,omitempty"`
+	// Campaign is the campaign the form is designed for: its org scope
+	// bounds org-tree lists, and a delete says which of its indicators,
+	// reports and pay items read the field.
+	Campaign string `json:"campaign,omitempty"`
+	// Levels are the org levels of an addOrg, top down (township, village).
+	Levels []string `json:"levels,omitempty"`
 }
 
 // designerForm is the newest stored version of a form and its document.
@@ -199,7 +205,7 @@ func (s *Server) apiStudioFormOp(c fiber.Ctx) error {
 	if op.Base.Version != df.version.Version || op.Base.Checksum != df.version.Checksum {
 		return s.designerConflict(c, df, op.Pointer, lang)
 	}
-	selected, err := applyDesignerOp(df.doc, op, lang)
+	selected, err := s.applyDesignerOp(c.Context(), a, df.doc, op, lang)
 	if err != nil {
 		return err
 	}
@@ -237,7 +243,7 @@ func (s *Server) designerConflict(c fiber.Ctx, df *designerForm, selected, lang 
 
 // applyDesignerOp applies op to doc and returns the pointer of the field
 // to show next ("" when none).
-func applyDesignerOp(doc *studio.FormDoc, op designerOp, lang string) (string, error) {
+func (s *Server) applyDesignerOp(ctx context.Context, a *engine.Actor, doc *studio.FormDoc, op designerOp, lang string) (string, error) {
 	index := -1
 	if op.Index != nil {
 		index = *op.Index
@@ -261,12 +267,42 @@ func applyDesignerOp(doc *studio.FormDoc, op designerOp, lang string) (string, e
 		if err != nil {
 			return "", err
 		}
+		if spec.Type == studio.TypeAdminCode && spec.OrgLevel != "" {
+			// An org-tree list lists the tree as it is now.
+			units, err := s.designerOrgUnits(ctx, a, s.designerCampaign(ctx, a, op.Campaign))
+			if err != nil {
+				return "", err
+			}
+			studio.RefreshOrgChoices(&spec, units)
+		}
 		return doc.UpdateField(op.Pointer, spec)
+	case "addOrg":
+		spec, err := needSpec()
+		if err != nil {
+			return "", err
+		}
+		units, err := s.designerOrgUnits(ctx, a, s.designerCampaign(ctx, a, op.Campaign))
+		if err != nil {
+			return "", err
+		}
+		ptrs, err := doc.AddOrgFields(op.Parent, index, spec.Label, spec.Required, op.Levels, units)
+		if err != nil {
+			return "", err
+		}
+		return ptrs[len(ptrs)-1], nil
 	case "duplicate":
 		return doc.DuplicateField(op.Pointer)
 	case "move":
 		return doc.MoveField(op.Pointer, op.Parent, index)
 	case "delete":
+		// The campaign's indicators, reports and pay items live in other
+		// files: the designer names them and refuses, force or not; the
+		// author changes them first.
+		if c := s.designerCampaign(ctx, a, op.Campaign); c != nil {
+			if uses := s.campaignUses(ctx, a, c, doc.FormID(), fieldsUnder(doc.Outline(), op.Pointer), lang); len(uses) > 0 {
+				return "", &engine.Error{Code: engine.EINVALID, Message: uses[0].Message, Fields: uses}
+			}
+		}
 		return "", doc.DeleteField(op.Pointer, op.Force)
 	case "addSection", "addRepeat":
 		spec, err := needSpec()
@@ -372,6 +408,8 @@ func (s *Server) apiStudioExprCheck(c fiber.Ctx) error {
 		keyword = "x-constraint"
 	case "calculate":
 		want, keyword = rules.ResultAny, "x-calculate"
+	case "choiceFilter":
+		keyword = "x-choice-filter"
 	default:
 		return fieldProblem("/kind", "bad_kind", ui.Message(lang, "studio.form.expr.kind"))
 	}
@@ -387,6 +425,9 @@ func (s *Server) apiStudioExprCheck(c fiber.Ctx) error {
 		return c.JSON(fiber.Map{"diagnostics": out})
 	}
 	env := rules.NewEnv(rules.KindForm).Var("row", map[string]any{}).Var("rowIndex", 0)
+	if req.Kind == "choiceFilter" {
+		env.Var("choice", "").Var("choiceData", map[string]any{})
+	}
 	declareAnswers(env, df.doc.Outline())
 	if _, err := rules.Compile(req.Src, env, want); err != nil {
 		var ce *rules.CompileError
@@ -409,6 +450,8 @@ func (s *Server) apiStudioExprCheck(c fiber.Ctx) error {
 				spec.Constraint = req.Src
 			case "x-calculate":
 				spec.Calculate = req.Src
+			case "x-choice-filter":
+				spec.ChoiceFilter = req.Src
 			}
 			if _, err := df.doc.Clone().UpdateField(req.Pointer, spec); err != nil {
 				for _, f := range engine.ErrorFields(err) {

@@ -98,6 +98,11 @@ var (
 	nameLike    = regexp.MustCompile(`(?i)\bname\b`)
 )
 
+// NameLikeLabel reports whether a label asks for a person's name: such a
+// text field is marked personal data (x-pii name) whatever the author
+// says.
+func NameLikeLabel(t forms.Text) bool { return nameLikeLabel(t) }
+
 // nameLikeLabel reports whether a label asks for a person's name.
 func nameLikeLabel(t forms.Text) bool {
 	return strings.Contains(t.ZH, "姓名") || strings.HasSuffix(t.ZH, "名字") || nameLike.MatchString(t.EN)
@@ -283,7 +288,13 @@ func (t FieldType) resolveChoices(ptr string, spec *FieldSpec, existing *node) p
 		if len(lines) > MaxChoices {
 			return problemAt(xptr, CodeTooManyChoices, len(lines), MaxChoices)
 		}
-		spec.Choices = choicesFromLines(lines, spec.Choices, valueType)
+		old := spec.Choices
+		if len(old) == 0 && existing != nil {
+			// The field's own choices keep their values when their labels
+			// are pasted again, whatever the caller sent.
+			old = specOf("", existing, false).Choices
+		}
+		spec.Choices = choicesFromLines(lines, old, valueType)
 		spec.ChoicesText = ""
 	}
 	limit := MaxChoices

@@ -312,6 +312,14 @@ func (d *FormDoc) UseLoaded(src []byte, f *forms.Form, diags []rules.Diagnostic)
 	d.loaded = &loadResult{src: src, form: f, diags: diags}
 }
 
+// FormID returns the form's ID (x-form-id, else $id), "" when it has none.
+func (d *FormDoc) FormID() string {
+	if id := d.root.getString("x-form-id"); id != "" {
+		return id
+	}
+	return d.root.getString("$id")
+}
+
 func (d *FormDoc) filename() string {
 	if d.Filename != "" {
 		return d.Filename
