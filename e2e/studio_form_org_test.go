@@ -141,6 +141,40 @@ func TestStudioFormOrgFieldsAndSections(t *testing.T) {
 	}
 	shot(t, ctx, "moved-1280", "")
 
+	// A birth date taken from an ID number, and a date three months after
+	// it, both ready-made: no expression typed.
+	add("resident-id", "儿童身份证号码")
+	idKey, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("f-key").value`))
+	add("date", "出生日期")
+	birthKey, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("f-key").value`))
+	calc := func(kind, field, n string) {
+		t.Helper()
+		err := chromedp.Do(ctx,
+			chromedp.SetValue(chromedp.ID("calc-kind"), kind),
+			chromedp.Evaluate[chromedp.Void](`document.getElementById("calc-kind").dispatchEvent(new Event("change"))`),
+			chromedp.SetValue(chromedp.ID("calc-field"), field),
+		)
+		if err == nil && n != "" {
+			err = chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("calc-n"), n))
+		}
+		if err == nil {
+			err = chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#field-panel button[type=submit]`)))
+		}
+		if err != nil {
+			t.Fatalf("calculation %s: %v", kind, err)
+		}
+		if _, err := waitText(ctx, ".outline-list li.current", func(s string) bool { return strings.Contains(s, "计算项") }); err != nil {
+			t.Fatalf("after the calculation %s: %v (errors %q %q)", kind, err, textOf(t, ctx, "#designer-error"), textOf(t, ctx, "#field-panel .builder"))
+		}
+		if v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("calc-kind").value`)); v != kind {
+			t.Errorf("the saved calculation reads back as %q, want %q", v, kind)
+		}
+	}
+	calc("birthDate", idKey, "")
+	add("date", "下次核查日期")
+	calc("datePlusMonths", birthKey, "3")
+	shot(t, ctx, "calculated-dates-1280", "")
+
 	// Publish the draft; a field worker fills it on a phone.
 	author := s.actor(t, "author")
 	list, err := s.eng.Definitions(context.Background(), author, engine.DefinitionFilter{Kind: engine.KindForm, ID: "fertility-household"})

@@ -357,6 +357,12 @@ func writeBuilders(doc *studio.FormDoc, spec *studio.FieldSpec, op designerOp) e
 			collect("/calculation", err)
 		} else {
 			spec.Calculate, spec.ValueType = src, vt
+			if spec.Type != studio.TypeCalculated {
+				// A question given a calculation is answered by it: it
+				// becomes a 计算项 with the same key, label and rule to show it.
+				*spec = studio.FieldSpec{Type: studio.TypeCalculated, Key: spec.Key, Label: spec.Label, Hint: spec.Hint,
+					Relevant: spec.Relevant, Calculate: src, ValueType: vt}
+			}
 		}
 	}
 	if len(all) > 0 {

@@ -134,6 +134,23 @@ func TestStudioFormCampaign(t *testing.T) {
 					t.Errorf("spec: default %v, hint %+v", st.Spec.Default, st.Spec.Hint)
 				}
 			}},
+		{name: "a date question given the ready-made birth date from the ID becomes calculated", op: map[string]any{"op": "update", "pointer": "/properties/visitDate",
+			"spec":        map[string]any{"type": "date", "label": label("出生日期"), "required": true, "minDate": "2026-01-01"},
+			"calculation": map[string]any{"kind": "birthDate", "field": "respondentId"}},
+			status: 200, check: func(t *testing.T, st designerState) {
+				if st.Spec.Type != studio.TypeCalculated || st.Spec.Calculate != "idBirthDate(respondentId)" || st.Spec.ValueType != studio.TypeDate ||
+					st.Calculation == nil || st.Calculation.Kind != studio.CalcBirthDate {
+					t.Errorf("spec %+v, builder %+v", st.Spec, st.Calculation)
+				}
+			}},
+		{name: "and a date three months after it, ready-made", op: map[string]any{"op": "add",
+			"spec":        map[string]any{"type": "date", "key": "nextCheck", "label": label("下次核查日期")},
+			"calculation": map[string]any{"kind": "datePlusMonths", "field": "visitDate", "n": 3}},
+			status: 200, check: func(t *testing.T, st designerState) {
+				if st.Spec.Calculate != "addMonths(visitDate, 3)" || st.Spec.ValueType != studio.TypeDate {
+					t.Errorf("spec %+v", st.Spec)
+				}
+			}},
 		{name: "deleting a field an indicator reads names the indicator, force or not", op: map[string]any{"op": "delete", "pointer": "/properties/householdSize", "force": true},
 			status: 422, fields: []string{"/campaign/indicators/big_households:" + studio.CodeReferencedElsewhere}},
 		{name: "deleting a field a pay item reads names the item", op: map[string]any{"op": "delete", "pointer": "/properties/housing"},
@@ -182,7 +199,7 @@ func TestStudioFormCampaign(t *testing.T) {
 	})
 	t.Run("the page offers the scope's levels and the move targets", func(t *testing.T) {
 		cookie := w.cookies["author-own"]
-		res := w.do(req{method: "GET", target: "/studio/campaigns/designer-camp/forms/" + householdForm + "?field=%2Fproperties%2FvisitDate",
+		res := w.do(req{method: "GET", target: "/studio/campaigns/designer-camp/forms/" + householdForm + "?field=%2Fproperties%2FhouseholdSize",
 			cookies: map[string]string{sessionCookie: cookie[0]}})
 		if res.status != 200 {
 			t.Fatalf("status %d: %s", res.status, res.body)

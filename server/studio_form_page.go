@@ -81,6 +81,7 @@ type studioPanel struct {
 	OrgLevelName      string // an org-tree list's level, named
 	OrgParentLabel    string // the field it cascades from, named
 	AutoPII           bool   // the personal-data flag is the type's or the label's, not the author's
+	MayCalculate      bool   // the calculation builder is offered
 	Constraint        studio.Constraint
 	Calculation       studio.Calculation
 	References        []string
@@ -204,7 +205,7 @@ func (s *Server) studioFormPage(c fiber.Ctx) error {
 		for _, k := range []string{studio.ConstraintAgeRange, studio.ConstraintDateBefore, studio.ConstraintDateAfter, studio.ConstraintNumberBetween, studio.ConstraintSameAs} {
 			d.Selected.RuleKinds = append(d.Selected.RuleKinds, kindOption{Value: k, Label: p.T("studio.form.rule." + k), Selected: k == d.Selected.Constraint.Kind})
 		}
-		for _, k := range []string{studio.CalcAge, studio.CalcDaysBetween, studio.CalcDatePlusDays, studio.CalcMonthsBetween, studio.CalcDatePlusMonths, studio.CalcSum} {
+		for _, k := range []string{studio.CalcBirthDate, studio.CalcAge, studio.CalcDaysBetween, studio.CalcDatePlusDays, studio.CalcMonthsBetween, studio.CalcDatePlusMonths, studio.CalcSum} {
 			d.Selected.CalcKinds = append(d.Selected.CalcKinds, kindOption{Value: k, Label: p.T("studio.form.calc." + k), Selected: k == d.Selected.Calculation.Kind})
 		}
 	}
@@ -233,6 +234,9 @@ func (s *Server) studioPanelOf(df *designerForm, st designerState, names map[str
 			sp.Takes[set] = true
 		}
 	}
+	// A date or number question may become calculated: choosing a
+	// ready-made calculation turns it into a 计算项 of its value type.
+	sp.MayCalculate = sp.Takes[studio.SetCalculate] || spec.Type == studio.TypeDate || spec.Type == studio.TypeInteger || spec.Type == studio.TypeDecimal
 	var lines []string
 	for _, ch := range spec.Choices {
 		lines = append(lines, ch.Label.ZH)

@@ -318,6 +318,7 @@
   showFor(panel.elements.calcKind, {
     _all: { "calc-field": 1, "calc-n": 1 },
     age: ["calc-field"],
+    birthDate: ["calc-field"],
     daysBetween: ["calc-field"],
     monthsBetween: ["calc-field"],
     datePlusDays: ["calc-field", "calc-n"],
