@@ -67,17 +67,29 @@ func TestStudioFormOrgFieldsAndSections(t *testing.T) {
 	}
 	shot(t, ctx, "org-levels-1280", "")
 	add("admin-code", "所在村居")
-	if got := textOf(t, ctx, "#f-org-info"); !strings.Contains(got, "村（社区）") || !strings.Contains(got, "乡镇（街道）") {
-		t.Errorf("the org field's panel: %q", got)
+	if got, err := waitText(ctx, "#f-org-info", func(s string) bool { return strings.Contains(s, "村（社区）") && strings.Contains(s, "乡镇（街道）") }); err != nil {
+		t.Errorf("the org field's panel: %q %v", got, err)
 	}
 	if got := textOf(t, ctx, ".outline-list"); !strings.Contains(got, "乡镇（街道）") {
 		t.Errorf("no township list in the outline: %q", got)
 	}
 	shot(t, ctx, "org-field-1280", "")
 
-	// A repeat group of one to three rows.
+	// A repeat group of one to three rows: first a count that is no
+	// number, then min above max, each refused beside its box.
 	add("repeat", "家庭成员")
 	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("f-maxrows"), "三行"),
+		chromedp.Click(chromedp.CSS(`#field-panel button[type=submit]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := waitText(ctx, `#f-maxrows ~ .field-error`, func(s string) bool { return s != "" }); err != nil || got != "请填写不小于 0 的整数" {
+		t.Errorf("a row count that is no number: %q %v", got, err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("f-maxrows").value = ""`),
 		chromedp.SendKeys(chromedp.ID("f-minrows"), "4"),
 		chromedp.SendKeys(chromedp.ID("f-maxrows"), "3"),
 		chromedp.Click(chromedp.CSS(`#field-panel button[type=submit]`)),

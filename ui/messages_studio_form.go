@@ -273,6 +273,10 @@ func init() {
 			"studio.form.move":               "移到",
 			"studio.form.move.top":           "表单顶层",
 			"studio.form.move.submit":        "移动",
+			"studio.form.calc.birthDate":     "出生日期（取自身份证号码）",
+			"studio.form.calc.becomes":       "选择计算方式后，本项由系统计算，填表人不再填写。",
+			"studio.form.bad.number":         "请填写数字，如 12 或 3.5",
+			"studio.form.bad.whole":          "请填写不小于 0 的整数",
 		},
 		LangEN: {
 			"studio.form.used.indicator":     "indicator “%s”",
@@ -294,6 +298,10 @@ func init() {
 			"studio.form.move":               "Move to",
 			"studio.form.move.top":           "Top of the form",
 			"studio.form.move.submit":        "Move",
+			"studio.form.calc.birthDate":     "Birth date (from the ID number)",
+			"studio.form.calc.becomes":       "With a calculation, the system fills this in; the person filling the form does not.",
+			"studio.form.bad.number":         "Enter a number such as 12 or 3.5",
+			"studio.form.bad.whole":          "Enter a whole number, 0 or more",
 		},
 	} {
 		for k, v := range msgs {

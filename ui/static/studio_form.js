@@ -365,8 +365,40 @@
     });
   }
 
+  // badNumbers says, beside each box, what is not a number (or not a
+  // whole one where rows and lengths are counted), before anything is sent.
+  function badNumbers() {
+    var bad = null;
+    [["minLength", true], ["maxLength", true], ["minRows", true], ["maxRows", true], ["minimum", false], ["maximum", false], ["default", false]].forEach(function (b) {
+      var box = panel.elements[b[0]];
+      if (!box || box.tagName !== "INPUT" || (b[0] === "default" && box.getAttribute("data-type") !== "number")) {
+        return;
+      }
+      var v = box.value.trim();
+      var ok = v === "" || (b[1] ? /^\d+$/.test(v) : isFinite(Number(v)));
+      var slot = box.parentNode.querySelector("[data-error-slot]");
+      if (!ok) {
+        if (slot) {
+          slot.textContent = panel.getAttribute(b[1] ? "data-bad-whole" : "data-bad-number");
+        }
+        box.setAttribute("aria-invalid", "true");
+        bad = bad || box;
+      } else {
+        box.removeAttribute("aria-invalid");
+      }
+    });
+    if (bad) {
+      bad.focus();
+    }
+    return bad !== null;
+  }
+
   panel.addEventListener("submit", function (event) {
     event.preventDefault();
+    clearErrors();
+    if (badNumbers()) {
+      return;
+    }
     var el = panel.elements;
     var spec = Object.assign({}, state.spec);
     spec.key = el.key.value.trim();
