@@ -67,7 +67,9 @@ func TestStudioFormOrgFieldsAndSections(t *testing.T) {
 	}
 	shot(t, ctx, "org-levels-1280", "")
 	add("admin-code", "所在村居")
-	if got, err := waitText(ctx, "#f-org-info", func(s string) bool { return strings.Contains(s, "村（社区）") && strings.Contains(s, "乡镇（街道）") }); err != nil {
+	if got, err := waitText(ctx, "#f-org-info", func(s string) bool {
+		return strings.Contains(s, "村（社区）") && strings.Contains(s, "乡镇（街道）")
+	}); err != nil {
 		t.Errorf("the org field's panel: %q %v", got, err)
 	}
 	if got := textOf(t, ctx, ".outline-list"); !strings.Contains(got, "乡镇（街道）") {
