@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"html"
 	"html/template"
 	"net/url"
 	"strconv"
@@ -320,3 +321,28 @@ func firstLintError(ds []rules.Diagnostic) string {
 	}
 	return ""
 }
+
+// keyOptions writes the <option>s of keys, selected marked: the builders'
+// field lists, each as long as the form, rendered without a template
+// action per option (a 200-field form has several such lists).
+func keyOptions(keys []keyOption, selected string) template.HTML {
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString(`<option value="`)
+		b.WriteString(html.EscapeString(k.Key))
+		b.WriteByte('"')
+		if k.Key == selected {
+			b.WriteString(" selected")
+		}
+		b.WriteByte('>')
+		b.WriteString(html.EscapeString(k.Label))
+		b.WriteString("</option>")
+	}
+	return template.HTML(b.String()) // #nosec: every part is escaped above
+}
+
+// OtherOptions are the fields a rule of the selected field may read.
+func (d *studioFormData) OtherOptions(selected string) template.HTML { return keyOptions(d.Others, selected) }
+
+// KeyOptions are the row's field list.
+func (r condRowView) KeyOptions() template.HTML { return keyOptions(r.Keys, r.Field) }
