@@ -342,7 +342,9 @@ func keyOptions(keys []keyOption, selected string) template.HTML {
 }
 
 // OtherOptions are the fields a rule of the selected field may read.
-func (d *studioFormData) OtherOptions(selected string) template.HTML { return keyOptions(d.Others, selected) }
+func (d *studioFormData) OtherOptions(selected string) template.HTML {
+	return keyOptions(d.Others, selected)
+}
 
 // KeyOptions are the row's field list.
 func (r condRowView) KeyOptions() template.HTML { return keyOptions(r.Keys, r.Field) }
