@@ -149,6 +149,7 @@ func run(ctx context.Context, cfg config, out io.Writer) (err error) {
 		{"import/export", measureTables},
 		{"indicator page", measureIndicators},
 		{"registry", measureRegistryStep},
+		{"form designer", measureDesigner},
 	}
 	for _, s := range steps {
 		if err := ctx.Err(); err != nil {

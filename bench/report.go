@@ -163,6 +163,11 @@ func (r *report) write(out io.Writer) {
 		fmt.Fprintln(w)
 		r.registry.write(w)
 	}
+	if _, ok := designerResults.Load(r); ok {
+		fmt.Fprintln(w, "\nForm designer (issue #16):")
+		fmt.Fprintln(w)
+		writeDesigner(r, w)
+	}
 	fmt.Fprintf(w, "\nThe run took %s.\n", r.took.Round(time.Second))
 }
 

@@ -220,6 +220,13 @@ type DraftResult struct {
 // file, or a file that declares another ID; ETOOLARGE over
 // MaxDefinitionBytes.
 func (e *Engine) SaveDraft(ctx context.Context, a *Actor, kind, id, filename string, src []byte) (*DraftResult, error) {
+	return e.saveDraft(ctx, a, kind, id, filename, src, nil, nil)
+}
+
+// saveDraft is SaveDraft; with base, the write happens only while the
+// newest version has that checksum (the store's SaveDraftIf); with pre,
+// src is not compiled again.
+func (e *Engine) saveDraft(ctx context.Context, a *Actor, kind, id, filename string, src []byte, base *string, pre *Compiled) (*DraftResult, error) {
 	if err := a.Require(RoleAuthor, RoleAdmin); err != nil {
 		return nil, err
 	}
@@ -235,7 +242,17 @@ func (e *Engine) SaveDraft(ctx context.Context, a *Actor, kind, id, filename str
 	if len(src) > MaxDefinitionBytes {
 		return nil, Errorf(ETOOLARGE, "a definition file may have at most %d bytes", MaxDefinitionBytes)
 	}
-	compiled, declared, ds := compileDefinition(kind, filename, src)
+	var compiled any
+	var declared string
+	var ds []rules.Diagnostic
+	if pre != nil {
+		compiled, ds = pre.Value, pre.Diagnostics
+		if v, ok := compiled.(interface{ ID() string }); ok && compiled != nil {
+			declared = v.ID()
+		}
+	} else {
+		compiled, declared, ds = compileDefinition(kind, filename, src)
+	}
 	if declared != "" && declared != id {
 		return nil, Errorf(EINVALID, "the file declares %s %q, not %q", kind, declared, id)
 	}
@@ -272,7 +289,15 @@ func (e *Engine) SaveDraft(ctx context.Context, a *Actor, kind, id, filename str
 		Kind: kind, ID: id, Version: next, Status: StatusDraft, Filename: filename, Source: src,
 		Checksum: hex.EncodeToString(sum[:]), CreatedBy: a.ID(), CreatedAt: e.Now(), Owner: owner,
 	}
-	if err := e.store.SaveDraft(ctx, d); err != nil {
+	if base == nil {
+		err = e.store.SaveDraft(ctx, d)
+	} else {
+		err = e.store.SaveDraftIf(ctx, d, *base)
+		if ErrorCode(err) == ECONFLICT {
+			return nil, e.draftConflict(ctx, kind, id)
+		}
+	}
+	if err != nil {
 		return nil, err
 	}
 	if err := e.Audit(ctx, a, "definition.draft", kind, fmt.Sprintf("%s@%d", id, next), owner, map[string]any{"checksum": d.Checksum}); err != nil {

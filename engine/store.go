@@ -83,6 +83,14 @@ type DefinitionStore interface {
 	// version is already published, EINVALID if Kind, ID or Version is unset.
 	SaveDraft(ctx context.Context, d *DefinitionVersion) error
 
+	// SaveDraftIf is SaveDraft on condition that the newest version of
+	// (Kind, ID), draft or published, has checksum base ("" when there is
+	// none yet). The check and the write are one step: of two saves made
+	// against the same base, exactly one succeeds. Returns ECONFLICT when
+	// the newest version is another (or as SaveDraft), EINVALID as
+	// SaveDraft.
+	SaveDraftIf(ctx context.Context, d *DefinitionVersion, base string) error
+
 	// PublishDefinition marks a draft published, for ever. Returns ENOTFOUND
 	// if the version does not exist, ECONFLICT if it is already published.
 	PublishDefinition(ctx context.Context, kind, id string, version int, by string, at time.Time) error

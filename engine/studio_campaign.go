@@ -204,25 +204,10 @@ func campaignRefs(c *campaigns.Campaign) [][2]string {
 // SaveDraftBased is SaveDraft for an edit that started from the draft
 // with checksum base ("" for a definition not stored yet). Returns
 // ECONFLICT, naming who saved meanwhile, when the newest version is no
-// longer that one.
+// longer that one. The check and the write are one step (the store's
+// SaveDraftIf): of two saves against the same base exactly one succeeds.
 func (e *Engine) SaveDraftBased(ctx context.Context, a *Actor, kind, id, filename string, src []byte, base string) (*DraftResult, error) {
-	newest, err := e.newestVersion(ctx, kind, id)
-	if err != nil && ErrorCode(err) != ENOTFOUND {
-		return nil, err
-	}
-	current := ""
-	if newest != nil {
-		current = newest.Checksum
-	}
-	if current != base {
-		who := "?"
-		if newest != nil {
-			who = e.Names(ctx).User(newest.CreatedBy)
-		}
-		return nil, &Error{Code: ECONFLICT, Message: fmt.Sprintf("%s %s was changed by %s meanwhile; reload to see their change", kind, id, who),
-			Fields: []FieldError{{Pointer: "/version", Code: "stale", Message: who}}}
-	}
-	return e.SaveDraft(ctx, a, kind, id, filename, src)
+	return e.saveDraft(ctx, a, kind, id, filename, src, &base, nil)
 }
 
 // CampaignBasics are the 基本信息 an author edits on a campaign.

@@ -364,3 +364,15 @@ func (pt *PayTable) ApplyCap(l Line, paidFen int64) Line {
 	l.AmountFen = left
 	return l
 }
+
+// ItemReads returns the form an item is limited to ("" any) and the answer
+// fields its condition and amount read, so an editor can say which items
+// a form field feeds.
+func (pt *PayTable) ItemReads(key string) (form string, answers []string) {
+	for _, it := range pt.items {
+		if it.key == key {
+			return it.form, slices.Clone(it.answers)
+		}
+	}
+	return "", nil
+}

@@ -179,8 +179,13 @@
 //
 //	GET  /api/v1/studio/forms/:form                    the designer's state (outline, palette, the
 //	                                                   selected field, base version and checksum)
-//	POST /api/v1/studio/forms/:form                    one edit {op, base, …} → the new state; 422 with
-//	                                                   pointers; 409 on a stale base, with the current state
+//	POST /api/v1/studio/forms/:form                    one edit {op, base, campaign, …} → the new state; ops:
+//	                                                   add, addOrg (levels: township, village…), update,
+//	                                                   duplicate, move (parent, index), delete (force),
+//	                                                   addSection, addRepeat; 422 with pointers (a delete
+//	                                                   that the campaign's indicators, reports or pay items
+//	                                                   read names them); 409 on a stale base — checked and
+//	                                                   written in one step — with the current state
 //	POST /api/v1/studio/forms/:form/expr-check         an expression's problems, with positions
 //	GET  /api/v1/studio/functions                      the rules function table (rules.FunctionDocs)
 //

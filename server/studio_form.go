@@ -78,6 +78,12 @@ type designerOp struct {
 	Constraint  *studio.Constraint  `json:"constraint,omitempty"`
 	Calculation *studio.Calculation `json:"calculation,omitempty"`
 	Force       bool                `json:"force,omitempty"`
+	// Campaign is the campaign the form is designed for: its org scope
+	// bounds org-tree lists, and a delete says which of its indicators,
+	// reports and pay items read the field.
+	Campaign string `json:"campaign,omitempty"`
+	// Levels are the org levels of an addOrg, top down (township, village).
+	Levels []string `json:"levels,omitempty"`
 }
 
 // designerForm is the newest stored version of a form and its document.
@@ -114,7 +120,10 @@ func (s *Server) loadDesignerForm(ctx context.Context, a *engine.Actor, id, lang
 	if err != nil {
 		return nil, err
 	}
-	doc.Lang = lang
+	doc.Lang, doc.Filename = lang, d.Filename
+	if l, ok := designerLoads.get(d.Filename, d.Checksum); ok {
+		doc.UseLoaded(l.src, l.form, l.diags)
+	}
 	return &designerForm{version: d, doc: doc}, nil
 }
 
@@ -193,27 +202,47 @@ func (s *Server) apiStudioFormOp(c fiber.Ctx) error {
 		return err
 	}
 	if op.Base.Version != df.version.Version || op.Base.Checksum != df.version.Checksum {
-		st := designerStateOf(df, op.Pointer, lang)
-		st.SavedBy = s.engine.Names(c.Context()).User(df.version.CreatedBy)
-		msg := ui.Message(lang, "studio.form.conflict", st.SavedBy, localTime(df.version.CreatedAt), df.version.Version)
-		return c.Status(http.StatusConflict).JSON(conflictBody{Error: errorDetail{Code: engine.ECONFLICT, Message: msg}, State: st})
+		return s.designerConflict(c, df, op.Pointer, lang)
 	}
-	selected, err := applyDesignerOp(df.doc, op, lang)
+	selected, err := s.applyDesignerOp(c.Context(), a, df.doc, op, lang)
 	if err != nil {
 		return err
 	}
+	// The operation loaded its result; the save stores those bytes and
+	// that compiled form, and writes only while the base is still the
+	// newest version (another save in between is a conflict).
 	d := df.version
-	res, err := s.engine.SaveDraft(c.Context(), a, engine.KindForm, d.ID, d.Filename, df.doc.Bytes())
+	src, form, diags := df.doc.Compiled()
+	compiled := engine.Compiled{Diagnostics: diags}
+	if form != nil {
+		compiled.Value = form
+	}
+	res, err := s.engine.SaveDraftBasedCompiled(c.Context(), a, engine.KindForm, d.ID, d.Filename, src, d.Checksum, compiled)
+	if engine.ErrorCode(err) == engine.ECONFLICT {
+		if now, lerr := s.loadDesignerForm(c.Context(), a, d.ID, lang); lerr == nil && now.version.Checksum != d.Checksum {
+			return s.designerConflict(c, now, op.Pointer, lang)
+		}
+	}
 	if err != nil {
 		return err
 	}
 	df.version = res.Definition
+	designerLoads.put(d.Filename, res.Definition.Checksum, cachedLoad{src: src, form: form, diags: diags})
 	return c.JSON(designerStateOf(df, selected, lang))
+}
+
+// designerConflict answers 409: who saved the newest version df and when,
+// with the designer state as it is now.
+func (s *Server) designerConflict(c fiber.Ctx, df *designerForm, selected, lang string) error {
+	st := designerStateOf(df, selected, lang)
+	st.SavedBy = s.engine.Names(c.Context()).User(df.version.CreatedBy)
+	msg := ui.Message(lang, "studio.form.conflict", st.SavedBy, localTime(df.version.CreatedAt), df.version.Version)
+	return c.Status(http.StatusConflict).JSON(conflictBody{Error: errorDetail{Code: engine.ECONFLICT, Message: msg}, State: st})
 }
 
 // applyDesignerOp applies op to doc and returns the pointer of the field
 // to show next ("" when none).
-func applyDesignerOp(doc *studio.FormDoc, op designerOp, lang string) (string, error) {
+func (s *Server) applyDesignerOp(ctx context.Context, a *engine.Actor, doc *studio.FormDoc, op designerOp, lang string) (string, error) {
 	index := -1
 	if op.Index != nil {
 		index = *op.Index
@@ -237,12 +266,42 @@ func applyDesignerOp(doc *studio.FormDoc, op designerOp, lang string) (string, e
 		if err != nil {
 			return "", err
 		}
+		if spec.Type == studio.TypeAdminCode && spec.OrgLevel != "" {
+			// An org-tree list lists the tree as it is now.
+			units, err := s.designerOrgUnits(ctx, a, s.designerCampaign(ctx, a, op.Campaign))
+			if err != nil {
+				return "", err
+			}
+			studio.RefreshOrgChoices(&spec, units)
+		}
 		return doc.UpdateField(op.Pointer, spec)
+	case "addOrg":
+		spec, err := needSpec()
+		if err != nil {
+			return "", err
+		}
+		units, err := s.designerOrgUnits(ctx, a, s.designerCampaign(ctx, a, op.Campaign))
+		if err != nil {
+			return "", err
+		}
+		ptrs, err := doc.AddOrgFields(op.Parent, index, spec.Label, spec.Required, op.Levels, units)
+		if err != nil {
+			return "", err
+		}
+		return ptrs[len(ptrs)-1], nil
 	case "duplicate":
 		return doc.DuplicateField(op.Pointer)
 	case "move":
 		return doc.MoveField(op.Pointer, op.Parent, index)
 	case "delete":
+		// The campaign's indicators, reports and pay items live in other
+		// files: the designer names them and refuses, force or not; the
+		// author changes them first.
+		if c := s.designerCampaign(ctx, a, op.Campaign); c != nil {
+			if uses := s.campaignUses(ctx, a, c, doc.FormID(), fieldsUnder(doc.Outline(), op.Pointer), lang); len(uses) > 0 {
+				return "", &engine.Error{Code: engine.EINVALID, Message: uses[0].Message, Fields: uses}
+			}
+		}
 		return "", doc.DeleteField(op.Pointer, op.Force)
 	case "addSection", "addRepeat":
 		spec, err := needSpec()
@@ -297,6 +356,12 @@ func writeBuilders(doc *studio.FormDoc, spec *studio.FieldSpec, op designerOp) e
 			collect("/calculation", err)
 		} else {
 			spec.Calculate, spec.ValueType = src, vt
+			if spec.Type != studio.TypeCalculated {
+				// A question given a calculation is answered by it: it
+				// becomes a 计算项 with the same key, label and rule to show it.
+				*spec = studio.FieldSpec{Type: studio.TypeCalculated, Key: spec.Key, Label: spec.Label, Hint: spec.Hint,
+					Relevant: spec.Relevant, Calculate: src, ValueType: vt}
+			}
 		}
 	}
 	if len(all) > 0 {
@@ -348,6 +413,8 @@ func (s *Server) apiStudioExprCheck(c fiber.Ctx) error {
 		keyword = "x-constraint"
 	case "calculate":
 		want, keyword = rules.ResultAny, "x-calculate"
+	case "choiceFilter":
+		keyword = "x-choice-filter"
 	default:
 		return fieldProblem("/kind", "bad_kind", ui.Message(lang, "studio.form.expr.kind"))
 	}
@@ -363,6 +430,9 @@ func (s *Server) apiStudioExprCheck(c fiber.Ctx) error {
 		return c.JSON(fiber.Map{"diagnostics": out})
 	}
 	env := rules.NewEnv(rules.KindForm).Var("row", map[string]any{}).Var("rowIndex", 0)
+	if req.Kind == "choiceFilter" {
+		env.Var("choice", "").Var("choiceData", map[string]any{})
+	}
 	declareAnswers(env, df.doc.Outline())
 	if _, err := rules.Compile(req.Src, env, want); err != nil {
 		var ce *rules.CompileError
@@ -385,6 +455,8 @@ func (s *Server) apiStudioExprCheck(c fiber.Ctx) error {
 				spec.Constraint = req.Src
 			case "x-calculate":
 				spec.Calculate = req.Src
+			case "x-choice-filter":
+				spec.ChoiceFilter = req.Src
 			}
 			if _, err := df.doc.Clone().UpdateField(req.Pointer, spec); err != nil {
 				for _, f := range engine.ErrorFields(err) {

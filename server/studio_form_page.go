@@ -3,6 +3,8 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"html"
 	"html/template"
 	"net/url"
 	"strconv"
@@ -36,6 +38,18 @@ type studioFormData struct {
 	Preview       []template.HTML
 	PreviewBroken string
 	EvaluateURL   string
+	// OrgLevels are the levels an org-tree field may ask for in the
+	// campaign's scope, for the add form.
+	OrgLevels []kindOption
+	// Containers are where the selected field may move: the top of the
+	// form (Pointer "") and every section and repeat group outside it.
+	Containers []moveOption
+}
+
+// moveOption is one place a field may move to.
+type moveOption struct {
+	Pointer, Label string
+	Selected       bool
 }
 
 // outlineRow is one line of the outline, indented by Depth.
@@ -63,6 +77,12 @@ type studioPanel struct {
 	ChoicesText       string
 	Condition         studio.Condition
 	ConditionText     string // the expression, when the builder cannot show it
+	DefaultText       string // the default as the form shows it ("" none)
+	DefaultList       map[string]bool
+	OrgLevelName      string // an org-tree list's level, named
+	OrgParentLabel    string // the field it cascades from, named
+	AutoPII           bool   // the personal-data flag is the type's or the label's, not the author's
+	MayCalculate      bool   // the calculation builder is offered
 	Constraint        studio.Constraint
 	Calculation       studio.Calculation
 	References        []string
@@ -136,8 +156,29 @@ func (s *Server) studioFormPage(c fiber.Ctx) error {
 		}
 	}
 	walk(st.Outline, 0, "")
+	if units, err := s.designerOrgUnits(c.Context(), a, s.designerCampaign(c.Context(), a, campaignID)); err == nil {
+		for _, l := range orgLevelsIn(units) {
+			d.OrgLevels = append(d.OrgLevels, kindOption{Value: l, Label: studio.OrgLevelName(p.Lang, l),
+				Selected: l == engine.LevelTownship || l == engine.LevelVillage})
+		}
+	}
 	if st.Spec != nil {
-		d.Selected = s.studioPanelOf(df, st, names)
+		d.Containers = []moveOption{{Pointer: "", Label: p.T("studio.form.move.top")}}
+		parent := ""
+		for _, row := range d.Outline {
+			if row.Pointer == st.Selected {
+				parent = row.Parent
+			}
+		}
+		for _, row := range d.Outline {
+			if row.Container && row.Pointer != st.Selected && !strings.HasPrefix(row.Pointer, st.Selected+"/") {
+				d.Containers = append(d.Containers, moveOption{Pointer: row.Pointer, Label: strings.Repeat("　", row.Depth) + row.Label + "（" + row.TypeName + "）"})
+			}
+		}
+		for i := range d.Containers {
+			d.Containers[i].Selected = d.Containers[i].Pointer == parent
+		}
+		d.Selected = s.studioPanelOf(df, st, names, p.Lang)
 		// A rule of a field reads other fields, never the field itself.
 		var others []keyOption
 		for _, k := range d.Keys {
@@ -165,7 +206,7 @@ func (s *Server) studioFormPage(c fiber.Ctx) error {
 		for _, k := range []string{studio.ConstraintAgeRange, studio.ConstraintDateBefore, studio.ConstraintDateAfter, studio.ConstraintNumberBetween, studio.ConstraintSameAs} {
 			d.Selected.RuleKinds = append(d.Selected.RuleKinds, kindOption{Value: k, Label: p.T("studio.form.rule." + k), Selected: k == d.Selected.Constraint.Kind})
 		}
-		for _, k := range []string{studio.CalcAge, studio.CalcDaysBetween, studio.CalcDatePlusDays, studio.CalcMonthsBetween, studio.CalcDatePlusMonths, studio.CalcSum} {
+		for _, k := range []string{studio.CalcBirthDate, studio.CalcAge, studio.CalcDaysBetween, studio.CalcDatePlusDays, studio.CalcMonthsBetween, studio.CalcDatePlusMonths, studio.CalcSum} {
 			d.Selected.CalcKinds = append(d.Selected.CalcKinds, kindOption{Value: k, Label: p.T("studio.form.calc." + k), Selected: k == d.Selected.Calculation.Kind})
 		}
 	}
@@ -186,7 +227,7 @@ func (s *Server) studioFormPage(c fiber.Ctx) error {
 }
 
 // studioPanelOf fills the selected field's panel.
-func (s *Server) studioPanelOf(df *designerForm, st designerState, names map[string]string) *studioPanel {
+func (s *Server) studioPanelOf(df *designerForm, st designerState, names map[string]string, lang string) *studioPanel {
 	spec := *st.Spec
 	sp := &studioPanel{Pointer: st.Selected, TypeName: names[spec.Type], Spec: spec, Takes: map[string]bool{}}
 	if t, ok := studio.LookupType(spec.Type); ok {
@@ -194,6 +235,9 @@ func (s *Server) studioPanelOf(df *designerForm, st designerState, names map[str
 			sp.Takes[set] = true
 		}
 	}
+	// A date or number question may become calculated: choosing a
+	// ready-made calculation turns it into a 计算项 of its value type.
+	sp.MayCalculate = sp.Takes[studio.SetCalculate] || spec.Type == studio.TypeDate || spec.Type == studio.TypeInteger || spec.Type == studio.TypeDecimal
 	var lines []string
 	for _, ch := range spec.Choices {
 		lines = append(lines, ch.Label.ZH)
@@ -214,7 +258,37 @@ func (s *Server) studioPanelOf(df *designerForm, st designerState, names map[str
 	for _, r := range st.References {
 		sp.References = append(sp.References, r.Field+" · "+r.Keyword)
 	}
+	sp.DefaultList = map[string]bool{}
+	switch v := spec.Default.(type) {
+	case nil:
+	case []any:
+		for _, x := range v {
+			sp.DefaultList[fmt.Sprint(x)] = true
+		}
+	default:
+		sp.DefaultText = fmt.Sprint(v)
+	}
+	if spec.OrgLevel != "" {
+		sp.OrgLevelName = studio.OrgLevelName(lang, spec.OrgLevel)
+		sp.OrgParentLabel = spec.OrgParent
+		for _, f := range flatOutline(st.Outline) {
+			if f.Key == spec.OrgParent {
+				sp.OrgParentLabel = f.Label
+			}
+		}
+	}
+	sp.AutoPII = spec.PII != "" && (spec.Type == studio.TypeResidentID || spec.Type == studio.TypeMobile || studio.NameLikeLabel(spec.Label))
 	return sp
+}
+
+// flatOutline lists every field of an outline, children after parents.
+func flatOutline(fs []studio.Field) []studio.Field {
+	var out []studio.Field
+	for _, f := range fs {
+		out = append(out, f)
+		out = append(out, flatOutline(f.Children)...)
+	}
+	return out
 }
 
 // previewFields renders form's fields, blank, with the form page's own
@@ -247,3 +321,30 @@ func firstLintError(ds []rules.Diagnostic) string {
 	}
 	return ""
 }
+
+// keyOptions writes the <option>s of keys, selected marked: the builders'
+// field lists, each as long as the form, rendered without a template
+// action per option (a 200-field form has several such lists).
+func keyOptions(keys []keyOption, selected string) template.HTML {
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString(`<option value="`)
+		b.WriteString(html.EscapeString(k.Key))
+		b.WriteByte('"')
+		if k.Key == selected {
+			b.WriteString(" selected")
+		}
+		b.WriteByte('>')
+		b.WriteString(html.EscapeString(k.Label))
+		b.WriteString("</option>")
+	}
+	return template.HTML(b.String()) // #nosec: every part is escaped above
+}
+
+// OtherOptions are the fields a rule of the selected field may read.
+func (d *studioFormData) OtherOptions(selected string) template.HTML {
+	return keyOptions(d.Others, selected)
+}
+
+// KeyOptions are the row's field list.
+func (r condRowView) KeyOptions() template.HTML { return keyOptions(r.Keys, r.Field) }

@@ -248,3 +248,64 @@ func init() {
 		"studio.form.expr.at":                       "line %d, column %d",
 	})
 }
+
+// The designer's panel gaps: defaults, English hints, rows, choice
+// filters, org-tree lists, moving between levels, fields other files read.
+func init() {
+	for lang, msgs := range map[string]map[string]string{
+		LangZH: {
+			"studio.form.used.indicator":     "指标“%s”",
+			"studio.form.used.report":        "报表“%s”",
+			"studio.form.used.pay":           "劳务报酬项目“%s”",
+			"studio.form.field.hinten":       "英文提示",
+			"studio.form.field.default":      "默认值",
+			"studio.form.field.default.none": "（无）",
+			"studio.form.field.minrows":      "最少行数",
+			"studio.form.field.maxrows":      "最多行数",
+			"studio.form.field.minpicks":     "最少选几项",
+			"studio.form.field.maxpicks":     "最多选几项",
+			"studio.form.field.org":          "层级：%s；选项来自组织机构（活动范围内 %d 个单位），保存时按最新组织机构更新。",
+			"studio.form.field.org.parent":   "随“%s”联动。",
+			"studio.form.field.pii.auto":     "身份证号码、手机号码和姓名自动标记为个人信息，加密保存、显示时打码。",
+			"studio.form.adv.choicefilter":   "选项筛选（级联下拉，逐个选项判断是否显示）",
+			"studio.form.add.levels":         "行政层级（从上到下，每级一个下拉框）",
+			"studio.form.add.levels.tip":     "选项自动取自活动范围内的组织机构，下级随上级联动，无需填写代码。",
+			"studio.form.move":               "移到",
+			"studio.form.move.top":           "表单顶层",
+			"studio.form.move.submit":        "移动",
+			"studio.form.calc.birthDate":     "出生日期（取自身份证号码）",
+			"studio.form.calc.becomes":       "选择计算方式后，本项由系统计算，填表人不再填写。",
+			"studio.form.bad.number":         "请填写数字，如 12 或 3.5",
+			"studio.form.bad.whole":          "请填写不小于 0 的整数",
+		},
+		LangEN: {
+			"studio.form.used.indicator":     "indicator “%s”",
+			"studio.form.used.report":        "report “%s”",
+			"studio.form.used.pay":           "pay item “%s”",
+			"studio.form.field.hinten":       "Hint in English",
+			"studio.form.field.default":      "Default",
+			"studio.form.field.default.none": "(none)",
+			"studio.form.field.minrows":      "Fewest rows",
+			"studio.form.field.maxrows":      "Most rows",
+			"studio.form.field.minpicks":     "Fewest picks",
+			"studio.form.field.maxpicks":     "Most picks",
+			"studio.form.field.org":          "Level: %s; the choices come from the org tree (%d units in the campaign's scope) and are refreshed from it on every save.",
+			"studio.form.field.org.parent":   " Narrowed by “%s”.",
+			"studio.form.field.pii.auto":     "ID numbers, mobile numbers and names are marked personal data automatically: stored encrypted, shown masked.",
+			"studio.form.adv.choicefilter":   "Choice filter (cascading lists; decides per choice whether it is offered)",
+			"studio.form.add.levels":         "Org levels (top down, one list each)",
+			"studio.form.add.levels.tip":     "The choices come from the org units in the campaign's scope; each list narrows the next. No codes to type.",
+			"studio.form.move":               "Move to",
+			"studio.form.move.top":           "Top of the form",
+			"studio.form.move.submit":        "Move",
+			"studio.form.calc.birthDate":     "Birth date (from the ID number)",
+			"studio.form.calc.becomes":       "With a calculation, the system fills this in; the person filling the form does not.",
+			"studio.form.bad.number":         "Enter a number such as 12 or 3.5",
+			"studio.form.bad.whole":          "Enter a whole number, 0 or more",
+		},
+	} {
+		for k, v := range msgs {
+			catalog[lang][k] = v
+		}
+	}
+}

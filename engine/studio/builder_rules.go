@@ -291,6 +291,7 @@ func isDateRange(src string) bool {
 // Ready-made calculations (x-calculate).
 const (
 	CalcAge            = "age"            // 年龄: from an ID number or a birth date, at refTime
+	CalcBirthDate      = "birthDate"      // 出生日期 from an ID number
 	CalcDaysBetween    = "daysBetween"    // 间隔天数 between two dates (Other "refTime" for the reference time)
 	CalcDatePlusDays   = "datePlusDays"   // 日期加 N 天
 	CalcMonthsBetween  = "monthsBetween"  // 间隔月数 (needs rules.monthsBetween)
@@ -333,6 +334,11 @@ func (d *FormDoc) calculationExpr(c Calculation) (string, string, problems) {
 		return c.Other, nil
 	}
 	switch c.Kind {
+	case CalcBirthDate:
+		if t != TypeResidentID {
+			return "", "", problemAt("/field", CodeBadSetting, t, c.Kind)
+		}
+		return "idBirthDate(" + c.Field + ")", TypeDate, nil
 	case CalcAge:
 		if t != TypeResidentID && !isDate {
 			return "", "", problemAt("/field", CodeBadSetting, t, c.Kind)
@@ -379,6 +385,7 @@ func (d *FormDoc) calculationExpr(c Calculation) (string, string, problems) {
 var (
 	reCalcCall2 = regexp.MustCompile(`^(age|daysBetween|monthsBetween)\(` + ident + `, ` + ident + `\)$`)
 	reCalcAdd   = regexp.MustCompile(`^(addDays|addMonths)\(` + ident + `, (-?[0-9]+)\)$`)
+	reCalcBirth = regexp.MustCompile(`^idBirthDate\(` + ident + `\)$`)
 	reCalcSum   = regexp.MustCompile(`^sum\(` + ident + ` \?\? \[\], \.` + ident + ` \?\? 0\)$`)
 )
 
@@ -403,6 +410,8 @@ func (d *FormDoc) ParseCalculation(src string) (Calculation, bool) {
 		if m[1] == "addMonths" {
 			c.Kind = CalcDatePlusMonths
 		}
+	case reCalcBirth.MatchString(src):
+		c = Calculation{Kind: CalcBirthDate, Field: reCalcBirth.FindStringSubmatch(src)[1]}
 	case reCalcSum.MatchString(src):
 		m := reCalcSum.FindStringSubmatch(src)
 		c = Calculation{Kind: CalcSum, Group: m[1], Field: m[2]}

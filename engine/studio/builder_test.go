@@ -194,6 +194,7 @@ func TestCalculationBuilder(t *testing.T) {
 		want, vt string
 	}{
 		{"age from the ID", Calculation{Kind: CalcAge, Field: "respondentId"}, "age(respondentId, refTime)", TypeInteger},
+		{"birth date from the ID", Calculation{Kind: CalcBirthDate, Field: "respondentId"}, "idBirthDate(respondentId)", TypeDate},
 		{"age from a date", Calculation{Kind: CalcAge, Field: "visitDate"}, "age(visitDate, refTime)", TypeInteger},
 		{"days between dates", Calculation{Kind: CalcDaysBetween, Field: "visitDate", Other: "refTime"}, "daysBetween(visitDate, refTime)", TypeInteger},
 		{"date plus days", Calculation{Kind: CalcDatePlusDays, Field: "visitDate", N: 30}, "addDays(visitDate, 30)", TypeDate},
@@ -228,6 +229,7 @@ func TestCalculationBuilderRefuses(t *testing.T) {
 		ptr  string
 	}{
 		{"age of a number", Calculation{Kind: CalcAge, Field: "householdSize"}, "/field"},
+		{"birth date from a date", Calculation{Kind: CalcBirthDate, Field: "visitDate"}, "/field"},
 		{"days to a text", Calculation{Kind: CalcDaysBetween, Field: "visitDate", Other: "note"}, "/other"},
 		{"sum of a field outside the group", Calculation{Kind: CalcSum, Group: "children", Field: "householdSize"}, "/field"},
 		{"sum of a text", Calculation{Kind: CalcSum, Group: "children", Field: "childName"}, "/field"},

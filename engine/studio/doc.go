@@ -39,9 +39,14 @@
 // Where forms has no construct for a palette type, the type is written
 // with what forms has, and TypeOf reads it back: 说明文字 (note) is a
 // read-only string field whose label and hint carry the text (forms has no
-// note widget); 行政区划/村居 is a string with format cn-admin-code (there
-// is no org-unit picker widget; cascading township and village lists are
-// drop-down lists with a choice filter). A date range is an x-constraint
+// note widget); 行政区划/村居 is one drop-down list per org level the author
+// picks (AddOrgFields: township, then village…), whose choices are the
+// org units of that level in the campaign's scope and whose lower levels
+// cascade by a choice filter (choiceData.township == township), as
+// forms/testdata/household.form.json writes them; the field is read back
+// as 行政区划/村居 because every choice value is an org-unit code of one
+// level (field_org.go). Without choices it is a county code typed by hand
+// (format cn-admin-code), for places outside the tree. A date range is an x-constraint
 // (daysBetween against the two dates) with its message, because JSON
 // Schema has no date limits; the panel shows it as limits again.
 //
@@ -58,9 +63,14 @@
 //
 // DeleteField with force removes the rules that read the field: a
 // calculated field that loses its calculation becomes a plain question of
-// the same type. Only the form's own expressions are searched; campaign
-// and workflow files that name form fields are checked when the campaign
-// is published.
+// the same type. Only the form's own expressions are searched here; the
+// server's designer also refuses a delete that the campaign's indicators,
+// reports or pay items read, naming them (force or not: those live in
+// other files, which the author changes first).
+//
+// Every operation loads its result with forms.Load once; Compiled hands
+// that result (bytes, form, findings) to the save, so a designer request
+// compiles the form once (engine.SaveDraftBasedCompiled).
 //
 // # Review flows
 //

@@ -3,8 +3,10 @@ package studio
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/big"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,7 +14,16 @@ import (
 	"github.com/expr-lang/expr/parser"
 
 	"canvass/forms"
+	"canvass/rules"
 )
+
+// MaxRows bounds the rows of a repeat group (and the picks of a
+// multi-choice field) an author may allow or require: a record with more
+// rows than this is a list to upload, not a form to fill.
+const MaxRows = 1000
+
+// MaxTextLength bounds the length limit of a text field.
+const MaxTextLength = 10000
 
 // MaxChoices bounds the choices of one field. Longer lists (every village
 // of a province) belong in an uploaded list, not in the form.
@@ -59,6 +70,15 @@ type FieldSpec struct {
 	Calculate         string     `json:"calculate,omitempty"`
 	ValueType         string     `json:"valueType,omitempty"` // calculated: integer, decimal, text, date or yesno
 	ChoiceFilter      string     `json:"choiceFilter,omitempty"`
+
+	// OrgLevel is the level an org-tree field (行政区划/村居) asks for:
+	// township, village… (OrgLevels). Its choices are that level's units,
+	// written by the designer from the org tree (OrgChoices,
+	// RefreshOrgChoices); "" for a county code typed by hand.
+	OrgLevel string `json:"orgLevel,omitempty"`
+	// OrgParent is the key of the field an org-tree field cascades from
+	// (read from ChoiceFilter; the panel shows it).
+	OrgParent string `json:"orgParent,omitempty"`
 }
 
 // ChoiceSpec is one choice. Value is written in the field's type (a
@@ -67,6 +87,9 @@ type FieldSpec struct {
 type ChoiceSpec struct {
 	Value string     `json:"value"`
 	Label forms.Text `json:"label"`
+	// Data are extra keys written on the choice, which choice filters
+	// read as choiceData (an org unit's ancestor: {"township": "…"}).
+	Data map[string]string `json:"data,omitempty"`
 }
 
 var (
@@ -74,6 +97,11 @@ var (
 	datePattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 	nameLike    = regexp.MustCompile(`(?i)\bname\b`)
 )
+
+// NameLikeLabel reports whether a label asks for a person's name: such a
+// text field is marked personal data (x-pii name) whatever the author
+// says.
+func NameLikeLabel(t forms.Text) bool { return nameLikeLabel(t) }
 
 // nameLikeLabel reports whether a label asks for a person's name.
 func nameLikeLabel(t forms.Text) bool {
@@ -162,6 +190,17 @@ func (t FieldType) validateSettings(ptr string, spec *FieldSpec, existing *node)
 	}
 	counts(spec.MinLength, spec.MaxLength, "/minLength")
 	counts(spec.MinRows, spec.MaxRows, "/minItems")
+	for _, x := range []struct {
+		v   *int
+		sub string
+	}{{spec.MinRows, "/minItems"}, {spec.MaxRows, "/maxItems"}} {
+		if x.v != nil && *x.v > MaxRows {
+			add(x.sub, CodeTooManyRows, *x.v, MaxRows)
+		}
+	}
+	if spec.MaxLength != nil && *spec.MaxLength > MaxTextLength {
+		add("/maxLength", CodeTooManyRows, *spec.MaxLength, MaxTextLength)
+	}
 	var lo, hi *big.Rat
 	for _, x := range []struct {
 		n   json.Number
@@ -197,7 +236,7 @@ func (t FieldType) validateSettings(ptr string, spec *FieldSpec, existing *node)
 
 	// A calculated field may label its values with choices; other choice
 	// types need them.
-	if t.HasChoices() && (t.ID != TypeCalculated || len(spec.Choices) > 0 || spec.ChoicesText != "") {
+	if t.HasChoices() && (t.ID != TypeCalculated && t.ID != TypeAdminCode || len(spec.Choices) > 0 || spec.ChoicesText != "") {
 		ps = append(ps, t.resolveChoices(ptr, spec, existing)...)
 	}
 	if spec.Default != nil && len(ps) == 0 {
@@ -249,14 +288,29 @@ func (t FieldType) resolveChoices(ptr string, spec *FieldSpec, existing *node) p
 		if len(lines) > MaxChoices {
 			return problemAt(xptr, CodeTooManyChoices, len(lines), MaxChoices)
 		}
-		spec.Choices = choicesFromLines(lines, spec.Choices, valueType)
+		old := spec.Choices
+		if len(old) == 0 && existing != nil {
+			// The field's own choices keep their values when their labels
+			// are pasted again, whatever the caller sent.
+			old = specOf("", existing, false).Choices
+		}
+		spec.Choices = choicesFromLines(lines, old, valueType)
 		spec.ChoicesText = ""
+	}
+	limit := MaxChoices
+	if t.ID == TypeAdminCode {
+		limit = MaxOrgChoices
+		for i, c := range spec.Choices {
+			if orgLevelOfCode(c.Value) == "" || spec.OrgLevel != "" && orgLevelOfCode(c.Value) != spec.OrgLevel {
+				return problemAt(fmt.Sprintf("%s/%d/value", xptr, i), CodeBadChoice, i+1, "value_type").withReasons(1)
+			}
+		}
 	}
 	switch {
 	case len(spec.Choices) == 0:
 		return problemAt(xptr, CodeNoChoices)
-	case len(spec.Choices) > MaxChoices:
-		return problemAt(xptr, CodeTooManyChoices, len(spec.Choices), MaxChoices)
+	case len(spec.Choices) > limit:
+		return problemAt(xptr, CodeTooManyChoices, len(spec.Choices), limit)
 	}
 	var ps problems
 	labels, values := map[string]bool{}, map[string]bool{}
@@ -348,7 +402,17 @@ func (t FieldType) defaultFits(spec *FieldSpec, existing *node) bool {
 			return false
 		}
 		r, ok := parseRat(json.Number(s))
-		return ok && (t.ID == TypeDecimal || r.IsInt())
+		if !ok || t.ID == TypeInteger && !r.IsInt() {
+			return false
+		}
+		// Within the limits, as an answer must be.
+		if lo, ok := parseRat(spec.Minimum); ok && spec.Minimum != "" && r.Cmp(lo) < 0 {
+			return false
+		}
+		if hi, ok := parseRat(spec.Maximum); ok && spec.Maximum != "" && r.Cmp(hi) > 0 {
+			return false
+		}
+		return true
 	case TypeCheckbox:
 		list, ok := d.([]any)
 		if !ok {
@@ -366,7 +430,23 @@ func (t FieldType) defaultFits(spec *FieldSpec, existing *node) bool {
 		return ok && inChoices(s)
 	case TypeDate:
 		s, ok := d.(string)
-		return ok && parseDate(s)
+		return ok && parseDate(s) && (spec.MinDate == "" || s >= spec.MinDate) && (spec.MaxDate == "" || s <= spec.MaxDate)
+	case TypeResidentID:
+		s, ok := d.(string)
+		if !ok {
+			return false
+		}
+		_, err := rules.ParseResidentID(s, time.Time{})
+		return err == nil
+	case TypeMobile:
+		s, ok := d.(string)
+		return ok && rules.ValidMobile(s)
+	case TypeAdminCode:
+		s, ok := d.(string)
+		if len(spec.Choices) > 0 {
+			return ok && inChoices(s)
+		}
+		return ok && rules.ValidAdminCode(s)
 	}
 	s, ok := d.(string)
 	return ok && (spec.MaxLength == nil || len([]rune(s)) <= *spec.MaxLength) && (spec.MinLength == nil || len([]rune(s)) >= *spec.MinLength)
@@ -477,6 +557,11 @@ func writeSpec(n *node, t FieldType, spec FieldSpec) {
 	}
 
 	jsonType, format := t.JSONType, t.Format
+	if t.ID == TypeAdminCode && len(spec.Choices) > 0 {
+		// An org-tree list: its choices are the check; it keeps the
+		// widget it was written with.
+		format, widget = "", n.getString("x-widget")
+	}
 	if t.ID == TypeCalculated {
 		vt := calcValueTypes[spec.ValueType]
 		jsonType, format = vt.jsonType, vt.format
@@ -557,6 +642,9 @@ func writeSpec(n *node, t FieldType, spec FieldSpec) {
 			// is written value first, then label.
 			cn.set("value", valueNode(c.Value, valueType))
 			cn.set("label", textNode(forms.Text{ZH: strings.TrimSpace(c.Label.ZH), EN: strings.TrimSpace(c.Label.EN)}))
+			for _, k := range slices.Sorted(maps.Keys(c.Data)) {
+				cn.set(k, strNode(c.Data[k]))
+			}
 			xc.items = append(xc.items, cn)
 		}
 		w.set("x-choices", xc)
@@ -644,6 +732,12 @@ func specOf(key string, n *node, required bool) FieldSpec {
 	if lo, hi, ok := parseDateRange(key, spec.Constraint); ok {
 		// The panel shows the range as limits, not as an expression.
 		spec.MinDate, spec.MaxDate, spec.Constraint = lo, hi, ""
+	}
+	if t == TypeAdminCode {
+		spec.OrgLevel = orgLevelOfNode(n)
+		if _, key, ok := orgParentOf(spec.ChoiceFilter); ok && spec.OrgLevel != "" {
+			spec.OrgParent = key
+		}
 	}
 	if xc := n.get("x-choices"); xc != nil {
 		for _, c := range xc.items {

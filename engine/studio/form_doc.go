@@ -235,8 +235,22 @@ type FormDoc struct {
 	// Lang is the language of the messages of errors: zh-CN (the
 	// default) or en.
 	Lang string
+	// Filename names the file in lint findings ("" : the form's ID
+	// followed by .form.json).
+	Filename string
 
 	root *node
+	// loaded is the last Load of root as it is now. Every operation
+	// loads its result before keeping it; saving it then needs neither
+	// another encoding nor another compilation.
+	loaded *loadResult
+}
+
+// loadResult is one Load: the bytes loaded and what forms.Load made of them.
+type loadResult struct {
+	src   []byte
+	form  *forms.Form
+	diags []rules.Diagnostic
 }
 
 // OpenForm decodes a form definition. It returns EINVALID (code "syntax")
@@ -261,14 +275,55 @@ func OpenForm(src []byte) (*FormDoc, error) {
 }
 
 // Clone returns an independent copy of the document.
-func (d *FormDoc) Clone() *FormDoc { return &FormDoc{Lang: d.Lang, root: d.root.clone()} }
+func (d *FormDoc) Clone() *FormDoc {
+	return &FormDoc{Lang: d.Lang, Filename: d.Filename, root: d.root.clone(), loaded: d.loaded}
+}
 
-// Load lints and compiles the document with forms.Load, as publishing will.
+// Load lints and compiles the document with forms.Load, as publishing
+// will. The result is kept until the document changes, so calling Load
+// again, or Compiled, costs nothing.
 func (d *FormDoc) Load() (*forms.Form, []rules.Diagnostic) {
-	return forms.Load(d.filename(), d.Bytes())
+	l := d.load()
+	return l.form, l.diags
+}
+
+func (d *FormDoc) load() *loadResult {
+	if d.loaded == nil {
+		src := d.Bytes()
+		f, diags := forms.Load(d.filename(), src)
+		d.loaded = &loadResult{src: src, form: f, diags: diags}
+	}
+	return d.loaded
+}
+
+// Compiled returns what the studio saves and what it compiles to: the
+// file's bytes (see Bytes), the form (nil when it does not load) and the
+// lint findings. The bytes are shared: do not change them.
+func (d *FormDoc) Compiled() ([]byte, *forms.Form, []rules.Diagnostic) {
+	l := d.load()
+	return l.src, l.form, l.diags
+}
+
+// UseLoaded tells the document what Load gives for it, when the caller
+// has it already (a cache of compiled drafts): src is the file the
+// document was opened from, and f and diags what forms.Load made of src.
+// The next Load returns them; any operation replaces them.
+func (d *FormDoc) UseLoaded(src []byte, f *forms.Form, diags []rules.Diagnostic) {
+	d.loaded = &loadResult{src: src, form: f, diags: diags}
+}
+
+// FormID returns the form's ID (x-form-id, else $id), "" when it has none.
+func (d *FormDoc) FormID() string {
+	if id := d.root.getString("x-form-id"); id != "" {
+		return id
+	}
+	return d.root.getString("$id")
 }
 
 func (d *FormDoc) filename() string {
+	if d.Filename != "" {
+		return d.Filename
+	}
 	if id := d.root.getString("x-form-id"); id != "" {
 		return id + ".form.json"
 	}

@@ -335,6 +335,7 @@ func keyPrefix(t string) string {
 // already (a draft broken by hand stays editable).
 func (d *FormDoc) apply(edit func(c *FormDoc) problems) error {
 	c := d.Clone()
+	c.loaded = nil
 	if ps := edit(c); len(ps) > 0 {
 		return ps.err(d.lang())
 	}
@@ -344,7 +345,7 @@ func (d *FormDoc) apply(edit func(c *FormDoc) problems) error {
 			return lintProblems(diags).err(d.lang())
 		}
 	}
-	d.root = c.root
+	d.root, d.loaded = c.root, c.loaded
 	return nil
 }
 
@@ -382,42 +383,49 @@ func checkIndex(ptr string, index, n int) (int, problems) {
 func (d *FormDoc) AddField(parent string, index int, spec FieldSpec) (string, error) {
 	var ptr string
 	err := d.apply(func(c *FormDoc) problems {
-		container, ps := c.containerAt(parent)
-		if ps != nil {
-			return ps
-		}
-		t, ok := LookupType(spec.Type)
-		if !ok {
-			return problemAt(parent, CodeUnknownType, spec.Type)
-		}
-		taken := c.keys()
-		if spec.Key == "" {
-			spec.Key = newKey(spec.Label, keyPrefix(t.ID), taken)
-		}
-		base := parent
-		if t := typeOfNode(nodeAt(c, parent)); parent != "" && t == TypeRepeat {
-			base += "/items"
-		}
-		ptr = base + "/properties/" + escapePointer(spec.Key)
-		if ps := checkKey(ptr, spec.Key, taken); ps != nil {
-			return ps
-		}
-		if ps := t.validateSettings(ptr, &spec, nil); ps != nil {
-			return ps
-		}
-		at, ps := checkIndex(parent, index, len(displayOrder(container)))
-		if ps != nil {
-			return ps
-		}
-		n := objNode()
-		writeSpec(n, t, spec)
-		placeAt(container, member{spec.Key, n}, at)
-		setRequired(container, spec.Key, spec.Required)
-		return nil
+		var ps problems
+		ptr, ps = c.addField(parent, index, spec)
+		return ps
 	})
 	if err != nil {
 		return "", err
 	}
+	return ptr, nil
+}
+
+// addField is AddField on a document being edited.
+func (c *FormDoc) addField(parent string, index int, spec FieldSpec) (string, problems) {
+	container, ps := c.containerAt(parent)
+	if ps != nil {
+		return "", ps
+	}
+	t, ok := LookupType(spec.Type)
+	if !ok {
+		return "", problemAt(parent, CodeUnknownType, spec.Type)
+	}
+	taken := c.keys()
+	if spec.Key == "" {
+		spec.Key = newKey(spec.Label, keyPrefix(t.ID), taken)
+	}
+	base := parent
+	if t := typeOfNode(nodeAt(c, parent)); parent != "" && t == TypeRepeat {
+		base += "/items"
+	}
+	ptr := base + "/properties/" + escapePointer(spec.Key)
+	if ps := checkKey(ptr, spec.Key, taken); ps != nil {
+		return "", ps
+	}
+	if ps := t.validateSettings(ptr, &spec, nil); ps != nil {
+		return "", ps
+	}
+	at, ps := checkIndex(parent, index, len(displayOrder(container)))
+	if ps != nil {
+		return "", ps
+	}
+	n := objNode()
+	writeSpec(n, t, spec)
+	placeAt(container, member{spec.Key, n}, at)
+	setRequired(container, spec.Key, spec.Required)
 	return ptr, nil
 }
 

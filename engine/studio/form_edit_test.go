@@ -564,7 +564,7 @@ func TestPalette(t *testing.T) {
 		// Every palette type makes a field that loads and maps back.
 		d := household(t)
 		spec := FieldSpec{Type: ft.ID, Key: "probe", Label: forms.Text{ZH: ft.NameZH}}
-		if ft.HasChoices() && ft.ID != TypeCalculated {
+		if ft.HasChoices() && ft.ID != TypeCalculated && ft.ID != TypeAdminCode {
 			spec.ChoicesText = "甲\n乙"
 		}
 		if ft.ID == TypeCalculated {

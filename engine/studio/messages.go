@@ -13,61 +13,69 @@ import (
 // operation returns is an *engine.Error with code EINVALID whose Fields
 // carry these codes.
 const (
-	CodeSyntax          = "syntax"              // the file is not JSON
-	CodeNotObject       = "not_object"          // the file is JSON but not an object
-	CodeUnknownField    = "unknown_field"       // a path names no field
-	CodeNotContainer    = "not_container"       // fields go into the form, a section or a repeat group
-	CodeBadIndex        = "bad_index"           // a position outside the list
-	CodeUnknownType     = "unknown_type"        // not a palette type
-	CodeLabelRequired   = "label_required"      // a field needs a Chinese label
-	CodeBadKey          = "bad_key"             // not an identifier
-	CodeReservedKey     = "reserved_key"        // a keyword, a function or a variable forms declare
-	CodeDuplicateKey    = "duplicate_key"       // keys are unique across the whole form
-	CodeBadSetting      = "bad_setting"         // a setting this type does not take
-	CodeBadNumber       = "bad_number"          // not a number (or not whole where whole is needed)
-	CodeBadDate         = "bad_date"            // not a date 2006-01-02
-	CodeMinAboveMax     = "min_above_max"       // a lower limit above the upper one
-	CodeBadDefault      = "bad_default"         // a default that does not fit the field
-	CodeNoChoices       = "no_choices"          // a choice type without choices
-	CodeTooManyChoices  = "too_many_choices"    // more than MaxChoices
-	CodeDuplicateChoice = "duplicate_choice"    // the same label or value twice
-	CodeBadChoice       = "bad_choice"          // an empty label or a value of the wrong type
-	CodeFieldReferenced = "field_referenced"    // deleting a field other fields' rules read
-	CodeMoveIntoItself  = "move_into_itself"    // a section cannot go inside itself
-	CodeConstraintClash = "constraint_conflict" // a date range and a written constraint at once
-	CodeBadCondition    = "bad_condition"       // a builder row that cannot be written
-	CodeBadExpression   = "bad_expression"      // an expression that does not parse
-	CodeFormInvalid     = "form_invalid"        // the result would not load; Fields has the lint
+	CodeSyntax              = "syntax"                 // the file is not JSON
+	CodeNotObject           = "not_object"             // the file is JSON but not an object
+	CodeUnknownField        = "unknown_field"          // a path names no field
+	CodeNotContainer        = "not_container"          // fields go into the form, a section or a repeat group
+	CodeBadIndex            = "bad_index"              // a position outside the list
+	CodeUnknownType         = "unknown_type"           // not a palette type
+	CodeLabelRequired       = "label_required"         // a field needs a Chinese label
+	CodeBadKey              = "bad_key"                // not an identifier
+	CodeReservedKey         = "reserved_key"           // a keyword, a function or a variable forms declare
+	CodeDuplicateKey        = "duplicate_key"          // keys are unique across the whole form
+	CodeBadSetting          = "bad_setting"            // a setting this type does not take
+	CodeBadNumber           = "bad_number"             // not a number (or not whole where whole is needed)
+	CodeBadDate             = "bad_date"               // not a date 2006-01-02
+	CodeMinAboveMax         = "min_above_max"          // a lower limit above the upper one
+	CodeBadDefault          = "bad_default"            // a default that does not fit the field
+	CodeNoChoices           = "no_choices"             // a choice type without choices
+	CodeTooManyChoices      = "too_many_choices"       // more than MaxChoices
+	CodeDuplicateChoice     = "duplicate_choice"       // the same label or value twice
+	CodeBadChoice           = "bad_choice"             // an empty label or a value of the wrong type
+	CodeFieldReferenced     = "field_referenced"       // deleting a field other fields' rules read
+	CodeMoveIntoItself      = "move_into_itself"       // a section cannot go inside itself
+	CodeConstraintClash     = "constraint_conflict"    // a date range and a written constraint at once
+	CodeBadCondition        = "bad_condition"          // a builder row that cannot be written
+	CodeBadExpression       = "bad_expression"         // an expression that does not parse
+	CodeFormInvalid         = "form_invalid"           // the result would not load; Fields has the lint
+	CodeBadOrgLevel         = "bad_org_level"          // org-tree levels unknown, repeated or not top down
+	CodeNoOrgUnits          = "no_org_units"           // no unit of a level in the campaign's scope
+	CodeTooManyRows         = "too_many_rows"          // a repeat group's row limit above MaxRows
+	CodeReferencedElsewhere = "field_used_by_campaign" // an indicator, report or pay item reads the field
 )
 
 // messages holds each code's message in Chinese and English. Arguments are
 // filled in with fmt verbs, in the same order in both languages.
 var messages = map[string][2]string{
-	CodeSyntax:          {"文件不是有效的 JSON：%v", "the file is not valid JSON: %v"},
-	CodeNotObject:       {"表单文件应是一个 JSON 对象", "a form file is one JSON object"},
-	CodeUnknownField:    {"找不到字段 %s", "there is no field at %s"},
-	CodeNotContainer:    {"字段只能放在表单、分节或重复组中", "fields go into the form, a section or a repeat group"},
-	CodeBadIndex:        {"位置 %d 超出范围（0–%d）", "position %d is outside 0–%d"},
-	CodeUnknownType:     {"没有“%s”这种字段类型", "there is no field type %q"},
-	CodeLabelRequired:   {"请填写中文标题", "enter a Chinese label"},
-	CodeBadKey:          {"字段代码“%s”应以英文字母开头，只含字母、数字和下划线", "key %q must start with a letter and hold only letters, digits and '_'"},
-	CodeReservedKey:     {"字段代码“%s”是表达式保留字，请换一个", "key %q is reserved in expressions; choose another"},
-	CodeDuplicateKey:    {"字段代码“%s”已被使用，同一表单内代码不能重复", "key %q is already used; keys are unique across the form"},
-	CodeBadSetting:      {"“%s”类型没有“%s”这项设置", "a %s field has no setting %s"},
-	CodeBadNumber:       {"“%s”不是有效的数字", "%q is not a valid number"},
-	CodeBadDate:         {"“%s”不是有效的日期（如 2026-01-31）", "%q is not a date such as 2026-01-31"},
-	CodeMinAboveMax:     {"最小值 %v 大于最大值 %v", "the minimum %v is above the maximum %v"},
-	CodeBadDefault:      {"默认值“%v”不适合这个字段", "the default %v does not fit this field"},
-	CodeNoChoices:       {"请至少填写一个选项", "enter at least one choice"},
-	CodeTooManyChoices:  {"选项有 %d 个，最多 %d 个；较长的名单请用上传的名单", "%d choices, at most %d; use an uploaded list for longer ones"},
-	CodeDuplicateChoice: {"选项“%v”重复", "choice %v appears twice"},
-	CodeBadChoice:       {"第 %d 个选项无效：%s", "choice %d is not valid: %s"},
-	CodeFieldReferenced: {"“%s”的%s用到了“%s”", "the %[2]s of “%[1]s” uses “%[3]s”"},
-	CodeMoveIntoItself:  {"不能把“%s”移到它自己里面", "%s cannot move inside itself"},
-	CodeConstraintClash: {"日期范围和自定义校验不能同时设置，请合并为一个校验", "a date range and a written constraint cannot both be set; combine them into one"},
-	CodeBadCondition:    {"条件第 %d 行：%s", "condition row %d: %s"},
-	CodeBadExpression:   {"表达式无法解析：%v", "the expression does not parse: %v"},
-	CodeFormInvalid:     {"修改后表单有 %d 处错误，未保存", "the change would leave %d errors in the form; nothing was changed"},
+	CodeSyntax:              {"文件不是有效的 JSON：%v", "the file is not valid JSON: %v"},
+	CodeNotObject:           {"表单文件应是一个 JSON 对象", "a form file is one JSON object"},
+	CodeUnknownField:        {"找不到字段 %s", "there is no field at %s"},
+	CodeNotContainer:        {"字段只能放在表单、分节或重复组中", "fields go into the form, a section or a repeat group"},
+	CodeBadIndex:            {"位置 %d 超出范围（0–%d）", "position %d is outside 0–%d"},
+	CodeUnknownType:         {"没有“%s”这种字段类型", "there is no field type %q"},
+	CodeLabelRequired:       {"请填写中文标题", "enter a Chinese label"},
+	CodeBadKey:              {"字段代码“%s”应以英文字母开头，只含字母、数字和下划线", "key %q must start with a letter and hold only letters, digits and '_'"},
+	CodeReservedKey:         {"字段代码“%s”是表达式保留字，请换一个", "key %q is reserved in expressions; choose another"},
+	CodeDuplicateKey:        {"字段代码“%s”已被使用，同一表单内代码不能重复", "key %q is already used; keys are unique across the form"},
+	CodeBadSetting:          {"“%s”类型没有“%s”这项设置", "a %s field has no setting %s"},
+	CodeBadNumber:           {"“%s”不是有效的数字", "%q is not a valid number"},
+	CodeBadDate:             {"“%s”不是有效的日期（如 2026-01-31）", "%q is not a date such as 2026-01-31"},
+	CodeMinAboveMax:         {"最小值 %v 大于最大值 %v", "the minimum %v is above the maximum %v"},
+	CodeBadDefault:          {"默认值“%v”不适合这个字段", "the default %v does not fit this field"},
+	CodeNoChoices:           {"请至少填写一个选项", "enter at least one choice"},
+	CodeTooManyChoices:      {"选项有 %d 个，最多 %d 个；较长的名单请用上传的名单", "%d choices, at most %d; use an uploaded list for longer ones"},
+	CodeDuplicateChoice:     {"选项“%v”重复", "choice %v appears twice"},
+	CodeBadChoice:           {"第 %d 个选项无效：%s", "choice %d is not valid: %s"},
+	CodeFieldReferenced:     {"“%s”的%s用到了“%s”", "the %[2]s of “%[1]s” uses “%[3]s”"},
+	CodeMoveIntoItself:      {"不能把“%s”移到它自己里面", "%s cannot move inside itself"},
+	CodeConstraintClash:     {"日期范围和自定义校验不能同时设置，请合并为一个校验", "a date range and a written constraint cannot both be set; combine them into one"},
+	CodeBadCondition:        {"条件第 %d 行：%s", "condition row %d: %s"},
+	CodeBadExpression:       {"表达式无法解析：%v", "the expression does not parse: %v"},
+	CodeFormInvalid:         {"修改后表单有 %d 处错误，未保存", "the change would leave %d errors in the form; nothing was changed"},
+	CodeBadOrgLevel:         {"请从上到下选择不重复的行政层级（如乡镇、村）；“%s”不可用", "pick distinct org levels from the top down (such as township, village); %q does not fit"},
+	CodeNoOrgUnits:          {"活动范围内没有“%s”一级的单位，请换一个层级或先导入组织机构", "the campaign's scope has no unit at level %s; pick another level or import the org units first"},
+	CodeTooManyRows:         {"行数上限 %d 超过了允许的 %d 行", "the row limit %d is above the allowed %d"},
+	CodeReferencedElsewhere: {"%s用到了“%s”，请先修改它", "%s uses “%s”; change it first"},
 }
 
 // Message returns the message of code in lang (zh-CN unless lang starts
@@ -169,4 +177,12 @@ func lintProblems(diags []rules.Diagnostic) problems {
 		}
 	}
 	return append(problemAt("", CodeFormInvalid, len(ps)), ps...)
+}
+
+// withReasons marks args at idx as reason keys, localized at the end.
+func (ps problems) withReasons(idx ...int) problems {
+	for i := range ps {
+		ps[i].reasonArgs = append(ps[i].reasonArgs, idx...)
+	}
+	return ps
 }

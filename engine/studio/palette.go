@@ -108,11 +108,11 @@ var (
 			Format: forms.FormatResidentID, PII: forms.PIIIDNumber, Settings: answered},
 		{ID: TypeMobile, NameZH: "手机号码", NameEN: "Mobile number", Group: "personal", JSONType: "string",
 			Format: forms.FormatMobile, PII: forms.PIIPhone, Settings: answered},
-		// forms has no org-unit picker widget yet: an org unit is its
-		// GB/T 2260 code, checked by the cn-admin-code format. Cascading
-		// township/village lists are select fields with a choice filter.
+		// An org-tree list (field_org.go): the units of one level in the
+		// campaign's scope as choices, cascading by a choice filter; or,
+		// without choices, a county code typed by hand (cn-admin-code).
 		{ID: TypeAdminCode, NameZH: "行政区划/村居", NameEN: "Administrative area", Group: "personal", JSONType: "string",
-			Format: forms.FormatAdminCode, Settings: answered},
+			Format: forms.FormatAdminCode, Settings: append([]string{SetChoices}, answered...)},
 		// forms has no note widget: a note is a read-only text whose label
 		// and hint carry what the respondent should read.
 		{ID: TypeNote, NameZH: "说明文字", NameEN: "Note", Group: "layout", JSONType: "string", ReadOnly: true},
@@ -172,6 +172,14 @@ func TypeOf(fd *forms.Field) string {
 		return TypeRepeat
 	case fd.Type() == "array":
 		return TypeCheckbox
+	case fd.Type() == "string" && fd.Widget() != forms.WidgetRadio && len(fd.Choices()) > 0:
+		values := make([]any, 0, len(fd.Choices()))
+		for _, c := range fd.Choices() {
+			values = append(values, c.Value())
+		}
+		if orgLevelOfValues(values) != "" {
+			return TypeAdminCode
+		}
 	}
 	return scalarType(fd.Type(), fd.Format(), fd.Widget(), len(fd.Choices()) > 0, fd.ReadOnly())
 }
@@ -218,6 +226,9 @@ func typeOfNode(n *node) string {
 			return TypeRepeat
 		}
 		return TypeCheckbox
+	}
+	if orgLevelOfNode(n) != "" {
+		return TypeAdminCode
 	}
 	ro := n.get("readOnly")
 	choices := n.get("x-choices") != nil || n.get("enum") != nil

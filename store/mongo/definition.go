@@ -2,10 +2,12 @@ package mongo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"canvass/engine"
@@ -59,9 +61,83 @@ func (s *Store) SaveDraft(ctx context.Context, d *engine.DefinitionVersion) erro
 	if d.Kind == "" || d.ID == "" || d.Version <= 0 {
 		return engine.Errorf(engine.EINVALID, "a definition needs a kind, an ID and a version")
 	}
-	key := definitionKey(d.Kind, d.ID, d.Version)
-	doc := definitionDoc{
-		Key:       key,
+	doc := draftDoc(d)
+	unlock, err := s.exclusive(ctx, collDefinitions)
+	if err != nil {
+		return err
+	}
+	_, err = s.definitions.ReplaceOne(ctx,
+		bson.D{{Key: "_id", Value: doc.Key}, {Key: "status", Value: engine.StatusDraft}},
+		doc, options.Replace().SetUpsert(true))
+	unlock()
+	if isDuplicateKey(err) {
+		return engine.WrapError(engine.ECONFLICT, fmt.Sprintf("%s %s version %d is already published", d.Kind, d.ID, d.Version), err)
+	}
+	if err != nil {
+		return s.fail("save draft", err)
+	}
+	d.Status = engine.StatusDraft
+	return nil
+}
+
+// SaveDraftIf saves the draft when the newest version still has checksum
+// base. It reads the newest version, then writes with a condition that
+// holds only while nothing came between: replacing the draft it read
+// matches that draft's _id and checksum; a new version is an insert,
+// which collides on _id with any other save of that version. Either way a
+// second save made against the same base finds nothing to write, which is
+// the conflict.
+func (s *Store) SaveDraftIf(ctx context.Context, d *engine.DefinitionVersion, base string) error {
+	if d.Kind == "" || d.ID == "" || d.Version <= 0 {
+		return engine.Errorf(engine.EINVALID, "a definition needs a kind, an ID and a version")
+	}
+	conflict := engine.Errorf(engine.ECONFLICT, "%s %s changed meanwhile: its newest version is no longer the one the edit started from", d.Kind, d.ID)
+	doc := draftDoc(d)
+	unlock, err := s.exclusive(ctx, collDefinitions)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	var newest definitionDoc
+	err = s.definitions.FindOne(ctx, bson.D{{Key: "kind", Value: d.Kind}, {Key: "defId", Value: d.ID}},
+		options.FindOne().SetSort(bson.D{{Key: "version", Value: -1}}).
+			SetProjection(bson.D{{Key: "version", Value: 1}, {Key: "checksum", Value: 1}, {Key: "status", Value: 1}})).Decode(&newest)
+	exists := true
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		exists, err = false, nil
+	}
+	if err != nil {
+		return s.fail("save draft", err)
+	}
+	if exists && newest.Checksum != base || !exists && base != "" {
+		return conflict
+	}
+	if exists && newest.Version == d.Version {
+		res, err := s.definitions.ReplaceOne(ctx,
+			bson.D{{Key: "_id", Value: doc.Key}, {Key: "status", Value: engine.StatusDraft}, {Key: "checksum", Value: base}}, doc)
+		if err != nil {
+			return s.fail("save draft", err)
+		}
+		if res.MatchedCount == 0 {
+			return conflict
+		}
+	} else {
+		_, err := s.definitions.InsertOne(ctx, doc)
+		if isDuplicateKey(err) {
+			return engine.WrapError(engine.ECONFLICT, conflict.Error(), err)
+		}
+		if err != nil {
+			return s.fail("save draft", err)
+		}
+	}
+	d.Status = engine.StatusDraft
+	return nil
+}
+
+// draftDoc is d as the draft document that stores it.
+func draftDoc(d *engine.DefinitionVersion) definitionDoc {
+	return definitionDoc{
+		Key:       definitionKey(d.Kind, d.ID, d.Version),
 		Kind:      d.Kind,
 		ID:        d.ID,
 		Version:   d.Version,
@@ -73,22 +149,6 @@ func (s *Store) SaveDraft(ctx context.Context, d *engine.DefinitionVersion) erro
 		CreatedAt: when(d.CreatedAt),
 		Owner:     d.Owner,
 	}
-	unlock, err := s.exclusive(ctx, collDefinitions)
-	if err != nil {
-		return err
-	}
-	_, err = s.definitions.ReplaceOne(ctx,
-		bson.D{{Key: "_id", Value: key}, {Key: "status", Value: engine.StatusDraft}},
-		doc, options.Replace().SetUpsert(true))
-	unlock()
-	if isDuplicateKey(err) {
-		return engine.WrapError(engine.ECONFLICT, fmt.Sprintf("%s %s version %d is already published", d.Kind, d.ID, d.Version), err)
-	}
-	if err != nil {
-		return s.fail("save draft", err)
-	}
-	d.Status = engine.StatusDraft
-	return nil
 }
 
 // PublishDefinition turns a draft into a published version.

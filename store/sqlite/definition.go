@@ -14,6 +14,18 @@ import (
 // SaveDraft creates or replaces a draft version; see engine.DefinitionStore.
 // Checksum is always the SHA-256 of Source.
 func (s *Store) SaveDraft(ctx context.Context, d *engine.DefinitionVersion) error {
+	return s.saveDraft(ctx, d, nil)
+}
+
+// SaveDraftIf saves the draft when the newest version still has checksum
+// base; see engine.DefinitionStore. The check runs inside the write
+// transaction, and the store has one writer, so no other save comes
+// between them.
+func (s *Store) SaveDraftIf(ctx context.Context, d *engine.DefinitionVersion, base string) error {
+	return s.saveDraft(ctx, d, &base)
+}
+
+func (s *Store) saveDraft(ctx context.Context, d *engine.DefinitionVersion, base *string) error {
 	if d == nil || d.Kind == "" || d.ID == "" || d.Version <= 0 {
 		return engine.Errorf(engine.EINVALID, "a definition needs a kind, an ID and a version")
 	}
@@ -23,6 +35,16 @@ func (s *Store) SaveDraft(ctx context.Context, d *engine.DefinitionVersion) erro
 	}
 	sum := sha256.Sum256(source)
 	return s.write(ctx, func(tx *writeTx) error {
+		if base != nil {
+			var current string
+			err := tx.queryRow("SELECT checksum FROM definitions WHERE kind = ? AND id = ? ORDER BY version DESC LIMIT 1", d.Kind, d.ID).Scan(&current)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if current != *base {
+				return engine.Errorf(engine.ECONFLICT, "%s %s changed meanwhile: its newest version is no longer the one the edit started from", d.Kind, d.ID)
+			}
+		}
 		res, err := tx.exec(`INSERT INTO definitions
 			(kind, id, version, status, filename, source, checksum, created_by, created_at, published_by, published_at, owner)
 			VALUES (?, ?, ?, 'draft', ?, ?, ?, ?, ?, '', NULL, ?)

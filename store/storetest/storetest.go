@@ -65,6 +65,7 @@ func groups() []group {
 		{"AggregateRecords", aggregateScenarios()},
 		{"ClaimDueTimers", timerScenarios()},
 		{"Definitions", definitionScenarios()},
+		{"DefinitionsBased", definitionBasedScenarios()},
 		{"OrgUnits", orgUnitScenarios()},
 		{"Users", userScenarios()},
 		{"Sessions", sessionScenarios()},

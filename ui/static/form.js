@@ -376,6 +376,8 @@
       }
       box.appendChild(template.content.cloneNode(true));
       renumber(form, []);
+      // A row too many is said at once: the group counts as touched.
+      touched[group.getAttribute("data-pointer")] = true;
       var rows = rowsOf(group);
       var first = rows[rows.length - 1].querySelector("input, select, textarea");
       if (first) {

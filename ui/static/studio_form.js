@@ -13,6 +13,7 @@
   var api = root.getAttribute("data-api");
   var page = root.getAttribute("data-page");
   var csrf = root.getAttribute("data-csrf");
+  var campaign = root.getAttribute("data-campaign") || "";
   var selected = root.getAttribute("data-selected") || "";
   var base = { version: Number(root.getAttribute("data-version")), checksum: root.getAttribute("data-checksum") };
   var panel = document.getElementById("field-panel");
@@ -120,6 +121,9 @@
 
   function send(op, fallbackSlot, onReferenced) {
     op.base = base;
+    if (campaign) {
+      op.campaign = campaign;
+    }
     clearErrors();
     return fetch(api, {
       method: "POST",
@@ -177,14 +181,28 @@
     });
   }
 
-  // Adding a field.
+  // Adding a field. 行政区划/村居 asks which levels: one list per level.
   var add = document.getElementById("add-field");
+  var levels = document.getElementById("add-levels");
+  function showLevels() {
+    if (levels) {
+      levels.hidden = add.elements.type.value !== "admin-code";
+    }
+  }
+  add.elements.type.addEventListener("change", showLevels);
+  showLevels();
   add.addEventListener("submit", function (event) {
     event.preventDefault();
     var type = add.elements.type.value;
     var label = { zh: add.elements.label.value.trim(), en: "" };
     var op = { op: "add", spec: { type: type, label: label } };
-    if (type === "section") {
+    if (type === "admin-code" && levels) {
+      op.op = "addOrg";
+      op.levels = [];
+      levels.querySelectorAll('input[name="level"]:checked').forEach(function (c) {
+        op.levels.push(c.value);
+      });
+    } else if (type === "section") {
       op.op = "addSection";
     } else if (type === "repeat") {
       op.op = "addRepeat";
@@ -300,6 +318,7 @@
   showFor(panel.elements.calcKind, {
     _all: { "calc-field": 1, "calc-n": 1 },
     age: ["calc-field"],
+    birthDate: ["calc-field"],
     daysBetween: ["calc-field"],
     monthsBetween: ["calc-field"],
     datePlusDays: ["calc-field", "calc-n"],
@@ -307,18 +326,94 @@
     sum: ["calc-field"]
   });
 
+  // intOrNull reads a whole number box: "" is no limit; anything else
+  // goes as typed when it is no number, so the server says what is wrong.
   function intOrNull(v) {
     v = v.trim();
-    return v === "" ? null : Number(v);
+    if (v === "") {
+      return null;
+    }
+    return /^-?\d+$/.test(v) ? Number(v) : v;
+  }
+
+  // defaultOf reads the default box in the field's type (null: none).
+  function defaultOf(box) {
+    switch (box.getAttribute("data-type")) {
+    case "list":
+      var picked = [];
+      for (var i = 0; i < box.options.length; i++) {
+        if (box.options[i].selected) {
+          picked.push(box.options[i].value);
+        }
+      }
+      return picked.length ? picked : null;
+    case "bool":
+      return box.value === "" ? null : box.value === "true";
+    case "number":
+      var v = box.value.trim();
+      return v === "" ? null : (isFinite(Number(v)) ? Number(v) : v);
+    }
+    return box.value.trim() === "" ? null : box.value.trim();
+  }
+
+  // Moving the field into a section or repeat group, or out to the top.
+  var move = document.getElementById("move-field");
+  if (move) {
+    move.addEventListener("submit", function (event) {
+      event.preventDefault();
+      send({ op: "move", pointer: selected, parent: move.elements.parent.value, index: -1 }, "move");
+    });
+  }
+
+  // badNumbers says, beside each box, what is not a number (or not a
+  // whole one where rows and lengths are counted), before anything is sent.
+  function badNumbers() {
+    var bad = null;
+    [["minLength", true], ["maxLength", true], ["minRows", true], ["maxRows", true], ["minimum", false], ["maximum", false], ["default", false]].forEach(function (b) {
+      var box = panel.elements[b[0]];
+      if (!box || box.tagName !== "INPUT" || (b[0] === "default" && box.getAttribute("data-type") !== "number")) {
+        return;
+      }
+      var v = box.value.trim();
+      var ok = v === "" || (b[1] ? /^\d+$/.test(v) : isFinite(Number(v)));
+      var slot = box.parentNode.querySelector("[data-error-slot]");
+      if (!ok) {
+        if (slot) {
+          slot.textContent = panel.getAttribute(b[1] ? "data-bad-whole" : "data-bad-number");
+        }
+        box.setAttribute("aria-invalid", "true");
+        bad = bad || box;
+      } else {
+        box.removeAttribute("aria-invalid");
+      }
+    });
+    if (bad) {
+      bad.focus();
+    }
+    return bad !== null;
   }
 
   panel.addEventListener("submit", function (event) {
     event.preventDefault();
+    clearErrors();
+    if (badNumbers()) {
+      return;
+    }
     var el = panel.elements;
     var spec = Object.assign({}, state.spec);
     spec.key = el.key.value.trim();
     spec.label = { zh: el.labelZH.value.trim(), en: el.labelEN.value.trim() };
-    spec.hint = { zh: el.hintZH.value.trim(), en: (state.spec.hint || {}).en || "" };
+    spec.hint = { zh: el.hintZH.value.trim(), en: el.hintEN.value.trim() };
+    if (el.minRows) {
+      spec.minRows = intOrNull(el.minRows.value);
+      spec.maxRows = intOrNull(el.maxRows.value);
+    }
+    if (el["default"]) {
+      spec["default"] = defaultOf(el["default"]);
+    }
+    if (el.advChoiceFilter) {
+      spec.choiceFilter = el.advChoiceFilter.value.trim();
+    }
     if (el.required) {
       spec.required = el.required.checked;
     }
@@ -335,8 +430,9 @@
       spec.maxDate = el.maxDate.value;
     }
     if (el.choicesText) {
+      // The choices as they were go too: a label pasted again keeps its
+      // value, so answers already stored keep their meaning.
       spec.choicesText = el.choicesText.value;
-      delete spec.choices;
     }
     if (el.pii) {
       spec.pii = el.pii.checked ? (spec.pii || "name") : "";
