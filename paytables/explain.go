@@ -281,3 +281,27 @@ func (it *item) conditionTexts(lang string, names *Names) []string {
 	}
 	return out
 }
+
+// ItemInfo is what one item says, for pages that show or simulate it.
+type ItemInfo struct {
+	Key, On, Form, Pays, Role string
+	Label                     Text
+	When                      string // the condition as written, "" for none
+	AmountFen                 int64  // per unit, when AmountExpr is ""
+	AmountExpr                string
+	WithheldOn                string
+}
+
+// ItemInfo returns item key; the zero ItemInfo for an unknown key.
+func (pt *PayTable) ItemInfo(key string) ItemInfo {
+	it := pt.item(key)
+	if it == nil {
+		return ItemInfo{}
+	}
+	info := ItemInfo{Key: it.key, On: it.on, Form: it.form, Pays: it.pays, Role: it.role, Label: it.label,
+		When: it.whenSource(), AmountFen: it.amount, WithheldOn: it.withheldOn}
+	if it.amountExpr != nil {
+		info.AmountExpr = strings.TrimSpace(it.amountExpr.Source)
+	}
+	return info
+}
