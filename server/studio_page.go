@@ -32,6 +32,7 @@ func (s *Server) studioRoutes() {
 	s.app.Post("/studio/campaigns/:id/files/:kind/:file", s.signedInPage, s.studioUpload)
 	s.app.Get("/studio/campaigns/:id/publish", s.signedInPage, s.studioPublishPage)
 	s.app.Post("/studio/campaigns/:id/publish", s.signedInPage, s.studioPublish)
+	s.studioPayRoutes()
 }
 
 // studioRow is one campaign in the studio list.
