@@ -39,9 +39,16 @@ func (e *Engine) CreateCampaignPayTable(ctx context.Context, a *Actor, campaignI
 		return &Error{Code: ECONFLICT, Message: "campaign " + campaignID + " was changed by " + who + " meanwhile; reload to see their change",
 			Fields: []FieldError{{Pointer: "/version", Code: "stale", Message: who}}}
 	}
-	if v, _, _ := compileDefinition(KindCampaign, newest.Filename, newest.Source); v != nil && v.(*campaigns.Campaign).PayTable() != "" {
+	v, _, _ := compileDefinition(KindCampaign, newest.Filename, newest.Source)
+	switch c, _ := v.(*campaigns.Campaign); {
+	case c == nil:
+		// A file with errors may name a pay table already; binding
+		// another would write the key twice.
+		return &Error{Code: EINVALID, Message: "the campaign file has errors; fix them first",
+			Fields: []FieldError{{Pointer: "/source", Code: "campaign_invalid", Message: "the campaign file has errors; fix them first"}}}
+	case c.PayTable() != "":
 		return &Error{Code: EINVALID, Message: "the campaign has a pay table already",
-			Fields: []FieldError{{Pointer: "/paytable", Code: "exists", Message: v.(*campaigns.Campaign).PayTable()}}}
+			Fields: []FieldError{{Pointer: "/paytable", Code: "exists", Message: c.PayTable()}}}
 	}
 	if pt, ds := paytables.Load(payTableID+".paytable.yaml", src); pt == nil || pt.ID() != payTableID {
 		msg := "the pay table does not load"

@@ -12,6 +12,7 @@ import (
 	"canvass/engine"
 	"canvass/engine/pay"
 	"canvass/engine/studio"
+	"canvass/forms"
 	"canvass/paytables"
 	"canvass/rules"
 	"canvass/ui"
@@ -70,6 +71,8 @@ type paySample struct {
 type studioPayData struct {
 	*studioCampaignData
 	Exists       bool
+	NoCampaign   bool   // the campaign's newest version does not load: nothing to bind a table to
+	CheckURL     string // 检查并发布, which says why
 	Broken       string // the draft does not load: its first problem
 	File         studioFileView
 	SourceURL    string
@@ -100,11 +103,12 @@ type studioPayData struct {
 // studioPayLoaded is the newest version of the campaign's pay table and
 // its document.
 type studioPayLoaded struct {
-	p    *pageData
-	d    *studioPayData
-	ver  *engine.DefinitionVersion
-	doc  *studio.PayTableDoc
-	form []string
+	p     *pageData
+	d     *studioPayData
+	ver   *engine.DefinitionVersion
+	doc   *studio.PayTableDoc
+	form  []string
+	names *paytables.Names // the campaign's forms, fields and choices by their labels
 }
 
 // studioPayLoad loads the shell and the pay table (when the campaign has
@@ -118,6 +122,7 @@ func (s *Server) studioPayLoad(c fiber.Ctx) (*studioPayLoaded, error) {
 		Sample: paySample{Records: 10, Levels: 1, QCPass: 1}}
 	p.Data = d
 	l := &studioPayLoaded{p: p, d: d}
+	d.NoCampaign, d.CheckURL = cd.Basics.TitleZH == "", studioURL(cd.ID, "publish")
 	for _, f := range cd.Forms {
 		l.form = append(l.form, f.ID)
 		d.Forms = append(d.Forms, payOption{Value: f.ID, Label: f.Title})
@@ -125,6 +130,7 @@ func (s *Server) studioPayLoad(c fiber.Ctx) (*studioPayLoaded, error) {
 	if len(l.form) > 0 {
 		d.Sample.Form = l.form[0]
 	}
+	l.names = s.studioPayNames(c, cd)
 	lang := textLangOf(p.Lang)
 	for _, ev := range paytables.Events {
 		d.Events = append(d.Events, payOption{Value: ev, Label: paytables.EventName(ev, lang), Tip: paytables.EventHint(ev, lang)})
@@ -165,6 +171,55 @@ func (s *Server) studioPayLoad(c fiber.Ctx) (*studioPayLoaded, error) {
 	return l, nil
 }
 
+// studioPayNames gives the explanations the labels of the campaign's
+// forms, their fields and choices (newest versions; a form that does not
+// load shows keys).
+func (s *Server) studioPayNames(c fiber.Ctx, cd *studioCampaignData) *paytables.Names {
+	loaded := map[string]*forms.Form{}
+	for _, f := range cd.Forms {
+		if form, err := s.engine.PreviewForm(c.Context(), actorOf(c), f.ID, f.Version); err == nil {
+			loaded[f.ID] = form
+		}
+	}
+	field := func(formID, key string) *forms.Field {
+		if form := loaded[formID]; form != nil {
+			return form.Field(key)
+		}
+		for _, form := range loaded { // an item on any form: the first that has it
+			if fd := form.Field(key); fd != nil {
+				return fd
+			}
+		}
+		return nil
+	}
+	return &paytables.Names{
+		Form: func(id, _ string) string {
+			for _, f := range cd.Forms {
+				if f.ID == id {
+					return f.Title
+				}
+			}
+			return ""
+		},
+		Field: func(formID, key, lang string) string {
+			if fd := field(formID, key); fd != nil {
+				return fd.Label(lang)
+			}
+			return ""
+		},
+		Value: func(formID, key, value, lang string) string {
+			if fd := field(formID, key); fd != nil {
+				for _, ch := range fd.Choices() {
+					if fmt.Sprint(ch.Value()) == value {
+						return ch.Label(lang)
+					}
+				}
+			}
+			return ""
+		},
+	}
+}
+
 // fill puts the table on the page: settings, items, caps, the warning and
 // the worked example.
 func (s *Server) studioPayFill(l *studioPayLoaded, editKey string) {
@@ -187,14 +242,7 @@ func (s *Server) studioPayFill(l *studioPayLoaded, editKey string) {
 			}
 		}
 	}
-	names := &paytables.Names{Form: func(id, _ string) string {
-		for _, f := range d.Forms {
-			if f.Value == id {
-				return f.Label
-			}
-		}
-		return ""
-	}}
+	names := l.names
 	items := doc.Items()
 	for i, it := range items {
 		v := payItemView{PayItem: it, First: i == 0, Last: i == len(items)-1, Editing: it.Key == editKey}
@@ -392,6 +440,7 @@ func (s *Server) studioPayFailed(c fiber.Ctx, l *studioPayLoaded, err error, for
 	}
 	s.studioPayFill(fresh, editKey)
 	p, d := fresh.p, fresh.d
+	blank := d.Item
 	switch form {
 	case "item":
 		d.Item, d.EditKey = l.d.Item, editKey
@@ -411,8 +460,11 @@ func (s *Server) studioPayFailed(c fiber.Ctx, l *studioPayLoaded, err error, for
 	p.Error = p.T("studio.pay.failed")
 	for _, fe := range engine.ErrorFields(err) {
 		name := strings.TrimPrefix(fe.Pointer, "/")
-		if name == "" || strings.HasPrefix(name, "items") {
+		if name == "" || strings.HasPrefix(name, "items") || name == "index" || (name == "key" && editKey != "") {
 			p.Error += " " + fe.Message
+			if fe.Code == studio.CodePayReadOnly || fe.Code == studio.CodePayUnknownItem {
+				d.EditKey, d.Item = "", blank // nothing of it can be edited here
+			}
 			continue
 		}
 		if _, seen := d.Errors[name]; !seen {

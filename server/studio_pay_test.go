@@ -229,3 +229,57 @@ func TestStudioPayPages(t *testing.T) {
 		t.Errorf("not the saved draft (the example's comments are still there):\n%s", got.body)
 	}
 }
+
+// TestStudioPayReadOnlyItems: the published vital-events example shows its
+// answer-conditioned items in words, with the form's own labels, read-only
+// with a link to 源文件, and edits its other items.
+func TestStudioPayReadOnlyItems(t *testing.T) {
+	e := newEnv(t, Config{})
+	author := e.user("author", ownUnit, engine.RoleAuthor)
+	dir := filepath.Join("..", "examples", "vital-events")
+	for _, f := range []definitionFile{
+		{engine.KindForm, "vital-event", "vital-event.form.json"},
+		{engine.KindForm, "eligibility-check", "eligibility-check.form.json"},
+		{engine.KindForm, "quarterly-report", "quarterly-report.form.json"},
+		{engine.KindWorkflow, "vital-review", "vital-review.workflow.yaml"},
+		{engine.KindPayTable, "vital-events-pay", "vital-events-pay.paytable.yaml"},
+		{engine.KindCampaign, "vital-events-2027", "vital-events-2027.campaign.yaml"},
+	} {
+		src, err := os.ReadFile(filepath.Join(dir, f.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		src = []byte(strings.Replace(string(src), `org_scope: "341299"`, `org_scope: "`+ownUnit+`"`, 1))
+		e.publishSource(author, f.kind, f.id, f.file, src)
+	}
+	cookie, csrf := e.pageSession("author")
+	m := []string{"", "vital-events-2027"}
+	page := e.do(req{method: "GET", target: "/studio/campaigns/" + m[1] + "/pay", cookies: pageAs(cookie)})
+	body := html.UnescapeString(page.body)
+	if page.status != http.StatusOK {
+		t.Fatalf("status %d\n%s", page.status, body)
+	}
+	for _, want := range []string{
+		"人口出生采集：每条 5.00 元；仅限「人口变动情况登记表（婚姻、出生、死亡）」的记录；仅当「变动类型」为“出生”时",
+		"此项目的条件无法在此编辑", "<code>answers.eventType == 'birth'</code>",
+		`href="/studio/campaigns/` + m[1] + `/source#file-paytable-vital-events-pay"`,
+		"调查员每季度最多 3000.00 元", `id="pay-item-eligibility_checked-edit"`,
+		"样例中未计报酬的项目",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+	if strings.Contains(body, `id="pay-item-birth_collected-edit"`) {
+		t.Error("a read-only item offers to edit it")
+	}
+	base := basePattern.FindStringSubmatch(page.body)[1]
+	res := e.do(req{method: "POST", target: "/studio/campaigns/" + m[1] + "/pay/items/birth_collected", cookies: pageAs(cookie), header: formHeader,
+		body: form("_csrf", csrf, "base", base, "label_zh", "出生", "on", "record.accepted", "pays", "creator", "role", "field_worker", "amount", "9", "condition", "")})
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(res.body), "请在源文件中修改") {
+		t.Errorf("editing a read-only item: %d", res.status)
+	}
+}
