@@ -3,6 +3,7 @@ package paytables
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -229,10 +230,14 @@ func (it *item) amountText(lang string) string {
 		fen, fixed = PerUnitFen(it.amountExpr.Source)
 	}
 	if fixed {
-		if isEN(lang) {
-			return fmt.Sprintf("%s yuan per %s", Yuan(fen), UnitName(it.on, lang))
+		unit := it.unit.In(lang)
+		if unit == "" {
+			unit = UnitName(it.on, lang)
 		}
-		return fmt.Sprintf("每%s %s 元", UnitName(it.on, lang), Yuan(fen))
+		if isEN(lang) {
+			return fmt.Sprintf("%s yuan per %s", Yuan(fen), unit)
+		}
+		return fmt.Sprintf("每%s %s 元", unit, Yuan(fen))
 	}
 	return pick(lang, "金额按公式 "+strings.TrimSpace(it.amountExpr.Source)+" 计算（单位：分）",
 		"amount by the formula "+strings.TrimSpace(it.amountExpr.Source)+" (in fen)")
@@ -285,7 +290,7 @@ func (it *item) conditionTexts(lang string, names *Names) []string {
 // ItemInfo is what one item says, for pages that show or simulate it.
 type ItemInfo struct {
 	Key, On, Form, Pays, Role string
-	Label                     Text
+	Label, Unit               Text
 	When                      string // the condition as written, "" for none
 	AmountFen                 int64  // per unit, when AmountExpr is ""
 	AmountExpr                string
@@ -298,10 +303,111 @@ func (pt *PayTable) ItemInfo(key string) ItemInfo {
 	if it == nil {
 		return ItemInfo{}
 	}
-	info := ItemInfo{Key: it.key, On: it.on, Form: it.form, Pays: it.pays, Role: it.role, Label: it.label,
+	info := ItemInfo{Key: it.key, On: it.on, Form: it.form, Pays: it.pays, Role: it.role, Label: it.label, Unit: it.unit,
 		When: it.whenSource(), AmountFen: it.amount, WithheldOn: it.withheldOn}
 	if it.amountExpr != nil {
 		info.AmountExpr = strings.TrimSpace(it.amountExpr.Source)
 	}
 	return info
+}
+
+// ExplainInputs says in words what a ledger line's rule saw (Line.Inputs,
+// and what posting added: the cap, the period it was earned in), for
+// finance: "记录通过，1 条；抽查结果：无问题；「变动类型」：出生". formID and
+// names give fields and choices their labels; names may be nil. Keys it
+// does not know are listed as key=value at the end, sorted.
+func ExplainInputs(in map[string]any, formID, lang string, names *Names) string {
+	var parts []string
+	done := map[string]bool{}
+	take := func(k string) (any, bool) {
+		v, ok := in[k]
+		if ok {
+			done[k] = true
+		}
+		return v, ok
+	}
+	ev, hasEv := take("event")
+	count, hasCount := take("count")
+	if hasEv {
+		s := EventName(fmt.Sprint(ev), lang)
+		if hasCount {
+			if isEN(lang) {
+				s += fmt.Sprintf(", %v %s", count, UnitName(fmt.Sprint(ev), lang))
+			} else {
+				s += fmt.Sprintf("，%v %s", count, UnitName(fmt.Sprint(ev), lang))
+			}
+		}
+		parts = append(parts, s)
+	} else if hasCount {
+		parts = append(parts, pick(lang, fmt.Sprintf("数量 %v", count), fmt.Sprintf("count %v", count)))
+	}
+	if qc, ok := take("qc"); ok {
+		outcome := map[string][2]string{"": {"未抽查", "not checked"}, "pass": {"无问题", "no problem"}, "problem": {"发现问题", "a problem"}}[fmt.Sprint(qc)]
+		if outcome[0] == "" {
+			outcome = [2]string{fmt.Sprint(qc), fmt.Sprint(qc)}
+		}
+		parts = append(parts, pick(lang, "抽查结果："+outcome[0], "spot check: "+outcome[1]))
+	}
+	var answerKeys []string
+	for k := range in {
+		if strings.HasPrefix(k, "answers.") {
+			answerKeys = append(answerKeys, k)
+		}
+	}
+	slices.Sort(answerKeys)
+	for _, k := range answerKeys {
+		v, _ := take(k)
+		field := strings.TrimPrefix(k, "answers.")
+		label, value := field, fmt.Sprint(v)
+		if v == nil {
+			value = pick(lang, "未填", "unanswered")
+		}
+		if names != nil && names.Field != nil {
+			if l := names.Field(formID, field, lang); l != "" {
+				label = l
+			}
+		}
+		if names != nil && names.Value != nil && v != nil {
+			if l := names.Value(formID, field, fmt.Sprint(v), lang); l != "" {
+				value = l
+			}
+		}
+		parts = append(parts, pick(lang, "「"+label+"」："+value, "“"+label+"”: "+value))
+	}
+	capFen, hasCap := take("cap_fen")
+	paid, _ := take("paid_before_fen")
+	uncapped, _ := take("uncapped_fen")
+	if hasCap {
+		parts = append(parts, pick(lang,
+			fmt.Sprintf("按上限 %s 元封顶（此前已得 %s 元，原应 %s 元）", yuanOf(capFen), yuanOf(paid), yuanOf(uncapped)),
+			fmt.Sprintf("capped at %s yuan (%s yuan earned before, %s yuan uncapped)", yuanOf(capFen), yuanOf(paid), yuanOf(uncapped))))
+	}
+	if p, ok := take("earned_in_period"); ok {
+		parts = append(parts, pick(lang, fmt.Sprintf("原属已锁定的 %v 期", p), fmt.Sprintf("earned in %v, which was locked", p)))
+	}
+	var rest []string
+	for k, v := range in {
+		if !done[k] {
+			rest = append(rest, fmt.Sprintf("%s=%v", k, v))
+		}
+	}
+	slices.Sort(rest)
+	parts = append(parts, rest...)
+	return strings.Join(parts, pick(lang, "；", "; "))
+}
+
+// yuanOf formats a fen amount read back from a ledger entry's inputs,
+// which may have been through JSON (a float64) or not (an int64).
+func yuanOf(v any) string {
+	switch x := v.(type) {
+	case int64:
+		return Yuan(x)
+	case int:
+		return Yuan(int64(x))
+	case float64:
+		return Yuan(int64(x))
+	case uint64:
+		return Yuan(int64(x))
+	}
+	return fmt.Sprint(v)
 }

@@ -24,8 +24,8 @@ func loadExample(t *testing.T, path string) *PayTable {
 func TestExplainExamples(t *testing.T) {
 	want := map[string]map[string][2]string{
 		"fertility-survey/fertility-survey-pay": {
-			"household_surveyed": {"入户调查劳务补助：每条 50.00 元；抽查发现问题则扣发", "Household surveyed: 50.00 yuan per record; withheld when a spot check finds a problem"},
-			"spot_check_bonus":   {"抽查无问题奖励：每条 50.00 元；抽查发现问题则扣发", "Spot check passed: 50.00 yuan per record; withheld when a spot check finds a problem"},
+			"household_surveyed": {"入户调查劳务补助：每户 50.00 元；抽查发现问题则扣发", "Household surveyed: 50.00 yuan per household; withheld when a spot check finds a problem"},
+			"spot_check_bonus":   {"抽查无问题奖励：每户 50.00 元；抽查发现问题则扣发", "Spot check passed: 50.00 yuan per household; withheld when a spot check finds a problem"},
 			"supervisor_day":     {"指导员入户指导核查补助：每天 50.00 元", "Supervisor day in the field: 50.00 yuan per day"},
 		},
 		"migrant-cleanup/migrant-cleanup-pay": {
@@ -143,5 +143,27 @@ items:
 	}
 	if fen, ok := PerUnitFen("fen(0.05) * count"); !ok || fen != 5 {
 		t.Errorf("PerUnitFen = %d, %v", fen, ok)
+	}
+}
+
+func TestExplainInputs(t *testing.T) {
+	names := &Names{
+		Field: func(form, field, lang string) string { return map[string]string{"eventType": "变动类型"}[field] },
+		Value: func(form, field, value, lang string) string { return map[string]string{"birth": "出生"}[value] },
+	}
+	for _, tt := range []struct {
+		in   map[string]any
+		lang string
+		want string
+	}{
+		{map[string]any{"event": "record.accepted", "count": 1, "qc": "", "answers.eventType": "birth"}, "zh", "记录通过，1 条；抽查结果：未抽查；「变动类型」：出生"},
+		{map[string]any{"event": "attendance.day", "count": 2.0, "cap_fen": 40000.0, "paid_before_fen": 30000.0, "uncapped_fen": 20000.0}, "zh",
+			"出勤一天，2 天；按上限 400.00 元封顶（此前已得 300.00 元，原应 200.00 元）"},
+		{map[string]any{"event": "qc.problem", "earned_in_period": "2026-10", "other": true}, "en", "spot check found a problem; earned in 2026-10, which was locked; other=true"},
+		{map[string]any{"event": "record.accepted", "count": 1, "answers.eventType": nil}, "en", "record accepted, 1 record; “变动类型”: unanswered"},
+	} {
+		if got := ExplainInputs(tt.in, "vital-event", tt.lang, names); got != tt.want {
+			t.Errorf("%v:\n got %s\nwant %s", tt.in, got, tt.want)
+		}
 	}
 }

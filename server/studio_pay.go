@@ -406,7 +406,7 @@ func (s *Server) studioPayPage(c fiber.Ctx) error {
 func studioPayItemOf(c fiber.Ctx) studio.PayItem {
 	return studio.PayItem{Key: bodyField(c, "key"), LabelZH: bodyField(c, "label_zh"), LabelEN: bodyField(c, "label_en"),
 		On: bodyField(c, "on"), Form: bodyField(c, "form"), Pays: bodyField(c, "pays"), Role: bodyField(c, "role"),
-		Amount: bodyField(c, "amount"), Condition: bodyField(c, "condition")}
+		Amount: bodyField(c, "amount"), Condition: bodyField(c, "condition"), UnitZH: bodyField(c, "unit_zh"), UnitEN: bodyField(c, "unit_en")}
 }
 
 // studioPaySave saves the document as a draft based on base, and answers

@@ -96,6 +96,7 @@ const (
 	MaxPayItems       = 200
 	MaxPayNameRunes   = 50
 	MaxPayTitleRunes  = 100
+	MaxPayUnitRunes   = 10
 	MaxItemAmountFen  = 1_000_000   // 10,000.00 yuan per record or day
 	MaxCapAmountFen   = 100_000_000 // 1,000,000.00 yuan per person and period
 	payEnglishMaxMult = 2           // English names may be twice as long
@@ -146,6 +147,8 @@ type PayItem struct {
 	Role      string `json:"role"`
 	Amount    string `json:"amount"`
 	Condition string `json:"condition"`
+	UnitZH    string `json:"unitZH"` // what one unit is (户): "" for a record or a day
+	UnitEN    string `json:"unitEN"`
 	ReadOnly  bool   `json:"readOnly,omitempty"`
 	Note      string `json:"note,omitempty"`
 	When      string `json:"when,omitempty"` // the condition as written, for a read-only item
@@ -180,7 +183,7 @@ func (d *PayTableDoc) itemIndex(key string) int {
 }
 
 // knownItemKeys are the item keys the editor writes.
-var knownItemKeys = []string{"key", "label", "on", "form", "pays", "role", "when", "amount", "amount_expr", "withheld_on"}
+var knownItemKeys = []string{"key", "label", "on", "form", "pays", "role", "when", "amount", "amount_expr", "withheld_on", "unit"}
 
 // Items returns the items in file order, as the editor shows them.
 func (d *PayTableDoc) Items() []PayItem {
@@ -206,6 +209,7 @@ func readItem(m yaml.MapSlice) PayItem {
 	it := PayItem{Key: yamlString(get(m, "key")), On: yamlString(get(m, "on")), Form: yamlString(get(m, "form")),
 		Pays: yamlString(get(m, "pays")), Role: yamlString(get(m, "role"))}
 	it.LabelZH, it.LabelEN = textOf(get(m, "label"))
+	it.UnitZH, it.UnitEN = textOf(get(m, "unit"))
 	var notes []string
 	switch {
 	case has(m, "amount"):
@@ -370,6 +374,15 @@ var payKeyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
 func (d *PayTableDoc) checkItem(spec *PayItem) (int64, problems) {
 	spec.LabelZH, spec.LabelEN = strings.TrimSpace(spec.LabelZH), strings.TrimSpace(spec.LabelEN)
 	ps := checkName(spec.LabelZH, spec.LabelEN, MaxPayNameRunes, "/label_zh", "/label_en", CodePayNameRequired)
+	spec.UnitZH, spec.UnitEN = strings.TrimSpace(spec.UnitZH), strings.TrimSpace(spec.UnitEN)
+	for _, u := range []struct{ s, ptr string }{{spec.UnitZH, "/unit_zh"}, {spec.UnitEN, "/unit_en"}} {
+		switch {
+		case len([]rune(u.s)) > MaxPayUnitRunes:
+			ps = append(ps, problemAt(u.ptr, CodePayTooLong, clip(u.s), MaxPayUnitRunes)...)
+		case strings.IndexFunc(u.s, unicode.IsControl) >= 0:
+			ps = append(ps, problemAt(u.ptr, CodePayBadText)...)
+		}
+	}
 	if !slices.Contains(paytables.Events, spec.On) {
 		ps = append(ps, problemAt("/on", CodePayBadEvent)...)
 	}
@@ -428,7 +441,21 @@ func (d *PayTableDoc) commit(c *PayTableDoc) error {
 func writeItem(m yaml.MapSlice, spec PayItem, fen int64) yaml.MapSlice {
 	old := readItem(m)
 	m = set(m, "label", textValue(spec.LabelZH, spec.LabelEN), "key")
-	m = set(m, "on", spec.On, "key", "label")
+	old.UnitZH, old.UnitEN = strings.TrimSpace(old.UnitZH), strings.TrimSpace(old.UnitEN)
+	switch {
+	case spec.UnitZH == "" && spec.UnitEN == "":
+		m = del(m, "unit")
+	case spec.UnitZH != old.UnitZH || spec.UnitEN != old.UnitEN:
+		u := yaml.MapSlice{}
+		if spec.UnitZH != "" {
+			u = append(u, yaml.MapItem{Key: "zh", Value: spec.UnitZH})
+		}
+		if spec.UnitEN != "" {
+			u = append(u, yaml.MapItem{Key: "en", Value: spec.UnitEN})
+		}
+		m = set(m, "unit", u, "key", "label")
+	}
+	m = set(m, "on", spec.On, "key", "label", "unit")
 	if spec.Form != "" {
 		m = set(m, "form", spec.Form, "key", "label", "on")
 	} else {

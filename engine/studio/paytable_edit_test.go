@@ -116,8 +116,8 @@ func fertility(t *testing.T) *PayTableDoc {
 func TestPayTableItemsRead(t *testing.T) {
 	items := fertility(t).Items()
 	want := []PayItem{
-		{Key: "household_surveyed", LabelZH: "入户调查劳务补助", LabelEN: "Household surveyed", On: "record.accepted", Pays: "creator", Role: "field_worker", Amount: "50.00", Condition: PayCondWithhold},
-		{Key: "spot_check_bonus", LabelZH: "抽查无问题奖励", LabelEN: "Spot check passed", On: "qc.pass", Pays: "creator", Role: "field_worker", Amount: "50.00", Condition: PayCondWithhold},
+		{Key: "household_surveyed", LabelZH: "入户调查劳务补助", LabelEN: "Household surveyed", On: "record.accepted", Pays: "creator", Role: "field_worker", Amount: "50.00", Condition: PayCondWithhold, UnitZH: "户", UnitEN: "household"},
+		{Key: "spot_check_bonus", LabelZH: "抽查无问题奖励", LabelEN: "Spot check passed", On: "qc.pass", Pays: "creator", Role: "field_worker", Amount: "50.00", Condition: PayCondWithhold, UnitZH: "户", UnitEN: "household"},
 		{Key: "supervisor_day", LabelZH: "指导员入户指导核查补助", LabelEN: "Supervisor day in the field", On: "attendance.day", Pays: "actor", Role: "supervisor", Amount: "50.00"},
 	}
 	if !reflect.DeepEqual(items, want) {
@@ -127,7 +127,7 @@ func TestPayTableItemsRead(t *testing.T) {
 
 func TestPayTableOperations(t *testing.T) {
 	doc := fertility(t)
-	key, err := doc.AddItem(PayItem{LabelZH: "录入补助", LabelEN: "Entry pay", On: "record.entered", Pays: "actor", Role: "field_worker", Amount: "1", Condition: PayCondSkipProblem}, 1)
+	key, err := doc.AddItem(PayItem{LabelZH: "录入补助", LabelEN: "Entry pay", On: "record.entered", Pays: "actor", Role: "field_worker", Amount: "1", Condition: PayCondSkipProblem, UnitZH: "人"}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +141,7 @@ func TestPayTableOperations(t *testing.T) {
 	if got := pt.Items(); !slices.Equal(got, []string{"household_surveyed", "entry_pay", "spot_check_bonus", "supervisor_day"}) {
 		t.Errorf("items %v", got)
 	}
-	if got, want := pt.Explain("entry_pay", "zh", nil), "录入补助：每条 1.00 元；抽查已发现问题的记录不发"; got != want {
+	if got, want := pt.Explain("entry_pay", "zh", nil), "录入补助：每人 1.00 元；抽查已发现问题的记录不发"; got != want {
 		t.Errorf("got %s, want %s", got, want)
 	}
 	// The supervisor day's formula becomes a plain amount only when it changes.
@@ -225,6 +225,8 @@ func TestPayTableBadInput(t *testing.T) {
 		{"withhold actor", with(func(i *PayItem) { i.Condition, i.Pays = PayCondWithhold, "actor" }), "/condition", CodePayWithholdPayee},
 		{"withhold on problem", with(func(i *PayItem) { i.Condition, i.On = PayCondWithhold, "qc.problem" }), "/condition", CodePayWithholdEvent},
 		{"bad key", with(func(i *PayItem) { i.Key = "Bad Key" }), "/key", CodePayBadKey},
+		{"long unit", with(func(i *PayItem) { i.UnitZH = "一二三四五六七八九十一" }), "/unit_zh", CodePayTooLong},
+		{"control in unit", with(func(i *PayItem) { i.UnitEN = "a\tb" }), "/unit_en", CodePayBadText},
 		{"duplicate key", with(func(i *PayItem) { i.Key = "household_surveyed" }), "/key", CodePayDuplicateKey},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
