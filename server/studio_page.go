@@ -609,6 +609,8 @@ func (s *Server) studioCheck(p *pageData, d *studioCampaignData, check *engine.C
 			sp.URL = studioURL(d.ID, "forms/"+url.PathEscape(pr.ID))
 		case pr.Kind == engine.KindCampaign && slices.ContainsFunc(basics, func(b string) bool { return strings.HasPrefix(pr.Pointer, b) }):
 			sp.URL = studioURL(d.ID, "")
+		case pr.Kind == engine.KindPayTable && pr.Line == 0:
+			sp.URL = studioURL(d.ID, "pay")
 		default:
 			sp.URL = studioURL(d.ID, "source") + "#file-" + pr.Kind + "-" + pr.ID
 			if pr.Line > 0 {
