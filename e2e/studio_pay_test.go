@@ -120,4 +120,24 @@ func TestStudioPayEditor(t *testing.T) {
 	if c.PayTable() != id+"-pay" {
 		t.Errorf("the live campaign's pay table: %q", c.PayTable())
 	}
+
+	// The survey's published table, as the example: ten households
+	// surveyed, one spot check without a problem.
+	err = chromedp.Do(ctx, office,
+		chromedp.Navigate(s.base+"/studio/campaigns/fertility-survey-2026/pay?records=10&qc_pass=1&days=2"),
+		chromedp.WaitVisible(chromedp.ID("pay-items")),
+	)
+	if err != nil {
+		t.Fatalf("open the survey's 劳务报酬: %v", err)
+	}
+	if got := textOf(t, ctx, "#pay-item-household_surveyed .pay-explain"); got != "入户调查劳务补助：每户 50.00 元；抽查发现问题则扣发" {
+		t.Errorf("the survey's first item: %q", got)
+	}
+	if got := textOf(t, ctx, "#pay-example-summary"); got != "完成 10 条记录、抽查 1 条无问题、出勤 2 天：共 650.00 元" {
+		t.Errorf("the survey's worked example: %q", got)
+	}
+	if got := textOf(t, ctx, "#pay-example-roles"); got != "调查员 550.00 元、督导员 100.00 元" {
+		t.Errorf("by role: %q", got)
+	}
+	shot(t, ctx, "survey-1280", "")
 }

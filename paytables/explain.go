@@ -210,10 +210,11 @@ func (pt *PayTable) ExplainPayee(key, lang string) string {
 	if it == nil {
 		return ""
 	}
+	payee := map[string][2]string{PaysCreator: {"记录填报人", "the record's creator"}, PaysActor: {"办理人", "the person acting"}}[it.pays]
 	if isEN(lang) {
-		return fmt.Sprintf("on %s, paid to %s (who must be a %s)", EventName(it.on, lang), PayeeName(it.pays, lang), RoleName(it.role, lang))
+		return fmt.Sprintf("on %s, paid to %s (who must be a %s)", EventName(it.on, lang), payee[1], RoleName(it.role, lang))
 	}
-	return fmt.Sprintf("%s时，付给%s（须为%s）", EventName(it.on, lang), PayeeName(it.pays, lang), RoleName(it.role, lang))
+	return fmt.Sprintf("%s时，付给%s（须为%s）", EventName(it.on, lang), payee[0], RoleName(it.role, lang))
 }
 
 // ExplainCap describes a cap: "调查员每季度最多 3000.00 元".

@@ -92,7 +92,7 @@ func TestExplainWithNames(t *testing.T) {
 	if got, want := pt.Explain("birth_collected", "zh", names), "人口出生采集：每条 5.00 元；仅限「人口变动登记」的记录；仅当「事件类型」为“出生”时"; got != want {
 		t.Errorf("got %s, want %s", got, want)
 	}
-	if got, want := pt.ExplainPayee("birth_entered", "zh"), "已录入时，付给办理人（做这件事的人）（须为调查员）"; got != want {
+	if got, want := pt.ExplainPayee("birth_entered", "zh"), "已录入时，付给办理人（须为调查员）"; got != want {
 		t.Errorf("payee: got %s, want %s", got, want)
 	}
 	if got, want := ExplainCap(pt.Caps()[0], "zh"), "调查员每季度最多 3000.00 元"; got != want {
