@@ -2,11 +2,13 @@ package server
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/goccy/go-yaml"
 	"github.com/gofiber/fiber/v3"
 
 	"canvass/engine"
@@ -414,7 +416,13 @@ func studioPayItemOf(c fiber.Ctx) studio.PayItem {
 // with the problem.
 func (s *Server) studioPaySave(c fiber.Ctx, l *studioPayLoaded, what, anchor string) error {
 	base := bodyField(c, "base")
-	_, err := s.engine.SaveDraftBased(c.Context(), actorOf(c), engine.KindPayTable, l.ver.ID, l.ver.Filename, l.doc.Bytes(), base)
+	src := l.doc.Bytes()
+	if base == l.ver.Checksum && sameYAML(l.ver.Source, src) {
+		// Nothing changed: no new draft (and a published table stays
+		// as it was, comments and all).
+		return redirect(c, studioURL(l.d.ID, "pay")+"?saved=unchanged"+anchor)
+	}
+	_, err := s.engine.SaveDraftBased(c.Context(), actorOf(c), engine.KindPayTable, l.ver.ID, l.ver.Filename, src, base)
 	if err == nil {
 		return redirect(c, studioURL(l.d.ID, "pay")+"?saved="+what+anchor)
 	}
@@ -597,6 +605,15 @@ func (s *Server) studioPayCaps(c fiber.Ctx) error {
 	return s.studioPaySave(c, l, "caps", "#pay-caps")
 }
 
+// sameYAML reports whether two YAML files hold the same data.
+func sameYAML(a, b []byte) bool {
+	var x, y any
+	if yaml.Unmarshal(a, &x) != nil || yaml.Unmarshal(b, &y) != nil {
+		return false
+	}
+	return reflect.DeepEqual(x, y)
+}
+
 func formValue(c fiber.Ctx, key string) (string, bool) {
 	v := formValues(c, key)
 	if len(v) == 0 {
@@ -635,6 +652,12 @@ func (s *Server) studioPayCreate(c fiber.Ctx) error {
 	return redirect(c, studioURL(l.d.ID, "pay")+"?saved=created")
 }
 
+// studioPayInputs are the names of the tab's inputs, where a problem is
+// shown next to its input; any other goes at the top.
+var studioPayInputs = map[string]bool{"title_zh": true, "title_en": true, "effective_from": true, "period": true,
+	"label_zh": true, "label_en": true, "on": true, "form": true, "pays": true, "role": true, "amount": true,
+	"condition": true, "key": true, "unit_zh": true, "unit_en": true}
+
 func (s *Server) studioPayCreateFailed(c fiber.Ctx, l *studioPayLoaded, err error) error {
 	code := engine.ErrorCode(err)
 	if key := scopeRefusal(err); key != "" {
@@ -650,9 +673,16 @@ func (s *Server) studioPayCreateFailed(c fiber.Ctx, l *studioPayLoaded, err erro
 		p.Error = p.T("studio.pay.failed")
 		for _, fe := range engine.ErrorFields(err) {
 			name := strings.TrimPrefix(fe.Pointer, "/")
-			if _, seen := d.Errors[name]; !seen && name != "" && name != "source" {
-				d.Errors[name] = fe.Message
-			} else if name == "source" || name == "" {
+			switch {
+			case fe.Code == "exists": // the campaign names a table that is not stored
+				p.Error = p.T("studio.pay.create.exists", fe.Message)
+			case fe.Code == "campaign_invalid":
+				p.Error = p.T("studio.pay.no_campaign") + p.T("studio.tab.publish")
+			case studioPayInputs[name]:
+				if _, seen := d.Errors[name]; !seen {
+					d.Errors[name] = fe.Message
+				}
+			default:
 				p.Error += " " + fe.Message
 			}
 		}
