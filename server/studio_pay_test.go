@@ -285,3 +285,43 @@ func TestStudioPayReadOnlyItems(t *testing.T) {
 		t.Errorf("editing a read-only item: %d", res.status)
 	}
 }
+
+// TestStudioPayCampaignBroken: when the campaign file does not load, the
+// tab says so instead of offering a table, and a crafted create is
+// refused without writing anything.
+func TestStudioPayCampaignBroken(t *testing.T) {
+	e := newEnv(t, Config{})
+	e.user("author", ownUnit, engine.RoleAuthor)
+	cookie, csrf := e.pageSession("author")
+	res := e.do(req{method: "POST", target: "/studio/campaigns", cookies: pageAs(cookie), header: formHeader, body: form("_csrf", csrf, "title", "坏工作项目")})
+	m := studioCampaignPath.FindStringSubmatch(res.header.Get("Location"))
+	if m == nil {
+		t.Fatalf("new campaign: %d %s", res.status, res.body)
+	}
+	id := m[1]
+	page := e.do(req{method: "GET", target: "/studio/campaigns/" + id, cookies: pageAs(cookie)})
+	base := basePattern.FindStringSubmatch(page.body)[1]
+	broken := "id: " + id + "\ntitle: {zh: 坏工作项目}\nforms: [nope]\nworkflow: nope\nopens: 2026-13-01\n"
+	res = e.do(req{method: "POST", target: "/studio/campaigns/" + id + "/files/campaign/" + id, cookies: pageAs(cookie),
+		multipart: &multipartBody{fields: map[string]string{"_csrf": csrf, "base": base}, field: "file", filename: id + ".campaign.yaml", content: []byte(broken)}})
+	if res.status != http.StatusOK && res.status != http.StatusSeeOther {
+		t.Fatalf("upload: %d %s", res.status, res.body)
+	}
+	page = e.do(req{method: "GET", target: "/studio/campaigns/" + id + "/pay", cookies: pageAs(cookie)})
+	body := html.UnescapeString(page.body)
+	if page.status != http.StatusOK || !strings.Contains(body, "工作项目文件有错误，改正后才能设置劳务报酬") || strings.Contains(body, `id="pay-create"`) {
+		t.Fatalf("the tab of a broken campaign: %d\n%s", page.status, body)
+	}
+	source := e.do(req{method: "GET", target: "/studio/campaigns/" + id + "/source", cookies: pageAs(cookie)})
+	campaignBase := basePattern.FindStringSubmatch(source.body)[1]
+	res = e.do(req{method: "POST", target: "/studio/campaigns/" + id + "/pay/create", cookies: pageAs(cookie), header: formHeader,
+		body: form("_csrf", csrf, "campaign_base", campaignBase, "title_zh", "报酬", "effective_from", "2026-12-01", "period", "month",
+			"label_zh", "补助", "on", "record.accepted", "pays", "creator", "role", "field_worker", "amount", "1")})
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(res.body), "工作项目文件有错误") {
+		t.Fatalf("create on a campaign that does not load: %d\n%s", res.status, res.body)
+	}
+	src := e.do(req{method: "GET", target: "/studio/campaigns/" + id + "/files/campaign/" + id, cookies: pageAs(cookie)})
+	if strings.Contains(src.body, "paytable") {
+		t.Errorf("the campaign file changed:\n%s", src.body)
+	}
+}

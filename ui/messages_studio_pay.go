@@ -10,6 +10,7 @@ func init() {
 	}
 	add(LangZH, map[string]string{
 		"studio.pay.create":                  "新建劳务报酬表",
+		"studio.pay.no_campaign":             "工作项目文件有错误，改正后才能设置劳务报酬。错误列在",
 		"studio.pay.create.tip":              "这个工作项目还没有劳务报酬表。填写名称、生效日期和第一个报酬项目，保存后报酬表和工作项目都成为草稿，在“检查并发布”中一起发布。",
 		"studio.pay.create.first":            "第一个报酬项目",
 		"studio.pay.create.submit":           "新建并关联到本工作项目",
@@ -119,6 +120,7 @@ func init() {
 	})
 	add(LangEN, map[string]string{
 		"studio.pay.create":                  "New pay table",
+		"studio.pay.no_campaign":             "The campaign file has errors; fix them before setting its pay. They are listed under ",
 		"studio.pay.create.tip":              "This campaign has no pay table yet. Give its title, the date it takes effect and its first item; the table and the campaign are saved as drafts and published together under Check and publish.",
 		"studio.pay.create.first":            "First item",
 		"studio.pay.create.submit":           "Create and bind to this campaign",
