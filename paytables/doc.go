@@ -35,6 +35,7 @@
 //	    when: qc != "problem"
 //	    amount: 5000
 //	    withheld_on: qc.problem               # a spot-check problem reverses this item's entry
+//	    unit: {zh: 户, en: household}          # optional: what one unit is, for people ("每户 50.00 元")
 //	  - key: survey_bonus
 //	    on: qc.pass
 //	    pays: creator

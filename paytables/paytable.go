@@ -84,6 +84,7 @@ type item struct {
 	amount     int64 // fen per unit, when amountExpr is nil
 	amountExpr *rules.Program
 	withheldOn string
+	unit       Text     // what one unit of work is, for people: 户, household; "" is a record (or a day)
 	answers    []string // answer fields when and amountExpr read, for Line.Inputs
 }
 

@@ -107,9 +107,9 @@ func (l *loader) items(e yamldoc.Entry) []*item {
 		if !ok {
 			continue
 		}
-		f := l.Fields(entries, "an item", "key", "label", "on", "form", "pays", "role", "when", "amount", "amount_expr", "withheld_on")
+		f := l.Fields(entries, "an item", "key", "label", "on", "form", "pays", "role", "when", "amount", "amount_expr", "withheld_on", "unit")
 		l.Require(f, yamldoc.PosOf(node), p, "an item", "key", "on", "pays", "role")
-		it := &item{label: l.Text(f["label"])}
+		it := &item{label: l.Text(f["label"]), unit: l.Text(f["unit"])}
 		if k := l.Str(f["key"]); k.Set {
 			switch {
 			case !yamldoc.NamePattern.MatchString(k.Val):

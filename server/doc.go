@@ -189,6 +189,21 @@
 //	POST /api/v1/studio/forms/:form/expr-check         an expression's problems, with positions
 //	GET  /api/v1/studio/functions                      the rules function table (rules.FunctionDocs)
 //
+// The 劳务报酬 tab (studio_pay.go) is plain forms over the campaign's pay
+// table (engine/studio's PayTableDoc), each post saving a draft based on
+// the checksum the page showed (409 when stale, 422 with the problem next
+// to its input), and a worked example from pay.Example:
+//
+//	GET  /studio/campaigns/:id/pay                     items in words, settings, caps, the worked example
+//	                                                   (?records, levels, entered, qc_pass, qc_problem,
+//	                                                   days, form: the sample; ?edit=item: its form)
+//	POST /studio/campaigns/:id/pay/create              a first table with one item, bound to the campaign
+//	POST /studio/campaigns/:id/pay/items[/:key]        add an item, or change one (amounts in yuan)
+//	POST /studio/campaigns/:id/pay/items/:key/move     dir=up or down
+//	POST /studio/campaigns/:id/pay/items/:key/delete   (the last item stays)
+//	POST /studio/campaigns/:id/pay/settings            title, effective_from, period
+//	POST /studio/campaigns/:id/pay/caps                cap_<role> in yuan; empty removes it
+//
 // Forms are filled in for a campaign. A campaign is visible to a user
 // whose subtree contains the campaign's org scope or lies inside it; to
 // anyone else it answers 404. Field workers and admins fill in forms (the

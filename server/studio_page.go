@@ -35,6 +35,7 @@ func (s *Server) studioRoutes() {
 	s.studioWorkflowRoutes()
 	s.studioVersionRoutes()
 	s.studioCampaignPartRoutes()
+	s.studioPayRoutes()
 }
 
 // studioRow is one campaign in the studio list.
@@ -617,6 +618,8 @@ func (s *Server) studioCheck(p *pageData, d *studioCampaignData, check *engine.C
 			sp.URL = studioURL(d.ID, "")
 		case pr.Kind == engine.KindWorkflow || pr.Kind == engine.KindCampaign && strings.HasPrefix(pr.Pointer, "/workflow"):
 			sp.URL = studioURL(d.ID, "workflow") + workflowAnchor(pr.Pointer)
+		case pr.Kind == engine.KindPayTable && pr.Line == 0:
+			sp.URL = studioURL(d.ID, "pay")
 		default:
 			sp.URL = studioURL(d.ID, "source") + "#file-" + pr.Kind + "-" + pr.ID
 			if pr.Line > 0 {

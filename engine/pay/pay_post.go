@@ -243,8 +243,8 @@ func (s *Service) appendLine(ctx context.Context, pt *paytables.PayTable, line p
 	}
 	p := LedgerPost{Entry: entry}
 	if line.Reverses != "" {
-		orig := existing.byKey[line.ReversedKey()]
-		if orig == nil || existing.reversed[orig.ID] {
+		orig := existing.withheld(line)
+		if orig == nil {
 			return 0, nil // nothing was paid, or it was already taken back
 		}
 		p.Entry.AmountFen, p.Entry.Reverses, p.Entry.Reason = -orig.AmountFen, orig.ID, line.Rule
@@ -313,6 +313,17 @@ func withInput(in map[string]any, k string, v any) map[string]any {
 type recordEntries struct {
 	byKey    map[string]*LedgerEntry
 	reversed map[string]bool // IDs of entries some entry reverses
+}
+
+// withheld returns the entry a withholding line takes back, or nil when
+// nothing was paid or it was taken back already. The worked example
+// (Example) resolves withholdings with it too.
+func (r *recordEntries) withheld(line paytables.Line) *LedgerEntry {
+	orig := r.byKey[line.ReversedKey()]
+	if orig == nil || r.reversed[orig.ID] {
+		return nil
+	}
+	return orig
 }
 
 func (s *Service) recordLedger(ctx context.Context, campaignID, recordID, workerID string) (*recordEntries, error) {

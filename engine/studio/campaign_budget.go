@@ -226,8 +226,7 @@ var yuanPattern = regexp.MustCompile(`^\d{1,9}(\.\d{1,2})?$`)
 
 // parseYuan parses yuan with at most two decimals into fen.
 func parseYuan(s string) (int64, bool) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
-	s = strings.TrimSpace(strings.TrimSuffix(s, "元"))
+	s = normalizeYuan(s)
 	if !yuanPattern.MatchString(s) {
 		return 0, false
 	}
