@@ -99,6 +99,28 @@
 // (calculate_cycle, relevance_cycle), each at its exact line and column in
 // the file.
 //
+// # Field paths
+//
+// Everything outside a form that names an answer — campaign indicators,
+// public-link presets, reconciliation mappings, x-summary, duplicate
+// detection — names it by path and resolves it with Form.Resolve, the one
+// resolver. A path is the keys from the answers' root to the field joined
+// by dots: "personal.respondentId", or "care.children.childSex" for a
+// field of every row of the repeat group children. Keys are unique across
+// the form, so a bare key names its field wherever it sits: "respondentId"
+// resolves to personal.respondentId, which is how definitions written
+// before a field moved into a section keep working. A path of several
+// keys must spell out every section and group from the root
+// ("children.childSex" does not resolve), so a path never quietly comes to
+// mean another field. A reference that does not resolve is a *PathError
+// (unknown_field, wrong_path, bad_path) whose message names the reference,
+// the nearest field and every field the form has; callers report it at
+// lint or publish time. Whether a repeat-group field fits (Field.Group) is
+// the feature's choice: indicators count every row, presets and dedup
+// need one value per record (field_in_repeat). Field.Value, Values and
+// SetValue read and write an answer at its path; Flatten and RowViews give
+// expressions outside the form (indicator filters) every field by key.
+//
 // # Evaluation
 //
 // Evaluate normalizes the answers (unknown keys and answers to calculated
