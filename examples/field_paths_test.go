@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"canvass/examples"
 )
 
 // pathCase is one example form as shipped, with what the tests of fields
@@ -196,4 +198,140 @@ func normalizeTheirs(s string) string {
 		return "2026-04-05"
 	}
 	return s
+}
+
+// redraft saves src as a new draft of the example definition kind/id and
+// publishes it, returning the publish response.
+func (w *world) redraft(author, kind, id, filename string, src []byte) response {
+	w.t.Helper()
+	var draft struct {
+		Definition struct {
+			Version int `json:"version"`
+		} `json:"definition"`
+	}
+	w.do(author, "PUT", "/api/v1/definitions/"+kind+"/"+id+"?filename="+filename, src).ok(w.t, http.StatusOK).decode(w.t, &draft)
+	return w.do(author, "POST", fmt.Sprintf("/api/v1/definitions/%s/%s/versions/%d/publish", kind, id, draft.Definition.Version), nil)
+}
+
+// withIndicators returns the example campaign file at path with items
+// put first under its indicators section (which it gains if it lacks one).
+func withIndicators(t *testing.T, path, items string) []byte {
+	t.Helper()
+	src, err := examples.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(src)
+	if strings.Contains(s, "\nindicators:\n") {
+		return []byte(strings.Replace(s, "\nindicators:\n", "\nindicators:\n"+items, 1))
+	}
+	return []byte(s + "indicators:\n" + items)
+}
+
+type indicatorValues struct {
+	Values []struct {
+		ID, OrgUnit, Period    string
+		Numerator, Denominator float64
+		Display                string
+	} `json:"values"`
+}
+
+func (w *world) indicatorValues(camp, query string) map[string]string {
+	w.t.Helper()
+	var ind indicatorValues
+	w.do("admin", "GET", "/api/v1/campaigns/"+camp+"/indicators?"+query, nil).ok(w.t, http.StatusOK).decode(w.t, &ind)
+	out := map[string]string{}
+	for _, v := range ind.Values {
+		out[v.ID+"/"+v.OrgUnit] = fmt.Sprintf("%g/%g=%s", v.Numerator, v.Denominator, v.Display)
+	}
+	return out
+}
+
+// TestIndicatorsAtAnyDepth: indicators read fields in sections (the
+// vital-events birth section's childSex, by key or by path) and in repeat
+// groups (the fertility survey's children, counted per child) of the
+// examples as shipped; an indicator naming a field no form has, or reaching
+// into a repeat group by path, is refused at publish, naming the fields
+// there are.
+func TestIndicatorsAtAnyDepth(t *testing.T) {
+	w := newWorld(t, at("2026-12-10 09:00"))
+	w.addUser("li.wenjing", "李文静", "341299", "author")
+	w.addUser("he.xiaodong", "何晓东", "341299001001", "field_worker")
+	w.publish("li.wenjing", "fertility-survey")
+	w.publish("li.wenjing", "vital-events")
+	const fertility, vital = "fertility-survey-2026", "vital-events-2027"
+	fertilityFile, vitalFile := "fertility-survey/fertility-survey-2026.campaign.yaml", "vital-events/vital-events-2027.campaign.yaml"
+
+	t.Run("refused at publish", func(t *testing.T) {
+		tests := []struct {
+			name, items, code string
+			message           []string
+		}{
+			{"a key no form has", "  - id: boys\n    title: {zh: 男孩, en: Boys}\n    numerator: count(answers.childSx == \"male\")\n    denominator: count()\n",
+				"unknown_field", []string{`"childSx"`, "did you mean care.children.childSex?", "personal.respondentName (被调查人姓名)"}},
+			{"a path through a repeat group", "  - id: boys\n    title: {zh: 男孩, en: Boys}\n    numerator: count(answers.care.children.childSex == \"male\")\n    denominator: count()\n",
+				"field_in_repeat", []string{"write answers.childSex"}},
+			{"a partial path", "  - id: kids\n    title: {zh: 子女, en: Children}\n    numerator: sum(\"children.childAge\")\n    denominator: count()\n",
+				"unknown_field", []string{"childAge (周岁) is at care.children.childAge"}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				res := w.redraft("li.wenjing", "campaign", fertility, "fertility-survey-2026.campaign.yaml", withIndicators(t, fertilityFile, tt.items))
+				var e apiError
+				res.decode(t, &e)
+				if res.status != http.StatusUnprocessableEntity || len(e.Error.Fields) == 0 {
+					t.Fatalf("publish: %d %s", res.status, res.body)
+				}
+				f := e.Error.Fields[0]
+				if f.Code != tt.code {
+					t.Errorf("code %s, want %s (%s)", f.Code, tt.code, f.Message)
+				}
+				for _, want := range tt.message {
+					if !strings.Contains(f.Message, want) {
+						t.Errorf("message %q lacks %q", f.Message, want)
+					}
+				}
+			})
+		}
+	})
+
+	per := "  - id: boys_share\n    title: {zh: 子女中男孩占比, en: Boys among the children}\n" +
+		"    numerator: count(answers.childSex == \"male\")\n    denominator: count(answers.care.children != nil && answers.childSex != nil)\n    factor: 100\n" +
+		"  - id: children_per_household\n    title: {zh: 户均子女数, en: Children per household}\n" +
+		"    numerator: sum(\"care.childCount\")\n    denominator: count(answers.personal.respondentId != nil)\n" +
+		"  - id: child_age_total\n    title: {zh: 子女周岁合计, en: Children's ages added up}\n" +
+		"    numerator: sum(\"childAge\", answers.childSex == \"male\")\n    denominator: count()\n"
+	w.redraft("li.wenjing", "campaign", fertility, "fertility-survey-2026.campaign.yaml", withIndicators(t, fertilityFile, per)).ok(t, http.StatusOK)
+	births := "  - id: boys_born\n    title: {zh: 出生男婴占比, en: Boys among births}\n" +
+		"    numerator: count(form == \"vital-event\" && answers.childSex == \"male\")\n" +
+		"    denominator: count(form == \"vital-event\" && answers.birth.childSex != nil)\n    factor: 100\n"
+	w.redraft("li.wenjing", "campaign", vital, "vital-events-2027.campaign.yaml", withIndicators(t, vitalFile, births)).ok(t, http.StatusOK)
+
+	// Two households: a girl (10) and a boy (3); two boys (10 and 3).
+	w.mustSubmit("he.xiaodong", fertility, "fertility-household", "", householdAnswers("林晓雯", residentID("341299", "19900315", 122)))
+	twoBoys := with(householdAnswers("周雅琴", residentID("341299", "19910620", 124)), "care", "children", []any{
+		map[string]any{"childSex": "male", "childBirthDate": "2016-04-12"},
+		map[string]any{"childSex": "male", "childBirthDate": "2023-09-30", "childcareBy": "grandparents"},
+	})
+	w.mustSubmit("he.xiaodong", fertility, "fertility-household", "", twoBoys)
+	got := w.indicatorValues(fertility, "org=341299&period=2026&granularity=year")
+	for k, want := range map[string]string{
+		"boys_share/341299":             "3/4=75.0",
+		"children_per_household/341299": "4/2=2.0",
+		"child_age_total/341299":        "16/2=8.0",
+	} {
+		if got[k] != want {
+			t.Errorf("%s = %q, want %q (all: %v)", k, got[k], want, got)
+		}
+	}
+
+	// Births in the birth section: a girl and a boy.
+	w.mustSubmit("he.xiaodong", vital, "vital-event", "", birth(residentID("341299", "19950101", 122), "2026-10-03", 1))
+	boy := birth(residentID("341299", "19960202", 124), "2026-10-05", 1)
+	boy["birth"].(map[string]any)["childSex"] = "male"
+	w.mustSubmit("he.xiaodong", vital, "vital-event", "", boy)
+	got = w.indicatorValues(vital, "org=341299&period=2026&granularity=year")
+	if got["boys_born/341299"] != "1/2=50.0" {
+		t.Errorf("boys_born = %q, want 1/2=50.0 (all: %v)", got["boys_born/341299"], got)
+	}
 }
