@@ -1,11 +1,18 @@
 package examples_test
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v3"
 
 	"canvass/examples"
 )
@@ -334,4 +341,129 @@ func TestIndicatorsAtAnyDepth(t *testing.T) {
 	if got["boys_born/341299"] != "1/2=50.0" {
 		t.Errorf("boys_born = %q, want 1/2=50.0 (all: %v)", got["boys_born/341299"], got)
 	}
+}
+
+// TestPresetsAtAnyDepth: a QR link presets the fertility survey's
+// respondent name, which sits in a section, by key or by path; the public
+// form shows it filled in (masked) and read-only, the record gets it in
+// its section whatever the respondent sends, and the links page names it
+// by its label. A preset the form cannot take is refused, naming it.
+func TestPresetsAtAnyDepth(t *testing.T) {
+	w := newWorld(t, at("2026-12-10 09:00"))
+	w.addUser("li.wenjing", "李文静", "341299", "author")
+	w.addUser("he.xiaodong", "何晓东", "341299001001", "field_worker")
+	w.publish("li.wenjing", "fertility-survey")
+	const camp, form = "fertility-survey-2026", "fertility-household"
+
+	t.Run("refused", func(t *testing.T) {
+		tests := []struct {
+			name   string
+			preset map[string]any
+			field  string
+			want   string
+		}{
+			{"unknown key", map[string]any{"respondentNam": "林晓雯"}, "/preset/0/respondentNam unknown_field", "did you mean personal.respondentName?"},
+			{"wrong section", map[string]any{"family.respondentName": "林晓雯"}, "/preset/0/family.respondentName wrong_path", "is at personal.respondentName"},
+			{"a field of every child", map[string]any{"childSex": "male"}, "/preset/0/childSex field_in_repeat", "care.children"},
+			{"a section", map[string]any{"care": "x"}, "/preset/0/care not_simple", "section"},
+			{"not a number", map[string]any{"householdSize": "many"}, "/preset/0/householdSize type", "family.householdSize"},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				res := w.do("he.xiaodong", "POST", "/api/v1/campaigns/"+camp+"/links", map[string]any{"form": form, "oneTime": true, "preset": []any{tt.preset}})
+				res.fail(t, http.StatusUnprocessableEntity, "invalid", tt.field)
+				var e apiError
+				res.decode(t, &e)
+				if msg := e.Error.Fields[0].Message; !strings.Contains(msg, tt.want) {
+					t.Errorf("message %q lacks %q", msg, tt.want)
+				}
+			})
+		}
+	})
+
+	var made struct {
+		Links []struct {
+			Token  string         `json:"token"`
+			Preset map[string]any `json:"preset"`
+		} `json:"links"`
+	}
+	w.do("he.xiaodong", "POST", "/api/v1/campaigns/"+camp+"/links", map[string]any{"form": form, "oneTime": true, "preset": []any{
+		map[string]any{"respondentName": "林晓雯", "family.householdSize": "4"},
+		map[string]any{"personal.respondentName": "周雅琴"},
+	}}).ok(t, http.StatusCreated).decode(t, &made)
+	if len(made.Links) != 2 || made.Links[0].Preset["personal.respondentName"] != "林晓雯" || made.Links[0].Preset["family.householdSize"] != float64(4) {
+		t.Fatalf("links are kept by path, typed: %+v", made.Links)
+	}
+
+	token := made.Links[0].Token
+	page := w.page("nobody", "/p/"+token).ok(t, http.StatusOK)
+	input := regexp.MustCompile(`<input[^>]*name="personal\.respondentName"[^>]*>`).Find(page.body)
+	if input == nil || !bytes.Contains(input, []byte("readonly")) || !bytes.Contains(input, []byte(`value="林**"`)) {
+		t.Errorf("the public form does not show the preset name, masked and read-only: %s", input)
+	}
+	if bytes.Contains(page.body, []byte("林晓雯")) {
+		t.Error("the public form shows the preset name in full")
+	}
+
+	// The respondent leaves the name out; another respondent's copy sends
+	// another one: the link's name is stored either way.
+	for i, l := range made.Links {
+		answers := householdAnswers("张冒名", residentID("341299", "19900315", 122+2*i))
+		if i == 0 {
+			delete(answers["personal"].(map[string]any), "respondentName")
+		}
+		id := w.publicSubmitToken(t, l.Token, answers)
+		rec := w.record("admin", id)
+		name, _ := rec.Answers["personal"].(map[string]any)["respondentName"].(string)
+		if want := []string{"林**", "周**"}[i]; name != want {
+			t.Errorf("link %d: the record's name shows %q, want %q", i, name, want)
+		}
+		if i == 0 {
+			if n := rec.Answers["family"].(map[string]any)["householdSize"]; n != float64(4) {
+				t.Errorf("the preset household size is %v, want 4", n)
+			}
+		}
+	}
+
+	links := w.page("he.xiaodong", "/campaigns/"+camp+"/links").ok(t, http.StatusOK)
+	for _, want := range []string{"被调查人姓名: 林晓雯，家庭常住人口数: 4", `<option value="personal.respondentName">一、个人基本信息 › 被调查人姓名</option>`} {
+		if !bytes.Contains(links.body, []byte(want)) {
+			t.Errorf("the links page lacks %q", want)
+		}
+	}
+}
+
+// publicSubmitToken submits answers through the public link token as a
+// respondent would (opening the page first for its cookie) and returns the
+// record ID.
+func (w *world) publicSubmitToken(t *testing.T, token string, answers map[string]any) string {
+	t.Helper()
+	page, err := w.srv.App().Test(httptest.NewRequest("GET", "/p/"+token, nil), fiber.TestConfig{Timeout: time.Minute, FailOnTimeout: true})
+	if err != nil || page.StatusCode != http.StatusOK {
+		t.Fatalf("public page: %v %v", err, page)
+	}
+	var cookie *http.Cookie
+	for _, c := range page.Cookies() {
+		if c.Name == "canvass_public" {
+			cookie = c
+		}
+	}
+	if cookie == nil {
+		t.Fatal("the public page set no cookie")
+	}
+	req := httptest.NewRequest("POST", "/api/v1/public/"+token+"/records", strings.NewReader(mustJSON(t, map[string]any{"answers": answers})))
+	req.Header.Set("Content-Type", fiber.MIMEApplicationJSON)
+	req.Header.Set("X-CSRF-Token", cookie.Value)
+	req.AddCookie(cookie)
+	res, err := w.srv.App().Test(req, fiber.TestConfig{Timeout: time.Minute, FailOnTimeout: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	var r struct {
+		ID string `json:"id"`
+	}
+	response{status: res.StatusCode, header: res.Header, body: b}.ok(t, http.StatusCreated).decode(t, &r)
+	return r.ID
 }

@@ -66,6 +66,9 @@ func TestResolve(t *testing.T) {
 			if got := fd.Group() != nil; got != tt.inRepeat {
 				t.Errorf("in a repeat group = %v, want %v", got, tt.inRepeat)
 			}
+			if want := "/" + strings.ReplaceAll(strings.Replace(tt.wantPath, "children.", "children.*.", 1), ".", "/"); fd.Pointer() != want {
+				t.Errorf("Pointer() = %q, want %q", fd.Pointer(), want)
+			}
 			if fd.PII() != tt.pii {
 				t.Errorf("PII() = %q, want %q", fd.PII(), tt.pii)
 			}

@@ -383,7 +383,7 @@ func (l *loader) decodeField(m jsonMember, ptr string, parent *Field, sc *scope,
 
 	switch fd.typ {
 	case "object":
-		fd.children = l.decodeProperties(node, ptr, fd, sc, fd.path, instPtr)
+		fd.children = l.decodeProperties(node, ptr, fd, sc, fd.path, fd.pointer)
 	case "array":
 		l.decodeArray(fd, node, ptr)
 	}
