@@ -392,9 +392,11 @@ func (e *Engine) checkCampaignRefsIn(ctx context.Context, c *campaigns.Campaign,
 	v, err := lookup(ctx, KindWorkflow, c.Workflow())
 	missing("/workflow", "workflow "+c.Workflow(), err)
 	wf, _ := v.(*workflows.Workflow)
+	var pt *paytables.PayTable
 	if id := c.PayTable(); id != "" {
-		_, err := lookup(ctx, KindPayTable, id)
+		v, err := lookup(ctx, KindPayTable, id)
 		missing("/paytable", "pay table "+id, err)
+		pt, _ = v.(*paytables.PayTable)
 	}
 	if _, err := e.store.GetOrgUnit(ctx, c.OrgScope()); err != nil {
 		fields = append(fields, FieldError{Pointer: "/org_scope", Code: "not_found", Message: "org unit " + c.OrgScope() + " does not exist"})
@@ -416,6 +418,7 @@ func (e *Engine) checkCampaignRefsIn(ctx context.Context, c *campaigns.Campaign,
 	if len(published) == len(c.Forms()) && wf != nil {
 		fields = append(fields, indicatorRefErrors(c, published, wf)...)
 		fields = append(fields, reportRefErrors(c, published)...)
+		fields = append(fields, payAnswerRefErrors(c, pt, published)...)
 	}
 	if len(fields) > 0 {
 		return &Error{Code: EINVALID, Message: "the campaign refers to definitions that are not published, or to fields and states they lack", Fields: fields}
@@ -489,6 +492,51 @@ func indicatorRefErrors(c *campaigns.Campaign, published map[string]*forms.Form,
 					fields = append(fields, FieldError{Pointer: ptr, Code: "unknown_state",
 						Message: fmt.Sprintf("indicator %s compares state with %q, which workflow %s does not have", ind.ID, st.Value, wf.ID())})
 				}
+			}
+		}
+	}
+	return fields
+}
+
+// payAnswerRefErrors checks that every answer field a pay item's rules
+// read resolves (by key or path) in a form the item may pay for: a rule on
+// a field no form has would silently never pay.
+func payAnswerRefErrors(c *campaigns.Campaign, pt *paytables.PayTable, published map[string]*forms.Form) []FieldError {
+	if pt == nil {
+		return nil
+	}
+	var fields []FieldError
+	for _, r := range pt.AnswerReads() {
+		formIDs := c.Forms()
+		if r.Form != "" {
+			formIDs = []string{r.Form}
+			if published[r.Form] == nil {
+				continue // an item for a form the campaign does not bind never pays here
+			}
+		}
+		for _, ref := range r.Fields {
+			var firstErr error
+			found := false
+			for _, id := range formIDs {
+				f := published[id]
+				if f == nil {
+					continue
+				}
+				if _, err := f.Resolve(ref); err != nil {
+					if firstErr == nil {
+						firstErr = err
+					}
+					continue
+				}
+				found = true
+			}
+			if !found {
+				detail := ""
+				if firstErr != nil {
+					detail = ": " + firstErr.Error()
+				}
+				fields = append(fields, FieldError{Pointer: "/paytable", Code: "unknown_field",
+					Message: fmt.Sprintf("pay table %s item %s reads answers.%s, which no form it pays for (%s) has%s", pt.ID(), r.Item, ref, strings.Join(formIDs, ", "), detail)})
 			}
 		}
 	}

@@ -168,7 +168,7 @@ func (e *Engine) SubmitPublic(ctx context.Context, token string, answers map[str
 	if err != nil {
 		return nil, err
 	}
-	out, err := wf.Begin(workflows.Input{Answers: state.Clean, OrgLevel: unit.Level, SubmittedAt: now, CreatedAt: now, RefTime: pf.Campaign.RefTime(), At: now})
+	out, err := wf.Begin(workflows.Input{Answers: pf.Form.Flatten(state.Clean), OrgLevel: unit.Level, SubmittedAt: now, CreatedAt: now, RefTime: pf.Campaign.RefTime(), At: now})
 	if err != nil {
 		return nil, WorkflowError(err, lang)
 	}
