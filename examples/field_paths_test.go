@@ -3,9 +3,11 @@ package examples_test
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -466,4 +468,99 @@ func (w *world) publicSubmitToken(t *testing.T, token string, answers map[string
 	}
 	response{status: res.StatusCode, header: res.Header, body: b}.ok(t, http.StatusCreated).decode(t, &r)
 	return r.ID
+}
+
+// postPage posts an HTML form as username with the web session, taking
+// the CSRF token from the page at from.
+func (w *world) postPage(username, from, target string, values url.Values) response {
+	w.t.Helper()
+	page := w.page(username, from).ok(w.t, http.StatusOK)
+	m := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindSubmatch(page.body)
+	if m == nil {
+		w.t.Fatalf("%s has no CSRF token", from)
+	}
+	values.Set("_csrf", html.UnescapeString(string(m[1])))
+	req := httptest.NewRequest("POST", target, strings.NewReader(values.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for _, c := range w.cookies[username] {
+		req.AddCookie(c)
+	}
+	res, err := w.srv.App().Test(req, fiber.TestConfig{Timeout: time.Minute, FailOnTimeout: true})
+	if err != nil {
+		w.t.Fatalf("POST %s: %v", target, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return response{status: res.StatusCode, header: res.Header, body: b}
+}
+
+// TestSummariesAtAnyDepth: the fertility survey keeps its respondent in a
+// section; the inbox rows, the bulk-action results and the notification of
+// a return name the respondent by the form's summary fields, masked.
+func TestSummariesAtAnyDepth(t *testing.T) {
+	w := newWorld(t, at("2026-12-07 08:30"))
+	const camp, form = "fertility-survey-2026", "fertility-household"
+	w.addUser("li.wenjing", "李文静", "341299", "author")
+	w.addUser("zhou.yutong", "周雨桐", "341299001001", "field_worker")
+	w.addUser("wu.jianguo", "吴建国", "341299001", "reviewer")
+	w.publish("li.wenjing", "fertility-survey")
+	id1, id2 := residentID("341299", "19900315", 122), residentID("341299", "19910620", 124)
+	a := w.mustSubmit("zhou.yutong", camp, form, "", householdAnswers("林晓雯", id1))
+	b := w.mustSubmit("zhou.yutong", camp, form, "", householdAnswers("周雅琴", id2))
+
+	inbox := w.page("wu.jianguo", "/inbox").ok(t, http.StatusOK)
+	for _, want := range []string{"被调查人姓名: 林**", "被调查人姓名: 周**", "公民身份号码: ", "周岁（截至调查时点）: 36"} {
+		if !bytes.Contains(inbox.body, []byte(want)) {
+			t.Errorf("the inbox lacks %q", want)
+		}
+	}
+	for _, full := range []string{"林晓雯", "周雅琴", id1, id2} {
+		if bytes.Contains(inbox.body, []byte(full)) {
+			t.Errorf("the inbox shows %s in full", full)
+		}
+	}
+
+	res := w.postPage("wu.jianguo", "/inbox", "/inbox/actions", url.Values{"action": {"return"}, "reason": {"请核对子女出生日期"},
+		"item": {a.ID + ":" + fmt.Sprint(a.Version), b.ID + ":" + fmt.Sprint(b.Version)}}).ok(t, http.StatusOK)
+	results := regexp.MustCompile(`(?s)<ul class="results">.*?</ul>`).Find(res.body)
+	for _, want := range []string{"被调查人姓名: 林**", "被调查人姓名: 周**"} {
+		if !bytes.Contains(results, []byte(want)) {
+			t.Errorf("the bulk results lack %q: %s", want, results)
+		}
+	}
+
+	var notes struct {
+		Notifications []struct {
+			RecordID string `json:"recordId"`
+			Message  string `json:"message"`
+		} `json:"notifications"`
+	}
+	w.do("zhou.yutong", "GET", "/api/v1/notifications", nil).ok(t, http.StatusOK).decode(t, &notes)
+	found := 0
+	for _, n := range notes.Notifications {
+		if strings.Contains(n.Message, "林晓雯") || strings.Contains(n.Message, id1) {
+			t.Errorf("a notification shows personal data in full: %s", n.Message)
+		}
+		if n.RecordID == a.ID && strings.Contains(n.Message, "被调查人姓名：林**") {
+			found++
+		}
+	}
+	if found != 1 {
+		t.Errorf("the return's notification does not name the respondent: %+v", notes.Notifications)
+	}
+
+	// The migrant verification names its summary (x-summary): the person
+	// and the classification, which sits in another section.
+	w.addUser("he.xiaodong", "何晓东", "341299002001", "field_worker")
+	w.addUser("qian.wei", "钱伟", "341299002", "reviewer")
+	w.publish("li.wenjing", "migrant-cleanup")
+	w.mustSubmit("he.xiaodong", "migrant-cleanup-2027", "migrant-verification", "",
+		person{"何立新", residentID("341299", "19880412", 151), "married", "here", "outside", "", "320506", "2026-04-03", "work", nil}.answers())
+	inbox = w.page("qian.wei", "/inbox").ok(t, http.StatusOK)
+	if want := "姓名: 何** · 公民身份号码: "; !bytes.Contains(inbox.body, []byte(want)) {
+		t.Errorf("the inbox lacks %q", want)
+	}
+	if want := " · 核查分类: 流出人口 · 现居住地: "; !bytes.Contains(inbox.body, []byte(want)) {
+		t.Errorf("the inbox lacks %q", want)
+	}
 }

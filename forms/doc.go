@@ -60,7 +60,11 @@
 // relevant; a field that is not relevant is never required, nor is a
 // calculated one. Unanswered means absent, null, "" or an empty list. At the top,
 // x-form-id (or $id) names the form and x-title {zh, en} (or title) titles
-// it. Versions are kept by the store, not in the file.
+// it; x-summary lists up to six field references (key or path, see Field
+// paths) whose answers tell records apart in lists — inbox rows,
+// bulk-action results, notifications — masked as the viewer requires
+// (Form.Summary; without it, the first four fields with one value per
+// record). Versions are kept by the store, not in the file.
 //
 // # Choices
 //

@@ -156,7 +156,7 @@ func describeKind(k jsonKind) string {
 var (
 	rootKeywords = keySet("$schema", "$id", "$comment", "title", "description", "type",
 		"properties", "required", "additionalProperties", "minProperties", "maxProperties")
-	rootExtensions = keySet("x-form-id", "x-title")
+	rootExtensions = keySet("x-form-id", "x-title", "x-summary")
 
 	fieldKeywords = keySet("type", "format", "enum", "const", "default", "title", "description",
 		"$comment", "examples", "readOnly", "deprecated",
@@ -264,6 +264,7 @@ func (l *loader) decodeRoot(root *jsonNode) {
 	f.top = &scope{}
 	l.scopes = append(l.scopes, f.top)
 	f.fields = l.decodeProperties(root, "", nil, f.top, nil, "")
+	l.decodeSummary(root) // form_summary.go: after every field is known
 }
 
 var formIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
