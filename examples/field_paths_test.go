@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v3"
+	"github.com/xuri/excelize/v2"
 
 	"canvass/examples"
 )
@@ -562,5 +563,79 @@ func TestSummariesAtAnyDepth(t *testing.T) {
 	}
 	if want := " · 核查分类: 流出人口 · 现居住地: "; !bytes.Contains(inbox.body, []byte(want)) {
 		t.Errorf("the inbox lacks %q", want)
+	}
+}
+
+// TestExportAtAnyDepth: the fertility survey's export as shipped writes
+// the fields of its sections as columns headed by their labels, and its
+// repeat group of children as a second sheet keyed by record number, one
+// line per child.
+func TestExportAtAnyDepth(t *testing.T) {
+	w := newWorld(t, at("2026-12-07 08:30"))
+	const camp, form = "fertility-survey-2026", "fertility-household"
+	w.addUser("li.wenjing", "李文静", "341299", "author")
+	w.addUser("zhou.yutong", "周雨桐", "341299001001", "field_worker")
+	w.publish("li.wenjing", "fertility-survey")
+	a := w.mustSubmit("zhou.yutong", camp, form, "", householdAnswers("林晓雯", residentID("341299", "19900315", 122)))
+	b := w.mustSubmit("zhou.yutong", camp, form, "", with(householdAnswers("周雅琴", residentID("341299", "19910620", 124)), "care", "children", []any{
+		map[string]any{"childSex": "male", "childBirthDate": "2016-04-12"},
+		map[string]any{"childSex": "male", "childBirthDate": "2023-09-30", "childcareBy": "grandparents"},
+	}))
+
+	res := w.do("admin", "GET", "/api/v1/campaigns/"+camp+"/export?format=xlsx&org=341299", nil).ok(t, http.StatusOK)
+	f, err := excelize.OpenReader(bytes.NewReader(res.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheets := f.GetSheetList()
+	if len(sheets) != 2 || sheets[1] != "子女情况" {
+		t.Fatalf("sheets %v, want the records and 子女情况", sheets)
+	}
+	main, err := f.GetRows(sheets[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := func(header string) int {
+		i := slices.Index(main[0], header)
+		if i < 0 {
+			t.Fatalf("the records sheet has no column %s: %v", header, main[0])
+		}
+		return i
+	}
+	if len(main) != 3 {
+		t.Fatalf("records sheet has %d lines, want a header and 2 records", len(main))
+	}
+	for _, r := range main[1:] {
+		if r[col("家庭常住人口数")] != "5" || r[col("户口性质")] == "" || r[col("被调查人姓名")] == "" || r[col("被调查人姓名")] == "林晓雯" {
+			t.Errorf("record line %v: want the sections' answers, the name masked", r)
+		}
+	}
+	kids, err := f.GetRows("子女情况")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"记录编号", "序号", "性别", "出生日期", "周岁", "白天主要由谁照料"},
+	}
+	for _, got := range kids[1:] {
+		if got[0] != a.ID && got[0] != b.ID {
+			t.Errorf("a child line of no exported record: %v", got)
+		}
+	}
+	if !slices.Equal(kids[0], want[0]) {
+		t.Errorf("children header %v, want %v", kids[0], want[0])
+	}
+	if len(kids) != 5 {
+		t.Fatalf("children sheet has %d lines, want a header and 4 children: %v", len(kids), kids)
+	}
+	byRecord := map[string][]string{}
+	for _, k := range kids[1:] {
+		byRecord[k[0]] = append(byRecord[k[0]], k[1]+":"+k[2])
+	}
+	if got := strings.Join(byRecord[a.ID], ","); got != "1:女,2:男" {
+		t.Errorf("record %s children %s, want 1:女,2:男", a.ID, got)
+	}
+	if got := strings.Join(byRecord[b.ID], ","); got != "1:男,2:男" {
+		t.Errorf("record %s children %s, want 1:男,2:男", b.ID, got)
 	}
 }
