@@ -14,7 +14,7 @@ import (
 type linksView struct {
 	Campaign string
 	Title    string
-	Forms    []string
+	Forms    []option // by title
 	Org      string
 	Links    []linkRow
 	// PresetFields are the fields a link may preset, per form (by label).
@@ -41,8 +41,15 @@ func (s *Server) linksPage(c fiber.Ctx) error {
 		return err
 	}
 	p := s.newPage(c, "links.title", "", "")
-	v := linksView{Campaign: camp.ID(), Forms: camp.Forms(), Org: org, Links: make([]linkRow, len(links)),
+	v := linksView{Campaign: camp.ID(), Org: org, Links: make([]linkRow, len(links)),
 		PresetFields: s.presetGroups(c.Context(), camp, p.Lang)}
+	for _, id := range camp.Forms() {
+		o := option{Value: id, Label: id}
+		if f, _, err := s.engine.Form(c.Context(), id, 0); err == nil {
+			o.Label = f.Title(p.Lang)
+		}
+		v.Forms = append(v.Forms, o)
+	}
 	v.Title = camp.Title(p.Lang)
 	now := s.engine.Now()
 	for i, l := range links {
