@@ -60,7 +60,7 @@ func presetAnswers(form *forms.Form, i int, p map[string]any) (map[string]any, e
 }
 
 // presetValue types a preset value as its field wants: a printed page
-// posts every value as text.
+// posts every value as text (one choice of a multi-choice field too).
 func presetValue(fd *forms.Field, v any) (any, bool) {
 	s, isText := v.(string)
 	if !isText {
@@ -68,6 +68,8 @@ func presetValue(fd *forms.Field, v any) (any, bool) {
 	}
 	s = strings.TrimSpace(s)
 	switch fd.Type() {
+	case "array":
+		return []any{s}, true
 	case "integer":
 		n, err := strconv.Atoi(s)
 		return n, err == nil
