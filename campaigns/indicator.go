@@ -210,7 +210,10 @@ type IndicatorFacts struct {
 	State     string
 	OrgUnit   string
 	CreatedAt time.Time
-	Answers   map[string]any
+	// Answers as the filter sees them: the engine passes the record's
+	// answers flattened (every field by key, sections kept), once per row
+	// for a term that reads a repeat group's fields (engine/indicators).
+	Answers map[string]any
 }
 
 // Matches reports whether the record passes the term's filter (always
@@ -229,8 +232,10 @@ func Matches(t rules.IndicatorTerm, r IndicatorFacts) (bool, error) {
 	return t.Filter.RunBool(map[string]any{"form": r.Form, "state": r.State, "orgUnit": r.OrgUnit, "createdAt": r.CreatedAt, "answers": answers})
 }
 
-// Amount is what one record adds to a term it matches: 1 for a count, the
-// answer field's number for a sum (0 when missing or not a number).
+// Amount is what one record (or row) adds to a term it matches: 1 for a
+// count, the number under the key t.Field in answers for a sum (0 when
+// missing or not a number). The engine resolves a path in t.Field to its
+// key first.
 func Amount(t rules.IndicatorTerm, answers map[string]any) float64 {
 	if t.Func != rules.TermSum {
 		return 1

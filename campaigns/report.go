@@ -2,6 +2,7 @@ package campaigns
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"time"
@@ -216,8 +217,9 @@ func (l *loader) reports(e yamldoc.Entry, c *Campaign) []Report {
 			}
 		}
 		if pf := l.Str(f["period_field"]); pf.Set {
-			if !yamldoc.NamePattern.MatchString(pf.Val) {
-				l.Errorf(pf.At, pf.Path, rules.CodeBadName, "period_field %q must be a field name: lower-case letters, digits and underscores", pf.Val).With("value", pf.Val)
+			if !fieldRefPattern.MatchString(pf.Val) {
+				l.Errorf(pf.At, pf.Path, rules.CodeBadValue, "period_field %q must name a field of the form: its key (period) or its path (report.period)", pf.Val).
+					With("key", "period_field").With("value", pf.Val).WithText("want", "表单字段的标识（如 period）或路径（如 report.period）", "a field's key (period) or path (report.period)")
 			} else {
 				r.PeriodField = pf.Val
 			}
@@ -309,3 +311,8 @@ func (l *loader) reminders(e yamldoc.Entry, r *Report) {
 	slices.Reverse(r.RemindBefore)
 	slices.Sort(r.RemindAfter)
 }
+
+// fieldRefPattern is a reference to a form's field: a key, or a path of
+// keys joined by dots. Publishing resolves it against the form
+// (forms.Form.Resolve).
+var fieldRefPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,63}(\.[A-Za-z][A-Za-z0-9_]{0,63}){0,7}$`)

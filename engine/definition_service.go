@@ -417,9 +417,11 @@ func (e *Engine) checkCampaignRefsIn(ctx context.Context, c *campaigns.Campaign,
 	v, err := lookup(ctx, KindWorkflow, c.Workflow())
 	missing("/workflow", "workflow "+c.Workflow(), err)
 	wf, _ := v.(*workflows.Workflow)
+	var pt *paytables.PayTable
 	if id := c.PayTable(); id != "" {
-		_, err := lookup(ctx, KindPayTable, id)
+		v, err := lookup(ctx, KindPayTable, id)
 		missing("/paytable", "pay table "+id, err)
+		pt, _ = v.(*paytables.PayTable)
 	}
 	if _, err := e.store.GetOrgUnit(ctx, c.OrgScope()); err != nil {
 		fields = append(fields, FieldError{Pointer: "/org_scope", Code: "not_found", Message: "org unit " + c.OrgScope() + " does not exist"})
@@ -441,6 +443,7 @@ func (e *Engine) checkCampaignRefsIn(ctx context.Context, c *campaigns.Campaign,
 	if len(published) == len(c.Forms()) && wf != nil {
 		fields = append(fields, indicatorRefErrors(c, published, wf)...)
 		fields = append(fields, reportRefErrors(c, published)...)
+		fields = append(fields, payAnswerRefErrors(c, pt, published)...)
 	}
 	if len(fields) > 0 {
 		return &Error{Code: EINVALID, Message: "the campaign refers to definitions that are not published, or to fields and states they lack", Fields: fields}
@@ -449,20 +452,13 @@ func (e *Engine) checkCampaignRefsIn(ctx context.Context, c *campaigns.Campaign,
 }
 
 // indicatorRefErrors checks what the campaign file alone cannot: that each
-// answer field an indicator's filter reads or sums is a top-level field of
-// a form it may count (the forms its filter names, else every form of the
-// campaign), and that each state it compares with is one of the
-// workflow's.
+// answer field an indicator's filter reads or sums resolves (by key or
+// path, forms.Form.Resolve) in a form it may count (the forms its filter
+// names, else every form of the campaign), that a term reads the fields of
+// one repeat group at most (it counts that group's rows) and names them by
+// key, and that each state it compares with is one of the workflow's.
 func indicatorRefErrors(c *campaigns.Campaign, published map[string]*forms.Form, wf *workflows.Workflow) []FieldError {
 	var fields []FieldError
-	hasField := func(formIDs []string, key string) bool {
-		for _, id := range formIDs {
-			if f := published[id]; f != nil && slices.ContainsFunc(f.Fields(), func(fd *forms.Field) bool { return fd.Key() == key }) {
-				return true
-			}
-		}
-		return false
-	}
 	for _, ind := range c.Indicators() {
 		ptr := "/indicators/" + ind.ID
 		for _, t := range ind.Terms() {
@@ -477,10 +473,43 @@ func indicatorRefErrors(c *campaigns.Campaign, published map[string]*forms.Form,
 			if t.Field != "" {
 				keys = append(keys, rules.Literal{Value: t.Field, Line: t.Line, Col: t.Col})
 			}
-			for _, k := range keys {
-				if !hasField(formIDs, k.Value) {
+			groups := map[string]*forms.Field{} // form → the repeat group the term reads
+			for i, k := range keys {
+				var firstErr error
+				found := false
+				for _, id := range formIDs {
+					f := published[id]
+					if f == nil {
+						continue
+					}
+					fd, err := f.Resolve(k.Value)
+					if err != nil {
+						if firstErr == nil {
+							firstErr = err
+						}
+						continue
+					}
+					found = true
+					g := fd.Group()
+					switch {
+					case g == nil:
+					case i < len(t.Answers) && strings.Contains(k.Value, "."):
+						fields = append(fields, FieldError{Pointer: ptr, Code: forms.CodeFieldInRepeat,
+							Message: fmt.Sprintf("indicator %s reads answers.%s, a field of every row of %s (%s): write answers.%s, the filter then runs once per row", ind.ID, k.Value, g.Path(), g.Label(forms.LangZH), fd.Key())})
+					case groups[id] != nil && groups[id] != g:
+						fields = append(fields, FieldError{Pointer: ptr, Code: "two_repeat_groups",
+							Message: fmt.Sprintf("indicator %s reads fields of two repeat groups of form %s, %s and %s: a term counts the rows of one", ind.ID, id, groups[id].Path(), g.Path())})
+					default:
+						groups[id] = g
+					}
+				}
+				if !found {
+					detail := ""
+					if firstErr != nil {
+						detail = ": " + firstErr.Error()
+					}
 					fields = append(fields, FieldError{Pointer: ptr, Code: "unknown_field",
-						Message: fmt.Sprintf("indicator %s reads the answer %q, which no form it counts (%s) has", ind.ID, k.Value, strings.Join(formIDs, ", "))})
+						Message: fmt.Sprintf("indicator %s reads the answer %q, which no form it counts (%s) has%s", ind.ID, k.Value, strings.Join(formIDs, ", "), detail)})
 				}
 			}
 			for _, st := range t.States {
@@ -494,14 +523,68 @@ func indicatorRefErrors(c *campaigns.Campaign, published map[string]*forms.Form,
 	return fields
 }
 
+// payAnswerRefErrors checks that every answer field a pay item's rules
+// read resolves (by key or path) in a form the item may pay for: a rule on
+// a field no form has would silently never pay.
+func payAnswerRefErrors(c *campaigns.Campaign, pt *paytables.PayTable, published map[string]*forms.Form) []FieldError {
+	if pt == nil {
+		return nil
+	}
+	var fields []FieldError
+	for _, r := range pt.AnswerReads() {
+		formIDs := c.Forms()
+		if r.Form != "" {
+			formIDs = []string{r.Form}
+			if published[r.Form] == nil {
+				continue // an item for a form the campaign does not bind never pays here
+			}
+		}
+		for _, ref := range r.Fields {
+			var firstErr error
+			found := false
+			for _, id := range formIDs {
+				f := published[id]
+				if f == nil {
+					continue
+				}
+				if _, err := f.Resolve(ref); err != nil {
+					if firstErr == nil {
+						firstErr = err
+					}
+					continue
+				}
+				found = true
+			}
+			if !found {
+				detail := ""
+				if firstErr != nil {
+					detail = ": " + firstErr.Error()
+				}
+				fields = append(fields, FieldError{Pointer: "/paytable", Code: "unknown_field",
+					Message: fmt.Sprintf("pay table %s item %s reads answers.%s, which no form it pays for (%s) has%s", pt.ID(), r.Item, ref, strings.Join(formIDs, ", "), detail)})
+			}
+		}
+	}
+	return fields
+}
+
 // reportRefErrors checks that a report's period_field is a field of its
 // form.
 func reportRefErrors(c *campaigns.Campaign, published map[string]*forms.Form) []FieldError {
 	var fields []FieldError
 	for _, r := range c.Reports() {
-		if f := published[r.Form]; f != nil && r.PeriodField != "" && f.Field(r.PeriodField) == nil {
+		f := published[r.Form]
+		if f == nil || r.PeriodField == "" {
+			continue
+		}
+		fd, err := f.Resolve(r.PeriodField)
+		switch {
+		case err != nil:
 			fields = append(fields, FieldError{Pointer: "/reports/" + r.ID, Code: "unknown_field",
-				Message: fmt.Sprintf("report %s takes its period from %q, which form %s does not have", r.ID, r.PeriodField, r.Form)})
+				Message: fmt.Sprintf("report %s takes its period from %q, which form %s does not have: %v", r.ID, r.PeriodField, r.Form, err)})
+		case fd.Group() != nil:
+			fields = append(fields, FieldError{Pointer: "/reports/" + r.ID, Code: forms.CodeFieldInRepeat,
+				Message: fmt.Sprintf("report %s takes its period from %s, a field of every row of %s: name a field with one value per record", r.ID, fd.Path(), fd.Group().Path())})
 		}
 	}
 	return fields

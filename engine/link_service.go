@@ -21,7 +21,7 @@ type Link struct {
 	OrgUnit    string // the unit every record through the link belongs to
 	OrgPath    string
 	OneTime    bool
-	Preset     map[string]any // top-level answers that override what is sent
+	Preset     map[string]any // answers by field path that override what is sent (link_preset.go)
 	CreatedBy  string
 	CreatedAt  time.Time
 	ExpiresAt  time.Time // zero: the link lasts as long as the campaign
@@ -74,7 +74,8 @@ var linkRoles = []string{RoleFieldWorker, RoleSupervisor, RoleAdmin}
 //
 // Returns EFORBIDDEN for other roles; ENOTFOUND for an unknown campaign,
 // form or an org unit outside the actor's scope; ECLOSED when the campaign
-// takes no submissions now; EINVALID for preset keys the form lacks, a
+// takes no submissions now; EINVALID for preset fields the form lacks
+// (by path or key; see link_preset.go) or that cannot be preset, a
 // past expiry, several presets on an open link, or too many links.
 func (e *Engine) CreateLinks(ctx context.Context, a *Actor, spec LinkSpec) ([]NewLink, error) {
 	if err := a.Require(linkRoles...); err != nil {
@@ -111,23 +112,22 @@ func (e *Engine) CreateLinks(ctx context.Context, a *Actor, spec LinkSpec) ([]Ne
 	if !spec.ExpiresAt.IsZero() && !spec.ExpiresAt.After(now) {
 		return nil, invalidLink("/expiresAt", "past", "the expiry must lie in the future")
 	}
+	resolved := make([]map[string]any, len(presets))
 	for i, p := range presets {
 		if len(p) > maxPresetFields {
 			return nil, invalidLink(fmt.Sprintf("/preset/%d", i), "too_many", fmt.Sprintf("at most %d preset answers", maxPresetFields))
 		}
-		for k := range p {
-			if form.Field(k) == nil {
-				return nil, invalidLink(fmt.Sprintf("/preset/%d/%s", i, k), "unknown_field", "the form has no field "+k)
-			}
+		if resolved[i], err = presetAnswers(form, i, p); err != nil {
+			return nil, err
 		}
 	}
 	links := make([]*Link, len(presets))
 	out := make([]NewLink, len(presets))
-	for i, p := range presets {
+	for i, p := range resolved {
 		token, hash := newToken()
 		links[i] = &Link{
 			ID: NewID(now), TokenHash: hash, CampaignID: camp.ID(), FormID: form.ID(),
-			OrgUnit: unit.Code, OrgPath: unit.Path, OneTime: spec.OneTime, Preset: cloneAnswers(p),
+			OrgUnit: unit.Code, OrgPath: unit.Path, OneTime: spec.OneTime, Preset: p,
 			CreatedBy: a.ID(), CreatedAt: now, ExpiresAt: spec.ExpiresAt.UTC().Truncate(time.Millisecond),
 		}
 		out[i] = NewLink{Link: links[i], Token: token}

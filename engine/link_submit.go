@@ -2,7 +2,7 @@ package engine
 
 import (
 	"context"
-	"maps"
+	"strings"
 	"time"
 
 	"canvass/campaigns"
@@ -74,12 +74,22 @@ func (e *Engine) OpenLink(ctx context.Context, token string) (*PublicForm, error
 	return &PublicForm{Link: l, Campaign: camp, Form: form, FormVersion: v}, nil
 }
 
-// Answers returns the answers with the link's preset ones put over them:
-// a respondent cannot change what the link fixes.
+// Answers returns the answers with the link's preset ones put over them,
+// each at its field's place (a section too): a respondent cannot change
+// what the link fixes.
 func (pf *PublicForm) Answers(sent map[string]any) map[string]any {
-	out := make(map[string]any, len(sent)+len(pf.Link.Preset))
-	maps.Copy(out, sent)
-	maps.Copy(out, cloneAnswers(pf.Link.Preset))
+	out := cloneAnswers(sent)
+	if out == nil {
+		out = map[string]any{}
+	}
+	for _, p := range pf.Preset() {
+		if !p.Field.SetValue(out, p.Value) {
+			// A section's place holds something else: the preset wins.
+			keys := strings.Split(p.Field.Path(), ".")
+			delete(out, keys[0])
+			p.Field.SetValue(out, p.Value)
+		}
+	}
 	return out
 }
 
@@ -158,7 +168,7 @@ func (e *Engine) SubmitPublic(ctx context.Context, token string, answers map[str
 	if err != nil {
 		return nil, err
 	}
-	out, err := wf.Begin(workflows.Input{Answers: state.Clean, OrgLevel: unit.Level, SubmittedAt: now, CreatedAt: now, RefTime: pf.Campaign.RefTime(), At: now})
+	out, err := wf.Begin(workflows.Input{Answers: pf.Form.Flatten(state.Clean), OrgLevel: unit.Level, SubmittedAt: now, CreatedAt: now, RefTime: pf.Campaign.RefTime(), At: now})
 	if err != nil {
 		return nil, WorkflowError(err, lang)
 	}

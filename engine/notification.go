@@ -127,16 +127,22 @@ func (e *Engine) notify(ctx context.Context, r *Record, index int, kind string, 
 }
 
 // notificationMessage says which record it is about without personal
-// data: campaign, state and due time (Asia/Shanghai), in the default
+// data in full: campaign, the record's summary answers masked
+// (SummaryText), state and due time (Asia/Shanghai), in the default
 // language; a page may show its own words for the kind beside it.
 func (e *Engine) notificationMessage(ctx context.Context, r *Record) string {
-	parts := []string{r.CampaignID, r.State}
+	campaign, state := r.CampaignID, r.State
 	if camp, err := e.Campaign(ctx, r.CampaignID); err == nil {
-		parts[0] = camp.Title("zh-CN")
+		campaign = camp.Title("zh-CN")
 	}
 	if wf, _, err := e.Workflow(ctx, r.WorkflowID, r.WorkflowVersion); err == nil {
-		parts[1] = wf.StateTitle(r.State, "zh-CN")
+		state = wf.StateTitle(r.State, "zh-CN")
 	}
+	parts := []string{campaign}
+	if sum := e.SummaryText(ctx, r, "zh-CN"); sum != "" {
+		parts = append(parts, sum)
+	}
+	parts = append(parts, state)
 	if !r.DueAt.IsZero() {
 		parts = append(parts, "截止 "+r.DueAt.In(shanghai).Format("2006-01-02 15:04"))
 	}

@@ -215,13 +215,16 @@ func submittedAt(r *Record) time.Time {
 	return r.CreatedAt
 }
 
-// PlainAnswers returns the record's answers decrypted, for expressions.
+// PlainAnswers returns the record's answers decrypted, for expressions
+// (workflow rules, pay rules): flattened (forms.Form.Flatten), so that
+// answers.respondentAge reads the field in its section as
+// answers.personal.respondentAge does.
 func (e *Engine) PlainAnswers(ctx context.Context, r *Record) (map[string]any, error) {
 	form, _, err := e.Form(ctx, r.FormID, r.FormVersion)
 	if err != nil {
 		return nil, err
 	}
-	return e.OpenAnswers(form, r.Answers, true), nil
+	return form.Flatten(e.OpenAnswers(form, r.Answers, true)), nil
 }
 
 // checkStoredAnswers validates a draft's stored answers, submitted at

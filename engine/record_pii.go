@@ -69,17 +69,15 @@ func cloneValue(v any) any {
 }
 
 // SealAnswers returns a copy of answers with every personal value
-// encrypted, and the dedup key: the keyed hash of the first top-level
-// ID-number answer within the campaign. Without a vault, a form with
-// personal fields is refused rather than stored in plain text.
+// encrypted, and the dedup key: the keyed hash, within the campaign, of
+// the record's identifying number (DedupField). Without a vault, a form
+// with personal fields is refused rather than stored in plain text.
 func (e *Engine) SealAnswers(form *forms.Form, campaignID string, answers map[string]any) (map[string]any, string, error) {
 	out := cloneAnswers(answers)
 	var dedup string
-	for _, fd := range form.Fields() {
-		if s, ok := answers[fd.Key()].(string); ok && fd.PII() == PIIIDNumber && e.vault != nil {
-			dedup = e.vault.Lookup(campaignID, PIIIDNumber, s)
-			break
-		}
+	if fd := DedupField(form, answers); fd != nil && e.vault != nil {
+		v, _ := fd.Value(answers)
+		dedup = e.vault.Lookup(campaignID, PIIIDNumber, v.(string))
 	}
 	var err error
 	piiWalk(form.Fields(), out, func(kind string, m map[string]any, key string) {
@@ -180,4 +178,24 @@ func restoreMasked(fields []*forms.Field, sent, stored map[string]any) {
 			}
 		}
 	}
+}
+
+// DedupField returns the field whose answer identifies the record for
+// duplicate detection: the first ID-number field (x-pii id-number) in
+// display order, at the top or in any section, that answers hold as text.
+// Fields of repeat groups (a child's ID) identify a row, not the record,
+// and are passed over. Nil when there is none: the record is never a
+// duplicate.
+func DedupField(form *forms.Form, answers map[string]any) *forms.Field {
+	for _, fd := range form.PIIFields() {
+		if fd.PII() != PIIIDNumber || fd.Group() != nil {
+			continue
+		}
+		if v, ok := fd.Value(answers); ok {
+			if _, isText := v.(string); isText {
+				return fd
+			}
+		}
+	}
+	return nil
 }

@@ -114,7 +114,7 @@ func (e *Engine) Submit(ctx context.Context, a *Actor, s Submission) (*SubmitRes
 		if err != nil {
 			return nil, err
 		}
-		out, err := wf.Begin(workflows.Input{Answers: state.Clean, OrgLevel: unit.Level, SubmittedAt: now, CreatedAt: now, RefTime: camp.RefTime(), At: now})
+		out, err := wf.Begin(workflows.Input{Answers: form.Flatten(state.Clean), OrgLevel: unit.Level, SubmittedAt: now, CreatedAt: now, RefTime: camp.RefTime(), At: now})
 		if err != nil {
 			return nil, WorkflowError(err, s.Lang)
 		}

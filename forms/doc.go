@@ -60,7 +60,11 @@
 // relevant; a field that is not relevant is never required, nor is a
 // calculated one. Unanswered means absent, null, "" or an empty list. At the top,
 // x-form-id (or $id) names the form and x-title {zh, en} (or title) titles
-// it. Versions are kept by the store, not in the file.
+// it; x-summary lists up to six field references (key or path, see Field
+// paths) whose answers tell records apart in lists — inbox rows,
+// bulk-action results, notifications — masked as the viewer requires
+// (Form.Summary; without it, the first four fields with one value per
+// record). Versions are kept by the store, not in the file.
 //
 // # Choices
 //
@@ -98,6 +102,28 @@
 // with the nearest function's name: "did you mean addMonths?"), or depend on each other in a circle
 // (calculate_cycle, relevance_cycle), each at its exact line and column in
 // the file.
+//
+// # Field paths
+//
+// Everything outside a form that names an answer — campaign indicators,
+// public-link presets, reconciliation mappings, x-summary, duplicate
+// detection — names it by path and resolves it with Form.Resolve, the one
+// resolver. A path is the keys from the answers' root to the field joined
+// by dots: "personal.respondentId", or "care.children.childSex" for a
+// field of every row of the repeat group children. Keys are unique across
+// the form, so a bare key names its field wherever it sits: "respondentId"
+// resolves to personal.respondentId, which is how definitions written
+// before a field moved into a section keep working. A path of several
+// keys must spell out every section and group from the root
+// ("children.childSex" does not resolve), so a path never quietly comes to
+// mean another field. A reference that does not resolve is a *PathError
+// (unknown_field, wrong_path, bad_path) whose message names the reference,
+// the nearest field and every field the form has; callers report it at
+// lint or publish time. Whether a repeat-group field fits (Field.Group) is
+// the feature's choice: indicators count every row, presets and dedup
+// need one value per record (field_in_repeat). Field.Value, Values and
+// SetValue read and write an answer at its path; Flatten and RowViews give
+// expressions outside the form (indicator filters) every field by key.
 //
 // # Evaluation
 //

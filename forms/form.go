@@ -85,6 +85,7 @@ type Form struct {
 	plan     []*Field          // the order relevance and calculations run in
 	top      *scope
 	schema   *jsonschema.Schema // answers schema: "required" removed, choices as enum
+	summary  []*Field           // x-summary, resolved; nil: the default (form_summary.go)
 }
 
 // ID returns x-form-id, or $id when that is absent.

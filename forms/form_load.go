@@ -159,7 +159,7 @@ func describeKind(k jsonKind) string {
 var (
 	rootKeywords = keySet("$schema", "$id", "$comment", "title", "description", "type",
 		"properties", "required", "additionalProperties", "minProperties", "maxProperties")
-	rootExtensions = keySet("x-form-id", "x-title")
+	rootExtensions = keySet("x-form-id", "x-title", "x-summary")
 
 	fieldKeywords = keySet("type", "format", "enum", "const", "default", "title", "description",
 		"$comment", "examples", "readOnly", "deprecated",
@@ -268,6 +268,7 @@ func (l *loader) decodeRoot(root *jsonNode) {
 	f.top = &scope{}
 	l.scopes = append(l.scopes, f.top)
 	f.fields = l.decodeProperties(root, "", nil, f.top, nil, "")
+	l.decodeSummary(root) // form_summary.go: after every field is known
 }
 
 var formIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
@@ -391,7 +392,7 @@ func (l *loader) decodeField(m jsonMember, ptr string, parent *Field, sc *scope,
 
 	switch fd.typ {
 	case "object":
-		fd.children = l.decodeProperties(node, ptr, fd, sc, fd.path, instPtr)
+		fd.children = l.decodeProperties(node, ptr, fd, sc, fd.path, fd.pointer)
 	case "array":
 		l.decodeArray(fd, node, ptr)
 	}

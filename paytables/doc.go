@@ -65,7 +65,11 @@
 // expressions: count (units of work, Event.Count, 1 by default), role and
 // item (the item's), qc ("", "pass" or "problem": the record's spot-check
 // outcome so far; "pass" or "problem" on the qc events) and answers (the
-// record's answers). They are compiled once, by Load.
+// record's answers; a field inside a section is read by its key,
+// answers.respondentAge, or its path, answers.personal.respondentAge). They
+// are compiled once, by Load. Publishing a campaign checks that every
+// answer field an item reads is a field of a form it pays for
+// (AnswerReads).
 //
 // # From lines to the ledger
 //

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/expr-lang/expr"
@@ -47,15 +48,16 @@ const (
 type IndicatorTerm struct {
 	Sign  int    // +1 or -1
 	Func  string // TermCount, TermSum or TermOfficial
-	Field string // TermSum: the answer field summed
+	Field string // TermSum: the answer field summed, by key or path ("care.childCount")
 	Key   string // TermOfficial: the official figure's key
 	// Filter says which records count; nil means every record of the
 	// campaign. Its Source is the filter as written.
 	Filter *Program
 	// Forms are the form IDs the filter compares form with (form ==
 	// "birth", form in ["a", "b"]), for lint to check; States the states
-	// it compares state with and Answers the top-level answer fields it
-	// reads, for the publish-time check against the workflow and forms.
+	// it compares state with and Answers the answer fields it reads, as
+	// paths (answers.birth.childSex reads "birth.childSex"), for the
+	// publish-time check against the workflow and forms.
 	Forms   []Literal
 	States  []Literal
 	Answers []Literal
@@ -89,7 +91,7 @@ func IndicatorEnv() *Env {
 }
 
 var (
-	indicatorFieldPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,63}$`)
+	indicatorFieldPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,63}(\.[A-Za-z][A-Za-z0-9_]{0,63}){0,7}$`)
 	indicatorKeyPattern   = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
 )
 
@@ -154,7 +156,7 @@ func CompileIndicator(src string, env *Env) (_ *IndicatorExpr, err error) {
 				filter = args[0]
 			}
 		case TermSum:
-			name, err := c.literal(args[0], indicatorFieldPattern, "sum's first argument is the answer field to add up, as a quoted name: sum(\"children\", …)")
+			name, err := c.literal(args[0], indicatorFieldPattern, "sum's first argument is the answer field to add up, as a quoted key or path: sum(\"childCount\", …) or sum(\"care.childCount\", …)")
 			if err != nil {
 				return nil, err
 			}
@@ -363,22 +365,58 @@ func comparedLiterals(src file.Source, node ast.Node, name string) []Literal {
 	return out
 }
 
-// answerKeys returns the top-level answer fields the filter reads:
-// answers.x and answers["x"] (answers.x.y reads x).
+// answerKeys returns the answer fields the filter reads, as paths:
+// answers.x and answers["x"] read "x", answers.x.y reads "x.y". Each is
+// placed at its first key.
 func answerKeys(src file.Source, node ast.Node) []Literal {
-	var out []Literal
+	type chain struct {
+		root  ast.Node // the answers identifier
+		keys  []string
+		first *ast.StringNode
+	}
+	var chains []chain
 	ast.Find(node, func(n ast.Node) bool {
 		m, ok := n.(*ast.MemberNode)
 		if !ok {
 			return false
 		}
-		if id, ok := m.Node.(*ast.IdentifierNode); ok && id.Value == "answers" {
-			if p, ok := m.Property.(*ast.StringNode); ok {
-				fe := (&file.Error{Location: p.Location()}).Bind(src)
-				out = append(out, Literal{Value: p.Value, Line: fe.Line, Col: fe.Column + 1})
+		var keys []string
+		var first *ast.StringNode
+		var cur ast.Node = m
+		for {
+			mm, ok := cur.(*ast.MemberNode)
+			if !ok {
+				break
 			}
+			p, ok := mm.Property.(*ast.StringNode)
+			if !ok {
+				keys, first = nil, nil // answers[x]: only what follows a computed key is unknown
+			} else {
+				keys, first = append([]string{p.Value}, keys...), p
+			}
+			cur = mm.Node
+		}
+		if id, ok := cur.(*ast.IdentifierNode); ok && id.Value == "answers" && len(keys) > 0 {
+			chains = append(chains, chain{id, keys, first})
 		}
 		return false
 	})
+	// ast.Find meets answers.x.y and then answers.x: keep the longest chain
+	// of each answers.
+	var out []Literal
+	seen := map[ast.Node]bool{}
+	for i, c := range chains {
+		longest := true
+		for j, d := range chains {
+			if i != j && d.root == c.root && len(d.keys) > len(c.keys) {
+				longest = false
+			}
+		}
+		if longest && !seen[c.root] {
+			seen[c.root] = true
+			fe := (&file.Error{Location: c.first.Location()}).Bind(src)
+			out = append(out, Literal{Value: strings.Join(c.keys, "."), Line: fe.Line, Col: fe.Column + 1})
+		}
+	}
 	return out
 }

@@ -122,7 +122,7 @@ func TestIndicatorTermReferences(t *testing.T) {
 		states, answers []string
 	}{
 		{0, []string{"accepted@1:74", "archived@1:86"}, []string{"eventType@1:40"}},
-		{1, []string{"rejected@1:159"}, []string{"household@1:125"}},
+		{1, []string{"rejected@1:159"}, []string{"household.size@1:125"}},
 	}
 	for _, tt := range tests {
 		term := got.Terms[tt.term]

@@ -81,6 +81,11 @@ const (
 	CodeOutOfScope   = "out_of_scope"  // beyond the author's area
 	CodeOwnedAbove   = "owned_above"   // a definition of a unit above the author's
 	CodeUnknownField = "unknown_field" // a reference to a field a form lacks
+
+	// References to answers by path (forms.Resolve)
+	CodeWrongPath     = "wrong_path"      // the field exists, under other sections
+	CodeBadPath       = "bad_path"        // not a dotted list of keys
+	CodeFieldInRepeat = "field_in_repeat" // a repeat-group field (or a group) where one value per record is needed
 )
 
 // lintMessage is one code's message: a template in each language. {name}
@@ -306,6 +311,15 @@ var lintMessages = map[string]lintMessage{
 	CodeUnknownField: {
 		Zh: "引用了表单中没有的字段[「{value}」]。请改成表单中已有的字段，或先在表单中添加它。",
 		En: "This refers to a field the form does not have[ ({value})]. Use one of the form's fields, or add it to the form first."},
+	CodeWrongPath: {
+		Zh: "字段路径[「{value}」]不对：该字段在别的分组下[，应写「{suggest}」]。请写出从表单顶层起的完整路径，或只写字段标识。",
+		En: "The field path[ {value}] is wrong: the field sits under other sections[; write {suggest}]. Give the whole path from the top of the form, or just the field's key."},
+	CodeBadPath: {
+		Zh: "字段引用[「{value}」]的写法不对：应为字段标识，或用点号连接的分组与字段标识（如 personal.respondentId）。",
+		En: "The field reference[ {value}] is malformed: write a field's key, or section and field keys joined by dots (personal.respondentId)."},
+	CodeFieldInRepeat: {
+		Zh: "[「{field}」]在重复组里，每行一个值，这里需要每条记录只有一个值。请改用表单顶层或分组中的字段。",
+		En: "[{field} ]is in a repeat group, with one value per row, but one value per record is needed here. Use a field at the top of the form or in a section."},
 }
 
 // lintTerms are words the messages put in place of an argument, in both

@@ -13,10 +13,6 @@ import (
 	"canvass/ui"
 )
 
-// inboxSummaryFields is how many answers a task shows in the list, so a
-// reviewer can tell records apart without opening each.
-const inboxSummaryFields = 4
-
 // inboxData is the inbox page's own data.
 type inboxData struct {
 	// The filter as typed, for the form and the paging links.
@@ -55,11 +51,14 @@ type inboxItem struct {
 	Checked                                   bool
 }
 
-// bulkRow is the result of a bulk action for one record, in words.
+// bulkRow is the result of a bulk action for one record, in words, with
+// the record's summary answers (masked as the viewer requires) so that a
+// person sees whose record it was.
 type bulkRow struct {
 	ID      string
 	OK      bool
 	Message string
+	Summary []answerRow
 }
 
 // inboxPage lists the reader's open tasks with filters, counts, paging
@@ -163,6 +162,9 @@ func (s *Server) renderInbox(c fiber.Ctx, status int, results []bulkResult, req 
 	}
 	for _, r := range results {
 		row := bulkRow{ID: r.ID, OK: r.OK}
+		if r.view != nil {
+			row.Summary = summaryRows(names.form(r.view.Record), r.view.Answers, names.lang)
+		}
 		if r.OK {
 			data.Done++
 			row.Message = p.T("inbox.result.ok", names.action(req.Action), names.state(r.record(), r.State))
@@ -193,14 +195,7 @@ func (s *Server) inboxItemOf(names *namer, v *engine.RecordView, now time.Time, 
 		it.Assignee = names.user(r.Assignee)
 	}
 	_, it.Reminders, it.Escalated = engine.TimerCounts(r)
-	for _, row := range answerRows(names.form(r), r.Answers, names.lang) {
-		if len(it.Summary) == inboxSummaryFields {
-			break
-		}
-		if !row.Heading && row.Depth == 0 {
-			it.Summary = append(it.Summary, row)
-		}
-	}
+	it.Summary = summaryRows(names.form(r), r.Answers, names.lang)
 	return it
 }
 

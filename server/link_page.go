@@ -14,9 +14,17 @@ import (
 type linksView struct {
 	Campaign string
 	Title    string
-	Forms    []string
+	Forms    []option // by title
 	Org      string
-	Links    []linkJSON
+	Links    []linkRow
+	// PresetFields are the fields a link may preset, per form (by label).
+	PresetFields []presetGroup
+}
+
+// linkRow is one link of the page, its preset answers by label.
+type linkRow struct {
+	linkJSON
+	PresetText string
 }
 
 // linksPage shows a campaign's links in the actor's scope (narrowed by
@@ -33,11 +41,19 @@ func (s *Server) linksPage(c fiber.Ctx) error {
 		return err
 	}
 	p := s.newPage(c, "links.title", "", "")
-	v := linksView{Campaign: camp.ID(), Forms: camp.Forms(), Org: org, Links: make([]linkJSON, len(links))}
+	v := linksView{Campaign: camp.ID(), Org: org, Links: make([]linkRow, len(links)),
+		PresetFields: s.presetGroups(c.Context(), camp, p.Lang)}
+	for _, id := range camp.Forms() {
+		o := option{Value: id, Label: id}
+		if f, _, err := s.engine.Form(c.Context(), id, 0); err == nil {
+			o.Label = f.Title(p.Lang)
+		}
+		v.Forms = append(v.Forms, o)
+	}
 	v.Title = camp.Title(p.Lang)
 	now := s.engine.Now()
 	for i, l := range links {
-		v.Links[i] = toLinkJSON(l, now)
+		v.Links[i] = linkRow{linkJSON: toLinkJSON(l, now), PresetText: s.presetText(c.Context(), l.FormID, l.Preset, p.Lang)}
 	}
 	p.Data = v
 	return s.render(c, fiber.StatusOK, "links", p)
@@ -55,8 +71,8 @@ type printCard struct {
 // answers (a household ID): POST /campaigns/:id/links/print. The tokens
 // are on this page only; printing it is the way to keep them.
 //
-// Fields: form, org (unit code), oneTime ("on"), field (the preset field
-// name) with values (one per line: a link each), expires (YYYY-MM-DD,
+// Fields: form, org (unit code), oneTime ("on"), field (the preset field,
+// by path or key) with values (one per line: a link each), expires (YYYY-MM-DD,
 // China time, the link ends at the start of that day).
 func (s *Server) linksPrint(c fiber.Ctx) error {
 	values := postedValues(c)
@@ -79,19 +95,15 @@ func (s *Server) linksPrint(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	p := s.newPage(c, "links.print", "", "/campaigns/"+c.Params("id")+"/links")
 	cards := make([]printCard, len(links))
 	for i, l := range links {
 		svg, err := qrSVGOf(l.URL)
 		if err != nil {
 			return err
 		}
-		var preset []string
-		for k, v := range l.Preset {
-			preset = append(preset, k+": "+formatValue(v))
-		}
-		cards[i] = printCard{QR: template.HTML(svg), URL: l.URL, Preset: strings.Join(preset, ", ")}
+		cards[i] = printCard{QR: template.HTML(svg), URL: l.URL, Preset: s.presetText(c.Context(), l.Form, l.Preset, p.Lang)}
 	}
-	p := s.newPage(c, "links.print", "", "/campaigns/"+c.Params("id")+"/links")
 	p.Data = cards
 	return s.render(c, fiber.StatusCreated, "links_print", p)
 }

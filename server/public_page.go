@@ -76,18 +76,11 @@ func (s *Server) renderPublicForm(c fiber.Ctx, status int, p *pageData, pf *engi
 	st := forms.Evaluate(pf.Form, answers, forms.Env{RefTime: pf.Campaign.RefTime(), SubmittedAt: s.now(), Lang: p.Lang})
 	b := newFormBuilder(p, pf.Form, st, errs)
 	fields := b.build(answers)
-	for _, f := range fields {
-		v, preset := pf.Link.Preset[f.Key]
-		if !preset {
-			continue
-		}
-		f.ReadOnly = true
-		if f.PII != "" {
-			// The link fixes it; whoever holds the link sees it masked
-			// like everyone else, and the engine puts the real one back.
-			f.Value = engine.Mask(f.PII, formatValue(v))
-		}
+	preset := map[string]any{} // pointer → value, wherever the field sits
+	for _, pa := range pf.Preset() {
+		preset[pa.Field.Pointer()] = pa.Value
 	}
+	markPreset(fields, preset)
 	p.Data = &formView{
 		Title: pf.Form.Title(p.Lang), CampaignTitle: pf.Campaign.Title(p.Lang), Action: publicPath(token),
 		EvaluateURL: "/api/v1/public/" + token + "/evaluate?" + url.Values{"lang": {p.Lang}}.Encode(),
@@ -139,4 +132,21 @@ func (s *Server) renderPublicError(c fiber.Ctx, err error) error {
 	p := s.newPage(c, "public.title", "", "")
 	p.Error = p.T(key)
 	return s.render(c, statusByCode[code], "public_error", p)
+}
+
+// markPreset makes the fields a link presets read-only, in sections too.
+// A personal value shows masked: whoever holds the link sees it like
+// everyone else, and the engine puts the real one back.
+func markPreset(fields []*fieldView, preset map[string]any) {
+	for _, f := range fields {
+		markPreset(f.Children, preset)
+		v, ok := preset[f.Pointer]
+		if !ok {
+			continue
+		}
+		f.ReadOnly = true
+		if f.PII != "" {
+			f.Value = engine.Mask(f.PII, formatValue(v))
+		}
+	}
 }

@@ -77,11 +77,17 @@ func (s *Server) renderReconcile(c fiber.Ctx, status int, campaign string, m wor
 		if err != nil {
 			return s.renderErrorPage(c, err)
 		}
-		for _, fd := range form.Fields() {
-			if fd.Type() == "object" || fd.Type() == "array" || fd.PII() != "" {
+		// Every field with one value per record, in sections too, by path.
+		for _, path := range form.Paths() {
+			fd, err := form.Resolve(path)
+			if err != nil || fd.Type() == "array" || fd.Group() != nil || fd.PII() != "" {
 				continue
 			}
-			d.Fields = append(d.Fields, mapField{Key: fd.Key(), Label: fd.Label(p.Lang), Column: m.Fields[fd.Key()], Date: fd.Format() == "date"})
+			column, ok := m.Fields[path]
+			if !ok {
+				column = m.Fields[fd.Key()]
+			}
+			d.Fields = append(d.Fields, mapField{Key: path, Label: fd.Label(p.Lang), Column: column, Date: fd.Format() == "date"})
 		}
 		break
 	}

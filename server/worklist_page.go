@@ -230,9 +230,16 @@ func (s *Server) fieldLabels(c fiber.Ctx, campaignID, lang string) map[string]st
 		if err != nil {
 			continue
 		}
-		for _, fd := range form.Fields() {
-			if _, seen := out[fd.Key()]; !seen {
-				out[fd.Key()] = fd.Label(lang)
+		// Items name fields by path (older ones by key): both find the label.
+		for _, path := range form.Paths() {
+			fd, err := form.Resolve(path)
+			if err != nil {
+				continue
+			}
+			for _, k := range []string{path, fd.Key()} {
+				if _, seen := out[k]; !seen {
+					out[k] = fd.Label(lang)
+				}
 			}
 		}
 	}

@@ -76,22 +76,21 @@ func (s *Service) termsOf(camp *campaigns.Campaign) *termSet {
 	return v.(*termSet)
 }
 
-// indicatorContribution is what r adds to its campaign's counters now.
-func (s *Service) indicatorContribution(camp *campaigns.Campaign, r *engine.Record) *IndicatorContribution {
+// indicatorContribution is what r adds to its campaign's counters now
+// (per row of a repeat group for terms that read one: indicator_rows.go).
+func (s *Service) indicatorContribution(ctx context.Context, camp *campaigns.Campaign, r *engine.Record) *IndicatorContribution {
 	c := &IndicatorContribution{RecordID: r.ID, CampaignID: r.CampaignID, RecordVersion: r.Version, UpdatedAt: r.UpdatedAt}
 	ts := s.termsOf(camp)
 	keys, terms := ts.keys, ts.terms
 	facts := campaigns.IndicatorFacts{Form: r.FormID, State: r.State, OrgUnit: r.OrgUnit, CreatedAt: r.CreatedAt, Answers: r.Answers}
+	form := s.recordForm(ctx, r)
 	month := monthOf(r.CreatedAt)
 	for _, k := range keys {
-		t := terms[k]
-		ok, err := campaigns.Matches(t, facts)
-		if err != nil || !ok {
-			// A filter that fails on a record (a field of another type
-			// than the author expected) does not count it.
+		amount, ok := termAmount(form, terms[k], facts)
+		if !ok {
 			continue
 		}
-		c.Parts = append(c.Parts, IndicatorPart{IndicatorCounterKey{Term: k, OrgPath: r.OrgPath, Month: month}, campaigns.Amount(t, r.Answers)})
+		c.Parts = append(c.Parts, IndicatorPart{IndicatorCounterKey{Term: k, OrgPath: r.OrgPath, Month: month}, amount})
 	}
 	return c
 }
@@ -120,7 +119,7 @@ func (s *Service) applyIndicators(ctx context.Context, r *engine.Record) (bool, 
 	if len(camp.Indicators()) == 0 {
 		return false, nil
 	}
-	return s.store.ApplyIndicatorContribution(ctx, s.indicatorContribution(camp, r))
+	return s.store.ApplyIndicatorContribution(ctx, s.indicatorContribution(ctx, camp, r))
 }
 
 // CatchUpIndicators applies the contribution of every record updated at

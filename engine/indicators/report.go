@@ -8,6 +8,7 @@ import (
 
 	"canvass/campaigns"
 	"canvass/engine"
+	"canvass/forms"
 )
 
 // Periodic reports (issue #9): a campaign's `reports:` section says which
@@ -374,7 +375,7 @@ func (s *Service) reportSubmissions(ctx context.Context, camp *campaigns.Campaig
 			if unit == nil {
 				continue
 			}
-			key := unit.Code + "/" + recordPeriod(rep, r, at)
+			key := unit.Code + "/" + recordPeriod(rep, s.recordForm(ctx, r), r, at)
 			if first, ok := out[key]; !ok || at.Before(first.at) || (at.Equal(first.at) && r.ID < first.recordID) {
 				out[key] = submission{recordID: r.ID, at: at}
 			}
@@ -412,10 +413,18 @@ func reportingUnit(path string, reporting map[string]*engine.OrgUnit) *engine.Or
 	return nil
 }
 
-// recordPeriod is the period a report record is for.
-func recordPeriod(rep campaigns.Report, r *engine.Record, submitted time.Time) string {
+// recordPeriod is the period a report record is for. The period field is
+// read at its place in the record's form (a section too); without the form,
+// at the top.
+func recordPeriod(rep campaigns.Report, form *forms.Form, r *engine.Record, submitted time.Time) string {
 	if rep.PeriodField != "" {
-		if s, ok := r.Answers[rep.PeriodField].(string); ok {
+		v := r.Answers[rep.PeriodField]
+		if form != nil {
+			if fd, err := form.Resolve(rep.PeriodField); err == nil {
+				v, _ = fd.Value(r.Answers)
+			}
+		}
+		if s, ok := v.(string); ok {
 			if _, ok := rep.ParsePeriod(s); ok {
 				return s
 			}

@@ -165,6 +165,10 @@ func (s *Service) ExportRecords(ctx context.Context, a *engine.Actor, req Export
 			err = tw.Sheet(root.Name, x.header)
 		}
 		if err == nil {
+			filter.OrgPaths = []string{root.Path}
+			err = x.groupSheets(ctx, filter, tw, x.sheetNames)
+		}
+		if err == nil {
 			err = tw.Close()
 		}
 	default:
@@ -175,7 +179,11 @@ func (s *Service) ExportRecords(ctx context.Context, a *engine.Actor, req Export
 		if err = tw.Sheet(root.Name, x.header); err == nil {
 			x.sheets++
 			filter.OrgPaths = []string{root.Path}
-			if err = x.records(ctx, filter, tw, nil); err == nil {
+			err = x.records(ctx, filter, tw, nil)
+			if err == nil && req.Format == ExportXLSX {
+				err = x.groupSheets(ctx, filter, tw, map[string]bool{sanitizeName(root.Name): true})
+			}
+			if err == nil {
 				err = tw.Close()
 			}
 		}
@@ -205,6 +213,9 @@ type exporter struct {
 	forms  map[int]*forms.Form
 	count  int64
 	sheets int
+	// sheetNames are the per-village sheets' names, so that a repeat
+	// group's sheet gets another.
+	sheetNames map[string]bool
 }
 
 // perVillage writes one sheet (or file) per village of the subtree, in
@@ -212,6 +223,7 @@ type exporter struct {
 func (x *exporter) perVillage(ctx context.Context, f engine.RecordFilter, root *engine.OrgUnit, units []engine.OrgUnit,
 	open func(name string) (tabular.Writer, func() error, error)) error {
 	names := map[string]bool{}
+	x.sheetNames = names
 	uniq := func(u *engine.OrgUnit) string {
 		n := sanitizeName(u.Name)
 		if names[n] || n == "" {
@@ -321,13 +333,9 @@ func (x *exporter) records(ctx context.Context, f engine.RecordFilter, tw tabula
 // row formats one record: id, unit, state, then the answers as people
 // read them (choice labels, 是/否, lists joined with 、).
 func (x *exporter) row(ctx context.Context, r *engine.Record) ([]any, error) {
-	form, ok := x.forms[r.FormVersion]
-	if !ok {
-		f, _, err := x.s.e.Form(ctx, r.FormID, r.FormVersion)
-		if err != nil {
-			return nil, err
-		}
-		x.forms[r.FormVersion], form = f, f
+	form, err := x.formOf(ctx, r)
+	if err != nil {
+		return nil, err
 	}
 	answers := x.s.e.OpenAnswers(form, r.Answers, x.req.Reveal)
 	unitName := ""

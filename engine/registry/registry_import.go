@@ -603,7 +603,7 @@ func (p *rowPlan) newRecord(ctx context.Context, row int, unit *engine.OrgUnit, 
 		WorkflowID: p.wf.ID(), WorkflowVersion: p.wfVer,
 		OrgUnit: unit.Code, OrgPath: unit.Path, CreatedBy: p.actor.ID(), CreatedAt: now, UpdatedAt: now,
 	}
-	out, err := p.wf.Begin(workflows.Input{Answers: clean, OrgLevel: unit.Level, SubmittedAt: now, CreatedAt: now, RefTime: p.camp.RefTime(), At: now})
+	out, err := p.wf.Begin(workflows.Input{Answers: p.form.Flatten(clean), OrgLevel: unit.Level, SubmittedAt: now, CreatedAt: now, RefTime: p.camp.RefTime(), At: now})
 	if err != nil {
 		werr := engine.WorkflowError(err, p.lang)
 		if engine.ErrorCode(werr) == engine.EINTERNAL {

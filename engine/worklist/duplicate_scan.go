@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"canvass/engine"
+	"canvass/forms"
 )
 
 // ActionMerge is the history action of a record merged into a survivor.
@@ -141,7 +142,7 @@ func (s *Service) duplicateGroup(ctx context.Context, campaignID, dedupKey strin
 		map[string]any{"campaign": campaignID, "added": newcomers, "reopened": reopened})
 }
 
-// duplicateValues lays the records' top-level answers side by side,
+// duplicateValues lays the records' answers (top level and sections) side by side,
 // personal values masked, in the order of the records.
 func (s *Service) duplicateValues(ctx context.Context, rs []*engine.Record) ([]WorkValue, error) {
 	form, _, err := s.e.Form(ctx, rs[0].FormID, rs[0].FormVersion)
@@ -159,18 +160,38 @@ func (s *Service) duplicateValues(ctx context.Context, rs []*engine.Record) ([]W
 		opened[i] = s.e.OpenAnswers(f, r.Answers, false)
 	}
 	var out []WorkValue
-	for _, fd := range form.Fields() {
-		if fd.Type() == "object" || fd.Type() == "array" {
-			continue
-		}
-		v := WorkValue{Field: fd.Key(), Label: fd.Label("zh-CN"), Values: make([]string, len(rs))}
+	for _, fd := range recordFields(form) {
+		v := WorkValue{Field: fd.Path(), Label: fd.Label(forms.LangZH), Values: make([]string, len(rs))}
 		for i := range rs {
-			v.Values[i] = cellText(opened[i][fd.Key()])
+			if got, ok := fd.Value(opened[i]); ok {
+				v.Values[i] = cellText(got)
+			}
 			v.Differs = v.Differs || v.Values[i] != v.Values[0]
 		}
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// recordFields are the fields with one value per record, in display
+// order: the top level's and every section's, not repeat groups' or
+// multi-choice lists.
+func recordFields(form *forms.Form) []*forms.Field {
+	var out []*forms.Field
+	var walk func(fields []*forms.Field)
+	walk = func(fields []*forms.Field) {
+		for _, fd := range fields {
+			switch fd.Type() {
+			case "object":
+				walk(fd.Children())
+			case "array":
+			default:
+				out = append(out, fd)
+			}
+		}
+	}
+	walk(form.Fields())
+	return out
 }
 
 // commonOrgPath is the deepest org path that contains every one of paths

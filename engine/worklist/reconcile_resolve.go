@@ -16,7 +16,7 @@ const ActionCorrect = "correct"
 
 // ResolveItem records how a person verified a reconciliation item: which
 // side was right (d.Side: ours, theirs or neither) and, when our record
-// must change, the corrected values (d.Corrected, by top-level field key).
+// must change, the corrected values (d.Corrected, by field path or key).
 // With side theirs on a field difference, every differing compared field
 // that is not personal data takes their value unless d.Corrected says
 // otherwise; personal values must be typed in full, as the item shows them
@@ -115,18 +115,17 @@ func (s *Service) correctRecord(ctx context.Context, a *engine.Actor, it *Workli
 	shown := map[string]string{}
 	var bad []engine.FieldError
 	for _, k := range sortedKeys(corrected) {
-		fd := form.Field(k)
-		if fd == nil || fd.Type() == "object" || fd.Type() == "array" {
-			bad = append(bad, engine.FieldError{Pointer: "/corrected/" + engine.EscapePointer(k), Code: "unknown_field", Message: "no such field"})
+		fd, fe := mappingField(form, "/corrected/"+engine.EscapePointer(k), k)
+		if fe != nil {
+			bad = append(bad, *fe)
 			continue
 		}
 		v, ok := typedAnswer(fd, corrected[k])
-		if !ok {
+		if !ok || !fd.SetValue(answers, v) {
 			bad = append(bad, engine.FieldError{Pointer: "/corrected/" + engine.EscapePointer(k), Code: "type", Message: "not a " + fd.Type()})
 			continue
 		}
-		answers[k] = v
-		shown[k] = shownValue(fd, corrected[k])
+		shown[fd.Path()] = shownValue(fd, corrected[k])
 	}
 	if len(bad) > 0 {
 		return nil, &engine.Error{Code: engine.EINVALID, Message: "some corrected values are not valid", Fields: bad}

@@ -27,11 +27,12 @@ type ReconcileMapping struct {
 	Name        string `json:"name,omitempty"`       // their name column (for the fallback match)
 	BirthDate   string `json:"birth_date,omitempty"` // their birth-date column (for the fallback match)
 	VillageCode string `json:"village_code"`         // their village-code column (required: routes only_theirs)
-	// OurBirthDate is our form field holding the birth date; empty: the
-	// birth date inside our ID number.
+	// OurBirthDate is our form field holding the birth date, by path or
+	// key (forms.Form.Resolve); empty: the birth date inside our ID number.
 	OurBirthDate string `json:"our_birth_date,omitempty"`
-	// Fields maps our top-level field keys to their columns, for the
-	// values compared side by side.
+	// Fields maps our fields, by path or key, to their columns, for the
+	// values compared side by side. Fields of repeat groups cannot be
+	// compared with one cell and are refused.
 	Fields map[string]string `json:"fields,omitempty"`
 }
 
@@ -107,6 +108,12 @@ func (s *Service) Reconcile(ctx context.Context, a *engine.Actor, in ReconcileIn
 	if err != nil {
 		return nil, err
 	}
+	// The run keeps the mapping by our fields' paths, whatever it was
+	// written with.
+	m.Fields = mappedColumns(form, m)
+	if ours.birthDate != nil {
+		m.OurBirthDate = ours.birthDate.Path()
+	}
 	h := sha256.New()
 	rd, err := tabular.Open(in.FileName, io.TeeReader(in.File, h))
 	if err != nil {
@@ -173,54 +180,115 @@ func (s *Service) reconcileForm(ctx context.Context, ids []string, want string) 
 		if err != nil {
 			return nil, err
 		}
-		for _, fd := range form.Fields() {
-			if fd.PII() == engine.PIIIDNumber {
-				return form, nil
-			}
+		if len(idFields(form)) > 0 {
+			return form, nil
 		}
 	}
 	return nil, &engine.Error{Code: engine.EINVALID, Message: "the campaign has no form with an ID-number field to compare",
 		Fields: []engine.FieldError{{Pointer: "/mapping/form_id", Code: "no_id_field", Message: "no form with an ID number"}}}
 }
 
-// ourFields names the fields of our form that a run reads.
+// idFields are the ID-number fields of a form that identify a record: at
+// the top or in sections, not in repeat groups (engine.DedupField picks
+// the one a record answers).
+func idFields(form *forms.Form) []*forms.Field {
+	return piiFields(form, engine.PIIIDNumber)
+}
+
+func piiFields(form *forms.Form, kind string) []*forms.Field {
+	var out []*forms.Field
+	for _, fd := range form.PIIFields() {
+		if fd.PII() == kind && fd.Group() == nil {
+			out = append(out, fd)
+		}
+	}
+	return out
+}
+
+// ourFields names the fields of our form that a run reads. A record's
+// identity is its first answered ID-number field and its first answered
+// name field (a vital-events record holds the mother's or the deceased's,
+// as its kind says); birthDate is nil when the ID number gives it.
 type ourFields struct {
-	idNumber, name, birthDate string
-	compared                  []*forms.Field // in form order
+	ids, names []*forms.Field
+	birthDate  *forms.Field
+	compared   []*forms.Field // in form order
+}
+
+// mappingField resolves a mapping's reference to one of our fields that
+// holds one value per record, or says in a FieldError what is wrong.
+func mappingField(form *forms.Form, ptr, ref string) (*forms.Field, *engine.FieldError) {
+	fd, err := form.Resolve(ref)
+	var pe *forms.PathError
+	switch {
+	case errors.As(err, &pe):
+		return nil, &engine.FieldError{Pointer: ptr, Code: pe.Code, Message: pe.Message}
+	case err != nil:
+		return nil, &engine.FieldError{Pointer: ptr, Code: forms.CodeUnknownField, Message: err.Error()}
+	case fd.Type() == "object" || fd.Type() == "array":
+		return nil, &engine.FieldError{Pointer: ptr, Code: "not_simple", Message: fmt.Sprintf("%s (%s) is a section or list, not one value: map one of its fields", fd.Path(), fd.Label(forms.LangZH))}
+	case fd.Group() != nil:
+		return nil, &engine.FieldError{Pointer: ptr, Code: forms.CodeFieldInRepeat, Message: fmt.Sprintf("%s (%s) has a value per row of %s, not one per record", fd.Path(), fd.Label(forms.LangZH), fd.Group().Path())}
+	}
+	return fd, nil
 }
 
 func ourSide(form *forms.Form, m ReconcileMapping) (*ourFields, error) {
-	o := &ourFields{birthDate: m.OurBirthDate}
-	for _, fd := range form.Fields() {
-		switch {
-		case fd.PII() == engine.PIIIDNumber && o.idNumber == "":
-			o.idNumber = fd.Key()
-		case fd.PII() == engine.PIIName && o.name == "":
-			o.name = fd.Key()
+	o := &ourFields{ids: idFields(form), names: piiFields(form, engine.PIIName)}
+	var bad []engine.FieldError
+	if m.OurBirthDate != "" {
+		fd, fe := mappingField(form, "/mapping/our_birth_date", m.OurBirthDate)
+		if fe != nil {
+			bad = append(bad, *fe)
 		}
-	}
-	if o.birthDate != "" && form.Field(o.birthDate) == nil {
-		return nil, &engine.Error{Code: engine.EINVALID, Message: "the form has no field " + o.birthDate,
-			Fields: []engine.FieldError{{Pointer: "/mapping/our_birth_date", Code: "unknown_field", Message: "no such field"}}}
+		o.birthDate = fd
 	}
 	keys := make([]string, 0, len(m.Fields))
 	for k := range m.Fields {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	chosen := map[*forms.Field]bool{}
 	for _, k := range keys {
-		fd := form.Field(k)
-		if fd == nil || fd.Type() == "object" || fd.Type() == "array" {
-			return nil, &engine.Error{Code: engine.EINVALID, Message: "the form has no simple field " + k,
-				Fields: []engine.FieldError{{Pointer: "/mapping/fields/" + engine.EscapePointer(k), Code: "unknown_field", Message: "no such field"}}}
+		fd, fe := mappingField(form, "/mapping/fields/"+engine.EscapePointer(k), k)
+		if fe != nil {
+			bad = append(bad, *fe)
+			continue
 		}
+		chosen[fd] = true
 	}
-	for _, fd := range form.Fields() {
-		if _, ok := m.Fields[fd.Key()]; ok {
-			o.compared = append(o.compared, fd)
-		}
+	if len(bad) > 0 {
+		return nil, &engine.Error{Code: engine.EINVALID, Message: "the mapping names fields the form does not have: " + bad[0].Message, Fields: bad}
 	}
+	o.compared = formOrder(form, chosen)
 	return o, nil
+}
+
+// formOrder returns the chosen fields in the form's display order.
+func formOrder(form *forms.Form, chosen map[*forms.Field]bool) []*forms.Field {
+	var out []*forms.Field
+	var walk func(fields []*forms.Field)
+	walk = func(fields []*forms.Field) {
+		for _, fd := range fields {
+			if chosen[fd] {
+				out = append(out, fd)
+			}
+			walk(fd.Children())
+		}
+	}
+	walk(form.Fields())
+	return out
+}
+
+// mappedColumns returns the mapping's field columns by our field's path.
+func mappedColumns(form *forms.Form, m ReconcileMapping) map[string]string {
+	out := make(map[string]string, len(m.Fields))
+	for k, col := range m.Fields {
+		if fd, err := form.Resolve(k); err == nil {
+			out[fd.Path()] = col
+		}
+	}
+	return out
 }
 
 // columns are the indexes of the mapped columns in their header (-1: not
@@ -374,9 +442,23 @@ func (s *Service) readTheirRows(ctx context.Context, rd tabular.Reader, c *colum
 // ourRecord is what a run keeps of one of our records.
 type ourRecord struct {
 	r         *engine.Record
-	plain     map[string]any
+	id, name  string            // plain
+	idField   *forms.Field      // the ID-number field the record answers; nil: none
+	nameField *forms.Field      // the name field it answers; nil: none
+	plain     map[string]string // compared values by our field's path
 	nameBirth string
 	matched   bool
+}
+
+// firstAnswered returns the first of fields that answers hold, and its
+// value as text.
+func firstAnswered(fields []*forms.Field, answers map[string]any) (*forms.Field, string) {
+	for _, fd := range fields {
+		if v, ok := fd.Value(answers); ok {
+			return fd, cellText(v)
+		}
+	}
+	return nil, ""
 }
 
 // matchAndList loads our records in the run's subtree, matches their rows
@@ -386,10 +468,6 @@ func (s *Service) matchAndList(ctx context.Context, form *forms.Form, of *ourFie
 	byKey := map[string]*ourRecord{}
 	byNameBirth := map[string][]*ourRecord{}
 	var all []*ourRecord
-	keep := []string{of.idNumber, of.name, of.birthDate}
-	for _, fd := range of.compared {
-		keep = append(keep, fd.Key())
-	}
 	p := engine.Page{Limit: engine.MaxPageLimit}
 	for {
 		page, err := s.store.ListRecords(ctx, engine.RecordFilter{CampaignID: run.CampaignID, FormID: form.ID(), OrgPaths: []string{run.OrgPath}}, p)
@@ -407,22 +485,31 @@ func (s *Service) matchAndList(ctx context.Context, form *forms.Form, of *ourFie
 				}
 			}
 			// Keep only what the run compares: a district's records stay in
-			// memory for the run, their other answers need not.
+			// memory for the run, their other answers need not. Fields are
+			// read at their paths in the record's own form version.
 			opened := s.e.OpenAnswers(f, r.Answers, true)
-			plain := make(map[string]any, len(keep))
-			for _, k := range keep {
-				if v, ok := opened[k]; ok {
-					plain[k] = v
+			o := &ourRecord{r: r, plain: make(map[string]string, len(of.compared))}
+			o.idField, o.id = firstAnswered(sameFields(f, of.ids), opened)
+			o.nameField, o.name = firstAnswered(sameFields(f, of.names), opened)
+			o.idField, o.nameField = sameField(form, o.idField), sameField(form, o.nameField)
+			for _, fd := range of.compared {
+				if rf := sameField(f, fd); rf != nil {
+					if v, ok := rf.Value(opened); ok {
+						o.plain[fd.Path()] = cellText(v)
+					}
 				}
 			}
-			o := &ourRecord{r: r, plain: plain}
 			r.Answers, r.History = nil, nil
-			name := normalizeName(cellText(o.plain[of.name]))
+			name := normalizeName(o.name)
 			birth := ""
-			if of.birthDate != "" {
-				birth = normalizeDate(cellText(o.plain[of.birthDate]))
+			if of.birthDate != nil {
+				if bf := sameField(f, of.birthDate); bf != nil {
+					if v, ok := bf.Value(opened); ok {
+						birth = normalizeDate(cellText(v))
+					}
+				}
 			} else {
-				birth = idBirth(cellText(o.plain[of.idNumber]))
+				birth = idBirth(o.id)
 			}
 			if name != "" && birth != "" {
 				o.nameBirth = name + "\x00" + birth
@@ -471,7 +558,7 @@ func (s *Service) matchAndList(ctx context.Context, form *forms.Form, of *ourFie
 		if o == nil {
 			it := item(WorkOnlyTheirs, fmt.Sprintf("row %d", t.row), t.unit, "", "")
 			it.ExternalRow = t.row
-			it.Values = theirValues(form, of, t)
+			it.Values = theirValues(of, t)
 			if _, _, err := s.store.UpsertWorklistItem(ctx, it); err != nil {
 				return err
 			}
@@ -483,7 +570,7 @@ func (s *Service) matchAndList(ctx context.Context, form *forms.Form, of *ourFie
 		if matchedBy == MatchNameBirth {
 			run.Counts.MatchedByName++
 		}
-		values, differs := compareValues(form, of, o, t, matchedBy)
+		values, differs := compareValues(of, o, t, matchedBy)
 		if !differs {
 			run.Counts.Same++
 			continue
@@ -501,7 +588,7 @@ func (s *Service) matchAndList(ctx context.Context, form *forms.Form, of *ourFie
 		}
 		it := item(WorkOnlyOurs, o.r.ID, nil, o.r.OrgUnit, o.r.OrgPath)
 		it.RecordIDs = []string{o.r.ID}
-		it.Values = ourValues(form, of, o)
+		it.Values = ourValues(of, o)
 		if _, _, err := s.store.UpsertWorklistItem(ctx, it); err != nil {
 			return err
 		}
@@ -518,41 +605,66 @@ func shown(kind, v string) string {
 	return engine.Mask(kind, v)
 }
 
-func label(form *forms.Form, key string) string {
-	if fd := form.Field(key); fd != nil {
-		return fd.Label("zh-CN")
+// sameField returns the field of form f at fd's path (an older or newer
+// version of the same form may have moved or dropped it), or nil.
+func sameField(f *forms.Form, fd *forms.Field) *forms.Field {
+	if fd == nil {
+		return nil
 	}
-	return key
+	if got, err := f.Resolve(fd.Path()); err == nil {
+		return got
+	}
+	return nil
 }
 
-func identityValues(form *forms.Form, of *ourFields) []WorkValue {
-	vs := []WorkValue{{Field: of.idNumber, Label: label(form, of.idNumber)}}
-	if of.name != "" {
-		vs = append(vs, WorkValue{Field: of.name, Label: label(form, of.name)})
+// sameFields is sameField over a list, dropping what f lacks.
+func sameFields(f *forms.Form, fields []*forms.Field) []*forms.Field {
+	out := make([]*forms.Field, 0, len(fields))
+	for _, fd := range fields {
+		if got := sameField(f, fd); got != nil {
+			out = append(out, got)
+		}
+	}
+	return out
+}
+
+// identityValues are the first two rows of an item: the ID number and
+// the name, labelled by the fields the record answers (the form's first
+// ones for a row only they have).
+func identityValues(of *ourFields, idField, nameField *forms.Field) []WorkValue {
+	if idField == nil && len(of.ids) > 0 {
+		idField = of.ids[0]
+	}
+	if nameField == nil && len(of.names) > 0 {
+		nameField = of.names[0]
+	}
+	vs := []WorkValue{{Field: idField.Path(), Label: idField.Label(forms.LangZH)}}
+	if nameField != nil {
+		vs = append(vs, WorkValue{Field: nameField.Path(), Label: nameField.Label(forms.LangZH)})
 	}
 	return vs
 }
 
-func theirValues(form *forms.Form, of *ourFields, t *theirRow) []WorkValue {
-	vs := identityValues(form, of)
+func theirValues(of *ourFields, t *theirRow) []WorkValue {
+	vs := identityValues(of, nil, nil)
 	vs[0].Theirs = shown(engine.PIIIDNumber, t.idNumber)
 	if len(vs) > 1 {
 		vs[1].Theirs = shown(engine.PIIName, t.name)
 	}
 	for _, fd := range of.compared {
-		vs = append(vs, WorkValue{Field: fd.Key(), Label: fd.Label("zh-CN"), Theirs: shown(fd.PII(), t.values[fd.Key()])})
+		vs = append(vs, WorkValue{Field: fd.Path(), Label: fd.Label(forms.LangZH), Theirs: shown(fd.PII(), t.values[fd.Path()])})
 	}
 	return vs
 }
 
-func ourValues(form *forms.Form, of *ourFields, o *ourRecord) []WorkValue {
-	vs := identityValues(form, of)
-	vs[0].Ours = shown(engine.PIIIDNumber, cellText(o.plain[of.idNumber]))
+func ourValues(of *ourFields, o *ourRecord) []WorkValue {
+	vs := identityValues(of, o.idField, o.nameField)
+	vs[0].Ours = shown(engine.PIIIDNumber, o.id)
 	if len(vs) > 1 {
-		vs[1].Ours = shown(engine.PIIName, cellText(o.plain[of.name]))
+		vs[1].Ours = shown(engine.PIIName, o.name)
 	}
 	for _, fd := range of.compared {
-		vs = append(vs, WorkValue{Field: fd.Key(), Label: fd.Label("zh-CN"), Ours: shown(fd.PII(), cellText(o.plain[fd.Key()]))})
+		vs = append(vs, WorkValue{Field: fd.Path(), Label: fd.Label(forms.LangZH), Ours: shown(fd.PII(), o.plain[fd.Path()])})
 	}
 	return vs
 }
@@ -560,19 +672,18 @@ func ourValues(form *forms.Form, of *ourFields, o *ourRecord) []WorkValue {
 // compareValues lays a matched pair side by side and reports whether any
 // compared value differs. The ID number counts as a difference when the
 // pair matched on name and birth date.
-func compareValues(form *forms.Form, of *ourFields, o *ourRecord, t *theirRow, matchedBy string) ([]WorkValue, bool) {
-	vs := identityValues(form, of)
-	ourID := strings.ToUpper(cellText(o.plain[of.idNumber]))
+func compareValues(of *ourFields, o *ourRecord, t *theirRow, matchedBy string) ([]WorkValue, bool) {
+	vs := identityValues(of, o.idField, o.nameField)
+	ourID := strings.ToUpper(o.id)
 	vs[0].Ours, vs[0].Theirs = shown(engine.PIIIDNumber, ourID), shown(engine.PIIIDNumber, t.idNumber)
 	vs[0].Differs = matchedBy == MatchNameBirth && ourID != t.idNumber
 	if len(vs) > 1 {
-		ourName := cellText(o.plain[of.name])
-		vs[1].Ours, vs[1].Theirs = shown(engine.PIIName, ourName), shown(engine.PIIName, t.name)
-		vs[1].Differs = t.name != "" && normalizeName(ourName) != normalizeName(t.name)
+		vs[1].Ours, vs[1].Theirs = shown(engine.PIIName, o.name), shown(engine.PIIName, t.name)
+		vs[1].Differs = t.name != "" && normalizeName(o.name) != normalizeName(t.name)
 	}
 	for _, fd := range of.compared {
-		ours, theirs := cellText(o.plain[fd.Key()]), t.values[fd.Key()]
-		vs = append(vs, WorkValue{Field: fd.Key(), Label: fd.Label("zh-CN"), Ours: shown(fd.PII(), ours), Theirs: shown(fd.PII(), theirs),
+		ours, theirs := o.plain[fd.Path()], t.values[fd.Path()]
+		vs = append(vs, WorkValue{Field: fd.Path(), Label: fd.Label(forms.LangZH), Ours: shown(fd.PII(), ours), Theirs: shown(fd.PII(), theirs),
 			Differs: !sameValue(fd, ours, theirs)})
 	}
 	differs := false
