@@ -1,0 +1,88 @@
+package xlsform
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Severities of a Problem.
+const (
+	SeverityError   = "error"
+	SeverityWarning = "warning"
+)
+
+// Problem is one finding about a workbook, addressed by sheet and cell
+// (Cell is "" when it concerns the whole sheet or workbook). ZH and EN say
+// what is wrong and what to do.
+type Problem struct {
+	Sheet    string `json:"sheet"`
+	Cell     string `json:"cell"`
+	Code     string `json:"code"`
+	Severity string `json:"severity"`
+	ZH       string `json:"zh"`
+	EN       string `json:"en"`
+}
+
+// Where returns "sheet!cell", "sheet" or "workbook".
+func (p Problem) Where() string {
+	switch {
+	case p.Sheet == "":
+		return "workbook"
+	case p.Cell == "":
+		return p.Sheet
+	}
+	return p.Sheet + "!" + p.Cell
+}
+
+// Text returns the sentence in lang ("en…" for English, else Chinese).
+func (p Problem) Text(lang string) string {
+	if strings.HasPrefix(strings.ToLower(lang), "en") {
+		return p.EN
+	}
+	return p.ZH
+}
+
+// String formats p as "survey!C7: error: 中文 / English".
+func (p Problem) String() string {
+	return fmt.Sprintf("%s: %s: %s / %s", p.Where(), p.Severity, p.ZH, p.EN)
+}
+
+// Error is Import's error when a workbook has problems that stop it: it
+// carries them all, warnings included.
+type Error struct{ Problems []Problem }
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	for i, p := range e.Problems {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(p.String())
+	}
+	return b.String()
+}
+
+// HasErrors reports whether any problem is an error.
+func HasErrors(ps []Problem) bool {
+	for _, p := range ps {
+		if p.Severity == SeverityError {
+			return true
+		}
+	}
+	return false
+}
+
+// problems collects findings in the order they are found.
+type problems struct{ list []Problem }
+
+func (ps *problems) add(sev, sheet, cell, code, zh, en string) {
+	ps.list = append(ps.list, Problem{Sheet: sheet, Cell: cell, Code: code, Severity: sev, ZH: zh, EN: en})
+}
+
+func (ps *problems) errorf(sheet, cell, code, zh, en string) {
+	ps.add(SeverityError, sheet, cell, code, zh, en)
+}
+
+func (ps *problems) warnf(sheet, cell, code, zh, en string) {
+	ps.add(SeverityWarning, sheet, cell, code, zh, en)
+}
