@@ -137,16 +137,96 @@ func decodeValue(dec *json.Decoder) (any, error) {
 	return t, nil
 }
 
-// indentJSON renders v as the house style: two-space indentation.
+// indentJSON renders v in the house style of the examples: two-space
+// indentation, with short objects and lists ({"zh": …, "en": …}, a choice)
+// kept on one line.
 func indentJSON(v any) ([]byte, error) {
-	raw, err := marshal(v)
-	if err != nil {
-		return nil, err
-	}
 	var b bytes.Buffer
-	if err := json.Indent(&b, raw, "", "  "); err != nil {
+	if err := writeJSON(&b, v, ""); err != nil {
 		return nil, err
 	}
 	b.WriteByte('\n')
 	return b.Bytes(), nil
+}
+
+const oneLine = 100
+
+func writeJSON(b *bytes.Buffer, v any, indent string) error {
+	flat, err := marshal(v)
+	if err != nil {
+		return err
+	}
+	// Schemas (objects with a "type") always open up, like the examples.
+	if o, isObj := v.(*object); len(flat) <= oneLine && !(isObj && o.get("type") != nil) || !nested(v) {
+		b.Write(spaced(flat))
+		return nil
+	}
+	inner := indent + "  "
+	switch t := v.(type) {
+	case *object:
+		if len(t.keys) == 0 {
+			b.WriteString("{}")
+			return nil
+		}
+		b.WriteString("{\n")
+		for i, k := range t.keys {
+			kb, _ := marshal(k)
+			b.WriteString(inner)
+			b.Write(kb)
+			b.WriteString(": ")
+			if err := writeJSON(b, t.vals[k], inner); err != nil {
+				return err
+			}
+			if i < len(t.keys)-1 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('\n')
+		}
+		b.WriteString(indent + "}")
+	case []any:
+		b.WriteString("[\n")
+		for i, e := range t {
+			b.WriteString(inner)
+			if err := writeJSON(b, e, inner); err != nil {
+				return err
+			}
+			if i < len(t)-1 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('\n')
+		}
+		b.WriteString(indent + "]")
+	default:
+		b.Write(flat)
+	}
+	return nil
+}
+
+func nested(v any) bool {
+	switch v.(type) {
+	case *object, []any:
+		return true
+	}
+	return false
+}
+
+// spaced adds a space after the commas and colons that separate members
+// of compact JSON (not those inside strings).
+func spaced(flat []byte) []byte {
+	var out bytes.Buffer
+	inStr, esc := false, false
+	for _, c := range flat {
+		out.WriteByte(c)
+		switch {
+		case esc:
+			esc = false
+		case c == '\\' && inStr:
+			esc = true
+		case c == '"':
+			inStr = !inStr
+		case !inStr && (c == ',' || c == ':'):
+			out.WriteByte(' ')
+		}
+	}
+	return out.Bytes()
 }
