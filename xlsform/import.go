@@ -108,6 +108,7 @@ type importer struct {
 	cols      map[string]int
 	exprs     []pendingExpr
 	calcTypes []*calcType
+	broken    map[string]bool // names of rows that had errors: references to them are not errors again
 }
 
 type pendingExpr struct {
@@ -344,6 +345,7 @@ func (im *importer) readSurvey() {
 		return s.cellName(r, i)
 	}
 	im.root = newObject()
+	im.broken = map[string]bool{}
 	stack := []*container{{schema: im.root, kind: "form"}}
 	names := map[string]int{}
 
@@ -406,6 +408,7 @@ func (im *importer) readSurvey() {
 		}
 		ok := im.fieldType(r, words, base, typ, fo, info, cellOf(r, "type"))
 		if !ok {
+			im.broken[name] = true
 			continue
 		}
 		ptr := top.ptr + "/properties/" + name
@@ -468,9 +471,7 @@ func (im *importer) readSurvey() {
 			im.ps.warnf(im.choices.name, "", "unused_list", fmt.Sprintf("选项列表「%s」没有题目使用", list), fmt.Sprintf("no question uses choice list %s", list))
 		}
 	}
-	if !HasErrors(im.ps.list) {
-		im.translateAll()
-	}
+	im.translateAll() // even after errors: every problem is reported at once
 }
 
 // annotationPrefix starts a $comment holding XLSForm cells Canvass has no
@@ -768,7 +769,7 @@ func (im *importer) orOther(r int, name string, info *fieldInfo, fo *object, top
 func (im *importer) translateAll() {
 	s := im.survey
 	for _, e := range im.exprs {
-		cx := &exprContext{fields: im.fields, self: e.self, choices: e.choices}
+		cx := &exprContext{fields: im.fields, self: e.self, choices: e.choices, broken: im.broken}
 		out, err := toRules(e.src, cx)
 		if err != nil {
 			te, ok := err.(*TranslateError)

@@ -22,6 +22,7 @@ type exprContext struct {
 	fields  map[string]*fieldInfo
 	self    *fieldInfo // the field the expression belongs to ("." names it)
 	choices bool       // a choice_filter: bare names are columns of the choices sheet
+	broken  map[string]bool
 }
 
 // TranslateError is an expression that cannot be translated. Offset is the
@@ -343,6 +344,9 @@ var canvassFuncs = func() map[string]bool {
 
 func (cx *exprContext) ref(name string, pos int) (string, *fieldInfo, error) {
 	fi := cx.fields[name]
+	if fi == nil && cx.broken[name] {
+		return "nil", &fieldInfo{key: "nil"}, nil // its row has an error already
+	}
 	if fi == nil {
 		return "", nil, terr(pos, fmt.Sprintf("${%s} 引用的题目不存在，请检查名称（name 列）", name),
 			fmt.Sprintf("${%s} names no question; check the name column", name))
