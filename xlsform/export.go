@@ -263,13 +263,13 @@ func (ex *exporter) field(key string, fo *object, required bool) {
 			}
 		case calc != "":
 			t = "calculate"
-		case readOnly && rest.get("default") != nil:
+		case readOnly && rest.get("default") != nil && fo.get("x-label") == nil:
 			t = "hidden"
 			take("readOnly")
 			if d, _ := rest.get("default").(string); d == "" {
 				take("default")
 			}
-		case readOnly:
+		case readOnly && rest.get("default") == nil:
 			t = "note"
 			take("readOnly")
 		default:

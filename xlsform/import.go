@@ -102,6 +102,7 @@ type importer struct {
 	notes  map[string]string // root annotations
 
 	lists     map[string][]*object
+	listOrder []string
 	listUsed  map[string]bool
 	fields    map[string]*fieldInfo
 	ptrRow    map[string]int // field schema pointer → survey data row
@@ -228,6 +229,9 @@ func (im *importer) readChoices() {
 				}
 				c.set(k, v)
 			}
+		}
+		if im.lists[list] == nil {
+			im.listOrder = append(im.listOrder, list)
 		}
 		im.lists[list] = append(im.lists[list], c)
 	}
@@ -466,7 +470,7 @@ func (im *importer) readSurvey() {
 		im.ps.errorf(s.name, cellOf(c.row, "type"), "unbalanced", fmt.Sprintf("第 %d 行的 begin %s「%s」没有对应的 end %s", s.rowNums[c.row], c.kind, c.name, c.kind),
 			fmt.Sprintf("begin %s %s in row %d has no end %s", c.kind, c.name, s.rowNums[c.row], c.kind))
 	}
-	for list := range im.lists {
+	for _, list := range im.listOrder {
 		if !im.listUsed[list] {
 			im.ps.warnf(im.choices.name, "", "unused_list", fmt.Sprintf("选项列表「%s」没有题目使用", list), fmt.Sprintf("no question uses choice list %s", list))
 		}
@@ -816,6 +820,9 @@ func (im *importer) finish() (*Result, error) {
 	}
 	doc := newObject().set("x-form-id", id)
 	title := newObject()
+	if im.title["zh"] == "" && im.title["en"] == "" {
+		im.title["zh"] = id // as pyxform does: the ID stands in for a missing title
+	}
 	for _, l := range []string{"zh", "en"} {
 		if im.title[l] != "" {
 			title.set(l, im.title[l])

@@ -594,13 +594,17 @@ func (cx *exprContext) emitCall(n *xnode) (string, int, string, error) {
 		if len(n.args) == 0 {
 			return "", 0, "", terr(n.pos, "concat() 至少要一个参数", "concat() takes at least one argument")
 		}
-		a, _, err := cx.args(n, len(n.args))
+		a, kinds, err := cx.args(n, len(n.args))
 		if err != nil {
 			return "", 0, "", err
 		}
 		parts := make([]string, len(a))
 		for i, s := range a {
-			parts[i] = "string(" + s + " ?? '')"
+			if kinds[i] == "str" {
+				parts[i] = s // a literal is never nil
+			} else {
+				parts[i] = "string(" + s + " ?? '')"
+			}
 		}
 		return strings.Join(parts, " + "), 4, "", nil
 	case "int":

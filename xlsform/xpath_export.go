@@ -244,6 +244,9 @@ func concatParts(n ast.Node) ([]ast.Node, bool) {
 		r, ok2 := concatParts(b.Right)
 		return append(l, r...), ok1 && ok2
 	}
+	if s, ok := n.(*ast.StringNode); ok {
+		return []ast.Node{s}, true
+	}
 	if b, ok := n.(*ast.BuiltinNode); ok && b.Name == "string" && len(b.Arguments) == 1 {
 		if x, ok := unwrapNil(b.Arguments[0], false); ok {
 			return []ast.Node{x}, true
