@@ -53,7 +53,7 @@ func Import(r io.Reader, opt Options) (*Result, error) {
 	im := &importer{ps: &problems{}, opt: opt, fields: map[string]*fieldInfo{}, ptrRow: map[string]int{}}
 	f := openWorkbook(r, lim, im.ps)
 	if f == nil {
-		return nil, &Error{Problems: im.ps.list}
+		return nil, im.fail()
 	}
 	defer f.Close()
 	find := func(names []string) string {
@@ -67,7 +67,7 @@ func Import(r io.Reader, opt Options) (*Result, error) {
 	sn, cn, stn := find(surveyNames), find(choicesNames), find(settingsNames)
 	if sn == "" {
 		im.ps.errorf("", "", "missing_sheet", "工作簿缺少「survey」（问卷）工作表；请按模板添加", `the workbook has no "survey" sheet; add one as in the template`)
-		return nil, &Error{Problems: im.ps.list}
+		return nil, im.fail()
 	}
 	if stn != "" {
 		im.settings = readSheet(f, stn, 10, im.ps)
@@ -77,15 +77,21 @@ func Import(r io.Reader, opt Options) (*Result, error) {
 	if cn != "" {
 		im.choices = readSheet(f, cn, lim.MaxChoiceRows, im.ps)
 	}
-	if im.survey == nil || HasErrors(im.ps.list) {
-		return nil, &Error{Problems: im.ps.list}
+	if im.survey == nil {
+		return nil, im.fail()
 	}
 	im.readChoices()
 	im.readSurvey()
 	if HasErrors(im.ps.list) {
-		return nil, &Error{Problems: im.ps.list}
+		return nil, im.fail()
 	}
 	return im.finish()
+}
+
+// fail returns the problems found, in order, as the import's error.
+func (im *importer) fail() error {
+	sortProblems(im.ps.list)
+	return &Error{Problems: im.ps.list}
 }
 
 type importer struct {
@@ -183,13 +189,15 @@ func (im *importer) readChoices() {
 		return
 	}
 	idx, unknown, foreign := sheetColumns(s.header, choiceAliases, im.lang)
+	missing := false
 	for _, need := range []string{"list_name", "name"} {
 		if _, ok := idx[need]; !ok {
+			missing = true
 			im.ps.errorf(s.name, "", "missing_column", fmt.Sprintf("选项表缺少「%s」列；请按模板添加", need),
 				fmt.Sprintf("the choices sheet lacks the %s column; add it as in the template", need))
 		}
 	}
-	if HasErrors(im.ps.list) {
+	if missing {
 		return
 	}
 	im.foreignColumns(s, foreign)
@@ -319,13 +327,15 @@ func (im *importer) readSurvey() {
 	s := im.survey
 	idx, unknown, foreign := sheetColumns(s.header, surveyAliases, im.lang)
 	im.cols = idx
+	missing := false
 	for _, need := range []string{"type", "name"} {
 		if _, ok := idx[need]; !ok {
+			missing = true
 			im.ps.errorf(s.name, "", "missing_column", fmt.Sprintf("问卷表缺少「%s」列；请按模板添加", need),
 				fmt.Sprintf("the survey sheet lacks the %s column; add it as in the template", need))
 		}
 	}
-	if HasErrors(im.ps.list) {
+	if missing {
 		return
 	}
 	im.foreignColumns(s, foreign)
@@ -504,8 +514,11 @@ func (im *importer) checkName(r int, name, cell string) bool {
 			fmt.Sprintf("name %q holds full-width characters; write it in ASCII: %s", name, narrow))
 		return false
 	}
-	suggest := regexp.MustCompile(`[^A-Za-z0-9_]+`).ReplaceAllString(narrow, "_")
-	if suggest == "" || !(suggest[0] >= 'a' && suggest[0] <= 'z' || suggest[0] >= 'A' && suggest[0] <= 'Z') {
+	suggest := strings.Trim(regexp.MustCompile(`[^A-Za-z0-9_]+`).ReplaceAllString(narrow, "_"), "_")
+	switch {
+	case suggest == "":
+		suggest = fmt.Sprintf("q%d", s.rowNums[r])
+	case !(suggest[0] >= 'a' && suggest[0] <= 'z' || suggest[0] >= 'A' && suggest[0] <= 'Z'):
 		suggest = "q_" + suggest
 	}
 	im.ps.errorf(s.name, cell, "bad_name", fmt.Sprintf("名称「%s」只能以字母开头，由字母、数字和 _ 组成（它是表达式里的变量名），例如 %s", name, suggest),
@@ -902,8 +915,9 @@ func (im *importer) finish() (*Result, error) {
 			im.ps.add(sev, sheet, cell, d.Code, d.Text(rules.LangZH), d.Text(rules.LangEN))
 		}
 		if HasErrors(im.ps.list) || form == nil {
-			return nil, &Error{Problems: im.ps.list}
+			return nil, im.fail()
 		}
+		sortProblems(im.ps.list)
 		return &Result{JSON: src, Form: form, Warnings: im.ps.list}, nil
 	}
 }

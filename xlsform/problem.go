@@ -1,8 +1,12 @@
 package xlsform
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // Severities of a Problem.
@@ -70,6 +74,39 @@ func HasErrors(ps []Problem) bool {
 		}
 	}
 	return false
+}
+
+// sortProblems orders problems by sheet (the workbook, settings, survey,
+// choices, others), then row, then column.
+func sortProblems(ps []Problem) {
+	rank := func(p Problem) int {
+		switch strings.ToLower(p.Sheet) {
+		case "":
+			return 0
+		case "settings", "设置":
+			return 1
+		case "survey", "问卷", "题目":
+			return 2
+		case "choices", "选项":
+			return 3
+		}
+		return 4
+	}
+	pos := func(p Problem) (int, int) {
+		if p.Cell == "" {
+			return 0, 0
+		}
+		c, r, err := excelize.CellNameToCoordinates(p.Cell)
+		if err != nil {
+			return 0, 0
+		}
+		return r, c
+	}
+	slices.SortStableFunc(ps, func(a, b Problem) int {
+		ra, ca := pos(a)
+		rb, cb := pos(b)
+		return cmp.Or(cmp.Compare(rank(a), rank(b)), cmp.Compare(a.Sheet, b.Sheet), cmp.Compare(ra, rb), cmp.Compare(ca, cb))
+	})
 }
 
 // problems collects findings in the order they are found.

@@ -2,7 +2,6 @@ package xlsform
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -76,7 +75,7 @@ func openWorkbook(r io.Reader, lim Limits, ps *problems) *excelize.File {
 		UnzipXMLSizeLimit: lim.MaxSheetXML,
 	})
 	if err != nil {
-		if errors.Is(err, excelize.ErrOptionsUnzipSizeLimit) || strings.Contains(err.Error(), "size limit") {
+		if strings.Contains(err.Error(), "unzip size exceeds") { // excelize has no sentinel for it
 			ps.errorf("", "", "too_large", fmt.Sprintf("工作簿解压后超过 %d MB，疑似压缩炸弹，已拒绝", lim.MaxUnzipped>>20),
 				fmt.Sprintf("the workbook unpacks to more than %d MB (a zip bomb?); it was refused", lim.MaxUnzipped>>20))
 			return nil

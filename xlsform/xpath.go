@@ -286,6 +286,9 @@ func (p *xparser) unary() (*xnode, error) {
 		return &xnode{kind: "name", text: t.text, pos: t.pos}, nil
 	case t.kind == tEOF:
 		return nil, terr(t.pos, "表达式不完整", "the expression is incomplete")
+	case t.kind == tOp && (t.text == "/" || t.text == "@" || t.text == "["):
+		return nil, terr(t.pos, fmt.Sprintf("不支持 XPath 路径（「%s」）；请用 ${名称} 引用题目", t.text),
+			fmt.Sprintf("XPath paths (%q) are not supported; refer to questions as ${name}", t.text))
 	}
 	return nil, terr(t.pos, fmt.Sprintf("表达式在「%s」处有误", t.text), fmt.Sprintf("unexpected %q", t.text))
 }
