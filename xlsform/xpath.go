@@ -238,10 +238,24 @@ func (p *xparser) unary() (*xnode, error) {
 		}
 		return &xnode{kind: "neg", args: []*xnode{n}, pos: t.pos}, nil
 	case t.kind == tNum:
-		if _, err := strconv.ParseFloat(t.text, 64); err != nil {
-			return nil, terr(t.pos, fmt.Sprintf("「%s」不是数字", t.text), fmt.Sprintf("%q is not a number", t.text))
+		text := t.text
+		var err error
+		if strings.Contains(text, ".") {
+			text = strings.TrimSuffix("0"+text, ".") // .5 → 0.5, 5. → 5
+			var f float64
+			if f, err = strconv.ParseFloat(text, 64); err == nil {
+				text = strconv.FormatFloat(f, 'f', -1, 64)
+				if !strings.Contains(text, ".") {
+					text += ".0"
+				}
+			}
+		} else {
+			_, err = strconv.ParseInt(text, 10, 64)
 		}
-		return &xnode{kind: "num", text: t.text, pos: t.pos}, nil
+		if err != nil {
+			return nil, terr(t.pos, fmt.Sprintf("「%s」不是数字，或超出范围", t.text), fmt.Sprintf("%q is not a number or is out of range", t.text))
+		}
+		return &xnode{kind: "num", text: text, pos: t.pos}, nil
 	case t.kind == tStr:
 		return &xnode{kind: "str", text: t.text, pos: t.pos}, nil
 	case t.kind == tRef:
@@ -372,7 +386,11 @@ func paren(s string, prec, min int) string {
 }
 
 func quote(s string) string {
-	if !strings.Contains(s, "'") && !strings.Contains(s, `\`) {
+	plain := !strings.ContainsAny(s, `'\`)
+	for _, r := range s {
+		plain = plain && unicode.IsPrint(r)
+	}
+	if plain {
 		return "'" + s + "'"
 	}
 	return strconv.Quote(s)

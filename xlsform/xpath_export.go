@@ -129,7 +129,11 @@ func (cx *exprContext) xpath(n ast.Node) (string, int, error) {
 	case *ast.IntegerNode:
 		return strconv.Itoa(n.Value), 9, nil
 	case *ast.FloatNode:
-		return strconv.FormatFloat(n.Value, 'f', -1, 64), 9, nil
+		s := strconv.FormatFloat(n.Value, 'f', -1, 64)
+		if !strings.Contains(s, ".") {
+			s += ".0" // stays a float when read back
+		}
+		return s, 9, nil
 	case *ast.StringNode:
 		s, err := xquote(n.Value)
 		return s, 9, err
