@@ -152,14 +152,22 @@ func indentJSON(v any) ([]byte, error) {
 const oneLine = 100
 
 func writeJSON(b *bytes.Buffer, v any, indent string) error {
-	flat, err := marshal(v)
-	if err != nil {
-		return err
-	}
-	// Schemas (objects with a "type") always open up, like the examples.
-	if o, isObj := v.(*object); len(flat) <= oneLine && !(isObj && o.get("type") != nil) || !nested(v) {
-		b.Write(spaced(flat))
-		return nil
+	// Schemas (objects with a "type") always open up, like the examples;
+	// anything else short enough stays on one line.
+	o, isObj := v.(*object)
+	if !nested(v) || !(isObj && o.get("type") != nil) && fits(v, 2*oneLine) {
+		flat, err := marshal(v)
+		if err != nil {
+			return err
+		}
+		if !nested(v) {
+			b.Write(flat)
+			return nil
+		}
+		if len(flat) <= oneLine {
+			b.Write(spaced(flat))
+			return nil
+		}
 	}
 	inner := indent + "  "
 	switch t := v.(type) {
@@ -196,10 +204,40 @@ func writeJSON(b *bytes.Buffer, v any, indent string) error {
 			b.WriteByte('\n')
 		}
 		b.WriteString(indent + "]")
-	default:
-		b.Write(flat)
 	}
 	return nil
+}
+
+// fits reports whether v, written on one line, is at most budget bytes
+// long (roughly: it stops counting as soon as it is over).
+func fits(v any, budget int) bool {
+	var walk func(v any) bool
+	walk = func(v any) bool {
+		switch t := v.(type) {
+		case *object:
+			budget -= 2
+			for _, k := range t.keys {
+				budget -= len(k) + 4
+				if budget < 0 || !walk(t.vals[k]) {
+					return false
+				}
+			}
+		case []any:
+			budget -= 2
+			for _, e := range t {
+				budget -= 2
+				if budget < 0 || !walk(e) {
+					return false
+				}
+			}
+		case string:
+			budget -= len(t) + 2
+		default:
+			budget -= 5
+		}
+		return budget >= 0
+	}
+	return walk(v)
 }
 
 func nested(v any) bool {
