@@ -50,11 +50,11 @@ func formFromWorkbook(id, filename string, body []byte, lang string) ([]byte, st
 			msgs = append(msgs, text)
 			e.Fields = append(e.Fields, engine.FieldError{Pointer: "/" + strings.ReplaceAll(p.Where(), "!", "/"), Code: p.Code, Message: text})
 		}
-		e.Message = strings.Join(msgs, "；")
+		// Pages put this after their own "not saved"; say what is wrong only.
 		if !strings.HasPrefix(lang, "en") {
-			e.Message = fmt.Sprintf("工作簿有 %d 处问题，未保存：%s", len(msgs), e.Message)
+			e.Message = fmt.Sprintf("工作簿有 %d 处问题：%s", len(msgs), strings.Join(msgs, "；"))
 		} else {
-			e.Message = fmt.Sprintf("the workbook has %d problem(s); nothing was saved: %s", len(msgs), strings.Join(msgs, "; "))
+			e.Message = fmt.Sprintf("the workbook has %d problem(s): %s", len(msgs), strings.Join(msgs, "; "))
 		}
 		return nil, "", e
 	}
