@@ -79,7 +79,7 @@ func TestStudioXLSFormUpload(t *testing.T) {
 	if err != nil {
 		t.Fatalf("upload the corrected workbook: %v", err)
 	}
-	if got := textOf(t, ctx, anchor); !strings.Contains(got, `"x-relevant": "status == 'away'"`) || !strings.Contains(got, "下载为 Excel（XLSForm）") {
+	if got := textOf(t, ctx, anchor); !strings.Contains(got, `"x-title": {"zh": "西河村流动人口核查"}`) || !strings.Contains(got, `"x-relevant": "status == 'away'"`) || !strings.Contains(got, "下载为 Excel（XLSForm）") {
 		t.Errorf("the form's source after the upload: %q", got)
 	}
 	shot(t, ctx, "saved-1280", "")

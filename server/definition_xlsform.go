@@ -38,7 +38,13 @@ func isWorkbookUpload(contentType, filename string, body []byte) bool {
 // with errors is an EINVALID naming every problem by sheet!cell in lang,
 // one field error each.
 func formFromWorkbook(id, filename string, body []byte, lang string) ([]byte, string, error) {
-	res, err := xlsform.Import(bytes.NewReader(body), xlsform.Options{ID: id, Filename: filename})
+	return formFromWorkbookTitled(id, filename, "", body, lang)
+}
+
+// formFromWorkbookTitled is formFromWorkbook with the title to use when the
+// workbook gives none.
+func formFromWorkbookTitled(id, filename, title string, body []byte, lang string) ([]byte, string, error) {
+	res, err := xlsform.Import(bytes.NewReader(body), xlsform.Options{ID: id, Filename: filename, Title: title})
 	if xe, ok := err.(*xlsform.Error); ok {
 		e := &engine.Error{Code: engine.EINVALID}
 		var msgs []string
@@ -107,11 +113,12 @@ func (s *Server) xlsformTemplate(c fiber.Ctx) error {
 }
 
 // studioWorkbook converts a workbook uploaded in the studio's source tab in
-// place of form id; any other upload comes back as it is.
-func studioWorkbook(kind, id, filename string, src []byte, lang string) ([]byte, error) {
+// place of form id (titled title, which the workbook's settings may
+// change); any other upload comes back as it is.
+func studioWorkbook(kind, id, title, filename string, src []byte, lang string) ([]byte, error) {
 	if kind != engine.KindForm || !isWorkbookUpload("", filename, src) {
 		return src, nil
 	}
-	out, _, err := formFromWorkbook(id, filename, src, lang)
+	out, _, err := formFromWorkbookTitled(id, filename, title, src, lang)
 	return out, err
 }

@@ -511,7 +511,7 @@ func (s *Server) studioUpload(c fiber.Ctx) error {
 		p.Error = p.T("field.file.required")
 	} else if src, rerr := readUpload(fh); rerr != nil {
 		return rerr
-	} else if src, xerr := studioWorkbook(f.Kind, f.ID, fh.Filename, src, p.Lang); xerr != nil {
+	} else if src, xerr := studioWorkbook(f.Kind, f.ID, f.Title, fh.Filename, src, p.Lang); xerr != nil {
 		p.Error = p.T("studio.source.failed") + engine.ErrorMessage(xerr)
 	} else {
 		res, serr := s.engine.SaveDraftBased(c.Context(), a, f.Kind, f.ID, f.Filename, src, bodyField(c, "base"))

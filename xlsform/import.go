@@ -1,6 +1,7 @@
 package xlsform
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -25,6 +26,10 @@ type Options struct {
 	// Filename names the workbook in messages and the form's file name
 	// for forms.Load ("household.xlsx" → "household.form.json").
 	Filename string
+	// Title is the Chinese title when the workbook's settings give none
+	// (the studio passes the title of the form being replaced); without
+	// it the form ID stands in, as in pyxform.
+	Title string
 	// Limits; the zero value means DefaultLimits.
 	Limits Limits
 }
@@ -834,7 +839,7 @@ func (im *importer) finish() (*Result, error) {
 	doc := newObject().set("x-form-id", id)
 	title := newObject()
 	if im.title["zh"] == "" && im.title["en"] == "" {
-		im.title["zh"] = id // as pyxform does: the ID stands in for a missing title
+		im.title["zh"] = cmp.Or(im.opt.Title, id) // pyxform, too, titles a form by its ID
 	}
 	for _, l := range []string{"zh", "en"} {
 		if im.title[l] != "" {
