@@ -67,12 +67,16 @@ var builtinVars = map[Kind]map[string]any{
 type Env struct {
 	kind Kind
 	vars map[string]reflect.Type // nil Type: declared with a nil sample, any type
+	// types is vars as expr's types, kept up to date by Var: a form
+	// compiles every expression of a scope against one Env, and building
+	// the map per expression made loading a 1,000-question form quadratic.
+	types types.Map
 }
 
 // NewEnv returns an Env declaring kind's built-in variables. An unknown kind
 // declares none.
 func NewEnv(kind Kind) *Env {
-	e := &Env{kind: kind, vars: map[string]reflect.Type{}}
+	e := &Env{kind: kind, vars: map[string]reflect.Type{}, types: types.Map{runVar: rtype(reflect.TypeFor[*runState]())}}
 	for name, sample := range builtinVars[kind] {
 		e.Var(name, sample)
 	}
@@ -87,13 +91,19 @@ func NewEnv(kind Kind) *Env {
 // hides that function in this Env; Reserved reports such names. Var
 // returns e for chaining.
 func (e *Env) Var(name string, sample any) *Env {
-	e.vars[name] = reflect.TypeOf(sample)
+	t := reflect.TypeOf(sample)
+	e.vars[name] = t
+	if t == nil {
+		e.types[name] = types.Any
+	} else {
+		e.types[name] = rtype(t)
+	}
 	return e
 }
 
 // Clone returns an independent copy of e.
 func (e *Env) Clone() *Env {
-	return &Env{kind: e.kind, vars: maps.Clone(e.vars)}
+	return &Env{kind: e.kind, vars: maps.Clone(e.vars), types: maps.Clone(e.types)}
 }
 
 // Kind returns the kind e was created for.
@@ -114,16 +124,7 @@ func (e *Env) Type(name string) (reflect.Type, bool) {
 // typesMap is the environment handed to expr: variables by type, plus the
 // hidden run state.
 func (e *Env) typesMap() types.Map {
-	m := make(types.Map, len(e.vars)+1)
-	for name, t := range e.vars {
-		if t == nil {
-			m[name] = types.Any
-		} else {
-			m[name] = rtype(t)
-		}
-	}
-	m[runVar] = rtype(reflect.TypeFor[*runState]())
-	return m
+	return e.types
 }
 
 // rtype turns a reflect.Type into an expr types.Type.

@@ -124,7 +124,13 @@ func (s *Server) apiSaveDefinition(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.engine.SaveDraft(c.Context(), a, kind, id, filename, c.Body())
+	body := c.Body()
+	if kind == engine.KindForm && isWorkbookUpload(c.Get(fiber.HeaderContentType), filename, body) {
+		if body, filename, err = formFromWorkbook(id, filename, body, requestLang(c, a.User)); err != nil {
+			return err
+		}
+	}
+	res, err := s.engine.SaveDraft(c.Context(), a, kind, id, filename, body)
 	if err != nil {
 		return err
 	}

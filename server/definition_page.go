@@ -1,10 +1,12 @@
 package server
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"mime/multipart"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -179,6 +181,11 @@ func (s *Server) authorUpload(c fiber.Ctx) error {
 			data.Upload.Kind = m[2]
 		}
 	}
+	workbook := strings.EqualFold(filepath.Ext(fh.Filename), ".xlsx")
+	if workbook {
+		data.Upload.Kind = cmp.Or(data.Upload.Kind, engine.KindForm)
+		data.Upload.ID = cmp.Or(data.Upload.ID, strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(fh.Filename), ".xlsx"), ".form"))
+	}
 	filename, err := definitionFilename(fh.Filename, data.Upload.Kind, data.Upload.ID)
 	if err != nil {
 		return s.renderAuthor(c, fiber.StatusUnprocessableEntity, data, "author.failed", engine.ErrorMessage(err))
@@ -186,6 +193,11 @@ func (s *Server) authorUpload(c fiber.Ctx) error {
 	src, err := readUpload(fh)
 	if err != nil {
 		return err
+	}
+	if workbook && data.Upload.Kind == engine.KindForm {
+		if src, filename, err = formFromWorkbook(data.Upload.ID, filename, src, requestLang(c, a.User)); err != nil {
+			return s.renderAuthor(c, statusByCode[engine.ErrorCode(err)], data, "author.failed", engine.ErrorMessage(err))
+		}
 	}
 	res, err := s.engine.SaveDraft(c.Context(), a, data.Upload.Kind, data.Upload.ID, filename, src)
 	if key := scopeRefusal(err); key != "" {

@@ -27,6 +27,7 @@ func (s *Server) formRoutes(api fiber.Router) {
 	api.Post("/definitions/form/:id/versions/:version/evaluate", s.signedInAPI, s.apiEvaluatePreview)
 	api.Post("/campaigns/:campaign/forms/:form/evaluate", s.signedInAPI, s.apiEvaluate)
 	api.Post("/records", s.signedInAPI, s.apiSubmit)
+	s.xlsformRoutes(api)
 
 	s.app.Get("/author", s.signedInPage, s.authorPage)
 	s.app.Post("/author/definitions", s.signedInPage, s.authorUpload)

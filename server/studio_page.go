@@ -481,6 +481,9 @@ func (s *Server) studioDownload(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if f.Kind == engine.KindForm && c.Query("format") == "xlsx" {
+		return sendFormWorkbook(c, f.ID, v.Source)
+	}
 	ctype := "application/yaml; charset=utf-8"
 	if f.Kind == engine.KindForm {
 		ctype = fiber.MIMEApplicationJSONCharsetUTF8
@@ -510,6 +513,8 @@ func (s *Server) studioUpload(c fiber.Ctx) error {
 		p.Error = p.T("field.file.required")
 	} else if src, rerr := readUpload(fh); rerr != nil {
 		return rerr
+	} else if src, xerr := studioWorkbook(f.Kind, f.ID, f.Title, fh.Filename, src, p.Lang); xerr != nil {
+		p.Error = p.T("studio.source.failed") + engine.ErrorMessage(xerr)
 	} else {
 		res, serr := s.engine.SaveDraftBased(c.Context(), a, f.Kind, f.ID, f.Filename, src, bodyField(c, "base"))
 		switch code := engine.ErrorCode(serr); {

@@ -30,6 +30,7 @@ var commands = []command{
 	{"backup", "copy the SQLite database while it is in use: backup OUT.db", runBackup},
 	{"restore", "check a backup and put it in place of the database: restore IN.db", runRestore},
 	{"lint", "check definition files in a directory", runLint},
+	{"xlsform", "convert XLSForm workbooks to forms and back: xlsform import|export|template", runXLSForm},
 	{"version", "print the version", runVersion},
 }
 

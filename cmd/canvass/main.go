@@ -6,6 +6,7 @@
 //	canvass backup          copy the SQLite database while it is in use
 //	canvass restore         check a backup and put it in place of the database
 //	canvass lint            check definition files
+//	canvass xlsform         convert XLSForm workbooks to forms and back (import, export, template)
 //	canvass version         print the version
 //
 // Run "canvass help" for flags. Exit status: 0 success, 1 failure (lint
