@@ -5,10 +5,13 @@ import (
 	"encoding/hex"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gofiber/fiber/v3"
 
+	"canvass/engine"
 	"canvass/offline"
+	"canvass/ui"
 )
 
 // evaluatorETag names the embedded evaluator's content.
@@ -17,9 +20,14 @@ var evaluatorETag = sync.OnceValue(func() string {
 	return `"` + hex.EncodeToString(sum[:8]) + `"`
 })
 
-// offlineRoutes installs what field pages need offline.
+// offlineRoutes installs what field pages need offline: the evaluator,
+// the service worker (served from the root so that it may control every
+// page), the web app manifest and the bundle of a worker's forms.
 func (s *Server) offlineRoutes(api fiber.Router) {
 	s.app.Get("/offline/evaluator.wasm", s.offlineEvaluator)
+	s.app.Get("/sw.js", s.serviceWorker)
+	s.app.Get("/manifest.webmanifest", s.webManifest)
+	api.Get("/offline/bundle", s.signedInAPI, s.apiOfflineBundle)
 }
 
 // offlineEvaluator answers GET /offline/evaluator.wasm: the form
@@ -41,4 +49,119 @@ func (s *Server) offlineEvaluator(c fiber.Ctx) error {
 		return c.Send(offline.EvaluatorGzip())
 	}
 	return c.Send(offline.Evaluator())
+}
+
+// serviceWorker answers GET /sw.js from ui/static/sw.js. Browsers check
+// a worker for updates themselves, so it is never cached for long.
+func (s *Server) serviceWorker(c fiber.Ctx) error {
+	a, ok := s.assets.byName["sw.js"]
+	if !ok {
+		return fiber.ErrNotFound
+	}
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	c.Set(fiber.HeaderContentType, "text/javascript; charset=utf-8")
+	return c.Send(a.body)
+}
+
+// webManifest answers GET /manifest.webmanifest: the app's name, icon
+// and start page, so a phone can install it.
+func (s *Server) webManifest(c fiber.Ctx) error {
+	lang := apiLang(c)
+	icon := s.assets.url("icon.svg")
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	c.Set(fiber.HeaderContentType, "application/manifest+json")
+	return c.JSON(map[string]any{
+		"name":             ui.Message(lang, "app.name"),
+		"short_name":       ui.Message(lang, "app.name"),
+		"lang":             lang,
+		"start_url":        "/",
+		"scope":            "/",
+		"display":          "standalone",
+		"background_color": "#ffffff",
+		"theme_color":      "#1f5f8b",
+		"icons":            []map[string]string{{"src": icon, "sizes": "any", "type": "image/svg+xml", "purpose": "any"}},
+	})
+}
+
+// offlineFormJSON is one form a worker may fill offline.
+type offlineFormJSON struct {
+	Campaign      string    `json:"campaign"`
+	CampaignTitle string    `json:"campaignTitle"`
+	Form          string    `json:"form"`
+	Title         string    `json:"title"`
+	Version       int       `json:"version"`
+	RefTime       time.Time `json:"refTime"`
+	Source        string    `json:"source"`
+	NewURL        string    `json:"newUrl"`
+	EvaluateURL   string    `json:"evaluateUrl"`
+}
+
+// offlineBundleJSON is what a field page keeps for going offline.
+type offlineBundleJSON struct {
+	User     string            `json:"user"`
+	CSRF     string            `json:"csrf"`
+	Lang     string            `json:"lang"`
+	Forms    []offlineFormJSON `json:"forms"`
+	Pages    []string          `json:"pages"`
+	Messages map[string]string `json:"messages"`
+}
+
+// apiOfflineBundle answers GET /api/v1/offline/bundle for a field worker:
+// the published forms of their open campaigns with their sources (the
+// phone compiles them with the same evaluator as the server), the pages
+// to keep for offline use, the session's CSRF token for the sync, and the
+// messages of the offline script in the worker's language. Other roles
+// get 403: they do not collect.
+func (s *Server) apiOfflineBundle(c fiber.Ctx) error {
+	a := actorOf(c)
+	if err := requireRole(a, submitRoles...); err != nil {
+		return err
+	}
+	lang := apiLang(c)
+	out := offlineBundleJSON{User: a.User.ID, Lang: lang, Forms: []offlineFormJSON{}, Pages: []string{"/", "/inbox"}, Messages: offlineMessages(lang)}
+	if auth := authOf(c); auth != nil {
+		out.CSRF = auth.session.CSRFToken
+	}
+	choices, err := s.engine.CampaignChoices(c.Context(), a, lang)
+	if err != nil {
+		return err
+	}
+	now := s.engine.Now()
+	for _, ch := range choices {
+		camp := ch.Campaign
+		if s.engine.CampaignOpen(c.Context(), camp, now) != nil {
+			continue
+		}
+		for _, formID := range camp.Forms() {
+			d, err := s.engine.CampaignFormSource(c.Context(), a, camp.ID(), formID, 0)
+			if err != nil {
+				if engine.ErrorCode(err) == engine.ENOTFOUND {
+					continue
+				}
+				return err
+			}
+			cf, err := s.lookupCampaignForm(c.Context(), a, camp.ID(), formID, d.Version)
+			if err != nil {
+				return err
+			}
+			newURL := newFormPath(camp.ID(), formID)
+			out.Forms = append(out.Forms, offlineFormJSON{
+				Campaign: camp.ID(), CampaignTitle: camp.Title(lang), Form: formID, Title: cf.form.Title(lang),
+				Version: d.Version, RefTime: camp.RefTime(), Source: string(d.Source), NewURL: newURL,
+				EvaluateURL: evaluateURL(camp.ID(), formID, 0, lang),
+			})
+			out.Pages = append(out.Pages, newURL)
+		}
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(out)
+}
+
+// offlineMessages returns the offline script's messages in lang.
+func offlineMessages(lang string) map[string]string {
+	out := map[string]string{}
+	for _, k := range ui.OfflineMessageKeys() {
+		out[k] = ui.Message(lang, k)
+	}
+	return out
 }
