@@ -454,6 +454,12 @@ func TestOfflineConflict(t *testing.T) {
 	if got := textOf(t, ctx, row+" .note"); !strings.Contains(got, "服务器上已有另一个版本") {
 		t.Errorf("conflict note %q", got)
 	}
+	if got := textOf(t, ctx, "[data-offline-say]"); !strings.Contains(got, "1 条有冲突") {
+		t.Errorf("sync summary %q, want it to name the conflict", got)
+	}
+	if got := textOf(t, ctx, "#offline-title"); got != "本机记录" {
+		t.Errorf("panel title %q", got)
+	}
 	shot(t, ctx, "conflict", "")
 	r, err := s.st.GetRecord(context.Background(), id)
 	if err != nil {

@@ -41,6 +41,9 @@ var offlineZH = map[string]string{
 	"offline.failed":           "同步失败（%s），稍后再试。",
 	"offline.updated":          "更新于 %s",
 	"offline.unavailable":      "这张表还没有下载到本机，请联网后打开首页一次。",
+	"offline.yes":              "是",
+	"offline.no":               "否",
+	"offline.conflict.count":   "%d 条有冲突，请看下面的对照。",
 }
 
 var offlineEN = map[string]string{
@@ -76,6 +79,9 @@ var offlineEN = map[string]string{
 	"offline.failed":           "Sync failed (%s); try again later.",
 	"offline.updated":          "Updated %s",
 	"offline.unavailable":      "This form is not on this device yet: open the home page once while online.",
+	"offline.yes":              "Yes",
+	"offline.no":               "No",
+	"offline.conflict.count":   "%d in conflict: see the comparison below.",
 }
 
 func init() {

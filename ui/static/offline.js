@@ -480,6 +480,7 @@
       return allRecords().then(function (recs) {
         var queue = recs.filter(function (r) { return r.status === "unsent"; });
         var done = 0;
+        var conflicts = 0;
         var chain = Promise.resolve();
         var stop = null;
         queue.forEach(function (rec) {
@@ -490,13 +491,15 @@
             return uploadOne(rec, b.csrf).then(function (outcome) {
               if (outcome === "synced") {
                 done++;
+              } else if (outcome === "conflict") {
+                conflicts++;
               } else if (outcome === "signin") {
                 stop = "signin";
               }
             });
           });
         });
-        return chain.then(function () { return stop || done; });
+        return chain.then(function () { return stop || { done: done, conflicts: conflicts }; });
       });
     }).then(function (outcome) {
       syncing = null;
@@ -505,7 +508,7 @@
       } else if (outcome === "offline") {
         say(t("offline.no.network"));
       } else {
-        say(t("offline.synced.count", outcome));
+        say(t("offline.synced.count", outcome.done) + (outcome.conflicts ? " " + t("offline.conflict.count", outcome.conflicts) : ""));
       }
       return render();
     }, function (err) {
@@ -660,7 +663,7 @@
         li.appendChild(el("strong", "", rec.title));
         li.appendChild(document.createTextNode(" "));
         li.appendChild(el("span", "status status-" + rec.status, t("offline.status." + rec.status)));
-        li.appendChild(el("span", "muted", " " + t("offline.updated", new Date(rec.updatedAt).toLocaleString())));
+        li.appendChild(el("span", "muted", " " + t("offline.updated", new Date(rec.updatedAt).toLocaleString(document.documentElement.lang || "zh-CN"))));
         if (rec.status === "draft" || rec.status === "returned") {
           var a = el("a", "", " " + t(rec.status === "draft" ? "offline.resume" : "offline.fix"));
           a.href = rec.url;
@@ -670,13 +673,15 @@
           li.appendChild(el("p", "note", rec.note));
         }
         if (rec.status === "conflict") {
-          tables.push(conflictTable(rec).then(function (table) { li.appendChild(table); }));
-          var discard = el("button", "", t("offline.conflict.discard"));
-          discard.type = "button";
-          discard.addEventListener("click", function () {
-            deleteRecord(rec.id).then(render);
-          });
-          li.appendChild(discard);
+          tables.push(conflictTable(rec).then(function (table) {
+            li.appendChild(table);
+            var discard = el("button", "", t("offline.conflict.discard"));
+            discard.type = "button";
+            discard.addEventListener("click", function () {
+              deleteRecord(rec.id).then(render);
+            });
+            li.appendChild(discard);
+          }));
         }
         list.appendChild(li);
       });
@@ -797,7 +802,11 @@
   function start() {
     setupForm();
     setupReceipt();
-    setupHome();
+    // The home panel speaks the bundle's messages: the kept one, or on a
+    // first visit the one being fetched.
+    bundleLoaded.then(function (b) {
+      return b || ready;
+    }).then(setupHome);
     setupLogout();
     global.addEventListener("online", function () {
       if (panel) {
@@ -805,6 +814,8 @@
       }
     });
     ready.then(function () {
+      return bundleLoaded;
+    }).then(function () {
       document.documentElement.setAttribute("data-offline-ready", "true");
       if (panel) {
         render();
