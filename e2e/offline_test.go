@@ -332,7 +332,7 @@ func TestOfflineDayOfVisits(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(via.base+"/")); err != nil {
 		t.Fatalf("open the home page offline: %v", err)
 	}
-	waitJS(t, ctx, "the local records on the home page", `document.querySelectorAll("[data-record]").length === 3`)
+	waitJS(t, ctx, "the local records on the home page", `document.querySelectorAll('[data-record][data-status="unsent"]').length === 2 && document.querySelectorAll('[data-record][data-status="draft"]').length === 1`)
 	if got := textOf(t, ctx, "[data-offline-count]"); got != "未同步 2 条" {
 		t.Errorf("home count offline: %q, want 未同步 2 条", got)
 	}
@@ -471,5 +471,69 @@ func TestOfflineConflict(t *testing.T) {
 	}
 	if p, _ := view.Answers["personal"].(map[string]any); p["respondentName"] != "林晓云" {
 		t.Errorf("the server's version changed: %v", p)
+	}
+}
+
+// TestOfflineCorrectReturned: a record returned for correction is kept on
+// the phone while online; offline the worker corrects it and resubmits;
+// back online it reaches the server at the version she corrected.
+func TestOfflineCorrectReturned(t *testing.T) {
+	s := startSite(t)
+	s.keepOpen(t, "fertility-survey-2026")
+	ctx0 := context.Background()
+	answers := map[string]any{
+		"personal":  map[string]any{"respondentName": "吴丽娟", "respondentId": residentID("1990-06-11", 322), "maritalStatus": "first_marriage", "education": "junior"},
+		"care":      map[string]any{"childCount": 2, "caresForElders": false},
+		"support":   map[string]any{"usesChildcare": false, "difficulties": []any{"cost"}},
+		"intention": map[string]any{"intendsThirdChild": false},
+		"family":    map[string]any{"householdSize": 4, "hukouType": "rural", "income": "60k_100k"},
+	}
+	sub, err := s.eng.Submit(ctx0, s.actor(t, "worker"), engine.Submission{CampaignID: "fertility-survey-2026", FormID: "fertility-household", Answers: answers, Lang: "zh-CN"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := sub.Record.ID
+	ret, err := s.eng.Act(ctx0, s.actor(t, "township-reviewer"), id, engine.Action{Name: "return", Reason: "受教育程度请再核实", Version: sub.Record.Version, Lang: "zh-CN"})
+	if err != nil {
+		t.Fatalf("return the record: %v", err)
+	}
+
+	relay := startCuttable(t, s.base)
+	via := &site{base: relay.base(), eng: s.eng, st: s.st}
+	ctx, _ := launchProfile(t, t.TempDir())
+	goOfflineReady(t, ctx, via)
+	row := `[data-record="` + id + `"]`
+	waitJS(t, ctx, "the returned record on the home page", `document.querySelector('`+row+`[data-status="returned"] a') !== null`)
+
+	relay.setCut(true)
+	setOnline(t, ctx, false)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(row+" a"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.WaitVisible(chromedp.ID("f-personal-education")),
+		chromedp.SetValue(chromedp.ID("f-personal-education"), "senior"),
+		chromedp.Click(chromedp.CSS(`.form-actions button[name="_action"][value="submit"]`)),
+	); err != nil {
+		t.Fatalf("correct offline: %v", err)
+	}
+	if got, err := waitText(ctx, "#offline-banner", func(s string) bool { return strings.Contains(s, "已保存在本机") }); err != nil {
+		shot(t, ctx, "returned-not-queued", "")
+		t.Fatalf("no 已保存在本机 after resubmitting offline: %q %v", got, err)
+	}
+
+	relay.setCut(false)
+	setOnline(t, ctx, true)
+	if err := chromedp.Do(ctx, chromedp.Navigate(via.base+"/")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the correction synced", `document.querySelector('`+row+`[data-status="synced"]') !== null`)
+	r, err := s.st.GetRecord(ctx0, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	personal, _ := r.Answers["personal"].(map[string]any)
+	if r.Version <= ret.Record.Version || personal["education"] != "senior" || r.State != "township_check" {
+		t.Errorf("after the sync: version %d (returned at %d), education %v, state %s; want the correction resubmitted to township_check", r.Version, ret.Record.Version, personal["education"], r.State)
 	}
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -96,14 +97,25 @@ type offlineFormJSON struct {
 	EvaluateURL   string    `json:"evaluateUrl"`
 }
 
+// offlineReturnJSON is a record returned to the worker for correction,
+// which the phone keeps so that it can be corrected offline.
+type offlineReturnJSON struct {
+	ID       string `json:"id"`
+	Version  int64  `json:"version"`
+	EditURL  string `json:"editUrl"`
+	Campaign string `json:"campaign"`
+	Form     string `json:"form"`
+}
+
 // offlineBundleJSON is what a field page keeps for going offline.
 type offlineBundleJSON struct {
-	User     string            `json:"user"`
-	CSRF     string            `json:"csrf"`
-	Lang     string            `json:"lang"`
-	Forms    []offlineFormJSON `json:"forms"`
-	Pages    []string          `json:"pages"`
-	Messages map[string]string `json:"messages"`
+	User     string              `json:"user"`
+	CSRF     string              `json:"csrf"`
+	Lang     string              `json:"lang"`
+	Forms    []offlineFormJSON   `json:"forms"`
+	Returned []offlineReturnJSON `json:"returned"`
+	Pages    []string            `json:"pages"`
+	Messages map[string]string   `json:"messages"`
 }
 
 // apiOfflineBundle answers GET /api/v1/offline/bundle for a field worker:
@@ -153,8 +165,54 @@ func (s *Server) apiOfflineBundle(c fiber.Ctx) error {
 			out.Pages = append(out.Pages, newURL)
 		}
 	}
+	if err := s.offlineReturned(c, a, lang, &out); err != nil {
+		return err
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(out)
+}
+
+// offlineReturned adds the records returned to the worker (the first 100
+// of their inbox that they may resubmit, drafts aside): each one's edit
+// page, and the form version it was filled with.
+func (s *Server) offlineReturned(c fiber.Ctx, a *engine.Actor, lang string, out *offlineBundleJSON) error {
+	out.Returned = []offlineReturnJSON{}
+	views, _, _, err := s.engine.Inbox(c.Context(), a, engine.RecordFilter{}, engine.Page{Limit: 100}, false)
+	if err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	for _, f := range out.Forms {
+		have[f.EvaluateURL] = true
+	}
+	for _, v := range views {
+		if v.State == engine.StateDraft || !slices.Contains(v.Actions, formActionSubmit) {
+			continue
+		}
+		ev := evaluateURL(v.CampaignID, v.FormID, v.FormVersion, lang)
+		if !have[ev] {
+			d, err := s.engine.CampaignFormSource(c.Context(), a, v.CampaignID, v.FormID, v.FormVersion)
+			if err != nil {
+				continue // a campaign no longer in scope: the edit page would refuse too
+			}
+			camp, err := s.engine.Campaign(c.Context(), v.CampaignID)
+			if err != nil {
+				return err
+			}
+			form, _, err := s.engine.Form(c.Context(), v.FormID, v.FormVersion)
+			if err != nil {
+				return err
+			}
+			out.Forms = append(out.Forms, offlineFormJSON{
+				Campaign: v.CampaignID, CampaignTitle: camp.Title(lang), Form: v.FormID, Title: form.Title(lang),
+				Version: v.FormVersion, RefTime: camp.RefTime(), Source: string(d.Source), EvaluateURL: ev,
+			})
+			have[ev] = true
+		}
+		out.Returned = append(out.Returned, offlineReturnJSON{ID: v.ID, Version: v.Version, EditURL: editPath(v.ID), Campaign: v.CampaignID, Form: v.FormID})
+		out.Pages = append(out.Pages, editPath(v.ID))
+	}
+	return nil
 }
 
 // offlineMessages returns the offline script's messages in lang.

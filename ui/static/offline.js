@@ -190,13 +190,16 @@
     return null;
   }
 
+  // formByEndpoint finds the form a page evaluates against: the same
+  // address and the same version (none: the latest).
   function formByEndpoint(endpoint) {
-    var path = endpoint.split("?")[0];
     if (!bundle) {
       return null;
     }
+    var want = new URL(endpoint, global.location.origin);
     for (var i = 0; i < bundle.forms.length; i++) {
-      if (bundle.forms[i].evaluateUrl.split("?")[0] === path) {
+      var u = new URL(bundle.forms[i].evaluateUrl, global.location.origin);
+      if (u.pathname === want.pathname && u.searchParams.get("version") === want.searchParams.get("version")) {
         return bundle.forms[i];
       }
     }
@@ -298,29 +301,62 @@
     form.dispatchEvent(new Event("change", { bubbles: true }));
   }
 
+  // setupForm makes a form page work offline: a new record
+  // (/campaigns/…/forms/…/new) or a returned one being corrected
+  // (/records/:id/edit).
   function setupForm() {
     var m = newFormMatch();
+    var edit = /^\/records\/([^/]+)\/edit$/.exec(global.location.pathname);
     var form = document.querySelector("form[data-evaluate]");
-    if (!m || !form || form.hasAttribute("data-preview")) {
+    if ((!m && !edit) || !form || form.hasAttribute("data-preview")) {
       return;
     }
-    var campaign = decodeURIComponent(m[1]);
-    var formID = decodeURIComponent(m[2]);
+    var endpoint = form.getAttribute("data-evaluate");
+    var parts = /\/campaigns\/([^/]+)\/forms\/([^/]+)\/evaluate/.exec(endpoint) || [];
+    var campaign = decodeURIComponent(parts[1] || "");
+    var formID = decodeURIComponent(parts[2] || "");
     var idInput = form.querySelector('input[name="_id"]');
+    var versionInput = form.querySelector('input[name="_version"]');
     var hash = /#local=([0-9a-f-]{36})$/.exec(global.location.hash);
-    // A page kept by the service worker carries the ID of the visit that
-    // kept it: every record started on the phone gets its own.
-    var id = hash ? hash[1] : global.crypto.randomUUID();
-    if (idInput) {
-      idInput.value = id;
+    var id;
+    if (edit) {
+      id = decodeURIComponent(edit[1]);
+    } else {
+      // A page kept by the service worker carries the ID of the visit
+      // that kept it: every record started on the phone gets its own.
+      id = hash ? hash[1] : global.crypto.randomUUID();
+      if (idInput) {
+        idInput.value = id;
+      }
+      global.history.replaceState(null, "", global.location.pathname + global.location.search + "#local=" + id);
     }
-    global.history.replaceState(null, "", global.location.pathname + global.location.search + "#local=" + id);
     var title = (document.querySelector("h1") || {}).textContent || formID;
     var timer = null;
+    // A returned record shows personal data masked (吴**); left as it is,
+    // the server keeps the stored value. The phone cannot check what it
+    // cannot see, so errors on a masked answer left unchanged are the
+    // server's to judge.
+    var masked = {};
+    if (edit && form.canvassAnswers) {
+      var before = flatten(form.canvassAnswers(), "", {}, { choices: {} });
+      Object.keys(before).forEach(function (k) {
+        if (before[k].indexOf("*") >= 0) {
+          masked["/" + k.split(".").join("/")] = before[k];
+        }
+      });
+    }
+    function checkable(state) {
+      var now = flatten(form.canvassAnswers(), "", {}, { choices: {} });
+      state.errors = state.errors.filter(function (e) {
+        var k = e.pointer.slice(1).split("/").join(".");
+        return !(masked[e.pointer] !== undefined && now[k] === masked[e.pointer]);
+      });
+      return state;
+    }
 
     function save(status) {
       var answers = form.canvassAnswers ? form.canvassAnswers() : {};
-      var f = formOf(campaign, formID);
+      var f = formByEndpoint(endpoint);
       return seal(answers).then(function (box) {
         return getRecord(id).then(function (old) {
           if (old && (old.status === "synced" || old.status === "conflict") && status === "draft") {
@@ -328,16 +364,18 @@
           }
           return putRecord({
             id: id, campaign: campaign, form: formID, version: f ? f.version : 0, title: title,
-            url: global.location.pathname + "#local=" + id,
+            kind: edit ? "resubmit" : "new",
+            recordVersion: versionInput ? Number(versionInput.value) : 0,
+            url: edit ? global.location.pathname : global.location.pathname + "#local=" + id,
             status: status, updatedAt: new Date().toISOString(), answers: box, note: ""
           });
         });
       });
     }
 
-    if (hash) {
+    if (hash || edit) {
       getRecord(id).then(function (rec) {
-        if (rec && rec.answers) {
+        if (rec && rec.answers && rec.status !== "synced") {
           return open(rec.answers).then(function (answers) { restore(form, answers); });
         }
       });
@@ -365,12 +403,12 @@
       event.stopImmediatePropagation();
       var action = event.submitter ? event.submitter.value : "check";
       global.clearTimeout(timer);
-      var f = formOf(campaign, formID);
+      var f = formByEndpoint(endpoint);
       if (!f) {
         banner(t("offline.unavailable"));
         return;
       }
-      evaluateForm(f, form.canvassAnswers()).then(function (state) {
+      evaluateForm(f, form.canvassAnswers()).then(checkable).then(function (state) {
         if (action === "draft") {
           return save("draft").then(function () { banner(t("offline.saved"), t("offline.home"), "/"); });
         }
@@ -416,11 +454,17 @@
 
   function uploadOne(rec, csrf) {
     return open(rec.answers).then(function (answers) {
-      return global.fetch("/api/v1/records", {
+      // A new record goes through the idempotent submit; a returned one
+      // is resubmitted at the version the worker corrected, so a record
+      // changed on the server meanwhile is a conflict, not overwritten.
+      var resubmit = rec.kind === "resubmit";
+      return global.fetch(resubmit ? "/api/v1/records/" + encodeURIComponent(rec.id) + "/actions" : "/api/v1/records", {
         method: "POST",
         credentials: "same-origin",
         headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRF-Token": csrf },
-        body: JSON.stringify({ id: rec.id, campaign: rec.campaign, form: rec.form, answers: answers })
+        body: JSON.stringify(resubmit ?
+          { action: "submit", version: rec.recordVersion, answers: answers } :
+          { id: rec.id, campaign: rec.campaign, form: rec.form, answers: answers })
       }).then(function (r) {
         if (r.ok) {
           // Stored (201) or stored before (200, replayed): the answers
@@ -655,17 +699,31 @@
       if (!recs.length) {
         list.appendChild(el("li", "muted", t("offline.none")));
       }
+      // Records returned for correction that the phone has not touched
+      // yet are listed too, from the bundle.
+      var local = {};
+      recs.forEach(function (r) { local[r.id] = true; });
+      ((bundle && bundle.returned) || []).forEach(function (r) {
+        if (!local[r.id]) {
+          var f = formOf(r.campaign, r.form);
+          recs.push({ id: r.id, title: f ? f.title : r.form, status: "returned", kind: "resubmit", url: r.editUrl, note: "" });
+        }
+      });
       var tables = [];
       recs.forEach(function (rec) {
+        // A returned record being corrected stays 被退回 until resubmitted.
+        var status = rec.status === "draft" && rec.kind === "resubmit" ? "returned" : rec.status;
         var li = el("li", "offline-record");
         li.setAttribute("data-record", rec.id);
-        li.setAttribute("data-status", rec.status);
+        li.setAttribute("data-status", status);
         li.appendChild(el("strong", "", rec.title));
         li.appendChild(document.createTextNode(" "));
-        li.appendChild(el("span", "status status-" + rec.status, t("offline.status." + rec.status)));
-        li.appendChild(el("span", "muted", " " + t("offline.updated", new Date(rec.updatedAt).toLocaleString(document.documentElement.lang || "zh-CN"))));
-        if (rec.status === "draft" || rec.status === "returned") {
-          var a = el("a", "", " " + t(rec.status === "draft" ? "offline.resume" : "offline.fix"));
+        li.appendChild(el("span", "status status-" + status, t("offline.status." + status)));
+        if (rec.updatedAt) {
+          li.appendChild(el("span", "muted", " " + t("offline.updated", new Date(rec.updatedAt).toLocaleString(document.documentElement.lang || "zh-CN"))));
+        }
+        if (status === "draft" || status === "returned") {
+          var a = el("a", "", " " + t(status === "draft" ? "offline.resume" : "offline.fix"));
           a.href = rec.url;
           li.appendChild(a);
         }
