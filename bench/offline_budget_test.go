@@ -30,7 +30,7 @@ const (
 
 // offlineCode is what a phone downloads once to work offline, besides
 // the pages: the evaluator and our scripts and styles.
-var offlineCode = []string{"offline_wasm.js", "offline.js", "form.js", "app.js", "app.css", "form.css", "sw.js", "icon.svg"}
+var offlineCode = []string{"offline_wasm.js", "offline.js", "offline.css", "form.js", "app.js", "app.css", "form.css", "sw.js", "icon.svg"}
 
 const householdForm = "../examples/fertility-survey/fertility-household.form.json"
 

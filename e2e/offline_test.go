@@ -461,6 +461,11 @@ func TestOfflineConflict(t *testing.T) {
 		t.Errorf("panel title %q", got)
 	}
 	shot(t, ctx, "conflict", "")
+	phone(t, ctx)
+	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.CSS(row+" table"))); err != nil {
+		t.Fatal(err)
+	}
+	shot(t, ctx, "conflict-390", "")
 	r, err := s.st.GetRecord(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)

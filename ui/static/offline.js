@@ -858,6 +858,10 @@
   };
 
   function start() {
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = "/static/offline.css";
+    document.head.appendChild(css);
     setupForm();
     setupReceipt();
     // The home panel speaks the bundle's messages: the kept one, or on a
