@@ -466,6 +466,26 @@ func TestOfflineConflict(t *testing.T) {
 		t.Fatal(err)
 	}
 	shot(t, ctx, "conflict-390", "")
+
+	// Signing out with a record not uploaded warns, then leaves nothing
+	// on the phone.
+	if err := chromedp.Do(ctx,
+		chromedp.Evaluate[chromedp.Void](`window.confirm = function (m) { sessionStorage.setItem("asked", m); return true; }`),
+		chromedp.Click(chromedp.CSS("form.logout button[type=submit]")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the sign-in page after signing out", `location.pathname === "/login"`)
+	asked, err := chromedp.Run(ctx, chromedp.Evaluate[string](`sessionStorage.getItem("asked") || ""`))
+	if err != nil || !strings.Contains(asked, "本机还有 1 条记录没有上传") {
+		t.Errorf("sign-out warning %q (%v)", asked, err)
+	}
+	// Static files (code, styles) may be kept again by the sign-in page;
+	// no database and no page may be.
+	left, err := chromedp.Run(ctx, chromedp.Evaluate[string](`Promise.all([indexedDB.databases(), caches.open("canvass-pages-v1").then(function (c) { return c.keys(); })]).then(function (r) { return r[0].map(function (d) { return d.name; }).concat(r[1].map(function (q) { return q.url; })).join(","); })`, chromedp.EvalAwaitPromise))
+	if err != nil || left != "" {
+		t.Errorf("after signing out the phone still holds %q (%v)", left, err)
+	}
 	r, err := s.st.GetRecord(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)

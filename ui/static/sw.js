@@ -24,9 +24,11 @@ function isStatic(url) {
 }
 
 // keepable is a page worth keeping: a signed-in page, not the API, not
-// a sign-in redirect.
+// a sign-in redirect, not the sign-in page (after sign-out nothing but
+// static files is kept again).
 function keepable(request, response) {
-  return response && response.ok && !response.redirected && response.type === "basic" &&
+  var path = response && response.url ? new URL(response.url).pathname : "";
+  return path !== "/login" && response && response.ok && !response.redirected && response.type === "basic" &&
     (response.headers.get("Content-Type") || "").indexOf("text/html") === 0 && request.method === "GET";
 }
 
