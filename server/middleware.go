@@ -55,8 +55,9 @@ func requestIDOf(c fiber.Ctx) string {
 
 // contentSecurityPolicy allows only our own origin: every script, style and
 // image is embedded in the binary, so nothing needs a CDN, and no page may
-// be framed.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+// be framed. 'wasm-unsafe-eval' lets the offline form evaluator (our own
+// WebAssembly, package offline) be compiled; it allows no JavaScript eval.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; " +
 	"frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 
 // securityHeaders sets the headers every response carries, error responses

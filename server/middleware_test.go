@@ -24,7 +24,7 @@ import (
 )
 
 var wantSecurityHeaders = map[string]string{
-	"Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+	"Content-Security-Policy": "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
 	"X-Content-Type-Options":  "nosniff",
 	"Referrer-Policy":         "same-origin",
 	"X-Frame-Options":         "DENY",

@@ -60,6 +60,8 @@ var apiDocs = map[string]apiDoc{
 	"POST /studio/forms/{form}/expr-check": {summary: "Check an expression (relevant, constraint or calculate) against the form: problems with positions in the caller's language.", body: "json"},
 
 	"POST /campaigns/{campaign}/forms/{form}/evaluate": {summary: "Evaluate answers: relevance, required fields, calculated values and errors. Stores nothing.", query: []string{"version"}, body: "json"},
+	"GET /offline/bundle":                              {summary: "What a field worker's phone keeps for offline capture: the published forms of their open campaigns with sources, the pages to keep, the session's CSRF token and the offline messages (field workers)."},
+
 	"POST /records": {summary: "Submit a record (or save a draft); idempotent on the client's record ID.", body: "json", ok: http.StatusCreated},
 
 	"GET /records":               {summary: "One keyset page of the records in scope, masked.", query: []string{"campaign", "form", "state", "org", "updatedFrom", "updatedBefore", "overdue", "after", "limit", "total"}},

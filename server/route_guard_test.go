@@ -16,6 +16,7 @@ var publicRoutes = []string{
 	"GET /healthz", "GET /readyz", "GET /api/v1/version", "GET /api/v1/openapi.json", "GET /login", "POST /login", "POST /api/v1/login",
 	"GET /static/:name", "GET /p/:token", "POST /p/:token", "GET /p/:token/thanks", "GET /p/:token/qr.png", "GET /p/:token/qr.svg",
 	"POST /api/v1/public/:token/evaluate", "POST /api/v1/public/:token/records",
+	"GET /offline/evaluator.wasm", "GET /sw.js", "GET /manifest.webmanifest", // code and the app's name: no data
 }
 
 var routeParam = regexp.MustCompile(`:[A-Za-z]+|\*`)

@@ -165,6 +165,7 @@ func (s *Server) routes() {
 	s.studioFormRoutes(api)
 	s.pageRoutes()
 	s.studioRoutes()
+	s.offlineRoutes(api)
 }
 
 // App returns the Fiber app, for tests (app.Test) and for later issues that

@@ -329,8 +329,27 @@
     }
   }
 
+  // offline is the phone's own evaluator (offline.js): the same Go
+  // forms.Evaluate compiled to WebAssembly. It answers when there is no
+  // network, or when the server cannot be reached.
+  function offline(answers, mine) {
+    var local = window.CanvassOffline;
+    if (!local) {
+      return false;
+    }
+    local.evaluate(endpoint, answers).then(function (state) {
+      if (state && mine === sequence) {
+        apply(state);
+      }
+    }, function () {});
+    return true;
+  }
+
   function evaluate() {
     var mine = ++sequence;
+    if (!navigator.onLine && offline(collect(form), mine)) {
+      return;
+    }
     window.fetch(endpoint, {
       method: "POST",
       credentials: "same-origin",
@@ -344,7 +363,9 @@
         apply(state);
       }
     }).catch(function () {
-      // Offline or signed out: the server checks everything on submit.
+      // Offline: the phone checks; with no evaluator, the server checks
+      // everything on submit.
+      offline(collect(form), mine);
     });
   }
 
@@ -360,6 +381,18 @@
     }
     schedule();
   }
+
+  // For offline.js: the answers as JSON, and a state to show with every
+  // error visible (a submit that was refused on the phone).
+  form.canvassAnswers = function () {
+    return collect(form);
+  };
+  form.canvassShow = function (state) {
+    for (var i = 0; i < state.errors.length; i++) {
+      touched[state.errors[i].pointer] = true;
+    }
+    apply(state);
+  };
 
   form.addEventListener("input", edited);
   form.addEventListener("change", edited);
