@@ -33,6 +33,14 @@ func (s *Server) linksPage(c fiber.Ctx) error {
 		return err
 	}
 	p := s.newPage(c, "links.title", "", "")
+	switch c.Query("done") {
+	case "revoked":
+		p.Flash = p.T("links.revoked")
+	case "revokedBefore":
+		p.Flash = p.T("links.revokedBefore")
+	case "nolink":
+		p.Error = p.T("links.nolink")
+	}
 	v := linksView{Campaign: camp.ID(), Forms: camp.Forms(), Org: org, Links: make([]linkJSON, len(links))}
 	v.Title = camp.Title(p.Lang)
 	now := s.engine.Now()

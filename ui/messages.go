@@ -103,7 +103,6 @@ var catalog = map[string]map[string]string{
 		"home.roles":      "角色",
 		"home.tasks":      "可做的事",
 		"home.admin":      "管理用户、组织机构，查看审计日志。",
-		"home.comingsoon": "该角色的工作页面将在后续版本中提供。",
 
 		"role.author":       "设计员",
 		"role.field_worker": "调查员",
@@ -402,7 +401,6 @@ var catalog = map[string]map[string]string{
 		"home.roles":      "Roles",
 		"home.tasks":      "What you can do",
 		"home.admin":      "Manage users and org units, and read the audit log.",
-		"home.comingsoon": "The pages for this role arrive in a later version.",
 
 		"role.author":       "Author",
 		"role.field_worker": "Field worker",
