@@ -47,13 +47,13 @@ type option struct {
 // inboxItem is one task in the list.
 type inboxItem struct {
 	ID, Number, Form, Campaign, Unit, State, Assignee string
-	Version                                   int64
-	Summary                                   []answerRow
-	DueAt                                     time.Time
-	Overdue                                   bool
-	Reminders                                 int
-	Escalated                                 bool
-	Checked                                   bool
+	Version                                           int64
+	Summary                                           []answerRow
+	DueAt                                             time.Time
+	Overdue                                           bool
+	Reminders                                         int
+	Escalated                                         bool
+	Checked                                           bool
 }
 
 // bulkRow is the result of a bulk action for one record, in words.
