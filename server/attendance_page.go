@@ -55,8 +55,15 @@ func (s *Server) attendanceSubmit(c fiber.Ctx) error {
 	}
 	a := actorOf(c)
 	worker, date := strings.TrimSpace(bodyField(c, "worker")), strings.TrimSpace(bodyField(c, "date"))
-	before := s.engine.Now()
-	entries, err := s.pay.RecordAttendance(c.Context(), a, pay.Attendance{CampaignID: id, Date: date, WorkerID: worker})
+	// Whether the day was logged before (a double click, a colleague
+	// first) only changes the words: the ledger pays a day once anyway.
+	logged := false
+	if days, err := s.pay.AttendanceDays(c.Context(), a, id, attendanceDaysShown); err == nil {
+		for _, d := range days {
+			logged = logged || (d.Date == date && d.WorkerID == worker)
+		}
+	}
+	_, err = s.pay.RecordAttendance(c.Context(), a, pay.Attendance{CampaignID: id, Date: date, WorkerID: worker})
 	if err != nil {
 		code := engine.ErrorCode(err)
 		if code != engine.EINVALID && code != engine.ENOTFOUND {
@@ -75,13 +82,8 @@ func (s *Server) attendanceSubmit(c fiber.Ctx) error {
 		return err
 	}
 	done := "logged"
-	if len(entries) > 0 {
+	if logged {
 		done = "again"
-		for _, le := range entries {
-			if !le.CreatedAt.Before(before) {
-				done = "logged"
-			}
-		}
 	}
 	return redirect(c, "/campaigns/"+id+"/attendance?done="+done+"&date="+date)
 }
