@@ -119,7 +119,7 @@ func TestRolePagesSpotCheck(t *testing.T) {
 	before := rp.totals(t)
 	rp.run(t, []pageScenario{
 		{name: "the sample is listed with its seed", who: "super", method: "GET", target: qc + "?period=2026-12", status: http.StatusOK,
-			has: []string{strconv.FormatUint(o.Sample.Seed, 10), `id="r-` + sampled + `"`, "发放 入户调查 50.00 元", "待记录结果"},
+			has:   []string{strconv.FormatUint(o.Sample.Seed, 10), `id="r-` + sampled + `"`, "发放 入户调查 50.00 元", "待记录结果"},
 			lacks: []string{"qc-draw"}},
 		{name: "a problem needs a note", who: "super", method: "POST", target: outcome,
 			fields: []string{"version", version, "period", "2026-12", "outcome", "problem"},
