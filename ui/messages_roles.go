@@ -112,6 +112,7 @@ func init() {
 		"attendance.done.again":  "%s 此前已登记过，没有重复计酬。",
 
 		"entry.title":        "录入登记",
+		"entry.org":          "单位代码（含下级单位）",
 		"entry.tip":          "外业或纸质采集的记录录入系统后，在这里标记“已录入”，录入报酬计给标记人。可逐条标记，也可勾选后批量标记。",
 		"entry.count":        "待标记 %d 条",
 		"entry.one":          "已录入",
@@ -265,6 +266,7 @@ func init() {
 		"attendance.done.again":  "%s was logged before; nothing was paid twice.",
 
 		"entry.title":        "Data entry",
+		"entry.org":          "Org unit code (with the units below it)",
 		"entry.tip":          "Once a field or paper record is typed into the official system, mark it entered here; the entry pay goes to whoever marks it. Mark one at a time, or tick several.",
 		"entry.count":        "%d to mark",
 		"entry.one":          "Entered",
