@@ -119,5 +119,5 @@ func TestRolesFieldWorker(t *testing.T) {
 	if count2 <= count || fen2 <= fen {
 		t.Errorf("the worker's entry pay did not grow: %d lines %d fen → %d lines %d fen", count, fen, count2, fen2)
 	}
+	wide(t, b, s, "/", "/entry?campaign=vital-events-2027", "/records/"+returned.ID+"/edit")
 }
-

@@ -42,6 +42,19 @@ func unlabelled(t *testing.T, ctx context.Context, what string) {
 	}
 }
 
+// wide looks at pages at 1280 px: nothing wider than the screen.
+func wide(t *testing.T, ctx context.Context, s *site, paths ...string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatalf("viewport: %v", err)
+	}
+	for _, p := range paths {
+		open(t, ctx, s, p)
+		noOverflow(t, ctx, p+" at 1280 px")
+		shot(t, ctx, "wide"+strings.ReplaceAll(p, "/", "-"), "")
+	}
+}
+
 // TestRolesSupervisor: on a phone, the district supervisor's home page
 // lists the spot checks and days in the field to log; the spot-check
 // page draws the month's sample with its seed and who was sampled why,
@@ -167,4 +180,5 @@ func TestRolesSupervisor(t *testing.T) {
 	if table.Total.Count != 4 || table.Total.TotalFen != 4*5000 {
 		t.Errorf("the supervisor's pay after logging a fourth day: %d days, %d fen", table.Total.Count, table.Total.TotalFen)
 	}
+	wide(t, ctx, s, "/", qc, "/campaigns/fertility-survey-2026/attendance")
 }
