@@ -69,7 +69,7 @@ func TestRolesFieldWorker(t *testing.T) {
 		}
 	}
 	noOverflow(t, b, "home")
-	shot(t, b, "home", "")
+	shot(t, b, "home", "17-worker-home")
 
 	if err := chromedp.Do(b,
 		chromedp.Click(chromedp.CSS(`a[href="/records/`+returned.ID+`/edit"]`)),
@@ -88,7 +88,7 @@ func TestRolesFieldWorker(t *testing.T) {
 		t.Errorf("the own-answers note: %q", own)
 	}
 	noOverflow(t, b, "the edit page")
-	shot(t, b, "returned", "")
+	shot(t, b, "returned", "18-returned-record")
 
 	// Data entry: tick all, mark them entered, and she is paid for it.
 	count, fen := enteredPay(t, s, worker)
@@ -114,7 +114,7 @@ func TestRolesFieldWorker(t *testing.T) {
 	if !strings.Contains(results, "已标记 "+strconv.Itoa(n)+" 条，未标记 0 条") {
 		t.Errorf("the results: %s", results)
 	}
-	shot(t, b, "entered", "")
+	shot(t, b, "entered", "19-data-entry")
 	count2, fen2 := enteredPay(t, s, worker)
 	if count2 <= count || fen2 <= fen {
 		t.Errorf("the worker's entry pay did not grow: %d lines %d fen → %d lines %d fen", count, fen, count2, fen2)

@@ -59,7 +59,7 @@ func TestRolesReviewer(t *testing.T) {
 	if err != nil || !strings.Contains(found, "/records/"+target.ID) {
 		t.Errorf("searching No. %d found %q (%v), want %s", target.Number, found, err, target.ID)
 	}
-	shot(t, b, "search", "")
+	shot(t, b, "search", "20-inbox-search")
 	wide(t, b, s, "/", "/inbox?q="+strconv.FormatInt(target.Number, 10))
 }
 
@@ -88,7 +88,7 @@ func TestRolesAdmin(t *testing.T) {
 		}
 	}
 	noOverflow(t, b, "home")
-	shot(t, b, "home", "")
+	shot(t, b, "home", "21-admin-home")
 
 	open(t, b, s, "/admin/locks")
 	if err := chromedp.Do(b,
@@ -104,7 +104,7 @@ func TestRolesAdmin(t *testing.T) {
 		t.Errorf("the unlocked account cannot sign in: %v", err)
 	}
 	noOverflow(t, b, "the locks page")
-	shot(t, b, "unlocked", "")
+	shot(t, b, "unlocked", "23-unlock")
 
 	open(t, b, s, "/campaigns/fertility-survey-2026/links")
 	row := "#link-" + links[0].Link.ID
@@ -136,7 +136,7 @@ func TestRolesAdmin(t *testing.T) {
 	if got := textOf(t, b, card); !strings.Contains(got, "已提前结束") || !strings.Contains(got, "培训改为线上") {
 		t.Errorf("the closed campaign: %s", got)
 	}
-	shot(t, b, "closed", "")
+	shot(t, b, "closed", "22-close-campaign")
 	camp, err := s.eng.Campaign(ctx, "census-training-2026")
 	if err != nil {
 		t.Fatal(err)
@@ -159,7 +159,7 @@ func TestRolesFinanceAndAuthor(t *testing.T) {
 		t.Errorf("finance's home: %s", home)
 	}
 	noOverflow(t, b, "finance's home")
-	shot(t, b, "finance-home", "")
+	shot(t, b, "finance-home", "24-finance-home")
 	if err := chromedp.Do(b,
 		chromedp.Click(chromedp.CSS(`section.work a[href="/finance?campaign=fertility-survey-2026"]`)),
 		chromedp.WaitVisible(chromedp.CSS("main table")),
@@ -176,7 +176,7 @@ func TestRolesFinanceAndAuthor(t *testing.T) {
 		t.Errorf("the author's home: %s", home)
 	}
 	noOverflow(t, b, "the author's home")
-	shot(t, b, "author-home", "")
+	shot(t, b, "author-home", "25-author-home")
 	if err := chromedp.Do(b,
 		chromedp.Click(chromedp.CSS(`section.work a[href="/studio"]`)),
 		chromedp.WaitVisible(chromedp.CSS("main h1")),

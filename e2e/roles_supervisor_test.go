@@ -74,7 +74,7 @@ func TestRolesSupervisor(t *testing.T) {
 		}
 	}
 	noOverflow(t, ctx, "home")
-	shot(t, ctx, "home", "")
+	shot(t, ctx, "home", "13-supervisor-home")
 
 	// The demo sampled this month already and left one check open. Last
 	// month has no sample yet: draw it.
@@ -113,7 +113,7 @@ func TestRolesSupervisor(t *testing.T) {
 		t.Errorf("the bonus of a passed check is not shown: %q %v", bonus, err)
 	}
 	noOverflow(t, ctx, "the spot-check page")
-	shot(t, ctx, "qc-sample", "")
+	shot(t, ctx, "qc-sample", "14-spot-check")
 
 	// 发现问题 without a note is refused in words; with one it withholds.
 	first, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector("li.qc-record.open")||{}).id||""`))
@@ -135,7 +135,7 @@ func TestRolesSupervisor(t *testing.T) {
 	if !strings.Contains(lines, "扣发 入户调查劳务补助 50.00 元") {
 		t.Errorf("the problem's withholding is not shown: %s", lines)
 	}
-	shot(t, ctx, "qc-problem", "")
+	shot(t, ctx, "qc-problem", "15-spot-check-outcome")
 
 	// The finance page counts the same bonus and withholding.
 	table, err := s.eng.Pay.Payments(context.Background(), s.actor(t, "finance"), pay.PaymentQuery{CampaignID: "fertility-survey-2026"})
@@ -171,7 +171,7 @@ func TestRolesSupervisor(t *testing.T) {
 	if !strings.Contains(days, day) || !strings.Contains(days, "指导员入户指导核查补助") || !strings.Contains(days, "50.00") || !strings.Contains(days, "吴海") {
 		t.Errorf("the logged day does not show its pay: %s", days)
 	}
-	shot(t, ctx, "attendance", "")
+	shot(t, ctx, "attendance", "16-attendance")
 	sup := s.actor(t, "supervisor")
 	table, err = s.eng.Pay.Payments(context.Background(), s.actor(t, "finance"), pay.PaymentQuery{CampaignID: "fertility-survey-2026", WorkerID: sup.User.ID})
 	if err != nil {
