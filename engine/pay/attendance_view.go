@@ -54,7 +54,7 @@ type AttendanceDay struct {
 }
 
 // AttendanceDays lists the days recorded for a campaign in the actor's
-// scope, newest first (at most limit), each with the ledger entries it
+// scope — the limit most recently logged — latest day first, each with the ledger entries it
 // posted. Supervisors, finance and admins. Returns ENOTFOUND for an
 // unknown campaign or one outside the scope.
 func (s *Service) AttendanceDays(ctx context.Context, a *engine.Actor, campaignID string, limit int) ([]AttendanceDay, error) {
@@ -94,5 +94,6 @@ func (s *Service) AttendanceDays(ctx context.Context, a *engine.Actor, campaignI
 		}
 		p.After = page.Next
 	}
+	slices.SortStableFunc(out, func(x, y AttendanceDay) int { return strings.Compare(y.Date, x.Date) })
 	return out, nil
 }
