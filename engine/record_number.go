@@ -7,10 +7,15 @@ import (
 )
 
 // numberRecord gives r its campaign's next short number (Record.Number)
-// when it is submitted and has none yet: at the first submission, or when
-// a draft or an imported case is first written in another state.
+// when it is submitted and has none yet: at its first submission (Submit,
+// or the submit action that takes a draft — or a record stored before
+// numbers existed — into the workflow). Other writes (timers, reviews,
+// pay) never draw a number, so they add no write to a shared counter.
 func (e *Engine) numberRecord(ctx context.Context, r *Record) error {
 	if r.Number != 0 || r.State == StateDraft || r.CampaignID == "" {
+		return nil
+	}
+	if n := len(r.History); n > 0 && r.History[n-1].Action != "submit" {
 		return nil
 	}
 	n, err := e.store.NextRecordNumber(ctx, r.CampaignID)
