@@ -191,6 +191,9 @@ func (e *Engine) SubmitPublic(ctx context.Context, token string, answers map[str
 	if r.Answers, r.DedupKey, err = e.SealAnswers(pf.Form, l.CampaignID, state.Clean); err != nil {
 		return nil, err
 	}
+	if err := e.numberRecord(ctx, r); err != nil {
+		return nil, err
+	}
 	stored, created, err := e.store.InsertRecord(ctx, r)
 	if err != nil {
 		if ErrorCode(err) == ECONFLICT {

@@ -118,6 +118,11 @@ func (e *Engine) notify(ctx context.Context, r *Record, index int, kind string, 
 	}
 	h := r.History[index]
 	msg := e.notificationMessage(ctx, r)
+	if kind == NotifyReturned && h.Reason != "" {
+		// The reason is what the submitter must fix: it travels with the
+		// notification, in the reviewer's own words.
+		msg += " · 退回原因：" + h.Reason
+	}
 	ns := make([]Notification, 0, len(users))
 	for _, u := range users {
 		ns = append(ns, Notification{ID: NotificationID(h.At, r.ID, index, u), UserID: u, RecordID: r.ID, Kind: kind, Message: msg, CreatedAt: h.At})

@@ -50,6 +50,13 @@ type Record struct {
 	LeaseOwner string
 	LeaseUntil time.Time
 
+	// Number is the record's short number within its campaign (1, 2, 3…),
+	// which people read out on the phone; 0 until it is first submitted
+	// (see Engine.numberRecord). Numbers never repeat within a campaign
+	// but may skip one (a retried submission draws a number it then does
+	// not keep).
+	Number int64
+
 	Version   int64 // optimistic concurrency: starts at 1, +1 on every update
 	CreatedBy string
 	CreatedAt time.Time
@@ -115,6 +122,7 @@ type RecordFilter struct {
 	Assignee          string
 	AnyRole           []string // records whose CandidateRoles contain any of these
 	DedupKey          string
+	Number            int64     // the record with this short number (in CampaignID); 0 does not filter
 	UpdatedFrom       time.Time // inclusive
 	UpdatedBefore     time.Time // exclusive
 	DueBefore         time.Time // open tasks with DueAt before this (overdue)

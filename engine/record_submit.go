@@ -137,6 +137,9 @@ func (e *Engine) Submit(ctx context.Context, a *Actor, s Submission) (*SubmitRes
 	if r.Answers, r.DedupKey, err = e.SealAnswers(form, camp.ID(), state.Clean); err != nil {
 		return nil, err
 	}
+	if err := e.numberRecord(ctx, r); err != nil {
+		return nil, err
+	}
 	stored, created, err := e.store.InsertRecord(ctx, r)
 	if err != nil {
 		return nil, err

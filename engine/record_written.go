@@ -57,6 +57,9 @@ func (e *Engine) RecordsWritten(ctx context.Context, rs ...*Record) {
 // the followers on the stored copy. Returns ECONFLICT when the record
 // changed since it was read, ENOTFOUND when it does not exist.
 func (e *Engine) UpdateRecord(ctx context.Context, r *Record) (*Record, error) {
+	if err := e.numberRecord(ctx, r); err != nil {
+		return nil, err
+	}
 	updated, err := e.store.UpdateRecord(ctx, r)
 	if err != nil {
 		return nil, err

@@ -42,12 +42,18 @@ type RecordStore interface {
 	// ID, CampaignID or OrgPath is empty.
 	InsertRecord(ctx context.Context, r *Record) (stored *Record, created bool, err error)
 
+	// NextRecordNumber draws the next short record number of a campaign:
+	// 1 for its first, then one more than the last drawn, atomically, so
+	// two records never share a number whatever processes draw at once.
+	// A number drawn but never stored is skipped, not reused.
+	NextRecordNumber(ctx context.Context, campaignID string) (int64, error)
+
 	// GetRecord returns the record with the given ID.
 	// Returns ENOTFOUND if there is none.
 	GetRecord(ctx context.Context, id string) (*Record, error)
 
 	// UpdateRecord replaces the record's mutable fields (everything but ID,
-	// CampaignID, CreatedBy, CreatedAt and ContentHash) if the stored Version
+	// CampaignID, CreatedBy, CreatedAt and ContentHash; Number too) if the stored Version
 	// equals r.Version, then stores and returns it with Version+1. It also
 	// releases any timer lease. r.UpdatedAt is stored as given (the engine's
 	// clock). Returns ENOTFOUND if the record does not exist, ECONFLICT if its

@@ -108,7 +108,7 @@ func (s *Server) logoutSubmit(c fiber.Ctx) error {
 
 // homeData is the home page's own data.
 type homeData struct {
-	Unit       *engine.OrgUnit // the root of the user's scope
-	OtherRoles []string        // roles whose pages come later
-	Forms      []homeForm      // open campaign forms the user may fill in
+	Unit     *engine.OrgUnit // the root of the user's scope
+	Forms    []homeForm      // open campaign forms the user may fill in
+	Sections []homeSection   // each of the user's roles' work, with counts and links
 }

@@ -60,9 +60,10 @@ func requireRole(a *engine.Actor, roles ...string) error {
 
 // campaignForm is a published form as one campaign collects it.
 type campaignForm struct {
-	campaign *campaigns.Campaign
-	form     *forms.Form
-	version  int
+	campaign   *campaigns.Campaign
+	form       *forms.Form
+	version    int
+	ownAnswers bool // a record's creator correcting it sees their answers in full
 }
 
 // lookupCampaignForm returns the form formID of campaign campaignID for the

@@ -39,18 +39,24 @@ type formPage struct {
 	preview       bool
 	edit          bool
 	canDraft      bool
+	returned      *returnNote
+	ownAnswers    bool
 }
 
 // renderForm evaluates the answers (for relevance, required marks and
 // calculated values) and renders the form page with the values as typed
 // and each error beside its field.
 func (s *Server) renderForm(c fiber.Ctx, status int, p *pageData, fp formPage) error {
+	if fp.returned != nil {
+		fp.returned.By = s.engine.Names(c.Context()).User(fp.returned.by)
+	}
 	st := forms.Evaluate(fp.form, fp.answers, forms.Env{RefTime: fp.refTime, SubmittedAt: s.now(), Lang: p.Lang})
 	b := newFormBuilder(p, fp.form, st, fp.errs)
 	b.preview = fp.preview
 	fv := &formView{
 		Title: fp.form.Title(p.Lang), CampaignTitle: fp.campaignTitle, Action: fp.action, EvaluateURL: fp.evaluateURL,
 		SubmissionID: fp.submissionID, Version: fp.version, Preview: fp.preview, Edit: fp.edit, CanDraft: fp.canDraft,
+		Returned: fp.returned, OwnAnswers: fp.ownAnswers,
 		Fields: b.build(fp.answers),
 	}
 	fv.Problems = b.problems()
@@ -262,7 +268,7 @@ func (s *Server) editableRecord(c fiber.Ctx) (*engine.RecordView, *campaignForm,
 	if err != nil {
 		return nil, nil, err
 	}
-	view, err := s.engine.GetRecord(c.Context(), a, id)
+	view, own, err := s.engine.RecordForCorrection(c.Context(), a, id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -277,7 +283,7 @@ func (s *Server) editableRecord(c fiber.Ctx) (*engine.RecordView, *campaignForm,
 	if err != nil {
 		return nil, nil, err
 	}
-	return view, &campaignForm{campaign: camp, form: form, version: view.FormVersion}, nil
+	return view, &campaignForm{campaign: camp, form: form, version: view.FormVersion, ownAnswers: own}, nil
 }
 
 func editFormPage(view *engine.RecordView, cf *campaignForm, p *pageData, answers map[string]any) formPage {
@@ -285,6 +291,7 @@ func editFormPage(view *engine.RecordView, cf *campaignForm, p *pageData, answer
 		form: cf.form, refTime: cf.campaign.RefTime(), campaignTitle: cf.campaign.Title(p.Lang), answers: answers,
 		action: editPath(view.ID), evaluateURL: evaluateURL(view.CampaignID, view.FormID, view.FormVersion, p.Lang),
 		submissionID: view.ID, version: view.Version, edit: true, canDraft: view.State == engine.StateDraft,
+		returned: returnNoteOf(view.Record), ownAnswers: cf.ownAnswers,
 	}
 }
 

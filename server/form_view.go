@@ -22,7 +22,11 @@ type formView struct {
 	Preview       bool   // an author's look at a draft: nothing can be sent
 	Edit          bool   // resuming a draft or correcting a returned record
 	CanDraft      bool
-	Fields        []*fieldView
+	// Returned says why a record came back for correction, who sent it
+	// and when; OwnAnswers that its creator sees their answers in full.
+	Returned   *returnNote
+	OwnAnswers bool
+	Fields     []*fieldView
 	// Problems are errors that belong to no field on the page (the org
 	// unit, a PII value to enter again in a row that is gone), shown at
 	// the top.

@@ -1,8 +1,6 @@
 package server
 
 import (
-	"slices"
-
 	"github.com/gofiber/fiber/v3"
 
 	"canvass/engine"
@@ -63,10 +61,8 @@ func (s *Server) homePage(c fiber.Ctx) error {
 	case engine.ErrorCode(err) != engine.ENOTFOUND:
 		return err
 	}
-	for _, r := range a.User.Roles {
-		if r != engine.RoleAdmin && !slices.Contains(data.OtherRoles, r) {
-			data.OtherRoles = append(data.OtherRoles, r)
-		}
+	if data.Sections, err = s.homeSections(c, a, p); err != nil {
+		return err
 	}
 	if data.Forms, err = s.openForms(c, a, p.Lang); err != nil {
 		return err

@@ -32,6 +32,7 @@ type inboxData struct {
 	ReasonError    string
 	Results        []bulkRow
 	Done, Failures int
+	Search         *inboxSearch // the "find a record" box
 }
 
 // option is one choice of a select.
@@ -41,14 +42,14 @@ type option struct {
 
 // inboxItem is one task in the list.
 type inboxItem struct {
-	ID, Form, Campaign, Unit, State, Assignee string
-	Version                                   int64
-	Summary                                   []answerRow
-	DueAt                                     time.Time
-	Overdue                                   bool
-	Reminders                                 int
-	Escalated                                 bool
-	Checked                                   bool
+	ID, Number, Form, Campaign, Unit, State, Assignee string
+	Version                                           int64
+	Summary                                           []answerRow
+	DueAt                                             time.Time
+	Overdue                                           bool
+	Reminders                                         int
+	Escalated                                         bool
+	Checked                                           bool
 }
 
 // bulkRow is the result of a bulk action for one record, in words, with
@@ -174,6 +175,9 @@ func (s *Server) renderInbox(c fiber.Ctx, status int, results []bulkResult, req 
 		}
 		data.Results = append(data.Results, row)
 	}
+	if data.Search, err = s.searchInbox(c, a, p, names); err != nil {
+		return err
+	}
 	data.Campaigns, data.States = s.campaignChoices(c.Context(), a, names)
 	units, err := s.engine.OrgUnits(c.Context(), a, "")
 	if err != nil {
@@ -187,7 +191,7 @@ func (s *Server) renderInbox(c fiber.Ctx, status int, results []bulkResult, req 
 func (s *Server) inboxItemOf(names *namer, v *engine.RecordView, now time.Time, checked bool) inboxItem {
 	r := v.Record
 	it := inboxItem{
-		ID: r.ID, Version: r.Version, Form: names.formTitle(r), Campaign: names.campaign(r.CampaignID),
+		ID: r.ID, Number: recordNumberText(r), Version: r.Version, Form: names.formTitle(r), Campaign: names.campaign(r.CampaignID),
 		Unit: names.unit(r.OrgUnit), State: names.state(r, r.State), DueAt: r.DueAt, Overdue: overdue(r, now),
 		Checked: checked,
 	}

@@ -41,6 +41,14 @@ func (s *Server) linksPage(c fiber.Ctx) error {
 		return err
 	}
 	p := s.newPage(c, "links.title", "", "")
+	switch c.Query("done") {
+	case "revoked":
+		p.Flash = p.T("links.revoked")
+	case "revokedBefore":
+		p.Flash = p.T("links.revokedBefore")
+	case "nolink":
+		p.Error = p.T("links.nolink")
+	}
 	v := linksView{Campaign: camp.ID(), Org: org, Links: make([]linkRow, len(links)),
 		PresetFields: s.presetGroups(c.Context(), camp, p.Lang)}
 	for _, id := range camp.Forms() {

@@ -11,6 +11,7 @@ import (
 // in single-record answers.
 type recordJSON struct {
 	ID              string         `json:"id"`
+	Number          int64          `json:"number,omitempty"` // the short per-campaign number, once submitted
 	Campaign        string         `json:"campaign"`
 	Form            string         `json:"form"`
 	FormVersion     int            `json:"formVersion"`
@@ -52,7 +53,7 @@ type historyJSON struct {
 func toRecordJSON(v *engine.RecordView, now time.Time, userName func(id string) string) recordJSON {
 	r := v.Record
 	out := recordJSON{
-		ID: r.ID, Campaign: r.CampaignID, Form: r.FormID, FormVersion: r.FormVersion,
+		ID: r.ID, Number: r.Number, Campaign: r.CampaignID, Form: r.FormID, FormVersion: r.FormVersion,
 		Workflow: r.WorkflowID, WorkflowVersion: r.WorkflowVersion,
 		OrgUnit: r.OrgUnit, OrgPath: r.OrgPath, State: r.State, Answers: r.Answers,
 		Step: r.Step, CandidateRoles: r.CandidateRoles, TaskOrgPath: r.TaskOrgPath, Assignee: r.Assignee,

@@ -14,7 +14,9 @@ import (
 // recordData is the record page's own data.
 type recordData struct {
 	ID, Form, Campaign, State, Unit string
-	TaskUnit, Assignee              string // where the open task sits, and who claimed it
+	Number                          string      // the short number people read out
+	Returned                        *returnNote // why the record came back, while it is back
+	TaskUnit, Assignee              string      // where the open task sits, and who claimed it
 	Version                         int64
 	DueAt                           time.Time
 	Overdue, Final                  bool
@@ -190,7 +192,11 @@ func (s *Server) renderRecord(c fiber.Ctx, status int, p *pageData, v *engine.Re
 	}
 	if r.Step != "" {
 		d.TaskUnit = names.unitOfPath(r.TaskOrgPath)
+		if d.Returned = returnNoteOf(r); d.Returned != nil {
+			d.Returned.By = names.user(d.Returned.by)
+		}
 	}
+	d.Number = recordNumberText(r)
 	if r.Assignee != "" {
 		d.Assignee = names.user(r.Assignee)
 	}

@@ -164,6 +164,7 @@ func (s *Server) routes() {
 	s.indicatorRoutes(api)
 	s.studioFormRoutes(api)
 	s.pageRoutes()
+	s.roleRoutes()
 	s.studioRoutes()
 	s.offlineRoutes(api)
 }

@@ -95,35 +95,9 @@ func (s *Service) SampleQC(ctx context.Context, a *engine.Actor, campaignID, per
 	if prev, err := s.recordedSample(ctx, object); err != nil || prev != nil {
 		return prev, err
 	}
-	wf, _, err := s.e.Workflow(ctx, camp.Workflow(), 0)
+	byWorker, open, err := s.completedRecords(ctx, a, camp.ID(), camp.Workflow(), q, period)
 	if err != nil {
 		return nil, err
-	}
-	var accepted []string
-	for _, st := range wf.States() {
-		if AcceptedState(wf, st) {
-			accepted = append(accepted, st)
-		}
-	}
-	byWorker := map[string][]string{}
-	open := map[string]bool{}
-	p := engine.Page{Limit: engine.MaxPageLimit}
-	for {
-		page, err := s.store.ListRecords(ctx, engine.RecordFilter{CampaignID: campaignID, States: accepted, OrgPaths: a.Scope()}, p)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range page.Records {
-			if q.PeriodOf(completedAt(r)) != period {
-				continue
-			}
-			byWorker[r.CreatedBy] = append(byWorker[r.CreatedBy], r.ID)
-			open[r.ID] = r.Step != ""
-		}
-		if page.Next == "" {
-			break
-		}
-		p.After = page.Next
 	}
 	var b [8]byte
 	_, _ = rand.Read(b[:])
@@ -152,6 +126,41 @@ func (s *Service) SampleQC(ctx context.Context, a *engine.Actor, campaignID, per
 		}
 	}
 	return qs, nil
+}
+
+// completedRecords lists the record IDs completed in period in the
+// actor's scope, by worker (the records' creator), and which of them have
+// an open task.
+func (s *Service) completedRecords(ctx context.Context, a *engine.Actor, campaignID, workflowID string, q campaigns.QC, period string) (byWorker map[string][]string, open map[string]bool, err error) {
+	wf, _, err := s.e.Workflow(ctx, workflowID, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	var accepted []string
+	for _, st := range wf.States() {
+		if AcceptedState(wf, st) {
+			accepted = append(accepted, st)
+		}
+	}
+	byWorker, open = map[string][]string{}, map[string]bool{}
+	p := engine.Page{Limit: engine.MaxPageLimit}
+	for {
+		page, err := s.store.ListRecords(ctx, engine.RecordFilter{CampaignID: campaignID, States: accepted, OrgPaths: a.Scope()}, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, r := range page.Records {
+			if q.PeriodOf(completedAt(r)) != period {
+				continue
+			}
+			byWorker[r.CreatedBy] = append(byWorker[r.CreatedBy], r.ID)
+			open[r.ID] = r.Step != ""
+		}
+		if page.Next == "" {
+			return byWorker, open, nil
+		}
+		p.After = page.Next
+	}
 }
 
 // completedAt is when a record entered its current state.

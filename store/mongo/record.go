@@ -44,6 +44,7 @@ type recordDoc struct {
 	UpdatedAt      *time.Time     `bson:"updatedAt"`
 	History        []historyDoc   `bson:"history"`
 	ContentHash    string         `bson:"contentHash"`
+	Number         int64          `bson:"number,omitempty"`
 
 	// The calendar keys of CreatedAt in Asia/Shanghai, written with the
 	// record so that AggregateRecords groups by plain fields: FerretDB
@@ -101,6 +102,7 @@ func toRecordDoc(r *engine.Record) *recordDoc {
 		UpdatedAt:      when(r.UpdatedAt),
 		History:        toHistoryDocs(r.History),
 		ContentHash:    r.ContentHash,
+		Number:         r.Number,
 	}
 	if !r.CreatedAt.IsZero() {
 		c := r.CreatedAt.In(shanghai)
@@ -152,6 +154,7 @@ func (d *recordDoc) record() *engine.Record {
 		CreatedAt:       timeOf(d.CreatedAt),
 		UpdatedAt:       timeOf(d.UpdatedAt),
 		ContentHash:     d.ContentHash,
+		Number:          d.Number,
 	}
 	for _, h := range d.History {
 		e := engine.HistoryEntry{At: timeOf(h.At), Actor: h.Actor, Action: h.Action, FromState: h.FromState, ToState: h.ToState, Reason: h.Reason}
@@ -213,6 +216,36 @@ func (s *Store) InsertRecord(ctx context.Context, r *engine.Record) (*engine.Rec
 	return existing, false, nil
 }
 
+// collRecordNumbers holds one document per campaign: the last short
+// record number drawn.
+const collRecordNumbers = "record_numbers"
+
+// NextRecordNumber draws a campaign's next short record number with one
+// upserting $inc, atomic on MongoDB (and under the collection's lock on
+// FerretDB).
+func (s *Store) NextRecordNumber(ctx context.Context, campaignID string) (int64, error) {
+	if campaignID == "" {
+		return 0, engine.Errorf(engine.EINVALID, "a record number needs a campaign")
+	}
+	unlock, err := s.exclusive(ctx, collRecordNumbers)
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
+	var out struct {
+		Last int64 `bson:"last"`
+	}
+	err = s.db.Collection(collRecordNumbers).FindOneAndUpdate(ctx,
+		bson.D{{Key: "_id", Value: campaignID}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "last", Value: int64(1)}}}},
+		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After),
+	).Decode(&out)
+	if err != nil {
+		return 0, s.fail("draw record number", err)
+	}
+	return out.Last, nil
+}
+
 // GetRecord returns the record with the given ID.
 func (s *Store) GetRecord(ctx context.Context, id string) (*engine.Record, error) {
 	var d recordDoc
@@ -248,6 +281,7 @@ func (s *Store) UpdateRecord(ctx context.Context, r *engine.Record) (*engine.Rec
 		{Key: "version", Value: r.Version + 1},
 		{Key: "updatedAt", Value: d.UpdatedAt},
 		{Key: "history", Value: d.History},
+		{Key: "number", Value: d.Number},
 	}
 	var out recordDoc
 	unlock, err := s.exclusive(ctx, collRecords)
@@ -290,6 +324,9 @@ func recordFilter(f engine.RecordFilter) filter {
 	q.eq("assignee", f.Assignee)
 	q.in("candidateRoles", f.AnyRole)
 	q.eq("dedupKey", f.DedupKey)
+	if f.Number > 0 {
+		q.add(bson.D{{Key: "number", Value: f.Number}})
+	}
 	q.cmp("updatedAt", "$gte", f.UpdatedFrom)
 	q.cmp("updatedAt", "$lt", f.UpdatedBefore)
 	if !f.DueBefore.IsZero() {

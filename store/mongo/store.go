@@ -245,7 +245,7 @@ func (s *Store) detectFerretDB(ctx context.Context) error {
 	s.serial = true
 	s.locks = map[string]chan struct{}{}
 	for _, c := range []string{collRecords, collDefinitions, collOrgUnits, collUsers, collCounters, collLinks, collNotifications,
-		collImportJobs, collWorklist, collReconcileRuns, collReportSlots, collIndicatorContribs, collPeriodLocks} {
+		collImportJobs, collWorklist, collReconcileRuns, collReportSlots, collIndicatorContribs, collPeriodLocks, collRecordNumbers} {
 		s.locks[c] = make(chan struct{}, 1)
 	}
 	s.logger.Warn("mongo: FerretDB updates are not atomic; this Store serializes its own updates, "+
@@ -343,6 +343,7 @@ func (s *Store) indexes() []index {
 		{coll: s.db.Collection(collImportJobs), name: "state", keys: asc("state")},
 
 		{coll: s.records, name: "campaign_dedup_key", keys: asc("campaignId", "dedupKey")},
+		{coll: s.records, name: "campaign_number", keys: asc("campaignId", "number")},
 		{coll: s.db.Collection(collWorklist), name: "key", keys: asc("key"), unique: true},
 		{coll: s.db.Collection(collWorklist), name: "campaign_id", keys: asc("campaignId", "_id")},
 		{coll: s.db.Collection(collWorklist), name: "org_path", keys: asc("orgPath", "_id")},

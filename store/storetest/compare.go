@@ -180,6 +180,7 @@ func diffRecord(got, want *engine.Record) differ {
 	d.str("LeaseOwner", got.LeaseOwner, want.LeaseOwner)
 	d.time("LeaseUntil", got.LeaseUntil, want.LeaseUntil)
 	d.num("Version", got.Version, want.Version)
+	d.num("Number", got.Number, want.Number)
 	d.str("CreatedBy", got.CreatedBy, want.CreatedBy)
 	d.time("CreatedAt", got.CreatedAt, want.CreatedAt)
 	d.time("UpdatedAt", got.UpdatedAt, want.UpdatedAt)

@@ -60,6 +60,7 @@ func groups() []group {
 		{"InsertRecord", insertRecordScenarios()},
 		{"GetRecord", getRecordScenarios()},
 		{"UpdateRecord", updateRecordScenarios()},
+		{"RecordNumbers", recordNumberScenarios()},
 		{"ListRecords", listRecordScenarios()},
 		{"ListRecordsPaging", pageRecordScenarios()},
 		{"AggregateRecords", aggregateScenarios()},
