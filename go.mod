@@ -2,6 +2,8 @@ module canvass
 
 go 1.26.0
 
+toolchain go1.26.8
+
 require (
 	github.com/FerretDB/FerretDB v1.24.2
 	github.com/chromedp/chromedp v0.23.0

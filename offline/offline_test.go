@@ -3,6 +3,7 @@ package offline
 import (
 	"bytes"
 	"context"
+	"runtime"
 	"testing"
 
 	"canvass/offline/internal/wasmbuild"
@@ -17,7 +18,7 @@ func TestEvaluatorIsFresh(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, EvaluatorGzip()) {
-		t.Fatalf("offline/evaluator.wasm.gz is stale (%d bytes committed, %d built): run go generate ./offline and commit it", len(EvaluatorGzip()), len(got))
+		t.Fatalf("offline/evaluator.wasm.gz is stale (%d bytes committed, %d built): run go generate ./offline with Go %s (go.mod's toolchain line; another Go release builds other bytes) and commit it", len(EvaluatorGzip()), len(got), runtime.Version())
 	}
 }
 
