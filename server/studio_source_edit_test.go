@@ -96,7 +96,7 @@ func TestStudioSourceEditor(t *testing.T) {
 		{name: "a neighbour cannot save", who: "neighbour", method: "POST", target: editURL, form: []string{"source", edited}, status: http.StatusNotFound},
 
 		{name: "save: a file with findings is saved and shows them", who: "author", method: "POST", target: editURL, form: []string{"source", strings.ReplaceAll(broken, "\n", "\r\n")},
-			status: http.StatusOK, keepBase: true, contains: []string{"已保存为草稿", "diag-error", `data-line="` + strconv.Itoa(brokenLine) + `"`, "start: nowhere"}, lacks: []string{"\r"}},
+			status: http.StatusOK, keepBase: true, contains: []string{"已保存为草稿", "错误改正后才能发布", "diag-error", `data-line="` + strconv.Itoa(brokenLine) + `"`, "start: nowhere"}, lacks: []string{"\r"}},
 		{name: "save: fixed, back to the source tab", who: "author", method: "POST", target: editURL, form: []string{"source", edited}, status: http.StatusSeeOther,
 			contains: nil},
 		{name: "the source tab shows the draft", who: "author", method: "GET", target: "/studio/campaigns/" + id + "/source?saved=workflow/" + id + "-review", status: http.StatusOK,
