@@ -72,6 +72,9 @@ func (s *Server) studioSourceEditSave(c fiber.Ctx) error {
 		return err
 	}
 	if res == nil {
+		if status == fiber.StatusConflict {
+			p.Error += p.T("studio.source.edit.kept")
+		}
 		return s.renderSourceEdit(c, status, p, d, f, src, base, nil)
 	}
 	findings := studioDiagnostics(p, res.Diagnostics, "#source")

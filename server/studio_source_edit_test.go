@@ -64,6 +64,8 @@ func TestStudioSourceEditor(t *testing.T) {
 			contains: []string{`href="` + editURL + `"`, "编辑 " + id + "-review.workflow.yaml"}},
 		{name: "the editor holds the newest version, labelled and numbered", who: "author", method: "GET", target: editURL, status: http.StatusOK, keepBase: true,
 			contains: []string{`<label for="source">`, `<textarea id="source" name="source"`, "start: village_review", `aria-current="page">源文件`, "1\n2\n3\n", "studio_source.js", "保存为草稿"}},
+		{name: "the editor in English", who: "author", method: "GET", target: editURL + "?lang=en", status: http.StatusOK,
+			contains: []string{"Save as draft", "Contents of " + id + "-review.workflow.yaml", "Source files"}, lacks: []string{"保存为草稿"}},
 		{name: "a neighbour cannot open it", who: "neighbour", method: "GET", target: editURL, status: http.StatusNotFound},
 		{name: "a field worker cannot open it", who: "worker", method: "GET", target: editURL, status: http.StatusForbidden},
 		{name: "a file of no campaign file kind", who: "author", method: "GET", target: "/studio/campaigns/" + id + "/files/paytable/" + id + "-review/edit", status: http.StatusNotFound},
@@ -102,7 +104,7 @@ func TestStudioSourceEditor(t *testing.T) {
 		{name: "the source tab shows the draft", who: "author", method: "GET", target: "/studio/campaigns/" + id + "/source?saved=workflow/" + id + "-review", status: http.StatusOK,
 			contains: []string{"已保存为草稿：审核流程", "<code>start: village_review  </code>"}},
 		{name: "save: from a stale page conflicts and keeps the text", who: "author", method: "POST", target: editURL, form: []string{"source", edited + "# 我的修改\n"},
-			status: http.StatusConflict, contains: []string{"测试 author 在您打开此页之后修改了这个文件", "# 我的修改"}},
+			status: http.StatusConflict, contains: []string{"测试 author 在您打开此页之后修改了这个文件", "您输入的内容仍在下面的编辑框中", "# 我的修改"}},
 		{name: "save: a base that never was conflicts too", who: "author", method: "POST", target: editURL, form: []string{"source", edited}, base: "0000",
 			status: http.StatusConflict, contains: []string{"在您打开此页之后修改了这个文件"}},
 	} {
