@@ -254,7 +254,9 @@ func (e *Engine) saveDraft(ctx context.Context, a *Actor, kind, id, filename str
 		compiled, declared, ds = compileDefinition(kind, filename, src)
 	}
 	if declared != "" && declared != id {
-		return nil, Errorf(EINVALID, "the file declares %s %q, not %q", kind, declared, id)
+		// The declared ID in Fields, for pages to name it in their language.
+		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("the file declares %s %q, not %q", kind, declared, id),
+			Fields: []FieldError{{Pointer: "/id", Code: CodeDeclaredID, Message: declared}}}
 	}
 	versions, err := e.store.ListDefinitions(ctx, DefinitionFilter{Kind: kind, ID: id})
 	if err != nil {

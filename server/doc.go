@@ -188,6 +188,8 @@
 //	                                                   written in one step — with the current state
 //	POST /api/v1/studio/forms/:form/expr-check         an expression's problems, with positions
 //	GET  /api/v1/studio/functions                      the rules function table (rules.FunctionDocs)
+//	POST /api/v1/studio/lint                           a definition's source linted as publishing would,
+//	                                                   nothing stored (the 源文件 editor, studio_source_edit.go)
 //
 // The 劳务报酬 tab (studio_pay.go) is plain forms over the campaign's pay
 // table (engine/studio's PayTableDoc), each post saving a draft based on

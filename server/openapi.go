@@ -58,6 +58,7 @@ var apiDocs = map[string]apiDoc{
 	"GET /studio/forms/{form}":             {summary: "The form designer's state of a form's newest version: outline, palette, the selected field's spec (?field=pointer) and the base version and checksum.", query: []string{"field", "lang"}},
 	"POST /studio/forms/{form}":            {summary: "Apply one designer operation (add, addOrg, update, duplicate, move, delete, addSection, addRepeat) and save the draft; 422 with problems by pointer, 409 with the current state when the base is stale.", body: "json"},
 	"POST /studio/forms/{form}/expr-check": {summary: "Check an expression (relevant, constraint or calculate) against the form: problems with positions in the caller's language.", body: "json"},
+	"POST /studio/lint":                    {summary: "Lint a definition's source (kind, id, filename, source) as publishing would, storing nothing: findings with line, column, severity and the caller's language; 413 over the size limit.", body: "json"},
 
 	"POST /campaigns/{campaign}/forms/{form}/evaluate": {summary: "Evaluate answers: relevance, required fields, calculated values and errors. Stores nothing.", query: []string{"version"}, body: "json"},
 	"GET /offline/bundle":                              {summary: "What a field worker's phone keeps for offline capture: the published forms of their open campaigns with sources, the pages to keep, the session's CSRF token and the offline messages (field workers)."},

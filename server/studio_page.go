@@ -36,6 +36,7 @@ func (s *Server) studioRoutes() {
 	s.studioVersionRoutes()
 	s.studioCampaignPartRoutes()
 	s.studioPayRoutes()
+	s.studioSourceEditRoutes()
 }
 
 // studioRow is one campaign in the studio list.
@@ -213,6 +214,7 @@ type studioDiagnostic struct {
 	Error                     bool
 	Location, Message, Detail string
 	Snippet, URL              string
+	Line, Col                 int
 }
 
 // problemText is a lint or check finding's text in the page's language,
@@ -498,7 +500,6 @@ func (s *Server) studioDownload(c fiber.Ctx) error {
 // a draft based on the version the page showed: POST
 // /studio/campaigns/:id/files/:kind/:file (multipart: file, base).
 func (s *Server) studioUpload(c fiber.Ctx) error {
-	a := actorOf(c)
 	p, d, err := s.studioCampaign(c, "source")
 	if err != nil {
 		return err
@@ -516,15 +517,13 @@ func (s *Server) studioUpload(c fiber.Ctx) error {
 	} else if src, xerr := studioWorkbook(f.Kind, f.ID, f.Title, fh.Filename, src, p.Lang); xerr != nil {
 		p.Error = p.T("studio.source.failed") + engine.ErrorMessage(xerr)
 	} else {
-		res, serr := s.engine.SaveDraftBased(c.Context(), a, f.Kind, f.ID, f.Filename, src, bodyField(c, "base"))
-		switch code := engine.ErrorCode(serr); {
-		case serr == nil:
-			for _, dg := range res.Diagnostics {
-				sd := studioDiagnostic{Error: dg.Severity != rules.SeverityWarning, Snippet: dg.Snippet,
-					Location: p.T("studio.problem.where.line", dg.Line), URL: fmt.Sprintf("#%s-L%d", f.Anchor, dg.Line)}
-				sd.Message, sd.Detail = problemText(p, dg)
-				d.Diagnostics = append(d.Diagnostics, sd)
-			}
+		res, st, err := s.studioSaveSource(c, p, f, src, bodyField(c, "base"))
+		if st == 0 {
+			return err
+		}
+		status = st
+		if res != nil {
+			d.Diagnostics = studioDiagnostics(p, res.Diagnostics, "#"+f.Anchor+"-L%d")
 			if len(d.Diagnostics) == 0 {
 				return redirect(c, studioURL(d.ID, "source")+"?saved="+url.QueryEscape(f.Kind+"/"+f.ID))
 			}
@@ -536,18 +535,6 @@ func (s *Server) studioUpload(c fiber.Ctx) error {
 				f = nf // its title as uploaded
 			}
 			p.Flash = p.T("studio.source.saved", f.KindLabel, f.Title, res.Definition.Version)
-			status = fiber.StatusOK
-		case code == engine.ECONFLICT:
-			p.Error = p.T("studio.conflict", conflictWho(serr))
-			status = fiber.StatusConflict
-		case code == engine.EINVALID || code == engine.ETOOLARGE:
-			p.Error = p.T("studio.source.failed") + engine.ErrorMessage(serr)
-			status = statusByCode[code]
-		default:
-			if key := scopeRefusal(serr); key != "" {
-				return s.studioRefused(c, serr, key)
-			}
-			return serr
 		}
 	}
 	if err := s.studioSource(c, p, d); err != nil {
