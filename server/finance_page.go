@@ -58,6 +58,7 @@ type financeEntry struct {
 	Why        pay.EntryExplanation
 	Amount     string
 	ReverseURL string // "" for a reversal, or an entry already reversed
+	RecordURL  string // "" for pay without a record (a day's attendance)
 	Reversed   bool
 }
 
@@ -201,6 +202,9 @@ func (s *Server) financeEntries(c fiber.Ctx, p *pageData, d *financeData) error 
 	back := url.Values{"back": {q.URL("entries")}}.Encode()
 	for i, le := range page.Entries {
 		e := financeEntry{LedgerEntry: le, Why: why[i], Amount: pay.Yuan(le.AmountFen), Reversed: reversed[le.ID]}
+		if engine.ValidID(le.RecordID) {
+			e.RecordURL = "/records/" + le.RecordID
+		}
 		if le.Reverses == "" && !e.Reversed {
 			e.ReverseURL = "/finance/entries/" + le.ID + "/reverse?" + back
 		}
