@@ -104,8 +104,11 @@ func financeTotalOf(name string, a pay.PaymentAmounts) financeTotal {
 // with its reversal), export links, the period locks, and the budget.
 func (s *Server) financePage(c fiber.Ctx) error {
 	p := s.newPage(c, "finance.title", "finance", "")
-	if done := c.Query("done"); slices.Contains([]string{"locked", "unlocked", "reversed"}, done) {
+	switch done := c.Query("done"); done {
+	case "locked", "unlocked":
 		p.Flash = p.T("finance.done."+done, c.Query("period"))
+	case "reversed":
+		p.Flash = p.T("finance.done.reversed")
 	}
 	return s.financeRender(c, p, financeQueryOf(func(k string) string { return c.Query(k) }), fiber.StatusOK, "")
 }
