@@ -285,7 +285,7 @@ func TestVitalEventsQuarter(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := tab.Total, (pay.PaymentAmounts{Count: 1, AmountFen: 500, DeductionFen: -500, TotalFen: 0}); got != want {
+		if got, want := tab.Total, (pay.PaymentAmounts{Count: 1, AmountFen: 500, DeductionFen: -500, TotalFen: 0, Reversed: 1}); got != want {
 			t.Errorf("Q2 total %+v, want %+v", got, want)
 		}
 		if !slices.Equal(tab.Locked, []string{"2027-Q1"}) {
