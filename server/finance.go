@@ -22,6 +22,8 @@ func (s *Server) financeRoutes(api fiber.Router) {
 	api.Get("/campaigns/:id/payments.csv", s.signedInAPI, s.apiPaymentsExport)
 	api.Get("/campaigns/:id/periods", s.signedInAPI, s.apiPeriodLocks)
 	api.Post("/campaigns/:id/periods/:period/lock", s.signedInAPI, s.apiLockPeriod)
+	api.Post("/campaigns/:id/periods/:period/unlock", s.signedInAPI, s.apiUnlockPeriod)
+	api.Get("/campaigns/:id/payroll.xlsx", s.signedInAPI, s.apiPayroll)
 	api.Get("/campaigns/:id/budget", s.signedInAPI, s.apiBudget)
 	api.Post("/campaigns/:id/attendance", s.signedInAPI, s.apiAttendance)
 	api.Post("/campaigns/:id/qc/sample", s.signedInAPI, s.apiSampleQC)
@@ -31,6 +33,11 @@ func (s *Server) financeRoutes(api fiber.Router) {
 
 	s.app.Get("/finance", s.signedInPage, s.financePage)
 	s.app.Post("/finance/lock", s.signedInPage, s.financeLockSubmit)
+	s.app.Post("/finance/unlock", s.signedInPage, s.financeUnlockSubmit)
+	s.app.Get("/finance/entries/:id/reverse", s.signedInPage, s.financeReversePage)
+	s.app.Post("/finance/entries/:id/reverse", s.signedInPage, s.financeReverseSubmit)
+	s.app.Get("/finance/payroll", s.signedInPage, s.financePayrollPage)
+	s.app.Get("/finance/payroll.xlsx", s.signedInPage, s.financePayrollExport)
 	s.app.Get("/finance/export.xlsx", s.signedInPage, s.financeExport)
 	s.app.Get("/finance/export.csv", s.signedInPage, s.financeExport)
 }
@@ -260,17 +267,45 @@ func (s *Server) apiPeriodLocks(c fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-// apiLockPeriod answers POST /api/v1/campaigns/:id/periods/:period/lock.
+// apiLockPeriod answers POST /api/v1/campaigns/:id/periods/:period/lock
+// with an optional body {reason}.
 func (s *Server) apiLockPeriod(c fiber.Ctx) error {
 	id, err := campaignParam(c)
 	if err != nil {
 		return err
 	}
-	l, err := s.pay.LockPeriod(c.Context(), actorOf(c), id, c.Params("period"))
+	var body struct {
+		Reason string `json:"reason"`
+	}
+	if len(c.Body()) > 0 {
+		if err := decodeJSON(c, &body); err != nil {
+			return err
+		}
+	}
+	l, err := s.pay.LockPeriod(c.Context(), actorOf(c), id, c.Params("period"), body.Reason)
 	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(periodLockJSON{l.CampaignID, l.Period, l.LockedBy, l.LockedAt})
+}
+
+// apiUnlockPeriod answers POST /api/v1/campaigns/:id/periods/:period/unlock
+// {reason}.
+func (s *Server) apiUnlockPeriod(c fiber.Ctx) error {
+	id, err := campaignParam(c)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Reason string `json:"reason"`
+	}
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	if err := s.pay.UnlockPeriod(c.Context(), actorOf(c), id, c.Params("period"), body.Reason); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
 }
 
 type budgetLineJSON struct {

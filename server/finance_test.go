@@ -246,13 +246,20 @@ func TestFinanceFlow(t *testing.T) {
 		res := fe.do(req{method: "GET", target: "/finance?campaign=survey-2026&period=2026-12&worker=" + fe.worker.ID + "&item=household_surveyed",
 			cookies: map[string]string{sessionCookie: cookie}})
 		check(t, res, http.StatusOK, "")
-		for _, want := range []string{"100.00", "-50.00", "50.00", "/finance/export.xlsx?", "id=\"entries\"", "withheld: qc.problem"} {
+		for _, want := range []string{"100.00", "-50.00", "50.00", "/finance/export.xlsx?", "id=\"entries\"",
+			"入户调查：每条 50.00 元；抽查发现问题则扣发", "记录通过时，付给记录填报人（须为调查员）", "记录通过，1 条",
+			"劳务报酬表「人口监测基线调查劳务补助」第 1 版", "抽查发现问题，扣回此前发放的 50.00 元"} {
 			if !strings.Contains(res.body, want) {
 				t.Errorf("the page lacks %q", want)
 			}
 		}
-		if strings.Contains(res.body, "/finance/lock") {
+		if strings.Contains(res.body, `action="/finance/lock"`) {
 			t.Errorf("a locked period offers the lock button")
+		}
+		for _, code := range []string{"qc.problem", "withheld", "fen(", "qc !=", "household_surveyed", "5000"} {
+			if strings.Contains(visibleText(res.body), code) {
+				t.Errorf("the page shows code: %q", code)
+			}
 		}
 		wcookie, _ := fe.session("worker")
 		check(t, fe.do(req{method: "GET", target: "/finance", cookies: map[string]string{sessionCookie: wcookie}}), http.StatusForbidden, "")

@@ -13,6 +13,21 @@ type BudgetView struct {
 	Counts     map[string]int64 // what the engine counted, by count name
 	Lines      []campaigns.BudgetLine
 	TotalFen   int64
+	budget     *campaigns.Budget
+}
+
+// LineText says line i in words and yuan, with the inputs and counts it
+// was computed from, by their labels (campaigns.Budget.Describe).
+func (v *BudgetView) LineText(i int, lang string) string {
+	return v.budget.Describe(v.Lines[i], lang)
+}
+
+// CountLabel is how people read a count: its label, else its name.
+func (v *BudgetView) CountLabel(name, lang string) string {
+	if t := v.budget.Labels()[name].In(lang); t != "" {
+		return t
+	}
+	return name
 }
 
 // CampaignBudget computes a campaign's budget: each of its counts is the
@@ -33,7 +48,7 @@ func (s *Service) CampaignBudget(ctx context.Context, a *engine.Actor, campaignI
 	if b == nil {
 		return nil, engine.Errorf(engine.ENOTFOUND, "campaign %s has no budget", campaignID)
 	}
-	v := &BudgetView{CampaignID: campaignID, Counts: map[string]int64{}}
+	v := &BudgetView{CampaignID: campaignID, Counts: map[string]int64{}, budget: b}
 	for _, c := range b.Counts() {
 		n, err := s.store.CountRecords(ctx, engine.RecordFilter{CampaignID: campaignID, FormID: c.Form, States: c.States, OrgPaths: a.Scope()})
 		if err != nil {

@@ -28,11 +28,17 @@ type PaymentAmounts struct {
 	BonusFen     int64 // payments on a passed spot check (qc.pass)
 	DeductionFen int64 // reversals and withholdings, ≤ 0
 	TotalFen     int64
+	Reversed     int64 // the number of reversals and withholdings
 }
+
+// NetCount is the number of payments that stand: Count less those
+// reversed or withheld.
+func (p PaymentAmounts) NetCount() int64 { return p.Count - p.Reversed }
 
 func (p *PaymentAmounts) add(le *LedgerEntry) {
 	switch {
 	case le.Reverses != "":
+		p.Reversed++
 		p.DeductionFen += le.AmountFen
 	case le.Inputs["event"] == paytables.EventQCPass:
 		p.Count++
@@ -50,6 +56,7 @@ func (p *PaymentAmounts) plus(o PaymentAmounts) {
 	p.BonusFen += o.BonusFen
 	p.DeductionFen += o.DeductionFen
 	p.TotalFen += o.TotalFen
+	p.Reversed += o.Reversed
 }
 
 // PaymentRow is what one worker earned for one item in one period.

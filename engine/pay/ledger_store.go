@@ -46,6 +46,10 @@ type LedgerStore interface {
 	// Returns ECONFLICT if the period is already locked, EINVALID if
 	// CampaignID or Period is empty.
 	LockPeriod(ctx context.Context, l *PeriodLock) error
+	// UnlockPeriod opens a locked period again: from the moment it returns,
+	// PostLedger may post into it. Returns ENOTFOUND if it is not locked,
+	// EINVALID if campaignID or period is empty.
+	UnlockPeriod(ctx context.Context, campaignID, period string) error
 	// ListPeriodLocks returns a campaign's locked periods, ordered by period.
 	ListPeriodLocks(ctx context.Context, campaignID string) ([]PeriodLock, error)
 }

@@ -49,40 +49,17 @@ func (s *Service) ledgerEntry(ctx context.Context, id string) (*LedgerEntry, err
 // original instead: a reversal is never reversed); ECONFLICT when the
 // entry was already reversed or withheld.
 func (s *Service) ReverseEntry(ctx context.Context, a *engine.Actor, entryID, reason string) (*LedgerEntry, error) {
-	orig, err := s.LedgerEntry(ctx, a, entryID)
-	if err != nil {
+	if err := checkReason(reason); err != nil {
 		return nil, err
 	}
 	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return nil, &engine.Error{Code: engine.EINVALID, Message: "say why the entry is reversed",
-			Fields: []engine.FieldError{{Pointer: "/reason", Code: "required", Message: "a reason is required"}}}
-	}
-	if orig.Reverses != "" {
-		return nil, &engine.Error{Code: engine.EINVALID, Message: "a reversal cannot be reversed; post the corrected event instead",
-			Fields: []engine.FieldError{{Pointer: "/entry", Code: "is_reversal", Message: "this entry is a reversal"}}}
-	}
-	existing, err := s.recordLedger(ctx, orig.CampaignID, orig.RecordID, orig.WorkerID)
+	orig, rev, locked, err := s.reversalOf(ctx, a, entryID)
 	if err != nil {
 		return nil, err
 	}
-	if existing.reversed[orig.ID] {
-		return nil, engine.Errorf(engine.ECONFLICT, "this entry was already reversed")
-	}
-	locked, err := s.lockedPeriods(ctx, orig.CampaignID)
-	if err != nil {
-		return nil, err
-	}
-	now := s.e.Now()
-	rev := LedgerEntry{
-		ID: engine.NewID(now), Key: orig.Key + "/reversed", CampaignID: orig.CampaignID, PayTableID: orig.PayTableID,
-		PayTableVersion: orig.PayTableVersion, Item: orig.Item, Rule: "reversal of " + orig.Key,
-		Inputs:   map[string]any{"reverses_key": orig.Key, "original_period": orig.Period, "original_fen": orig.AmountFen},
-		WorkerID: orig.WorkerID, WorkerOrgPath: orig.WorkerOrgPath, Role: orig.Role, RecordID: orig.RecordID,
-		AmountFen: -orig.AmountFen, Reverses: orig.ID, Reason: reason, CreatedBy: a.ID(), CreatedAt: now,
-	}
+	rev.Reason, rev.CreatedBy = reason, a.ID()
 	// The reversal names the original period itself (original_period).
-	p := LedgerPost{Entry: rev}
+	p := LedgerPost{Entry: *rev}
 	n, err := s.post(ctx, &p, orig.Period, "", locked)
 	if err != nil {
 		return nil, err
@@ -90,9 +67,71 @@ func (s *Service) ReverseEntry(ctx context.Context, a *engine.Actor, entryID, re
 	if n == 0 { // another process reversed it meanwhile
 		return nil, engine.Errorf(engine.ECONFLICT, "this entry was already reversed")
 	}
-	rev, period := p.Entry, p.Entry.Period
-	return &rev, s.e.Audit(ctx, a, "ledger.reverse", "ledger", orig.ID, orig.WorkerOrgPath,
-		map[string]any{"reversal": rev.ID, "amount_fen": rev.AmountFen, "period": period, "reason": reason})
+	done, period := p.Entry, p.Entry.Period
+	return &done, s.e.Audit(ctx, a, "ledger.reverse", "ledger", orig.ID, orig.WorkerOrgPath,
+		map[string]any{"reversal": done.ID, "amount_fen": done.AmountFen, "period": period, "reason": reason})
+}
+
+// PreviewReversal returns the entry ReverseEntry would post for entryID
+// now, without posting it: its amount, and the period it lands in (the
+// entry's own, or the next open one when that is locked). The same roles
+// and errors as ReverseEntry, but for the reason.
+func (s *Service) PreviewReversal(ctx context.Context, a *engine.Actor, entryID string) (*LedgerEntry, error) {
+	orig, rev, locked, err := s.reversalOf(ctx, a, entryID)
+	if err != nil {
+		return nil, err
+	}
+	rev.Period = openPeriod(locked, orig.Period)
+	return rev, nil
+}
+
+// reversalOf checks that entryID may be reversed by a and builds the
+// reversal, its period not yet chosen; locked is the campaign's locks.
+func (s *Service) reversalOf(ctx context.Context, a *engine.Actor, entryID string) (orig, rev *LedgerEntry, locked map[string]bool, err error) {
+	orig, err = s.LedgerEntry(ctx, a, entryID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if orig.Reverses != "" {
+		return nil, nil, nil, &engine.Error{Code: engine.EINVALID, Message: "a reversal cannot be reversed; post the corrected event instead",
+			Fields: []engine.FieldError{{Pointer: "/entry", Code: "is_reversal", Message: "this entry is a reversal"}}}
+	}
+	existing, err := s.recordLedger(ctx, orig.CampaignID, orig.RecordID, orig.WorkerID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if existing.reversed[orig.ID] {
+		return nil, nil, nil, engine.Errorf(engine.ECONFLICT, "this entry was already reversed")
+	}
+	if locked, err = s.lockedPeriods(ctx, orig.CampaignID); err != nil {
+		return nil, nil, nil, err
+	}
+	now := s.e.Now()
+	rev = &LedgerEntry{
+		ID: engine.NewID(now), Key: orig.Key + "/reversed", CampaignID: orig.CampaignID, PayTableID: orig.PayTableID,
+		PayTableVersion: orig.PayTableVersion, Item: orig.Item, Rule: "reversal of " + orig.Key,
+		Inputs:   map[string]any{"reverses_key": orig.Key, "original_period": orig.Period, "original_fen": orig.AmountFen},
+		WorkerID: orig.WorkerID, WorkerOrgPath: orig.WorkerOrgPath, Role: orig.Role, RecordID: orig.RecordID,
+		AmountFen: -orig.AmountFen, Reverses: orig.ID, CreatedAt: now,
+	}
+	return orig, rev, locked, nil
+}
+
+// ReversalOf returns the entry that reverses entryID, or nil when none
+// does. Finance and admins, in scope (ENOTFOUND otherwise).
+func (s *Service) ReversalOf(ctx context.Context, a *engine.Actor, entryID string) (*LedgerEntry, error) {
+	orig, err := s.LedgerEntry(ctx, a, entryID)
+	if err != nil {
+		return nil, err
+	}
+	var found *LedgerEntry
+	err = s.eachLedgerEntry(ctx, LedgerFilter{CampaignID: orig.CampaignID, RecordID: orig.RecordID, WorkerID: orig.WorkerID}, func(le *LedgerEntry) error {
+		if le.Reverses == orig.ID {
+			found = le
+		}
+		return nil
+	})
+	return found, err
 }
 
 // MarkEntered records that a record collected in the field (or on paper)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -85,11 +86,12 @@ func (s *Service) lockedPeriods(ctx context.Context, campaignID string) (map[str
 // LockPeriod closes a campaign's pay period: its entries can no longer
 // change, and whatever is posted later for it (late events, reversals)
 // lands in the next open period. Finance and admins whose scope covers the
-// campaign only. Returns EINVALID for a malformed period, one of the other
+// campaign only. The reason, when given, is kept in the audit event.
+// Returns EINVALID for a malformed period, one of the other
 // kind than the campaign's pay table counts in, or one that has not begun;
 // ECONFLICT when it is already locked; ENOTFOUND for an unknown campaign or
 // one outside the actor's scope.
-func (s *Service) LockPeriod(ctx context.Context, a *engine.Actor, campaignID, period string) (*PeriodLock, error) {
+func (s *Service) LockPeriod(ctx context.Context, a *engine.Actor, campaignID, period, reason string) (*PeriodLock, error) {
 	if err := a.Require(engine.RoleFinance, engine.RoleAdmin); err != nil {
 		return nil, err
 	}
@@ -121,7 +123,11 @@ func (s *Service) LockPeriod(ctx context.Context, a *engine.Actor, campaignID, p
 	if err := s.store.LockPeriod(ctx, l); err != nil {
 		return nil, err
 	}
-	return l, s.e.Audit(ctx, a, "period.lock", "campaign", campaignID+"/"+period, root, map[string]any{"period": period})
+	detail := map[string]any{"period": period}
+	if reason = strings.TrimSpace(reason); reason != "" {
+		detail["reason"] = reason
+	}
+	return l, s.e.Audit(ctx, a, "period.lock", "campaign", campaignID+"/"+period, root, detail)
 }
 
 // PeriodLocks returns a campaign's locked periods. Finance and admins.

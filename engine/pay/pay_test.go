@@ -233,15 +233,15 @@ func TestVitalEventsQuarter(t *testing.T) {
 	})
 
 	t.Run("a correction after the period is locked lands in the next open period", func(t *testing.T) {
-		if _, err := w.e.Pay.LockPeriod(ctx, w.finance, "vital-2027", "2027-Q1"); err != nil {
+		if _, err := w.e.Pay.LockPeriod(ctx, w.finance, "vital-2027", "2027-Q1", ""); err != nil {
 			t.Fatal(err)
 		}
-		_, err := w.e.Pay.LockPeriod(ctx, w.finance, "vital-2027", "2027-Q1")
+		_, err := w.e.Pay.LockPeriod(ctx, w.finance, "vital-2027", "2027-Q1", "")
 		if got := engine.ErrorCode(err); got != engine.ECONFLICT {
 			t.Errorf("second lock: %q", got)
 		}
 		for _, bad := range []string{"2027-02", "2027-Q3", "Q1"} {
-			if _, err := w.e.Pay.LockPeriod(ctx, w.finance, "vital-2027", bad); engine.ErrorCode(err) != engine.EINVALID {
+			if _, err := w.e.Pay.LockPeriod(ctx, w.finance, "vital-2027", bad, ""); engine.ErrorCode(err) != engine.EINVALID {
 				t.Errorf("lock %s: %v", bad, err)
 			}
 		}
@@ -285,7 +285,7 @@ func TestVitalEventsQuarter(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := tab.Total, (pay.PaymentAmounts{Count: 1, AmountFen: 500, DeductionFen: -500, TotalFen: 0}); got != want {
+		if got, want := tab.Total, (pay.PaymentAmounts{Count: 1, AmountFen: 500, DeductionFen: -500, TotalFen: 0, Reversed: 1}); got != want {
 			t.Errorf("Q2 total %+v, want %+v", got, want)
 		}
 		if !slices.Equal(tab.Locked, []string{"2027-Q1"}) {

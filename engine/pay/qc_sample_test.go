@@ -125,7 +125,7 @@ func TestSurveySpotChecks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := tab.Total, (pay.PaymentAmounts{Count: 8, AmountFen: 35000, BonusFen: 5000, DeductionFen: -5000, TotalFen: 35000}); got != want {
+		if got, want := tab.Total, (pay.PaymentAmounts{Count: 8, AmountFen: 35000, BonusFen: 5000, DeductionFen: -5000, TotalFen: 35000, Reversed: 1}); got != want {
 			t.Errorf("total %+v, want %+v", got, want)
 		}
 	})

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/expr-lang/expr/ast"
-	"github.com/expr-lang/expr/parser"
 	"github.com/goccy/go-yaml"
+
+	"canvass/campaigns"
 )
 
 // Limits of the 预算 editor. They sit inside the campaign file's own
@@ -155,71 +155,18 @@ func stringList(v any) []string {
 }
 
 // parseAmount reads an amount the editor can write back: a whole number
-// of fen, fen(yuan), or fen(yuan) times names and whole numbers.
+// of fen, fen(yuan), or fen(yuan) times names and whole numbers, within
+// the editor's limits.
 func parseAmount(src string, names []string) (unitFen int64, factors []string, multiple int64, ok bool) {
-	tree, err := parser.Parse(src)
-	if err != nil {
+	a, ok := campaigns.ParseBudgetAmount(src, names)
+	if !ok || len(a.Factors) > MaxLineFactors || a.Multiple > MaxLineMultiple {
 		return 0, nil, 0, false
 	}
-	if n, isInt := tree.Node.(*ast.IntegerNode); isInt {
-		return int64(n.Value), nil, 1, n.Value >= 0
-	}
-	var leaves []ast.Node
-	var flatten func(n ast.Node)
-	flatten = func(n ast.Node) {
-		if b, isBin := n.(*ast.BinaryNode); isBin && b.Operator == "*" {
-			flatten(b.Left)
-			flatten(b.Right)
-			return
-		}
-		leaves = append(leaves, n)
-	}
-	flatten(tree.Node)
-	multiple, unit := int64(1), false
-	for _, leaf := range leaves {
-		switch n := leaf.(type) {
-		case *ast.CallNode:
-			id, isID := n.Callee.(*ast.IdentifierNode)
-			if !isID || id.Value != "fen" || len(n.Arguments) != 1 || unit {
-				return 0, nil, 0, false
-			}
-			fen, good := yuanLiteralFen(n.Arguments[0])
-			if !good {
-				return 0, nil, 0, false
-			}
-			unitFen, unit = fen, true
-		case *ast.IdentifierNode:
-			if !slices.Contains(names, n.Value) {
-				return 0, nil, 0, false
-			}
-			factors = append(factors, n.Value)
-		case *ast.IntegerNode:
-			if n.Value <= 0 || multiple > MaxLineMultiple {
-				return 0, nil, 0, false
-			}
-			multiple *= int64(n.Value)
-		default:
-			return 0, nil, 0, false
-		}
-	}
-	if !unit || len(factors) > MaxLineFactors || multiple > MaxLineMultiple {
+	// A whole number of fen has no unit to limit; fen(yuan) does.
+	if _, whole := strconv.ParseInt(strings.TrimSpace(src), 10, 64); whole != nil && a.UnitFen > MaxLineYuan*100 {
 		return 0, nil, 0, false
 	}
-	return unitFen, factors, multiple, true
-}
-
-// yuanLiteralFen reads fen's argument: whole yuan or yuan with at most two
-// decimals.
-func yuanLiteralFen(n ast.Node) (int64, bool) {
-	switch x := n.(type) {
-	case *ast.IntegerNode:
-		return int64(x.Value) * 100, x.Value >= 0 && x.Value <= MaxLineYuan
-	case *ast.FloatNode:
-		s := strconv.FormatFloat(x.Value, 'f', -1, 64)
-		fen, ok := parseYuan(s)
-		return fen, ok
-	}
-	return 0, false
+	return a.UnitFen, a.Factors, a.Multiple, true
 }
 
 var yuanPattern = regexp.MustCompile(`^\d{1,9}(\.\d{1,2})?$`)
@@ -246,25 +193,7 @@ func hundredths2(s string) (int64, bool) {
 
 // FormatYuan writes fen as yuan with two decimals and thousands
 // separators: 1800000 is "18,000.00".
-func FormatYuan(fen int64) string {
-	neg := fen < 0
-	if neg {
-		fen = -fen
-	}
-	whole := strconv.FormatInt(fen/100, 10)
-	var b strings.Builder
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	s := fmt.Sprintf("%s.%02d", b.String(), fen%100)
-	if neg {
-		s = "-" + s
-	}
-	return s
-}
+func FormatYuan(fen int64) string { return campaigns.FormatYuan(fen) }
 
 // amountExpr writes an editable line's amount.
 func amountExpr(unitFen int64, factors []string, multiple int64) string {
@@ -294,46 +223,11 @@ func (v BudgetView) LineText(l BudgetLine, lang string) string {
 	if !l.Editable {
 		return label
 	}
-	unit := FormatYuan(l.UnitFen)
-	var b strings.Builder
-	b.WriteString(label)
-	if len(l.Factors) == 0 && l.Multiple <= 1 {
-		if en {
-			return fmt.Sprintf("%s: %s yuan", label, unit)
-		}
-		return fmt.Sprintf("%s：%s 元", label, unit)
-	}
-	if en {
-		fmt.Fprintf(&b, ": %s yuan each", unit)
-	} else {
-		fmt.Fprintf(&b, "：单价 %s 元", unit)
-	}
-	total, known := l.UnitFen, true
-	for _, f := range l.Factors {
-		name, value, isInput := v.describe(f, lang)
-		if isInput {
-			fmt.Fprintf(&b, " × %s %d", name, value)
-			total *= value
-		} else {
-			if en {
-				fmt.Fprintf(&b, " × %s (counted from records)", name)
-			} else {
-				fmt.Fprintf(&b, " × %s（按记录统计）", name)
-			}
-			known = false
-		}
-	}
-	if l.Multiple > 1 {
-		fmt.Fprintf(&b, " × %d", l.Multiple)
-		total *= l.Multiple
-	}
-	switch {
-	case known && en:
-		fmt.Fprintf(&b, " = %s yuan", FormatYuan(total))
-	case known:
-		fmt.Fprintf(&b, " = %s 元", FormatYuan(total))
-	}
-	return b.String()
+	a := campaigns.BudgetAmount{UnitFen: l.UnitFen, Factors: l.Factors, Multiple: l.Multiple}
+	return campaigns.DescribeBudgetLine(label, a, func(name string) campaigns.BudgetName {
+		label, value, isInput := v.describe(name, lang)
+		return campaigns.BudgetName{Label: label, Value: value, Known: isInput, Counted: !isInput}
+	}, lang)
 }
 
 // describe returns a name's label, its value when it is an input, and

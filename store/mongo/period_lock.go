@@ -93,3 +93,21 @@ func (s *Store) ListPeriodLocks(ctx context.Context, campaignID string) ([]pay.P
 	}
 	return locks, nil
 }
+
+// UnlockPeriod opens the period's account again; see pay.LedgerStore.
+func (s *Store) UnlockPeriod(ctx context.Context, campaignID, period string) error {
+	if campaignID == "" || period == "" {
+		return engine.Errorf(engine.EINVALID, "a period lock needs a campaign and a period")
+	}
+	unlocked, err := s.updatePeriodAccount(ctx,
+		bson.D{{Key: "_id", Value: periodLockID(campaignID, period)}, {Key: "open", Value: bson.D{{Key: "$ne", Value: true}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "open", Value: true}, {Key: "lockedBy", Value: ""}, {Key: "lockedAt", Value: nil}}},
+			{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
+	if err != nil {
+		return err
+	}
+	if !unlocked {
+		return engine.Errorf(engine.ENOTFOUND, "period %s is not locked", period)
+	}
+	return nil
+}

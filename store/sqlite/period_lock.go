@@ -50,3 +50,23 @@ func (s *Store) ListPeriodLocks(ctx context.Context, campaignID string) ([]pay.P
 	}
 	return locks, nil
 }
+
+// UnlockPeriod removes a period lock; see pay.LedgerStore.
+func (s *Store) UnlockPeriod(ctx context.Context, campaignID, period string) error {
+	if campaignID == "" || period == "" {
+		return engine.Errorf(engine.EINVALID, "a period lock needs a campaign and a period")
+	}
+	return s.write(ctx, func(tx *writeTx) error {
+		res, err := tx.exec(`DELETE FROM period_locks WHERE campaign_id = ? AND period = ?`, campaignID, period)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			if err != nil {
+				return err
+			}
+			return engine.Errorf(engine.ENOTFOUND, "period %s is not locked", period)
+		}
+		return nil
+	})
+}

@@ -127,6 +127,25 @@ func postLedgerScenarios() []scenario {
 				t.Errorf("camp-2 2026-11: %v, %v", added, err)
 			}
 		}},
+		{"unlocked_period_is_open_again", func(t *testing.T, s app.Store) {
+			wantCode(t, s.UnlockPeriod(t.Context(), campaign, period), engine.ENOTFOUND, "UnlockPeriod of an open period")
+			must(t, s.LockPeriod(t.Context(), &pay.PeriodLock{CampaignID: campaign, Period: period, LockedBy: "u-finance", LockedAt: Epoch}), "LockPeriod")
+			must(t, s.UnlockPeriod(t.Context(), campaign, period), "UnlockPeriod")
+			wantCode(t, s.UnlockPeriod(t.Context(), campaign, period), engine.ENOTFOUND, "UnlockPeriod twice")
+			locks, err := s.ListPeriodLocks(t.Context(), campaign)
+			must(t, err, "ListPeriodLocks")
+			if len(locks) != 0 {
+				t.Errorf("locks after the unlock: %+v", locks)
+			}
+			added, err := s.PostLedger(t.Context(), pay.LedgerPost{Entry: entry("r1", 500)})
+			if err != nil || !added {
+				t.Errorf("PostLedger into the unlocked period: %v, %v", added, err)
+			}
+			// Locked again, it is closed again.
+			must(t, s.LockPeriod(t.Context(), &pay.PeriodLock{CampaignID: campaign, Period: period, LockedBy: "u-finance", LockedAt: Epoch}), "LockPeriod again")
+			_, err = s.PostLedger(t.Context(), pay.LedgerPost{Entry: entry("r2", 500)})
+			wantCode(t, err, engine.ECLOSED, "PostLedger after locking again")
+		}},
 		{"lock_during_posts_keeps_the_period_closed", func(t *testing.T, s app.Store) {
 			// Posts race a lock of their period, one round per month. When
 			// LockPeriod returns, the ledger must hold every entry that

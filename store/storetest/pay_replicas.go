@@ -219,7 +219,7 @@ func RunPayReplicas(t *testing.T, days int, open func(t *testing.T) (app.Store, 
 			<-begin
 			<-locking
 			defer close(lockDone)
-			if _, err := apps[1].Pay.LockPeriod(ctx, finance, "replica-2026", "2026-12"); err != nil {
+			if _, err := apps[1].Pay.LockPeriod(ctx, finance, "replica-2026", "2026-12", ""); err != nil {
 				t.Errorf("LockPeriod: %v", err)
 				return
 			}
