@@ -282,6 +282,9 @@ func indicatorRow(v indicators.IndicatorValue, lang string) indicatorRowView {
 	if v.HasTarget {
 		row.Target = svgNum(v.Target)
 	}
+	if v.HasRange {
+		row.Target = targetText(lang, v)
+	}
 	return row
 }
 
