@@ -341,6 +341,11 @@ var wantCampaigns = []struct {
 		ledger:  [2]int64{6 + 3 + 3, 6*500 + 3*300 + 3*500},
 		extras:  [5]int{0, 0, 0, 6, 0},
 	},
+	{
+		// Two forms, each in every state; no pay table, so no pay.
+		id:      "birth-sex-ratio-2027",
+		records: map[string]int64{"township_check": 4, "correction": 4, "accepted": 6, "rejected": 4, "draft": 2},
+	},
 }
 
 // TestSeedDatesRecordsInsideCampaigns: on a day when the campaigns do not
