@@ -31,6 +31,7 @@ var samples = map[string]sampleSet{
 	"quarterly-report":      {variants: 1, answers: quarterlyReport},
 	"birth-registration":    {variants: 2, answers: birthRegistration},
 	"monthly-births-report": {variants: 1, answers: monthlyBirthsReport},
+	"migrant-arrival":       {variants: 2, answers: migrantArrival},
 }
 
 // Fictional people: family names and given names combined by household
@@ -272,4 +273,17 @@ func birthRegistration(v, n int) map[string]any {
 // monthlyBirthsReport is a community's births by sex of October 2026.
 func monthlyBirthsReport(_, n int) map[string]any {
 	return map[string]any{"month": "2026-10", "maleBirths": 2 + n%3, "femaleBirths": 2 + n%2}
+}
+
+// migrantArrival: variant 0 came to work, variant 1 to join family; both
+// arrived in October 2026.
+func migrantArrival(v, n int) map[string]any {
+	female := n%2 == 1
+	a := map[string]any{"name": personName(n, female), "idNumber": residentID(date(1985+n%15, 1+n%12, 1+n%27), female, n),
+		"sex": []string{"male", "female"}[n%2], "phone": mobile(n), "arrivedAt": fmt.Sprintf("2026-10-%02dT09:30:00+08:00", 1+n%28),
+		"origin": "安徽省阜阳市临泉县", "address": fmt.Sprintf("湖滨路 %d 号 %d 室", 10+n, 101+n%5), "purpose": "family"}
+	if v == 0 {
+		a["purpose"], a["employer"] = "work", "清河区恒达电子厂"
+	}
+	return a
 }

@@ -346,6 +346,15 @@ var wantCampaigns = []struct {
 		id:      "birth-sex-ratio-2027",
 		records: map[string]int64{"township_check": 4, "correction": 4, "accepted": 6, "rejected": 4, "draft": 2},
 	},
+	{
+		// Checked by the village's own station. Pay: 0.5 yuan for each
+		// of the 9 submitted, 1.5 for each of the 3 approved, 1 for each
+		// of those 3 entered.
+		id:      "migrant-grid-2027",
+		records: map[string]int64{"station_check": 2, "revisit": 2, "registered": 3, "rejected": 2, "draft": 1},
+		ledger:  [2]int64{9 + 3 + 3, 9*50 + 3*150 + 3*100},
+		extras:  [5]int{0, 0, 0, 3, 0},
+	},
 }
 
 // TestSeedDatesRecordsInsideCampaigns: on a day when the campaigns do not

@@ -15,6 +15,8 @@
 //	                   eligibility checks paid per item and quarter
 //	birth-sex-ratio/   births by sex, month by month: the sex ratio at birth
 //	                   flagged outside 103–107, a monthly report by the 5th
+//	migrant-grid/      migrant service grid: each newcomer registered within
+//	                   24 hours, 0.5 / 1 / 1.5 yuan collected, entered, approved
 //
 // A folder holds its form(s) (*.form.json), one workflow (*.workflow.yaml),
 // one pay table (*.paytable.yaml) unless the work pays nothing per record,
@@ -95,7 +97,7 @@ func Campaigns() []Campaign {
 }
 
 // Dirs are the example folders, in the order Campaigns returns them.
-var Dirs = []string{"fertility-survey", "migrant-cleanup", "trainer-signup", "subsidy-review", "vital-events", "birth-sex-ratio"}
+var Dirs = []string{"fertility-survey", "migrant-cleanup", "trainer-signup", "subsidy-review", "vital-events", "birth-sex-ratio", "migrant-grid"}
 
 // Lookup returns the example whose folder is dir.
 func Lookup(dir string) (Campaign, bool) {
