@@ -4,19 +4,24 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 )
 
 // newcomer is a migrant's arrival registration; seq's parity is the sex
-// (odd male).
+// (odd male); arrived is "2006-01-02 15" (the day and the hour).
 func newcomer(name string, seq int, arrived string) map[string]any {
+	hour, err := strconv.Atoi(arrived[11:])
+	if err != nil {
+		panic(err)
+	}
 	sex := "female"
 	if seq%2 == 1 {
 		sex = "male"
 	}
 	return map[string]any{"name": name, "idNumber": residentID("341221", "19920315", seq), "sex": sex, "phone": "13905521234",
-		"arrivedAt": arrived, "origin": "安徽省阜阳市临泉县", "address": "湖滨路 18 号 302 室", "purpose": "work", "employer": "清河区恒达电子厂"}
+		"arrivedOn": arrived[:10], "arrivedHour": hour, "origin": "安徽省阜阳市临泉县", "address": "湖滨路 18 号 302 室", "purpose": "work", "employer": "清河区恒达电子厂"}
 }
 
 // TestMigrantGridLife runs ten days of November 2026 of the migrant
@@ -38,11 +43,11 @@ func TestMigrantGridLife(t *testing.T) {
 	w.addUser("he.ping", "何平", "341299", "supervisor")
 	w.addUser("shen.min", "沈敏", "341299", "finance")
 	w.publish("li.wenjing", "migrant-grid")
-	w.formPage("ye.qing", camp, "migrant-arrival", "name", "idNumber", "sex", "phone", "arrivedAt", "origin", "address", "purpose", "employer")
+	w.formPage("ye.qing", camp, "migrant-arrival", "name", "idNumber", "sex", "phone", "arrivedOn", "arrivedHour", "origin", "address", "purpose", "employer")
 
 	t.Run("refused records", func(t *testing.T) {
 		with := func(k string, v any) map[string]any {
-			a := newcomer("龚建军", 131, "2026-11-09T20:00:00+08:00")
+			a := newcomer("龚建军", 131, "2026-11-09 20")
 			if v == nil {
 				delete(a, k)
 			} else {
@@ -56,9 +61,10 @@ func TestMigrantGridLife(t *testing.T) {
 			fields  []string
 		}{
 			{"a man's ID number, sex female", with("sex", "female"), []string{"/sex constraint"}},
-			{"arrives tomorrow", with("arrivedAt", "2026-11-11T08:00:00+08:00"), []string{"/arrivedAt constraint"}},
-			{"an arrival that is no time", with("arrivedAt", "昨天晚上"), []string{"/arrivedAt format"}},
-			{"a phone of 8 digits", with("phone", "55612345"), []string{"/phone constraint"}},
+			{"arrives later today", newcomer("龚建军", 131, "2026-11-10 09"), []string{"/arrivedHour constraint"}},
+			{"arrives tomorrow", with("arrivedOn", "2026-11-11"), []string{"/arrivedHour constraint"}},
+			{"an hour of 24", with("arrivedHour", 24), []string{"/arrivedHour max"}},
+			{"a phone of 8 digits", with("phone", "55612345"), []string{"/phone format_mobile"}},
 			{"no address", with("address", nil), []string{"/address required"}},
 		}
 		for _, tt := range tests {
@@ -70,13 +76,13 @@ func TestMigrantGridLife(t *testing.T) {
 
 	// Hubin: three who came last night, one who came three days ago and
 	// was reported late. Xinhua: two who came this morning.
-	a := w.mustSubmit("ye.qing", camp, "migrant-arrival", "", newcomer("龚建军", 131, "2026-11-09T20:00:00+08:00")).ID
-	b := w.mustSubmit("ye.qing", camp, "migrant-arrival", "", newcomer("龚秀兰", 132, "2026-11-09T20:00:00+08:00")).ID
-	c := w.mustSubmit("ye.qing", camp, "migrant-arrival", "", newcomer("龚小军", 133, "2026-11-09T21:30:00+08:00")).ID
-	d := w.mustSubmit("ye.qing", camp, "migrant-arrival", "", newcomer("范德明", 135, "2026-11-07T10:00:00+08:00")).ID
+	a := w.mustSubmit("ye.qing", camp, "migrant-arrival", "", newcomer("龚建军", 131, "2026-11-09 20")).ID
+	b := w.mustSubmit("ye.qing", camp, "migrant-arrival", "", newcomer("龚秀兰", 132, "2026-11-09 20")).ID
+	c := w.mustSubmit("ye.qing", camp, "migrant-arrival", "", newcomer("龚小军", 133, "2026-11-09 21")).ID
+	d := w.mustSubmit("ye.qing", camp, "migrant-arrival", "", newcomer("范德明", 135, "2026-11-07 10")).ID
 	w.clock.Set(at("2026-11-10 09:00"))
-	e := w.mustSubmit("cao.li", camp, "migrant-arrival", "", newcomer("贺春燕", 142, "2026-11-10T07:00:00+08:00")).ID
-	f := w.mustSubmit("cao.li", camp, "migrant-arrival", "", newcomer("贺春燕", 142, "2026-11-10T07:00:00+08:00")).ID
+	e := w.mustSubmit("cao.li", camp, "migrant-arrival", "", newcomer("贺春燕", 142, "2026-11-10 07")).ID
+	f := w.mustSubmit("cao.li", camp, "migrant-arrival", "", newcomer("贺春燕", 142, "2026-11-10 07")).ID
 	if r := w.record("tang.min", a); r.DueAt == nil || !r.DueAt.Equal(at("2026-11-11 08:00")) {
 		t.Errorf("A's registration is due %v, want 24 hours after it was filed", r.DueAt)
 	}
