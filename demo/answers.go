@@ -32,6 +32,7 @@ var samples = map[string]sampleSet{
 	"birth-registration":    {variants: 2, answers: birthRegistration},
 	"monthly-births-report": {variants: 1, answers: monthlyBirthsReport},
 	"migrant-arrival":       {variants: 2, answers: migrantArrival},
+	"resident-check":        {variants: 2, answers: residentCheck},
 }
 
 // Fictional people: family names and given names combined by household
@@ -280,10 +281,22 @@ func monthlyBirthsReport(_, n int) map[string]any {
 func migrantArrival(v, n int) map[string]any {
 	female := n%2 == 1
 	a := map[string]any{"name": personName(n, female), "idNumber": residentID(date(1985+n%15, 1+n%12, 1+n%27), female, n),
-		"sex": []string{"male", "female"}[n%2], "phone": mobile(n), "arrivedAt": fmt.Sprintf("2026-10-%02dT09:30:00+08:00", 1+n%28),
+		"sex": []string{"male", "female"}[n%2], "phone": mobile(n), "arrivedOn": fmt.Sprintf("2026-10-%02d", 1+n%28), "arrivedHour": 9,
 		"origin": "安徽省阜阳市临泉县", "address": fmt.Sprintf("湖滨路 %d 号 %d 室", 10+n, 101+n%5), "purpose": "family"}
 	if v == 0 {
 		a["purpose"], a["employer"] = "work", "清河区恒达电子厂"
+	}
+	return a
+}
+
+// residentCheck: variant 0's ID number matches the police register,
+// variant 1's was corrected.
+func residentCheck(v, n int) map[string]any {
+	female := n%2 == 0
+	a := map[string]any{"name": personName(n, female), "idNumber": residentID(date(1960+n%40, 1+n%12, 1+n%27), female, n),
+		"residentType": "usual", "idStatus": "match"}
+	if v == 1 {
+		a["idStatus"], a["note"] = "corrected", "出生日期录入错误，已按户口簿更正"
 	}
 	return a
 }

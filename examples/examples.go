@@ -12,7 +12,8 @@
 //	subsidy-review/    reward and special-assistance subsidy: village, township and
 //	                   district review with return for correction and deadlines
 //	vital-events/      vital-events labour table: marriages, births, deaths and
-//	                   eligibility checks paid per item and quarter
+//	                   eligibility checks paid per item and quarter; coverage
+//	                   and ID-number accuracy indicators
 //	birth-sex-ratio/   births by sex, month by month: the sex ratio at birth
 //	                   flagged outside 103–107, a monthly report by the 5th
 //	migrant-grid/      migrant service grid: each newcomer registered within
