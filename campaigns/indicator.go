@@ -40,6 +40,13 @@ const (
 //	    target: 90
 //	    better: higher
 //	    period: quarter
+//
+// Instead of a target and better, an indicator may have a normal range,
+// flagged when the value falls outside it (the sex ratio at birth, boys per
+// 100 girls, is normal from 103 to 107):
+//
+//	factor: 100
+//	range: [103, 107]
 type Indicator struct {
 	ID             string
 	Title          Text
@@ -52,6 +59,11 @@ type Indicator struct {
 	HasTarget      bool
 	HigherIsBetter bool   // better: higher (the default) or lower
 	Period         string // IndicatorMonth, IndicatorQuarter, IndicatorYear or "" (the reader's choice)
+	// RangeLow and RangeHigh are the normal range (range: [103, 107]), both
+	// ends included, when HasRange: a value outside it is flagged. An
+	// indicator has a target or a range, never both.
+	RangeLow, RangeHigh float64
+	HasRange            bool
 }
 
 // Terms returns the numerator's terms then the denominator's. A term's
@@ -91,7 +103,7 @@ func (l *loader) indicators(e yamldoc.Entry, c *Campaign) []Indicator {
 		if !ok {
 			continue
 		}
-		f := l.Fields(entries, "an indicator", "id", "title", "numerator", "denominator", "factor", "target", "better", "period")
+		f := l.Fields(entries, "an indicator", "id", "title", "numerator", "denominator", "factor", "target", "better", "period", "range")
 		l.Require(f, yamldoc.PosOf(item), p, "an indicator", "id", "title", "numerator", "denominator")
 		ind := Indicator{Title: l.Text(f["title"]), Factor: 1, HigherIsBetter: true}
 		if id := l.Str(f["id"]); id.Set {
@@ -146,9 +158,51 @@ func (l *loader) indicators(e yamldoc.Entry, c *Campaign) []Indicator {
 				l.Errorf(s.At, s.Path, rules.CodeBadValue, "period must be month, quarter or year").With("value", s.Val).With("want", "month / quarter / year")
 			}
 		}
+		l.indicatorRange(f["range"], &ind)
+		if ind.HasRange && (f["target"].Key.Set || f["better"].Key.Set) {
+			k := f["target"].Key
+			if !k.Set {
+				k = f["better"].Key
+			}
+			l.Errorf(k.At, k.Path, rules.CodeBadRange, "an indicator has a target or a normal range, not both: remove %s or range", k.Val).With("key", k.Val)
+			ind.HasTarget = false
+		}
 		out = append(out, ind)
 	}
 	return out
+}
+
+// indicatorRange decodes range: [low, high], the normal range of a value.
+func (l *loader) indicatorRange(e yamldoc.Entry, ind *Indicator) {
+	if !e.Key.Set {
+		return
+	}
+	items, ok := l.Sequence(e, "range")
+	if !ok {
+		return
+	}
+	if len(items) != 2 {
+		l.Errorf(e.Key.At, e.Key.Path, rules.CodeBadRange, "range is two numbers, the lowest and the highest normal value: [103, 107]")
+		return
+	}
+	var ends [2]float64
+	for i, item := range items {
+		v, at, set := l.Float(yamldoc.Entry{Key: yamldoc.Scalar{Val: "range", Path: yamldoc.Index(e.Key.Path, i), At: yamldoc.PosOf(item), Set: true}, Value: item})
+		if !set {
+			return
+		}
+		if v < 0 || v > maxTarget {
+			l.Errorf(at, yamldoc.Index(e.Key.Path, i), rules.CodeBadRange, "a range end must be between 0 and %g", maxTarget).With("value", strconv.FormatFloat(v, 'g', -1, 64))
+			return
+		}
+		ends[i] = v
+	}
+	if ends[0] >= ends[1] {
+		l.Errorf(e.Key.At, e.Key.Path, rules.CodeBadRange, "the range's lowest value %g must be below its highest %g", ends[0], ends[1]).
+			With("value", fmt.Sprintf("[%g, %g]", ends[0], ends[1]))
+		return
+	}
+	ind.RangeLow, ind.RangeHigh, ind.HasRange = ends[0], ends[1], true
 }
 
 // indicatorSide compiles a numerator or denominator and checks the forms

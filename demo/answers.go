@@ -22,13 +22,17 @@ type sampleSet struct {
 // samples are the sample answers by form ID. Every form of every example
 // campaign needs one: Seed fails on a form it lacks, and its test says so.
 var samples = map[string]sampleSet{
-	"fertility-household":  {variants: 2, answers: fertilityHousehold, correct: correctFertility},
-	"migrant-verification": {variants: 3, answers: migrantVerification},
-	"subsidy-application":  {variants: 2, answers: subsidyApplication, correct: correctSubsidy},
-	"trainer-signup":       {variants: 2, answers: trainerSignup},
-	"vital-event":          {variants: 3, answers: vitalEvent},
-	"eligibility-check":    {variants: 2, answers: eligibilityCheck},
-	"quarterly-report":     {variants: 1, answers: quarterlyReport},
+	"fertility-household":   {variants: 2, answers: fertilityHousehold, correct: correctFertility},
+	"migrant-verification":  {variants: 3, answers: migrantVerification},
+	"subsidy-application":   {variants: 2, answers: subsidyApplication, correct: correctSubsidy},
+	"trainer-signup":        {variants: 2, answers: trainerSignup},
+	"vital-event":           {variants: 3, answers: vitalEvent},
+	"eligibility-check":     {variants: 2, answers: eligibilityCheck},
+	"quarterly-report":      {variants: 1, answers: quarterlyReport},
+	"birth-registration":    {variants: 2, answers: birthRegistration},
+	"monthly-births-report": {variants: 1, answers: monthlyBirthsReport},
+	"migrant-arrival":       {variants: 2, answers: migrantArrival},
+	"resident-check":        {variants: 2, answers: residentCheck},
 }
 
 // Fictional people: family names and given names combined by household
@@ -258,4 +262,41 @@ func eligibilityCheck(v, n int) map[string]any {
 // quarterlyReport is a village's report of the fourth quarter of 2026.
 func quarterlyReport(_, n int) map[string]any {
 	return map[string]any{"period": "2026-Q4", "births": 1 + n%3, "deaths": n % 2, "marriages": n % 4}
+}
+
+// birthRegistration: variant 0 is a boy, 1 a girl, born in October 2026
+// (before any day the demo may date the record).
+func birthRegistration(v, n int) map[string]any {
+	return map[string]any{"motherName": personName(n, true), "childSex": []string{"male", "female"}[v],
+		"birthDate": date(2026, 10, 1+n%28).Format(time.DateOnly), "birthOrder": 1 + n%2, "birthPlace": "hospital"}
+}
+
+// monthlyBirthsReport is a community's births by sex of October 2026.
+func monthlyBirthsReport(_, n int) map[string]any {
+	return map[string]any{"month": "2026-10", "maleBirths": 2 + n%3, "femaleBirths": 2 + n%2}
+}
+
+// migrantArrival: variant 0 came to work, variant 1 to join family; both
+// arrived in October 2026.
+func migrantArrival(v, n int) map[string]any {
+	female := n%2 == 1
+	a := map[string]any{"name": personName(n, female), "idNumber": residentID(date(1985+n%15, 1+n%12, 1+n%27), female, n),
+		"sex": []string{"male", "female"}[n%2], "phone": mobile(n), "arrivedOn": fmt.Sprintf("2026-10-%02d", 1+n%28), "arrivedHour": 9,
+		"origin": "安徽省阜阳市临泉县", "address": fmt.Sprintf("湖滨路 %d 号 %d 室", 10+n, 101+n%5), "purpose": "family"}
+	if v == 0 {
+		a["purpose"], a["employer"] = "work", "清河区恒达电子厂"
+	}
+	return a
+}
+
+// residentCheck: variant 0's ID number matches the police register,
+// variant 1's was corrected.
+func residentCheck(v, n int) map[string]any {
+	female := n%2 == 0
+	a := map[string]any{"name": personName(n, female), "idNumber": residentID(date(1960+n%40, 1+n%12, 1+n%27), female, n),
+		"residentType": "usual", "idStatus": "match"}
+	if v == 1 {
+		a["idStatus"], a["note"] = "corrected", "出生日期录入错误，已按户口簿更正"
+	}
+	return a
 }

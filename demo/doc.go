@@ -1,5 +1,5 @@
 // Package demo seeds an empty store with everything a newcomer needs to
-// click through Canvass at once: the five example campaigns of the
+// click through Canvass at once: the example campaigns of the
 // examples package (drafted and published by a demo author), a fictional
 // district — 清河区 Qinghe District, code 341299, with three townships of
 // four villages each under a sample province and city — one user for

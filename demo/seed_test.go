@@ -165,8 +165,8 @@ func TestSeed(t *testing.T) {
 	})
 
 	t.Run("the vital-events indicators and report have data", func(t *testing.T) {
-		if res.OfficialFigures != 24 {
-			t.Errorf("official figures: got %d, want 24 (births and deaths of 12 villages)", res.OfficialFigures)
+		if res.OfficialFigures != 48 {
+			t.Errorf("official figures: got %d, want 48 (births, deaths, residents and the police register of 12 villages)", res.OfficialFigures)
 		}
 		admin, err := st.GetUserByUsername(ctx, "admin")
 		if err != nil {
@@ -177,14 +177,14 @@ func TestSeed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		accepted := func(event string) float64 {
-			page, err := st.ListRecords(ctx, engine.RecordFilter{CampaignID: "vital-events-2027", FormID: "vital-event", States: []string{"accepted"}}, engine.Page{Limit: 500})
+		accepted := func(form, key, value string) float64 {
+			page, err := st.ListRecords(ctx, engine.RecordFilter{CampaignID: "vital-events-2027", FormID: form, States: []string{"accepted"}}, engine.Page{Limit: 500})
 			if err != nil {
 				t.Fatal(err)
 			}
 			n := 0.0
 			for _, r := range page.Records {
-				if r.Answers["eventType"] == event {
+				if value == "" || r.Answers[key] == value {
 					n++
 				}
 			}
@@ -193,7 +193,8 @@ func TestSeed(t *testing.T) {
 		// The district's numerator is every registered event, its
 		// denominator the sum of its villages' figures; some townships
 		// meet the target and some do not, so the demo shows both colours.
-		want := map[string]float64{"birth_coverage": accepted("birth"), "death_coverage": accepted("death")}
+		want := map[string]float64{"birth_coverage": accepted("vital-event", "eventType", "birth"), "death_coverage": accepted("vital-event", "eventType", "death"),
+			"resident_coverage": accepted("resident-check", "residentType", "usual"), "id_accuracy": accepted("resident-check", "", "")}
 		met := map[bool]int{}
 		for _, v := range vs {
 			if v.OrgUnit != "341299" {
@@ -332,14 +333,29 @@ var wantCampaigns = []struct {
 		extras:  [5]int{0, 0, 0, 0, 3},
 	},
 	{
-		// Three forms, each in every state. Pay: 5 yuan collected for
+		// Four forms, each in every state. Pay: 5 yuan collected for
 		// each of the 6 accepted events and checks, 3 entered for each of
 		// the 3 vital events, 5 entered for each of the 3 eligibility
-		// checks; the quarterly reports pay nothing.
+		// checks; the quarterly reports and the resident checks pay
+		// nothing.
 		id:      "vital-events-2027",
-		records: map[string]int64{"township_check": 6, "correction": 6, "accepted": 9, "rejected": 6, "draft": 3},
+		records: map[string]int64{"township_check": 8, "correction": 8, "accepted": 12, "rejected": 8, "draft": 4},
 		ledger:  [2]int64{6 + 3 + 3, 6*500 + 3*300 + 3*500},
 		extras:  [5]int{0, 0, 0, 6, 0},
+	},
+	{
+		// Two forms, each in every state; no pay table, so no pay.
+		id:      "birth-sex-ratio-2027",
+		records: map[string]int64{"township_check": 4, "correction": 4, "accepted": 6, "rejected": 4, "draft": 2},
+	},
+	{
+		// Checked by the village's own station. Pay: 0.5 yuan for each
+		// of the 9 submitted, 1.5 for each of the 3 approved, 1 for each
+		// of those 3 entered.
+		id:      "migrant-grid-2027",
+		records: map[string]int64{"station_check": 2, "revisit": 2, "registered": 3, "rejected": 2, "draft": 1},
+		ledger:  [2]int64{9 + 3 + 3, 9*50 + 3*150 + 3*100},
+		extras:  [5]int{0, 0, 0, 3, 0},
 	},
 }
 

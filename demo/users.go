@@ -15,7 +15,8 @@ type User struct {
 
 // Users returns the demo accounts: one per role, with reviewers at the
 // village, township and district levels and three field workers in
-// villages of two townships.
+// villages of two townships, each village with its own reviewer (the
+// migrant grid's community station checks in the village).
 func Users() []User {
 	return []User{
 		{"admin", "demo-admin", "管理员 周宁", []string{engine.RoleAdmin}, DistrictCode, "users, org units, audit log"},
@@ -24,6 +25,8 @@ func Users() []User {
 		{"worker2", "demo-worker2", "调查员 王建华", []string{engine.RoleFieldWorker}, "341299001002", "fill forms in 西柳村"},
 		{"worker3", "demo-worker3", "调查员 刘芳", []string{engine.RoleFieldWorker}, "341299002001", "fill forms in 石桥村"},
 		{"village-reviewer", "demo-village-reviewer", "村审核 赵桂兰", []string{engine.RoleReviewer}, "341299001001", "village checks in 东柳村"},
+		{"village-reviewer2", "demo-village-reviewer2", "村审核 钱玉梅", []string{engine.RoleReviewer}, "341299001002", "village checks in 西柳村"},
+		{"village-reviewer3", "demo-village-reviewer3", "村审核 郭春生", []string{engine.RoleReviewer}, "341299002001", "village checks in 石桥村"},
 		{"township-reviewer", "demo-township-reviewer", "镇审核 孙志强", []string{engine.RoleReviewer}, "341299001", "township review in 柳泉镇"},
 		{"township-reviewer2", "demo-township-reviewer2", "镇审核 何丽", []string{engine.RoleReviewer}, "341299002", "township review in 石桥镇"},
 		{"district-reviewer", "demo-district-reviewer", "区审批 郑文", []string{engine.RoleReviewer}, DistrictCode, "district approval"},

@@ -12,14 +12,19 @@
 //	subsidy-review/    reward and special-assistance subsidy: village, township and
 //	                   district review with return for correction and deadlines
 //	vital-events/      vital-events labour table: marriages, births, deaths and
-//	                   eligibility checks paid per item and quarter
+//	                   eligibility checks paid per item and quarter; coverage
+//	                   and ID-number accuracy indicators
+//	birth-sex-ratio/   births by sex, month by month: the sex ratio at birth
+//	                   flagged outside 103–107, a monthly report by the 5th
+//	migrant-grid/      migrant service grid: each newcomer registered within
+//	                   24 hours, 0.5 / 1 / 1.5 yuan collected, entered, approved
 //
 // A folder holds its form(s) (*.form.json), one workflow (*.workflow.yaml),
-// one pay table (*.paytable.yaml), one campaign (*.campaign.yaml) and a
-// README.md in Chinese and English. All of them cover the fictional district
+// one pay table (*.paytable.yaml) unless the work pays nothing per record,
+// one campaign (*.campaign.yaml) and a README.md in Chinese and English. All of them cover the fictional district
 // 清河区 (Qinghe District, code 341299; District lists its units):
-// townships 341299001–341299003, each with villages …001–…004. All five take
-// submissions from 25 November to 17 December 2026. The tests in this
+// townships 341299001–341299003, each with villages …001–…004. All of them
+// take submissions from 25 November to 17 December 2026. The tests in this
 // package lint every file and run each campaign's whole life through the
 // HTTP API.
 package examples
@@ -93,7 +98,7 @@ func Campaigns() []Campaign {
 }
 
 // Dirs are the example folders, in the order Campaigns returns them.
-var Dirs = []string{"fertility-survey", "migrant-cleanup", "trainer-signup", "subsidy-review", "vital-events"}
+var Dirs = []string{"fertility-survey", "migrant-cleanup", "trainer-signup", "subsidy-review", "vital-events", "birth-sex-ratio", "migrant-grid"}
 
 // Lookup returns the example whose folder is dir.
 func Lookup(dir string) (Campaign, bool) {

@@ -85,8 +85,8 @@ func TestLintEveryFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if seen < 4*len(examples.Dirs) {
-		t.Errorf("linted %d definitions, want at least %d", seen, 4*len(examples.Dirs))
+	if seen < 3*len(examples.Dirs) {
+		t.Errorf("linted %d definitions, want at least %d", seen, 3*len(examples.Dirs))
 	}
 }
 
@@ -121,7 +121,8 @@ func TestEmbeddedCampaigns(t *testing.T) {
 					t.Errorf("%s does not name its id %q", f.Path, f.ID)
 				}
 			}
-			if !slices.Equal(kinds, order) {
+			// A campaign that pays nothing per record has no pay table.
+			if !slices.Equal(kinds, order) && !slices.Equal(kinds, slices.Delete(slices.Clone(order), 2, 3)) {
 				t.Errorf("kinds in order %v, want %v", kinds, order)
 			}
 			if c.ID == "" {
@@ -260,10 +261,10 @@ func TestCampaignsOpenTogether(t *testing.T) {
 		at   time.Time
 		open int
 	}{
-		{time.Date(2026, 11, 24, 23, 59, 0, 0, china), 4},
-		{time.Date(2026, 11, 25, 0, 0, 0, 0, china), 5},
-		{time.Date(2026, 12, 17, 23, 59, 0, 0, china), 5},
-		{time.Date(2026, 12, 18, 0, 0, 0, 0, china), 4},
+		{time.Date(2026, 11, 24, 23, 59, 0, 0, china), len(loaded) - 1},
+		{time.Date(2026, 11, 25, 0, 0, 0, 0, china), len(loaded)},
+		{time.Date(2026, 12, 17, 23, 59, 0, 0, china), len(loaded)},
+		{time.Date(2026, 12, 18, 0, 0, 0, 0, china), len(loaded) - 1},
 	}
 	for _, tt := range tests {
 		open := 0

@@ -33,6 +33,7 @@ const (
 	CodeBadRole         = "bad_role"         // not a role
 	CodeBadFactor       = "bad_factor"       // an indicator factor out of range
 	CodeBadTarget       = "bad_target"       // an indicator target out of range
+	CodeBadRange        = "bad_range"        // an indicator's normal range: not [low, high], or beside a target
 
 	// Workflows
 	CodeUnknownState        = "unknown_state"
@@ -186,6 +187,9 @@ var lintMessages = map[string]lintMessage{
 	CodeBadTarget: {
 		Zh: "指标的目标值[「{value}」]不对[，应在 0 到 {max} 之间]：目标 90% 写作 90。",
 		En: "The indicator's target[ {value}] is wrong[; it must be between 0 and {max}]: write 90 for 90 %."},
+	CodeBadRange: {
+		Zh: "指标的正常范围[「{value}」]不对：请写两个数，小的在前，例如 103 和 107；有正常范围的指标不再写目标值（target）和 better。",
+		En: "The indicator's normal range[ {value}] is wrong: write two numbers, the lower first, like 103 and 107; an indicator with a range has no target or better."},
 
 	// Workflows
 	CodeUnknownState: {

@@ -108,6 +108,9 @@ type indicatorJSON struct {
 	HasTarget      bool    `json:"hasTarget"`
 	HigherIsBetter bool    `json:"higherIsBetter"`
 	Met            bool    `json:"met"`
+	// Range is the normal range [low, high] of an indicator that has one
+	// instead of a target.
+	Range []float64 `json:"range,omitempty"`
 }
 
 func toIndicatorsJSON(vs []indicators.IndicatorValue) []indicatorJSON {
@@ -117,7 +120,11 @@ func toIndicatorsJSON(vs []indicators.IndicatorValue) []indicatorJSON {
 		if math.IsNaN(val) || math.IsInf(val, 0) {
 			val = 0
 		}
-		out = append(out, indicatorJSON{v.ID, v.Title, v.OrgUnit, v.OrgName, v.Period, val, v.NoData, v.Target, v.HasTarget, v.HigherIsBetter, v.Met})
+		j := indicatorJSON{v.ID, v.Title, v.OrgUnit, v.OrgName, v.Period, val, v.NoData, v.Target, v.HasTarget, v.HigherIsBetter, v.Met, nil}
+		if v.HasRange {
+			j.Range = []float64{v.RangeLow, v.RangeHigh}
+		}
+		out = append(out, j)
 	}
 	return out
 }
@@ -276,6 +283,9 @@ func writeDashboard(w tabular.Writer, d *indicators.Dashboard, table, lang strin
 			if v.HasTarget {
 				target = v.Target
 			}
+			if v.HasRange {
+				target = rangeText(v)
+			}
 			if err := w.Write([]any{v.Title, v.OrgName, v.Period, value, target, metText(v, lang)}); err != nil {
 				return err
 			}
@@ -289,10 +299,19 @@ func metText(v indicators.IndicatorValue, lang string) string {
 	switch {
 	case v.NoData:
 		return ui.Message(lang, "dashboard.no_data")
+	case v.HasRange && v.Met:
+		return ui.Message(lang, "indicators.range.in")
+	case v.HasRange:
+		return ui.Message(lang, "indicators.range.outside")
 	case !v.HasTarget:
 		return ""
 	case v.Met:
 		return ui.Message(lang, "dashboard.met")
 	}
 	return ui.Message(lang, "dashboard.not_met")
+}
+
+// rangeText is a normal range as "103–107".
+func rangeText(v indicators.IndicatorValue) string {
+	return indicatorCountText(v.RangeLow) + "–" + indicatorCountText(v.RangeHigh)
 }

@@ -211,7 +211,7 @@ func buildDashboardView(d *indicators.Dashboard, p *pageData) *dashboardData {
 			byID[val.ID] = iv
 			order = append(order, val.ID)
 			bar[val.ID] = &svgchart.Bars{ID: "ind-" + val.ID, Title: val.Title, Desc: p.T("dashboard.indicator.desc", val.Period),
-				Series: []svgchart.Series{{Name: val.Title}}, Unit: factorUnit(val.Factor), Target: val.Target, HasTarget: val.HasTarget,
+				Series: []svgchart.Series{{Name: val.Title}}, Unit: indicatorUnit(val), Target: val.Target, HasTarget: val.HasTarget,
 				TargetLabel: p.T("dashboard.target", svgNum(val.Target)+factorUnit(val.Factor)), LowerBetter: !val.HigherIsBetter}
 		}
 		b := bar[val.ID]
@@ -230,7 +230,7 @@ func buildDashboardView(d *indicators.Dashboard, p *pageData) *dashboardData {
 		l := lines[val.ID]
 		if l == nil {
 			l = &svgchart.Lines{ID: "ind-" + val.ID + "-trend", Title: p.T("dashboard.indicator.trend", val.Title), Desc: p.T("dashboard.indicator.trend.desc", d.Root.Name),
-				Series: []svgchart.Series{{Name: val.Title}}, Unit: factorUnit(val.Factor), Target: val.Target, HasTarget: val.HasTarget,
+				Series: []svgchart.Series{{Name: val.Title}}, Unit: indicatorUnit(val), Target: val.Target, HasTarget: val.HasTarget,
 				TargetLabel: p.T("dashboard.target", svgNum(val.Target)+factorUnit(val.Factor))}
 			lines[val.ID] = l
 		}
@@ -254,6 +254,16 @@ func buildDashboardView(d *indicators.Dashboard, p *pageData) *dashboardData {
 
 // factorUnit is the sign of an indicator's factor: ×100 is a percentage,
 // ×1000 per mille; other factors have none.
+// indicatorUnit is the unit a value is drawn with: none for an indicator
+// with a normal range, whose factor makes a ratio ("boys per 100 girls",
+// 105), not a percentage; else the factor's.
+func indicatorUnit(v indicators.IndicatorValue) string {
+	if v.HasRange {
+		return ""
+	}
+	return factorUnit(v.Factor)
+}
+
 func factorUnit(f float64) string {
 	switch f {
 	case 100:
@@ -281,6 +291,9 @@ func indicatorRow(v indicators.IndicatorValue, lang string) indicatorRowView {
 	}
 	if v.HasTarget {
 		row.Target = svgNum(v.Target)
+	}
+	if v.HasRange {
+		row.Target = targetText(lang, v)
 	}
 	return row
 }

@@ -60,6 +60,7 @@ type indicatorValueJSON struct {
 	Target         *float64             `json:"target"`
 	HigherIsBetter bool                 `json:"higherIsBetter"`
 	Met            bool                 `json:"met"`
+	Range          []float64            `json:"range,omitempty"` // the normal range [low, high], instead of a target
 	Sources        []officialSourceJSON `json:"sources"`
 }
 
@@ -74,6 +75,9 @@ func toIndicatorValueJSON(v indicators.IndicatorValue) indicatorValueJSON {
 	if v.HasTarget {
 		target := v.Target
 		out.Target = &target
+	}
+	if v.HasRange {
+		out.Range = []float64{v.RangeLow, v.RangeHigh}
 	}
 	for _, src := range v.Sources {
 		out.Sources = append(out.Sources, officialSourceJSON{src.Key, src.ImportID, src.Version, src.Source, src.ImportedBy, src.ImportedAt})
@@ -195,8 +199,11 @@ func writeIndicators(w tabular.Writer, vs []indicators.IndicatorValue, lang stri
 			if v.HasTarget {
 				met = t(fmt.Sprintf("indicators.met.%v", v.Met))
 			}
+			if v.HasRange {
+				met = metText(v, lang)
+			}
 		}
-		if v.HasTarget {
+		if v.HasTarget || v.HasRange {
 			target = targetText(lang, v)
 		}
 		if err := w.Write([]any{v.OrgUnit, v.OrgName, v.Period, v.Title, v.Numerator, v.Denominator, value, target, met, sourcesText(v.Sources)}); err != nil {
@@ -208,6 +215,9 @@ func writeIndicators(w tabular.Writer, vs []indicators.IndicatorValue, lang stri
 
 // targetText is "≥ 90" or "≤ 100".
 func targetText(lang string, v indicators.IndicatorValue) string {
+	if v.HasRange {
+		return ui.Message(lang, "indicators.range", rangeText(v))
+	}
 	op := "≥ "
 	if !v.HigherIsBetter {
 		op = "≤ "

@@ -94,14 +94,14 @@ func indicatorPageRows(p *pageData, d *indicatorPageData, vs []indicators.Indica
 		switch {
 		case v.NoData:
 			r.Value, r.Status = p.T("indicators.nodata"), "nodata"
-		case !v.HasTarget:
+		case !v.HasTarget && !v.HasRange:
 			r.Value = indicatorValueText(v.Value)
 		case v.Met:
 			r.Value, r.Status = indicatorValueText(v.Value), "met"
 		default:
 			r.Value, r.Status = indicatorValueText(v.Value), "unmet"
 		}
-		if v.HasTarget {
+		if v.HasTarget || v.HasRange {
 			r.Target = targetText(p.Lang, v)
 		}
 		if i > 0 && v.OrgUnit != vs[0].OrgUnit {

@@ -75,8 +75,13 @@ type IndicatorValue struct {
 	Target         float64
 	HasTarget      bool
 	HigherIsBetter bool
+	// RangeLow and RangeHigh are the normal range, when HasRange (an
+	// indicator has a target or a range, not both).
+	RangeLow, RangeHigh float64
+	HasRange            bool
 	// Met reports whether Value reaches Target (≥ when higher is better,
-	// ≤ when lower is). False without data or target.
+	// ≤ when lower is), or, with a range, lies within it (both ends
+	// included). False without data, or without a target or a range.
 	Met bool
 	// Sources lists the official figures the value used, with their
 	// source text and version, so a page can show where a figure is from.

@@ -154,7 +154,8 @@ func (s *Service) IndicatorValues(ctx context.Context, a *engine.Actor, campaign
 		for _, p := range periods {
 			for _, ind := range inds {
 				v := IndicatorValue{ID: ind.ID, Title: ind.Title.In(lang), OrgUnit: u.Code, OrgName: u.Name, OrgPath: u.Path, Level: u.Level,
-					Period: p, Granularity: g, Factor: ind.Factor, Target: ind.Target, HasTarget: ind.HasTarget, HigherIsBetter: ind.HigherIsBetter}
+					Period: p, Granularity: g, Factor: ind.Factor, Target: ind.Target, HasTarget: ind.HasTarget, HigherIsBetter: ind.HigherIsBetter,
+					RangeLow: ind.RangeLow, RangeHigh: ind.RangeHigh, HasRange: ind.HasRange}
 				missing := false
 				side := func(terms []rules.IndicatorTerm) float64 {
 					return termSum(terms, func(t rules.IndicatorTerm) float64 {
@@ -179,7 +180,10 @@ func (s *Service) IndicatorValues(ctx context.Context, a *engine.Actor, campaign
 					v.NoData = true
 				} else {
 					v.Value = v.Numerator / v.Denominator * v.Factor
-					if v.HasTarget {
+					switch {
+					case v.HasRange:
+						v.Met = v.Value >= v.RangeLow && v.Value <= v.RangeHigh
+					case v.HasTarget:
 						v.Met = v.Value >= v.Target
 						if !v.HigherIsBetter {
 							v.Met = v.Value <= v.Target

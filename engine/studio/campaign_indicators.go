@@ -153,7 +153,8 @@ func (d *CampaignDoc) Indicators() []IndicatorEdit {
 		e.Num, okN = parseTerm(ind.NumeratorSrc)
 		e.Den, okD = parseTerm(ind.DenominatorSrc)
 		e.Num.ValueLabel, e.Den.ValueLabel = d.valueLabel(e.Num), d.valueLabel(e.Den)
-		e.Editable = okN && okD && ind.Factor == 100
+		// A range is kept only by editing the file: the form edits targets.
+		e.Editable = okN && okD && ind.Factor == 100 && !ind.HasRange
 		out = append(out, e)
 	}
 	return out

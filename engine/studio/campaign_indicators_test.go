@@ -10,7 +10,7 @@ import (
 func TestIndicatorsOfTheExample(t *testing.T) {
 	d := openExample(t, "vital-events")
 	inds := d.Indicators()
-	if len(inds) != 2 {
+	if len(inds) != 4 {
 		t.Fatalf("indicators = %+v", inds)
 	}
 	got := inds[0]
