@@ -171,7 +171,7 @@ func recordColumnValues(r *engine.Record) (map[string]any, error) {
 		"due_at": ms(r.DueAt), "next_timer_at": ms(r.NextTimerAt), "timer_kind": r.TimerKind,
 		"lease_owner": "", "lease_until": nil, "version": 1, "created_by": r.CreatedBy,
 		"created_at": ms(r.CreatedAt), "updated_at": ms(r.UpdatedAt), "history": string(history),
-		"content_hash": r.ContentHash,
+		"content_hash": r.ContentHash, "number": r.Number,
 	}, nil
 }
 
