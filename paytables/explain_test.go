@@ -19,7 +19,7 @@ func loadExample(t *testing.T, path string) *PayTable {
 	return pt
 }
 
-// TestExplainExamples explains every item of the five examples' tables in
+// TestExplainExamples explains every item of the examples' tables in
 // both languages, from the tables' own names.
 func TestExplainExamples(t *testing.T) {
 	want := map[string]map[string][2]string{
@@ -50,10 +50,15 @@ func TestExplainExamples(t *testing.T) {
 			"eligibility_checked": {"奖励对象清理核查采集：每条 5.00 元；仅限「eligibility-check」的记录", "Recipient checked: 5.00 yuan per record; records of “eligibility-check” only"},
 			"eligibility_entered": {"奖励对象清理核查录入：每条 5.00 元；仅限「eligibility-check」的记录", "Recipient check entered: 5.00 yuan per record; records of “eligibility-check” only"},
 		},
+		"migrant-grid/migrant-grid-pay": {
+			"collected": {"成功采集：每条 0.50 元", "Collected: 0.50 yuan per record"},
+			"entered":   {"成功录入：每条 1.00 元", "Entered: 1.00 yuan per record"},
+			"approved":  {"通过审核并合格：每条 1.50 元", "Approved: 1.50 yuan per record"},
+		},
 	}
 	files, _ := filepath.Glob("../examples/*/*.paytable.yaml")
-	if len(files) != 5 {
-		t.Fatalf("found %d example pay tables, want 5", len(files))
+	if len(files) != len(want) {
+		t.Fatalf("found %d example pay tables, want %d", len(files), len(want))
 	}
 	for _, f := range files {
 		name := filepath.Base(filepath.Dir(f)) + "/" + filepath.Base(f[:len(f)-len(".paytable.yaml")])

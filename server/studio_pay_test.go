@@ -243,6 +243,7 @@ func TestStudioPayReadOnlyItems(t *testing.T) {
 		{engine.KindForm, "vital-event", "vital-event.form.json"},
 		{engine.KindForm, "eligibility-check", "eligibility-check.form.json"},
 		{engine.KindForm, "quarterly-report", "quarterly-report.form.json"},
+		{engine.KindForm, "resident-check", "resident-check.form.json"},
 		{engine.KindWorkflow, "vital-review", "vital-review.workflow.yaml"},
 		{engine.KindPayTable, "vital-events-pay", "vital-events-pay.paytable.yaml"},
 		{engine.KindCampaign, "vital-events-2027", "vital-events-2027.campaign.yaml"},
