@@ -41,6 +41,10 @@ func (s *Server) studioWorkflowRoutes() {
 	s.app.Post(base+"/states/:state/routes", s.signedInPage, s.studioWorkflowEdit("routes"))
 }
 
+// Title and Tabs are the campaign's, for the studio's page head.
+func (d *studioWorkflowData) Title() string     { return d.C.Title }
+func (d *studioWorkflowData) Tabs() []studioTab { return d.C.Tabs }
+
 // studioWorkflow is the workflow tab's own data.
 type studioWorkflowData struct {
 	C        *studioCampaignData
