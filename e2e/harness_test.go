@@ -176,7 +176,10 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("font-render-hinting", "none"),
 	)
 	ctx, cancelTab := chromedp.NewContext(actx)
-	ctx, cancelTime := context.WithTimeout(ctx, 2*time.Minute)
+	// A tab's budget: long enough for a whole walk-through on a 2-core
+	// machine that also runs the MongoDB suite, short enough that a page
+	// that hangs fails its test rather than the run.
+	ctx, cancelTime := context.WithTimeout(ctx, 4*time.Minute)
 	t.Cleanup(func() {
 		cancelTime()
 		cancelTab()

@@ -133,7 +133,7 @@ func TestStudioFormOrgFieldsAndSections(t *testing.T) {
 	shot(t, ctx, "repeat-preview-1280", "")
 
 	// A question moved into the first section, in a fresh tab: each
-	// tab has two minutes, and the machine the tests run on is shared.
+	// tab has its own time budget, and the machine the tests run on is shared.
 	ctx = newBrowser(t)
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
 		t.Fatal(err)
