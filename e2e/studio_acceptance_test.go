@@ -177,7 +177,7 @@ func TestStudioBuildsImmunizationCampaign(t *testing.T) {
 	}
 
 	// 3. 审核流程: both levels of the blank ladder from 5 days to 48 hours,
-	// in a fresh tab (each has two minutes; the test machine is shared).
+	// in a fresh tab (each has its own time budget; the test machine is shared).
 	ctx = newBrowser(t)
 	if err := chromedp.Do(ctx, office); err != nil {
 		t.Fatal(err)
