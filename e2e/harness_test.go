@@ -282,6 +282,19 @@ func textOf(t *testing.T, ctx context.Context, css string) string {
 	return strings.TrimSpace(s)
 }
 
+// reloaded runs steps that end in a new page (a form post, a save that
+// reloads) and waits until the new page has loaded. Reading the old page
+// in between reads what the test typed, not what was saved, and a
+// screenshot or a click sent while the page is being replaced can hang.
+func reloaded(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	mark := chromedp.Evaluate[chromedp.Void](`window.canvassOldPage = true`)
+	if err := chromedp.Do(ctx, append([]chromedp.Action[chromedp.Void]{mark}, steps...)...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	waitJS(t, ctx, what, `!window.canvassOldPage && document.readyState === "complete"`)
+}
+
 // waitText waits until the first element matching css has text for
 // which ok holds, and returns it. It rides over a navigation in between
 // (the page it asks may be replaced while it asks).

@@ -102,23 +102,14 @@ func TestStudioFormOrgFieldsAndSections(t *testing.T) {
 	if got, err := waitText(ctx, `#f-minrows ~ .field-error`, func(s string) bool { return s != "" }); err != nil || !strings.Contains(got, "最小值 4 大于最大值 3") {
 		t.Errorf("min rows above max: %q %v", got, err)
 	}
-	err = chromedp.Do(ctx,
+	// The save reloads the designer: the boxes read back from the stored form.
+	reloaded(t, ctx, "save the repeat rows",
 		chromedp.SetValue(chromedp.ID("f-minrows"), "1"),
 		chromedp.Click(chromedp.CSS(`#field-panel button[type=submit]`)),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(10 * time.Second)
-	rows := func() string {
-		v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(function(){var a=document.getElementById("f-minrows"),b=document.getElementById("f-maxrows");return a&&b?a.value+"-"+b.value:""})()`))
-		return v
-	}
-	for rows() != "1-3" && time.Now().Before(deadline) {
-		time.Sleep(100 * time.Millisecond)
-	}
-	if got := rows(); got != "1-3" {
-		t.Errorf("saved rows: %q", got)
+	rows, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(function(){var a=document.getElementById("f-minrows"),b=document.getElementById("f-maxrows");return a&&b?a.value+"-"+b.value:""})()`))
+	if err != nil || rows != "1-3" {
+		t.Errorf("saved rows: %q %v", rows, err)
 	}
 	shot(t, ctx, "repeat-rows-1280", "")
 	// The preview runs forms.Evaluate: a fourth row is one too many.
@@ -216,7 +207,7 @@ func TestStudioFormOrgFieldsAndSections(t *testing.T) {
 		v, _ := chromedp.Run(wctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("#f-village option")).filter(function(o){return o.value && !o.hidden}).map(function(o){return o.textContent.trim()}).join(",")`))
 		return v
 	}
-	deadline = time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for offered() != "石桥村,南湾村,北岗村,枣林村" && time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
 	}
