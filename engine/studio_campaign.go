@@ -13,6 +13,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"canvass/campaigns"
+	"canvass/rules"
 )
 
 // The campaign studio (issue #16) works on a campaign as a whole: the
@@ -629,7 +630,8 @@ func renameDefinition(kind string, src []byte, oldID, newID string, renames map[
 }
 
 // renameValues replaces every string value (never a key) that is an old
-// ID with its new one, throughout a decoded campaign.
+// ID with its new one, and the form IDs expressions compare form with,
+// throughout a decoded campaign.
 func renameValues(v any, renames map[string]string) any {
 	switch x := v.(type) {
 	case yaml.MapSlice:
@@ -646,6 +648,9 @@ func renameValues(v any, renames map[string]string) any {
 		if n, ok := renames[x]; ok {
 			return n
 		}
+		// An indicator's or report's expression names forms inside it:
+		// count(form == "vital-event" && …).
+		return rules.RenameFormLiterals(x, renames)
 	}
 	return v
 }

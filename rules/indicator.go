@@ -329,13 +329,23 @@ func formLiterals(src file.Source, node ast.Node) []Literal {
 // name with: name == "x", "x" == name, name in ["x", "y"].
 func comparedLiterals(src file.Source, node ast.Node, name string) []Literal {
 	var out []Literal
+	for _, s := range comparedStrings(node, name) {
+		fe := (&file.Error{Location: s.Location()}).Bind(src)
+		out = append(out, Literal{Value: s.Value, Line: fe.Line, Col: fe.Column + 1})
+	}
+	return out
+}
+
+// comparedStrings returns the string nodes compared with the variable
+// name: name == "x", "x" == name, name != "x", name in ["x", "y"].
+func comparedStrings(node ast.Node, name string) []*ast.StringNode {
+	var out []*ast.StringNode
 	add := func(n ast.Node) {
 		if s, ok := n.(*ast.StringNode); ok {
-			fe := (&file.Error{Location: s.Location()}).Bind(src)
-			out = append(out, Literal{Value: s.Value, Line: fe.Line, Col: fe.Column + 1})
+			out = append(out, s)
 		}
 	}
-	isForm := func(n ast.Node) bool {
+	isName := func(n ast.Node) bool {
 		id, ok := n.(*ast.IdentifierNode)
 		return ok && id.Value == name
 	}
@@ -346,13 +356,13 @@ func comparedLiterals(src file.Source, node ast.Node, name string) []Literal {
 		}
 		switch b.Operator {
 		case "==", "!=":
-			if isForm(b.Left) {
+			if isName(b.Left) {
 				add(b.Right)
-			} else if isForm(b.Right) {
+			} else if isName(b.Right) {
 				add(b.Left)
 			}
 		case "in", "not in":
-			if isForm(b.Left) {
+			if isName(b.Left) {
 				if arr, ok := b.Right.(*ast.ArrayNode); ok {
 					for _, n := range arr.Nodes {
 						add(n)
