@@ -44,4 +44,3 @@ func RenameFormLiterals(src string, renames map[string]string) string {
 	}
 	return string(r)
 }
-
