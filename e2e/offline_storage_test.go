@@ -138,3 +138,13 @@ func readRecordStamp(t *testing.T, ctx context.Context, id string) string {
 	}
 	return got
 }
+
+// waitSaved waits until the form page's answers typed so far are kept
+// on the phone (the save runs a quarter-second after the last keystroke,
+// then encrypts and writes).
+func waitSaved(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`CanvassOffline.saved().then(function () { return true; })`, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatalf("wait for the local save: %v", err)
+	}
+}

@@ -307,7 +307,7 @@ func TestOfflineDayOfVisits(t *testing.T) {
 	}
 	fillFirstPart(t, ctx, visits[1])
 	ids = append(ids, localID(t, ctx))
-	time.Sleep(600 * time.Millisecond) // the local save runs 250 ms after the last keystroke
+	waitSaved(t, ctx) // the local save runs 250 ms after the last keystroke
 	if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
 		t.Fatal(err)
 	}
@@ -324,7 +324,7 @@ func TestOfflineDayOfVisits(t *testing.T) {
 	}
 	fillFirstPart(t, ctx, visits[2])
 	ids = append(ids, localID(t, ctx))
-	time.Sleep(600 * time.Millisecond)
+	waitSaved(t, ctx)
 	stop()
 
 	ctx, _ = launchProfile(t, profile)
@@ -370,7 +370,7 @@ func TestOfflineDayOfVisits(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("f-care-childCount"), "3")); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(600 * time.Millisecond)
+	waitSaved(t, ctx)
 	if after := readRecordStamp(t, ctx, ids[2]); after != before {
 		t.Errorf("the locked record was overwritten: %s, then %s", before, after)
 	}

@@ -65,6 +65,10 @@
     return store(META, "readwrite").then(function (s) { return request(s.put(value, key)); });
   }
 
+  function addMeta(key, value) {
+    return store(META, "readwrite").then(function (s) { return request(s.add(value, key)); });
+  }
+
   function getRecord(id) {
     return store(RECORDS, "readonly").then(function (s) { return request(s.get(id)); });
   }
@@ -186,7 +190,9 @@
             subtle.exportKey("raw", made[1].publicKey)
           ]).then(function (parts) {
             var rec = { id: id, user: user, publicKey: new Uint8Array(parts[1]), wrapped: new Uint8Array(parts[0]), iv: iv };
-            return putMeta("device:" + user, rec).then(function () { return rec; });
+            // add, not put: when two pages make a key pair at once, the
+            // first one stored is the one every page uses.
+            return addMeta("device:" + user, rec).then(function () { return rec; }, function () { return deviceOf(user); });
           });
         });
       });
@@ -197,7 +203,13 @@
   // by asking the server (online and signed in). It answers null while
   // the records are locked.
   function unlock(user) {
-    if (!user) {
+    return bundleLoaded.then(function () { return unlockNow(user); });
+  }
+
+  function unlockNow(user) {
+    // Only the signed-in user's own records open: another user's, typed
+    // on this phone before, stay sealed even if this tab kept their key.
+    if (!user || user !== currentUser()) {
       return Promise.resolve(null);
     }
     if (!unlocked[user]) {
@@ -248,10 +260,12 @@
   // seal encrypts value to the user's public key; it fails when this
   // phone has no key pair for the user yet (never signed in online).
   function seal(value, user) {
-    user = user || currentUser();
     var plain = new TextEncoder().encode(JSON.stringify(value));
     var iv = global.crypto.getRandomValues(new Uint8Array(12));
-    return publicKey(user).then(function (pub) {
+    return bundleLoaded.then(function () {
+      user = user || currentUser();
+      return publicKey(user);
+    }).then(function (pub) {
       if (!pub) {
         throw new Error("nokey");
       }
@@ -384,10 +398,22 @@
 
   // formByEndpoint finds the form a page evaluates against: the same
   // address and the same version (none: the latest).
+  var byEndpoint = { bundle: null, forms: {} };
   function formByEndpoint(endpoint) {
     if (!bundle) {
       return null;
     }
+    // Asked after every keystroke: found once per bundle.
+    if (byEndpoint.bundle !== bundle) {
+      byEndpoint = { bundle: bundle, forms: {} };
+    }
+    if (!Object.prototype.hasOwnProperty.call(byEndpoint.forms, endpoint)) {
+      byEndpoint.forms[endpoint] = findByEndpoint(endpoint);
+    }
+    return byEndpoint.forms[endpoint];
+  }
+
+  function findByEndpoint(endpoint) {
     var want = new URL(endpoint, global.location.origin);
     for (var i = 0; i < bundle.forms.length; i++) {
       var u = new URL(bundle.forms[i].evaluateUrl, global.location.origin);
@@ -589,12 +615,33 @@
       });
     }
 
+    // Saves run one after another, so the last answers typed are the
+    // ones kept; a page being left saves at once.
+    var saving = Promise.resolve();
+    var enqueue = function (status) {
+      var p = saving.then(function () { return save(status); });
+      saving = p.catch(function () {});
+      return p;
+    };
+    var queueSave = function () {
+      timer = null;
+      return enqueue("draft");
+    };
     var edited = function () {
       global.clearTimeout(timer);
-      timer = global.setTimeout(function () { save("draft"); }, SAVE_DELAY);
+      timer = global.setTimeout(queueSave, SAVE_DELAY);
     };
     form.addEventListener("input", edited);
     form.addEventListener("change", edited);
+    global.addEventListener("pagehide", function () {
+      if (timer) {
+        global.clearTimeout(timer);
+        queueSave();
+      }
+    });
+    pendingSaves = function () {
+      return timer ? new Promise(function (done) { global.setTimeout(done, 50); }).then(pendingSaves) : saving;
+    };
 
     if (!global.navigator.onLine) {
       bundleLoaded.then(function () { banner(t("offline.offline")); });
@@ -618,7 +665,7 @@
       }
       evaluateForm(f, form.canvassAnswers()).then(checkable).then(function (state) {
         if (action === "draft") {
-          return save("draft").then(function (outcome) {
+          return enqueue("draft").then(function (outcome) {
             if (outcome === "saved") {
               banner(t("offline.saved"), t("offline.home"), "/");
             }
@@ -636,7 +683,7 @@
         if (action !== "submit") {
           return null;
         }
-        return save("unsent").then(function (outcome) {
+        return enqueue("unsent").then(function (outcome) {
           if (outcome !== "saved") {
             return;
           }
@@ -1096,7 +1143,12 @@
     });
   });
 
+  // pendingSaves answers when the form page's answers typed so far are
+  // in IndexedDB (setupForm replaces it).
+  var pendingSaves = function () { return Promise.resolve(); };
+
   global.CanvassOffline = {
+    saved: function () { return pendingSaves(); },
     evaluate: function (endpoint, answers) {
       return bundleLoaded.then(function () {
         var f = formByEndpoint(endpoint);
