@@ -115,8 +115,22 @@ func TestOfflineKeystroke(t *testing.T) {
 	defer cancelAlloc()
 	ctx, cancel := chromedp.NewContext(actx)
 	defer cancel()
-	ctx, cancelTime := context.WithTimeout(ctx, 3*time.Minute)
+	ctx, cancelTime := context.WithTimeout(ctx, 6*time.Minute)
 	defer cancelTime()
+	waitFor := func(what, cond string) {
+		t.Helper()
+		deadline := time.Now().Add(2 * time.Minute)
+		for {
+			ok, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](cond, chromedp.EvalAwaitPromise))
+			if ok {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s never came", what)
+			}
+			time.Sleep(300 * time.Millisecond)
+		}
+	}
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(base+"/login"),
 		chromedp.WaitVisible(chromedp.ID("username")),
@@ -124,23 +138,20 @@ func TestOfflineKeystroke(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("password"), password),
 		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS("dl.facts")),
-		chromedp.Navigate(base+"/campaigns/fertility-survey-2026/forms/fertility-household/new"),
-		chromedp.WaitVisible(chromedp.ID("f-personal-respondentName")),
 	)
 	if err != nil {
-		t.Fatalf("sign in and open the form: %v", err)
+		t.Fatalf("sign in: %v", err)
 	}
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		ok, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.getAttribute("data-offline-ready") === "true"`))
-		if ok {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the offline bundle never arrived")
-		}
-		time.Sleep(200 * time.Millisecond)
+	// The home page fetches the offline bundle; then the form page can
+	// evaluate on the phone.
+	waitFor("the offline bundle", `Promise.resolve(document.documentElement.getAttribute("data-offline-ready") === "true")`)
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/campaigns/fertility-survey-2026/forms/fertility-household/new"),
+		chromedp.WaitVisible(chromedp.ID("f-personal-respondentName")),
+	); err != nil {
+		t.Fatalf("open the form: %v", err)
 	}
+	waitFor("the phone's evaluator", `CanvassOffline.evaluate(document.querySelector("form[data-evaluate]").getAttribute("data-evaluate"), {}).then(function (s) { return !!(s && s.relevant); }, function () { return false; })`)
 	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
 		t.Fatal(err)
 	}
