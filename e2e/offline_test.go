@@ -367,6 +367,7 @@ func TestOfflineDayOfVisits(t *testing.T) {
 	if got, err := waitText(ctx, "#offline-banner", func(s string) bool { return strings.Contains(s, "重新登录后才能继续填写") }); err != nil {
 		t.Errorf("locked record's banner: %q (%v)", got, err)
 	}
+	shot(t, ctx, "locked-record", "")
 	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("f-care-childCount"), "3")); err != nil {
 		t.Fatal(err)
 	}
