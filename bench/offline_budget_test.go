@@ -156,5 +156,7 @@ func TestOfflineBudgets(t *testing.T) {
 	// bench/README.md, not asserted: a timed test fails on a busy machine
 	// for no fault of the code. What is asserted is that every keystroke
 	// was evaluated (the page throws when an evaluation returns no state).
-	t.Logf("keystroke budget %v: median %s", keystrokeBudget, map[bool]string{true: "within", false: "over"}[time.Duration(median*float64(time.Millisecond)) <= keystrokeBudget])
+	within := map[bool]string{true: "within", false: "over"}
+	t.Logf("keystroke budget %v: median %s, p95 %s (TestOfflineKeystroke measures the whole keystroke on the page)", keystrokeBudget,
+		within[time.Duration(median*float64(time.Millisecond)) <= keystrokeBudget], within[time.Duration(p95*float64(time.Millisecond)) <= keystrokeBudget])
 }

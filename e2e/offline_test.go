@@ -248,9 +248,12 @@ func goOfflineReady(t *testing.T, ctx context.Context, s *site) {
 // three household surveys on the phone — a skip rule, a calculated age
 // and a bad ID number's Chinese error all worked out offline — reloads
 // mid-form, closes the browser mid-form and starts it again, still
-// offline; her session expires meanwhile. Back online she signs in again,
-// the queue is still there, it syncs, and the server holds each of the
-// three records exactly once.
+// offline; her session expires meanwhile. The phone then holds no
+// personal data and no usable key in clear (IndexedDB read by script and
+// on disk); the records are locked, the half-done one cannot be
+// overwritten. Back online she signs in again, the queue is still there
+// and syncs; the half-done visit, unlocked, is finished offline and
+// synced; the server holds each of the three records exactly once.
 func TestOfflineDayOfVisits(t *testing.T) {
 	s := startSite(t)
 	s.keepOpen(t, "fertility-survey-2026")
@@ -304,7 +307,7 @@ func TestOfflineDayOfVisits(t *testing.T) {
 	}
 	fillFirstPart(t, ctx, visits[1])
 	ids = append(ids, localID(t, ctx))
-	time.Sleep(600 * time.Millisecond) // the local save runs 250 ms after the last keystroke
+	waitSaved(t, ctx) // the local save runs 250 ms after the last keystroke
 	if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
 		t.Fatal(err)
 	}
@@ -321,7 +324,7 @@ func TestOfflineDayOfVisits(t *testing.T) {
 	}
 	fillFirstPart(t, ctx, visits[2])
 	ids = append(ids, localID(t, ctx))
-	time.Sleep(600 * time.Millisecond)
+	waitSaved(t, ctx)
 	stop()
 
 	ctx, _ = launchProfile(t, profile)
@@ -337,13 +340,45 @@ func TestOfflineDayOfVisits(t *testing.T) {
 		t.Errorf("home count offline: %q, want 未同步 2 条", got)
 	}
 	shot(t, ctx, "offline-home", "")
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`[data-record="`+ids[2]+`"] a`))); err != nil {
-		t.Fatalf("resume the third visit: %v", err)
-	}
-	waitJS(t, ctx, "the third visit's name", `document.getElementById("f-personal-respondentName").value === "`+visits[2].name+`"`)
-	fillRest(t, ctx, visits[2])
 
-	// Back online: the expired session asks for a sign-in, the queue stays.
+	// What the phone stores holds no personal data in clear and no key
+	// that opens it: after the restart the records are locked until the
+	// server gives the key again to a signed-in session.
+	var personal []string
+	for _, v := range visits {
+		personal = append(personal, v.name, v.id)
+	}
+	stored := readPhoneStorage(t, ctx)
+	checkNothingInClear(t, stored, personal)
+	if stored.SessionKey {
+		t.Error("after a browser restart the tab still holds the wrapping key")
+	}
+	checkDiskHasNone(t, profile, personal)
+	if got, err := waitText(ctx, "[data-offline-locked]", func(s string) bool { return strings.Contains(s, "已加密锁定") }); err != nil {
+		t.Errorf("the home page does not say the records are locked: %q (%v)", got, err)
+	}
+
+	// The third visit cannot be resumed while locked, and typing on its
+	// page does not overwrite what was kept.
+	before := readRecordStamp(t, ctx, ids[2])
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`[data-record="`+ids[2]+`"] a`))); err != nil {
+		t.Fatalf("open the third visit: %v", err)
+	}
+	if got, err := waitText(ctx, "#offline-banner", func(s string) bool { return strings.Contains(s, "重新登录后才能继续填写") }); err != nil {
+		t.Errorf("locked record's banner: %q (%v)", got, err)
+	}
+	shot(t, ctx, "locked-record", "")
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("f-care-childCount"), "3")); err != nil {
+		t.Fatal(err)
+	}
+	waitSaved(t, ctx)
+	if after := readRecordStamp(t, ctx, ids[2]); after != before {
+		t.Errorf("the locked record was overwritten: %s, then %s", before, after)
+	}
+
+	// Back online: the expired session asks for a sign-in, the queue
+	// stays; signed in, the phone gets its key again and the two queued
+	// records upload.
 	relay.setCut(false)
 	setOnline(t, ctx, true)
 	if err := chromedp.Do(ctx, chromedp.Navigate(via.base+"/")); err != nil {
@@ -354,6 +389,22 @@ func TestOfflineDayOfVisits(t *testing.T) {
 		t.Fatalf("with the session gone the home page is at %s, want the sign-in page", loc)
 	}
 	signIn(t, ctx, via, "worker", "")
+	waitJS(t, ctx, "the two queued synced", `document.querySelectorAll('[data-record][data-status="synced"]').length === 2 && document.querySelector('[data-offline-locked]').hidden`)
+
+	// The signal goes again; the third visit, unlocked, is finished
+	// offline and synced when the network returns.
+	relay.setCut(true)
+	setOnline(t, ctx, false)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`[data-record="`+ids[2]+`"] a`))); err != nil {
+		t.Fatalf("resume the third visit: %v", err)
+	}
+	waitJS(t, ctx, "the third visit's name", `document.getElementById("f-personal-respondentName").value === "`+visits[2].name+`"`)
+	fillRest(t, ctx, visits[2])
+	relay.setCut(false)
+	setOnline(t, ctx, true)
+	if err := chromedp.Do(ctx, chromedp.Navigate(via.base+"/")); err != nil {
+		t.Fatal(err)
+	}
 	waitJS(t, ctx, "all three synced", `document.querySelectorAll('[data-record][data-status="synced"]').length === 3`)
 	if got := textOf(t, ctx, "[data-offline-count]"); got != "未同步 0 条" {
 		t.Errorf("home count after the sync: %q", got)

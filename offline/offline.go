@@ -41,6 +41,26 @@
 //
 // The server serves it gzip-encoded at /offline/evaluator.wasm (about
 // 2.6 MB compressed, 10 MB raw; figures in bench/README.md).
+//
+// # What the phone keeps, and the device key
+//
+// ui/static/offline.js keeps each record's answers in IndexedDB, and
+// IndexedDB alone must not open them. Each user on each phone has an
+// ECDH P-256 key pair made on the phone and a random device ID. Every
+// save is sealed to the public key (an ephemeral key agreement and
+// AES-GCM 256), so saving needs no secret and never waits for the network.
+// The private key is stored only wrapped (AES-GCM) by the device key,
+// which the server derives — engine.OfflineDeviceKey, HMAC-SHA256 under a
+// key derived from the vault's lookup key, over the user's ID and the
+// device ID — and hands only to a signed-in session of that user
+// (GET /api/v1/offline/key, never cached). The same user and device
+// always get the same key, so records queued before a session expired
+// open after signing in again; another user's session gets another key.
+// While the browser is open the tab keeps the device key in
+// sessionStorage, so a reload with no network still opens the records;
+// after a restart with no network they are locked — kept, and new
+// records still saved — until a sign-in. Sign-out deletes the database,
+// the kept key and the caches. docs/offline.md has the whole design.
 package offline
 
 //go:generate go run gen.go

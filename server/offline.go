@@ -2,6 +2,7 @@ package server
 
 import (
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"slices"
 	"strings"
@@ -29,6 +30,7 @@ func (s *Server) offlineRoutes(api fiber.Router) {
 	s.app.Get("/sw.js", s.serviceWorker)
 	s.app.Get("/manifest.webmanifest", s.webManifest)
 	api.Get("/offline/bundle", s.signedInAPI, s.apiOfflineBundle)
+	api.Get("/offline/key", s.signedInAPI, s.apiOfflineKey)
 }
 
 // offlineEvaluator answers GET /offline/evaluator.wasm: the form
@@ -213,6 +215,29 @@ func (s *Server) offlineReturned(c fiber.Ctx, a *engine.Actor, lang string, out 
 		out.Pages = append(out.Pages, editPath(v.ID))
 	}
 	return nil
+}
+
+// offlineKeyJSON is the key that unlocks a phone's records.
+type offlineKeyJSON struct {
+	Device string `json:"device"`
+	Key    string `json:"key"` // base64 of 32 bytes
+}
+
+// apiOfflineKey answers GET /api/v1/offline/key?device=<uuid> for a field
+// worker signed in: the key that unwraps the record key of that phone
+// (engine.OfflineDeviceKey, bound to the user and the device). The phone
+// never stores it; it asks again after every browser start, so what
+// IndexedDB holds is unreadable without a signed-in session. It is a
+// secret: never cached, and only ever sent to the session's own user.
+func (s *Server) apiOfflineKey(c fiber.Ctx) error {
+	a := actorOf(c)
+	device := c.Query("device")
+	key, err := s.engine.OfflineDeviceKey(a, device)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(offlineKeyJSON{Device: device, Key: base64.StdEncoding.EncodeToString(key)})
 }
 
 // offlineMessages returns the offline script's messages in lang.

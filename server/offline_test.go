@@ -97,3 +97,57 @@ func TestWebManifest(t *testing.T) {
 		t.Errorf("sw.js: status %d, type %q", sw.status, sw.header.Get("Content-Type"))
 	}
 }
+
+func TestOfflineKey(t *testing.T) {
+	e := newFormEnv(t)
+	e.withVault(0)
+	const phone, other = "0b7e3c1a-5d2f-4a8e-9c61-2f4d8b7a1e90", "7d1f2e3c-4b5a-4968-8776-a5b4c3d2e1f0"
+	get := func(device string, header map[string]string) (int, offlineKeyJSON, string) {
+		res := e.do(req{method: http.MethodGet, target: "/api/v1/offline/key?device=" + device, header: header})
+		var k offlineKeyJSON
+		if res.status == http.StatusOK {
+			res.decode(t, &k)
+			if got := res.header.Get("Cache-Control"); got != "no-store" {
+				t.Errorf("Cache-Control %q, want no-store", got)
+			}
+		}
+		return res.status, k, res.body
+	}
+	tests := []struct {
+		name       string
+		device     string
+		header     map[string]string
+		wantStatus int
+	}{
+		{name: "a field worker gets her phone's key", device: phone, header: e.as(e.worker), wantStatus: http.StatusOK},
+		{name: "a reviewer keeps nothing offline", device: phone, header: e.as(e.reviewer), wantStatus: http.StatusForbidden},
+		{name: "a stranger is asked to sign in", device: phone, wantStatus: http.StatusUnauthorized},
+		{name: "a device that is not a UUID", device: "phone-1", header: e.as(e.worker), wantStatus: http.StatusUnprocessableEntity},
+		{name: "no device", device: "", header: e.as(e.worker), wantStatus: http.StatusUnprocessableEntity},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			status, k, body := get(tc.device, tc.header)
+			if status != tc.wantStatus {
+				t.Fatalf("status %d, want %d: %s", status, tc.wantStatus, body)
+			}
+			if status == http.StatusOK && (k.Device != tc.device || len(k.Key) != 44) {
+				t.Errorf("key %+v, want 32 bytes for %s", k, tc.device)
+			}
+		})
+	}
+
+	// The same user and phone always get the same key (a record queued
+	// before the session expired opens after signing in again); another
+	// phone or another user gets another.
+	_, first, _ := get(phone, e.as(e.worker))
+	_, again, _ := get(phone, e.as(e.worker))
+	_, otherPhone, _ := get(other, e.as(e.worker))
+	_, otherUser, _ := get(phone, e.as(e.outsider))
+	if first.Key != again.Key {
+		t.Errorf("the same user and phone got %s, then %s", first.Key, again.Key)
+	}
+	if first.Key == otherPhone.Key || first.Key == otherUser.Key || otherUser.Key == "" {
+		t.Errorf("keys of another phone (%s) or user (%s) equal the phone's %s", otherPhone.Key, otherUser.Key, first.Key)
+	}
+}

@@ -62,6 +62,7 @@ var apiDocs = map[string]apiDoc{
 
 	"POST /campaigns/{campaign}/forms/{form}/evaluate": {summary: "Evaluate answers: relevance, required fields, calculated values and errors. Stores nothing.", query: []string{"version"}, body: "json"},
 	"GET /offline/bundle":                              {summary: "What a field worker's phone keeps for offline capture: the published forms of their open campaigns with sources, the pages to keep, the session's CSRF token and the offline messages (field workers)."},
+	"GET /offline/key":                                 {summary: "The key that unwraps the record key of one phone (query device: the phone's UUID), bound to the signed-in user and that device; never cached (field workers).", query: []string{"device"}},
 
 	"POST /records": {summary: "Submit a record (or save a draft); idempotent on the client's record ID.", body: "json", ok: http.StatusCreated},
 

@@ -44,6 +44,11 @@ var offlineZH = map[string]string{
 	"offline.yes":              "是",
 	"offline.no":               "否",
 	"offline.conflict.count":   "%d 条有冲突，请看下面的对照。",
+	"offline.locked":           "本机记录已加密锁定：联网并重新登录后才能打开和上传。锁定时仍可填写新的记录，答案照常加密保存。",
+	"offline.locked.record":    "这条记录已加密保存在本机，联网并重新登录后才能继续填写。现在可以先填写其他住户。",
+	"offline.locked.note":      "已加密锁定，重新登录后可打开",
+	"offline.nokey":            "本机还不能保存记录：请联网登录后打开首页一次，再离线填写。",
+	"offline.other.user":       "这条记录是另一位用户在本机填写的，请该用户登录后同步。",
 }
 
 var offlineEN = map[string]string{
@@ -82,6 +87,11 @@ var offlineEN = map[string]string{
 	"offline.yes":              "Yes",
 	"offline.no":               "No",
 	"offline.conflict.count":   "%d in conflict: see the comparison below.",
+	"offline.locked":           "The records on this device are locked (encrypted): go online and sign in again to open and upload them. You can still fill in new records meanwhile; they are saved encrypted.",
+	"offline.locked.record":    "This record is saved encrypted on this device; go online and sign in again to continue it. You can fill in other households meanwhile.",
+	"offline.locked.note":      "Locked (encrypted): sign in again to open",
+	"offline.nokey":            "This device cannot keep records yet: open the home page once while online and signed in, then work offline.",
+	"offline.other.user":       "Another user filled in this record on this device; that user must sign in to sync it.",
 }
 
 func init() {

@@ -187,6 +187,7 @@
   // renumber rebuilds every name below scope from the page's structure,
   // after a row was added or removed.
   function renumber(scope, prefix) {
+    parts = new WeakMap();
     var fields = fieldsOf(scope);
     for (var i = 0; i < fields.length; i++) {
       var w = fields[i];
@@ -267,6 +268,37 @@
     return value === null || value === undefined ? "" : String(value);
   }
 
+  // partsOf returns a wrapper's own required mark, error slot, controls
+  // and output, found once: apply runs after every keystroke, and looking
+  // them up each time was most of its cost on a slow phone. A wrapper's
+  // own parts change only when rows are added or removed (renumber
+  // forgets them then).
+  var parts = new WeakMap();
+  function partsOf(w) {
+    var p = parts.get(w);
+    if (!p) {
+      p = {
+        mark: own(w, "[data-required-mark]")[0] || null,
+        slot: own(w, "[data-error-for]")[0] || null,
+        controls: own(w, "input, select, textarea"),
+        output: w.getAttribute("data-kind") === "calculated" ? w.querySelector("output") : null
+      };
+      parts.set(w, p);
+    }
+    return p;
+  }
+
+  // setFlag sets or removes a "true" attribute, touching the page only
+  // when it changes (an unchanged write still costs the browser a style
+  // pass).
+  function setFlag(el, attr, on) {
+    if (on && el.getAttribute(attr) !== "true") {
+      el.setAttribute(attr, "true");
+    } else if (!on && el.hasAttribute(attr)) {
+      el.removeAttribute(attr);
+    }
+  }
+
   // apply shows a state from the evaluate endpoint. A new error appears
   // only on a field the person has touched (or that already shows one),
   // so a fresh form is not a wall of "required"; a fixed error goes at
@@ -281,25 +313,28 @@
     var wrappers = form.querySelectorAll("[data-pointer]");
     for (i = 0; i < wrappers.length; i++) {
       var w = wrappers[i];
+      var p = partsOf(w);
       var pointer = w.getAttribute("data-pointer");
       var known = Object.prototype.hasOwnProperty.call(state.relevant, pointer);
       if (known) {
-        w.setAttribute("data-relevant", state.relevant[pointer] ? "true" : "false");
-        var mark = own(w, "[data-required-mark]")[0];
-        if (mark) {
-          mark.hidden = !state.required[pointer];
+        var relevant = state.relevant[pointer] ? "true" : "false";
+        if (w.getAttribute("data-relevant") !== relevant) {
+          w.setAttribute("data-relevant", relevant);
+        }
+        if (p.mark && p.mark.hidden !== !state.required[pointer]) {
+          p.mark.hidden = !state.required[pointer];
         }
       }
-      if (w.getAttribute("data-kind") === "calculated") {
-        var out = w.querySelector("output");
-        if (out) {
-          out.textContent = show(state.calculated[pointer]);
+      if (p.output) {
+        var text = show(state.calculated[pointer]);
+        if (p.output.textContent !== text) {
+          p.output.textContent = text;
         }
       }
       if (state.choices[pointer]) {
         dropped = narrow(w, state.choices[pointer]) || dropped;
       }
-      var slot = own(w, "[data-error-for]")[0];
+      var slot = p.slot;
       if (!slot) {
         continue;
       }
@@ -307,21 +342,14 @@
       if (message && !touched[pointer] && slot.textContent === "") {
         continue;
       }
-      slot.textContent = message;
-      var controls = own(w, "input, select, textarea");
-      for (var c = 0; c < controls.length; c++) {
-        if (message) {
-          controls[c].setAttribute("aria-invalid", "true");
-        } else {
-          controls[c].removeAttribute("aria-invalid");
-        }
+      if (slot.textContent !== message) {
+        slot.textContent = message;
+      }
+      for (var c = 0; c < p.controls.length; c++) {
+        setFlag(p.controls[c], "aria-invalid", !!message);
       }
       if (w.tagName === "FIELDSET") {
-        if (message) {
-          w.setAttribute("aria-invalid", "true");
-        } else {
-          w.removeAttribute("aria-invalid");
-        }
+        setFlag(w, "aria-invalid", !!message);
       }
     }
     if (dropped) {

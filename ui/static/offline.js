@@ -9,8 +9,9 @@
 //     compiled to WebAssembly (offline_wasm.js), whenever the server
 //     cannot be asked (form.js calls CanvassOffline.evaluate);
 //   - saves the answers of every record as they are typed, per record, in
-//     IndexedDB, encrypted (AES-GCM) with a key the page cannot read out
-//     (see "the device key" below), and resumes them after a reload;
+//     IndexedDB, encrypted to a key pair whose private half is stored only
+//     wrapped by a key the server gives a signed-in session (see "the
+//     device key" below), and resumes them after a reload;
 //   - queues a record submitted offline, and uploads the queue through the
 //     idempotent submit (POST /api/v1/records with the record's own ID)
 //     when the network returns or on 同步: the same ID and answers again is
@@ -64,6 +65,10 @@
     return store(META, "readwrite").then(function (s) { return request(s.put(value, key)); });
   }
 
+  function addMeta(key, value) {
+    return store(META, "readwrite").then(function (s) { return request(s.add(value, key)); });
+  }
+
   function getRecord(id) {
     return store(RECORDS, "readonly").then(function (s) { return request(s.get(id)); });
   }
@@ -83,46 +88,247 @@
   // ---- the device key ------------------------------------------------------
   //
   // Answers hold personal data (names, ID numbers, phones), so they are
-  // stored encrypted. The key is an AES-GCM CryptoKey made on the device
-  // as non-extractable: IndexedDB keeps the key object, but no script (ours
-  // or an injected one) can read its bytes, only ask the browser to use
-  // it; a copy of the database files without the browser's key store is
-  // ciphertext. Sign-out deletes key and data together.
+  // stored encrypted, and IndexedDB alone never holds what decrypts them.
+  //
+  //   - Each user on each phone has a key pair (ECDH P-256). Every save
+  //     encrypts to its public key: a fresh ephemeral key agreement gives
+  //     an AES-GCM 256 key for that one save (ECIES). Saving needs no
+  //     secret, so answers are saved even while the records are locked.
+  //   - The private key is stored only wrapped (AES-GCM) by a key the
+  //     server hands to a signed-in session of that user:
+  //     GET /api/v1/offline/key?device=<this phone's UUID>, an HMAC of a
+  //     server secret over the user and the device. The same user and
+  //     phone always get the same key, so records queued before a session
+  //     expired open after signing in again; nobody else's session can.
+  //   - While the tab lives, that key is kept in the tab's sessionStorage
+  //     (a reload offline still opens the records); closing the browser
+  //     forgets it. After a restart with no network, the records are
+  //     locked: they are kept and new ones can be saved, but opening,
+  //     resuming and uploading wait for a sign-in.
+  //
+  // IndexedDB keeps per user: the device ID, the public key, the wrapped
+  // private key and its IV. Sign-out deletes all of it.
 
-  var keyPromise = null;
-  function deviceKey() {
-    if (!keyPromise) {
-      keyPromise = getMeta("key").then(function (k) {
-        if (k) {
-          return k;
-        }
-        return global.crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]).then(function (made) {
-          return putMeta("key", made).then(function () { return made; });
-        });
-      });
+  var KEK_SLOT = "canvass-offline-kek";
+  var unlocked = {}; // user ID → Promise of the private CryptoKey
+  var publicKeys = {}; // user ID → Promise of the public CryptoKey
+
+  function b64(bytes) {
+    var s = "";
+    for (var i = 0; i < bytes.length; i++) {
+      s += String.fromCharCode(bytes[i]);
     }
-    return keyPromise;
+    return global.btoa(s);
   }
 
-  function seal(value) {
-    var iv = global.crypto.getRandomValues(new Uint8Array(12));
-    var plain = new TextEncoder().encode(JSON.stringify(value));
-    return deviceKey().then(function (k) {
-      return global.crypto.subtle.encrypt({ name: "AES-GCM", iv: iv }, k, plain);
-    }).then(function (cipher) {
-      return { iv: iv, data: new Uint8Array(cipher) };
+  function unb64(text) {
+    var s = global.atob(text);
+    var out = new Uint8Array(s.length);
+    for (var i = 0; i < s.length; i++) {
+      out[i] = s.charCodeAt(i);
+    }
+    return out;
+  }
+
+  var subtle = global.crypto.subtle;
+  var ECDH = { name: "ECDH", namedCurve: "P-256" };
+
+  function deviceOf(user) {
+    return getMeta("device:" + user);
+  }
+
+  // keptKEK returns the wrapping key of a device kept by this tab, if any.
+  function keptKEK(device) {
+    try {
+      var kept = JSON.parse(global.sessionStorage.getItem(KEK_SLOT) || "null");
+      return kept && kept.device === device ? kept.key : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  // fetchKEK asks the server for the device's wrapping key: null when it
+  // cannot be asked (no network, no session).
+  function fetchKEK(device) {
+    return global.fetch("/api/v1/offline/key?device=" + encodeURIComponent(device), {
+      credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" }
+    }).then(function (r) {
+      return r.ok ? r.json() : null;
+    }).then(function (k) {
+      if (!k || !k.key) {
+        return null;
+      }
+      try {
+        global.sessionStorage.setItem(KEK_SLOT, JSON.stringify({ device: device, key: k.key }));
+      } catch (e) {
+        // a tab that cannot keep it asks again on the next page
+      }
+      return k.key;
+    }, function () { return null; });
+  }
+
+  function importKEK(text) {
+    return subtle.importKey("raw", unb64(text), { name: "AES-GCM" }, false, ["wrapKey", "unwrapKey"]);
+  }
+
+  // setupDevice makes the user's key pair on this phone, once, while
+  // signed in and online; it answers the device record, or null.
+  function setupDevice(user) {
+    return deviceOf(user).then(function (dev) {
+      if (dev) {
+        return dev;
+      }
+      var id = global.crypto.randomUUID();
+      return fetchKEK(id).then(function (kekText) {
+        if (!kekText) {
+          return null;
+        }
+        return Promise.all([importKEK(kekText), subtle.generateKey(ECDH, true, ["deriveKey"])]).then(function (made) {
+          var iv = global.crypto.getRandomValues(new Uint8Array(12));
+          return Promise.all([
+            subtle.wrapKey("pkcs8", made[1].privateKey, made[0], { name: "AES-GCM", iv: iv }),
+            subtle.exportKey("raw", made[1].publicKey)
+          ]).then(function (parts) {
+            var rec = { id: id, user: user, publicKey: new Uint8Array(parts[1]), wrapped: new Uint8Array(parts[0]), iv: iv };
+            // add, not put: when two pages make a key pair at once, the
+            // first one stored is the one every page uses.
+            return addMeta("device:" + user, rec).then(function () { return rec; }, function () { return deviceOf(user); });
+          });
+        });
+      });
     });
   }
 
+  // unlock opens the user's private key: with the key this tab kept, else
+  // by asking the server (online and signed in). It answers null while
+  // the records are locked.
+  function unlock(user) {
+    return bundleLoaded.then(function () { return unlockNow(user); });
+  }
+
+  function unlockNow(user) {
+    // Only the signed-in user's own records open: another user's, typed
+    // on this phone before, stay sealed even if this tab kept their key.
+    if (!user || user !== currentUser()) {
+      return Promise.resolve(null);
+    }
+    if (!unlocked[user]) {
+      unlocked[user] = deviceOf(user).then(function (dev) {
+        if (!dev) {
+          return null;
+        }
+        var kept = keptKEK(dev.id);
+        return (kept ? Promise.resolve(kept) : fetchKEK(dev.id)).then(function (kekText) {
+          if (!kekText) {
+            return null;
+          }
+          return importKEK(kekText).then(function (kek) {
+            return subtle.unwrapKey("pkcs8", dev.wrapped, kek, { name: "AES-GCM", iv: dev.iv }, ECDH, false, ["deriveKey"]);
+          });
+        });
+      }).then(function (k) {
+        if (!k) {
+          delete unlocked[user]; // ask again later (after a sign-in)
+        }
+        return k;
+      }, function () {
+        delete unlocked[user];
+        return null;
+      });
+    }
+    return unlocked[user];
+  }
+
+  function publicKey(user) {
+    if (!publicKeys[user]) {
+      publicKeys[user] = deviceOf(user).then(function (dev) {
+        return dev ? subtle.importKey("raw", dev.publicKey, ECDH, true, []) : null;
+      });
+      publicKeys[user].then(function (k) {
+        if (!k) {
+          delete publicKeys[user];
+        }
+      });
+    }
+    return publicKeys[user];
+  }
+
+  function currentUser() {
+    return bundle ? bundle.user : "";
+  }
+
+  // seal encrypts value to the user's public key; it fails when this
+  // phone has no key pair for the user yet (never signed in online).
+  function seal(value, user) {
+    var plain = new TextEncoder().encode(JSON.stringify(value));
+    var iv = global.crypto.getRandomValues(new Uint8Array(12));
+    return bundleLoaded.then(function () {
+      user = user || currentUser();
+      return publicKey(user);
+    }).then(function (pub) {
+      if (!pub) {
+        throw new Error("nokey");
+      }
+      return subtle.generateKey(ECDH, false, ["deriveKey"]).then(function (eph) {
+        return Promise.all([
+          subtle.deriveKey({ name: "ECDH", public: pub }, eph.privateKey, { name: "AES-GCM", length: 256 }, false, ["encrypt"]),
+          subtle.exportKey("raw", eph.publicKey)
+        ]);
+      });
+    }).then(function (parts) {
+      return subtle.encrypt({ name: "AES-GCM", iv: iv }, parts[0], plain).then(function (cipher) {
+        return { user: user, epk: new Uint8Array(parts[1]), iv: iv, data: new Uint8Array(cipher) };
+      });
+    });
+  }
+
+  // open decrypts a box sealed by seal; it fails with "locked" while the
+  // box's user has not unlocked this phone.
   function open(box) {
     if (!box) {
       return Promise.resolve(null);
     }
-    return deviceKey().then(function (k) {
-      return global.crypto.subtle.decrypt({ name: "AES-GCM", iv: box.iv }, k, box.data);
+    if (!box.epk) {
+      return openLegacy(box);
+    }
+    return unlock(box.user).then(function (priv) {
+      if (!priv) {
+        throw new Error("locked");
+      }
+      return subtle.importKey("raw", box.epk, ECDH, false, []).then(function (epk) {
+        return subtle.deriveKey({ name: "ECDH", public: epk }, priv, { name: "AES-GCM", length: 256 }, false, ["decrypt"]);
+      }).then(function (k) {
+        return subtle.decrypt({ name: "AES-GCM", iv: box.iv }, k, box.data);
+      });
     }).then(function (plain) {
       return JSON.parse(new TextDecoder().decode(plain));
     });
+  }
+
+  // openLegacy reads a record saved before the device key was wrapped
+  // (a non-extractable AES-GCM key kept in IndexedDB as "key"), so that an
+  // update leaves nothing unreadable; its next save or its upload leaves
+  // the old format, and sign-out deletes the old key.
+  function openLegacy(box) {
+    return getMeta("key").then(function (k) {
+      if (!k) {
+        throw new Error("locked");
+      }
+      return subtle.decrypt({ name: "AES-GCM", iv: box.iv }, k, box.data);
+    }).then(function (plain) {
+      return JSON.parse(new TextDecoder().decode(plain));
+    });
+  }
+
+  // canOpen answers whether the record's answers can be read now.
+  function canOpen(rec) {
+    if (!rec || !rec.answers) {
+      return Promise.resolve(true);
+    }
+    if (!rec.answers.epk) {
+      return getMeta("key").then(function (k) { return !!k; });
+    }
+    return unlock(rec.answers.user).then(function (k) { return !!k; });
   }
 
   // ---- the bundle and messages ------------------------------------------------
@@ -192,10 +398,22 @@
 
   // formByEndpoint finds the form a page evaluates against: the same
   // address and the same version (none: the latest).
+  var byEndpoint = { bundle: null, forms: {} };
   function formByEndpoint(endpoint) {
     if (!bundle) {
       return null;
     }
+    // Asked after every keystroke: found once per bundle.
+    if (byEndpoint.bundle !== bundle) {
+      byEndpoint = { bundle: bundle, forms: {} };
+    }
+    if (!Object.prototype.hasOwnProperty.call(byEndpoint.forms, endpoint)) {
+      byEndpoint.forms[endpoint] = findByEndpoint(endpoint);
+    }
+    return byEndpoint.forms[endpoint];
+  }
+
+  function findByEndpoint(endpoint) {
     var want = new URL(endpoint, global.location.origin);
     for (var i = 0; i < bundle.forms.length; i++) {
       var u = new URL(bundle.forms[i].evaluateUrl, global.location.origin);
@@ -354,20 +572,34 @@
       return state;
     }
 
+    // save keeps the page's answers as the record's, encrypted; it
+    // answers "saved", "kept" (uploaded or in conflict: typing here
+    // changes nothing stored), "locked" (the stored answers cannot be
+    // read now, so they are not overwritten with a half-empty page) or
+    // "nokey" (this phone has no key yet).
     function save(status) {
       var answers = form.canvassAnswers ? form.canvassAnswers() : {};
       var f = formByEndpoint(endpoint);
-      return seal(answers).then(function (box) {
-        return getRecord(id).then(function (old) {
-          if (old && (old.status === "synced" || old.status === "conflict") && status === "draft") {
-            return null; // uploaded or in conflict: typing here changes nothing stored
+      return getRecord(id).then(function (old) {
+        if (old && (old.status === "synced" || old.status === "conflict") && status === "draft") {
+          return "kept";
+        }
+        return canOpen(old).then(function (ok) {
+          if (!ok) {
+            banner(t("offline.locked.record"), t("offline.home"), "/");
+            return "locked";
           }
-          return putRecord({
-            id: id, campaign: campaign, form: formID, version: f ? f.version : 0, title: title,
-            kind: edit ? "resubmit" : "new",
-            recordVersion: versionInput ? Number(versionInput.value) : 0,
-            url: edit ? global.location.pathname : global.location.pathname + "#local=" + id,
-            status: status, updatedAt: new Date().toISOString(), answers: box, note: ""
+          return seal(answers).then(function (box) {
+            return putRecord({
+              id: id, campaign: campaign, form: formID, version: f ? f.version : 0, title: title,
+              kind: edit ? "resubmit" : "new",
+              recordVersion: versionInput ? Number(versionInput.value) : 0,
+              url: edit ? global.location.pathname : global.location.pathname + "#local=" + id,
+              status: status, updatedAt: new Date().toISOString(), answers: box, note: ""
+            }).then(function () { return "saved"; });
+          }, function () {
+            banner(t("offline.nokey"));
+            return "nokey";
           });
         });
       });
@@ -376,17 +608,40 @@
     if (hash || edit) {
       getRecord(id).then(function (rec) {
         if (rec && rec.answers && rec.status !== "synced") {
-          return open(rec.answers).then(function (answers) { restore(form, answers); });
+          return open(rec.answers).then(function (answers) { restore(form, answers); }, function () {
+            banner(t("offline.locked.record"), t("offline.home"), "/");
+          });
         }
       });
     }
 
+    // Saves run one after another, so the last answers typed are the
+    // ones kept; a page being left saves at once.
+    var saving = Promise.resolve();
+    var enqueue = function (status) {
+      var p = saving.then(function () { return save(status); });
+      saving = p.catch(function () {});
+      return p;
+    };
+    var queueSave = function () {
+      timer = null;
+      return enqueue("draft");
+    };
     var edited = function () {
       global.clearTimeout(timer);
-      timer = global.setTimeout(function () { save("draft"); }, SAVE_DELAY);
+      timer = global.setTimeout(queueSave, SAVE_DELAY);
     };
     form.addEventListener("input", edited);
     form.addEventListener("change", edited);
+    global.addEventListener("pagehide", function () {
+      if (timer) {
+        global.clearTimeout(timer);
+        queueSave();
+      }
+    });
+    pendingSaves = function () {
+      return timer ? new Promise(function (done) { global.setTimeout(done, 50); }).then(pendingSaves) : saving;
+    };
 
     if (!global.navigator.onLine) {
       bundleLoaded.then(function () { banner(t("offline.offline")); });
@@ -410,7 +665,11 @@
       }
       evaluateForm(f, form.canvassAnswers()).then(checkable).then(function (state) {
         if (action === "draft") {
-          return save("draft").then(function () { banner(t("offline.saved"), t("offline.home"), "/"); });
+          return enqueue("draft").then(function (outcome) {
+            if (outcome === "saved") {
+              banner(t("offline.saved"), t("offline.home"), "/");
+            }
+          });
         }
         form.canvassShow(state);
         if (state.errors.length) {
@@ -424,7 +683,10 @@
         if (action !== "submit") {
           return null;
         }
-        return save("unsent").then(function () {
+        return enqueue("unsent").then(function (outcome) {
+          if (outcome !== "saved") {
+            return;
+          }
           banner(t("offline.saved"), t("offline.home"), "/");
           var buttons = form.querySelectorAll("button[type=submit]");
           for (var i = 0; i < buttons.length; i++) {
@@ -483,7 +745,7 @@
             return global.fetch("/api/v1/records/" + encodeURIComponent(rec.id), { credentials: "same-origin", headers: { "Accept": "application/json" } }).then(function (g) {
               return g.ok ? g.json() : null;
             }).then(function (server) {
-              return seal(server ? server.answers : {});
+              return seal(server ? server.answers : {}, rec.answers.user);
             }).then(function (box) {
               rec.status = "conflict";
               rec.server = box;
@@ -502,6 +764,11 @@
           return putRecord(rec).then(function () { return e.code || "failed"; });
         });
       });
+    }, function () {
+      // Locked: typed by another user on this phone, or the server did
+      // not give this phone's key. It stays queued.
+      rec.note = rec.answers && rec.answers.user !== currentUser() ? t("offline.other.user") : t("offline.locked.note");
+      return putRecord(rec).then(function () { return "locked"; });
     });
   }
 
@@ -521,7 +788,11 @@
       if (!b) {
         return "offline";
       }
-      return allRecords().then(function (recs) {
+      return setupDevice(b.user).then(function () {
+        return unlock(b.user);
+      }).then(function () {
+        return allRecords();
+      }).then(function (recs) {
         var queue = recs.filter(function (r) { return r.status === "unsent"; });
         var done = 0;
         var conflicts = 0;
@@ -710,6 +981,7 @@
         }
       });
       var tables = [];
+      var locked = 0;
       recs.forEach(function (rec) {
         // A returned record being corrected stays 被退回 until resubmitted.
         var status = rec.status === "draft" && rec.kind === "resubmit" ? "returned" : rec.status;
@@ -730,6 +1002,15 @@
         if (rec.note) {
           li.appendChild(el("p", "note", rec.note));
         }
+        if (rec.answers) {
+          tables.push(canOpen(rec).then(function (ok) {
+            if (!ok) {
+              li.setAttribute("data-locked", "");
+              li.appendChild(el("p", "note", rec.answers.user !== currentUser() ? t("offline.other.user") : t("offline.locked.note")));
+              locked++;
+            }
+          }));
+        }
         if (rec.status === "conflict") {
           tables.push(conflictTable(rec).then(function (table) {
             li.appendChild(table);
@@ -739,11 +1020,17 @@
               deleteRecord(rec.id).then(render);
             });
             li.appendChild(discard);
+          }, function () {
+            // locked: the comparison waits for a sign-in
           }));
         }
         list.appendChild(li);
       });
-      return Promise.all(tables);
+      return Promise.all(tables).then(function () {
+        var lockedNote = panel.querySelector("[data-offline-locked]");
+        lockedNote.hidden = locked === 0;
+        lockedNote.textContent = locked ? t("offline.locked") : "";
+      });
     });
   }
 
@@ -777,6 +1064,10 @@
     note.setAttribute("data-offline-say", "");
     note.setAttribute("role", "status");
     panel.appendChild(note);
+    var lockedNote = el("p", "banner offline-locked");
+    lockedNote.setAttribute("data-offline-locked", "");
+    lockedNote.hidden = true;
+    panel.appendChild(lockedNote);
     var list = el("ul", "offline-records");
     list.setAttribute("data-offline-list", "");
     panel.appendChild(list);
@@ -790,7 +1081,13 @@
     var closing = dbPromise ? dbPromise.then(function (d) { d.close(); }) : Promise.resolve();
     return closing.then(function () {
       dbPromise = null;
-      keyPromise = null;
+      unlocked = {};
+      publicKeys = {};
+      try {
+        global.sessionStorage.removeItem(KEK_SLOT);
+      } catch (e) {
+        // nothing kept
+      }
       return request(global.indexedDB.deleteDatabase(DB)).catch(function () {});
     }).then(function () {
       if (!global.caches) {
@@ -840,13 +1137,18 @@
     }
     return refreshBundle().then(function (b) {
       if (b && b !== "signin") {
-        return keepPages(b);
+        return Promise.all([keepPages(b), setupDevice(b.user).then(function () { return unlock(b.user); })]);
       }
       return null;
     });
   });
 
+  // pendingSaves answers when the form page's answers typed so far are
+  // in IndexedDB (setupForm replaces it).
+  var pendingSaves = function () { return Promise.resolve(); };
+
   global.CanvassOffline = {
+    saved: function () { return pendingSaves(); },
     evaluate: function (endpoint, answers) {
       return bundleLoaded.then(function () {
         var f = formByEndpoint(endpoint);
