@@ -85,6 +85,17 @@ var corpus = []struct {
 		{"text", "petName", "名字", "Name", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", ""},
 		{"end repeat", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", ""},
 	}}, stdChoices, {Name: "settings", Rows: [][]string{{"form_title", "form_title::English (en)", "form_id", "version", "default_language"}, {"列", "Columns", "columns-test", "2026120701", "zh"}}}}},
+	{"required-message", []sheet{{Name: "survey", Rows: [][]string{
+		{"type", "name", "label", "required", "required_message::中文 (zh)", "required_message::English (en)", "calculation"},
+		{"text", "headName", "户主姓名", "yes", "请填写户主姓名", "Enter the head's name", ""},
+		{"yes_no", "away", "是否外出", "", "", "", ""},
+		{"text", "reason", "外出原因", "${away}", "外出的要写原因", "", ""},
+		{"text", "remark", "备注", "", "这条提示没有用", "", ""},
+		{"calculate", "twice", "", "yes", "计算题不填", "", "concat(${headName}, ${headName})"},
+		{"begin repeat", "kids", "子女", "", "", "", ""},
+		{"text", "kidName", "子女姓名", "true()", "请填写子女姓名", "Enter the child's name", ""},
+		{"end repeat", "", "", "", "", "", ""},
+	}}}},
 	{"english-default", []sheet{{Name: "survey", Rows: [][]string{
 		{"type", "name", "label", "label::中文 (zh)", "label::Français (fr)"},
 		{"text", "q1", "Question one", "问题一", "Question un"},

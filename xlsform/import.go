@@ -358,6 +358,17 @@ func (im *importer) readSurvey() {
 	}
 	cellOf := func(r int, c string) string {
 		i, ok := idx[c]
+		if !ok && translatable[c] {
+			// The column in the default language, else the first with text.
+			if i, ok = idx[c+"::"+im.lang]; !ok || s.cell(r, i) == "" {
+				for _, l := range []string{"zh", "en"} {
+					if j, has := idx[c+"::"+l]; has && s.cell(r, j) != "" {
+						i, ok = j, true
+						break
+					}
+				}
+			}
+		}
 		if !ok {
 			i = idx["name"]
 		}
@@ -447,9 +458,6 @@ func (im *importer) readSurvey() {
 			if v := s.cell(r, u); v != "" {
 				notes.set(strings.TrimSpace(s.header[u]), v)
 			}
-		}
-		if m := im.text(s, r, idx, "required_message"); m != nil {
-			notes.set("required_message", m)
 		}
 		for _, c := range []string{"parameters"} {
 			if v := col(r, c); v != "" {
@@ -646,11 +654,24 @@ func (im *importer) columns(r int, fo *object, info *fieldInfo, col func(int, st
 			im.exprs = append(im.exprs, pendingExpr{obj: fo, keyword: keyword, src: v, row: r, col: column, self: info, choices: keyword == "x-choice-filter"})
 		}
 	}
-	if req := strings.ToLower(col(r, "required")); !noWords[req] {
+	req := strings.ToLower(col(r, "required"))
+	if !noWords[req] {
 		if yesWords[req] {
 			top.require(info.key)
 		} else {
 			expr("x-required-if", "required")
+		}
+	}
+	if m := im.text(s, r, im.cols, "required_message"); m != nil {
+		switch {
+		case noWords[req] || info.kind == "group":
+			im.ps.warnf(s.name, cellOf(r, "required_message"), "orphan_message", "有必填提示却不是必填题（required 没有填 yes 或条件），提示已忽略",
+				"there is a required_message but the question is not required (required is not yes or a condition); the message is ignored")
+		case col(r, "calculation") != "":
+			im.ps.warnf(s.name, cellOf(r, "required_message"), "orphan_message", "计算题不需要填写，必填提示已忽略",
+				"a calculated question is never filled in; the required_message is ignored")
+		default:
+			fo.set("x-required-message", m)
 		}
 	}
 	expr("x-relevant", "relevant")
@@ -954,7 +975,7 @@ func (im *importer) where(ptr string) (string, string) {
 	keyword, _, _ := strings.Cut(rest, "/")
 	column := map[string]string{"x-relevant": "relevant", "x-constraint": "constraint", "x-calculate": "calculation",
 		"x-required-if": "required", "x-choice-filter": "choice_filter", "x-label": "label::" + im.lang, "default": "default",
-		"x-constraint-message": "constraint_message::" + im.lang, "x-hint": "hint::" + im.lang, "x-pii": "pii", "type": "type",
+		"x-constraint-message": "constraint_message::" + im.lang, "x-required-message": "required_message::" + im.lang, "x-hint": "hint::" + im.lang, "x-pii": "pii", "type": "type",
 		"format": "type", "x-choices": "type"}[keyword]
 	i, ok := im.cols[column]
 	if !ok {
