@@ -93,8 +93,47 @@ func Import(r io.Reader, opt Options) (*Result, error) {
 	return im.finish()
 }
 
+// locate gives every problem on a survey or choices row its row number
+// and the label of the question or choice there.
+func (im *importer) locate() {
+	for i := range im.ps.list {
+		p := &im.ps.list[i]
+		if p.Cell == "" {
+			continue
+		}
+		_, row, err := excelize.CellNameToCoordinates(p.Cell)
+		if err != nil {
+			continue
+		}
+		p.Row = row
+		var s *sheetData
+		var idx map[string]int
+		switch {
+		case im.survey != nil && p.Sheet == im.survey.name:
+			s, idx = im.survey, im.cols
+		case im.choices != nil && p.Sheet == im.choices.name:
+			s, idx = im.choices, im.choiceIdx
+		default:
+			continue
+		}
+		r := slices.Index(s.rowNums, row)
+		if r < 0 || idx == nil {
+			continue
+		}
+		get := func(col string) string {
+			if j, ok := idx[col]; ok {
+				return s.cell(r, j)
+			}
+			return ""
+		}
+		p.LabelZH = cmp.Or(get("label::zh"), get("label::en"), get("name"))
+		p.LabelEN = cmp.Or(get("label::en"), get("label::zh"), get("name"))
+	}
+}
+
 // fail returns the problems found, in order, as the import's error.
 func (im *importer) fail() error {
+	im.locate()
 	sortProblems(im.ps.list)
 	return &Error{Problems: im.ps.list}
 }
@@ -118,6 +157,7 @@ type importer struct {
 	fields    map[string]*fieldInfo
 	ptrRow    map[string]int // field schema pointer → survey data row
 	cols      map[string]int
+	choiceIdx map[string]int // the choices sheet's columns
 	exprs     []pendingExpr
 	calcTypes []*calcType
 	broken    map[string]bool // names of rows that had errors: references to them are not errors again
@@ -194,6 +234,7 @@ func (im *importer) readChoices() {
 		return
 	}
 	idx, unknown, foreign := sheetColumns(s.header, choiceAliases, im.lang)
+	im.choiceIdx = idx
 	missing := false
 	for _, need := range []string{"list_name", "name"} {
 		if _, ok := idx[need]; !ok {
@@ -345,9 +386,30 @@ func (im *importer) readSurvey() {
 	}
 	im.foreignColumns(s, foreign)
 	for _, u := range unknown {
-		cell, _ := excelize.CoordinatesToCellName(u+1, 1)
-		im.ps.warnf(s.name, cell, "unknown_column", fmt.Sprintf("不认识列「%s」，它的内容作为备注保留", s.header[u]),
-			fmt.Sprintf("column %q is not an XLSForm column Canvass uses; its cells are kept as notes", s.header[u]))
+		// At the first row that fills the column, so that people see a question they know.
+		first, filled := -1, 0
+		for r := range s.rows {
+			if s.cell(r, u) != "" {
+				filled++
+				if first < 0 {
+					first = r
+				}
+			}
+		}
+		h := strings.TrimSpace(s.header[u])
+		if first < 0 {
+			cell, _ := excelize.CoordinatesToCellName(u+1, 1)
+			im.ps.warnf(s.name, cell, "unknown_column", fmt.Sprintf("列「%s」未识别，且没有内容，已忽略", h),
+				fmt.Sprintf("column %q is not recognised and is empty; it is ignored", h))
+			continue
+		}
+		more, moreEN := "", ""
+		if filled > 1 {
+			more, moreEN = fmt.Sprintf("（共 %d 行填了这一列）", filled), fmt.Sprintf(" (%d rows fill it)", filled)
+		}
+		im.ps.warnf(s.name, s.cellName(first, u), "unknown_column",
+			fmt.Sprintf("列「%s」未识别，Canvass 不用它；内容作为备注保留，导出时写回%s", h, more),
+			fmt.Sprintf("column %q is not recognised and Canvass does not use it; its cells are kept as notes and exported back%s", h, moreEN))
 	}
 	col := func(r int, c string) string {
 		i, ok := idx[c]
@@ -943,6 +1005,7 @@ func (im *importer) finish() (*Result, error) {
 		if HasErrors(im.ps.list) || form == nil {
 			return nil, im.fail()
 		}
+		im.locate()
 		sortProblems(im.ps.list)
 		return &Result{JSON: src, Form: form, Warnings: im.ps.list}, nil
 	}

@@ -25,6 +25,44 @@ type Problem struct {
 	Severity string `json:"severity"`
 	ZH       string `json:"zh"`
 	EN       string `json:"en"`
+	// Row is the cell's 1-based row (0 without a cell); Label is the
+	// label of the question or choice on that row, in Chinese and
+	// English (its name when it has no label), so that people can find it.
+	Row     int    `json:"row,omitempty"`
+	LabelZH string `json:"labelZh,omitempty"`
+	LabelEN string `json:"labelEn,omitempty"`
+}
+
+// Sentence is the problem as people read it, in lang: where it is by row
+// and label, then what is wrong and what to do —
+// "第 12 行「出生日期」（survey!E12）：…", "Row 12, Date of birth (survey!E12): …".
+// The header row reads "表头", a sheet or the workbook as a whole by name.
+func (p Problem) Sentence(lang string) string {
+	en := strings.HasPrefix(strings.ToLower(lang), "en")
+	text := p.Text(lang)
+	label := p.LabelZH
+	if en && p.LabelEN != "" {
+		label = p.LabelEN
+	}
+	switch {
+	case p.Sheet == "":
+		return text
+	case p.Cell == "" && en:
+		return fmt.Sprintf("Sheet %s: %s", p.Sheet, text)
+	case p.Cell == "":
+		return fmt.Sprintf("工作表「%s」：%s", p.Sheet, text)
+	case p.Row == 1 && en:
+		return fmt.Sprintf("Header (%s): %s", p.Where(), text)
+	case p.Row == 1:
+		return fmt.Sprintf("表头（%s）：%s", p.Where(), text)
+	case label != "" && en:
+		return fmt.Sprintf("Row %d, %s (%s): %s", p.Row, label, p.Where(), text)
+	case label != "":
+		return fmt.Sprintf("第 %d 行「%s」（%s）：%s", p.Row, label, p.Where(), text)
+	case en:
+		return fmt.Sprintf("Row %d (%s): %s", p.Row, p.Where(), text)
+	}
+	return fmt.Sprintf("第 %d 行（%s）：%s", p.Row, p.Where(), text)
 }
 
 // Where returns "sheet!cell", "sheet" or "workbook".
