@@ -33,36 +33,48 @@ type Problem struct {
 	LabelEN string `json:"labelEn,omitempty"`
 }
 
-// Sentence is the problem as people read it, in lang: where it is by row
-// and label, then what is wrong and what to do —
-// "第 12 行「出生日期」（survey!E12）：…", "Row 12, Date of birth (survey!E12): …".
-// The header row reads "表头", a sheet or the workbook as a whole by name.
+// Sentence is the problem as people read it, in lang: Place, then what is
+// wrong and what to do — "第 12 行「出生日期」（survey!E12）：…",
+// "Row 12, Date of birth (survey!E12): …".
 func (p Problem) Sentence(lang string) string {
-	en := strings.HasPrefix(strings.ToLower(lang), "en")
-	text := p.Text(lang)
+	place := p.Place(lang)
+	switch {
+	case place == "":
+		return p.Text(lang)
+	case isEnglish(lang):
+		return place + ": " + p.Text(lang)
+	}
+	return place + "：" + p.Text(lang)
+}
+
+// Place says where the problem is, in lang: by row and the label of the
+// question or choice there, with its sheet!cell; "表头（survey!F1）" for the
+// header row, "工作表「choices」" for a whole sheet, "" for the workbook.
+func (p Problem) Place(lang string) string {
+	en := isEnglish(lang)
 	label := p.LabelZH
 	if en && p.LabelEN != "" {
 		label = p.LabelEN
 	}
 	switch {
 	case p.Sheet == "":
-		return text
+		return ""
 	case p.Cell == "" && en:
-		return fmt.Sprintf("Sheet %s: %s", p.Sheet, text)
+		return "Sheet " + p.Sheet
 	case p.Cell == "":
-		return fmt.Sprintf("工作表「%s」：%s", p.Sheet, text)
+		return "工作表「" + p.Sheet + "」"
 	case p.Row == 1 && en:
-		return fmt.Sprintf("Header (%s): %s", p.Where(), text)
+		return fmt.Sprintf("Header (%s)", p.Where())
 	case p.Row == 1:
-		return fmt.Sprintf("表头（%s）：%s", p.Where(), text)
+		return fmt.Sprintf("表头（%s）", p.Where())
 	case label != "" && en:
-		return fmt.Sprintf("Row %d, %s (%s): %s", p.Row, label, p.Where(), text)
+		return fmt.Sprintf("Row %d, %s (%s)", p.Row, label, p.Where())
 	case label != "":
-		return fmt.Sprintf("第 %d 行「%s」（%s）：%s", p.Row, label, p.Where(), text)
+		return fmt.Sprintf("第 %d 行「%s」（%s）", p.Row, label, p.Where())
 	case en:
-		return fmt.Sprintf("Row %d (%s): %s", p.Row, p.Where(), text)
+		return fmt.Sprintf("Row %d (%s)", p.Row, p.Where())
 	}
-	return fmt.Sprintf("第 %d 行（%s）：%s", p.Row, p.Where(), text)
+	return fmt.Sprintf("第 %d 行（%s）", p.Row, p.Where())
 }
 
 // Where returns "sheet!cell", "sheet" or "workbook".
@@ -78,11 +90,13 @@ func (p Problem) Where() string {
 
 // Text returns the sentence in lang ("en…" for English, else Chinese).
 func (p Problem) Text(lang string) string {
-	if strings.HasPrefix(strings.ToLower(lang), "en") {
+	if isEnglish(lang) {
 		return p.EN
 	}
 	return p.ZH
 }
+
+func isEnglish(lang string) bool { return strings.HasPrefix(strings.ToLower(lang), "en") }
 
 // String formats p as "survey!C7: error: 中文 / English".
 func (p Problem) String() string {
