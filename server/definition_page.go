@@ -29,6 +29,7 @@ type authorRow struct {
 	PublishedAt         time.Time
 	PublishURL          string // for a draft
 	PreviewURL          string // for a form
+	XLSXURL             string // for a form: the version as an XLSForm workbook
 }
 
 // diagnosticView is one lint finding as the author page shows it.
@@ -116,6 +117,7 @@ func (s *Server) renderAuthor(c fiber.Ctx, status int, data *authorData, errKey,
 		}
 		if d.Kind == engine.KindForm {
 			row.PreviewURL = previewPath(d.ID, d.Version)
+			row.XLSXURL = fmt.Sprintf("/author/forms/%s/versions/%d/xlsx", url.PathEscape(d.ID), d.Version)
 		}
 		data.Rows = append(data.Rows, row)
 		if d.Kind == engine.KindCampaign && !row.Published && !slices.ContainsFunc(data.Campaigns, func(cd campaignDraft) bool { return cd.ID == d.ID }) {
@@ -198,6 +200,10 @@ func (s *Server) authorUpload(c fiber.Ctx) error {
 	src, err := readUpload(fh)
 	if err != nil {
 		return err
+	}
+	if len(src) > engine.MaxDefinitionBytes {
+		lang := requestLang(c, a.User)
+		return s.renderAuthor(c, fiber.StatusRequestEntityTooLarge, data, "author.failed", ui.Message(lang, "upload.too_large", engine.MaxDefinitionBytes>>10))
 	}
 	var wb *workbookForm
 	if workbook && data.Upload.Kind == engine.KindForm {

@@ -19,6 +19,7 @@ func init() {
 		"xlsform.problem.workbook": "整个工作簿",
 		"xlsform.severity.error":   "错误",
 		"xlsform.severity.warning": "提示",
+		"upload.too_large":         "文件太大：最多 %d KB，未上传、未保存。请删减后再上传（Excel 问卷可删去不用的工作表、图片和空行）。",
 	})
 	add(LangEN, map[string]string{
 		"xlsform.download":         "Download as Excel (XLSForm)",
@@ -31,5 +32,6 @@ func init() {
 		"xlsform.problem.workbook": "The whole workbook",
 		"xlsform.severity.error":   "Error",
 		"xlsform.severity.warning": "Note",
+		"upload.too_large":         "The file is too large: at most %d KB. It was not uploaded or saved. Shorten it and upload it again (an Excel workbook can lose unused sheets, pictures and empty rows).",
 	})
 }

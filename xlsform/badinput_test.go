@@ -82,6 +82,12 @@ func TestBadInput(t *testing.T) {
 		{"missing-survey", func(t *testing.T) []byte {
 			return xlsformtest.Workbook(t, sheet{Name: "choices", Rows: [][]string{{"list_name", "name"}, {"yn", "y"}}})
 		}, []string{"missing_sheet"}, false},
+		{"empty-workbook", func(t *testing.T) []byte {
+			return xlsformtest.Workbook(t, sheet{Name: "survey"})
+		}, []string{"empty_survey"}, false},
+		{"no-questions", func(t *testing.T) []byte {
+			return xlsformtest.Workbook(t, sheet{Name: "survey", Rows: [][]string{{"type", "name", "label"}}})
+		}, []string{"no_questions"}, false},
 		{"missing-columns", func(t *testing.T) []byte {
 			return xlsformtest.Workbook(t, sheet{Name: "survey", Rows: [][]string{{"label"}, {"问题"}}})
 		}, []string{"missing_column", "missing_column"}, false},

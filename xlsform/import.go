@@ -371,6 +371,11 @@ var otherTypes = map[string][2]string{
 
 func (im *importer) readSurvey() {
 	s := im.survey
+	if strings.TrimSpace(strings.Join(s.header, "")) == "" && len(s.rows) == 0 {
+		im.ps.errorf(s.name, "", "empty_survey", "问卷表是空的；请按模板在第 1 行写表头（type、name、label），从第 2 行起每行写一道题",
+			"the survey sheet is empty; write the header (type, name, label) in row 1 as in the template, then one question per row")
+		return
+	}
 	idx, unknown, foreign := sheetColumns(s.header, surveyAliases, im.lang)
 	im.cols = idx
 	missing := false
@@ -561,6 +566,10 @@ func (im *importer) readSurvey() {
 		}
 	}
 	im.translateAll() // even after errors: every problem is reported at once
+	if len(names) == 0 && !HasErrors(im.ps.list) {
+		im.ps.errorf(s.name, "", "no_questions", "问卷表没有题目；请从第 2 行起每行写一道题（type、name、label）",
+			"the survey sheet has no questions; write one per row from row 2 (type, name, label)")
+	}
 }
 
 // annotationPrefix starts a $comment holding XLSForm cells Canvass has no
