@@ -96,6 +96,11 @@ var corpus = []struct {
 		{"text", "kidName", "子女姓名", "true()", "请填写子女姓名", "Enter the child's name", ""},
 		{"end repeat", "", "", "", "", "", ""},
 	}}}},
+	{"question-sheet", []sheet{{Name: "题目", Rows: [][]string{
+		{"题型", "变量名", "题目", "提示", "必填", "必填提示", "校验", "校验提示", "计算", "只读"},
+		{"integer", "persons", "家庭人口数", "含外出人员", "是", "请填写人口数", ". > 0", "至少 1 人", "", ""},
+		{"integer", "doubled", "人口数的两倍", "", "", "", "", "", "${persons} * 2", "是"},
+	}}}},
 	{"english-default", []sheet{{Name: "survey", Rows: [][]string{
 		{"type", "name", "label", "label::中文 (zh)", "label::Français (fr)"},
 		{"text", "q1", "Question one", "问题一", "Question un"},

@@ -780,7 +780,9 @@ func (im *importer) columns(r int, fo *object, info *fieldInfo, col func(int, st
 	}
 	if ro := strings.ToLower(col(r, "read_only")); !noWords[ro] {
 		if yesWords[ro] {
-			fo.set("readOnly", true)
+			if col(r, "calculation") == "" { // a calculated field is read-only anyway
+				fo.set("readOnly", true)
+			}
 		} else {
 			im.ps.errorf(s.name, cellOf(r, "read_only"), "bad_value", "只读（read_only）只能填 yes 或 no", "read_only is yes or no")
 		}
