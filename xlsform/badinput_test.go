@@ -162,6 +162,12 @@ func TestBadInput(t *testing.T) {
 				sheet{Name: "choices", Rows: [][]string{{"list_name", "name", "label"}, {"yn", "y", "是"}, {"yn", "n", "否"}}})
 			return edit(t, wb, func(f *excelize.File) { f.SetSheetVisible("choices", false) })
 		}, nil, true},
+		{"ignored-settings-and-appearance", func(t *testing.T) []byte {
+			return xlsformtest.Workbook(t,
+				sheet{Name: "survey", Rows: [][]string{{"type", "name", "label", "appearance"}, {"integer", "n", "人数", "likert"}, {"text", "memo", "备注", "multiline"}}},
+				sheet{Name: "settings", Rows: [][]string{{"form_title", "instance_name", "style", "submission_url", "mystery", "form_title::Deutsch (de)"},
+					{"忽略的设置", "concat(${n})", "pages", "https://example.org/submit", "42", "Titel"}}})
+		}, nil, true},
 		{"choices-problems", func(t *testing.T) []byte {
 			return xlsformtest.Workbook(t, survey([]string{"select_one yn", "q1", "问题一"}),
 				sheet{Name: "choices", Rows: [][]string{{"list_name", "name", "label"}, {"yn", "y", "是"}, {"yn", "y", "是的"}, {"", "n", "否"}, {"yn", "", "空"}}})

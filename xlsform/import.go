@@ -224,6 +224,37 @@ func (im *importer) readSettings() {
 	if i, ok := idx["version"]; ok && s.cell(0, i) != "" {
 		im.notes["version"] = s.cell(0, i)
 	}
+	// Other settings (instance_name, style, submission_url…) have no
+	// Canvass meaning: say which are ignored and what to use instead.
+	_, unknown, foreign := sheetColumns(s.header, settingsAliases, im.lang)
+	im.foreignColumns(s, foreign)
+	for _, u := range unknown {
+		v := s.cell(0, u)
+		if v == "" {
+			continue
+		}
+		h := strings.TrimSpace(s.header[u])
+		zh, en := ignoredSettings[strings.ToLower(h)][0], ignoredSettings[strings.ToLower(h)][1]
+		if zh == "" {
+			zh, en = "Canvass 不使用这项设置", "Canvass has no such setting"
+		}
+		im.ps.warnf(s.name, s.cellName(0, u), "ignored_setting", fmt.Sprintf("设置「%s」（%s）已忽略：%s", h, v, zh),
+			fmt.Sprintf("setting %s (%s) is ignored: %s", h, v, en))
+	}
+}
+
+// ignoredSettings says what Canvass does instead of an XLSForm setting it
+// ignores.
+var ignoredSettings = map[string][2]string{
+	"instance_name":           {"记录列表里显示哪些答案由表单的摘要字段（x-summary）决定", "which answers name a record in lists is the form's x-summary"},
+	"style":                   {"Canvass 页面有自己的样式，每个分组各占一节", "Canvass pages have their own layout, one section per group"},
+	"submission_url":          {"记录提交到 Canvass 本身", "records are submitted to Canvass itself"},
+	"public_key":              {"个人信息由 Canvass 按 pii 列加密保存", "Canvass encrypts personal data marked in the pii column"},
+	"allow_choice_duplicates": {"同一列表的选项值不能重复", "choice values are unique within a list"},
+	"auto_send":               {"记录由填表人提交，离线时自动排队同步", "people submit records; offline ones are queued and synced"},
+	"auto_delete":             {"记录由填表人提交，离线时自动排队同步", "people submit records; offline ones are queued and synced"},
+	"namespaces":              {"Canvass 不使用 XML 命名空间", "Canvass does not use XML namespaces"},
+	"clean_text_values":       {"Canvass 总是去掉答案首尾的空白", "Canvass always trims answers"},
 }
 
 func (im *importer) readChoices() {
@@ -526,16 +557,18 @@ func (im *importer) readSurvey() {
 				notes.set(strings.TrimSpace(s.header[u]), v)
 			}
 		}
-		for _, c := range []string{"parameters"} {
-			if v := col(r, c); v != "" {
-				notes.set(c, v)
-			}
+		if v := col(r, "parameters"); v != "" {
+			notes.set("parameters", v)
+			im.ps.warnf(s.name, cellOf(r, "parameters"), "ignored_parameters", fmt.Sprintf("参数「%s」Canvass 不使用，作为备注保留，导出时写回", v),
+				fmt.Sprintf("parameters %q are not used by Canvass; they are kept as a note and exported back", v))
 		}
 		if info.kind == "string" && fo.str("format") == forms.FormatAdminCode && len(words) > 1 {
 			notes.set("org_unit", strings.Join(words[1:], " "))
 		}
 		if a := col(r, "appearance"); a != "" && !knownAppearance(a) {
 			notes.set("appearance", a)
+			im.ps.warnf(s.name, cellOf(r, "appearance"), "ignored_appearance", fmt.Sprintf("外观「%s」Canvass 不支持，按默认样式显示；原值作为备注保留，导出时写回", a),
+				fmt.Sprintf("appearance %q is not supported; the question looks as usual, and the value is kept as a note and exported back", a))
 		}
 		if len(notes.keys) > 0 {
 			b, _ := marshal(notes)
