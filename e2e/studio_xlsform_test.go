@@ -63,8 +63,11 @@ func TestStudioXLSFormUpload(t *testing.T) {
 	if err != nil {
 		t.Fatalf("upload a workbook with a mistake: %v", err)
 	}
-	if got := textOf(t, ctx, `p.alert[role=alert]`); !strings.Contains(got, "问卷!A3") || !strings.Contains(got, "选项列表「statu」") {
+	if got := textOf(t, ctx, `p.alert[role=alert]`); !strings.Contains(got, "Excel 问卷有错误，未保存") {
 		t.Errorf("the refusal: %q", got)
+	}
+	if got := textOf(t, ctx, "#lint"); !strings.Contains(got, "第 3 行「现状」（问卷!A3）") || !strings.Contains(got, "选项列表「statu」") {
+		t.Errorf("the refusal's list: %q", got)
 	}
 	if got := textOf(t, ctx, anchor); strings.Contains(got, "personName") {
 		t.Errorf("the refused workbook was saved: %q", got)

@@ -48,6 +48,9 @@
 //	                       document order
 //	x-relevant             expression → bool: ask only when true
 //	x-required-if          expression → bool: required when true
+//	x-required-message     {zh, en}: shown instead of "此项必填" when the
+//	                       field is required and empty (a warning when the
+//	                       field is never required)
 //	x-constraint           expression → bool: the answer is acceptable when
 //	                       true; x-constraint-message {zh, en} is shown otherwise
 //	x-calculate            expression → the field's value; the field is

@@ -286,7 +286,11 @@ func (ev *evaluation) check() {
 				if req {
 					ev.state.Required[ptr] = true
 					if !answered {
-						ev.addError(ptr, rankRequired, CodeRequired, "", ev.msg(CodeRequired))
+						msg := fd.requiredMsg.In(ev.env.Lang)
+						if msg == "" {
+							msg = ev.msg(CodeRequired)
+						}
+						ev.addError(ptr, rankRequired, CodeRequired, "", msg)
 					}
 				}
 			}

@@ -142,6 +142,7 @@ type Field struct {
 	requiredIf    *rules.Program
 	constraint    *rules.Program
 	constraintMsg Text
+	requiredMsg   Text // x-required-message: shown instead of "此项必填"
 	calculate     *rules.Program
 	choiceFilter  *rules.Program
 }

@@ -71,8 +71,11 @@ type loader struct {
 	exprs  map[*Field][]authoredExpr
 	nodes  map[*Field]*jsonNode // each field's schema object
 	keyPos map[*Field]int       // offset of each field's key, for diagnostics
-	scopes []*scope
-	count  int
+	// requiredMsgAt: fields with x-required-message but no x-required-if,
+	// at the offset of the key; they must be in their parent's "required".
+	requiredMsgAt map[*Field]int
+	scopes        []*scope
+	count         int
 }
 
 // authoredExpr is one expression as written, kept until it is compiled.
@@ -169,7 +172,7 @@ var (
 		"properties", "required", "additionalProperties", "minProperties", "maxProperties")
 	fieldExtensions = keySet("x-label", "x-hint", "x-widget", "x-order", "x-relevant",
 		"x-constraint", "x-constraint-message", "x-calculate", "x-required-if",
-		"x-choice-filter", "x-pii", "x-choices")
+		"x-required-message", "x-choice-filter", "x-pii", "x-choices")
 
 	rowKeywords = keySet("type", "title", "description", "$comment",
 		"properties", "required", "additionalProperties", "minProperties", "maxProperties")
@@ -297,6 +300,13 @@ func (l *loader) decodeProperties(obj *jsonNode, ptr string, parent *Field, sc *
 				continue
 			}
 			fields[idx].required = true
+		}
+	}
+	for _, fd := range fields {
+		if off, ok := l.requiredMsgAt[fd]; ok && (!fd.required || fd.typ == "object") {
+			l.warnf(off, joinPointer(fd.schemaPtr, "x-required-message"), CodeBadExtension,
+				"x-required-message on %s, which is never required: list it in \"required\" or give it x-required-if", fd.key).
+				WithText("detail", "这个字段不是必填的，必填提示不会显示；请把它设为必填，或写必填条件", "the field is never required, so the message is never shown; make it required or give it x-required-if")
 		}
 	}
 	slices.SortStableFunc(fields, func(a, b *Field) int {
@@ -489,6 +499,14 @@ func (l *loader) decodeExtensions(fd *Field, node *jsonNode, ptr string) {
 			if node.member("x-constraint") == nil {
 				l.errorf(m.keyStart, mptr, CodeBadExtension, "x-constraint-message without x-constraint").
 					WithText("detail", "有校验提示却没有校验规则", "there is no x-constraint")
+			}
+		case "x-required-message":
+			fd.requiredMsg, _ = l.text(n, mptr, false)
+			if node.member("x-required-if") == nil {
+				if l.requiredMsgAt == nil {
+					l.requiredMsgAt = map[*Field]int{}
+				}
+				l.requiredMsgAt[fd] = m.keyStart // checked once "required" is read
 			}
 		case "x-relevant", "x-constraint", "x-calculate", "x-required-if", "x-choice-filter":
 			if n.kind != jsonString || strings.TrimSpace(n.str) == "" {

@@ -358,6 +358,7 @@ var lintTerms = map[string]lintMessage{
 	"x-label":              {Zh: "字段名称", En: "The field's label"},
 	"x-hint":               {Zh: "填写提示", En: "The hint"},
 	"x-constraint-message": {Zh: "校验提示", En: "The check's message"},
+	"x-required-message":   {Zh: "必填提示", En: "The required message"},
 	"label":                {Zh: "选项名称", En: "The choice's label"},
 	// expression keywords
 	"x-relevant":      {Zh: "显示条件", En: "display condition"},

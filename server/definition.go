@@ -125,16 +125,22 @@ func (s *Server) apiSaveDefinition(c fiber.Ctx) error {
 		return err
 	}
 	body := c.Body()
+	var wb *workbookForm
 	if kind == engine.KindForm && isWorkbookUpload(c.Get(fiber.HeaderContentType), filename, body) {
-		if body, filename, err = formFromWorkbook(id, filename, body, requestLang(c, a.User)); err != nil {
+		if wb, err = formFromWorkbook(id, filename, "", body, requestLang(c, a.User)); err != nil {
 			return err
 		}
+		body, filename = wb.JSON, wb.Filename
 	}
 	res, err := s.engine.SaveDraft(c.Context(), a, kind, id, filename, body)
 	if err != nil {
 		return err
 	}
-	return c.JSON(draftJSON{Definition: toDefinitionJSON(res.Definition, false), Diagnostics: toDiagnosticsJSON(res.Diagnostics, requestLang(c, a.User))})
+	out := draftJSON{Definition: toDefinitionJSON(res.Definition, false), Diagnostics: toDiagnosticsJSON(res.Diagnostics, requestLang(c, a.User))}
+	if wb != nil {
+		return c.JSON(workbookDraftJSON{draftJSON: out, WorkbookWarnings: workbookWarnings(wb.Warnings, requestLang(c, a.User))})
+	}
+	return c.JSON(out)
 }
 
 // apiPublishDefinition answers POST

@@ -29,6 +29,7 @@ type authorRow struct {
 	PublishedAt         time.Time
 	PublishURL          string // for a draft
 	PreviewURL          string // for a form
+	XLSXURL             string // for a form: the version as an XLSForm workbook
 }
 
 // diagnosticView is one lint finding as the author page shows it.
@@ -50,6 +51,9 @@ type savedDraft struct {
 	Diagnostics []diagnosticView
 	PublishURL  string
 	PreviewURL  string
+	// WorkbookWarnings: what the import of an uploaded workbook warns
+	// about (definition_xlsform.go).
+	WorkbookWarnings []workbookProblemView
 }
 
 // kindOption is one entry of the upload form's kind list.
@@ -65,6 +69,8 @@ type authorData struct {
 	Kinds  []kindOption
 	Upload struct{ Kind, ID string }
 	Saved  *savedDraft
+	// WorkbookProblems are every problem of a refused workbook.
+	WorkbookProblems []workbookProblemView
 	// PublishErrors are the lint errors that stopped a publish.
 	PublishErrors []string
 	// Campaigns with drafts, each offered "check and publish" as a whole.
@@ -111,6 +117,7 @@ func (s *Server) renderAuthor(c fiber.Ctx, status int, data *authorData, errKey,
 		}
 		if d.Kind == engine.KindForm {
 			row.PreviewURL = previewPath(d.ID, d.Version)
+			row.XLSXURL = fmt.Sprintf("/author/forms/%s/versions/%d/xlsx", url.PathEscape(d.ID), d.Version)
 		}
 		data.Rows = append(data.Rows, row)
 		if d.Kind == engine.KindCampaign && !row.Published && !slices.ContainsFunc(data.Campaigns, func(cd campaignDraft) bool { return cd.ID == d.ID }) {
@@ -194,10 +201,21 @@ func (s *Server) authorUpload(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if len(src) > engine.MaxDefinitionBytes {
+		lang := requestLang(c, a.User)
+		return s.renderAuthor(c, fiber.StatusRequestEntityTooLarge, data, "author.failed", ui.Message(lang, "upload.too_large", engine.MaxDefinitionBytes>>10))
+	}
+	var wb *workbookForm
 	if workbook && data.Upload.Kind == engine.KindForm {
-		if src, filename, err = formFromWorkbook(data.Upload.ID, filename, src, requestLang(c, a.User)); err != nil {
-			return s.renderAuthor(c, statusByCode[engine.ErrorCode(err)], data, "author.failed", engine.ErrorMessage(err))
+		lang := requestLang(c, a.User)
+		if wb, err = formFromWorkbook(data.Upload.ID, filename, "", src, lang); err != nil {
+			if wb == nil {
+				return s.renderAuthor(c, statusByCode[engine.ErrorCode(err)], data, "author.failed", engine.ErrorMessage(err))
+			}
+			data.WorkbookProblems = authorWorkbookProblems(wb.Problems, lang)
+			return s.renderAuthor(c, statusByCode[engine.ErrorCode(err)], data, "xlsform.refused", "")
 		}
+		src, filename = wb.JSON, wb.Filename
 	}
 	res, err := s.engine.SaveDraft(c.Context(), a, data.Upload.Kind, data.Upload.ID, filename, src)
 	if key := scopeRefusal(err); key != "" {
@@ -218,6 +236,9 @@ func (s *Server) authorUpload(c fiber.Ctx) error {
 			Error: dg.Severity != rules.SeverityWarning, Location: fmt.Sprintf("%s:%d:%d", dg.File, dg.Line, dg.Col),
 			Code: dg.Code, Path: dg.Path, Message: dg.Message, Snippet: dg.Snippet,
 		})
+	}
+	if wb != nil {
+		saved.WorkbookWarnings = authorWorkbookProblems(wb.Warnings, requestLang(c, a.User))
 	}
 	data.Saved = saved
 	return s.renderAuthor(c, fiber.StatusOK, data, "", "")

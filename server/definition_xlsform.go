@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -33,17 +34,55 @@ func isWorkbookUpload(contentType, filename string, body []byte) bool {
 	return ct == mimeXLSX || strings.EqualFold(filepath.Ext(filename), ".xlsx") || bytes.HasPrefix(body, []byte("PK\x03\x04"))
 }
 
-// formFromWorkbook converts a workbook to form JSON for the form id. The
-// returned file name is the form's ("household.form.json"). A workbook
-// with errors is an EINVALID naming every problem by sheet!cell in lang,
-// one field error each.
-func formFromWorkbook(id, filename string, body []byte, lang string) ([]byte, string, error) {
-	return formFromWorkbookTitled(id, filename, "", body, lang)
+// workbookForm is a workbook converted to a form: the form's JSON, its
+// file name ("household.form.json") and what the import warns about —
+// unknown columns, ignored settings, lossy constructs — which the saved
+// form lives with and the author must be shown.
+type workbookForm struct {
+	JSON     []byte
+	Filename string
+	Warnings []xlsform.Problem
+	// Problems, when the workbook was refused: every one, errors first
+	// in the order of the sheets, warnings included.
+	Problems []xlsform.Problem
 }
 
-// formFromWorkbookTitled is formFromWorkbook with the title to use when the
-// workbook gives none.
-func formFromWorkbookTitled(id, filename, title string, body []byte, lang string) ([]byte, string, error) {
+// workbookWarningJSON is one import warning in an API answer: where it
+// is, the question's label, and the sentence in the caller's language.
+type workbookWarningJSON struct {
+	Sheet   string `json:"sheet"`
+	Cell    string `json:"cell,omitempty"`
+	Row     int    `json:"row,omitempty"`
+	Label   string `json:"label,omitempty"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// workbookDraftJSON is PUT /api/v1/definitions/form/:id's answer to a
+// workbook: the draft as for a JSON upload, with the import's warnings.
+type workbookDraftJSON struct {
+	draftJSON
+	WorkbookWarnings []workbookWarningJSON `json:"workbookWarnings"`
+}
+
+// workbookWarnings renders an import's warnings in lang.
+func workbookWarnings(ps []xlsform.Problem, lang string) []workbookWarningJSON {
+	out := []workbookWarningJSON{}
+	for _, p := range ps {
+		label := p.LabelZH
+		if strings.HasPrefix(lang, "en") && p.LabelEN != "" {
+			label = p.LabelEN
+		}
+		out = append(out, workbookWarningJSON{Sheet: p.Sheet, Cell: p.Cell, Row: p.Row, Label: label, Code: p.Code, Message: p.Sentence(lang)})
+	}
+	return out
+}
+
+// formFromWorkbook converts a workbook to form JSON for the form id,
+// titled title when the workbook gives no title ("" for the form's ID).
+// A workbook with errors is an EINVALID naming every error by row, label
+// and sheet!cell in lang, one field error each; nothing is to be saved.
+func formFromWorkbook(id, filename, title string, body []byte, lang string) (*workbookForm, error) {
 	res, err := xlsform.Import(bytes.NewReader(body), xlsform.Options{ID: id, Filename: filename, Title: title})
 	if xe, ok := err.(*xlsform.Error); ok {
 		e := &engine.Error{Code: engine.EINVALID}
@@ -52,7 +91,7 @@ func formFromWorkbookTitled(id, filename, title string, body []byte, lang string
 			if p.Severity != xlsform.SeverityError {
 				continue
 			}
-			text := p.Where() + ": " + p.Text(lang)
+			text := p.Sentence(lang)
 			msgs = append(msgs, text)
 			e.Fields = append(e.Fields, engine.FieldError{Pointer: "/" + strings.ReplaceAll(p.Where(), "!", "/"), Code: p.Code, Message: text})
 		}
@@ -62,12 +101,12 @@ func formFromWorkbookTitled(id, filename, title string, body []byte, lang string
 		} else {
 			e.Message = fmt.Sprintf("the workbook has %d problem(s): %s", len(msgs), strings.Join(msgs, "; "))
 		}
-		return nil, "", e
+		return &workbookForm{Problems: xe.Problems}, e
 	}
 	if err != nil {
-		return nil, "", engine.WrapError(engine.EINTERNAL, "", err)
+		return nil, engine.WrapError(engine.EINTERNAL, "", err)
 	}
-	return res.JSON, id + ".form.json", nil
+	return &workbookForm{JSON: res.JSON, Filename: id + ".form.json", Warnings: res.Warnings}, nil
 }
 
 // formXLSX sends a form version as an XLSForm workbook: GET
@@ -114,11 +153,43 @@ func (s *Server) xlsformTemplate(c fiber.Ctx) error {
 
 // studioWorkbook converts a workbook uploaded in the studio's source tab in
 // place of form id (titled title, which the workbook's settings may
-// change); any other upload comes back as it is.
-func studioWorkbook(kind, id, title, filename string, src []byte, lang string) ([]byte, error) {
+// change); any other upload comes back as it is. The problems are the
+// import's warnings, or with an error every problem that refused it.
+func studioWorkbook(kind, id, title, filename string, src []byte, lang string) ([]byte, []xlsform.Problem, error) {
 	if kind != engine.KindForm || !isWorkbookUpload("", filename, src) {
-		return src, nil
+		return src, nil, nil
 	}
-	out, _, err := formFromWorkbookTitled(id, filename, title, src, lang)
-	return out, err
+	wf, err := formFromWorkbook(id, filename, title, src, lang)
+	if err != nil {
+		if wf != nil {
+			return nil, wf.Problems, err
+		}
+		return nil, nil, err
+	}
+	return wf.JSON, wf.Warnings, nil
+}
+
+// studioWorkbookProblems lists a workbook's problems on the studio's
+// source tab, each by row and label, linked to the form's file.
+func studioWorkbookProblems(p *pageData, ps []xlsform.Problem, anchor string) []studioDiagnostic {
+	var out []studioDiagnostic
+	for _, pr := range ps {
+		place := cmp.Or(pr.Place(p.Lang), p.T("xlsform.problem.workbook"))
+		out = append(out, studioDiagnostic{Error: pr.Severity == xlsform.SeverityError, Location: place, Message: pr.Text(p.Lang), URL: "#" + anchor})
+	}
+	return out
+}
+
+// workbookProblemView is one workbook problem on the author page.
+type workbookProblemView struct {
+	Error       bool
+	Place, Text string
+}
+
+func authorWorkbookProblems(ps []xlsform.Problem, lang string) []workbookProblemView {
+	var out []workbookProblemView
+	for _, p := range ps {
+		out = append(out, workbookProblemView{Error: p.Severity == xlsform.SeverityError, Place: p.Place(lang), Text: p.Text(lang)})
+	}
+	return out
 }

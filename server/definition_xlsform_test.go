@@ -38,16 +38,22 @@ func TestDefinitionsXLSForm(t *testing.T) {
 		{name: "a workbook with errors saves nothing and lists every problem by cell",
 			req:    req{method: "PUT", target: put, body: bad, header: xlsx(author)},
 			status: 422, code: engine.EINVALID, fields: []string{"/survey/A2:undefined_list", "/survey/D3:bad_expression"},
-			contains: []string{"survey!A2: 选项列表「nolist」在选项表（choices）里不存在", "survey!D3: ${nobody} 引用的题目不存在"}},
+			contains: []string{"第 2 行「甲」（survey!A2）：选项列表「nolist」在选项表（choices）里不存在", "第 3 行「乙」（survey!D3）：${nobody} 引用的题目不存在"}},
 		{name: "nothing was saved", req: req{method: "GET", target: put + "/versions/1", header: author}, status: 404, code: engine.ENOTFOUND},
 		{name: "not a workbook", req: req{method: "PUT", target: put, body: "hello", header: xlsx(author)}, status: 422, code: engine.EINVALID, fields: []string{"/workbook:not_xlsx"}},
 		{name: "a good workbook is saved as the form's JSON", req: req{method: "PUT", target: put, body: good, header: xlsx(author)},
-			status: 200, contains: []string{`"kind":"form","id":"tinyx","version":1,"status":"draft"`, `"diagnostics":[]`}},
+			status: 200, contains: []string{`"kind":"form","id":"tinyx","version":1,"status":"draft"`, `"diagnostics":[]`, `"workbookWarnings":[]`}},
 		{name: "the source is the converted form", req: req{method: "GET", target: put + "/versions/1", header: author},
 			status: 200, contains: []string{`\"x-form-id\": \"tinyx\"`, `\"x-constraint\": \"years \u003e= 0 \u0026\u0026 years \u003c 120\"`}},
 		{name: "a field worker may not download a workbook", req: req{method: "GET", target: put + "/versions/1/xlsx", header: worker}, status: 403, code: engine.EFORBIDDEN},
 		{name: "no such version", req: req{method: "GET", target: put + "/versions/7/xlsx", header: author}, status: 404, code: engine.ENOTFOUND},
 		{name: "the template", req: req{method: "GET", target: "/api/v1/xlsform/template", header: author}, status: 200},
+		{name: "a workbook with warnings is saved, and the answer lists them by row and label",
+			req:    req{method: "PUT", target: "/api/v1/definitions/form/warned", body: string(xlsformtest.WithWarnings(t)), header: xlsx(author)},
+			status: 200, contains: []string{`"id":"warned","version":1`,
+				`{"sheet":"survey","cell":"F1","row":1,"code":"language","message":"表头（survey!F1）：列「label::Français (fr)」的语言不受支持（只支持中文和英文），已忽略"}`,
+				`{"sheet":"survey","cell":"E3","row":3,"label":"出生日期","code":"unknown_column","message":"第 3 行「出生日期」（survey!E3）：列「备注栏」未识别`,
+				`{"sheet":"survey","cell":"A4","row":4,"label":"started","code":"metadata","message":"第 4 行「started」（survey!A4）：「start」由 Canvass 自动记录`}},
 	})
 
 	// The download is a workbook that imports back to the same form.
@@ -92,6 +98,30 @@ func TestAuthorUploadsWorkbook(t *testing.T) {
 	res = up("broken.xlsx", []byte("PK\x03\x04 not really"))
 	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "无法打开工作簿") {
 		t.Errorf("broken upload: %d %s", res.status, res.body)
+	}
+	// Warnings are shown with the saved draft, by row and label.
+	res = up("warned.xlsx", xlsformtest.WithWarnings(t))
+	if res.status != http.StatusOK || !strings.Contains(res.body, `id="workbook-warnings"`) ||
+		!strings.Contains(res.body, "第 3 行「出生日期」（survey!E3）</span>：列「备注栏」未识别") ||
+		!strings.Contains(res.body, "第 4 行「started」（survey!A4）</span>：「start」由 Canvass 自动记录") {
+		t.Errorf("upload with warnings: %d %s", res.status, res.body)
+	}
+	e.do(req{method: "GET", target: "/api/v1/definitions?id=warned", header: e.as(e.author)}).decode(t, &list)
+	if len(list.Definitions) != 1 {
+		t.Errorf("the workbook with warnings was not saved: %+v", list.Definitions)
+	}
+	// Errors: every one listed by row and label, nothing saved.
+	res = up("dupes.xlsx", xlsformtest.Workbook(t, xlsformtest.Sheet{Name: "survey", Rows: [][]string{
+		{"type", "name", "label"}, {"text", "a", "甲"}, {"text", "a", "乙"}, {"integer", "b", "丙"}, {"select_one none", "c", "丁"},
+	}}))
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "Excel 问卷有错误，未保存") ||
+		!strings.Contains(res.body, "第 3 行「乙」（survey!B3）</span>：名称「a」与第 2 行重复") ||
+		!strings.Contains(res.body, "第 5 行「丁」（survey!A5）</span>：选项列表「none」在选项表（choices）里不存在") {
+		t.Errorf("refused upload: %d %s", res.status, res.body)
+	}
+	e.do(req{method: "GET", target: "/api/v1/definitions?id=dupes", header: e.as(e.author)}).decode(t, &list)
+	if len(list.Definitions) != 0 {
+		t.Errorf("a refused workbook was saved: %+v", list.Definitions)
 	}
 	page := e.do(req{method: "GET", target: "/author", cookies: pageAs(cookie)})
 	if !strings.Contains(page.body, `href="/author/xlsform-template.xlsx"`) || !strings.Contains(page.body, ".xlsx") {

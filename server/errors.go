@@ -67,6 +67,9 @@ type errorDetail struct {
 // access log, so that the logged status is the one sent.
 func (s *Server) handleError(c fiber.Ctx, err error) error {
 	status, body := s.describeError(c, err)
+	if status == http.StatusRequestEntityTooLarge && isPageUpload(c) {
+		return s.renderUploadTooLarge(c) // upload_limit.go
+	}
 	return c.Status(status).JSON(body)
 }
 

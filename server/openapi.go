@@ -45,7 +45,7 @@ var apiDocs = map[string]apiDoc{
 	"POST /users":                  {summary: "Create a user (admins).", body: "json", ok: http.StatusCreated},
 	"GET /audit":                   {summary: "One page of audit events in the caller's scope, newest first (admins).", query: []string{"actor", "action", "object", "from", "before", "after", "limit"}},
 	"GET /definitions":             {summary: "Every definition version, without sources.", query: []string{"kind", "id", "status"}},
-	"PUT /definitions/{kind}/{id}": {summary: "Store the body as the open draft of a definition, with every lint finding. A form may be sent as an XLSForm workbook (the XLSX media type); its problems come back as fields named by sheet and cell, and nothing is saved.", query: []string{"filename"}, body: "file"},
+	"PUT /definitions/{kind}/{id}": {summary: "Store the body as the open draft of a definition, with every lint finding. A form may be sent as an XLSForm workbook (the XLSX media type); its errors come back as fields named by sheet and cell (each message by row and label), and nothing is saved; a workbook that imports with warnings is saved and the answer lists them as workbookWarnings (sheet, cell, row, label, code, message).", query: []string{"filename"}, body: "file"},
 	"GET /definitions/{kind}/{id}/versions/{version}":          {summary: "One definition version with its source."},
 	"GET /definitions/form/{id}/versions/{version}/xlsx":       {summary: "A form version as an XLSForm workbook (docs/xlsform.md).", types: []string{mimeXLSX}},
 	"GET /xlsform/template":                                    {summary: "The XLSForm template workbook: Chinese headers, example rows and an instructions sheet.", types: []string{mimeXLSX}},

@@ -34,6 +34,8 @@ func mustLoadPages() *pageSet {
 		"localTime": localTime,
 		"inc":       func(i int) int { return i + 1 },
 		"dict3":     newStudioField,
+		"uploadMax": func() int { return defaultUploadMaxBytes },       // upload_limit.go
+		"uploadKiB": func() int { return defaultUploadMaxBytes >> 10 }, // upload_limit.go
 	}
 	// layout.html and the shared parts (files named _*.html) go with
 	// every page.

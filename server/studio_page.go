@@ -514,8 +514,12 @@ func (s *Server) studioUpload(c fiber.Ctx) error {
 		p.Error = p.T("field.file.required")
 	} else if src, rerr := readUpload(fh); rerr != nil {
 		return rerr
-	} else if src, xerr := studioWorkbook(f.Kind, f.ID, f.Title, fh.Filename, src, p.Lang); xerr != nil {
+	} else if src, wbProblems, xerr := studioWorkbook(f.Kind, f.ID, f.Title, fh.Filename, src, p.Lang); xerr != nil {
 		p.Error = p.T("studio.source.failed") + engine.ErrorMessage(xerr)
+		if wbProblems != nil {
+			p.Error = p.T("xlsform.refused")
+			d.Diagnostics = studioWorkbookProblems(p, wbProblems, f.Anchor)
+		}
 	} else {
 		res, st, err := s.studioSaveSource(c, p, f, src, bodyField(c, "base"))
 		if st == 0 {
@@ -523,7 +527,7 @@ func (s *Server) studioUpload(c fiber.Ctx) error {
 		}
 		status = st
 		if res != nil {
-			d.Diagnostics = studioDiagnostics(p, res.Diagnostics, "#"+f.Anchor+"-L%d")
+			d.Diagnostics = append(studioWorkbookProblems(p, wbProblems, f.Anchor), studioDiagnostics(p, res.Diagnostics, "#"+f.Anchor+"-L%d")...)
 			if len(d.Diagnostics) == 0 {
 				return redirect(c, studioURL(d.ID, "source")+"?saved="+url.QueryEscape(f.Kind+"/"+f.ID))
 			}

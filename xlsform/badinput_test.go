@@ -82,6 +82,12 @@ func TestBadInput(t *testing.T) {
 		{"missing-survey", func(t *testing.T) []byte {
 			return xlsformtest.Workbook(t, sheet{Name: "choices", Rows: [][]string{{"list_name", "name"}, {"yn", "y"}}})
 		}, []string{"missing_sheet"}, false},
+		{"empty-workbook", func(t *testing.T) []byte {
+			return xlsformtest.Workbook(t, sheet{Name: "survey"})
+		}, []string{"empty_survey"}, false},
+		{"no-questions", func(t *testing.T) []byte {
+			return xlsformtest.Workbook(t, sheet{Name: "survey", Rows: [][]string{{"type", "name", "label"}}})
+		}, []string{"no_questions"}, false},
 		{"missing-columns", func(t *testing.T) []byte {
 			return xlsformtest.Workbook(t, sheet{Name: "survey", Rows: [][]string{{"label"}, {"问题"}}})
 		}, []string{"missing_column", "missing_column"}, false},
@@ -155,6 +161,12 @@ func TestBadInput(t *testing.T) {
 			wb := xlsformtest.Workbook(t, survey([]string{"select_one yn", "q1", "问题一"}),
 				sheet{Name: "choices", Rows: [][]string{{"list_name", "name", "label"}, {"yn", "y", "是"}, {"yn", "n", "否"}}})
 			return edit(t, wb, func(f *excelize.File) { f.SetSheetVisible("choices", false) })
+		}, nil, true},
+		{"ignored-settings-and-appearance", func(t *testing.T) []byte {
+			return xlsformtest.Workbook(t,
+				sheet{Name: "survey", Rows: [][]string{{"type", "name", "label", "appearance"}, {"integer", "n", "人数", "likert"}, {"text", "memo", "备注", "multiline"}}},
+				sheet{Name: "settings", Rows: [][]string{{"form_title", "instance_name", "style", "submission_url", "mystery", "form_title::Deutsch (de)"},
+					{"忽略的设置", "concat(${n})", "pages", "https://example.org/submit", "42", "Titel"}}})
 		}, nil, true},
 		{"choices-problems", func(t *testing.T) []byte {
 			return xlsformtest.Workbook(t, survey([]string{"select_one yn", "q1", "问题一"}),

@@ -85,6 +85,22 @@ var corpus = []struct {
 		{"text", "petName", "名字", "Name", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", ""},
 		{"end repeat", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", ""},
 	}}, stdChoices, {Name: "settings", Rows: [][]string{{"form_title", "form_title::English (en)", "form_id", "version", "default_language"}, {"列", "Columns", "columns-test", "2026120701", "zh"}}}}},
+	{"required-message", []sheet{{Name: "survey", Rows: [][]string{
+		{"type", "name", "label", "required", "required_message::中文 (zh)", "required_message::English (en)", "calculation"},
+		{"text", "headName", "户主姓名", "yes", "请填写户主姓名", "Enter the head's name", ""},
+		{"yes_no", "away", "是否外出", "", "", "", ""},
+		{"text", "reason", "外出原因", "${away}", "外出的要写原因", "", ""},
+		{"text", "remark", "备注", "", "这条提示没有用", "", ""},
+		{"calculate", "twice", "", "yes", "计算题不填", "", "concat(${headName}, ${headName})"},
+		{"begin repeat", "kids", "子女", "", "", "", ""},
+		{"text", "kidName", "子女姓名", "true()", "请填写子女姓名", "Enter the child's name", ""},
+		{"end repeat", "", "", "", "", "", ""},
+	}}}},
+	{"question-sheet", []sheet{{Name: "题目", Rows: [][]string{
+		{"题型", "变量名", "题目", "提示", "必填", "必填提示", "校验", "校验提示", "计算", "只读"},
+		{"integer", "persons", "家庭人口数", "含外出人员", "是", "请填写人口数", ". > 0", "至少 1 人", "", ""},
+		{"integer", "doubled", "人口数的两倍", "", "", "", "", "", "${persons} * 2", "是"},
+	}}}},
 	{"english-default", []sheet{{Name: "survey", Rows: [][]string{
 		{"type", "name", "label", "label::中文 (zh)", "label::Français (fr)"},
 		{"text", "q1", "Question one", "问题一", "Question un"},

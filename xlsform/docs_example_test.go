@@ -44,4 +44,19 @@ func TestDocsExample(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "问卷!A5: error: 选项列表「statu」在选项表（choices）里不存在") {
 		t.Errorf("a misspelt list: %v", err)
 	}
+	if xe, ok := err.(*Error); !ok || len(xe.Problems) == 0 ||
+		xe.Problems[0].Sentence("zh") != "第 5 行「现状」（问卷!A5）：选项列表「statu」在选项表（choices）里不存在；请在选项表添加，或改正列表名" {
+		t.Errorf("the page's sentence: %v", err)
+	}
+	// 必填提示 is what an empty 姓名 says.
+	survey.Rows[4][0] = "select_one status"
+	survey.Rows[0] = append(survey.Rows[0], "必填提示")
+	survey.Rows[1] = append(survey.Rows[1], "请填写被核查人姓名")
+	res, err = Import(bytes.NewReader(xlsformtest.Workbook(t, survey, choices, settings)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(res.JSON), `"x-required-message": {"zh": "请填写被核查人姓名"}`) {
+		t.Errorf("the required message:\n%s", res.JSON)
+	}
 }

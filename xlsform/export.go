@@ -146,6 +146,7 @@ func (ex *exporter) field(key string, fo *object, required bool) {
 	}
 	ex.text(row, "hint", take("x-hint"))
 	ex.text(row, "constraint_message", take("x-constraint-message"))
+	ex.text(row, "required_message", take("x-required-message"))
 	if required {
 		row["required"] = "yes"
 	}

@@ -93,8 +93,47 @@ func Import(r io.Reader, opt Options) (*Result, error) {
 	return im.finish()
 }
 
+// locate gives every problem on a survey or choices row its row number
+// and the label of the question or choice there.
+func (im *importer) locate() {
+	for i := range im.ps.list {
+		p := &im.ps.list[i]
+		if p.Cell == "" {
+			continue
+		}
+		_, row, err := excelize.CellNameToCoordinates(p.Cell)
+		if err != nil {
+			continue
+		}
+		p.Row = row
+		var s *sheetData
+		var idx map[string]int
+		switch {
+		case im.survey != nil && p.Sheet == im.survey.name:
+			s, idx = im.survey, im.cols
+		case im.choices != nil && p.Sheet == im.choices.name:
+			s, idx = im.choices, im.choiceIdx
+		default:
+			continue
+		}
+		r := slices.Index(s.rowNums, row)
+		if r < 0 || idx == nil {
+			continue
+		}
+		get := func(col string) string {
+			if j, ok := idx[col]; ok {
+				return s.cell(r, j)
+			}
+			return ""
+		}
+		p.LabelZH = cmp.Or(get("label::zh"), get("label::en"), get("name"))
+		p.LabelEN = cmp.Or(get("label::en"), get("label::zh"), get("name"))
+	}
+}
+
 // fail returns the problems found, in order, as the import's error.
 func (im *importer) fail() error {
+	im.locate()
 	sortProblems(im.ps.list)
 	return &Error{Problems: im.ps.list}
 }
@@ -118,6 +157,7 @@ type importer struct {
 	fields    map[string]*fieldInfo
 	ptrRow    map[string]int // field schema pointer → survey data row
 	cols      map[string]int
+	choiceIdx map[string]int // the choices sheet's columns
 	exprs     []pendingExpr
 	calcTypes []*calcType
 	broken    map[string]bool // names of rows that had errors: references to them are not errors again
@@ -184,6 +224,37 @@ func (im *importer) readSettings() {
 	if i, ok := idx["version"]; ok && s.cell(0, i) != "" {
 		im.notes["version"] = s.cell(0, i)
 	}
+	// Other settings (instance_name, style, submission_url…) have no
+	// Canvass meaning: say which are ignored and what to use instead.
+	_, unknown, foreign := sheetColumns(s.header, settingsAliases, im.lang)
+	im.foreignColumns(s, foreign)
+	for _, u := range unknown {
+		v := s.cell(0, u)
+		if v == "" {
+			continue
+		}
+		h := strings.TrimSpace(s.header[u])
+		zh, en := ignoredSettings[strings.ToLower(h)][0], ignoredSettings[strings.ToLower(h)][1]
+		if zh == "" {
+			zh, en = "Canvass 不使用这项设置", "Canvass has no such setting"
+		}
+		im.ps.warnf(s.name, s.cellName(0, u), "ignored_setting", fmt.Sprintf("设置「%s」（%s）已忽略：%s", h, v, zh),
+			fmt.Sprintf("setting %s (%s) is ignored: %s", h, v, en))
+	}
+}
+
+// ignoredSettings says what Canvass does instead of an XLSForm setting it
+// ignores.
+var ignoredSettings = map[string][2]string{
+	"instance_name":           {"记录列表里显示哪些答案由表单的摘要字段（x-summary）决定", "which answers name a record in lists is the form's x-summary"},
+	"style":                   {"Canvass 页面有自己的样式，每个分组各占一节", "Canvass pages have their own layout, one section per group"},
+	"submission_url":          {"记录提交到 Canvass 本身", "records are submitted to Canvass itself"},
+	"public_key":              {"个人信息由 Canvass 按 pii 列加密保存", "Canvass encrypts personal data marked in the pii column"},
+	"allow_choice_duplicates": {"同一列表的选项值不能重复", "choice values are unique within a list"},
+	"auto_send":               {"记录由填表人提交，离线时自动排队同步", "people submit records; offline ones are queued and synced"},
+	"auto_delete":             {"记录由填表人提交，离线时自动排队同步", "people submit records; offline ones are queued and synced"},
+	"namespaces":              {"Canvass 不使用 XML 命名空间", "Canvass does not use XML namespaces"},
+	"clean_text_values":       {"Canvass 总是去掉答案首尾的空白", "Canvass always trims answers"},
 }
 
 func (im *importer) readChoices() {
@@ -194,6 +265,7 @@ func (im *importer) readChoices() {
 		return
 	}
 	idx, unknown, foreign := sheetColumns(s.header, choiceAliases, im.lang)
+	im.choiceIdx = idx
 	missing := false
 	for _, need := range []string{"list_name", "name"} {
 		if _, ok := idx[need]; !ok {
@@ -330,6 +402,11 @@ var otherTypes = map[string][2]string{
 
 func (im *importer) readSurvey() {
 	s := im.survey
+	if strings.TrimSpace(strings.Join(s.header, "")) == "" && len(s.rows) == 0 {
+		im.ps.errorf(s.name, "", "empty_survey", "问卷表是空的；请按模板在第 1 行写表头（type、name、label），从第 2 行起每行写一道题",
+			"the survey sheet is empty; write the header (type, name, label) in row 1 as in the template, then one question per row")
+		return
+	}
 	idx, unknown, foreign := sheetColumns(s.header, surveyAliases, im.lang)
 	im.cols = idx
 	missing := false
@@ -345,9 +422,30 @@ func (im *importer) readSurvey() {
 	}
 	im.foreignColumns(s, foreign)
 	for _, u := range unknown {
-		cell, _ := excelize.CoordinatesToCellName(u+1, 1)
-		im.ps.warnf(s.name, cell, "unknown_column", fmt.Sprintf("不认识列「%s」，它的内容作为备注保留", s.header[u]),
-			fmt.Sprintf("column %q is not an XLSForm column Canvass uses; its cells are kept as notes", s.header[u]))
+		// At the first row that fills the column, so that people see a question they know.
+		first, filled := -1, 0
+		for r := range s.rows {
+			if s.cell(r, u) != "" {
+				filled++
+				if first < 0 {
+					first = r
+				}
+			}
+		}
+		h := strings.TrimSpace(s.header[u])
+		if first < 0 {
+			cell, _ := excelize.CoordinatesToCellName(u+1, 1)
+			im.ps.warnf(s.name, cell, "unknown_column", fmt.Sprintf("列「%s」未识别，且没有内容，已忽略", h),
+				fmt.Sprintf("column %q is not recognised and is empty; it is ignored", h))
+			continue
+		}
+		more, moreEN := "", ""
+		if filled > 1 {
+			more, moreEN = fmt.Sprintf("（共 %d 行填了这一列）", filled), fmt.Sprintf(" (%d rows fill it)", filled)
+		}
+		im.ps.warnf(s.name, s.cellName(first, u), "unknown_column",
+			fmt.Sprintf("列「%s」未识别，Canvass 不用它；内容作为备注保留，导出时写回%s", h, more),
+			fmt.Sprintf("column %q is not recognised and Canvass does not use it; its cells are kept as notes and exported back%s", h, moreEN))
 	}
 	col := func(r int, c string) string {
 		i, ok := idx[c]
@@ -358,6 +456,17 @@ func (im *importer) readSurvey() {
 	}
 	cellOf := func(r int, c string) string {
 		i, ok := idx[c]
+		if !ok && translatable[c] {
+			// The column in the default language, else the first with text.
+			if i, ok = idx[c+"::"+im.lang]; !ok || s.cell(r, i) == "" {
+				for _, l := range []string{"zh", "en"} {
+					if j, has := idx[c+"::"+l]; has && s.cell(r, j) != "" {
+						i, ok = j, true
+						break
+					}
+				}
+			}
+		}
 		if !ok {
 			i = idx["name"]
 		}
@@ -448,19 +557,18 @@ func (im *importer) readSurvey() {
 				notes.set(strings.TrimSpace(s.header[u]), v)
 			}
 		}
-		if m := im.text(s, r, idx, "required_message"); m != nil {
-			notes.set("required_message", m)
-		}
-		for _, c := range []string{"parameters"} {
-			if v := col(r, c); v != "" {
-				notes.set(c, v)
-			}
+		if v := col(r, "parameters"); v != "" {
+			notes.set("parameters", v)
+			im.ps.warnf(s.name, cellOf(r, "parameters"), "ignored_parameters", fmt.Sprintf("参数「%s」Canvass 不使用，作为备注保留，导出时写回", v),
+				fmt.Sprintf("parameters %q are not used by Canvass; they are kept as a note and exported back", v))
 		}
 		if info.kind == "string" && fo.str("format") == forms.FormatAdminCode && len(words) > 1 {
 			notes.set("org_unit", strings.Join(words[1:], " "))
 		}
 		if a := col(r, "appearance"); a != "" && !knownAppearance(a) {
 			notes.set("appearance", a)
+			im.ps.warnf(s.name, cellOf(r, "appearance"), "ignored_appearance", fmt.Sprintf("外观「%s」Canvass 不支持，按默认样式显示；原值作为备注保留，导出时写回", a),
+				fmt.Sprintf("appearance %q is not supported; the question looks as usual, and the value is kept as a note and exported back", a))
 		}
 		if len(notes.keys) > 0 {
 			b, _ := marshal(notes)
@@ -491,6 +599,10 @@ func (im *importer) readSurvey() {
 		}
 	}
 	im.translateAll() // even after errors: every problem is reported at once
+	if len(names) == 0 && !HasErrors(im.ps.list) {
+		im.ps.errorf(s.name, "", "no_questions", "问卷表没有题目；请从第 2 行起每行写一道题（type、name、label）",
+			"the survey sheet has no questions; write one per row from row 2 (type, name, label)")
+	}
 }
 
 // annotationPrefix starts a $comment holding XLSForm cells Canvass has no
@@ -646,11 +758,24 @@ func (im *importer) columns(r int, fo *object, info *fieldInfo, col func(int, st
 			im.exprs = append(im.exprs, pendingExpr{obj: fo, keyword: keyword, src: v, row: r, col: column, self: info, choices: keyword == "x-choice-filter"})
 		}
 	}
-	if req := strings.ToLower(col(r, "required")); !noWords[req] {
+	req := strings.ToLower(col(r, "required"))
+	if !noWords[req] {
 		if yesWords[req] {
 			top.require(info.key)
 		} else {
 			expr("x-required-if", "required")
+		}
+	}
+	if m := im.text(s, r, im.cols, "required_message"); m != nil {
+		switch {
+		case noWords[req] || info.kind == "group":
+			im.ps.warnf(s.name, cellOf(r, "required_message"), "orphan_message", "有必填提示却不是必填题（required 没有填 yes 或条件），提示已忽略",
+				"there is a required_message but the question is not required (required is not yes or a condition); the message is ignored")
+		case col(r, "calculation") != "":
+			im.ps.warnf(s.name, cellOf(r, "required_message"), "orphan_message", "计算题不需要填写，必填提示已忽略",
+				"a calculated question is never filled in; the required_message is ignored")
+		default:
+			fo.set("x-required-message", m)
 		}
 	}
 	expr("x-relevant", "relevant")
@@ -688,7 +813,9 @@ func (im *importer) columns(r int, fo *object, info *fieldInfo, col func(int, st
 	}
 	if ro := strings.ToLower(col(r, "read_only")); !noWords[ro] {
 		if yesWords[ro] {
-			fo.set("readOnly", true)
+			if col(r, "calculation") == "" { // a calculated field is read-only anyway
+				fo.set("readOnly", true)
+			}
 		} else {
 			im.ps.errorf(s.name, cellOf(r, "read_only"), "bad_value", "只读（read_only）只能填 yes 或 no", "read_only is yes or no")
 		}
@@ -922,6 +1049,7 @@ func (im *importer) finish() (*Result, error) {
 		if HasErrors(im.ps.list) || form == nil {
 			return nil, im.fail()
 		}
+		im.locate()
 		sortProblems(im.ps.list)
 		return &Result{JSON: src, Form: form, Warnings: im.ps.list}, nil
 	}
@@ -954,7 +1082,7 @@ func (im *importer) where(ptr string) (string, string) {
 	keyword, _, _ := strings.Cut(rest, "/")
 	column := map[string]string{"x-relevant": "relevant", "x-constraint": "constraint", "x-calculate": "calculation",
 		"x-required-if": "required", "x-choice-filter": "choice_filter", "x-label": "label::" + im.lang, "default": "default",
-		"x-constraint-message": "constraint_message::" + im.lang, "x-hint": "hint::" + im.lang, "x-pii": "pii", "type": "type",
+		"x-constraint-message": "constraint_message::" + im.lang, "x-required-message": "required_message::" + im.lang, "x-hint": "hint::" + im.lang, "x-pii": "pii", "type": "type",
 		"format": "type", "x-choices": "type"}[keyword]
 	i, ok := im.cols[column]
 	if !ok {

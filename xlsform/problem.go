@@ -25,6 +25,56 @@ type Problem struct {
 	Severity string `json:"severity"`
 	ZH       string `json:"zh"`
 	EN       string `json:"en"`
+	// Row is the cell's 1-based row (0 without a cell); Label is the
+	// label of the question or choice on that row, in Chinese and
+	// English (its name when it has no label), so that people can find it.
+	Row     int    `json:"row,omitempty"`
+	LabelZH string `json:"labelZh,omitempty"`
+	LabelEN string `json:"labelEn,omitempty"`
+}
+
+// Sentence is the problem as people read it, in lang: Place, then what is
+// wrong and what to do — "第 12 行「出生日期」（survey!E12）：…",
+// "Row 12, Date of birth (survey!E12): …".
+func (p Problem) Sentence(lang string) string {
+	place := p.Place(lang)
+	switch {
+	case place == "":
+		return p.Text(lang)
+	case isEnglish(lang):
+		return place + ": " + p.Text(lang)
+	}
+	return place + "：" + p.Text(lang)
+}
+
+// Place says where the problem is, in lang: by row and the label of the
+// question or choice there, with its sheet!cell; "表头（survey!F1）" for the
+// header row, "工作表「choices」" for a whole sheet, "" for the workbook.
+func (p Problem) Place(lang string) string {
+	en := isEnglish(lang)
+	label := p.LabelZH
+	if en && p.LabelEN != "" {
+		label = p.LabelEN
+	}
+	switch {
+	case p.Sheet == "":
+		return ""
+	case p.Cell == "" && en:
+		return "Sheet " + p.Sheet
+	case p.Cell == "":
+		return "工作表「" + p.Sheet + "」"
+	case p.Row == 1 && en:
+		return fmt.Sprintf("Header (%s)", p.Where())
+	case p.Row == 1:
+		return fmt.Sprintf("表头（%s）", p.Where())
+	case label != "" && en:
+		return fmt.Sprintf("Row %d, %s (%s)", p.Row, label, p.Where())
+	case label != "":
+		return fmt.Sprintf("第 %d 行「%s」（%s）", p.Row, label, p.Where())
+	case en:
+		return fmt.Sprintf("Row %d (%s)", p.Row, p.Where())
+	}
+	return fmt.Sprintf("第 %d 行（%s）", p.Row, p.Where())
 }
 
 // Where returns "sheet!cell", "sheet" or "workbook".
@@ -40,11 +90,13 @@ func (p Problem) Where() string {
 
 // Text returns the sentence in lang ("en…" for English, else Chinese).
 func (p Problem) Text(lang string) string {
-	if strings.HasPrefix(strings.ToLower(lang), "en") {
+	if isEnglish(lang) {
 		return p.EN
 	}
 	return p.ZH
 }
+
+func isEnglish(lang string) bool { return strings.HasPrefix(strings.ToLower(lang), "en") }
 
 // String formats p as "survey!C7: error: 中文 / English".
 func (p Problem) String() string {

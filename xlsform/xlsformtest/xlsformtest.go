@@ -65,3 +65,19 @@ func Simple(t testing.TB) []byte {
 		Sheet{"settings", [][]string{{"form_title", "form_id"}, {"小表", "tiny"}}},
 	)
 }
+
+// WithWarnings returns a valid workbook that imports with warnings: a
+// column Canvass does not know (「备注栏」, filled on the row of 出生日期,
+// survey!E3), a metadata row (start, survey!A4) and a label in French
+// (survey!F1). Its form_id is warned, its title 带提示的表.
+func WithWarnings(t testing.TB) []byte {
+	return Workbook(t,
+		Sheet{"survey", [][]string{
+			{"type", "name", "label::中文 (zh)", "label::English (en)", "备注栏", "label::Français (fr)"},
+			{"text", "fullName", "姓名", "Name", "", "Nom"},
+			{"date", "birthDate", "出生日期", "Date of birth", "按户口本填写", ""},
+			{"start", "started", "", "", "", ""},
+		}},
+		Sheet{"settings", [][]string{{"form_title", "form_id"}, {"带提示的表", "warned"}}},
+	)
+}
