@@ -45,7 +45,9 @@ type Phase struct {
 func (p Phase) FromDate() string { return p.From.In(rules.Shanghai).Format(time.DateOnly) }
 
 // ToDate returns the last day, inclusive, "2006-01-02" in China.
-func (p Phase) ToDate() string { return p.To.Add(-time.Nanosecond).In(rules.Shanghai).Format(time.DateOnly) }
+func (p Phase) ToDate() string {
+	return p.To.Add(-time.Nanosecond).In(rules.Shanghai).Format(time.DateOnly)
+}
 
 // Contains reports whether t falls in the phase.
 func (p Phase) Contains(t time.Time) bool { return !t.Before(p.From) && t.Before(p.To) }
