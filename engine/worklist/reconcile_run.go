@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode"
 
+	"canvass/campaigns"
 	"canvass/engine"
 	"canvass/engine/tabular"
 	"canvass/forms"
@@ -49,6 +50,7 @@ type ReconcileInput struct {
 	FileName   string
 	File       io.Reader
 	Mapping    ReconcileMapping
+	Lang       string // of a refusal by the campaign's phases; Chinese by default
 }
 
 // ReconcileResult is a finished run and the rows it refused.
@@ -96,6 +98,9 @@ func (s *Service) Reconcile(ctx context.Context, a *engine.Actor, in ReconcileIn
 	}
 	camp, err := s.e.Campaign(ctx, in.CampaignID)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.e.PhaseOpen(ctx, camp, campaigns.PhaseReconcile, s.e.Now(), in.Lang); err != nil {
 		return nil, err
 	}
 	form, err := s.reconcileForm(ctx, camp.Forms(), in.Mapping.FormID)
