@@ -38,7 +38,9 @@ func init() {
 		"studio.phases.save":     "保存阶段",
 		"studio.phases.saved":    "工作阶段已保存为草稿。",
 		"studio.phases.nth":      "第 %d 阶段",
-		"studio.phases.warnings": "保存了，但请注意：",
+		"studio.phases.warnings": "请注意：",
+		"studio.phases.failed":   "工作阶段没有保存，请按提示改正。",
+		"studio.phases.keep":     "填写名称和日期即添加；留空则不添加。",
 	})
 	add(LangEN, map[string]string{
 		"phases.now":             "Current phase: %s (until %s)",
@@ -70,6 +72,8 @@ func init() {
 		"studio.phases.save":     "Save phases",
 		"studio.phases.saved":    "The phases were saved as a draft.",
 		"studio.phases.nth":      "Phase %d",
-		"studio.phases.warnings": "Saved, but note:",
+		"studio.phases.warnings": "Note:",
+		"studio.phases.failed":   "The phases were not saved; correct what is marked.",
+		"studio.phases.keep":     "Fill in a name and dates to add a phase; leave it blank to add none.",
 	})
 }
