@@ -53,6 +53,11 @@ type ReconcileInput struct {
 	Lang       string // of a refusal by the campaign's phases; Chinese by default
 }
 
+// voidStates are the final states of a record refused for good, named as
+// the pay package names them (pay.AcceptedState): such a record is no
+// person the registry has, so a run neither matches nor lists it.
+var voidStates = map[string]bool{"rejected": true, "cancelled": true, "canceled": true}
+
 // ReconcileResult is a finished run and the rows it refused.
 type ReconcileResult struct {
 	Run      *ReconcileRun
@@ -480,8 +485,8 @@ func (s *Service) matchAndList(ctx context.Context, form *forms.Form, of *ourFie
 			return err
 		}
 		for _, r := range page.Records {
-			if r.State == engine.StateMerged || r.State == engine.StateDraft {
-				continue
+			if r.State == engine.StateMerged || r.State == engine.StateDraft || voidStates[r.State] {
+				continue // merged away, unfinished, or refused as void (a duplicate): not one of ours
 			}
 			f := form
 			if r.FormVersion != 0 {
