@@ -75,6 +75,10 @@ func TestMigrantCleanupLife(t *testing.T) {
 		if !strings.Contains(home, "「入户核查摸底」阶段（2026-11-16 至 2026-12-31）可以填报") || strings.Contains(home, `href="/campaigns/`+camp+`/forms/`+form+`/new"`) {
 			t.Errorf("the home page offers the form or does not say when it opens")
 		}
+		// The offline bundle leaves out the form its phase does not open.
+		if b := string(w.do("he.xiaodong", "GET", "/api/v1/offline/bundle", nil).ok(t, http.StatusOK).body); strings.Contains(b, `"form":"`+form+`"`) {
+			t.Error("the offline bundle offers the form during preparation")
+		}
 		rec := w.upload("gao.ping", "/api/v1/campaigns/"+camp+"/reconcile", "export.csv", registryExport(t), map[string]string{"mapping": registryMapping(t)})
 		rec.fail(t, http.StatusConflict, "closed", "/phase out_of_phase")
 		wantPhase(t, rec.message(t, "/phase"), "「调查准备」阶段", "与其他部门数据比对")
@@ -92,6 +96,9 @@ func TestMigrantCleanupLife(t *testing.T) {
 	w.formPage("he.xiaodong", camp, form, "person.idNumber", "movement.hukouPlace", "movement.residencePlace", "movement.movedOn", "movement.reason", "verification.method")
 	if home := string(w.page("he.xiaodong", "/").ok(t, http.StatusOK).body); !strings.Contains(home, "当前阶段：入户核查摸底（至 2026-12-31）") {
 		t.Errorf("the home page does not name the current phase")
+	}
+	if b := string(w.do("he.xiaodong", "GET", "/api/v1/offline/bundle", nil).ok(t, http.StatusOK).body); !strings.Contains(b, `"form":"`+form+`"`) {
+		t.Error("the offline bundle lacks the form in the survey phase")
 	}
 	yes := true
 	t.Run("classification", func(t *testing.T) {
