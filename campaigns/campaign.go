@@ -30,6 +30,7 @@ type Campaign struct {
 	qc       *QC
 	schedule []ScheduleEntry
 	budget   *Budget
+	phases   []Phase // campaign_phases.go
 
 	indicators []Indicator // indicator.go
 	reports    []Report    // report.go

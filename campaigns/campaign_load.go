@@ -65,7 +65,7 @@ func (l *loader) load() *Campaign {
 		return nil
 	}
 	f := l.Fields(entries, "the campaign", "id", "title", "forms", "workflow", "paytable", "org_scope",
-		"reference_time", "opens", "closes", "period", "qc", "schedule", "budget", "indicators", "reports")
+		"reference_time", "opens", "closes", "period", "qc", "schedule", "budget", "indicators", "reports", "phases")
 	c := &Campaign{period: PeriodMonth}
 	c.id = l.id(f["id"])
 	c.title = l.title(f["title"])
@@ -94,6 +94,9 @@ func (l *loader) load() *Campaign {
 	}
 	if e, ok := f["reports"]; ok {
 		c.reports = l.reports(e, c)
+	}
+	if e, ok := f["phases"]; ok {
+		c.phases = l.phases(e, c)
 	}
 	l.Require(f, top, "", "a campaign", "id", "title", "forms", "workflow", "org_scope", "reference_time")
 	return c

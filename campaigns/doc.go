@@ -36,6 +36,10 @@
 //	    - {key: lunch, label: {zh: 午餐, en: Lunch}, amount: "fen(10) * days * signups"}
 //	    - {key: water, label: {zh: 饮用水, en: Water}, amount: "fen(1) * planned * days * 2"}
 //	    - {key: banner, label: {zh: 横幅, en: Banner}, amount: "fen(100)"}
+//	phases:                                   # optional: dated stages, each opening its own work
+//	  - {key: prepare, name: {zh: 报名准备}, from: 2026-11-20, to: 2026-11-24}
+//	  - {key: signup, name: {zh: 报名}, from: 2026-11-25, to: 2026-12-20,
+//	     forms: [trainer-signup], actions: [review]}
 //
 // With 190 accepted sign-ups the budget comes to 570000 fen, 5,700.00 yuan:
 // materials 100000, lunch 380000, water 80000, banner 10000.
@@ -56,6 +60,14 @@
 // clock; a time-zone prefix or a descriptor (@daily) is refused, as is a spec
 // that never fires. ScheduleEntry.Next gives the next firing in UTC. form,
 // when given, must be one of the campaign's forms.
+//
+// phases (campaign_phases.go): each phase runs from its from day to its to
+// day, inclusive, and opens the forms it lists (filling them in) and its
+// actions: PhaseReview, PhaseReconcile, PhaseEnter. A day in no phase opens
+// nothing; a campaign without phases opens everything while OpenAt.
+// Campaign.PhaseOpen says whether something is open at an instant, with the
+// current phase and the next that opens it, for the message the engine
+// gives (engine.PhaseOpen).
 //
 // budget: inputs and counts are whole numbers the line expressions read as
 // int variables (rules.KindBudget); each amount must produce an int, in fen
@@ -79,7 +91,11 @@
 //	bad_id, bad_name, bad_value, duplicate_key
 //	bad_date        not a date or time, or closes before opens
 //	bad_cron        a spec robfig/cron refuses, with a time zone, or that never fires
-//	unknown_form    a schedule task or count names a form the campaign does not bind
+//	unknown_form    a schedule task, count or phase names a form the campaign does not bind
+//	phase_overlap   a phase starts before the one above it ends (phases are in date order)
+//	phase_gap       warning: days between two phases that no phase covers
+//	phase_outside   warning: a phase day before opens or after closes
+//	unknown_phase_action  a phase action other than review, reconcile or enter
 //	bad_expression  a budget amount that does not compile, names an unknown
 //	                input or count, or does not produce an int
 //	bad_amount      a budget amount written as a decimal or a negative number

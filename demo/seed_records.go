@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"canvass/app"
+	"canvass/campaigns"
 	"canvass/engine"
 	"canvass/engine/pay"
 	"canvass/forms"
@@ -69,8 +70,12 @@ func (s *seeder) seedCampaign(ctx context.Context, campaignID string) (*Campaign
 	now := s.root.Now()
 	res := &CampaignResult{ID: campaignID, Records: map[string]int{}, SeededAt: now}
 	s.eng = s.root
-	if !camp.OpenAt(now) {
+	formsOpen := len(camp.Forms()) == 0 || camp.PhaseOpen(camp.Forms()[0], now).Open
+	if !camp.OpenAt(now) || !formsOpen {
 		res.SeededAt = openDay(camp.Opens(), camp.Closes(), now)
+		if p, ok := fillingPhase(camp, now); ok {
+			res.SeededAt = openDay(p.From, p.To, now)
+		}
 		start, shift := time.Now(), res.SeededAt
 		s.eng = app.New(app.Config{Config: engine.Config{Store: s.root.Store(), Vault: s.root.Vault(), Logger: s.log,
 			Now: func() time.Time { return shift.Add(time.Since(start)) }}})
@@ -159,6 +164,23 @@ func (s *seeder) seedCampaign(ctx context.Context, campaignID string) (*Campaign
 // openDay returns when to seed a campaign that is not open at now: a day
 // after it opens when it opens later, three days before it closes when
 // it has closed (never before it opens), at now's time of day.
+// fillingPhase is the phase to date sample records in, for a campaign in
+// phases: the latest one that opens its first form and has begun by now,
+// else the first that opens it.
+func fillingPhase(camp *campaigns.Campaign, now time.Time) (campaigns.Phase, bool) {
+	var found campaigns.Phase
+	ok := false
+	for _, p := range camp.Phases() {
+		if !p.Allows(camp.Forms()[0]) {
+			continue
+		}
+		if !ok || !p.From.After(now) {
+			found, ok = p, true
+		}
+	}
+	return found, ok
+}
+
 func openDay(opens, closes, now time.Time) time.Time {
 	tod := now.Sub(now.Truncate(24 * time.Hour))
 	if !opens.IsZero() && now.Before(opens) {
@@ -283,7 +305,17 @@ func (s *seeder) payExtras(ctx context.Context, campaignID, payTableID string, a
 		return err
 	}
 	now := s.eng.Now()
+	camp, err := s.eng.Campaign(ctx, campaignID)
+	if err != nil {
+		return err
+	}
+	// A campaign in phases takes entries only in the phase that opens
+	// them; before it, the accepted records wait to be entered.
+	enterOpen := camp.PhaseOpen(campaigns.PhaseEnter, now).Open
 	for _, sr := range accepted {
+		if !enterOpen {
+			break
+		}
 		r := sr.record
 		creator, err := s.eng.Store().GetUser(ctx, r.CreatedBy)
 		if err != nil {

@@ -67,6 +67,9 @@ func (e *Engine) OpenLink(ctx context.Context, token string) (*PublicForm, error
 	if err := e.CampaignOpen(ctx, camp, now); err != nil {
 		return nil, err
 	}
+	if err := e.PhaseOpen(ctx, camp, l.FormID, now, ""); err != nil {
+		return nil, err
+	}
 	form, v, err := e.Form(ctx, l.FormID, 0)
 	if err != nil {
 		return nil, err

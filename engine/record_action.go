@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"canvass/campaigns"
 	"canvass/forms"
 	"canvass/workflows"
 )
@@ -126,6 +127,15 @@ func (e *Engine) transition(ctx context.Context, a *Actor, r *Record, act Action
 		return err
 	}
 	now := e.Now()
+	// A draft is filled in during its form's phase; everything after it
+	// is review, which the phases open in their turn.
+	phaseWork := campaigns.PhaseReview
+	if r.State == StateDraft {
+		phaseWork = r.FormID
+	}
+	if err := e.PhaseOpen(ctx, camp, phaseWork, now, act.Lang); err != nil {
+		return err
+	}
 	entry := HistoryEntry{At: now, Actor: a.ID(), Action: act.Name, FromState: r.State, Reason: strings.TrimSpace(act.Reason)}
 	if (act.Name == "submit" || act.Name == ActionSaveDraft) && act.Answers != nil {
 		if err := e.CampaignOpen(ctx, camp, now); err != nil {

@@ -89,6 +89,9 @@ func (e *Engine) Submit(ctx context.Context, a *Actor, s Submission) (*SubmitRes
 	if !camp.HasForm(s.FormID) {
 		return nil, Errorf(ENOTFOUND, "campaign %s has no form %q", camp.ID(), s.FormID)
 	}
+	if err := e.PhaseOpen(ctx, camp, s.FormID, now, s.Lang); err != nil {
+		return nil, err
+	}
 	form, formVersion, err := e.Form(ctx, s.FormID, 0)
 	if err != nil {
 		return nil, err

@@ -21,7 +21,9 @@
 //
 // A folder holds its form(s) (*.form.json), one workflow (*.workflow.yaml),
 // one pay table (*.paytable.yaml) unless the work pays nothing per record,
-// one campaign (*.campaign.yaml) and a README.md in Chinese and English. All of them cover the fictional district
+// one campaign (*.campaign.yaml) and a README.md in Chinese and English;
+// a campaign that compares with another department's file ships one as
+// *.csv (migrant-cleanup). All of them cover the fictional district
 // 清河区 (Qinghe District, code 341299; District lists its units):
 // townships 341299001–341299003, each with villages …001–…004. All of them
 // take submissions from 25 November to 17 December 2026. The tests in this
@@ -40,7 +42,7 @@ import (
 // FS holds every example folder with its files, as they are in the source
 // tree (paths like "fertility-survey/fertility-household.form.json").
 //
-//go:embed */*.json */*.yaml */README.md
+//go:embed */*.json */*.yaml */README.md */*.csv
 var FS embed.FS
 
 // Kinds of definition, by file-name suffix, in the order they must be

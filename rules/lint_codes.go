@@ -56,6 +56,12 @@ const (
 	CodeUnusedCap    = "unused_cap" // warning
 	CodeUnknownForm  = "unknown_form"
 
+	// Campaign phases (campaigns/campaign_phases.go)
+	CodePhaseOverlap       = "phase_overlap"        // a phase starts before the one above it ends
+	CodePhaseGap           = "phase_gap"            // warning: days between two phases that no phase covers
+	CodePhaseOutside       = "phase_outside"        // warning: a phase day before opens or after closes
+	CodeUnknownPhaseAction = "unknown_phase_action" // not review, reconcile or enter
+
 	// Forms (forms.Code… are these)
 	CodeBadForm            = "bad_form"
 	CodeBadSchema          = "bad_schema"
@@ -245,6 +251,20 @@ var lintMessages = map[string]lintMessage{
 	CodeUnknownForm: {
 		Zh: "「{value}」不是本工作项目的表单。[您是不是要写「{suggest}」？]请选择本工作项目中的表单。",
 		En: "{value} is not one of the campaign's forms.[ Did you mean {suggest}?] Choose one of its forms."},
+
+	// Campaign phases
+	CodePhaseOverlap: {
+		Zh: "阶段「{name}」从 {value} 开始，早于上一个阶段「{other}」的结束日期 {end}。各阶段要按日期先后排列、互不重叠，请改正日期。",
+		En: "Phase {name} starts on {value}, before the phase above it, {other}, ends on {end}. Phases follow one another without overlapping; correct the dates."},
+	CodePhaseGap: {
+		Zh: "阶段「{other}」在 {end} 结束，下一个阶段「{name}」到 {value} 才开始，中间的日子不属于任何阶段，这些天不能填报、审核。如果不是有意留空，请调整日期。",
+		En: "Phase {other} ends on {end} and the next, {name}, starts on {value}: the days between belong to no phase, and nothing can be filled or reviewed then. Adjust the dates unless the gap is meant."},
+	CodePhaseOutside: {
+		Zh: "阶段「{name}」的日期 {value} {detail}，这几天本工作项目不接收填报。请调整阶段日期或工作项目的开始、截止日期。",
+		En: "Phase {name}'s day {value} is {detail}: the campaign takes nothing then. Adjust the phase or the campaign's dates."},
+	CodeUnknownPhaseAction: {
+		Zh: "「{value}」不是阶段可以开放的工作。[您是不是要写「{suggest}」？]可以写 review（审核）、reconcile（数据比对）、enter（录入系统）。",
+		En: "{value} is not work a phase can open.[ Did you mean {suggest}?] Write review, reconcile or enter."},
 
 	// Forms
 	CodeBadForm: {

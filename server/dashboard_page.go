@@ -58,6 +58,7 @@ type dashboardData struct {
 	WorkersSVG  template.HTML
 	Reports     []reportView
 	Indicators  []indicatorView
+	Phases      []phaseView // campaign_phases.go
 }
 
 type progressView struct {
@@ -96,7 +97,11 @@ func (s *Server) dashboardPage(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p.Data = buildDashboardView(d, p)
+	v := buildDashboardView(d, p)
+	if camp, err := s.engine.Campaign(c.Context(), d.CampaignID); err == nil {
+		v.Phases = s.phasesView(c.Context(), p, camp, s.engine.Now())
+	}
+	p.Data = v
 	return s.render(c, fiber.StatusOK, "dashboard", p)
 }
 

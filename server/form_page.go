@@ -93,6 +93,9 @@ func (s *Server) openCampaignForm(c fiber.Ctx) (*campaignForm, error) {
 	if err := s.engine.CampaignOpen(c.Context(), cf.campaign, s.engine.Now()); err != nil {
 		return nil, err
 	}
+	if err := s.engine.PhaseOpen(c.Context(), cf.campaign, cf.form.ID(), s.engine.Now(), requestLang(c, a.User)); err != nil {
+		return nil, err
+	}
 	return cf, nil
 }
 
@@ -195,6 +198,9 @@ func (s *Server) formSubmitError(c fiber.Ctx, p *pageData, fp formPage, err erro
 		}
 	case engine.ECLOSED, engine.ECONFLICT:
 		p.Error = p.T("error." + code)
+		if msg := engine.PhaseMessage(err); msg != "" {
+			p.Error = msg
+		}
 	default:
 		return err
 	}

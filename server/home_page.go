@@ -10,6 +10,7 @@ import (
 type homeForm struct {
 	Campaign, CampaignTitle, Form, FormTitle string
 	NewURL, LinksURL                         string
+	Phase                                    string // the campaign's phase, or why the form is shut (campaign_phases.go)
 }
 
 // openForms lists the forms of the published campaigns that take
@@ -37,7 +38,9 @@ func (s *Server) openForms(c fiber.Ctx, a *engine.Actor, lang string) ([]homeFor
 				continue
 			}
 			hf := homeForm{Campaign: camp.ID(), CampaignTitle: camp.Title(lang), Form: formID, FormTitle: cf.form.Title(lang)}
-			if submit {
+			note, open := phaseNote(&pageData{Lang: lang}, camp, formID, hf.FormTitle, now)
+			hf.Phase = note
+			if submit && open {
 				hf.NewURL = newFormPath(camp.ID(), formID)
 			}
 			if links {

@@ -147,6 +147,9 @@ func (s *Server) apiOfflineBundle(c fiber.Ctx) error {
 			continue
 		}
 		for _, formID := range camp.Forms() {
+			if !camp.PhaseOpen(formID, now).Open {
+				continue // its phase has not begun, or is over: the sync would be refused
+			}
 			d, err := s.engine.CampaignFormSource(c.Context(), a, camp.ID(), formID, 0)
 			if err != nil {
 				if engine.ErrorCode(err) == engine.ENOTFOUND {

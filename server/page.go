@@ -237,6 +237,9 @@ func (s *Server) renderErrorPage(c fiber.Ctx, err error) error {
 	status, body := s.describeError(c, err)
 	p := s.newPage(c, "error.title", "", "/")
 	p.Error = p.T("error." + body.Error.Code)
+	if msg := engine.PhaseMessage(err); msg != "" {
+		p.Error = msg // which phase it is and when the work opens
+	}
 	if rerr := s.render(c, status, "error", p); rerr != nil {
 		return err // the JSON error handler still answers
 	}

@@ -74,7 +74,7 @@ func (s *Server) runReconcile(c fiber.Ctx, campaign string, m worklist.Reconcile
 		return nil, engine.WrapError(engine.EINTERNAL, "", err)
 	}
 	defer f.Close()
-	return s.worklist.Reconcile(c.Context(), actorOf(c), worklist.ReconcileInput{CampaignID: campaign, FileName: fh.Filename, File: f, Mapping: m})
+	return s.worklist.Reconcile(c.Context(), actorOf(c), worklist.ReconcileInput{CampaignID: campaign, FileName: fh.Filename, File: f, Mapping: m, Lang: requestLang(c, actorOf(c).User)})
 }
 
 // apiReconcile answers POST /api/v1/campaigns/:id/reconcile, a multipart

@@ -37,6 +37,7 @@ func (s *Server) studioRoutes() {
 	s.studioCampaignPartRoutes()
 	s.studioPayRoutes()
 	s.studioSourceEditRoutes()
+	s.app.Post("/studio/campaigns/:id/phases", s.signedInPage, s.studioSavePhases)
 }
 
 // studioRow is one campaign in the studio list.
@@ -198,6 +199,7 @@ type studioCampaignData struct {
 	Base        string
 	Units       []studioOption
 	FieldErrors map[string]string
+	Phases      *studioPhasesData // studio_phases.go
 
 	// 源文件: what the linter found in an upload
 	Diagnostics []studioDiagnostic
@@ -324,8 +326,13 @@ func (s *Server) studioCampaignPage(c fiber.Ctx) error {
 		p.Flash = p.T("studio.copied", d.Title)
 	case c.Query("saved") != "":
 		p.Flash = p.T("studio.basics.saved")
+	case c.Query("phases") != "":
+		p.Flash = p.T("studio.phases.saved")
 	}
 	if tab == "" {
+		if err := s.studioPhasesFor(c, p, d); err != nil {
+			return err
+		}
 		if err := s.studioUnits(c, p, d); err != nil {
 			return err
 		}

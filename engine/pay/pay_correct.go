@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"canvass/campaigns"
 	"canvass/engine"
 	"canvass/paytables"
 )
@@ -160,6 +161,13 @@ func (s *Service) MarkEntered(ctx context.Context, a *engine.Actor, id string) (
 			Fields: []engine.FieldError{{Pointer: "/state", Code: "not_enterable", Message: r.State}}}
 	}
 	now := s.e.Now()
+	camp, err := s.e.Campaign(ctx, r.CampaignID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.e.PhaseOpen(ctx, camp, campaigns.PhaseEnter, now, a.User.Locale); err != nil {
+		return nil, err
+	}
 	r.History = append(r.History, engine.HistoryEntry{At: now, Actor: a.ID(), Action: ActionEnter, FromState: r.State})
 	r.UpdatedAt = now
 	updated, err := s.e.UpdateRecord(ctx, r)

@@ -125,6 +125,9 @@ func (s *Service) StartImport(ctx context.Context, a *engine.Actor, req ImportRe
 	if err := s.e.CampaignOpen(ctx, camp, now); err != nil {
 		return nil, err
 	}
+	if err := s.e.PhaseOpen(ctx, camp, form.ID(), now, req.Lang); err != nil {
+		return nil, err
+	}
 	j := &ImportJob{
 		ID: engine.NewID(now), Kind: req.Kind, CampaignID: camp.ID(), FormID: form.ID(), FormVersion: formVersion,
 		Mode: req.Mode, FileName: filepath.Base(req.FileName), FileSize: req.Size, ChunkSize: ImportChunkSize, Lang: req.Lang,

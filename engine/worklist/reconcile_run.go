@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode"
 
+	"canvass/campaigns"
 	"canvass/engine"
 	"canvass/engine/tabular"
 	"canvass/forms"
@@ -49,7 +50,13 @@ type ReconcileInput struct {
 	FileName   string
 	File       io.Reader
 	Mapping    ReconcileMapping
+	Lang       string // of a refusal by the campaign's phases; Chinese by default
 }
+
+// voidStates are the final states of a record refused for good, named as
+// the pay package names them (pay.AcceptedState): such a record is no
+// person the registry has, so a run neither matches nor lists it.
+var voidStates = map[string]bool{"rejected": true, "cancelled": true, "canceled": true}
 
 // ReconcileResult is a finished run and the rows it refused.
 type ReconcileResult struct {
@@ -96,6 +103,9 @@ func (s *Service) Reconcile(ctx context.Context, a *engine.Actor, in ReconcileIn
 	}
 	camp, err := s.e.Campaign(ctx, in.CampaignID)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.e.PhaseOpen(ctx, camp, campaigns.PhaseReconcile, s.e.Now(), in.Lang); err != nil {
 		return nil, err
 	}
 	form, err := s.reconcileForm(ctx, camp.Forms(), in.Mapping.FormID)
@@ -475,8 +485,8 @@ func (s *Service) matchAndList(ctx context.Context, form *forms.Form, of *ourFie
 			return err
 		}
 		for _, r := range page.Records {
-			if r.State == engine.StateMerged || r.State == engine.StateDraft {
-				continue
+			if r.State == engine.StateMerged || r.State == engine.StateDraft || voidStates[r.State] {
+				continue // merged away, unfinished, or refused as void (a duplicate): not one of ours
 			}
 			f := form
 			if r.FormVersion != 0 {
