@@ -110,6 +110,16 @@ func (e *Engine) openUserPersonal(u *User, reveal bool) UserPersonal {
 // forms; reading it needs no role and is not audited.
 func (e *Engine) MaskedUserPersonal(u *User) UserPersonal { return e.openUserPersonal(u, false) }
 
+// UserForAdmin returns a user for an admin's page: admins whose scope
+// covers the user. Returns EFORBIDDEN for other roles, ENOTFOUND for a
+// user outside the scope.
+func (e *Engine) UserForAdmin(ctx context.Context, a *Actor, userID string) (*User, error) {
+	if err := a.Require(RoleAdmin); err != nil {
+		return nil, err
+	}
+	return e.scopedUser(ctx, a, userID)
+}
+
 // scopedUser returns the user if it lies in the actor's scope, else
 // ENOTFOUND.
 func (e *Engine) scopedUser(ctx context.Context, a *Actor, userID string) (*User, error) {
@@ -144,8 +154,9 @@ func (e *Engine) RevealUserPersonal(ctx context.Context, a *Actor, userID string
 
 // SetUserPersonal stores a user's ID number and mobile, encrypted. version
 // is the user's version the admin's page showed: a user changed since
-// answers ECONFLICT. A value equal to the mask of the stored one keeps the
-// stored value (the page shows the mask and posts it back unchanged); an
+// answers ECONFLICT, unless the values sent are those stored now (a double
+// click). A value equal to the stored one, or to its mask (the
+// page shows the mask and posts it back), keeps the stored value; an
 // empty value clears it. It is audited (user.personal) naming what
 // changed, never the values. Admins whose scope covers the user. Returns
 // EINVALID with /idNumber or /mobile field errors, ENOTFOUND for a user
@@ -158,9 +169,16 @@ func (e *Engine) SetUserPersonal(ctx context.Context, a *Actor, userID string, v
 	if err != nil {
 		return nil, err
 	}
-	masked := e.openUserPersonal(u, false)
-	keepID := u.SealedIDNumber != "" && strings.TrimSpace(p.IDNumber) == masked.IDNumber
-	keepMobile := u.SealedMobile != "" && strings.TrimSpace(p.Mobile) == masked.Mobile
+	// A value equal to the stored one, or to its mask (the page shows the
+	// mask and posts it back), keeps the stored ciphertext: encryption is
+	// randomized, so sealing it again would look like a change.
+	masked, plain := e.openUserPersonal(u, false), e.openUserPersonal(u, true)
+	keep := func(sent, masked, plain string, normalize func(string) string) bool {
+		sent = strings.TrimSpace(sent)
+		return plain != "" && (sent == masked || normalize(sent) == plain)
+	}
+	keepID := keep(p.IDNumber, masked.IDNumber, plain.IDNumber, strings.ToUpper)
+	keepMobile := keep(p.Mobile, masked.Mobile, plain.Mobile, func(s string) string { return s })
 	if keepID {
 		p.IDNumber = ""
 	}
@@ -170,9 +188,6 @@ func (e *Engine) SetUserPersonal(ctx context.Context, a *Actor, userID string, v
 	p, fields := normalizeUserPersonal(p, e.Now())
 	if len(fields) > 0 {
 		return nil, &Error{Code: EINVALID, Message: "the personal data cannot be saved", Fields: fields}
-	}
-	if version != u.Version {
-		return nil, Errorf(ECONFLICT, "the user was changed by someone else (version %d, not %d)", u.Version, version)
 	}
 	next := *u
 	if err := e.sealUserPersonal(&next, p); err != nil {
@@ -192,7 +207,12 @@ func (e *Engine) SetUserPersonal(ctx context.Context, a *Actor, userID string, v
 		changed["mobile"] = next.SealedMobile != ""
 	}
 	if len(changed) == 0 {
-		return u, nil // nothing to save: a second click of the same form
+		// Nothing to save, whatever the version: a second click of the
+		// same form, or a colleague who saved the same numbers first.
+		return u, nil
+	}
+	if version != u.Version {
+		return nil, Errorf(ECONFLICT, "the user was changed by someone else (version %d, not %d)", u.Version, version)
 	}
 	next.UpdatedAt = e.Now()
 	saved, err := e.store.UpdateUser(ctx, &next)

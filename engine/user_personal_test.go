@@ -110,6 +110,11 @@ func TestUserPersonalAtRest(t *testing.T) {
 	if err != nil || same.Version != stored.Version || same.SealedIDNumber != stored.SealedIDNumber {
 		t.Fatalf("posting the masks back: %+v %v", same, err)
 	}
+	// The revealed values posted back unchanged: nothing changes either.
+	same, err = e.SetUserPersonal(ctx, admin, u.ID, stored.Version, engine.UserPersonal{IDNumber: "370102199007072027", Mobile: " 13905520001 "})
+	if err != nil || same.Version != stored.Version || same.SealedIDNumber != stored.SealedIDNumber || same.SealedMobile != stored.SealedMobile {
+		t.Fatalf("posting the full values back: %+v %v", same, err)
+	}
 	// A new ID number, the mobile cleared.
 	changed, err := e.SetUserPersonal(ctx, admin, u.ID, stored.Version, engine.UserPersonal{IDNumber: "370102198503121014", Mobile: ""})
 	if err != nil {
