@@ -56,6 +56,12 @@ func financeWalk(t *testing.T, width int64) {
 	}
 	before := table.Total.TotalFen
 	suffix := "-" + itoa(width)
+	doc := func(name string) string { // docs/demo.md shows the phone's walk
+		if width < 600 {
+			return name
+		}
+		return ""
+	}
 
 	q := url.Values{"campaign": {campaign}, "worker": {row.WorkerID}, "period": {row.Period}, "item": {row.Item}}
 	if err := chromedp.Do(ctx,
@@ -64,7 +70,7 @@ func financeWalk(t *testing.T, width int64) {
 	); err != nil {
 		t.Fatalf("entries: %v", err)
 	}
-	shot(t, ctx, "finance-entries"+suffix, "")
+	shot(t, ctx, "finance-entries"+suffix, doc("26-finance-ledger"))
 	entries := textOf(t, ctx, "#entries")
 	for _, want := range []string{"每", "元", "劳务报酬表「", "版", "付给", "依据"} {
 		if !strings.Contains(entries, want) {
@@ -84,7 +90,7 @@ func financeWalk(t *testing.T, width int64) {
 	); err != nil {
 		t.Fatalf("open the reversal: %v", err)
 	}
-	shot(t, ctx, "finance-reverse-preview"+suffix, "")
+	shot(t, ctx, "finance-reverse-preview"+suffix, doc("27-finance-reverse-preview"))
 	if got := textOf(t, ctx, "#preview-amount"); !strings.HasPrefix(got, "-"+yuan(row.RateFen)) {
 		t.Errorf("preview amount %q, want -%s", got, yuan(row.RateFen))
 	}
@@ -126,7 +132,7 @@ func financeWalk(t *testing.T, width int64) {
 	if got := textOf(t, ctx, ".finance-locks summary"); !strings.Contains(got, row.Period) {
 		t.Errorf("locked periods: %q", got)
 	}
-	shot(t, ctx, "finance-locked"+suffix, "")
+	shot(t, ctx, "finance-locked"+suffix, doc("28-finance-lock"))
 	locks, err := s.eng.Pay.PeriodLocks(context.Background(), s.actor(t, "finance"), campaign)
 	if err != nil || len(locks) != 1 || locks[0].Period != row.Period {
 		t.Errorf("locks %+v, %v", locks, err)

@@ -37,10 +37,8 @@ func (s *Server) payrollOf(c fiber.Ctx, q pay.PaymentQuery, format string) (*pay
 	if err != nil {
 		return nil, err
 	}
-	for i := range pr.Lines {
-		if pr.Lines[i].Seq > 0 {
-			pr.Lines[i].IDNumber = ids[pr.Lines[i].WorkerID]
-		}
+	for i := range pr.Lines { // every line, as the name: the sheet filters by person
+		pr.Lines[i].IDNumber = ids[pr.Lines[i].WorkerID]
 	}
 	return pr, nil
 }
