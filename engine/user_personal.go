@@ -169,9 +169,46 @@ func (e *Engine) SetUserPersonal(ctx context.Context, a *Actor, userID string, v
 	if err != nil {
 		return nil, err
 	}
-	// A value equal to the stored one, or to its mask (the page shows the
-	// mask and posts it back), keeps the stored ciphertext: encryption is
-	// randomized, so sealing it again would look like a change.
+	next, changed, err := e.planUserPersonal(u, p)
+	if err != nil {
+		return nil, err
+	}
+	if len(changed) == 0 {
+		// Nothing to save, whatever the version: a second click of the
+		// same form, or a colleague who saved the same numbers first.
+		return u, nil
+	}
+	if version != u.Version {
+		return nil, Errorf(ECONFLICT, "the user was changed by someone else (version %d, not %d)", u.Version, version)
+	}
+	next.UpdatedAt = e.Now()
+	saved, err := e.store.UpdateUser(ctx, next)
+	if ErrorCode(err) == ECONFLICT {
+		// Someone saved between our read and our write: the clicks of a
+		// double click race each other. If what is stored now is what we
+		// were sent, ours is done; otherwise it is a true conflict.
+		now, gerr := e.scopedUser(ctx, a, userID)
+		if gerr != nil {
+			return nil, gerr
+		}
+		if _, still, perr := e.planUserPersonal(now, p); perr == nil && len(still) == 0 {
+			return now, nil
+		}
+		return nil, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	return saved, e.Audit(ctx, a, "user.personal", "user", u.ID, u.OrgPath, changed)
+}
+
+// planUserPersonal returns u with the personal data p sealed in, and what
+// that changes (for the audit: which values, and whether each is now set);
+// nothing when p holds what u has. A value equal to the stored one, or to
+// its mask (the page shows the mask and posts it back), keeps the stored
+// ciphertext: encryption is randomized, so sealing it again would look
+// like a change. Returns EINVALID with field errors.
+func (e *Engine) planUserPersonal(u *User, p UserPersonal) (*User, map[string]any, error) {
 	masked, plain := e.openUserPersonal(u, false), e.openUserPersonal(u, true)
 	keep := func(sent, masked, plain string, normalize func(string) string) bool {
 		sent = strings.TrimSpace(sent)
@@ -187,11 +224,11 @@ func (e *Engine) SetUserPersonal(ctx context.Context, a *Actor, userID string, v
 	}
 	p, fields := normalizeUserPersonal(p, e.Now())
 	if len(fields) > 0 {
-		return nil, &Error{Code: EINVALID, Message: "the personal data cannot be saved", Fields: fields}
+		return nil, nil, &Error{Code: EINVALID, Message: "the personal data cannot be saved", Fields: fields}
 	}
 	next := *u
 	if err := e.sealUserPersonal(&next, p); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if keepID {
 		next.SealedIDNumber = u.SealedIDNumber
@@ -206,20 +243,7 @@ func (e *Engine) SetUserPersonal(ctx context.Context, a *Actor, userID string, v
 	if next.SealedMobile != u.SealedMobile {
 		changed["mobile"] = next.SealedMobile != ""
 	}
-	if len(changed) == 0 {
-		// Nothing to save, whatever the version: a second click of the
-		// same form, or a colleague who saved the same numbers first.
-		return u, nil
-	}
-	if version != u.Version {
-		return nil, Errorf(ECONFLICT, "the user was changed by someone else (version %d, not %d)", u.Version, version)
-	}
-	next.UpdatedAt = e.Now()
-	saved, err := e.store.UpdateUser(ctx, &next)
-	if err != nil {
-		return nil, err
-	}
-	return saved, e.Audit(ctx, a, "user.personal", "user", u.ID, u.OrgPath, changed)
+	return &next, changed, nil
 }
 
 // PayrollIDNumbers returns the ID numbers of the paid users (by user ID)
