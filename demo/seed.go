@@ -92,9 +92,11 @@ func Seed(ctx context.Context, eng *app.App, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("demo: org units: %w %v", err, rows)
 	}
 	for _, u := range Users() {
-		created, err := eng.CreateUser(ctx, nil, engine.NewUser{
-			Username: u.Username, DisplayName: u.DisplayName, Password: u.Password, Roles: u.Roles, OrgUnit: u.OrgUnit,
-		})
+		nu := engine.NewUser{Username: u.Username, DisplayName: u.DisplayName, Password: u.Password, Roles: u.Roles, OrgUnit: u.OrgUnit}
+		if eng.Vault() != nil { // personal data is only ever stored encrypted
+			nu.Personal = UserPersonal(u.Username)
+		}
+		created, err := eng.CreateUser(ctx, nil, nu)
 		if err != nil {
 			return nil, fmt.Errorf("demo: user %s: %w", u.Username, err)
 		}

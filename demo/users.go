@@ -1,6 +1,10 @@
 package demo
 
-import "canvass/engine"
+import (
+	"fmt"
+
+	"canvass/engine"
+)
 
 // User is one demo account. The passwords are fixed and printed at start:
 // the demo is for trying Canvass out, never for real data.
@@ -39,3 +43,24 @@ func Users() []User {
 // them: the sample records are spread over them (and their villages) in
 // turn.
 var workerUsernames = []string{"worker", "worker2", "worker3"}
+
+// UserPersonal returns the ID number and mobile of a demo user: fictitious
+// but valid (the check digit holds; the district 341299 does not exist),
+// so that the 劳务报酬发放表 has a 身份证号码 for everyone it pays. Empty
+// for a name that is not a demo user.
+func UserPersonal(username string) engine.UserPersonal {
+	for i, u := range Users() {
+		if u.Username == username {
+			birth := date(1968+(i*3)%30, 1+(i*5)%12, 1+(i*7)%28)
+			return engine.UserPersonal{IDNumber: residentID(birth, womenUsers[username], 500+i), Mobile: fmt.Sprintf("1390553%04d", 1+i)}
+		}
+	}
+	return engine.UserPersonal{}
+}
+
+// womenUsers are the demo users with a woman's name: their ID numbers
+// carry an even sex digit.
+var womenUsers = map[string]bool{
+	"author": true, "worker": true, "worker3": true, "village-reviewer": true,
+	"village-reviewer2": true, "township-reviewer2": true, "finance": true,
+}

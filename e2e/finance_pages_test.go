@@ -56,6 +56,12 @@ func financeWalk(t *testing.T, width int64) {
 	}
 	before := table.Total.TotalFen
 	suffix := "-" + itoa(width)
+	doc := func(name string) string { // docs/demo.md shows the phone's walk
+		if width < 600 {
+			return name
+		}
+		return ""
+	}
 
 	q := url.Values{"campaign": {campaign}, "worker": {row.WorkerID}, "period": {row.Period}, "item": {row.Item}}
 	if err := chromedp.Do(ctx,
@@ -64,7 +70,9 @@ func financeWalk(t *testing.T, width int64) {
 	); err != nil {
 		t.Fatalf("entries: %v", err)
 	}
-	shot(t, ctx, "finance-entries"+suffix, "")
+	noOverflow(t, ctx, "the ledger lines at "+itoa(width)+" px")
+	unlabelled(t, ctx, "the ledger lines")
+	shot(t, ctx, "finance-entries"+suffix, doc("26-finance-ledger"))
 	entries := textOf(t, ctx, "#entries")
 	for _, want := range []string{"每", "元", "劳务报酬表「", "版", "付给", "依据"} {
 		if !strings.Contains(entries, want) {
@@ -84,7 +92,9 @@ func financeWalk(t *testing.T, width int64) {
 	); err != nil {
 		t.Fatalf("open the reversal: %v", err)
 	}
-	shot(t, ctx, "finance-reverse-preview"+suffix, "")
+	noOverflow(t, ctx, "the reversal preview at "+itoa(width)+" px")
+	unlabelled(t, ctx, "the reversal preview")
+	shot(t, ctx, "finance-reverse-preview"+suffix, doc("27-finance-reverse-preview"))
 	if got := textOf(t, ctx, "#preview-amount"); !strings.HasPrefix(got, "-"+yuan(row.RateFen)) {
 		t.Errorf("preview amount %q, want -%s", got, yuan(row.RateFen))
 	}
@@ -126,7 +136,9 @@ func financeWalk(t *testing.T, width int64) {
 	if got := textOf(t, ctx, ".finance-locks summary"); !strings.Contains(got, row.Period) {
 		t.Errorf("locked periods: %q", got)
 	}
-	shot(t, ctx, "finance-locked"+suffix, "")
+	noOverflow(t, ctx, "the locked period at "+itoa(width)+" px")
+	unlabelled(t, ctx, "the locked period")
+	shot(t, ctx, "finance-locked"+suffix, doc("28-finance-lock"))
 	locks, err := s.eng.Pay.PeriodLocks(context.Background(), s.actor(t, "finance"), campaign)
 	if err != nil || len(locks) != 1 || locks[0].Period != row.Period {
 		t.Errorf("locks %+v, %v", locks, err)
@@ -142,5 +154,20 @@ func financeWalk(t *testing.T, width int64) {
 	shot(t, ctx, "finance-payroll"+suffix, "")
 	if got := textOf(t, ctx, ".payroll-table tfoot"); !strings.Contains(got, yuan(before-row.RateFen)) {
 		t.Errorf("payroll totals %q, want %s", got, yuan(before-row.RateFen))
+	}
+	noOverflow(t, ctx, "the payroll print view at "+itoa(width)+" px")
+
+	// An en user reads the same sheet in English.
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(s.base+"/finance/payroll?lang=en&campaign="+campaign),
+		chromedp.WaitVisible(chromedp.CSS(".payroll-table")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if got := textOf(t, ctx, ".payroll h1"); got != "Labour payment sheet" {
+		t.Errorf("the English sheet's title: %q", got)
+	}
+	if got := textOf(t, ctx, ".payroll-table thead"); !strings.Contains(got, "ID number") || !strings.Contains(got, "Signature") || strings.Contains(got, "身份证") {
+		t.Errorf("the English sheet's header: %q", got)
 	}
 }

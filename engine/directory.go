@@ -71,9 +71,15 @@ type User struct {
 	OrgPath      string
 	Locale       string // "zh-CN" (default) or "en"
 	Disabled     bool
-	Version      int64
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// SealedIDNumber and SealedMobile are the user's resident ID number
+	// and mobile, encrypted by the vault ("" when none): the payroll
+	// needs the ID number. Read them through the engine (user_personal.go),
+	// which masks them unless the reader may reveal.
+	SealedIDNumber string
+	SealedMobile   string
+	Version        int64
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 // HasRole reports whether the user holds role.

@@ -16,6 +16,9 @@ type NewUser struct {
 	Roles       []string
 	OrgUnit     string // code of the root of the user's scope
 	Locale      string
+	// Personal is the user's ID number and mobile, both optional; they
+	// are checked (the ID number's check digit) and stored encrypted.
+	Personal UserPersonal
 }
 
 var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)
@@ -57,6 +60,9 @@ func (e *Engine) CreateUser(ctx context.Context, a *Actor, nu NewUser) (*User, e
 	default:
 		fields = append(fields, FieldError{Pointer: "/locale", Code: "enum", Message: "locale must be zh-CN or en"})
 	}
+	var personalFields []FieldError
+	nu.Personal, personalFields = normalizeUserPersonal(nu.Personal, e.Now())
+	fields = append(fields, personalFields...)
 	if len(fields) > 0 {
 		return nil, &Error{Code: EINVALID, Message: "the user cannot be created", Fields: fields}
 	}
@@ -80,6 +86,9 @@ func (e *Engine) CreateUser(ctx context.Context, a *Actor, nu NewUser) (*User, e
 	}
 	slices.Sort(u.Roles)
 	u.Roles = slices.Compact(u.Roles)
+	if err := e.sealUserPersonal(u, nu.Personal); err != nil {
+		return nil, err
+	}
 	if err := e.store.CreateUser(ctx, u); err != nil {
 		if ErrorCode(err) == ECONFLICT {
 			return nil, &Error{Code: ECONFLICT, Message: "username " + nu.Username + " is taken",

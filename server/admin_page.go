@@ -29,6 +29,8 @@ type userForm struct {
 	Roles       map[string]bool
 	OrgUnit     string
 	Locale      string
+	IDNumber    string
+	Mobile      string
 }
 
 // usersData is the users page's own data.
@@ -38,6 +40,8 @@ type usersData struct {
 	Errors   map[string]string // field name → message
 	AllRoles []string
 	Units    []engine.OrgUnit
+	// IDNumbers are the users' ID numbers, masked, by user ID.
+	IDNumbers map[string]string
 }
 
 // usersPage lists the users in scope, with the form to add one.
@@ -55,6 +59,8 @@ func (s *Server) usersCreate(c fiber.Ctx) error {
 		Roles:       map[string]bool{},
 		OrgUnit:     strings.TrimSpace(bodyField(c, "orgUnit")),
 		Locale:      bodyField(c, "locale"),
+		IDNumber:    bodyField(c, "idNumber"),
+		Mobile:      bodyField(c, "mobile"),
 	}
 	roles := formValues(c, "roles")
 	for _, r := range roles {
@@ -63,10 +69,14 @@ func (s *Server) usersCreate(c fiber.Ctx) error {
 	u, err := s.engine.CreateUser(c.Context(), actorOf(c), engine.NewUser{
 		Username: form.Username, DisplayName: form.DisplayName, Password: bodyField(c, "password"),
 		Roles: roles, OrgUnit: form.OrgUnit, Locale: form.Locale,
+		Personal: engine.UserPersonal{IDNumber: form.IDNumber, Mobile: form.Mobile},
 	})
 	if err != nil {
 		if code := engine.ErrorCode(err); (code == engine.EINVALID || code == engine.ECONFLICT) && len(engine.ErrorFields(err)) > 0 {
 			return s.renderUsers(c, statusByCode[code], form, engine.ErrorFields(err), "users.invalid")
+		}
+		if engine.ErrorCode(err) == engine.EUNAVAILABLE {
+			return s.renderUsers(c, fiber.StatusServiceUnavailable, form, nil, "user.unavailable")
 		}
 		return err
 	}
@@ -95,9 +105,13 @@ func (s *Server) renderUsers(c fiber.Ctx, status int, form userForm, fields []en
 	if errKey != "" {
 		p.Error = p.T(errKey)
 	}
+	ids := map[string]string{}
+	for _, u := range users {
+		ids[u.ID] = s.engine.MaskedUserPersonal(u).IDNumber
+	}
 	p.Data = usersData{
 		Users: users, Form: form, Errors: fieldMessages(p, fields), AllRoles: engine.Roles,
-		Units: units[:min(len(units), maxUnitChoices)],
+		Units: units[:min(len(units), maxUnitChoices)], IDNumbers: ids,
 	}
 	return s.render(c, status, "users", p)
 }

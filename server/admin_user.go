@@ -20,6 +20,8 @@ type newUserRequest struct {
 	Roles       []string `json:"roles"`
 	OrgUnit     string   `json:"orgUnit"`
 	Locale      string   `json:"locale"`
+	IDNumber    string   `json:"idNumber"` // optional, stored encrypted
+	Mobile      string   `json:"mobile"`   // optional, stored encrypted
 }
 
 // listUsers returns the users of the actor's subtree, or of the subtree
@@ -66,6 +68,7 @@ func (s *Server) apiCreateUser(c fiber.Ctx) error {
 	u, err := s.engine.CreateUser(c.Context(), a, engine.NewUser{
 		Username: req.Username, DisplayName: req.DisplayName, Password: req.Password,
 		Roles: req.Roles, OrgUnit: req.OrgUnit, Locale: req.Locale,
+		Personal: engine.UserPersonal{IDNumber: req.IDNumber, Mobile: req.Mobile},
 	})
 	if err != nil {
 		return err

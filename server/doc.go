@@ -78,6 +78,9 @@
 //	POST /logout               sign out
 //	GET  /                     who am I, and links by role
 //	GET  /admin/users          users in scope, and the form to add one (POST /admin/users)
+//	GET  /admin/users/:user    one user: their ID number and mobile, masked; POST …/personal
+//	                           sets them (with the user's version), POST …/reveal shows them in
+//	                           full (finance and admins; audited as pii.reveal)
 //	GET  /admin/orgunits       the tree (?root=CODE), and the import form (POST /admin/orgunits/import)
 //	GET  /admin/audit          the audit log, filtered and paged
 //	GET  /static/:name         CSS and JS from package ui; cached for a year when asked for by

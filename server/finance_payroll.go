@@ -11,8 +11,11 @@ import (
 )
 
 // payrollOf builds the 劳务报酬发放表 of a payment query: the unit is the
-// org unit filtered on, else the actor's own.
-func (s *Server) payrollOf(c fiber.Ctx, q pay.PaymentQuery) (*pay.Payroll, error) {
+// org unit filtered on, else the actor's own. Each person's ID number is
+// in full for the roles that may reveal it (finance, admin), which the
+// engine audits as one reveal naming how many people the sheet (format
+// "xlsx" or "print") shows; masked otherwise.
+func (s *Server) payrollOf(c fiber.Ctx, q pay.PaymentQuery, format string) (*pay.Payroll, error) {
 	a := actorOf(c)
 	t, err := s.pay.Payments(c.Context(), a, q)
 	if err != nil {
@@ -22,7 +25,22 @@ func (s *Server) payrollOf(c fiber.Ctx, q pay.PaymentQuery) (*pay.Payroll, error
 	if unit == "" {
 		unit = a.User.OrgUnit
 	}
-	return pay.NewPayroll(t, s.engine.Names(c.Context()).Unit(unit), q.Lang), nil
+	pr := pay.NewPayroll(t, s.engine.Names(c.Context()).Unit(unit), q.Lang)
+	var workers []string
+	for _, l := range pr.Lines {
+		if l.Seq > 0 {
+			workers = append(workers, l.WorkerID)
+		}
+	}
+	ids, _, err := s.engine.PayrollIDNumbers(c.Context(), a, q.CampaignID, workers,
+		map[string]any{"period": q.Period, "org": q.OrgUnit, "worker": q.WorkerID, "format": format})
+	if err != nil {
+		return nil, err
+	}
+	for i := range pr.Lines { // every line, as the name: the sheet filters by person
+		pr.Lines[i].IDNumber = ids[pr.Lines[i].WorkerID]
+	}
+	return pr, nil
 }
 
 // apiPayroll answers GET /api/v1/campaigns/:id/payroll.xlsx.
@@ -46,7 +64,7 @@ func (s *Server) financePayrollExport(c fiber.Ctx) error {
 
 func (s *Server) exportPayroll(c fiber.Ctx, q pay.PaymentQuery) error {
 	a := actorOf(c)
-	pr, err := s.payrollOf(c, q)
+	pr, err := s.payrollOf(c, q, "xlsx")
 	if err != nil {
 		return err
 	}
@@ -93,7 +111,7 @@ func (s *Server) financePayrollPage(c fiber.Ctx) error {
 	for k, v := range q.values() {
 		p.query[k] = v
 	}
-	pr, err := s.payrollOf(c, pay.PaymentQuery{CampaignID: q.Campaign, Period: q.Period, OrgUnit: q.Org, WorkerID: q.Worker, Lang: p.Lang})
+	pr, err := s.payrollOf(c, pay.PaymentQuery{CampaignID: q.Campaign, Period: q.Period, OrgUnit: q.Org, WorkerID: q.Worker, Lang: p.Lang}, "print")
 	if err != nil {
 		return s.renderErrorPage(c, err)
 	}

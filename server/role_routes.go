@@ -8,4 +8,5 @@ func (s *Server) roleRoutes() {
 	s.attendanceRoutes()
 	s.entryRoutes()
 	s.adminActionRoutes()
+	s.adminUserRoutes()
 }

@@ -90,6 +90,8 @@ type userDoc struct {
 	OrgPath      string     `bson:"orgPath"`
 	Locale       string     `bson:"locale"`
 	Disabled     bool       `bson:"disabled"`
+	IDNumber     string     `bson:"idNumber,omitempty"` // encrypted by the engine
+	Mobile       string     `bson:"mobile,omitempty"`   // encrypted by the engine
 	Version      int64      `bson:"version"`
 	CreatedAt    *time.Time `bson:"createdAt"`
 	UpdatedAt    *time.Time `bson:"updatedAt"`
@@ -106,6 +108,8 @@ func toUserDoc(u *engine.User) *userDoc {
 		OrgPath:      u.OrgPath,
 		Locale:       u.Locale,
 		Disabled:     u.Disabled,
+		IDNumber:     u.SealedIDNumber,
+		Mobile:       u.SealedMobile,
 		Version:      u.Version,
 		CreatedAt:    when(u.CreatedAt),
 		UpdatedAt:    when(u.UpdatedAt),
@@ -114,18 +118,20 @@ func toUserDoc(u *engine.User) *userDoc {
 
 func (d *userDoc) user() *engine.User {
 	return &engine.User{
-		ID:           d.ID,
-		Username:     d.Username,
-		DisplayName:  d.DisplayName,
-		PasswordHash: d.PasswordHash,
-		Roles:        d.Roles,
-		OrgUnit:      d.OrgUnit,
-		OrgPath:      d.OrgPath,
-		Locale:       d.Locale,
-		Disabled:     d.Disabled,
-		Version:      d.Version,
-		CreatedAt:    timeOf(d.CreatedAt),
-		UpdatedAt:    timeOf(d.UpdatedAt),
+		ID:             d.ID,
+		Username:       d.Username,
+		DisplayName:    d.DisplayName,
+		PasswordHash:   d.PasswordHash,
+		Roles:          d.Roles,
+		OrgUnit:        d.OrgUnit,
+		OrgPath:        d.OrgPath,
+		Locale:         d.Locale,
+		Disabled:       d.Disabled,
+		SealedIDNumber: d.IDNumber,
+		SealedMobile:   d.Mobile,
+		Version:        d.Version,
+		CreatedAt:      timeOf(d.CreatedAt),
+		UpdatedAt:      timeOf(d.UpdatedAt),
 	}
 }
 

@@ -111,9 +111,9 @@ func (s *Store) CreateUser(ctx context.Context, u *engine.User) error {
 	}
 	err = s.write(ctx, func(tx *writeTx) error {
 		_, err := tx.exec(`INSERT INTO users (id, username, display_name, password_hash, roles, org_unit, org_path,
-			locale, disabled, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+			locale, disabled, id_number, mobile, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
 			u.ID, u.Username, u.DisplayName, u.PasswordHash, roles, u.OrgUnit, u.OrgPath,
-			u.Locale, u.Disabled, nullMillis(u.CreatedAt), nullMillis(u.UpdatedAt))
+			u.Locale, u.Disabled, u.SealedIDNumber, u.SealedMobile, nullMillis(u.CreatedAt), nullMillis(u.UpdatedAt))
 		if isConstraint(err) {
 			return engine.WrapError(engine.ECONFLICT, "the user ID or username is taken", err)
 		}
@@ -127,14 +127,14 @@ func (s *Store) CreateUser(ctx context.Context, u *engine.User) error {
 }
 
 const userColumns = `id, username, display_name, password_hash, roles, org_unit, org_path,
-	locale, disabled, version, created_at, updated_at`
+	locale, disabled, id_number, mobile, version, created_at, updated_at`
 
 func scanUser(sc rowScanner) (*engine.User, error) {
 	var u engine.User
 	var roles string
 	var created, updated sql.NullInt64
 	if err := sc.Scan(&u.ID, &u.Username, &u.DisplayName, &u.PasswordHash, &roles, &u.OrgUnit, &u.OrgPath,
-		&u.Locale, &u.Disabled, &u.Version, &created, &updated); err != nil {
+		&u.Locale, &u.Disabled, &u.SealedIDNumber, &u.SealedMobile, &u.Version, &created, &updated); err != nil {
 		return nil, err
 	}
 	u.CreatedAt, u.UpdatedAt = timeOf(created), timeOf(updated)
@@ -187,10 +187,10 @@ func (s *Store) UpdateUser(ctx context.Context, u *engine.User) (*engine.User, e
 	var created sql.NullInt64
 	err = s.write(ctx, func(tx *writeTx) error {
 		err := tx.queryRow(`UPDATE users SET username = ?, display_name = ?, password_hash = ?, roles = ?,
-			org_unit = ?, org_path = ?, locale = ?, disabled = ?, version = version + 1, updated_at = ?
+			org_unit = ?, org_path = ?, locale = ?, disabled = ?, id_number = ?, mobile = ?, version = version + 1, updated_at = ?
 			WHERE id = ? AND version = ? RETURNING version, created_at`,
 			u.Username, u.DisplayName, u.PasswordHash, roles, u.OrgUnit, u.OrgPath, u.Locale, u.Disabled,
-			nullMillis(u.UpdatedAt), u.ID, u.Version).Scan(&out.Version, &created)
+			u.SealedIDNumber, u.SealedMobile, nullMillis(u.UpdatedAt), u.ID, u.Version).Scan(&out.Version, &created)
 		if isConstraint(err) {
 			return engine.WrapError(engine.ECONFLICT, "the username is taken", err)
 		}

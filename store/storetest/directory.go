@@ -150,6 +150,8 @@ func diffUser(got, want *engine.User) differ {
 	d.str("OrgPath", got.OrgPath, want.OrgPath)
 	d.str("Locale", got.Locale, want.Locale)
 	d.boolean("Disabled", got.Disabled, want.Disabled)
+	d.str("SealedIDNumber", got.SealedIDNumber, want.SealedIDNumber)
+	d.str("SealedMobile", got.SealedMobile, want.SealedMobile)
 	d.num("Version", got.Version, want.Version)
 	d.time("CreatedAt", got.CreatedAt, want.CreatedAt)
 	d.time("UpdatedAt", got.UpdatedAt, want.UpdatedAt)

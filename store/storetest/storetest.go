@@ -69,6 +69,7 @@ func groups() []group {
 		{"DefinitionsBased", definitionBasedScenarios()},
 		{"OrgUnits", orgUnitScenarios()},
 		{"Users", userScenarios()},
+		{"UserPersonal", userPersonalScenarios()},
 		{"Sessions", sessionScenarios()},
 		{"Counters", counterScenarios()},
 		{"Ledger", ledgerScenarios()},
