@@ -51,6 +51,9 @@ func TestRolesPagesInEnglish(t *testing.T) {
 			t.Logf("%s: %d pages: %v", username, len(pages), pages)
 			for _, p := range pages {
 				open(t, ctx, s, p)
+				// A field page's offline panel (offline.js) is drawn once its
+				// bundle is in: judged in English like the rest.
+				waitJS(t, ctx, "the offline script on "+p, `!document.querySelector('script[src*="offline.js"]') || document.documentElement.getAttribute("data-offline-ready") === "true"`)
 				noOverflow(t, ctx, p+" at 390 px")
 				unlabelled(t, ctx, p)
 				words, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll(
@@ -59,10 +62,7 @@ func TestRolesPagesInEnglish(t *testing.T) {
 						var c = e.cloneNode(true);
 						// data inside a label or heading: names, titles, codes
 						c.querySelectorAll("select, option, input, textarea, code, .data, [lang]").forEach(function (d) { d.remove(); });
-						// The offline panel (offline.js) speaks the bundle it
-						// kept from the last visit, in that visit's language:
-						// reported to its owners, not judged here.
-						return e.closest(".offline-panel") ? "" : c.textContent.trim();
+						return c.textContent.trim();
 					})`))
 				if err != nil {
 					t.Fatal(err)

@@ -339,6 +339,12 @@
     return bundle;
   }, function () { return null; });
 
+  // sameLanguage compares two language tags by their language: "en" and
+  // "en-US" are one, "zh-CN" and "en" are not.
+  function sameLanguage(a, b) {
+    return String(a || "zh").slice(0, 2).toLowerCase() === String(b || "zh").slice(0, 2).toLowerCase();
+  }
+
   function t(key) {
     var text = (bundle && bundle.messages && bundle.messages[key]) || key;
     for (var i = 1; i < arguments.length; i++) {
@@ -350,7 +356,10 @@
   // refreshBundle fetches the bundle; it answers "signin" when the session
   // has expired, null when the server cannot be reached.
   function refreshBundle() {
-    return global.fetch("/api/v1/offline/bundle", { credentials: "same-origin", headers: { "Accept": "application/json" } }).then(function (r) {
+    // The page's own language (?lang= is remembered in a cookie the API
+    // does not read).
+    var lang = document.documentElement.lang || "zh-CN";
+    return global.fetch("/api/v1/offline/bundle?lang=" + encodeURIComponent(lang), { credentials: "same-origin", headers: { "Accept": "application/json" } }).then(function (r) {
       if (r.status === 401) {
         return "signin";
       }
@@ -1167,9 +1176,14 @@
     setupForm();
     setupReceipt();
     // The home panel speaks the bundle's messages: the kept one, or on a
-    // first visit the one being fetched.
+    // first visit — or when the kept one is in another language than the
+    // page (the worker switched to English) and the server can be asked —
+    // the one being fetched.
     bundleLoaded.then(function (b) {
-      return b || ready;
+      if (b && (!global.navigator.onLine || sameLanguage(b.lang, document.documentElement.lang))) {
+        return b;
+      }
+      return ready;
     }).then(setupHome);
     setupLogout();
     global.addEventListener("online", function () {
