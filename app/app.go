@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"canvass/engine"
+	"canvass/engine/followup"
 	"canvass/engine/indicators"
 	"canvass/engine/pay"
 	"canvass/engine/registry"
@@ -25,6 +26,7 @@ type Store interface {
 	indicators.Store
 	registry.Store
 	worklist.Store
+	followup.RunStore
 }
 
 // Config configures an App: the engine's configuration, with Store

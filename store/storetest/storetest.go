@@ -81,6 +81,7 @@ func groups() []group {
 		{"Imports", importScenarios()},
 		{"Worklist", worklistScenarios()},
 		{"ReportSlots", reportSlotScenarios()},
+		{"ScheduleRuns", scheduleRunScenarios()},
 		{"Indicators", indicatorScenarios()},
 		{"Concurrency", concurrencyScenarios()},
 		{"Context", contextScenarios()},
