@@ -62,6 +62,7 @@ type App struct {
 	Indicators *indicators.Service
 	Registry   *registry.Service
 	Worklist   *worklist.Service
+	Followups  *followup.Service
 
 	background []engine.Background
 }
@@ -94,6 +95,7 @@ func New(cfg Config) *App {
 		Registry: registry.New(e, st, registry.Options{ScanDuplicates: wl.ScanDuplicates}),
 		Worklist: wl,
 	}
+	a.Followups = followup.New(e, st)
 	// Followers run in this order after every record write: duplicates,
 	// indicator counters, pay.
 	e.Follow(a.Worklist, a.Indicators, a.Pay)
@@ -103,6 +105,7 @@ func New(cfg Config) *App {
 		a.Registry.ImportRunner("imports-"+cfg.Owner, cfg.ImportEvery),
 		a.Indicators.ReportSweeper(cfg.Owner, cfg.SweepEvery),
 		a.Indicators.CatchUp(cfg.SweepEvery),
+		a.Followups.Runner(cfg.Owner, cfg.SweepEvery),
 	}
 	return a
 }
