@@ -58,6 +58,7 @@ type dashboardData struct {
 	WorkersSVG  template.HTML
 	Reports     []reportView
 	Indicators  []indicatorView
+	Followups   []followupView // dashboard_followups.go
 }
 
 type progressView struct {
@@ -96,7 +97,11 @@ func (s *Server) dashboardPage(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p.Data = buildDashboardView(d, p)
+	view := buildDashboardView(d, p)
+	if view.Followups, err = s.dashboardFollowups(c, d, p); err != nil {
+		return err
+	}
+	p.Data = view
 	return s.render(c, fiber.StatusOK, "dashboard", p)
 }
 
