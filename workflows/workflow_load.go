@@ -181,12 +181,12 @@ func (l *loader) decodeState(e yamldoc.Entry) *rawState {
 	}
 	f := l.Fields(entries, "a state", "title", "final", "step", "due", "remind", "escalate", "auto", "actions", "scheduled")
 	s.title = l.Text(f["title"])
-	l.decodeScheduled(f, s)
 	var finalOK bool
 	s.final, finalOK = l.Bool(f["final"])
 	if !finalOK {
 		s.broken, l.edgesMissing = true, true // is it final or not? nothing else can be checked
 	}
+	l.decodeScheduled(f, s)
 	s.due = l.Str(f["due"])
 	_, s.hasDue = f["due"]
 	s.auto = l.Str(f["auto"])
