@@ -137,6 +137,23 @@ func LatestFiring(entry campaigns.ScheduleEntry, now time.Time) time.Time {
 	return time.Time{}
 }
 
+// RunFiring runs one firing of the campaign's schedule entry now, as the
+// runner does when its time comes: each subject submitted before fireAt
+// gets its task, once, under the same lease. It is for operators and
+// tests that must not wait for the clock. Returns ENOTFOUND for an
+// unknown campaign or entry.
+func (s *Service) RunFiring(ctx context.Context, campaignID, entryName string, fireAt time.Time, owner string) (int, error) {
+	camp, err := s.e.Campaign(ctx, campaignID)
+	if err != nil {
+		return 0, err
+	}
+	i := slices.IndexFunc(camp.Schedule(), func(e campaigns.ScheduleEntry) bool { return e.Name == entryName })
+	if i < 0 {
+		return 0, engine.Errorf(engine.ENOTFOUND, "campaign %s has no scheduled task %s", campaignID, entryName)
+	}
+	return s.runFiring(ctx, camp, camp.Schedule()[i], fireAt.UTC().Truncate(time.Millisecond), owner)
+}
+
 // runFiring claims one firing and, when this process holds it, creates
 // every subject's follow-up record and marks the firing done.
 func (s *Service) runFiring(ctx context.Context, camp *campaigns.Campaign, entry campaigns.ScheduleEntry, fireAt time.Time, owner string) (int, error) {
