@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"canvass/campaigns"
@@ -39,11 +40,16 @@ type Store interface {
 type Service struct {
 	e     *engine.Engine
 	store Store
+
+	// finished remembers, per campaign and entry, the latest firing this
+	// process finished, so a pass does not ask the store about it again.
+	mu       sync.Mutex
+	finished map[string]time.Time
 }
 
 // New returns the schedule service over e and st.
 func New(e *engine.Engine, st Store) *Service {
-	return &Service{e: e, store: st}
+	return &Service{e: e, store: st, finished: map[string]time.Time{}}
 }
 
 // RunLease is how long a process holds a firing it claimed. One that dies
@@ -157,6 +163,13 @@ func (s *Service) RunFiring(ctx context.Context, campaignID, entryName string, f
 // runFiring claims one firing and, when this process holds it, creates
 // every subject's follow-up record and marks the firing done.
 func (s *Service) runFiring(ctx context.Context, camp *campaigns.Campaign, entry campaigns.ScheduleEntry, fireAt time.Time, owner string) (int, error) {
+	key := camp.ID() + "\x00" + entry.Name
+	s.mu.Lock()
+	seen := s.finished[key].Equal(fireAt)
+	s.mu.Unlock()
+	if seen {
+		return 0, nil
+	}
 	ok, err := s.store.ClaimScheduleRun(ctx, camp.ID(), entry.Name, fireAt, owner, s.e.Now(), RunLease)
 	if err != nil || !ok {
 		return 0, err
@@ -196,7 +209,13 @@ func (s *Service) runFiring(ctx context.Context, camp *campaigns.Campaign, entry
 		}
 		page.After = res.Next
 	}
-	return created, s.store.FinishScheduleRun(ctx, camp.ID(), entry.Name, fireAt, owner, created, s.e.Now())
+	if err := s.store.FinishScheduleRun(ctx, camp.ID(), entry.Name, fireAt, owner, created, s.e.Now()); err != nil {
+		return created, err
+	}
+	s.mu.Lock()
+	s.finished[key] = fireAt
+	s.mu.Unlock()
+	return created, nil
 }
 
 // isSubject reports whether r gets a task at the firing: it existed before
