@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"canvass/engine"
+	"canvass/engine/followup"
 	"canvass/engine/indicators"
 	"canvass/engine/pay"
 	"canvass/engine/registry"
@@ -25,6 +26,7 @@ type Store interface {
 	indicators.Store
 	registry.Store
 	worklist.Store
+	followup.RunStore
 }
 
 // Config configures an App: the engine's configuration, with Store
@@ -60,6 +62,7 @@ type App struct {
 	Indicators *indicators.Service
 	Registry   *registry.Service
 	Worklist   *worklist.Service
+	Followups  *followup.Service
 
 	background []engine.Background
 }
@@ -92,6 +95,7 @@ func New(cfg Config) *App {
 		Registry: registry.New(e, st, registry.Options{ScanDuplicates: wl.ScanDuplicates}),
 		Worklist: wl,
 	}
+	a.Followups = followup.New(e, st)
 	// Followers run in this order after every record write: duplicates,
 	// indicator counters, pay.
 	e.Follow(a.Worklist, a.Indicators, a.Pay)
@@ -101,6 +105,7 @@ func New(cfg Config) *App {
 		a.Registry.ImportRunner("imports-"+cfg.Owner, cfg.ImportEvery),
 		a.Indicators.ReportSweeper(cfg.Owner, cfg.SweepEvery),
 		a.Indicators.CatchUp(cfg.SweepEvery),
+		a.Followups.Runner(cfg.Owner, cfg.SweepEvery),
 	}
 	return a
 }

@@ -5,7 +5,6 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/goccy/go-yaml/ast"
@@ -237,50 +236,6 @@ func (l *loader) qc(e yamldoc.Entry, period string) *QC {
 		q.Period = p
 	}
 	return q
-}
-
-func (l *loader) schedule(e yamldoc.Entry, c *Campaign) []ScheduleEntry {
-	items, ok := l.Sequence(e, "schedule")
-	if !ok {
-		return nil
-	}
-	if len(items) > maxSchedule {
-		l.Errorf(e.Key.At, e.Key.Path, rules.CodeTooLarge, "a campaign may have at most %d scheduled tasks", maxSchedule).With("max", strconv.Itoa(maxSchedule))
-		items = items[:maxSchedule]
-	}
-	var out []ScheduleEntry
-	for i, item := range items {
-		p := yamldoc.Index(e.Key.Path, i)
-		entries, ok := l.Mapping(item, p, "a scheduled task")
-		if !ok {
-			continue
-		}
-		f := l.Fields(entries, "a scheduled task", "name", "cron", "form")
-		l.Require(f, yamldoc.PosOf(item), p, "a scheduled task", "name", "cron")
-		var s ScheduleEntry
-		if name := l.Str(f["name"]); name.Set {
-			switch {
-			case !yamldoc.IDPattern.MatchString(name.Val):
-				l.Errorf(name.At, name.Path, rules.CodeBadName, "task name %q must be lower-case letters, digits and dashes", name.Val).With("value", name.Val)
-			case slices.ContainsFunc(out, func(o ScheduleEntry) bool { return o.Name == name.Val }):
-				l.Errorf(name.At, name.Path, rules.CodeDuplicateKey, "task %s is scheduled twice", name.Val).With("value", name.Val)
-			default:
-				s.Name = name.Val
-			}
-		}
-		if spec := l.Str(f["cron"]); spec.Set {
-			sched, err := parseCron(spec.Val)
-			if err != nil {
-				l.Errorf(spec.At, spec.Path, rules.CodeBadCron, "%q: %v", spec.Val, err).With("value", spec.Val)
-			}
-			s.Spec, s.cron = strings.TrimSpace(spec.Val), sched
-		}
-		if form := l.Str(f["form"]); form.Set && l.checkForm(form, c) {
-			s.Form = form.Val
-		}
-		out = append(out, s)
-	}
-	return out
 }
 
 func (l *loader) budget(e yamldoc.Entry, c *Campaign) *Budget {

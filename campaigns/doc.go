@@ -24,8 +24,8 @@
 //	closes: 2026-12-20                        # ... to the end of closes, China time
 //	period: month                             # reports count by month or quarter (default month)
 //	qc: {share: 0.05, min: 1, period: month}  # spot checks: 5 % of each worker's records, at least 1
-//	schedule:                                 # periodic tasks: five-field cron on China's clock
-//	  - {name: quarterly-report, cron: "0 9 1 1,4,7,10 *", form: quarterly-report}
+//	schedule:                                 # follow-up tasks: five-field cron on China's clock
+//	  - {name: quarterly-report, cron: "0 9 1 1,4,7,10 *", form: quarterly-report, for: trainer-signup, state: review}
 //	budget:
 //	  inputs: {planned: 200, days: 2}         # whole-number constants
 //	  counts:                                 # numbers the engine counts from records
@@ -55,11 +55,21 @@
 // n records, never more than n (QC.SampleSize). Its period defaults to the
 // campaign's.
 //
-// schedule: each task fires on a standard five-field cron spec (minute hour
-// day-of-month month day-of-week, robfig/cron/v3) evaluated on China's
+// schedule: each entry fires on a standard five-field cron spec (minute
+// hour day-of-month month day-of-week, robfig/cron/v3) evaluated on China's
 // clock; a time-zone prefix or a descriptor (@daily) is refused, as is a spec
-// that never fires. ScheduleEntry.Next gives the next firing in UTC. form,
-// when given, must be one of the campaign's forms.
+// that never fires. ScheduleEntry.Next gives the next firing in UTC. At a
+// firing, every record of the for form submitted before it (in one of
+// states, when given; never a draft) gets one follow-up record of form,
+// created in the workflow state state, whose open task and due time are
+// that state's: a follow-up task for the unit that holds the record. link
+// names the follow-up field that receives the subject record's ID; copy
+// fills follow-up fields from the subject's answers ({childName:
+// child.name}). form, for and state are required (an entry that would do
+// nothing is refused); form and for must be the campaign's forms; whether
+// state, link and copy exist in the workflow and forms is checked at
+// publish. The engine runs each firing once across any number of server
+// processes (engine/followup).
 //
 // phases (campaign_phases.go): each phase runs from its from day to its to
 // day, inclusive, and opens the forms it lists (filling them in) and its

@@ -18,7 +18,7 @@ reference_time: 2026-12-06T00:00:00+08:00
 opens: 2026-11-20
 closes: 2026-12-20
 schedule:
-  - {name: weekly-list, cron: "0 17 * * 5", form: trainer-signup}
+  - {name: weekly-recheck, cron: "0 17 * * 5", form: trainer-signup, for: trainer-signup, state: review}
 budget:
   inputs: {planned: 200, days: 2}
   counts:

@@ -10,14 +10,36 @@ import (
 	"canvass/rules"
 )
 
-// ScheduleEntry is one periodic task of a campaign, such as opening the
-// quarterly report: a standard five-field cron spec evaluated on China's
-// clock (CRON_TZ=Asia/Shanghai).
+// ScheduleEntry is one periodic follow-up of a campaign: at every firing
+// of a standard five-field cron spec, evaluated on China's clock
+// (CRON_TZ=Asia/Shanghai), each record of the For form that was submitted
+// before the firing gets one new record of Form, created in the workflow
+// state State, whose open task (and due time) is that state's. Such a
+// record is a follow-up task: the worker fills it in and submits it.
 type ScheduleEntry struct {
-	Name string // unique in the campaign, e.g. "quarterly-report"
-	Spec string // as written, e.g. "0 9 1 1,4,7,10 *"
-	Form string // the form the task is about; "" when none
+	Name string // unique in the campaign, e.g. "quarterly-check"
+	Spec string // as written, e.g. "0 8 1 1,4,7,10 *"
+	Form string // the follow-up form the task is filled in
+	For  string // the form whose records each get a task (the subjects)
+	// State is the workflow state the task is created in; it must have an
+	// open step (the engine checks it against the workflow at publish).
+	State string
+	// States limits the subjects to records in these states; empty means
+	// every state but draft.
+	States []string
+	// Link is the follow-up form's field that receives the subject
+	// record's ID; "" when none.
+	Link string
+	// Copy lists follow-up fields filled from the subject's answers, in
+	// file order.
+	Copy []ScheduleCopy
 	cron cron.Schedule
+}
+
+// ScheduleCopy fills the follow-up field To with the subject's answer at
+// From (a path such as "child.name").
+type ScheduleCopy struct {
+	To, From string
 }
 
 // Next returns the first time the task fires after after, in UTC, or the

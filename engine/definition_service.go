@@ -446,6 +446,7 @@ func (e *Engine) checkCampaignRefsIn(ctx context.Context, c *campaigns.Campaign,
 		fields = append(fields, indicatorRefErrors(c, published, wf)...)
 		fields = append(fields, reportRefErrors(c, published)...)
 		fields = append(fields, payAnswerRefErrors(c, pt, published)...)
+		fields = append(fields, scheduleRefErrors(c, published, wf)...)
 	}
 	if len(fields) > 0 {
 		return &Error{Code: EINVALID, Message: "the campaign refers to definitions that are not published, or to fields and states they lack", Fields: fields}

@@ -18,6 +18,9 @@
 //	                   flagged outside 103–107, a monthly report by the 5th
 //	migrant-grid/      migrant service grid: each newcomer registered within
 //	                   24 hours, 0.5 / 1 / 1.5 yuan collected, entered, approved
+//	immunization-check/ migrant children's immunization: each child registered
+//	                   once, a check task per child every three months from the
+//	                   campaign's schedule, overdue checks on the dashboard
 //
 // A folder holds its form(s) (*.form.json), one workflow (*.workflow.yaml),
 // one pay table (*.paytable.yaml) unless the work pays nothing per record,
@@ -100,7 +103,7 @@ func Campaigns() []Campaign {
 }
 
 // Dirs are the example folders, in the order Campaigns returns them.
-var Dirs = []string{"fertility-survey", "migrant-cleanup", "trainer-signup", "subsidy-review", "vital-events", "birth-sex-ratio", "migrant-grid"}
+var Dirs = []string{"fertility-survey", "migrant-cleanup", "trainer-signup", "subsidy-review", "vital-events", "birth-sex-ratio", "migrant-grid", "immunization-check"}
 
 // Lookup returns the example whose folder is dir.
 func Lookup(dir string) (Campaign, bool) {

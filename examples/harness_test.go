@@ -72,6 +72,7 @@ type world struct {
 	srv     *server.Server
 	eng     *app.App
 	clock   *clock
+	dbPath  string                    // the SQLite file, for a second process on it
 	tokens  map[string]string         // username → API token
 	ids     map[string]string         // username → user ID
 	cookies map[string][]*http.Cookie // username → the web session's cookies
@@ -80,7 +81,8 @@ type world struct {
 func newWorld(t *testing.T, start time.Time) *world {
 	t.Helper()
 	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "canvass.db"), sqlite.Options{Logger: discard})
+	dbPath := filepath.Join(t.TempDir(), "canvass.db")
+	st, err := sqlite.Open(dbPath, sqlite.Options{Logger: discard})
 	if err != nil {
 		t.Fatalf("open sqlite: %v", err)
 	}
@@ -108,7 +110,7 @@ func newWorld(t *testing.T, start time.Time) *world {
 	if err != nil {
 		t.Fatalf("create admin: %v", err)
 	}
-	w := &world{t: t, eng: eng, clock: clk, tokens: map[string]string{}, ids: map[string]string{"admin": admin.ID}, cookies: map[string][]*http.Cookie{},
+	w := &world{t: t, eng: eng, clock: clk, dbPath: dbPath, tokens: map[string]string{}, ids: map[string]string{"admin": admin.ID}, cookies: map[string][]*http.Cookie{},
 		srv: server.New(server.Config{App: eng, Store: st, Now: clk.Now, Logger: discard})}
 	w.signIn("admin")
 	return w

@@ -58,7 +58,8 @@ type dashboardData struct {
 	WorkersSVG  template.HTML
 	Reports     []reportView
 	Indicators  []indicatorView
-	Phases      []phaseView // campaign_phases.go
+	Phases      []phaseView    // campaign_phases.go
+	Followups   []followupView // dashboard_followups.go
 }
 
 type progressView struct {
@@ -100,6 +101,9 @@ func (s *Server) dashboardPage(c fiber.Ctx) error {
 	v := buildDashboardView(d, p)
 	if camp, err := s.engine.Campaign(c.Context(), d.CampaignID); err == nil {
 		v.Phases = s.phasesView(c.Context(), p, camp, s.engine.Now())
+	}
+	if v.Followups, err = s.dashboardFollowups(c, d, p); err != nil {
+		return err
 	}
 	p.Data = v
 	return s.render(c, fiber.StatusOK, "dashboard", p)

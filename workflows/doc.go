@@ -53,6 +53,17 @@
 //	due: P7D
 //	auto: approve                             # the system approves at the due time
 //
+// A state where a campaign's schedule opens follow-up tasks (a quarterly
+// check of each registered child) says so; it is then reachable without
+// start, and must have a step:
+//
+//	check_due:
+//	  scheduled: true
+//	  step: {role: field_worker, level: village}
+//	  due: P30D                               # from the schedule's firing
+//	  actions:
+//	    submit: checked
+//
 // # Meaning
 //
 // Step: a holder of one of the roles in the record's ancestor at the

@@ -94,6 +94,9 @@ type state struct {
 	escalate *escalateRule
 	auto     string    // action the system takes when the task is still open at its due time
 	actions  []*action // in file order
+	// scheduled: a campaign schedule creates records in this state
+	// (state_scheduled.go).
+	scheduled bool
 }
 
 func (s *state) action(name string) *action {

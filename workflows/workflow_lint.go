@@ -167,6 +167,11 @@ func (l *loader) checkGraph(raw *rawWorkflow, w *Workflow) {
 	if w.states[w.start] != nil {
 		walk(w.start, next, reachable)
 	}
+	for _, name := range w.order {
+		if w.states[name].scheduled {
+			walk(name, next, reachable)
+		}
+	}
 	// Reverse edges: which states lead to each.
 	prev := map[string][]string{}
 	var finals []string

@@ -86,6 +86,7 @@ type (
 		actionsAt  yamldoc.Pos
 		hasActions bool
 		hasDue     bool
+		scheduled  bool // a campaign schedule opens tasks here (state_scheduled.go)
 	}
 	rawStep struct {
 		broken            bool
@@ -178,13 +179,14 @@ func (l *loader) decodeState(e yamldoc.Entry) *rawState {
 		s.broken, l.edgesMissing = true, true
 		return s
 	}
-	f := l.Fields(entries, "a state", "title", "final", "step", "due", "remind", "escalate", "auto", "actions")
+	f := l.Fields(entries, "a state", "title", "final", "step", "due", "remind", "escalate", "auto", "actions", "scheduled")
 	s.title = l.Text(f["title"])
 	var finalOK bool
 	s.final, finalOK = l.Bool(f["final"])
 	if !finalOK {
 		s.broken, l.edgesMissing = true, true // is it final or not? nothing else can be checked
 	}
+	l.decodeScheduled(f, s)
 	s.due = l.Str(f["due"])
 	_, s.hasDue = f["due"]
 	s.auto = l.Str(f["auto"])
@@ -317,7 +319,7 @@ func (l *loader) provision(raw *rawWorkflow) *Workflow {
 		if !namePattern.MatchString(name) {
 			l.Errorf(rs.name.At, rs.name.Path, rules.CodeBadName, "state name %q must be lower-case letters, digits and underscores, starting with a letter", name).With("value", name)
 		}
-		s := &state{name: name, title: rs.title, final: rs.final}
+		s := &state{name: name, title: rs.title, final: rs.final, scheduled: rs.scheduled}
 		s.step = l.provisionStep(rs)
 		if rs.due.Set {
 			s.due = l.provisionDue(rs.due, deadline)

@@ -245,7 +245,7 @@ func (s *Store) detectFerretDB(ctx context.Context) error {
 	s.serial = true
 	s.locks = map[string]chan struct{}{}
 	for _, c := range []string{collRecords, collDefinitions, collOrgUnits, collUsers, collCounters, collLinks, collNotifications,
-		collImportJobs, collWorklist, collReconcileRuns, collReportSlots, collIndicatorContribs, collPeriodLocks, collRecordNumbers} {
+		collImportJobs, collWorklist, collReconcileRuns, collReportSlots, collIndicatorContribs, collPeriodLocks, collRecordNumbers, collScheduleRuns} {
 		s.locks[c] = make(chan struct{}, 1)
 	}
 	s.logger.Warn("mongo: FerretDB updates are not atomic; this Store serializes its own updates, "+

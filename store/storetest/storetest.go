@@ -82,6 +82,7 @@ func groups() []group {
 		{"Imports", importScenarios()},
 		{"Worklist", worklistScenarios()},
 		{"ReportSlots", reportSlotScenarios()},
+		{"ScheduleRuns", scheduleRunScenarios()},
 		{"Indicators", indicatorScenarios()},
 		{"Concurrency", concurrencyScenarios()},
 		{"Context", contextScenarios()},
