@@ -377,12 +377,12 @@ type receiptData struct {
 	// At is when the answers shown were stored: the last submission (a
 	// resubmission after a return, too), or the draft's last save. AtKey
 	// names that time; CreatedAt is shown beside it when it differs.
-	At            time.Time
-	AtKey         string
-	Draft         bool
-	ResumeURL     string
-	NewURL        string
-	RecordURL     string
+	At        time.Time
+	AtKey     string
+	Draft     bool
+	ResumeURL string
+	NewURL    string
+	RecordURL string
 }
 
 // receiptTime is the time a receipt shows and its label's key: the last
