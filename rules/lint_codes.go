@@ -50,6 +50,7 @@ const (
 	CodeNoFinalState        = "no_final_state"
 	CodeUnreachableState    = "unreachable_state" // warning
 	CodeDeadEnd             = "dead_end"
+	CodeUntitledState       = "untitled_state" // a state without a Chinese title: pages would show its ID
 
 	// Pay tables and campaigns
 	CodeUnknownEvent = "unknown_event"
@@ -234,6 +235,9 @@ var lintMessages = map[string]lintMessage{
 	CodeDeadEnd: {
 		Zh: "进入状态「{key}」的记录无法办结：从它走不到任何结束状态。请添加通往结束状态的操作。",
 		En: "Records that enter state {key} never finish: no final state can be reached from it. Add an action that leads towards a final state."},
+	CodeUntitledState: {
+		Zh: "状态「{value}」没有中文名称，收件箱、记录页和导出表格里会显示成「{value}」。请在这个状态下添加 title，写上 zh（中文名称），需要时再写 en。",
+		En: "State {value} has no Chinese title, so inboxes, record pages and exports would show \"{value}\". Give the state a title with zh (its Chinese name) and, if needed, en."},
 
 	// Pay tables and campaigns
 	CodeUnknownEvent: {
