@@ -9,15 +9,19 @@ func init() {
 		}
 	}
 	add(LangZH, map[string]string{
-		"receipt.saved_at":       "保存时间",
-		"receipt.submitted_at":   "提交时间",
-		"receipt.resubmitted_at": "重新提交时间",
-		"receipt.created_at":     "首次填报时间",
+		"receipt.saved_at":           "保存时间",
+		"receipt.submitted_at":       "提交时间",
+		"receipt.resubmitted_at":     "重新提交时间",
+		"receipt.created_at":         "首次填报时间",
+		"registry.export.states":     "导出哪些状态的记录",
+		"registry.export.states.tip": "默认只导出已办结通过的记录；草稿、退回和不予通过的记录需要时再勾选。一个都不勾选则导出全部。",
 	})
 	add(LangEN, map[string]string{
-		"receipt.saved_at":       "Saved at",
-		"receipt.submitted_at":   "Submitted at",
-		"receipt.resubmitted_at": "Resubmitted at",
-		"receipt.created_at":     "First entered at",
+		"receipt.saved_at":           "Saved at",
+		"receipt.submitted_at":       "Submitted at",
+		"receipt.resubmitted_at":     "Resubmitted at",
+		"receipt.created_at":         "First entered at",
+		"registry.export.states":     "Records in these states",
+		"registry.export.states.tip": "By default only accepted records are exported; tick drafts, returned or refused records when you need them. Tick none to export all.",
 	})
 }
