@@ -70,3 +70,18 @@ func TestRegistryExportStates(t *testing.T) {
 		}
 	}
 }
+
+// A draft is exported as 草稿, not as its state ID.
+func TestRegistryExportNamesDrafts(t *testing.T) {
+	e := newRegistryEnv(t)
+	res, err := e.eng.Submit(t.Context(), &engine.Actor{User: e.worker}, engine.Submission{CampaignID: "registry-2026", FormID: "registry-person",
+		Answers: map[string]any{"personName": "钱多多"}, Draft: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := e.do(req{method: "GET", target: "/api/v1/campaigns/registry-2026/export?format=csv&state=draft", header: e.token(e.super)})
+	check(t, got, http.StatusOK, "")
+	if !strings.Contains(got.body, res.Record.ID+",370102001001,东关村,草稿,") || strings.Contains(got.body, ",draft,") {
+		t.Errorf("export: want the draft named 草稿:\n%s", got.body)
+	}
+}

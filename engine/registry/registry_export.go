@@ -360,6 +360,12 @@ func (x *exporter) row(ctx context.Context, r *engine.Record) ([]any, error) {
 }
 
 func (x *exporter) stateTitle(ctx context.Context, r *engine.Record) string {
+	if r.State == engine.StateDraft { // no workflow names it: a draft has not entered one
+		if engine.TextLang(x.req.Lang) == "en" {
+			return "Draft"
+		}
+		return "草稿"
+	}
 	if r.WorkflowID == "" {
 		return r.State
 	}
