@@ -67,10 +67,11 @@ title: {zh: 审核, en: Review}
 start: township_review
 states:
   township_review:
+    title: {zh: 乡镇审核, en: Township review}
     step: {role: reviewer, level: township}
     actions:
       approve: accepted
-  accepted: {final: true}
+  accepted: {title: {zh: 已通过, en: Accepted}, final: true}
 `
 
 // measureIndicators stores cfg.sizes.largeRecords records of a campaign

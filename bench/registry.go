@@ -62,10 +62,11 @@ title: {zh: 村级核查乡镇审核, en: Village check and township review}
 start: township_review
 states:
   township_review:
+    title: {zh: 乡镇审核, en: Township review}
     step: {role: reviewer, level: township}
     actions:
       approve: accepted
-  accepted: {final: true}
+  accepted: {title: {zh: 已通过, en: Accepted}, final: true}
 `
 	registryCampaignYAML = `id: registry-bench
 title: {zh: 流动人口清理, en: Migrant registry cleanup}

@@ -49,6 +49,9 @@ type CampaignCheck struct {
 	Campaign   *campaigns.Campaign // its newest version; nil when that does not load
 	Steps      []CampaignStep
 	Problems   []CampaignProblem
+	// Warnings do not keep the campaign from publishing but deserve a
+	// look: a pay table that takes effect after the campaign opens.
+	Warnings []CampaignProblem
 
 	owner string // the campaign's owner path, for the audit trail
 }
@@ -127,6 +130,7 @@ func (e *Engine) CheckCampaign(ctx context.Context, a *Actor, campaignID string)
 	if err := e.checkCampaignRefsIn(ctx, camp, lookup); err != nil {
 		check.refused(newest, err)
 	}
+	e.payTableWarnings(ctx, check, camp, lookup)
 	if newest.Status == StatusDraft {
 		check.Steps = append(check.Steps, CampaignStep{Kind: KindCampaign, ID: campaignID, Version: newest.Version})
 	}

@@ -50,6 +50,7 @@ const (
 	CodeNoFinalState        = "no_final_state"
 	CodeUnreachableState    = "unreachable_state" // warning
 	CodeDeadEnd             = "dead_end"
+	CodeUntitledState       = "untitled_state" // a state without a Chinese title: pages would show its ID
 
 	// Pay tables and campaigns
 	CodeUnknownEvent = "unknown_event"
@@ -82,12 +83,13 @@ const (
 
 	// The campaign check: a campaign's references, as the engine resolves
 	// them at publish time
-	CodeUnknownKind  = "unknown_kind"  // a file that is no kind of definition
-	CodeNotPublished = "not_published" // a reference to what is neither published nor a draft of the campaign
-	CodeNotFound     = "not_found"     // the org scope does not exist
-	CodeOutOfScope   = "out_of_scope"  // beyond the author's area
-	CodeOwnedAbove   = "owned_above"   // a definition of a unit above the author's
-	CodeUnknownField = "unknown_field" // a reference to a field a form lacks
+	CodeUnknownKind  = "unknown_kind"   // a file that is no kind of definition
+	CodeNotPublished = "not_published"  // a reference to what is neither published nor a draft of the campaign
+	CodeNotFound     = "not_found"      // the org scope does not exist
+	CodeOutOfScope   = "out_of_scope"   // beyond the author's area
+	CodeOwnedAbove   = "owned_above"    // a definition of a unit above the author's
+	CodeUnknownField = "unknown_field"  // a reference to a field a form lacks
+	CodePayTableLate = "pay_table_late" // warning: the pay table takes effect after the campaign opens
 
 	// References to answers by path (forms.Resolve)
 	CodeWrongPath     = "wrong_path"      // the field exists, under other sections
@@ -240,6 +242,9 @@ var lintMessages = map[string]lintMessage{
 	CodeDeadEnd: {
 		Zh: "进入状态「{key}」的记录无法办结：从它走不到任何结束状态。请添加通往结束状态的操作。",
 		En: "Records that enter state {key} never finish: no final state can be reached from it. Add an action that leads towards a final state."},
+	CodeUntitledState: {
+		Zh: "状态「{value}」没有中文名称，收件箱、记录页和导出表格里会显示成「{value}」。请在这个状态下添加 title，写上 zh（中文名称），需要时再写 en。",
+		En: "State {value} has no Chinese title, so inboxes, record pages and exports would show \"{value}\". Give the state a title with zh (its Chinese name) and, if needed, en."},
 
 	// Pay tables and campaigns
 	CodeUnknownEvent: {
@@ -317,6 +322,9 @@ var lintMessages = map[string]lintMessage{
 		En: "The field key {value} has the name of a function, which expressions then cannot call. Choose another key."},
 
 	// The campaign check
+	CodePayTableLate: {
+		Zh: "劳务报酬表「{key}」从 {effective} 起生效，晚于工作项目开始日期 {opens}：{opens} 至 {last} 之间完成的工作不计报酬。请把生效日期改为 {opens}，或确认这段时间确实不付报酬。",
+		En: "Pay table {key} takes effect on {effective}, after the campaign opens on {opens}: work done from {opens} to {last} earns nothing. Set the date to {opens}, or make sure that period is meant to be unpaid."},
 	CodeUnknownKind: {
 		Zh: "认不出这是哪种文件。文件名应以 .form.json、.workflow.yaml、.paytable.yaml 或 .campaign.yaml 结尾。",
 		En: "This is no kind of definition we know. A file name ends in .form.json, .workflow.yaml, .paytable.yaml or .campaign.yaml."},

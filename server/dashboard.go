@@ -63,8 +63,8 @@ type unitJSON struct {
 
 type reportRowJSON struct {
 	indicators.ReportRow
-	Completeness float64 `json:"completeness"` // 0–1
-	Timeliness   float64 `json:"timeliness"`   // 0–1
+	Completeness float64  `json:"completeness"` // 0–1
+	Timeliness   *float64 `json:"timeliness"`   // 0–1 over the slots that have come due; null before any has
 }
 
 type reportStatusJSON struct {
@@ -91,7 +91,7 @@ func toReportStatusJSON(st *indicators.ReportStatus, lang string) reportStatusJS
 		out.Title = st.Report.ID
 	}
 	for _, r := range st.Rows {
-		out.Rows = append(out.Rows, reportRowJSON{r, r.Completeness(), r.Timeliness()})
+		out.Rows = append(out.Rows, reportRowJSON{r, r.Completeness(), timelinessOf(r.ReportTally)})
 	}
 	return out
 }
@@ -208,6 +208,15 @@ func (s *Server) dashboardExport(c fiber.Ctx) error {
 	return c.Send(buf.Bytes())
 }
 
+// timelinessOf is the tally's timeliness, nil while nothing has come due.
+func timelinessOf(t indicators.ReportTally) *float64 {
+	if !t.HasDue() {
+		return nil
+	}
+	v := t.Timeliness()
+	return &v
+}
+
 // percent is a 0–1 share as a percentage with one decimal.
 func percent(share float64) float64 { return math.Round(share*1000) / 10 }
 
@@ -257,8 +266,12 @@ func writeDashboard(w tabular.Writer, d *indicators.Dashboard, table, lang strin
 				if period == "" {
 					period = t("dashboard.all_periods")
 				}
+				var timeliness any = t("dashboard.not_due") // not 0: nothing has come due yet
+				if r.HasDue() {
+					timeliness = percent(r.Timeliness())
+				}
 				if err := w.Write([]any{title, r.Name, period, r.Expected, r.Submitted, r.OnTime, r.Late, r.Missing, r.Pending,
-					percent(r.Completeness()), percent(r.Timeliness())}); err != nil {
+					percent(r.Completeness()), timeliness}); err != nil {
 					return err
 				}
 			}

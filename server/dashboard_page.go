@@ -169,9 +169,9 @@ func buildDashboardView(d *indicators.Dashboard, p *pageData) *dashboardData {
 			title = st.Report.ID
 		}
 		rv := reportView{Title: title}
-		closed := "" // the latest period with nothing pending at the root
+		closed := "" // the latest period that has come due at the root
 		for _, r := range st.Rows {
-			if r.OrgUnit == d.Root.Code && r.Period != "" && r.Pending == 0 {
+			if r.OrgUnit == d.Root.Code && r.Period != "" && r.Expected > 0 && r.Due == r.Expected {
 				closed = r.Period
 			}
 		}
@@ -185,7 +185,10 @@ func buildDashboardView(d *indicators.Dashboard, p *pageData) *dashboardData {
 			Series: []svgchart.Series{{Name: p.T("reports.completeness")}, {Name: p.T("reports.timeliness")}}, Unit: "%", Max: 100}
 		onlyRoot := len(st.Rows) == len(st.Periods)+1
 		for _, r := range st.Rows {
-			row := reportRowView{ReportRow: r, Completeness: pct(r.Completeness()), Timeliness: pct(r.Timeliness())}
+			row := reportRowView{ReportRow: r, Completeness: pct(r.Completeness()), Timeliness: p.T("dashboard.not_due")}
+			if r.HasDue() {
+				row.Timeliness = pct(r.Timeliness())
+			}
 			if r.OrgUnit != d.Root.Code {
 				row.URL = dashboardURL(d.CampaignID, r.OrgUnit)
 			}
@@ -196,13 +199,14 @@ func buildDashboardView(d *indicators.Dashboard, p *pageData) *dashboardData {
 				tb.Series[0].Values = append(tb.Series[0].Values, 100*r.Timeliness())
 			}
 			if r.Period != "" && r.OrgUnit == d.Root.Code {
-				// A period still running would draw as a fall to zero.
-				gap := r.Pending > 0
+				// Completeness so far is drawn for a running period too;
+				// timeliness only once the period has come due, else it
+				// would draw as a fall to zero.
 				trend.Labels = append(trend.Labels, r.Period)
-				for i, v := range []float64{r.Completeness(), r.Timeliness()} {
-					trend.Series[i].Values = append(trend.Series[i].Values, 100*v)
-					trend.Series[i].Missing = append(trend.Series[i].Missing, gap)
-				}
+				trend.Series[0].Values = append(trend.Series[0].Values, 100*r.Completeness())
+				trend.Series[0].Missing = append(trend.Series[0].Missing, false)
+				trend.Series[1].Values = append(trend.Series[1].Values, 100*r.Timeliness())
+				trend.Series[1].Missing = append(trend.Series[1].Missing, !r.HasDue())
 			}
 		}
 		rv.SVG, rv.TrendSVG = template.HTML(tb.SVG()), template.HTML(trend.SVG())

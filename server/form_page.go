@@ -380,10 +380,37 @@ type receiptData struct {
 	CampaignTitle string
 	FormVersion   int
 	CreatedAt     time.Time
-	Draft         bool
-	ResumeURL     string
-	NewURL        string
-	RecordURL     string
+	// At is when the answers shown were stored: the last submission (a
+	// resubmission after a return, too), or the draft's last save. AtKey
+	// names that time; CreatedAt is shown beside it when it differs.
+	At        time.Time
+	AtKey     string
+	Draft     bool
+	ResumeURL string
+	NewURL    string
+	RecordURL string
+}
+
+// receiptTime is the time a receipt shows and its label's key: the last
+// submit in the record's history (a resubmission is "重新提交时间"), else
+// the last save of a draft.
+func receiptTime(r *engine.Record) (time.Time, string) {
+	submits, last := 0, time.Time{}
+	for _, h := range r.History {
+		if h.Action == formActionSubmit {
+			submits++
+			last = h.At
+		}
+	}
+	switch {
+	case submits > 1:
+		return last, "receipt.resubmitted_at"
+	case submits == 1:
+		return last, "receipt.submitted_at"
+	case !r.UpdatedAt.IsZero():
+		return r.UpdatedAt, "receipt.saved_at"
+	}
+	return r.CreatedAt, "receipt.saved_at"
 }
 
 // receiptPage shows what was stored: GET /records/:id/receipt, for
@@ -423,6 +450,7 @@ func (s *Server) receiptPage(c fiber.Ctx) error {
 	if slices.Contains(view.Actions, formActionSubmit) {
 		d.ResumeURL = editPath(view.ID)
 	}
+	d.At, d.AtKey = receiptTime(view.Record)
 	p.Data = d
 	return s.render(c, fiber.StatusOK, "form_receipt", p)
 }

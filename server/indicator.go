@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -193,9 +194,12 @@ func writeIndicators(w tabular.Writer, vs []indicators.IndicatorValue, lang stri
 		return err
 	}
 	for _, v := range vs {
-		value, met, target := t("indicators.nodata"), "", ""
+		// The value is a number cell (one decimal, as shown), so a
+		// spreadsheet sums and sorts it; without data, the text says so.
+		var value any = t("indicators.nodata")
+		met, target := "", ""
 		if !v.NoData {
-			value = indicatorValueText(v.Value)
+			value = math.Round(v.Value*10) / 10
 			if v.HasTarget {
 				met = t(fmt.Sprintf("indicators.met.%v", v.Met))
 			}

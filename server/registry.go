@@ -342,7 +342,8 @@ func (s *Server) apiImportReportXLSX(c fiber.Ctx) error {
 const mimeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 // apiExport answers GET /api/v1/campaigns/:id/export?form=&org=&format=
-// xlsx|csv|zip&split=village&reveal=1.
+// xlsx|csv|zip&split=village&reveal=1&state=…; state (repeated or
+// comma-separated) keeps the records in those states, none: every state.
 func (s *Server) apiExport(c fiber.Ctx) error {
 	id, err := campaignParam(c)
 	if err != nil {
@@ -351,7 +352,7 @@ func (s *Server) apiExport(c fiber.Ctx) error {
 	a := actorOf(c)
 	req := registry.ExportRequest{CampaignID: id, FormID: c.Query("form"), OrgUnit: c.Query("org"),
 		Format: c.Query("format"), PerVillage: c.Query("split") == "village", Reveal: c.Query("reveal") == "1",
-		Lang: requestLang(c, a.User)}
+		States: exportStatesOf(c), Lang: requestLang(c, a.User)}
 	if req.Format == "" {
 		req.Format = registry.ExportXLSX
 	}

@@ -29,6 +29,8 @@ type registryData struct {
 	CanReveal bool
 	ChunkSize int
 	OrgUnit   string
+	// States are the export's state filter (registry_export_states.go).
+	States []exportStateOption
 }
 
 // registryMappingRow is one line of the mapping editor.
@@ -71,6 +73,7 @@ func (s *Server) registryData(c fiber.Ctx, campaign, form string) (*registryData
 	if d.Form == "" && len(d.Forms) > 0 {
 		d.Form = d.Forms[0]
 	}
+	d.States = s.exportStateOptions(c.Context(), camp.Workflow(), s.pageLang(c, a.User), exportStatesOf(c))
 	if d.CanImport {
 		m, f, err := s.registry.ImportMapping(c.Context(), a, campaign, d.Form)
 		if err != nil {

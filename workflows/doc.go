@@ -32,17 +32,19 @@
 //	        guard: "answers.eligibilityChecked == true"
 //	        guard_message: {zh: 请先完成资格核查, en: Check eligibility first}
 //	  district_review:
+//	    title: {zh: 区县审核, en: District review}   # required: pages show it, never the ID
 //	    step: {role: reviewer, level: district}
 //	    due: P3D
 //	    actions:
 //	      approve: approved                     # shorthand for {to: approved}
 //	      return: {to: returned}
 //	  returned:
+//	    title: {zh: 退回修改, en: Returned for correction}
 //	    step: {role: field_worker, level: village}
 //	    actions:
 //	      submit: township_review
-//	  approved: {final: true}
-//	  rejected: {final: true}
+//	  approved: {title: {zh: 已通过, en: Approved}, final: true}
+//	  rejected: {title: {zh: 未通过, en: Rejected}, final: true}
 //
 // A quarterly report that is due on the 15th after the quarter, and a survey
 // that is accepted unless a spot check within seven days finds a problem:

@@ -15,6 +15,7 @@ title: {zh: 普查员报名, en: Census trainer sign-up}
 start: township_review
 states:
   township_review:
+    title: {zh: 乡镇审核, en: Township review}
     step: {role: reviewer, level: township}
     due: P2D
     remind: {every: P1D, times: 1}
@@ -23,10 +24,11 @@ states:
       approve: accepted
       return: {to: correction}
   correction:
+    title: {zh: 退回补正, en: Returned for correction}
     step: {role: field_worker, level: village}
     actions:
       submit: township_review
-  accepted: {final: true}
+  accepted: {title: {zh: 已通过, en: Accepted}, final: true}
 `)
 	w, diags := workflows.Load("sign-up.workflow.yaml", src)
 	for _, d := range diags {

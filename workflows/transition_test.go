@@ -178,12 +178,13 @@ id: no-default
 start: a
 states:
   a:
+    title: {zh: a, en: a}
     step: {role: reviewer, level: township}
     actions:
       approve:
         routes:
           - {when: "answers.amount < 1000", to: done}
-  done: {final: true}
+  done: {title: {zh: 已办结, en: Done}, final: true}
 `
 	w, _ := Load("x.workflow.yaml", []byte(src))
 	if w == nil {

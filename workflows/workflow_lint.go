@@ -25,6 +25,9 @@ func (l *loader) validate(raw *rawWorkflow, w *Workflow) {
 		if rs.broken {
 			continue
 		}
+		if rs.title["zh"] == "" {
+			l.Errorf(rs.name.At, rs.name.Path, rules.CodeUntitledState, "state %s has no Chinese title (title: {zh: …}): pages would show its ID", rs.name.Val).With("value", rs.name.Val)
+		}
 		if rs.final {
 			l.checkFinal(rs)
 			continue

@@ -133,16 +133,18 @@ id: anchors
 start: a
 states:
   a:
+    title: {zh: 甲}
     step: &township {role: reviewer, level: township}
     due: P2D
     remind: &daily {every: P1D, times: 2}
     actions: {approve: b}
   b:
+    title: {zh: 乙}
     step: *township
     due: P2D
     remind: *daily
     actions: {approve: done}
-  done: {final: true}
+  done: {title: {zh: 已办结, en: Done}, final: true}
 `},
 		{"title as a plain string and role list", `
 id: plain-title
@@ -150,11 +152,12 @@ title: 普查员报名
 start: a
 states:
   a:
+    title: {zh: 甲}
     step: {role: [reviewer, supervisor], level: township}
     actions:
       approve: {to: done, reason: optional}
       reject: {to: done, reason: required}
-  done: {final: true}
+  done: {title: {zh: 已办结, en: Done}, final: true}
 `},
 	}
 	for _, tt := range tests {
@@ -173,21 +176,23 @@ id: warn
 start: a
 states:
   a:
+    title: {zh: 甲}
     step: {role: reviewer, level: township}
     actions:
       approve:
         routes:
           - {when: "answers.amount < 1000", to: done}
   orphan:
+    title: {zh: 孤立}
     step: {role: reviewer, level: township}
     actions: {approve: done}
-  done: {final: true}
+  done: {title: {zh: 已办结, en: Done}, final: true}
 `
 	w, ds := Load("warn.workflow.yaml", []byte(src))
 	got := linttest.Findings[finding](ds)
 	want := []finding{
-		{"missing_default_route", "states.a.actions.approve.routes", 9, W},
-		{"unreachable_state", "states.orphan", 11, W},
+		{"missing_default_route", "states.a.actions.approve.routes", 10, W},
+		{"unreachable_state", "states.orphan", 12, W},
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("findings:\n got %v\nwant %v", got, want)
@@ -246,19 +251,20 @@ id: empty-values
 start: a
 states:
   a:
+    title: {zh: 甲}
     step: {role: reviewer, level: township}
     actions:
       approve: {to: done, guard: "true"}
-  done: {final: true}
+  done: {title: {zh: 已办结, en: Done}, final: true}
 `
 	tests := []struct {
 		name, old, new string
 		want           []finding
 	}{
-		{"empty guard", `guard: "true"`, `guard: `, []finding{{"wrong_type", "states.a.actions.approve.guard", 8, E}}},
-		{"empty to", `to: done,`, `to: ,`, []finding{{"wrong_type", "states.a.actions.approve.to", 8, E}}},
-		{"empty role list", `role: reviewer`, `role: []`, []finding{{"no_actor", "states.a.step.role", 6, E}}},
-		{"empty level", `level: township`, `level: ""`, []finding{{"unknown_level", "states.a.step.level", 6, E}}},
+		{"empty guard", `guard: "true"`, `guard: `, []finding{{"wrong_type", "states.a.actions.approve.guard", 9, E}}},
+		{"empty to", `to: done,`, `to: ,`, []finding{{"wrong_type", "states.a.actions.approve.to", 9, E}}},
+		{"empty role list", `role: reviewer`, `role: []`, []finding{{"no_actor", "states.a.step.role", 7, E}}},
+		{"empty level", `level: township`, `level: ""`, []finding{{"unknown_level", "states.a.step.level", 7, E}}},
 		{"empty start", `start: a`, `start:`, []finding{{"wrong_type", "start", 3, E}}},
 	}
 	for _, tt := range tests {
@@ -298,7 +304,7 @@ func TestLoadReminderCount(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.times, func(t *testing.T) {
-			src := "id: r\nstart: a\nstates:\n  a:\n    step: {role: reviewer, level: township}\n    due: P1D\n    remind: {every: P1D, times: " + tt.times + "}\n    actions: {approve: done}\n  done: {final: true}\n"
+			src := "id: r\nstart: a\nstates:\n  a:\n    step: {role: reviewer, level: township}\n    due: P1D\n    remind: {every: P1D, times: " + tt.times + "}\n    actions: {approve: done}\n    title: {zh: 审核}\n  done: {title: {zh: 完成}, final: true}\n"
 			_, ds := Load("r.workflow.yaml", []byte(src))
 			if got := linttest.Findings[finding](ds); !slices.Equal(got, tt.want) {
 				t.Errorf("findings %v, want %v", got, tt.want)

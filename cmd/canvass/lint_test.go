@@ -64,7 +64,7 @@ func TestLintCommand(t *testing.T) {
 		},
 		{
 			name:       "broken definitions in Chinese",
-			files:      map[string]string{"review.workflow.yaml": "id: review\ntitle: {zh: 审核}\nstart: village\nstates:\n  village:\n    title: {zh: 村级审核}\n    step: {role: reviwer, level: village}\n    actions:\n      approve: {to: done}\n  done:\n    final: true\n"},
+			files:      map[string]string{"review.workflow.yaml": "id: review\ntitle: {zh: 审核}\nstart: village\nstates:\n  village:\n    title: {zh: 村级审核}\n    step: {role: reviwer, level: village}\n    actions:\n      approve: {to: done}\n  done:\n    title: {zh: 完成}\n    final: true\n"},
 			args:       func(dir string) []string { return []string{"lint", "--lang", "zh", dir} },
 			wantCode:   1,
 			wantStdout: "review.workflow.yaml:7:18: unknown_role: 没有角色「reviwer」。您是不是要写「reviewer」？请从已有角色中选择。|^|1 file checked: 1 error, 0 warnings",

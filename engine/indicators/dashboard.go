@@ -263,6 +263,23 @@ func (s *Service) dashboardWorkers(ctx context.Context, camp *campaigns.Campaign
 	return out, nil
 }
 
+// sinceCampaignStart drops the trend's periods before the campaign's
+// first (the period of its opening, or of its reference time when that is
+// earlier): a yearly indicator of a 2026 campaign starts at 2026, not
+// eight empty years before it.
+func sinceCampaignStart(vs []IndicatorValue, camp *campaigns.Campaign) []IndicatorValue {
+	from := camp.Opens()
+	if rt := camp.RefTime(); from.IsZero() || !rt.IsZero() && rt.Before(from) {
+		from = rt
+	}
+	if from.IsZero() {
+		return vs
+	}
+	return slices.DeleteFunc(vs, func(v IndicatorValue) bool {
+		return v.Period < periodOf(monthOf(from), v.Granularity)
+	})
+}
+
 // dashboardIndicators fills Indicators and Trend. A failure there leaves
 // the rest of the dashboard standing: it is noted in IndicatorsErr.
 func (s *Service) dashboardIndicators(ctx context.Context, a *engine.Actor, d *Dashboard, camp *campaigns.Campaign, lang string) {
@@ -277,6 +294,7 @@ func (s *Service) dashboardIndicators(ctx context.Context, a *engine.Actor, d *D
 	if err == nil {
 		d.Indicators = vals
 		d.Trend, err = s.IndicatorValues(ctx, a, camp.ID(), IndicatorQuery{OrgUnit: d.Root.Code, Trend: dashboardTrend, Lang: l})
+		d.Trend = sinceCampaignStart(d.Trend, camp)
 	}
 	if err != nil {
 		s.e.Logger().Warn("dashboard: indicators", "campaign", camp.ID(), "err", err)

@@ -23,7 +23,8 @@ import (
 //   - missing: none came and the due instant has passed;
 //   - pending: none came yet and the report is not due yet.
 //
-// Completeness is submitted ÷ expected and timeliness on time ÷ expected,
+// Completeness is submitted ÷ expected and timeliness on time ÷ due, over
+// the slots whose due instant has passed (a running period has none),
 // summed up the org tree (a township's figures are its villages' summed).
 //
 // Reminders ride on the report sweeper (Service.ReportSweeper): it lays
@@ -50,13 +51,24 @@ type ReportTally struct {
 	Late      int `json:"late"`
 	Missing   int `json:"missing"`
 	Pending   int `json:"pending"`
+	// Due counts the slots whose due time has passed, DueOnTime those of
+	// them filed on time: timeliness is judged on these alone, so a
+	// quarter still running is not "25 % on time" because one unit filed
+	// early.
+	Due       int `json:"due"`
+	DueOnTime int `json:"dueOnTime"`
 }
 
 // Completeness is submitted ÷ expected, 0 when nothing is expected.
 func (t ReportTally) Completeness() float64 { return ratio(t.Submitted, t.Expected) }
 
-// Timeliness is on time ÷ expected, 0 when nothing is expected.
-func (t ReportTally) Timeliness() float64 { return ratio(t.OnTime, t.Expected) }
+// Timeliness is on time ÷ due among the slots that have come due, 0 when
+// none has (see HasDue).
+func (t ReportTally) Timeliness() float64 { return ratio(t.DueOnTime, t.Due) }
+
+// HasDue reports whether any slot has come due: without one, timeliness
+// is not yet known and is shown as such, not as 0 %.
+func (t ReportTally) HasDue() bool { return t.Due > 0 }
 
 func ratio(n, d int) float64 {
 	if d == 0 {
@@ -65,12 +77,18 @@ func ratio(n, d int) float64 {
 	return float64(n) / float64(d)
 }
 
-func (t *ReportTally) add(status string) {
+func (t *ReportTally) add(status string, due bool) {
 	t.Expected++
+	if due {
+		t.Due++
+	}
 	switch status {
 	case ReportOnTime:
 		t.OnTime++
 		t.Submitted++
+		if due {
+			t.DueOnTime++
+		}
 	case ReportLate:
 		t.Late++
 		t.Submitted++
@@ -260,7 +278,7 @@ func (s *Service) reportStatus(ctx context.Context, camp *campaigns.Campaign, re
 		u, ok := children[code]
 		return u, ok
 	}
-	tally := func(u engine.OrgUnit, period, status string) {
+	tally := func(u engine.OrgUnit, period, status string, due bool) {
 		k := rowKey{u.Code, period}
 		r := rows[k]
 		if r == nil {
@@ -270,7 +288,7 @@ func (s *Service) reportStatus(ctx context.Context, camp *campaigns.Campaign, re
 				order = append(order, u)
 			}
 		}
-		r.add(status)
+		r.add(status, due)
 	}
 	for _, u := range units {
 		if u.Level != rep.Level {
@@ -288,10 +306,11 @@ func (s *Service) reportStatus(ctx context.Context, camp *campaigns.Campaign, re
 			}
 			slot.Status = slotStatus(slot.SubmittedAt, slot.DueAt, now)
 			slot.RemindersSent = stored[u.Code+"/"+key].RemindersSent
+			due := now.After(slot.DueAt)
 			for _, p := range []string{key, ""} {
-				tally(*root, p, slot.Status)
+				tally(*root, p, slot.Status, due)
 				if ok && child.Code != root.Code {
-					tally(child, p, slot.Status)
+					tally(child, p, slot.Status, due)
 				}
 			}
 			if u.Code == root.Code || u.ParentCode == root.Code {

@@ -151,18 +151,22 @@ func TestReportRollUp(t *testing.T) {
 	type want struct {
 		unit, period                                  string
 		expected, submitted, onTime, late, miss, pend int
+		due, dueOnTime                                int
 		completeness, timeliness                      float64
 	}
+	// Timeliness counts the periods that have come due: 2027-Q1, running,
+	// does not halve the district's 50 % (issue #18).
 	for _, tt := range []want{
-		{"370102", "2026-Q4", 4, 4, 2, 2, 0, 0, 1, 0.5},
-		{"370102", "2027-Q1", 4, 0, 0, 0, 0, 4, 0, 0},
-		{"370102", "", 8, 4, 2, 2, 0, 4, 0.5, 0.25},
-		{townE, "2026-Q4", 2, 2, 2, 0, 0, 0, 1, 1},
-		{townW, "2026-Q4", 2, 2, 0, 2, 0, 0, 1, 0},
-		{townW, "", 4, 2, 0, 2, 0, 2, 0.5, 0},
+		{"370102", "2026-Q4", 4, 4, 2, 2, 0, 0, 4, 2, 1, 0.5},
+		{"370102", "2027-Q1", 4, 0, 0, 0, 0, 4, 0, 0, 0, 0},
+		{"370102", "", 8, 4, 2, 2, 0, 4, 4, 2, 0.5, 0.5},
+		{townE, "2026-Q4", 2, 2, 2, 0, 0, 0, 2, 2, 1, 1},
+		{townW, "2026-Q4", 2, 2, 0, 2, 0, 0, 2, 0, 1, 0},
+		{townW, "", 4, 2, 0, 2, 0, 2, 2, 0, 0.5, 0},
 	} {
 		got := st.Total(tt.unit, tt.period)
-		wantTally := indicators.ReportTally{Expected: tt.expected, Submitted: tt.submitted, OnTime: tt.onTime, Late: tt.late, Missing: tt.miss, Pending: tt.pend}
+		wantTally := indicators.ReportTally{Expected: tt.expected, Submitted: tt.submitted, OnTime: tt.onTime, Late: tt.late, Missing: tt.miss, Pending: tt.pend,
+			Due: tt.due, DueOnTime: tt.dueOnTime}
 		if got != wantTally {
 			t.Errorf("%s %q: %+v, want %+v", tt.unit, tt.period, got, wantTally)
 		}

@@ -35,6 +35,11 @@ type ExportRequest struct {
 	// Reveal exports personal values in full, for roles that may see them
 	// (MayReveal); the export is audited as a reveal.
 	Reveal bool
+	// States keeps the records in these workflow states (engine.StateDraft
+	// for drafts); empty exports every state. The records page offers the
+	// accepted states (workflows.Workflow.AcceptedStates) by default, so a
+	// name list does not mix in drafts and refusals.
+	States []string
 	Lang   string
 }
 
@@ -118,6 +123,9 @@ func (s *Service) ExportRecords(ctx context.Context, a *engine.Actor, req Export
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkExportStates(ctx, camp, req.States); err != nil {
+		return nil, err
+	}
 	code := req.OrgUnit
 	if code == "" {
 		code = a.User.OrgUnit
@@ -139,7 +147,7 @@ func (s *Service) ExportRecords(ctx context.Context, a *engine.Actor, req Export
 	for _, c := range x.cols {
 		x.header = append(x.header, c.header)
 	}
-	filter := engine.RecordFilter{CampaignID: camp.ID(), FormID: form.ID()}
+	filter := engine.RecordFilter{CampaignID: camp.ID(), FormID: form.ID(), States: req.States}
 	res := &ExportResult{Format: req.Format}
 	switch {
 	case req.Format == ExportZip || (req.Format == ExportCSV && req.PerVillage):
@@ -197,7 +205,7 @@ func (s *Service) ExportRecords(ctx context.Context, a *engine.Actor, req Export
 		action = "pii.reveal"
 	}
 	return res, s.e.Audit(ctx, a, action, "campaign", camp.ID(), root.Path, map[string]any{
-		"export": true, "form": form.ID(), "org": root.Code, "format": res.Format, "records": x.count, "perVillage": req.PerVillage || req.Format == ExportZip, "reveal": req.Reveal})
+		"export": true, "form": form.ID(), "org": root.Code, "format": res.Format, "records": x.count, "perVillage": req.PerVillage || req.Format == ExportZip, "reveal": req.Reveal, "states": req.States})
 }
 
 // exporter writes one export.
@@ -352,6 +360,12 @@ func (x *exporter) row(ctx context.Context, r *engine.Record) ([]any, error) {
 }
 
 func (x *exporter) stateTitle(ctx context.Context, r *engine.Record) string {
+	if r.State == engine.StateDraft { // no workflow names it: a draft has not entered one
+		if engine.TextLang(x.req.Lang) == "en" {
+			return "Draft"
+		}
+		return "草稿"
+	}
 	if r.WorkflowID == "" {
 		return r.State
 	}

@@ -107,7 +107,7 @@ func (c *Bars) SVG() string {
 	legend := len(c.Series) > 1
 	y0 := 0
 	if legend {
-		y0 = legendH
+		y0 = legendHeight(c.Series, padX)
 	}
 	rowH := labelH + barH + rowGap
 	height := y0 + max(n, 1)*rowH + 4
@@ -120,12 +120,7 @@ func (c *Bars) SVG() string {
 	var b strings.Builder
 	open(&b, c.ID, c.Title, c.Desc, height)
 	if legend {
-		x := float64(padX)
-		for k, s := range c.Series {
-			fmt.Fprintf(&b, `<rect class="s%d" x="%s" y="3" width="10" height="10" fill="%s"/>`, k%6, num(x), palette[k%6])
-			fmt.Fprintf(&b, `<text x="%s" y="12" font-size="12">%s</text>`, num(x+13), esc(s.Name))
-			x += 13 + float64(textWidth(s.Name)) + 10
-		}
+		drawLegend(&b, c.Series, padX)
 	}
 	if n == 0 {
 		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12">%s</text>`, padX, y0+20, "—")
@@ -242,17 +237,17 @@ func (c *Lines) SVG() string {
 		}
 		return axisL + plotW*float64(i)/float64(n-1)
 	}
-	yAt := func(v float64) float64 { return axisBase - float64(axisBase-axisTop)*v/top }
+	shift := 0 // legend rows past the first push the plot down
+	if len(c.Series) > 1 {
+		shift = legendHeight(c.Series, padX) - legendH
+	}
+	axisTop, axisBase := axisTop+shift, axisBase+shift
+	yAt := func(v float64) float64 { return float64(axisBase) - float64(axisBase-axisTop)*v/top }
 
 	var b strings.Builder
-	open(&b, c.ID, c.Title, c.Desc, lineH)
+	open(&b, c.ID, c.Title, c.Desc, lineH+shift)
 	if len(c.Series) > 1 {
-		x := float64(axisL)
-		for k, s := range c.Series {
-			fmt.Fprintf(&b, `<rect class="s%d" x="%s" y="3" width="10" height="10" fill="%s"/>`, k%6, num(x), palette[k%6])
-			fmt.Fprintf(&b, `<text x="%s" y="12" font-size="12">%s</text>`, num(x+13), esc(s.Name))
-			x += 13 + float64(textWidth(s.Name)) + 10
-		}
+		drawLegend(&b, c.Series, padX)
 	}
 	for k := 0; k <= 4; k++ {
 		v := top * float64(k) / 4
@@ -305,13 +300,81 @@ func (c *Lines) SVG() string {
 			x, y := xAt(i), yAt(s.Values[i])
 			fmt.Fprintf(&b, `<circle class="s%d" cx="%s" cy="%s" r="3" fill="%s"><title>%s</title></circle>`,
 				k%6, num(x), num(y), palette[k%6], esc(s.Name+" "+c.Labels[i]+": "+num(s.Values[i])+c.Unit))
-			if len(c.Series) == 1 {
-				fmt.Fprintf(&b, `<text x="%s" y="%s" font-size="11" text-anchor="middle">%s</text>`, num(x), num(y-6), esc(num(s.Values[i])))
+			// Each point carries its value: the first series above it, the
+			// second below (in its colour), so two lines at one height
+			// stay readable; further series keep it in the title only.
+			switch {
+			case k == 0:
+				fmt.Fprintf(&b, `<text class="v%d" x="%s" y="%s" font-size="11" text-anchor="%s">%s</text>`, k, num(x), num(y-6), pointAnchor(i, n), esc(num(s.Values[i])+valueUnit(c)))
+			case k == 1:
+				fmt.Fprintf(&b, `<text class="v%d" x="%s" y="%s" font-size="11" text-anchor="%s" fill="%s">%s</text>`, k, num(x), num(y+14), pointAnchor(i, n), palette[1], esc(num(s.Values[i])+valueUnit(c)))
 			}
 		}
 	}
 	b.WriteString(`</svg>`)
 	return b.String()
+}
+
+// legendGap is the space between two legend entries; legendRow the
+// height of a legend line.
+const (
+	legendGap = 10
+	legendRow = 16
+)
+
+// legendLayout places the legend entries from x0, wrapping onto a new line
+// before an entry would cross the right edge, so no name is clipped at any
+// width the chart is drawn at (the viewBox is fixed; the page scales it).
+func legendLayout(series []Series, x0 int) (xs []float64, rows []int) {
+	x, row := float64(x0), 0
+	for _, s := range series {
+		w := float64(13 + textWidth(s.Name))
+		if x > float64(x0) && x+w > Width-padX {
+			x, row = float64(x0), row+1
+		}
+		xs, rows = append(xs, x), append(rows, row)
+		x += w + legendGap
+	}
+	return xs, rows
+}
+
+// legendHeight is the room the legend takes above the plot.
+func legendHeight(series []Series, x0 int) int {
+	_, rows := legendLayout(series, x0)
+	n := 1
+	if len(rows) > 0 {
+		n = rows[len(rows)-1] + 1
+	}
+	return legendH + (n-1)*legendRow
+}
+
+func drawLegend(b *strings.Builder, series []Series, x0 int) {
+	xs, rows := legendLayout(series, x0)
+	for k, s := range series {
+		y := rows[k] * legendRow
+		fmt.Fprintf(b, `<rect class="s%d" x="%s" y="%d" width="10" height="10" fill="%s"/>`, k%6, num(xs[k]), y+3, palette[k%6])
+		fmt.Fprintf(b, `<text x="%s" y="%d" font-size="12">%s</text>`, num(xs[k]+13), y+12, esc(s.Name))
+	}
+}
+
+// pointAnchor keeps the first and last points' values inside the chart.
+func pointAnchor(i, n int) string {
+	switch {
+	case n > 1 && i == 0:
+		return "start"
+	case n > 1 && i == n-1:
+		return "end"
+	}
+	return "middle"
+}
+
+// valueUnit is the unit written after a point's value: only for charts
+// of more than one series, where the axis is not beside every value.
+func valueUnit(c *Lines) string {
+	if len(c.Series) > 1 {
+		return c.Unit
+	}
+	return ""
 }
 
 // Default fills, used when no stylesheet is loaded. The met and missed
