@@ -63,10 +63,12 @@
 //
 // DeleteField with force removes the rules that read the field: a
 // calculated field that loses its calculation becomes a plain question of
-// the same type. Only the form's own expressions are searched here; the
-// server's designer also refuses a delete that the campaign's indicators,
-// reports or pay items read, naming them (force or not: those live in
-// other files, which the author changes first).
+// the same type. Only the form's own expressions are searched there;
+// FieldUses finds what reads the field in the campaign's other files —
+// indicators, reports, pay items, and the workflow's guards, routing
+// rules and due expressions — and the designer refuses the delete while
+// any does, naming each by its title (force or not: those live in other
+// files, which the author changes first).
 //
 // Every operation loads its result with forms.Load once; Compiled hands
 // that result (bytes, form, findings) to the save, so a designer request
