@@ -97,7 +97,9 @@
 // others lead to is refused with one problem per action that does; forced,
 // those actions lead where the deleted state's own 通过 led, and returns to
 // a deleted correction step are removed. Routing rules are written by the
-// form designer's condition builder over the top-level questions of the
-// campaign's forms, as answers.<key> (RouteExpr, ParseRoute).
+// form designer's condition builder over the questions of the campaign's
+// forms at any depth, as answers.<path> (RouteFields, RouteExpr,
+// ParseRoute); a repeat group's fields, which have a value per row, are
+// refused with the reason (route_field_in_repeat).
 // WorkflowDiagram draws the spec as SVG on the server.
 package studio

@@ -440,7 +440,9 @@ func TestRouteBuilder(t *testing.T) {
 	form, err := OpenForm([]byte(`{"x-form-id": "f", "x-title": {"zh": "申请"}, "type": "object", "properties": {
   "amount": {"type": "integer", "x-label": {"zh": "申请金额"}},
   "kind": {"type": "string", "enum": ["a", "b"], "x-label": {"zh": "类别"}},
-  "sec": {"type": "object", "x-label": {"zh": "分节"}, "properties": {"inner": {"type": "integer", "x-label": {"zh": "内部"}}}}}}`))
+  "sec": {"type": "object", "x-label": {"zh": "分节"}, "properties": {"inner": {"type": "integer", "x-label": {"zh": "内部"}},
+    "deeper": {"type": "object", "x-label": {"zh": "小节"}, "properties": {"deep": {"type": "string", "enum": ["x", "y"], "x-label": {"zh": "深处"}}}}}},
+  "kids": {"type": "array", "x-label": {"zh": "子女"}, "items": {"type": "object", "properties": {"age": {"type": "integer", "x-label": {"zh": "年龄"}}}}}}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -459,7 +461,41 @@ func TestRouteBuilder(t *testing.T) {
 	if _, ok := ParseRoute(docs, "answers.amount > 5000 || answers.x"); ok {
 		t.Error("a free expression parsed as rows")
 	}
-	_, err = RouteExpr(docs, Condition{Rows: []ConditionRow{{Field: "inner", Op: OpGt, Value: "1"}}}, "")
+	// Fields in sections, at any depth, by key or by path; the rule reads
+	// them by path, and reads back as rows.
+	for _, tc := range []struct {
+		rows []ConditionRow
+		want string
+	}{
+		{[]ConditionRow{{Field: "inner", Op: OpGt, Value: "1"}}, "answers.sec.inner > 1"},
+		{[]ConditionRow{{Field: "sec.deeper.deep", Op: OpEq, Value: "x"}, {Field: "amount", Op: OpGt, Value: "5"}}, "answers.sec.deeper.deep == 'x' && answers.amount > 5"},
+	} {
+		src, err := RouteExpr(docs, Condition{Rows: tc.rows}, "")
+		if err != nil || src != tc.want {
+			t.Errorf("%+v: got %q (%v), want %q", tc.rows, src, err, tc.want)
+			continue
+		}
+		if c, ok := ParseRoute(docs, src); !ok || len(c.Rows) != len(tc.rows) {
+			t.Errorf("%q did not parse back into rows: %+v", src, c)
+		}
+	}
+	if _, ok := ParseRoute(docs, "answers.inner > 1"); ok {
+		t.Error("answers.inner (the section's field without its path) parsed as a builder rule; it reads nothing")
+	}
+	// A repeat group's field has a value per row: refused, in Chinese.
+	_, err = RouteExpr(docs, Condition{Rows: []ConditionRow{{Field: "amount", Op: OpGt, Value: "1"}, {Field: "age", Op: OpGt, Value: "6"}}}, "")
+	assertProblem(t, err, "/rows/1/field", CodeRouteInRepeat)
+	if msg := engine.ErrorFields(err)[0].Message; !strings.Contains(msg, "条件第 2 行：“子女 › 年龄”是重复组“子女”里的字段") {
+		t.Errorf("message %q", msg)
+	}
+	var fields []string
+	for _, f := range RouteFields(docs) {
+		fields = append(fields, f.Path+"|"+f.Label+"|"+f.Repeat)
+	}
+	if want := []string{"amount|申请金额|", "kind|类别|", "sec.inner|分节 › 内部|", "sec.deeper.deep|分节 › 小节 › 深处|", "kids.age|子女 › 年龄|子女"}; !slices.Equal(fields, want) {
+		t.Errorf("route fields %q, want %q", fields, want)
+	}
+	_, err = RouteExpr(docs, Condition{Rows: []ConditionRow{{Field: "sec", Op: OpFilled}}}, "")
 	assertProblem(t, err, "/rows/0/field", CodeBadCondition)
 	_, err = RouteExpr(docs, Condition{Rows: []ConditionRow{{Field: "amount", Op: OpGt, Value: "lots"}}}, "")
 	assertProblem(t, err, "/rows/0/value", CodeBadCondition)
