@@ -178,7 +178,7 @@ func TestStudioWorkflowDesigner(t *testing.T) {
 	if w == nil {
 		t.Fatalf("the live workflow does not load: %v", diags)
 	}
-	if got := strings.Join(w.States(), " "); w.Start() != "village_review" || got != "village_review correction township_review approved" && got != "village_review township_review correction approved" {
+	if got := strings.Join(w.States(), " "); w.Start() != "village_review" || got != "village_review correction township_review approved rejected" && got != "village_review township_review correction approved rejected" {
 		t.Errorf("live workflow: start %s, states %s\n%s", w.Start(), got, src.Source)
 	}
 	if st := w.Step("township_review"); st == nil || st.Level != "township" || !strings.Contains(string(src.Source), "due: PT48H") {

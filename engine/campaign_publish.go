@@ -11,20 +11,25 @@ import (
 // Checking and publishing a campaign as one act. A campaign is four kinds
 // of files; an author edits some of them as drafts and wants them live
 // together. CheckCampaign lints every draft the campaign would publish and
-// checks the campaign against the versions it would then use; PublishCampaign
-// runs the same check and, when it finds nothing, publishes the drafts in
-// dependency order — forms, workflow, pay table, then the campaign — each
-// through Publish, which checks each again with the same rules against
-// what is published by then. A clean check can therefore fail to publish
-// only when someone changes a draft or publishes meanwhile, or the store
-// fails; the campaign goes last, so nothing of a half-done publish is used
-// before the whole is, and running it again finishes it.
+// checks the campaign against the versions it would then use (the drafts
+// where there are drafts, else the published versions); PublishCampaign
+// runs that check and, when it finds nothing, hands the store the whole
+// would-be-published set in one call (DefinitionStore.PublishDefinitions),
+// which publishes all of it or nothing. Each ref carries the checksum of
+// the draft the check read, so a draft someone saved after the check is
+// not published unchecked: the store refuses the whole set (ECONFLICT),
+// every draft stays a draft, and publishing again checks the new one. A
+// clean check therefore publishes unless someone changed or published one
+// of its drafts meanwhile, or the store failed — and then nothing did.
 
 // CampaignStep is one draft a campaign publish would publish.
 type CampaignStep struct {
-	Kind    string
-	ID      string
-	Version int
+	Kind     string
+	ID       string
+	Version  int
+	Checksum string // of the draft the check read
+
+	owner string
 }
 
 // CampaignProblem is one thing that keeps a campaign from publishing: a
@@ -119,7 +124,7 @@ func (e *Engine) CheckCampaign(ctx context.Context, a *Actor, campaignID string)
 		if compiled != nil && !rules.HasErrors(ds) {
 			drafts[r] = compiled
 		}
-		check.Steps = append(check.Steps, CampaignStep{Kind: d.Kind, ID: d.ID, Version: d.Version})
+		check.Steps = append(check.Steps, CampaignStep{Kind: d.Kind, ID: d.ID, Version: d.Version, Checksum: d.Checksum, owner: e.ownerOrRoot(ctx, d)})
 	}
 	lookup := func(ctx context.Context, kind, id string) (any, error) {
 		if v, ok := drafts[[2]string{kind, id}]; ok {
@@ -132,16 +137,19 @@ func (e *Engine) CheckCampaign(ctx context.Context, a *Actor, campaignID string)
 	}
 	e.payTableWarnings(ctx, check, camp, lookup)
 	if newest.Status == StatusDraft {
-		check.Steps = append(check.Steps, CampaignStep{Kind: KindCampaign, ID: campaignID, Version: newest.Version})
+		check.Steps = append(check.Steps, CampaignStep{Kind: KindCampaign, ID: campaignID, Version: newest.Version, Checksum: newest.Checksum, owner: owner})
 	}
 	return check, nil
 }
 
 // PublishCampaign checks the campaign (CheckCampaign) and, when nothing is
-// in the way, publishes its drafts in order, the campaign last. Returns
-// EINVALID with every problem as a field ("/<kind>/<id><pointer>") when
-// the check finds any, ECONFLICT when there is nothing to publish or
-// someone changed a draft meanwhile; otherwise what CheckCampaign returns.
+// in the way, publishes all its drafts as one act (the store's
+// PublishDefinitions): every one, or on any error none. The audit trail
+// gets one definition.publish per version, naming the campaign, and one
+// campaign.publish listing them all. Returns EINVALID with every problem
+// as a field ("/<kind>/<id><pointer>") when the check finds any, ECONFLICT
+// when there is nothing to publish or someone changed or published one of
+// the drafts after the check; otherwise what CheckCampaign returns.
 func (e *Engine) PublishCampaign(ctx context.Context, a *Actor, campaignID string) (*CampaignCheck, error) {
 	check, err := e.CheckCampaign(ctx, a, campaignID)
 	if err != nil {
@@ -157,12 +165,31 @@ func (e *Engine) PublishCampaign(ctx context.Context, a *Actor, campaignID strin
 	if len(check.Steps) == 0 {
 		return check, Errorf(ECONFLICT, "campaign %s has no drafts to publish", campaignID)
 	}
+	refs := make([]DefinitionRef, len(check.Steps))
+	versions := make([]string, len(check.Steps))
+	for i, s := range check.Steps {
+		refs[i] = DefinitionRef{Kind: s.Kind, ID: s.ID, Version: s.Version, Checksum: s.Checksum}
+		versions[i] = fmt.Sprintf("%s/%s@%d", s.Kind, s.ID, s.Version)
+	}
+	now := e.Now()
+	err = e.store.PublishDefinitions(ctx, refs, a.ID(), now)
 	for _, s := range check.Steps {
-		if _, err := e.Publish(ctx, a, s.Kind, s.ID, s.Version); err != nil {
-			return check, fmt.Errorf("publish %s %s version %d: %w", s.Kind, s.ID, s.Version, err)
+		e.catalog.forgetLatest(s.Kind, s.ID) // also after a failure: the store may have answered late
+	}
+	if err != nil {
+		return check, fmt.Errorf("publish campaign %s: %w", campaignID, err)
+	}
+	for _, s := range check.Steps {
+		d := &DefinitionVersion{Kind: s.Kind, ID: s.ID, Version: s.Version, Status: StatusPublished, PublishedBy: a.ID(), PublishedAt: now, Owner: s.owner}
+		if err := e.Audit(ctx, a, "definition.publish", s.Kind, fmt.Sprintf("%s@%d", s.ID, s.Version), s.owner, map[string]any{"campaign": campaignID}); err != nil {
+			return check, err
+		}
+		if err := e.auditPublishInUse(ctx, a, d); err != nil {
+			return check, err
 		}
 	}
-	return check, e.Audit(ctx, a, "campaign.publish", KindCampaign, campaignID, check.owner, map[string]any{"steps": len(check.Steps)})
+	return check, e.Audit(ctx, a, "campaign.publish", KindCampaign, campaignID, check.owner,
+		map[string]any{"steps": len(check.Steps), "versions": versions})
 }
 
 // newestVersion is the highest version of (kind, id), draft or published.

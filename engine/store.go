@@ -82,6 +82,16 @@ type RecordStore interface {
 	ClaimDueTimers(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]*Record, error)
 }
 
+// DefinitionRef names one version of one definition for
+// PublishDefinitions. Checksum, when set, is the source the caller
+// checked: the version is published only while its draft still has it.
+type DefinitionRef struct {
+	Kind     string
+	ID       string
+	Version  int
+	Checksum string
+}
+
 // DefinitionStore keeps authored definitions by kind, ID and version.
 type DefinitionStore interface {
 	// SaveDraft creates the draft (Kind, ID, Version) or replaces it while it
@@ -100,6 +110,15 @@ type DefinitionStore interface {
 	// PublishDefinition marks a draft published, for ever. Returns ENOTFOUND
 	// if the version does not exist, ECONFLICT if it is already published.
 	PublishDefinition(ctx context.Context, kind, id string, version int, by string, at time.Time) error
+
+	// PublishDefinitions publishes the drafts refs names as one act: after
+	// it returns nil every one is published with by and at; after an error
+	// none of them is, and no reader ever sees some published and others
+	// not. Returns EINVALID for an empty list or one naming a version twice,
+	// ENOTFOUND if a version does not exist, ECONFLICT if one is already
+	// published, if a ref's Checksum is set and the draft's source is no
+	// longer that one, or if another publish holds one of them right now.
+	PublishDefinitions(ctx context.Context, refs []DefinitionRef, by string, at time.Time) error
 
 	// GetDefinition returns one version; version 0 means the latest published
 	// one. Returns ENOTFOUND if there is none.

@@ -14,6 +14,7 @@ import (
 
 	"canvass/campaigns"
 	"canvass/rules"
+	"canvass/workflows"
 )
 
 // The campaign studio (issue #16) works on a campaign as a whole: the
@@ -424,40 +425,7 @@ func (e *Engine) NewBlankCampaign(ctx context.Context, a *Actor, title string) (
   }
 }
 `, formID, title)
-	workflow := fmt.Sprintf(`# Village review, then township review; either may send the record
-# back to the field worker for correction, with the reason.
-id: %s
-title: {zh: 村级审核、乡镇审核, en: Village and township review}
-start: village_review
-
-states:
-  village_review:
-    title: {zh: 村级审核, en: Village review}
-    step: {role: reviewer, level: village}
-    due: P5D
-    actions:
-      approve: township_review
-      return: {to: correction}
-
-  township_review:
-    title: {zh: 乡镇审核, en: Township review}
-    step: {role: reviewer, level: township}
-    due: P5D
-    actions:
-      approve: approved
-      return: {to: correction}
-
-  correction:
-    title: {zh: 退回补正, en: Back for correction}
-    step: {role: field_worker, level: village}
-    due: P7D
-    actions:
-      submit: village_review
-
-  approved:
-    title: {zh: 已通过, en: Approved}
-    final: true
-`, workflowID)
+	workflow := workflows.DefaultLadder(workflowID, workflows.Text{"zh": "村级审核、乡镇审核", "en": "Village and township review"})
 	doc := yaml.MapSlice{
 		{Key: "id", Value: id},
 		{Key: "title", Value: yaml.MapSlice{{Key: "zh", Value: title}}},
@@ -477,11 +445,7 @@ states:
 		{KindWorkflow, workflowID, workflowID + ".workflow.yaml"},
 		{KindCampaign, id, id + ".campaign.yaml"},
 	} {
-		src := map[string]string{KindForm: form, KindWorkflow: workflow}[f.kind]
-		b := []byte(src)
-		if f.kind == KindCampaign {
-			b = camp
-		}
+		b := map[string][]byte{KindForm: []byte(form), KindWorkflow: workflow, KindCampaign: camp}[f.kind]
 		if _, err := e.SaveDraftBased(ctx, a, f.kind, f.id, f.file, b, ""); err != nil {
 			return "", fmt.Errorf("new campaign %s: %s: %w", id, f.kind, err)
 		}

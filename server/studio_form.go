@@ -294,11 +294,11 @@ func (s *Server) applyDesignerOp(ctx context.Context, a *engine.Actor, doc *stud
 	case "move":
 		return doc.MoveField(op.Pointer, op.Parent, index)
 	case "delete":
-		// The campaign's indicators, reports and pay items live in other
-		// files: the designer names them and refuses, force or not; the
-		// author changes them first.
+		// The campaign's indicators, reports, pay items and workflow
+		// rules live in other files: the designer names them and
+		// refuses, force or not; the author changes them first.
 		if c := s.designerCampaign(ctx, a, op.Campaign); c != nil {
-			if uses := s.campaignUses(ctx, a, c, doc.FormID(), fieldsUnder(doc.Outline(), op.Pointer), lang); len(uses) > 0 {
+			if uses := s.campaignUses(ctx, a, c, doc, op.Pointer, lang); len(uses) > 0 {
 				return "", &engine.Error{Code: engine.EINVALID, Message: uses[0].Message, Fields: uses}
 			}
 		}

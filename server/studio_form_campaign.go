@@ -8,8 +8,7 @@ import (
 	"canvass/engine"
 	"canvass/engine/studio"
 	"canvass/paytables"
-	"canvass/rules"
-	"canvass/ui"
+	"canvass/workflows"
 )
 
 // The form designer works on a form of a campaign (the page's URL names
@@ -42,6 +41,10 @@ func (s *Server) newestDefinition(ctx context.Context, a *engine.Actor, kind, id
 	case engine.KindPayTable:
 		if p, _ := paytables.Load(d.Filename, d.Source); p != nil {
 			return p
+		}
+	case engine.KindWorkflow:
+		if w, _ := workflows.Load(d.Filename, d.Source); w != nil {
+			return w
 		}
 	}
 	return nil
@@ -80,85 +83,18 @@ func orgLevelsIn(units []engine.OrgUnit) []string {
 	return out
 }
 
-// campaignUses returns, as field problems, the indicators, reports and pay
-// items of campaign c (and its pay table) that read one of keys — the
-// fields of form that a delete would remove — named by their titles.
-func (s *Server) campaignUses(ctx context.Context, a *engine.Actor, c *campaigns.Campaign, form string, keys map[string]string, lang string) []engine.FieldError {
-	if c == nil || len(keys) == 0 {
+// campaignUses returns, as field problems, the indicators, reports, pay
+// items and workflow rules of campaign c (the newest versions of its
+// workflow and pay table) that read the field at ptr of doc or a field
+// inside it, named by their titles (studio.FieldUses).
+func (s *Server) campaignUses(ctx context.Context, a *engine.Actor, c *campaigns.Campaign, doc *studio.FormDoc, ptr, lang string) []engine.FieldError {
+	if c == nil {
 		return nil
 	}
-	var out []engine.FieldError
-	add := func(ptr, what, key string) {
-		out = append(out, engine.FieldError{Pointer: ptr, Code: studio.CodeReferencedElsewhere,
-			Message: studio.Message(lang, studio.CodeReferencedElsewhere, what, keys[key])})
-	}
-	for _, ind := range c.Indicators() {
-		for _, t := range ind.Terms() {
-			if len(t.Forms) > 0 && !slices.ContainsFunc(t.Forms, func(l rules.Literal) bool { return l.Value == form }) {
-				continue
-			}
-			read := []string{t.Field}
-			for _, l := range t.Answers {
-				read = append(read, l.Value)
-			}
-			for _, k := range read {
-				if _, ok := keys[k]; ok {
-					add("/campaign/indicators/"+ind.ID, ui.Message(lang, "studio.form.used.indicator", ind.Title.In(lang)), k)
-				}
-			}
-		}
-	}
-	for _, r := range c.Reports() {
-		if r.Form == form && r.PeriodField != "" {
-			if _, ok := keys[r.PeriodField]; ok {
-				add("/campaign/reports/"+r.ID, ui.Message(lang, "studio.form.used.report", r.Title.In(lang)), r.PeriodField)
-			}
-		}
-	}
+	r := studio.FieldReaders{Campaign: c}
+	r.Workflow, _ = s.newestDefinition(ctx, a, engine.KindWorkflow, c.Workflow()).(*workflows.Workflow)
 	if id := c.PayTable(); id != "" {
-		if pt, _ := s.newestDefinition(ctx, a, engine.KindPayTable, id).(*paytables.PayTable); pt != nil {
-			for _, item := range pt.Items() {
-				itemForm, answers := pt.ItemReads(item)
-				if itemForm != "" && itemForm != form {
-					continue
-				}
-				for _, k := range answers {
-					if _, ok := keys[k]; ok {
-						add("/paytable/items/"+item, ui.Message(lang, "studio.form.used.pay", pt.ItemLabel(item, lang)), k)
-					}
-				}
-			}
-		}
+		r.PayTable, _ = s.newestDefinition(ctx, a, engine.KindPayTable, id).(*paytables.PayTable)
 	}
-	return dedupFieldErrors(out)
-}
-
-func dedupFieldErrors(fs []engine.FieldError) []engine.FieldError {
-	seen := map[string]bool{}
-	var out []engine.FieldError
-	for _, f := range fs {
-		if k := f.Pointer + "\x00" + f.Message; !seen[k] {
-			seen[k] = true
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-// fieldsUnder returns the key → label of the field at ptr and every field
-// inside it.
-func fieldsUnder(outline []studio.Field, ptr string) map[string]string {
-	out := map[string]string{}
-	var walk func(fs []studio.Field, in bool)
-	walk = func(fs []studio.Field, in bool) {
-		for _, f := range fs {
-			here := in || f.Pointer == ptr
-			if here {
-				out[f.Key] = f.Label
-			}
-			walk(f.Children, here)
-		}
-	}
-	walk(outline, false)
-	return out
+	return studio.FieldUses(doc, ptr, r, lang)
 }

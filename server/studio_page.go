@@ -656,9 +656,6 @@ func (s *Server) studioPublish(c fiber.Ctx) error {
 	if lerr != nil {
 		return lerr
 	}
-	if check != nil {
-		s.studioCheck(p, d, check)
-	}
-	p.Error = p.T("studio.publish.failed") + p.T("error."+code)
+	p.Error = s.studioPublishRefused(c, p, d, check, code)
 	return s.render(c, statusByCode[code], "studio_campaign", p)
 }

@@ -65,7 +65,8 @@ type studioWorkflowData struct {
 	Units    []studioOption // of a time limit
 	// of the reminders' interval and of the escalation's delay
 	RemindUnits, AfterUnits []studioOption
-	Keys                    []keyOption // the forms' top-level questions, for routing rules
+	Keys                    []keyOption // the forms' questions at any depth, for routing rules
+	RepeatKeys              []keyOption // the questions of repeat groups, shown but refused
 	Ops                     []operatorOption
 	Diagram                 template.HTML
 	Errors                  map[string]string // by control id
@@ -172,11 +173,11 @@ func (s *Server) fillStudioWorkflow(c fiber.Ctx, p *pageData, wd *studioWorkflow
 	if err != nil {
 		return err
 	}
-	for _, fd := range docs {
-		for _, f := range fd.Outline() {
-			if f.Type != studio.TypeSection && f.Type != studio.TypeRepeat && f.Type != studio.TypeNote {
-				wd.Keys = append(wd.Keys, keyOption{Key: f.Key, Label: f.Label})
-			}
+	for _, f := range studio.RouteFields(docs) {
+		if f.Repeat != "" {
+			wd.RepeatKeys = append(wd.RepeatKeys, keyOption{Key: f.Key, Label: f.Label})
+		} else {
+			wd.Keys = append(wd.Keys, keyOption{Key: f.Key, Label: f.Label})
 		}
 	}
 	levels := w.Levels()

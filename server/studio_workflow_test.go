@@ -177,7 +177,7 @@ func TestStudioWorkflowTab(t *testing.T) {
 	if w == nil {
 		t.Fatalf("the saved workflow does not load: %v\n%s", diags, v.Source)
 	}
-	if got := strings.Join(w.States(), " "); got != "village_review district_review township_review correction approved" {
+	if got := strings.Join(w.States(), " "); got != "village_review district_review township_review correction approved rejected" {
 		t.Errorf("states %q\n%s", got, v.Source)
 	}
 	if w.Start() != "village_review" || !w.ReasonRequired("township_review", "reject") {
@@ -236,7 +236,7 @@ func TestStudioWorkflowCreate(t *testing.T) {
 		t.Fatalf("create: %d %s", r.status, r.body)
 	}
 	status, body = get("/studio/campaigns/" + id + "/workflow?created=1")
-	if status != http.StatusOK || !strings.Contains(body, "已创建审核流程") || !strings.Contains(body, `id="s-village_check"`) || !strings.Contains(body, `data-state="rejected"`) {
+	if status != http.StatusOK || !strings.Contains(body, "已创建审核流程") || !strings.Contains(body, `id="s-village_review"`) || !strings.Contains(body, `data-state="rejected"`) {
 		t.Errorf("after create: %d\n%s", status, body)
 	}
 	status, body = get("/studio/campaigns/" + id + "/publish")
@@ -255,7 +255,7 @@ func TestStudioWorkflowCreate(t *testing.T) {
 		t.Fatal(err)
 	}
 	status, body = get("/studio/campaigns/" + id + "/publish")
-	if status != http.StatusOK || !strings.Contains(body, `href="/studio/campaigns/`+id+`/workflow#s-township_check"`) {
+	if status != http.StatusOK || !strings.Contains(body, `href="/studio/campaigns/`+id+`/workflow#s-township_review"`) {
 		t.Errorf("the check does not link the workflow problem to its state: %d\n%s", status, body)
 	}
 }

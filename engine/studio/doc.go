@@ -63,10 +63,12 @@
 //
 // DeleteField with force removes the rules that read the field: a
 // calculated field that loses its calculation becomes a plain question of
-// the same type. Only the form's own expressions are searched here; the
-// server's designer also refuses a delete that the campaign's indicators,
-// reports or pay items read, naming them (force or not: those live in
-// other files, which the author changes first).
+// the same type. Only the form's own expressions are searched there;
+// FieldUses finds what reads the field in the campaign's other files —
+// indicators, reports, pay items, and the workflow's guards, routing
+// rules and due expressions — and the designer refuses the delete while
+// any does, naming each by its title (force or not: those live in other
+// files, which the author changes first).
 //
 // Every operation loads its result with forms.Load once; Compiled hands
 // that result (bytes, form, findings) to the save, so a designer request
@@ -95,7 +97,9 @@
 // others lead to is refused with one problem per action that does; forced,
 // those actions lead where the deleted state's own 通过 led, and returns to
 // a deleted correction step are removed. Routing rules are written by the
-// form designer's condition builder over the top-level questions of the
-// campaign's forms, as answers.<key> (RouteExpr, ParseRoute).
+// form designer's condition builder over the questions of the campaign's
+// forms at any depth, as answers.<path> (RouteFields, RouteExpr,
+// ParseRoute); a repeat group's fields, which have a value per row, are
+// refused with the reason (route_field_in_repeat).
 // WorkflowDiagram draws the spec as SVG on the server.
 package studio

@@ -41,7 +41,7 @@ const (
 	CodeBadOrgLevel         = "bad_org_level"          // org-tree levels unknown, repeated or not top down
 	CodeNoOrgUnits          = "no_org_units"           // no unit of a level in the campaign's scope
 	CodeTooManyRows         = "too_many_rows"          // a repeat group's row limit above MaxRows
-	CodeReferencedElsewhere = "field_used_by_campaign" // an indicator, report or pay item reads the field
+	CodeReferencedElsewhere = "field_used_by_campaign" // an indicator, report, pay item or workflow rule reads the field
 )
 
 // messages holds each code's message in Chinese and English. Arguments are
@@ -75,7 +75,7 @@ var messages = map[string][2]string{
 	CodeBadOrgLevel:         {"请从上到下选择不重复的行政层级（如乡镇、村）；“%s”不可用", "pick distinct org levels from the top down (such as township, village); %q does not fit"},
 	CodeNoOrgUnits:          {"活动范围内没有“%s”一级的单位，请换一个层级或先导入组织机构", "the campaign's scope has no unit at level %s; pick another level or import the org units first"},
 	CodeTooManyRows:         {"行数上限 %d 超过了允许的 %d 行", "the row limit %d is above the allowed %d"},
-	CodeReferencedElsewhere: {"%s用到了“%s”，请先修改它", "%s uses “%s”; change it first"},
+	CodeReferencedElsewhere: {"%s用到了“%s”，请先到“%s”中修改或删除它，再删除这个字段", "%s uses “%s”; change or remove it under %s first, then delete the field"},
 }
 
 // Message returns the message of code in lang (zh-CN unless lang starts

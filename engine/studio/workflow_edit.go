@@ -936,49 +936,12 @@ func (d *WorkflowDoc) SetRoutes(state, action string, routes []RouteSpec, defaul
 }
 
 // NewWorkflow returns the default review ladder for a campaign without
-// one: village check → township check, each may return the record to
-// the field worker for correction or reject it; accepted or rejected.
+// one (workflows.DefaultLadder, which a new blank campaign gets too):
+// village review → township review, each may return the record to the
+// field worker for correction or reject it; accepted or rejected.
 func NewWorkflow(id string, title forms.Text) *WorkflowDoc {
-	src := fmt.Sprintf(`id: %s
-title: %s
-start: village_check
-
-states:
-  village_check:
-    title: {zh: 村级审核, en: Village check}
-    step: {role: reviewer, level: village}
-    due: P3D
-    actions:
-      approve: township_check
-      return: {to: correction}
-      reject: {to: rejected, reason: required}
-
-  township_check:
-    title: {zh: 乡镇审核, en: Township check}
-    step: {role: reviewer, level: township}
-    due: P3D
-    remind: {every: P1D, times: 2}
-    actions:
-      approve: accepted
-      return: {to: correction}
-      reject: {to: rejected, reason: required}
-
-  correction:
-    title: {zh: 退回补正, en: Returned for correction}
-    step: {role: field_worker, level: village}
-    due: P3D
-    actions:
-      submit: village_check
-
-  accepted:
-    title: {zh: 已通过, en: Accepted}
-    final: true
-
-  rejected:
-    title: {zh: 不予采用, en: Rejected}
-    final: true
-`, yamlScalar(id), func() string { f, _ := yamlFlow(textNode(title)); return f }())
-	d, err := OpenWorkflow([]byte(src))
+	src := workflows.DefaultLadder(id, workflows.Text{"zh": title.ZH, "en": title.EN})
+	d, err := OpenWorkflow(src)
 	if err != nil {
 		panic("studio: the default workflow does not open: " + err.Error())
 	}

@@ -197,11 +197,11 @@ func TestWorkflowBuildLadder(t *testing.T) {
 		t.Errorf("name %q", name)
 	}
 	w := d.Spec()
-	if got := w.State("township_check").Action("approve").To; got != "district_review" {
+	if got := w.State("township_review").Action("approve").To; got != "district_review" {
 		t.Errorf("township now approves to %q", got)
 	}
 	dr := w.State("district_review")
-	if dr.Action("approve").To != "accepted" || dr.Action("return").To != "correction" || dr.Action("reject").To != "rejected" {
+	if dr.Action("approve").To != "approved" || dr.Action("return").To != "correction" || dr.Action("reject").To != "rejected" {
 		t.Errorf("the new level's actions: %+v", dr.Actions)
 	}
 	if !strings.Contains(string(d.Bytes()), "due: PT48H") {
@@ -215,11 +215,11 @@ func TestWorkflowBuildLadder(t *testing.T) {
 		t.Fatal(err)
 	}
 	w = d.Spec()
-	if got := ladderNames(d); got != "district_review village_check township_check" {
+	if got := ladderNames(d); got != "district_review village_review township_review" {
 		t.Errorf("order %q", got)
 	}
 	if w.Start != "district_review" || w.State("correction").Action("submit").To != "district_review" ||
-		w.State("district_review").Action("approve").To != "village_check" || w.State("township_check").Action("approve").To != "accepted" {
+		w.State("district_review").Action("approve").To != "village_review" || w.State("township_review").Action("approve").To != "approved" {
 		t.Errorf("not rewired: %s", d.Bytes())
 	}
 	assertProblem(t, d.MoveLevel("district_review", -1), "/states/district_review", CodeBadIndex)
@@ -239,14 +239,14 @@ func TestWorkflowBuildLadder(t *testing.T) {
 		t.Fatal(err)
 	}
 	w = d.Spec()
-	if w.Start != "village_check" || w.State("correction").Action("submit").To != "village_check" || w.State("district_review") != nil {
+	if w.Start != "village_review" || w.State("correction").Action("submit").To != "village_review" || w.State("district_review") != nil {
 		t.Errorf("after the delete: %s", d.Bytes())
 	}
 	// Routing rule on the township's approve.
-	if err := d.SetRoutes("village_check", "approve", []RouteSpec{{When: "answers.amount > 5000", To: "township_check"}}, "accepted"); err != nil {
+	if err := d.SetRoutes("village_review", "approve", []RouteSpec{{When: "answers.amount > 5000", To: "township_review"}}, "approved"); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(d.Bytes()), `- {when: "answers.amount > 5000", to: township_check}`) {
+	if !strings.Contains(string(d.Bytes()), `- {when: "answers.amount > 5000", to: township_review}`) {
 		t.Errorf("routes not written:\n%s", d.Bytes())
 	}
 	if _, diags := d.Load(); rules.HasErrors(diags) {
@@ -305,96 +305,96 @@ func TestWorkflowRefusals(t *testing.T) {
 		code string
 	}{
 		{"empty title", func(d *WorkflowDoc) error {
-			s := level(d, "village_check")
+			s := level(d, "village_review")
 			s.Title.ZH = "  "
 			return d.UpdateState(s)
-		}, "/states/village_check/title", CodeTitleRequired},
+		}, "/states/village_review/title", CodeTitleRequired},
 		{"duplicate title", func(d *WorkflowDoc) error {
-			s := level(d, "village_check")
+			s := level(d, "village_review")
 			s.Title.ZH = "乡镇审核"
 			return d.UpdateState(s)
-		}, "/states/township_check/title", CodeDuplicateState},
+		}, "/states/township_review/title", CodeDuplicateState},
 		{"target that does not exist", func(d *WorkflowDoc) error {
-			s := level(d, "village_check")
+			s := level(d, "village_review")
 			s.Action("approve").To = "nowhere"
 			return d.UpdateState(s)
-		}, "/states/village_check/actions/approve/to", CodeUnknownTarget},
+		}, "/states/village_review/actions/approve/to", CodeUnknownTarget},
 		{"zero hours", func(d *WorkflowDoc) error {
-			s := level(d, "village_check")
+			s := level(d, "village_review")
 			s.Due = Limit{N: 0, Unit: UnitHours}
 			return d.UpdateState(s)
-		}, "/states/village_check/due", CodeBadLimit},
+		}, "/states/village_review/due", CodeBadLimit},
 		{"negative days", func(d *WorkflowDoc) error {
-			s := level(d, "village_check")
+			s := level(d, "village_review")
 			s.Due = Limit{N: -2, Unit: UnitDays}
 			return d.UpdateState(s)
-		}, "/states/village_check/due", CodeBadLimit},
+		}, "/states/village_review/due", CodeBadLimit},
 		{"hours over the cap", func(d *WorkflowDoc) error {
-			s := level(d, "village_check")
+			s := level(d, "village_review")
 			s.Due = Limit{N: MaxLimitHours + 1, Unit: UnitHours}
 			return d.UpdateState(s)
-		}, "/states/village_check/due", CodeBadLimit},
+		}, "/states/village_review/due", CodeBadLimit},
 		{"days over the cap", func(d *WorkflowDoc) error {
-			s := level(d, "village_check")
+			s := level(d, "village_review")
 			s.Due = Limit{N: 100000, Unit: UnitDays}
 			return d.UpdateState(s)
-		}, "/states/village_check/due", CodeBadLimit},
+		}, "/states/village_review/due", CodeBadLimit},
 		{"reminder longer than the limit", func(d *WorkflowDoc) error {
-			s := level(d, "village_check")
+			s := level(d, "village_review")
 			s.Due = Limit{N: 48, Unit: UnitHours}
 			s.Remind = Reminder{Every: Limit{N: 3, Unit: UnitDays}, Times: 2}
 			return d.UpdateState(s)
-		}, "/states/village_check/remind/every", CodeReminderTooLong},
+		}, "/states/village_review/remind/every", CodeReminderTooLong},
 		{"reminder without times", func(d *WorkflowDoc) error {
-			s := level(d, "village_check")
+			s := level(d, "village_review")
 			s.Remind = Reminder{Every: Limit{N: 1, Unit: UnitDays}}
 			return d.UpdateState(s)
-		}, "/states/village_check/remind", CodeBadReminder},
+		}, "/states/village_review/remind", CodeBadReminder},
 		{"reminder without a limit", func(d *WorkflowDoc) error {
-			s := level(d, "village_check")
+			s := level(d, "village_review")
 			s.Due = Limit{}
 			s.Remind = Reminder{Every: Limit{N: 1, Unit: UnitDays}, Times: 1}
 			return d.UpdateState(s)
-		}, "/states/village_check/remind", CodeNeedsLimit},
+		}, "/states/village_review/remind", CodeNeedsLimit},
 		{"escalate above the top", func(d *WorkflowDoc) error {
-			s := level(d, "village_check")
+			s := level(d, "village_review")
 			s.Level = "province"
 			s.Escalate = Escalation{To: EscalateLevelAbove}
 			return d.UpdateState(s)
-		}, "/states/village_check/escalate", CodeBadEscalation},
+		}, "/states/village_review/escalate", CodeBadEscalation},
 		{"unknown role", func(d *WorkflowDoc) error {
-			s := level(d, "village_check")
+			s := level(d, "village_review")
 			s.Roles = []string{"mayor"}
 			return d.UpdateState(s)
-		}, "/states/village_check/step/role", CodeBadActor},
+		}, "/states/village_review/step/role", CodeBadActor},
 		{"unknown level", func(d *WorkflowDoc) error {
-			s := level(d, "village_check")
+			s := level(d, "village_review")
 			s.Level = "<script>"
 			return d.UpdateState(s)
-		}, "/states/village_check/step/level", CodeBadActor},
+		}, "/states/village_review/step/level", CodeBadActor},
 		{"no actions", func(d *WorkflowDoc) error {
-			s := level(d, "village_check")
+			s := level(d, "village_review")
 			s.Actions = nil
 			return d.UpdateState(s)
-		}, "/states/village_check/actions", CodeNoActions},
+		}, "/states/village_review/actions", CodeNoActions},
 		{"an action a level does not take", func(d *WorkflowDoc) error {
-			s := level(d, "village_check")
-			s.Actions = append(s.Actions, ActionSpec{Name: "claim", To: "accepted"})
+			s := level(d, "village_review")
+			s.Actions = append(s.Actions, ActionSpec{Name: "claim", To: "approved"})
 			return d.UpdateState(s)
-		}, "/states/village_check/actions/claim", CodeBadAction},
+		}, "/states/village_review/actions/claim", CodeBadAction},
 		{"unknown state", func(d *WorkflowDoc) error {
 			return d.UpdateState(StateSpec{Name: "ghost", Title: forms.Text{ZH: "幽灵"}})
 		}, "/states/ghost", CodeUnknownState},
-		{"delete a state others lead to", func(d *WorkflowDoc) error { return d.DeleteState("rejected", false) }, "/states/village_check/actions/reject", CodeStateReferenced},
+		{"delete a state others lead to", func(d *WorkflowDoc) error { return d.DeleteState("rejected", false) }, "/states/village_review/actions/reject", CodeStateReferenced},
 		{"forced delete of an outcome has nowhere to go", func(d *WorkflowDoc) error { return d.DeleteState("rejected", true) }, "/states/rejected", CodeCannotBridge},
 		{"routing rule without condition", func(d *WorkflowDoc) error {
-			return d.SetRoutes("village_check", "approve", []RouteSpec{{When: " ", To: "township_check"}}, "accepted")
-		}, "/states/village_check/actions/approve/routes/0/when", CodeBadRoute},
+			return d.SetRoutes("village_review", "approve", []RouteSpec{{When: " ", To: "township_review"}}, "approved")
+		}, "/states/village_review/actions/approve/routes/0/when", CodeBadRoute},
 		{"routing rule that does not compile", func(d *WorkflowDoc) error {
-			return d.SetRoutes("village_check", "approve", []RouteSpec{{When: "answers.amount >", To: "township_check"}}, "accepted")
-		}, "/states/village_check/actions/approve/routes[0]/when", "bad_expression"},
+			return d.SetRoutes("village_review", "approve", []RouteSpec{{When: "answers.amount >", To: "township_review"}}, "approved")
+		}, "/states/village_review/actions/approve/routes[0]/when", "bad_expression"},
 		{"empty workflow title", func(d *WorkflowDoc) error { return d.SetTitle(forms.Text{}, "") }, "/title", CodeTitleRequired},
-		{"start at an outcome", func(d *WorkflowDoc) error { return d.SetTitle(forms.Text{ZH: "审核"}, "accepted") }, "/start", CodeUnknownState},
+		{"start at an outcome", func(d *WorkflowDoc) error { return d.SetTitle(forms.Text{ZH: "审核"}, "approved") }, "/start", CodeUnknownState},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := mustDefault(t)
@@ -440,7 +440,9 @@ func TestRouteBuilder(t *testing.T) {
 	form, err := OpenForm([]byte(`{"x-form-id": "f", "x-title": {"zh": "申请"}, "type": "object", "properties": {
   "amount": {"type": "integer", "x-label": {"zh": "申请金额"}},
   "kind": {"type": "string", "enum": ["a", "b"], "x-label": {"zh": "类别"}},
-  "sec": {"type": "object", "x-label": {"zh": "分节"}, "properties": {"inner": {"type": "integer", "x-label": {"zh": "内部"}}}}}}`))
+  "sec": {"type": "object", "x-label": {"zh": "分节"}, "properties": {"inner": {"type": "integer", "x-label": {"zh": "内部"}},
+    "deeper": {"type": "object", "x-label": {"zh": "小节"}, "properties": {"deep": {"type": "string", "enum": ["x", "y"], "x-label": {"zh": "深处"}}}}}},
+  "kids": {"type": "array", "x-label": {"zh": "子女"}, "items": {"type": "object", "properties": {"age": {"type": "integer", "x-label": {"zh": "年龄"}}}}}}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -459,7 +461,41 @@ func TestRouteBuilder(t *testing.T) {
 	if _, ok := ParseRoute(docs, "answers.amount > 5000 || answers.x"); ok {
 		t.Error("a free expression parsed as rows")
 	}
-	_, err = RouteExpr(docs, Condition{Rows: []ConditionRow{{Field: "inner", Op: OpGt, Value: "1"}}}, "")
+	// Fields in sections, at any depth, by key or by path; the rule reads
+	// them by path, and reads back as rows.
+	for _, tc := range []struct {
+		rows []ConditionRow
+		want string
+	}{
+		{[]ConditionRow{{Field: "inner", Op: OpGt, Value: "1"}}, "answers.sec.inner > 1"},
+		{[]ConditionRow{{Field: "sec.deeper.deep", Op: OpEq, Value: "x"}, {Field: "amount", Op: OpGt, Value: "5"}}, "answers.sec.deeper.deep == 'x' && answers.amount > 5"},
+	} {
+		src, err := RouteExpr(docs, Condition{Rows: tc.rows}, "")
+		if err != nil || src != tc.want {
+			t.Errorf("%+v: got %q (%v), want %q", tc.rows, src, err, tc.want)
+			continue
+		}
+		if c, ok := ParseRoute(docs, src); !ok || len(c.Rows) != len(tc.rows) {
+			t.Errorf("%q did not parse back into rows: %+v", src, c)
+		}
+	}
+	if _, ok := ParseRoute(docs, "answers.inner > 1"); ok {
+		t.Error("answers.inner (the section's field without its path) parsed as a builder rule; it reads nothing")
+	}
+	// A repeat group's field has a value per row: refused, in Chinese.
+	_, err = RouteExpr(docs, Condition{Rows: []ConditionRow{{Field: "amount", Op: OpGt, Value: "1"}, {Field: "age", Op: OpGt, Value: "6"}}}, "")
+	assertProblem(t, err, "/rows/1/field", CodeRouteInRepeat)
+	if msg := engine.ErrorFields(err)[0].Message; !strings.Contains(msg, "条件第 2 行：“子女 › 年龄”是重复组“子女”里的字段") {
+		t.Errorf("message %q", msg)
+	}
+	var fields []string
+	for _, f := range RouteFields(docs) {
+		fields = append(fields, f.Path+"|"+f.Label+"|"+f.Repeat)
+	}
+	if want := []string{"amount|申请金额|", "kind|类别|", "sec.inner|分节 › 内部|", "sec.deeper.deep|分节 › 小节 › 深处|", "kids.age|子女 › 年龄|子女"}; !slices.Equal(fields, want) {
+		t.Errorf("route fields %q, want %q", fields, want)
+	}
+	_, err = RouteExpr(docs, Condition{Rows: []ConditionRow{{Field: "sec", Op: OpFilled}}}, "")
 	assertProblem(t, err, "/rows/0/field", CodeBadCondition)
 	_, err = RouteExpr(docs, Condition{Rows: []ConditionRow{{Field: "amount", Op: OpGt, Value: "lots"}}}, "")
 	assertProblem(t, err, "/rows/0/value", CodeBadCondition)
@@ -470,16 +506,16 @@ func TestRouteBuilder(t *testing.T) {
 func TestWorkflowDiagram(t *testing.T) {
 	d := mustDefault(t)
 	s := d.Spec()
-	vc := *s.State("village_check")
+	vc := *s.State("village_review")
 	vc.Title.ZH = `村<审核>&"查"`
 	if err := d.UpdateState(vc); err != nil {
 		t.Fatal(err)
 	}
 	svg := WorkflowDiagram(d.Spec(), DiagramOptions{Lang: "zh-CN", LevelName: func(l string) string { return map[string]string{"village": "村居", "township": "乡镇街道"}[l] }})
 	for _, want := range []string{
-		`<svg xmlns="http://www.w3.org/2000/svg"`, `data-state="village_check"`, `data-state="township_check"`, `data-state="correction"`, `data-state="accepted"`, `data-state="rejected"`,
-		`村&lt;审核&gt;&amp;&#34;查&#34;`, `乡镇审核`, `退回补正`, `data-from="village_check" data-to="township_check" data-action="approve"`,
-		`data-from="correction" data-to="village_check" data-action="submit"`, `>通过<`, `<g class="wf-start">`,
+		`<svg xmlns="http://www.w3.org/2000/svg"`, `data-state="village_review"`, `data-state="township_review"`, `data-state="correction"`, `data-state="approved"`, `data-state="rejected"`,
+		`村&lt;审核&gt;&amp;&#34;查&#34;`, `乡镇审核`, `退回补正`, `data-from="village_review" data-to="township_review" data-action="approve"`,
+		`data-from="correction" data-to="village_review" data-action="submit"`, `>通过<`, `<g class="wf-start">`,
 	} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("the diagram lacks %q:\n%s", want, svg)

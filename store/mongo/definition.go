@@ -29,6 +29,9 @@ type definitionDoc struct {
 	PublishedBy string     `bson:"publishedBy"`
 	PublishedAt *time.Time `bson:"publishedAt"`
 	Owner       string     `bson:"owner"`
+	// Batch marks a draft that a publish of several definitions holds
+	// (definition_publish.go); readers resolve it.
+	Batch string `bson:"batch,omitempty"`
 }
 
 // definitionKey is the _id of one definition version. The version is
@@ -62,15 +65,22 @@ func (s *Store) SaveDraft(ctx context.Context, d *engine.DefinitionVersion) erro
 		return engine.Errorf(engine.EINVALID, "a definition needs a kind, an ID and a version")
 	}
 	doc := draftDoc(d)
+	pending, err := s.settleDefinition(ctx, d.Kind, d.ID)
+	if err != nil {
+		return err
+	}
 	unlock, err := s.exclusive(ctx, collDefinitions)
 	if err != nil {
 		return err
 	}
 	_, err = s.definitions.ReplaceOne(ctx,
-		bson.D{{Key: "_id", Value: doc.Key}, {Key: "status", Value: engine.StatusDraft}},
+		bson.D{{Key: "_id", Value: doc.Key}, {Key: "status", Value: engine.StatusDraft}, unmarked},
 		doc, options.Replace().SetUpsert(true))
 	unlock()
 	if isDuplicateKey(err) {
+		if pending {
+			return beingPublished(d.Kind, d.ID)
+		}
 		return engine.WrapError(engine.ECONFLICT, fmt.Sprintf("%s %s version %d is already published", d.Kind, d.ID, d.Version), err)
 	}
 	if err != nil {
@@ -93,6 +103,13 @@ func (s *Store) SaveDraftIf(ctx context.Context, d *engine.DefinitionVersion, ba
 	}
 	conflict := engine.Errorf(engine.ECONFLICT, "%s %s changed meanwhile: its newest version is no longer the one the edit started from", d.Kind, d.ID)
 	doc := draftDoc(d)
+	pending, err := s.settleDefinition(ctx, d.Kind, d.ID)
+	if err != nil {
+		return err
+	}
+	if pending {
+		conflict = beingPublished(d.Kind, d.ID)
+	}
 	unlock, err := s.exclusive(ctx, collDefinitions)
 	if err != nil {
 		return err
@@ -114,7 +131,7 @@ func (s *Store) SaveDraftIf(ctx context.Context, d *engine.DefinitionVersion, ba
 	}
 	if exists && newest.Version == d.Version {
 		res, err := s.definitions.ReplaceOne(ctx,
-			bson.D{{Key: "_id", Value: doc.Key}, {Key: "status", Value: engine.StatusDraft}, {Key: "checksum", Value: base}}, doc)
+			bson.D{{Key: "_id", Value: doc.Key}, {Key: "status", Value: engine.StatusDraft}, {Key: "checksum", Value: base}, unmarked}, doc)
 		if err != nil {
 			return s.fail("save draft", err)
 		}
@@ -154,12 +171,16 @@ func draftDoc(d *engine.DefinitionVersion) definitionDoc {
 // PublishDefinition turns a draft into a published version.
 func (s *Store) PublishDefinition(ctx context.Context, kind, id string, version int, by string, at time.Time) error {
 	key := definitionKey(kind, id, version)
+	pending, err := s.settleDefinition(ctx, kind, id)
+	if err != nil {
+		return err
+	}
 	unlock, err := s.exclusive(ctx, collDefinitions)
 	if err != nil {
 		return err
 	}
 	res, err := s.definitions.UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: key}, {Key: "status", Value: engine.StatusDraft}},
+		bson.D{{Key: "_id", Value: key}, {Key: "status", Value: engine.StatusDraft}, unmarked},
 		bson.D{{Key: "$set", Value: bson.D{
 			{Key: "status", Value: engine.StatusPublished},
 			{Key: "publishedBy", Value: by},
@@ -172,29 +193,59 @@ func (s *Store) PublishDefinition(ctx context.Context, kind, id string, version 
 	if res.MatchedCount == 1 {
 		return nil
 	}
+	conflict := engine.Errorf(engine.ECONFLICT, "%s %s version %d is already published", kind, id, version)
+	if pending {
+		conflict = beingPublished(kind, id)
+	}
 	return s.missingOrConflict(ctx, "publish definition", s.definitions, key,
-		engine.Errorf(engine.ENOTFOUND, "%s %s version %d not found", kind, id, version),
-		engine.Errorf(engine.ECONFLICT, "%s %s version %d is already published", kind, id, version))
+		engine.Errorf(engine.ENOTFOUND, "%s %s version %d not found", kind, id, version), conflict)
 }
 
 // GetDefinition returns one version, or the latest published one for
 // version 0.
 func (s *Store) GetDefinition(ctx context.Context, kind, id string, version int) (*engine.DefinitionVersion, error) {
-	var d definitionDoc
-	var err error
 	if version == 0 {
-		err = s.findOne(ctx, "get definition", s.definitions,
-			bson.D{{Key: "kind", Value: kind}, {Key: "defId", Value: id}, {Key: "status", Value: engine.StatusPublished}},
-			&d, "definition not found",
-			options.FindOne().SetSort(bson.D{{Key: "version", Value: -1}}))
-	} else {
-		err = s.findOne(ctx, "get definition", s.definitions,
-			bson.D{{Key: "_id", Value: definitionKey(kind, id, version)}}, &d, "definition not found")
+		return s.latestPublished(ctx, kind, id)
 	}
+	var d definitionDoc
+	err := s.findOne(ctx, "get definition", s.definitions,
+		bson.D{{Key: "_id", Value: definitionKey(kind, id, version)}}, &d, "definition not found")
 	if err != nil {
 		return nil, err
 	}
+	if err := s.resolveMarks(ctx, []*definitionDoc{&d}); err != nil {
+		return nil, err
+	}
 	return d.definition(), nil
+}
+
+// latestPublished is the highest version of (kind, id) that readers see
+// published: status published, or marked by a committed publish.
+func (s *Store) latestPublished(ctx context.Context, kind, id string) (*engine.DefinitionVersion, error) {
+	cur, err := s.definitions.Find(ctx,
+		bson.D{{Key: "kind", Value: kind}, {Key: "defId", Value: id}, {Key: "$or", Value: bson.A{
+			bson.D{{Key: "status", Value: engine.StatusPublished}}, bson.D{marked}}}},
+		options.Find().SetSort(bson.D{{Key: "version", Value: -1}}))
+	if err != nil {
+		return nil, s.fail("get definition", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var d definitionDoc
+		if err := cur.Decode(&d); err != nil {
+			return nil, s.fail("get definition", err)
+		}
+		if err := s.resolveMarks(ctx, []*definitionDoc{&d}); err != nil {
+			return nil, err
+		}
+		if d.Status == engine.StatusPublished {
+			return d.definition(), nil
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return nil, s.fail("get definition", err)
+	}
+	return nil, engine.Errorf(engine.ENOTFOUND, "definition not found")
 }
 
 // ListDefinitions returns the matching versions without their source.
@@ -202,17 +253,26 @@ func (s *Store) ListDefinitions(ctx context.Context, f engine.DefinitionFilter) 
 	var q filter
 	q.eq("kind", f.Kind)
 	q.eq("defId", f.ID)
-	q.eq("status", f.Status)
-	var docs []definitionDoc
+	if f.Status != "" {
+		// A marked draft may read as published: fetch it whatever the
+		// filter, and filter once the marks are resolved.
+		q.add(bson.D{{Key: "$or", Value: bson.A{bson.D{{Key: "status", Value: f.Status}}, bson.D{marked}}}})
+	}
+	var docs []*definitionDoc
 	err := s.findAll(ctx, "list definitions", s.definitions, q.doc(), &docs, options.Find().
 		SetProjection(bson.D{{Key: "source", Value: 0}}).
 		SetSort(bson.D{{Key: "kind", Value: 1}, {Key: "defId", Value: 1}, {Key: "version", Value: 1}}))
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*engine.DefinitionVersion, len(docs))
-	for i := range docs {
-		out[i] = docs[i].definition()
+	if err := s.resolveMarks(ctx, docs); err != nil {
+		return nil, err
+	}
+	out := make([]*engine.DefinitionVersion, 0, len(docs))
+	for _, d := range docs {
+		if f.Status == "" || d.Status == f.Status {
+			out = append(out, d.definition())
+		}
 	}
 	return out, nil
 }

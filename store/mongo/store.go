@@ -8,6 +8,13 @@
 // indexes, created at Open, make inserts idempotent (record IDs, ledger
 // keys, usernames, session hashes, counter windows).
 //
+// The one act that spans documents, publishing a campaign's definitions
+// together (PublishDefinitions), is still all or nothing: the versions are
+// marked with a batch, one single-document update of the batch commits
+// them, and readers resolve the marks, so they see all of the versions
+// published or none; definition_publish.go gives the argument, crashes
+// included.
+//
 // Writes use write concern majority with journaling, so a write the Store
 // acknowledged survives the failover of a primary; reads use read concern
 // majority, so nothing a failover could roll back is ever read.

@@ -67,6 +67,7 @@ func groups() []group {
 		{"ClaimDueTimers", timerScenarios()},
 		{"Definitions", definitionScenarios()},
 		{"DefinitionsBased", definitionBasedScenarios()},
+		{"PublishDefinitions", publishDefinitionsScenarios()},
 		{"OrgUnits", orgUnitScenarios()},
 		{"Users", userScenarios()},
 		{"UserPersonal", userPersonalScenarios()},
