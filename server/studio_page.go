@@ -207,6 +207,7 @@ type studioCampaignData struct {
 	// 检查并发布
 	Steps    []string
 	Problems []studioProblem
+	Warnings []studioProblem // the campaign publishes, but someone should look
 	Checked  bool
 }
 
@@ -600,37 +601,46 @@ func (s *Server) studioCheck(p *pageData, d *studioCampaignData, check *engine.C
 	for _, st := range check.Steps {
 		d.Steps = append(d.Steps, p.T("studio.kind."+st.Kind)+"“"+title(st.Kind, st.ID)+"” "+p.T("studio.version", st.Version))
 	}
-	basics := []string{"/title", "/org_scope", "/opens", "/closes", "/reference_time"}
 	for _, pr := range check.Problems {
-		sp := studioProblem{File: p.T("studio.kind."+pr.Kind) + "“" + title(pr.Kind, pr.ID) + "”"}
-		if pr.Line > 0 {
-			sp.Where = p.T("studio.problem.where.line", pr.Line)
-		} else if pr.Pointer != "" {
-			top := "/" + strings.SplitN(strings.TrimPrefix(pr.Pointer, "/"), "/", 2)[0]
-			if key := "studio.where." + top; ui.HasMessage(key) {
-				sp.Where = p.T(key)
-			} else {
-				sp.Where = pr.Pointer
-			}
-		}
-		sp.Message, sp.Detail = problemText(p, problemDiagnostic(check, pr, title))
-		switch {
-		case pr.Kind == engine.KindForm && slices.ContainsFunc(d.Forms, func(f studioFileView) bool { return f.ID == pr.ID }):
-			sp.URL = studioURL(d.ID, "forms/"+url.PathEscape(pr.ID))
-		case pr.Kind == engine.KindCampaign && slices.ContainsFunc(basics, func(b string) bool { return strings.HasPrefix(pr.Pointer, b) }):
-			sp.URL = studioURL(d.ID, "")
-		case pr.Kind == engine.KindWorkflow || pr.Kind == engine.KindCampaign && strings.HasPrefix(pr.Pointer, "/workflow"):
-			sp.URL = studioURL(d.ID, "workflow") + workflowAnchor(pr.Pointer)
-		case pr.Kind == engine.KindPayTable && pr.Line == 0:
-			sp.URL = studioURL(d.ID, "pay")
-		default:
-			sp.URL = studioURL(d.ID, "source") + "#file-" + pr.Kind + "-" + pr.ID
-			if pr.Line > 0 {
-				sp.URL += fmt.Sprintf("-L%d", pr.Line)
-			}
-		}
-		d.Problems = append(d.Problems, sp)
+		d.Problems = append(d.Problems, studioProblemView(p, d, check, pr, title))
 	}
+	for _, pr := range check.Warnings {
+		d.Warnings = append(d.Warnings, studioProblemView(p, d, check, pr, title))
+	}
+}
+
+// studioProblemView is one problem (or warning) of a check in the page's
+// language, with a link to the tab where it is fixed.
+func studioProblemView(p *pageData, d *studioCampaignData, check *engine.CampaignCheck, pr engine.CampaignProblem, title func(kind, id string) string) studioProblem {
+	basics := []string{"/title", "/org_scope", "/opens", "/closes", "/reference_time"}
+	sp := studioProblem{File: p.T("studio.kind."+pr.Kind) + "“" + title(pr.Kind, pr.ID) + "”"}
+	if pr.Line > 0 {
+		sp.Where = p.T("studio.problem.where.line", pr.Line)
+	} else if pr.Pointer != "" {
+		top := "/" + strings.SplitN(strings.TrimPrefix(pr.Pointer, "/"), "/", 2)[0]
+		if key := "studio.where." + top; ui.HasMessage(key) {
+			sp.Where = p.T(key)
+		} else {
+			sp.Where = pr.Pointer
+		}
+	}
+	sp.Message, sp.Detail = problemText(p, problemDiagnostic(check, pr, title))
+	switch {
+	case pr.Kind == engine.KindForm && slices.ContainsFunc(d.Forms, func(f studioFileView) bool { return f.ID == pr.ID }):
+		sp.URL = studioURL(d.ID, "forms/"+url.PathEscape(pr.ID))
+	case pr.Kind == engine.KindCampaign && slices.ContainsFunc(basics, func(b string) bool { return strings.HasPrefix(pr.Pointer, b) }):
+		sp.URL = studioURL(d.ID, "")
+	case pr.Kind == engine.KindWorkflow || pr.Kind == engine.KindCampaign && strings.HasPrefix(pr.Pointer, "/workflow"):
+		sp.URL = studioURL(d.ID, "workflow") + workflowAnchor(pr.Pointer)
+	case pr.Kind == engine.KindPayTable && pr.Line == 0:
+		sp.URL = studioURL(d.ID, "pay")
+	default:
+		sp.URL = studioURL(d.ID, "source") + "#file-" + pr.Kind + "-" + pr.ID
+		if pr.Line > 0 {
+			sp.URL += fmt.Sprintf("-L%d", pr.Line)
+		}
+	}
+	return sp
 }
 
 // studioPublish publishes the campaign's drafts, all or nothing: POST
