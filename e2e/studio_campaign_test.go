@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -16,38 +15,11 @@ import (
 // each tab at an office screen and on a phone.
 func TestStudioCampaignEditors(t *testing.T) {
 	s := startSite(t)
-	ctx := newBrowser(t)
-	office := chromedp.EmulateViewport(1280, 900)
-	phone := chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch)
+	ctx, id := newStudioCampaign(t, s, "东关村育龄妇女登记")
 	both := func(step string) {
 		t.Helper()
-		shot(t, ctx, step+"-1280", "")
-		if err := chromedp.Do(ctx, phone); err != nil {
-			t.Fatal(err)
-		}
-		shot(t, ctx, step+"-390", "")
-		if err := chromedp.Do(ctx, office); err != nil {
-			t.Fatal(err)
-		}
+		shotBoth(t, ctx, step)
 	}
-	if err := chromedp.Do(ctx, office); err != nil {
-		t.Fatal(err)
-	}
-	signIn(t, ctx, s, "author", "")
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(s.base+"/studio"),
-		chromedp.SendKeys(chromedp.ID("new-title"), "东关村育龄妇女登记"),
-		chromedp.Click(chromedp.CSS(`form[action="/studio/campaigns"] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.ID("f-title_zh")),
-	)
-	if err != nil {
-		t.Fatalf("new blank campaign: %v", err)
-	}
-	location, err := chromedp.Run(ctx, chromedp.Location())
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := regexp.MustCompile(`/studio/campaigns/([a-z0-9-]+)`).FindStringSubmatch(location)[1]
 	saved := func(what string) {
 		t.Helper()
 		if got, err := waitText(ctx, "p.flash", func(s string) bool { return strings.Contains(s, "已保存为草稿") }); err != nil {
@@ -56,7 +28,7 @@ func TestStudioCampaignEditors(t *testing.T) {
 	}
 
 	// 抽查: a refusal first, in Chinese, then 5 %, at least 1.
-	err = chromedp.Do(ctx,
+	err := chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`nav.studio-tabs a[href$="/qc"]`)),
 		chromedp.WaitVisible(chromedp.ID("qc_percent-new")),
 		chromedp.SendKeys(chromedp.ID("qc_percent-new"), "150"),
@@ -65,14 +37,14 @@ func TestStudioCampaignEditors(t *testing.T) {
 	if err != nil {
 		t.Fatalf("open 抽查: %v", err)
 	}
-	if err := chromedp.Do(ctx, phone); err != nil {
+	if err := chromedp.Do(ctx, phoneView); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := waitText(ctx, "#qc_percent-new-err", func(s string) bool { return strings.Contains(s, "不超过 100") }); err != nil {
 		t.Fatalf("150 %%: %q %v", got, err)
 	}
 	shot(t, ctx, "qc-refused-390", "")
-	err = chromedp.Do(ctx, office,
+	err = chromedp.Do(ctx, officeView,
 		chromedp.SetValue(chromedp.ID("qc_percent-new"), "5"),
 		chromedp.SetValue(chromedp.ID("qc_min-new"), "1"),
 		chromedp.Click(chromedp.ID("qc_save")),

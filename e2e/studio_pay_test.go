@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -17,29 +16,9 @@ import (
 // a phone.
 func TestStudioPayEditor(t *testing.T) {
 	s := startSite(t)
-	ctx := newBrowser(t)
-	office := chromedp.EmulateViewport(1280, 900)
-	phone := chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch)
-	if err := chromedp.Do(ctx, office); err != nil {
-		t.Fatal(err)
-	}
-	signIn(t, ctx, s, "author", "")
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(s.base+"/studio"),
-		chromedp.SendKeys(chromedp.ID("new-title"), "流动儿童预防接种核查"),
-		chromedp.Click(chromedp.CSS(`form[action="/studio/campaigns"] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.ID("f-title_zh")),
-	)
-	if err != nil {
-		t.Fatalf("new blank campaign: %v", err)
-	}
-	location, err := chromedp.Run(ctx, chromedp.Location())
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := regexp.MustCompile(`/studio/campaigns/([a-z0-9-]+)`).FindStringSubmatch(location)[1]
+	ctx, id := newStudioCampaign(t, s, "流动儿童预防接种核查")
 
-	err = chromedp.Do(ctx,
+	err := chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`nav.studio-tabs a[href$="/pay"]`)),
 		chromedp.WaitVisible(chromedp.ID("pay-create")),
 	)
@@ -89,11 +68,11 @@ func TestStudioPayEditor(t *testing.T) {
 		t.Fatal(err)
 	}
 	shot(t, ctx, "example-1280", "")
-	if err := chromedp.Do(ctx, phone, chromedp.ScrollIntoView(chromedp.ID("pay-example"))); err != nil {
+	if err := chromedp.Do(ctx, phoneView, chromedp.ScrollIntoView(chromedp.ID("pay-example"))); err != nil {
 		t.Fatal(err)
 	}
 	shot(t, ctx, "example-390", "")
-	if err := chromedp.Do(ctx, office); err != nil {
+	if err := chromedp.Do(ctx, officeView); err != nil {
 		t.Fatal(err)
 	}
 
@@ -123,7 +102,7 @@ func TestStudioPayEditor(t *testing.T) {
 
 	// The survey's published table, as the issue's example: ten households
 	// surveyed, one spot check without a problem.
-	err = chromedp.Do(ctx, office,
+	err = chromedp.Do(ctx, officeView,
 		chromedp.Navigate(s.base+"/studio/campaigns/fertility-survey-2026/pay?records=10&qc_pass=1&days=2"),
 		chromedp.WaitVisible(chromedp.ID("pay-items")),
 	)

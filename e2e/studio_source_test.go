@@ -17,18 +17,8 @@ import (
 // tab. Screenshots at an office screen and on a phone.
 func TestStudioSourceEditor(t *testing.T) {
 	s := startSite(t)
-	ctx := newBrowser(t)
-	office := chromedp.EmulateViewport(1280, 900)
-	phone := chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch)
-	if err := chromedp.Do(ctx, office); err != nil {
-		t.Fatal(err)
-	}
-	signIn(t, ctx, s, "author", "")
+	ctx, _ := newStudioCampaign(t, s, "东关村流动儿童接种核查")
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(s.base+"/studio"),
-		chromedp.SendKeys(chromedp.ID("new-title"), "东关村流动儿童接种核查"),
-		chromedp.Click(chromedp.CSS(`form[action="/studio/campaigns"] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.ID("f-title_zh")),
 		chromedp.Click(chromedp.CSS(`nav.studio-tabs a[href$="/source"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`a.studio-edit-link[href*="/files/workflow/"]`)),
 		chromedp.Click(chromedp.CSS(`a.studio-edit-link[href*="/files/workflow/"]`)),
@@ -96,11 +86,11 @@ func TestStudioSourceEditor(t *testing.T) {
 		t.Fatal(err)
 	}
 	shot(t, ctx, "finding-list-1280", "")
-	if err := chromedp.Do(ctx, phone); err != nil {
+	if err := chromedp.Do(ctx, phoneView); err != nil {
 		t.Fatal(err)
 	}
 	shot(t, ctx, "finding-390", "")
-	if err := chromedp.Do(ctx, office); err != nil {
+	if err := chromedp.Do(ctx, officeView); err != nil {
 		t.Fatal(err)
 	}
 

@@ -18,9 +18,7 @@ import (
 func TestStudioCopyRenamePublish(t *testing.T) {
 	s := startSite(t)
 	ctx := newBrowser(t)
-	office := chromedp.EmulateViewport(1280, 900)
-	phone := chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch)
-	if err := chromedp.Do(ctx, office); err != nil {
+	if err := chromedp.Do(ctx, officeView); err != nil {
 		t.Fatal(err)
 	}
 	signIn(t, ctx, s, "author", "")
@@ -33,11 +31,11 @@ func TestStudioCopyRenamePublish(t *testing.T) {
 		t.Fatalf("open the studio from the navigation: %v", err)
 	}
 	shot(t, ctx, "list-1280", "")
-	if err := chromedp.Do(ctx, phone); err != nil {
+	if err := chromedp.Do(ctx, phoneView); err != nil {
 		t.Fatal(err)
 	}
 	shot(t, ctx, "list-390", "")
-	if err := chromedp.Do(ctx, office); err != nil {
+	if err := chromedp.Do(ctx, officeView); err != nil {
 		t.Fatal(err)
 	}
 
@@ -77,11 +75,11 @@ func TestStudioCopyRenamePublish(t *testing.T) {
 		t.Errorf("heading after the rename: %q", got)
 	}
 	shot(t, ctx, "basics-1280", "")
-	if err := chromedp.Do(ctx, phone); err != nil {
+	if err := chromedp.Do(ctx, phoneView); err != nil {
 		t.Fatal(err)
 	}
 	shot(t, ctx, "basics-390", "")
-	if err := chromedp.Do(ctx, office); err != nil {
+	if err := chromedp.Do(ctx, officeView); err != nil {
 		t.Fatal(err)
 	}
 
@@ -96,7 +94,7 @@ func TestStudioCopyRenamePublish(t *testing.T) {
 		t.Errorf("the drafts to publish: %q", got)
 	}
 	shot(t, ctx, "check-1280", "")
-	if err := chromedp.Do(ctx, phone); err != nil {
+	if err := chromedp.Do(ctx, phoneView); err != nil {
 		t.Fatal(err)
 	}
 	shot(t, ctx, "check-390", "")
@@ -116,7 +114,7 @@ func TestStudioCopyRenamePublish(t *testing.T) {
 	}
 
 	// The source view, for a look at a long file on an office screen.
-	if err := chromedp.Do(ctx, office, chromedp.Click(chromedp.CSS(`nav.studio-tabs a[href$="/source"]`)),
+	if err := chromedp.Do(ctx, officeView, chromedp.Click(chromedp.CSS(`nav.studio-tabs a[href$="/source"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`table.source`))); err != nil {
 		t.Fatalf("open 源文件: %v", err)
 	}
@@ -128,25 +126,7 @@ func TestStudioCopyRenamePublish(t *testing.T) {
 // is wrong, each problem linking to where it is fixed.
 func TestStudioBlankCampaignProblems(t *testing.T) {
 	s := startSite(t)
-	ctx := newBrowser(t)
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
-		t.Fatal(err)
-	}
-	signIn(t, ctx, s, "author", "")
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(s.base+"/studio"),
-		chromedp.SendKeys(chromedp.ID("new-title"), "东关村育龄妇女登记"),
-		chromedp.Click(chromedp.CSS(`form[action="/studio/campaigns"] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.ID("f-title_zh")),
-	)
-	if err != nil {
-		t.Fatalf("new blank campaign: %v", err)
-	}
-	location, err := chromedp.Run(ctx, chromedp.Location())
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := regexp.MustCompile(`/studio/campaigns/([a-z0-9-]+)`).FindStringSubmatch(location)[1]
+	ctx, id := newStudioCampaign(t, s, "东关村育龄妇女登记")
 	broken := filepath.Join(t.TempDir(), id+"-form.form.json")
 	src := `{"x-form-id": "` + id + `-form", "x-title": {"zh": "育龄妇女登记表"}, "type": "object",
   "properties": {"name": {"type": "strin", "x-label": {"zh": "姓名"}}}}`
@@ -154,7 +134,7 @@ func TestStudioBlankCampaignProblems(t *testing.T) {
 		t.Fatal(err)
 	}
 	anchor := "#file-form-" + id + "-form"
-	err = chromedp.Do(ctx,
+	err := chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`nav.studio-tabs a[href$="/source"]`)),
 		chromedp.WaitVisible(chromedp.CSS(anchor)),
 		chromedp.SetUploadFiles(chromedp.CSS(anchor+` input[type=file]`), []string{broken}),

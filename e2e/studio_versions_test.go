@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -18,27 +17,7 @@ import (
 // at an office screen and on a phone.
 func TestStudioVersions(t *testing.T) {
 	s := startSite(t)
-	ctx := newBrowser(t)
-	office := chromedp.EmulateViewport(1280, 900)
-	phone := chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch)
-	if err := chromedp.Do(ctx, office); err != nil {
-		t.Fatal(err)
-	}
-	signIn(t, ctx, s, "author", "")
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(s.base+"/studio"),
-		chromedp.SendKeys(chromedp.ID("new-title"), "东关村流动儿童接种核查"),
-		chromedp.Click(chromedp.CSS(`form[action="/studio/campaigns"] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.ID("f-title_zh")),
-	)
-	if err != nil {
-		t.Fatalf("new blank campaign: %v", err)
-	}
-	location, err := chromedp.Run(ctx, chromedp.Location())
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := regexp.MustCompile(`/studio/campaigns/([a-z0-9-]+)`).FindStringSubmatch(location)[1]
+	ctx, id := newStudioCampaign(t, s, "东关村流动儿童接种核查")
 	publish := func(step string) {
 		t.Helper()
 		err := chromedp.Do(ctx,
@@ -109,11 +88,11 @@ func TestStudioVersions(t *testing.T) {
 		t.Errorf("the form's changes: %q", got)
 	}
 	shot(t, ctx, "form-diff-1280", "")
-	if err := chromedp.Do(ctx, phone); err != nil {
+	if err := chromedp.Do(ctx, phoneView); err != nil {
 		t.Fatal(err)
 	}
 	shot(t, ctx, "form-diff-390", "")
-	if err := chromedp.Do(ctx, office); err != nil {
+	if err := chromedp.Do(ctx, officeView); err != nil {
 		t.Fatal(err)
 	}
 
@@ -147,7 +126,7 @@ func TestStudioVersions(t *testing.T) {
 		t.Errorf("the source view has %d inputs (%v), want none", uploads, err)
 	}
 	shot(t, ctx, "source-1280", "")
-	if err := chromedp.Do(ctx, phone); err != nil {
+	if err := chromedp.Do(ctx, phoneView); err != nil {
 		t.Fatal(err)
 	}
 	shot(t, ctx, "source-390", "")
@@ -161,7 +140,7 @@ func TestStudioVersions(t *testing.T) {
 	shot(t, ctx, "history-390", "")
 
 	// The same comparison for an English-speaking author.
-	err = chromedp.Do(ctx, office,
+	err = chromedp.Do(ctx, officeView,
 		chromedp.Navigate(s.base+"/studio/campaigns/"+id+"/versions?kind=form&file="+formID+"&from=1&to=2&lang=en"),
 		chromedp.WaitVisible(chromedp.ID("version-changes")),
 	)

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -21,27 +20,14 @@ import (
 // office screen and a tablet.
 func TestStudioWorkflowDesigner(t *testing.T) {
 	s := startSite(t)
-	ctx := newBrowser(t)
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
-		t.Fatal(err)
-	}
-	signIn(t, ctx, s, "author", "")
+	ctx, id := newStudioCampaign(t, s, "东关村奖励扶助审核")
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(s.base+"/studio"),
-		chromedp.SendKeys(chromedp.ID("new-title"), "东关村奖励扶助审核"),
-		chromedp.Click(chromedp.CSS(`form[action="/studio/campaigns"] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.ID("f-title_zh")),
 		chromedp.Click(chromedp.CSS(`nav.studio-tabs a[href$="/workflow"]`)),
 		chromedp.WaitVisible(chromedp.ID("s-village_review")),
 	)
 	if err != nil {
 		t.Fatalf("open the 审核流程 tab of a blank campaign: %v", err)
 	}
-	location, err := chromedp.Run(ctx, chromedp.Location())
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := regexp.MustCompile(`/studio/campaigns/([a-z0-9-]+)/workflow`).FindStringSubmatch(location)[1]
 	shot(t, ctx, "start-1280", "")
 
 	// diagram returns the diagram's nodes and arrows as the page shows them.

@@ -3,7 +3,6 @@ package e2e
 import (
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -18,25 +17,7 @@ import (
 // which then offers itself for download as Excel.
 func TestStudioXLSFormUpload(t *testing.T) {
 	s := startSite(t)
-	ctx := newBrowser(t)
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
-		t.Fatal(err)
-	}
-	signIn(t, ctx, s, "author", "")
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(s.base+"/studio"),
-		chromedp.SendKeys(chromedp.ID("new-title"), "西河村流动人口核查"),
-		chromedp.Click(chromedp.CSS(`form[action="/studio/campaigns"] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.ID("f-title_zh")),
-	)
-	if err != nil {
-		t.Fatalf("new blank campaign: %v", err)
-	}
-	location, err := chromedp.Run(ctx, chromedp.Location())
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := regexp.MustCompile(`/studio/campaigns/([a-z0-9-]+)`).FindStringSubmatch(location)[1]
+	ctx, id := newStudioCampaign(t, s, "西河村流动人口核查")
 	dir := t.TempDir()
 	rows := [][]string{
 		{"类型", "名称", "标题", "必填", "显示条件"},
@@ -53,7 +34,7 @@ func TestStudioXLSFormUpload(t *testing.T) {
 	os.WriteFile(good, xlsformtest.Workbook(t, xlsformtest.Sheet{Name: "问卷", Rows: rows}, choices), 0o600)
 
 	anchor := "#file-form-" + id + "-form"
-	err = chromedp.Do(ctx,
+	err := chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`nav.studio-tabs a[href$="/source"]`)),
 		chromedp.WaitVisible(chromedp.CSS(anchor)),
 		chromedp.SetUploadFiles(chromedp.CSS(anchor+` input[type=file]`), []string{bad}),
