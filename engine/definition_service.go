@@ -105,6 +105,11 @@ func (e *Engine) Definition(ctx context.Context, kind, id string, version int) (
 	if d.Status != StatusPublished {
 		return nil, nil, Errorf(ENOTFOUND, "%s %s version %d is not published", kind, id, version)
 	}
+	if gen != "" {
+		// Remembered also when the compiled version is in the catalog
+		// already (publishing puts it there).
+		e.setLatestVersion(gen, kind, id, d.Version)
+	}
 	key := fmt.Sprintf("%s/%s/%d", kind, id, d.Version)
 	if v := e.catalog.get(key); v != nil {
 		return v, d, nil
@@ -117,9 +122,6 @@ func (e *Engine) Definition(ctx context.Context, kind, id string, version int) (
 		return nil, nil, Errorf(EINTERNAL, "published %s %s version %d no longer loads: %s", kind, id, d.Version, firstError(ds))
 	}
 	e.catalog.put(key, v)
-	if gen != "" {
-		e.setLatestVersion(gen, kind, id, d.Version)
-	}
 	return v, d, nil
 }
 

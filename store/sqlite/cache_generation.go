@@ -18,7 +18,7 @@ func (s *Store) CacheGeneration(ctx context.Context) (string, error) {
 		return "", errClosed()
 	}
 	var g string
-	err := s.rdb.QueryRowContext(ctx, "SELECT value FROM store_meta WHERE key = 'cache_generation'").Scan(&g)
+	err := s.stmt.cacheGeneration.QueryRowContext(ctx).Scan(&g)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", engine.Errorf(engine.EINTERNAL, "the database has no cache generation")
 	}
