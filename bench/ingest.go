@@ -24,6 +24,11 @@ type ingestRow struct {
 	engine      float64 // engine.Submit in-process
 	store       float64 // Store.InsertRecord of prepared records
 	raw         float64 // the database alone, one durable insert per write
+
+	// CPU time of this process per operation (user + system, getrusage),
+	// load generator included: on a shared machine the rates move with
+	// the load, the CPU per operation much less.
+	httpCPU, engineCPU, storeCPU, rawCPU time.Duration
 }
 
 // op is one unit of work of an ingest path, run by worker on its own rng.
@@ -86,25 +91,26 @@ func measureIngest(ctx context.Context, b *backend, cfg config, r *report, progr
 	paths := []struct {
 		name    string
 		rate    func(*ingestRow) *float64
+		cpu     func(*ingestRow) *time.Duration
 		op      op
 		counted bool // its records land in the store
 	}{
-		{"raw", func(r *ingestRow) *float64 { return &r.raw }, func(ctx context.Context, rng *rand.Rand, _ int) error {
+		{"raw", func(r *ingestRow) *float64 { return &r.raw }, func(r *ingestRow) *time.Duration { return &r.rawCPU }, func(ctx context.Context, rng *rand.Rand, _ int) error {
 			return raw.insert(ctx, engine.NewID(benchNow()))
 		}, false},
-		{"store", func(r *ingestRow) *float64 { return &r.store }, func(ctx context.Context, rng *rand.Rand, _ int) error {
+		{"store", func(r *ingestRow) *float64 { return &r.store }, func(r *ingestRow) *time.Duration { return &r.storeCPU }, func(ctx context.Context, rng *rand.Rand, _ int) error {
 			rec := *tmpl
 			rec.ID, rec.DedupKey, rec.Version = engine.NewID(benchNow()), fmt.Sprintf("prepared-%d", dedup.Add(1)), 0
 			_, _, err := st.InsertRecord(ctx, &rec)
 			return err
 		}, true},
-		{"engine", func(r *ingestRow) *float64 { return &r.engine }, func(ctx context.Context, rng *rand.Rand, worker int) error {
+		{"engine", func(r *ingestRow) *float64 { return &r.engine }, func(r *ingestRow) *time.Duration { return &r.engineCPU }, func(ctx context.Context, rng *rand.Rand, worker int) error {
 			_, err := w.eng.Submit(ctx, workers[worker%fieldWorkers], engine.Submission{
 				ID: newUUID(rng), CampaignID: campaignID, FormID: formID, Answers: cloneAnswers(answers.json[rng.IntN(len(answers.json))]),
 			})
 			return err
 		}, true},
-		{"http", func(r *ingestRow) *float64 { return &r.http }, func(ctx context.Context, rng *rand.Rand, worker int) error {
+		{"http", func(r *ingestRow) *float64 { return &r.http }, func(r *ingestRow) *time.Duration { return &r.httpCPU }, func(ctx context.Context, rng *rand.Rand, worker int) error {
 			body := submitBody(newUUID(rng), answers.json[rng.IntN(len(answers.json))])
 			return w.do(ctx, workerName(worker%fieldWorkers), http.MethodPost, "/api/v1/records", body, http.StatusCreated)
 		}, true},
@@ -115,16 +121,19 @@ func measureIngest(ctx context.Context, b *backend, cfg config, r *report, progr
 		row := ingestRow{concurrency: c}
 		ops := make([]int64, len(paths))
 		took := make([]time.Duration, len(paths))
+		cpu := make([]time.Duration, len(paths))
 		for round := range cfg.sizes.ingestRounds {
 			for i, p := range paths {
 				var prof string
 				if p.name == "http" {
 					prof = filepath.Join(cfg.dir, fmt.Sprintf("ingest-c%d-r%d.pprof", c, round))
 				}
+				cpu0 := processCPU()
 				n, d, err := runCell(ctx, c, cfg.sizes.ingestCell, p.op, prof)
 				if err != nil {
 					return fmt.Errorf("%s at concurrency %d: %w", p.name, c, err)
 				}
+				cpu[i] += processCPU() - cpu0
 				ops[i], took[i] = ops[i]+n, took[i]+d
 				if p.counted {
 					expected += n
@@ -136,6 +145,7 @@ func measureIngest(ctx context.Context, b *backend, cfg config, r *report, progr
 		}
 		for i, p := range paths {
 			*p.rate(&row) = float64(ops[i]) / took[i].Seconds()
+			*p.cpu(&row) = cpu[i] / time.Duration(max(ops[i], 1))
 		}
 		progress("ingest c=%d: http %.0f/s, engine %.0f/s, store %.0f/s, raw %.0f/s", c, row.http, row.engine, row.store, row.raw)
 		r.ingest = append(r.ingest, row)

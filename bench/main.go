@@ -77,6 +77,7 @@ type config struct {
 	sizes sizes
 	db    string // "sqlite", "ferretdb" or a mongodb:// URI
 	dir   string // where files go; a fresh temporary directory when empty
+	only  string // run only the step of that name ("ingest", "latency", …); empty: all
 	keep  bool   // keep the files
 	log   io.Writer
 }
@@ -90,8 +91,9 @@ func main() {
 	dir := flag.String("dir", "", "directory for the databases and files (default: a new temporary directory)")
 	keep := flag.Bool("keep", false, "keep the databases and files after the run")
 	quiet := flag.Bool("q", false, "no progress lines on stderr")
+	only := flag.String("only", "", `run only this step: "ingest", "latency", "payment table", "import/export", "indicator page", "registry" or "form designer"`)
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: go run ./bench [-quick] [-db sqlite|ferretdb|mongodb://…] [-dir dir] [-keep]\n\n")
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: go run ./bench [-quick] [-only step] [-db sqlite|ferretdb|mongodb://…] [-dir dir] [-keep]\n\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -99,7 +101,7 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	cfg := config{sizes: fullSizes, db: *db, dir: *dir, keep: *keep, log: os.Stderr}
+	cfg := config{sizes: fullSizes, db: *db, dir: *dir, keep: *keep, only: *only, log: os.Stderr}
 	if *quick {
 		cfg.sizes = quickSizes
 	}
@@ -151,9 +153,19 @@ func run(ctx context.Context, cfg config, out io.Writer) (err error) {
 		{"registry", measureRegistryStep},
 		{"form designer", measureDesigner},
 	}
+	known := cfg.only == ""
+	for _, s := range steps {
+		known = known || s.name == cfg.only
+	}
+	if !known {
+		return fmt.Errorf("no step %q", cfg.only)
+	}
 	for _, s := range steps {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if cfg.only != "" && s.name != cfg.only {
+			continue
 		}
 		progress("%s …", s.name)
 		if err := s.run(ctx, b, cfg, r, progress); err != nil {

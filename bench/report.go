@@ -133,6 +133,15 @@ func (r *report) write(out io.Writer) {
 		for _, in := range r.ingest {
 			fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %.0f %% |\n", in.concurrency, rate(in.http), rate(in.engine), rate(in.store), rate(in.raw), 100*in.http/in.store)
 		}
+		fmt.Fprintln(w, "\nCPU time of the process per operation (user + system; the load generator included), in ms:")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "| concurrency | HTTP POST /api/v1/records | engine.Submit in-process | Store.InsertRecord, prepared | raw insert | store ÷ HTTP |")
+		fmt.Fprintln(w, "|---|---|---|---|---|---|")
+		for _, in := range r.ingest {
+			ms := func(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d)/float64(time.Millisecond)) }
+			fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %.0f %% |\n", in.concurrency, ms(in.httpCPU), ms(in.engineCPU), ms(in.storeCPU), ms(in.rawCPU),
+				100*float64(in.storeCPU)/float64(max(in.httpCPU, 1)))
+		}
 	}
 	if c := r.cpu; c != nil {
 		of := func(d time.Duration) float64 { return 100 * float64(d) / float64(max(c.total, 1)) }

@@ -72,7 +72,7 @@ func (e *Engine) CampaignOpen(ctx context.Context, camp *campaigns.Campaign, now
 	if !camp.OpenAt(now) {
 		return closedError(camp, now)
 	}
-	c, err := e.store.CampaignClosure(ctx, camp.ID())
+	c, err := e.campaignClosure(ctx, camp.ID())
 	switch {
 	case err == nil:
 		return Errorf(ECLOSED, "campaign %s was closed on %s: %s", camp.ID(), c.ClosedAt.In(shanghai).Format("2006-01-02"), c.Reason)

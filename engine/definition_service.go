@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"canvass/campaigns"
 	"canvass/forms"
@@ -59,72 +58,12 @@ func compileDefinition(kind, filename string, src []byte) (compiled any, declare
 }
 
 // catalog caches compiled published definitions. A published version never
-// changes, so an entry never goes stale.
-//
-// It also remembers, for latestTTL, which version is the latest published
-// one of each definition: every submission asks, and the answer changes
-// only on a publish. A publish through this engine forgets it at once;
-// one through another replica is seen within about twice latestTTL.
+// changes, so an entry never goes stale. Which version is the latest
+// published one is remembered in caches (cache.go), checked against the
+// store's cache generation.
 type catalog struct {
-	mu      sync.RWMutex
-	byKey   map[string]any
-	latests map[string]latestVersion
-}
-
-// latestTTL is how long a replica may keep serving the previous version
-// after another replica published a new one.
-const latestTTL = 2 * time.Second
-
-type latestVersion struct {
-	version int
-	until   time.Time // monotonic: a cache lifetime, not an engine time
-}
-
-// latest returns the remembered latest published version of kind/id, or
-// 0 when the caller must ask the store: when it is unknown, or when it has
-// just gone stale — then only the first caller to notice asks, and the
-// others keep the remembered version meanwhile, so that a busy server does
-// not send every concurrent submission to the store at each expiry.
-func (c *catalog) latest(kind, id string) int {
-	key := kind + "/" + id
-	c.mu.RLock()
-	l, ok := c.latests[key]
-	c.mu.RUnlock()
-	if !ok {
-		return 0
-	}
-	if time.Now().Before(l.until) {
-		return l.version
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	cur, ok := c.latests[key]
-	if !ok {
-		return 0
-	}
-	if time.Now().Before(cur.until) {
-		return cur.version // another caller is asking the store
-	}
-	cur.until = time.Now().Add(latestTTL)
-	c.latests[key] = cur
-	return 0
-}
-
-func (c *catalog) setLatest(kind, id string, version int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.latests == nil {
-		c.latests = map[string]latestVersion{}
-	}
-	c.latests[kind+"/"+id] = latestVersion{version: version, until: time.Now().Add(latestTTL)}
-}
-
-// forgetLatest drops the remembered latest version of kind/id (after a
-// publish).
-func (c *catalog) forgetLatest(kind, id string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.latests, kind+"/"+id)
+	mu    sync.RWMutex
+	byKey map[string]any
 }
 
 func (c *catalog) get(key string) any {
@@ -146,8 +85,13 @@ func (c *catalog) put(key string, v any) {
 // latest published one) and its stored version. Returns ENOTFOUND when
 // there is none.
 func (e *Engine) Definition(ctx context.Context, kind, id string, version int) (any, *DefinitionVersion, error) {
+	gen := ""
 	if version == 0 {
-		version = e.catalog.latest(kind, id)
+		g, err := e.cacheGeneration(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		gen, version = g, e.latestVersion(g, kind, id)
 	}
 	if version > 0 {
 		if v := e.catalog.get(fmt.Sprintf("%s/%s/%d", kind, id, version)); v != nil {
@@ -161,6 +105,11 @@ func (e *Engine) Definition(ctx context.Context, kind, id string, version int) (
 	if d.Status != StatusPublished {
 		return nil, nil, Errorf(ENOTFOUND, "%s %s version %d is not published", kind, id, version)
 	}
+	if gen != "" {
+		// Remembered also when the compiled version is in the catalog
+		// already (publishing puts it there).
+		e.setLatestVersion(gen, kind, id, d.Version)
+	}
 	key := fmt.Sprintf("%s/%s/%d", kind, id, d.Version)
 	if v := e.catalog.get(key); v != nil {
 		return v, d, nil
@@ -173,9 +122,6 @@ func (e *Engine) Definition(ctx context.Context, kind, id string, version int) (
 		return nil, nil, Errorf(EINTERNAL, "published %s %s version %d no longer loads: %s", kind, id, d.Version, firstError(ds))
 	}
 	e.catalog.put(key, v)
-	if version == 0 {
-		e.catalog.setLatest(kind, id, d.Version)
-	}
 	return v, d, nil
 }
 
@@ -342,7 +288,6 @@ func (e *Engine) Publish(ctx context.Context, a *Actor, kind, id string, version
 	if err := e.store.PublishDefinition(ctx, kind, id, version, a.ID(), now); err != nil {
 		return nil, err
 	}
-	e.catalog.forgetLatest(kind, id)
 	d.Status, d.PublishedBy, d.PublishedAt = StatusPublished, a.ID(), now
 	if err := e.Audit(ctx, a, "definition.publish", kind, fmt.Sprintf("%s@%d", id, version), d.Owner, nil); err != nil {
 		return nil, err

@@ -15,6 +15,8 @@ type Engine struct {
 	vault  *Vault
 
 	catalog   catalog
+	caches    caches
+	sessions  sessionCache
 	followers []RecordFollower
 }
 
@@ -61,6 +63,12 @@ func (e *Engine) Vault() *Vault { return e.vault }
 // operation that asked for it: an action we cannot account for must not
 // look successful.
 func (e *Engine) Audit(ctx context.Context, a *Actor, action, kind, id, orgPath string, detail map[string]any) error {
+	return e.store.AppendAudit(ctx, e.auditEvent(a, action, kind, id, orgPath, detail))
+}
+
+// auditEvent is the event Audit appends, for writes that append it with
+// their own (Store.SubmitRecord).
+func (e *Engine) auditEvent(a *Actor, action, kind, id, orgPath string, detail map[string]any) *AuditEvent {
 	ev := &AuditEvent{
 		ID:         NewID(e.Now()),
 		At:         e.Now(),
@@ -75,7 +83,7 @@ func (e *Engine) Audit(ctx context.Context, a *Actor, action, kind, id, orgPath 
 	} else {
 		ev.Actor = "system"
 	}
-	return e.store.AppendAudit(ctx, ev)
+	return ev
 }
 
 // AuditLog returns one page of the audit events in the actor's subtree,

@@ -12,10 +12,7 @@ import (
 // numbers existed — into the workflow). Other writes (timers, reviews,
 // pay) never draw a number, so they add no write to a shared counter.
 func (e *Engine) numberRecord(ctx context.Context, r *Record) error {
-	if r.Number != 0 || r.State == StateDraft || r.CampaignID == "" {
-		return nil
-	}
-	if n := len(r.History); n > 0 && r.History[n-1].Action != "submit" {
+	if !needsNumber(r) {
 		return nil
 	}
 	n, err := e.store.NextRecordNumber(ctx, r.CampaignID)
@@ -24,6 +21,15 @@ func (e *Engine) numberRecord(ctx context.Context, r *Record) error {
 	}
 	r.Number = n
 	return nil
+}
+
+// needsNumber reports whether numberRecord would draw r a number.
+func needsNumber(r *Record) bool {
+	if r.Number != 0 || r.State == StateDraft || r.CampaignID == "" {
+		return false
+	}
+	n := len(r.History)
+	return n == 0 || r.History[n-1].Action == "submit"
 }
 
 // ParseRecordNumber reads a short record number as people type it: "12",

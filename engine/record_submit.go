@@ -71,6 +71,10 @@ func (e *Engine) Submit(ctx context.Context, a *Actor, s Submission) (*SubmitRes
 	if err := a.Require(RoleFieldWorker, RoleAdmin); err != nil {
 		return nil, err
 	}
+	ctx, err := e.WithCacheGeneration(ctx)
+	if err != nil {
+		return nil, err
+	}
 	now := e.Now()
 	switch {
 	case s.ID == "":
@@ -128,37 +132,30 @@ func (e *Engine) Submit(ctx context.Context, a *Actor, s Submission) (*SubmitRes
 		r.History = []HistoryEntry{{At: now, Actor: a.ID(), Action: "submit", ToState: out.To}}
 	}
 	r.ContentHash = e.ContentHash(r, state.Clean)
-	if existing, err := e.store.GetRecord(ctx, r.ID); err == nil {
-		if existing.ContentHash != r.ContentHash {
-			return nil, Errorf(ECONFLICT, "a different submission with this ID exists")
-		}
-		res.Record, res.Replayed = existing, true
-		return res, nil
-	} else if ErrorCode(err) != ENOTFOUND {
-		return nil, err
-	}
 	if r.Answers, r.DedupKey, err = e.SealAnswers(form, camp.ID(), state.Clean); err != nil {
 		return nil, err
 	}
-	if err := e.numberRecord(ctx, r); err != nil {
-		return nil, err
-	}
-	stored, created, err := e.store.InsertRecord(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	// The look-up above misses a twin that arrives at the same moment;
-	// the store tells which of them inserted, and only that one is new.
-	res.Record, res.Replayed = stored, !created
-	if !created {
-		return res, nil
-	}
-	e.RecordsWritten(ctx, stored)
 	action := "record.submit"
 	if s.Draft {
 		action = "record.save_draft"
 	}
-	return res, e.Audit(ctx, a, action, "record", r.ID, r.OrgPath, map[string]any{"campaign": r.CampaignID, "form": r.FormID, "state": r.State})
+	// One write: the record's number, the record and its audit event, in
+	// the record's own group commit. The store tells a replay (same ID and
+	// content: nothing changes) from a new record, also when two twins
+	// arrive at the same moment, and refuses the ID with other content.
+	stored, created, err := e.store.SubmitRecord(ctx, r, needsNumber(r), e.auditEvent(a, action, "record", r.ID, r.OrgPath,
+		map[string]any{"campaign": r.CampaignID, "form": r.FormID, "state": r.State}))
+	if stored == nil {
+		if ErrorCode(err) == ECONFLICT {
+			return nil, Errorf(ECONFLICT, "a different submission with this ID exists")
+		}
+		return nil, err
+	}
+	res.Record, res.Replayed = stored, !created
+	if created {
+		e.RecordsWritten(ctx, stored)
+	}
+	return res, err
 }
 
 func closedError(c *campaigns.Campaign, now time.Time) *Error {
@@ -176,14 +173,14 @@ func (e *Engine) recordUnit(ctx context.Context, a *Actor, camp *campaigns.Campa
 	if code == "" {
 		code = a.User.OrgUnit
 	}
-	unit, err := e.store.GetOrgUnit(ctx, code)
+	unit, err := e.orgUnit(ctx, code)
 	if err != nil || !a.Sees(unit.Path) {
 		if err != nil && ErrorCode(err) != ENOTFOUND {
 			return nil, err
 		}
 		return nil, Errorf(ENOTFOUND, "org unit %s not found", code)
 	}
-	root, err := e.store.GetOrgUnit(ctx, camp.OrgScope())
+	root, err := e.orgUnit(ctx, camp.OrgScope())
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +214,7 @@ func (e *Engine) enter(ctx context.Context, r *Record, out workflows.Outcome) er
 func (e *Engine) AncestorAt(ctx context.Context, path, level string) (string, error) {
 	codes := strings.Split(strings.Trim(path, "/"), "/")
 	for i := len(codes) - 1; i >= 0; i-- {
-		u, err := e.store.GetOrgUnit(ctx, codes[i])
+		u, err := e.orgUnit(ctx, codes[i])
 		if err != nil {
 			return "", err
 		}

@@ -22,6 +22,15 @@ type Store interface {
 	LinkStore
 	NotificationStore
 
+	// CacheGeneration returns a value that changes whenever something an
+	// engine caches changes: a definition is published (or a published
+	// version changes, such as its owner), the org-unit tree changes, or a
+	// campaign is closed by hand. Two calls return the same value only if
+	// none of that changed in between, whichever process wrote it; a value
+	// is never reused. It is one small read, so that an engine may ask once
+	// per request instead of reading what it caches.
+	CacheGeneration(ctx context.Context) (string, error)
+
 	// Ping reports whether the store can serve requests now. Returns
 	// EUNAVAILABLE with a user-safe reason if not.
 	Ping(ctx context.Context) error
@@ -41,6 +50,18 @@ type RecordStore interface {
 	// Returns ECONFLICT if the ID exists with different content, EINVALID if
 	// ID, CampaignID or OrgPath is empty.
 	InsertRecord(ctx context.Context, r *Record) (stored *Record, created bool, err error)
+
+	// SubmitRecord is InsertRecord for a submission, as one write where
+	// the database allows: when the record is new, it first draws the
+	// campaign's next number into its Number if number is set (as
+	// NextRecordNumber) and appends audit (when not nil) after it. A replay
+	// (same ID and ContentHash) returns the stored record with created
+	// false, draws no number and appends nothing. SQLite does all of it in
+	// one transaction; a store without multi-document transactions may
+	// store the record and then fail to append the event, and then returns
+	// the stored record, created true, and the error. Returns as
+	// InsertRecord, and EINVALID for an audit event without ID or Action.
+	SubmitRecord(ctx context.Context, r *Record, number bool, audit *AuditEvent) (stored *Record, created bool, err error)
 
 	// NextRecordNumber draws the next short record number of a campaign:
 	// 1 for its first, then one more than the last drawn, atomically, so

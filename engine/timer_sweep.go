@@ -49,6 +49,13 @@ func (e *Engine) SweepTimers(ctx context.Context, owner string, limit int) (int,
 	if err != nil {
 		return 0, err
 	}
+	if len(claimed) > 0 {
+		// One read of the cache generation for the batch, not one per
+		// definition look-up of every fired record and its followers.
+		if gctx, err := e.WithCacheGeneration(ctx); err == nil {
+			ctx = gctx
+		}
+	}
 	fired := 0
 	for _, r := range claimed {
 		ok, err := e.fireTimer(ctx, r)

@@ -103,14 +103,13 @@ func (e *Engine) Authenticate(ctx context.Context, token, ip string) (*Actor, *S
 	if token == "" || len(token) > 200 {
 		return nil, nil, Errorf(EUNAUTHORIZED, "sign in first")
 	}
-	s, err := e.store.GetSession(ctx, HashToken(token), e.Now())
-	if err != nil {
+	s, u, err := e.sessionOf(ctx, HashToken(token))
+	if s == nil && err != nil {
 		if ErrorCode(err) == ENOTFOUND {
 			return nil, nil, Errorf(EUNAUTHORIZED, "your session has ended; sign in again")
 		}
 		return nil, nil, err
 	}
-	u, err := e.store.GetUser(ctx, s.UserID)
 	if err != nil {
 		if ErrorCode(err) == ENOTFOUND {
 			return nil, nil, Errorf(EUNAUTHORIZED, "sign in first")
@@ -125,9 +124,12 @@ func (e *Engine) Authenticate(ctx context.Context, token, ip string) (*Actor, *S
 
 // Logout ends the session behind token.
 func (e *Engine) Logout(ctx context.Context, a *Actor, token string) error {
-	if err := e.store.DeleteSession(ctx, HashToken(token)); err != nil {
+	hash := HashToken(token)
+	e.sessions.forget(hash)
+	if err := e.store.DeleteSession(ctx, hash); err != nil {
 		return err
 	}
+	e.sessions.forget(hash) // again: a request may have read it meanwhile
 	scope := ""
 	if a != nil && a.User != nil {
 		scope = a.User.OrgPath

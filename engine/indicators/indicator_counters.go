@@ -128,7 +128,18 @@ func (s *Service) applyIndicators(ctx context.Context, r *engine.Record) (bool, 
 // CatchUp loop runs it with since a little further back than its interval.
 // Failures are logged as well as returned.
 func (s *Service) CatchUpIndicators(ctx context.Context, since time.Time) (int, error) {
-	n, err := s.reapplyIndicators(ctx, engine.RecordFilter{UpdatedFrom: since})
+	// Only campaigns with indicators have counters: the others' records
+	// are not read at all.
+	camps, err := s.e.PublishedCampaignsWhere(ctx, func(c *campaigns.Campaign) bool { return len(c.Indicators()) > 0 })
+	n := 0
+	for _, c := range camps {
+		if err != nil {
+			break
+		}
+		var applied int
+		applied, err = s.reapplyIndicators(ctx, engine.RecordFilter{CampaignID: c.ID(), UpdatedFrom: since})
+		n += applied
+	}
 	if err != nil && ctx.Err() == nil {
 		s.e.Logger().Error("indicator catch-up failed", "err", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"canvass/campaigns"
 	"canvass/engine"
 	"canvass/paytables"
 	"canvass/workflows"
@@ -404,10 +405,29 @@ func (s *Service) lastActivity(ctx context.Context, now time.Time) time.Time {
 // Reconciler loop runs it with since a little further back than its
 // interval.
 func (s *Service) ReconcilePay(ctx context.Context, since time.Time) (int, error) {
+	// Only campaigns with a pay table earn pay: the others' records are
+	// not read at all.
+	camps, err := s.e.PublishedCampaignsWhere(ctx, func(c *campaigns.Campaign) bool { return c.PayTable() != "" })
+	if err != nil {
+		return 0, err
+	}
+	written := 0
+	for _, c := range camps {
+		n, err := s.reconcileCampaignPay(ctx, c.ID(), since)
+		written += n
+		if err != nil {
+			return written, err
+		}
+	}
+	return written, nil
+}
+
+// reconcileCampaignPay is ReconcilePay for one campaign's records.
+func (s *Service) reconcileCampaignPay(ctx context.Context, campaignID string, since time.Time) (int, error) {
 	written := 0
 	p := engine.Page{Limit: engine.MaxPageLimit}
 	for {
-		page, err := s.store.ListRecords(ctx, engine.RecordFilter{UpdatedFrom: since}, p)
+		page, err := s.store.ListRecords(ctx, engine.RecordFilter{CampaignID: campaignID, UpdatedFrom: since}, p)
 		if err != nil {
 			return written, err
 		}

@@ -83,6 +83,13 @@ func duplicateKey(campaignID, dedupKey string) string {
 // record that joins a group already decided reopens it: nothing new is
 // ever silently taken as decided. It reports whether the group is listed.
 func (s *Service) duplicateGroup(ctx context.Context, campaignID, dedupKey string) (bool, error) {
+	// Most keys have one record: a count from the (campaign, dedup key)
+	// index settles that without reading any record.
+	if n, err := s.store.CountRecords(ctx, engine.RecordFilter{CampaignID: campaignID, DedupKey: dedupKey}); err != nil {
+		return false, err
+	} else if n < 2 {
+		return false, nil
+	}
 	var members []*engine.Record
 	p := engine.Page{Limit: engine.MaxPageLimit}
 	for {

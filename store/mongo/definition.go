@@ -191,7 +191,7 @@ func (s *Store) PublishDefinition(ctx context.Context, kind, id string, version 
 		return s.fail("publish definition", err)
 	}
 	if res.MatchedCount == 1 {
-		return nil
+		return s.bumpCacheGeneration(ctx)
 	}
 	conflict := engine.Errorf(engine.ECONFLICT, "%s %s version %d is already published", kind, id, version)
 	if pending {
@@ -295,6 +295,11 @@ func (s *Store) SetDefinitionOwner(ctx context.Context, kind, id, owner string) 
 		bson.D{{Key: "$set", Value: bson.D{{Key: "owner", Value: owner}}}})
 	if err != nil {
 		return 0, s.fail("set definition owner", err)
+	}
+	if res.ModifiedCount > 0 {
+		if err := s.bumpCacheGeneration(ctx); err != nil {
+			return 0, err
+		}
 	}
 	return int(res.ModifiedCount), nil
 }

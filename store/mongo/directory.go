@@ -47,8 +47,10 @@ func (s *Store) PutOrgUnits(ctx context.Context, units []engine.OrgUnit) error {
 	}
 	defer unlock()
 	// Ordered, so that a code given twice ends as its last occurrence.
-	_, err = s.orgUnits.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(true))
-	return s.fail("put org units", err)
+	if _, err = s.orgUnits.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(true)); err != nil {
+		return s.fail("put org units", err)
+	}
+	return s.bumpCacheGeneration(ctx)
 }
 
 // GetOrgUnit returns the unit with the given code.

@@ -176,7 +176,10 @@ func (s *Store) SetCampaignClosed(ctx context.Context, c *engine.CampaignClosure
 	if isDuplicateKey(err) {
 		return engine.WrapError(engine.ECONFLICT, "campaign "+c.CampaignID+" is closed already", err)
 	}
-	return s.fail("close campaign", err)
+	if err != nil {
+		return s.fail("close campaign", err)
+	}
+	return s.bumpCacheGeneration(ctx)
 }
 
 // CampaignClosure returns a campaign's closure.

@@ -55,7 +55,8 @@ type Store struct {
 	wdb  *sql.DB // exactly one connection, owned by the writer goroutine
 	w    *writer
 	stmt struct { // hot reads, prepared once on the pool
-		getRecord *sql.Stmt
+		getRecord       *sql.Stmt
+		cacheGeneration *sql.Stmt // every submission asks (cache_generation.go)
 	}
 
 	id   string     // DatabaseID
@@ -203,8 +204,14 @@ func Open(path string, opts Options) (*Store, error) {
 		rdb.Close()
 		return fail(openError(abs, "prepare", err))
 	}
+	if s.stmt.cacheGeneration, err = rdb.PrepareContext(ctx, "SELECT value FROM store_meta WHERE key = 'cache_generation'"); err != nil {
+		s.stmt.getRecord.Close()
+		rdb.Close()
+		return fail(openError(abs, "prepare", err))
+	}
 	if s.file, err = watchFile(abs, opts.Logger); err != nil {
 		s.stmt.getRecord.Close()
+		s.stmt.cacheGeneration.Close()
 		rdb.Close()
 		return fail(err)
 	}
@@ -395,7 +402,7 @@ func (s *Store) Close() error {
 		<-s.w.done
 		s.file.close()
 		// Readers go first so that the writer's is the last connection.
-		err := errors.Join(s.stmt.getRecord.Close(), s.rdb.Close())
+		err := errors.Join(s.stmt.getRecord.Close(), s.stmt.cacheGeneration.Close(), s.rdb.Close())
 		err = errors.Join(err, s.w.close(), s.wdb.Close())
 		if err != nil {
 			s.closeErr = s.dbError(err)

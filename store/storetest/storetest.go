@@ -61,6 +61,8 @@ func groups() []group {
 		{"GetRecord", getRecordScenarios()},
 		{"UpdateRecord", updateRecordScenarios()},
 		{"RecordNumbers", recordNumberScenarios()},
+		{"SubmitRecord", submitRecordScenarios()},
+		{"CacheGeneration", cacheGenerationScenarios()},
 		{"ListRecords", listRecordScenarios()},
 		{"ListRecordsPaging", pageRecordScenarios()},
 		{"AggregateRecords", aggregateScenarios()},
