@@ -172,11 +172,9 @@ func (e *Engine) PublishCampaign(ctx context.Context, a *Actor, campaignID strin
 		versions[i] = fmt.Sprintf("%s/%s@%d", s.Kind, s.ID, s.Version)
 	}
 	now := e.Now()
-	err = e.store.PublishDefinitions(ctx, refs, a.ID(), now)
-	for _, s := range check.Steps {
-		e.catalog.forgetLatest(s.Kind, s.ID) // also after a failure: the store may have answered late
-	}
-	if err != nil {
+	// The store renews its cache generation with the publish, so every
+	// process's cache of which version is the latest follows it.
+	if err := e.store.PublishDefinitions(ctx, refs, a.ID(), now); err != nil {
 		return check, fmt.Errorf("publish campaign %s: %w", campaignID, err)
 	}
 	for _, s := range check.Steps {

@@ -109,6 +109,11 @@ func (s *Store) PublishDefinitions(ctx context.Context, refs []engine.Definition
 	if err := s.commitBatch(ctx, b.ID); err != nil {
 		return err
 	}
+	// Committed: the versions are published for every reader, so every
+	// process's cache of the latest versions must look again.
+	if err := s.bumpCacheGeneration(ctx); err != nil {
+		s.logger.Warn("mongo: the cache generation was not renewed after a publish", "batch", b.ID, "err", err)
+	}
 	if err := s.rollForward(ctx, b); err != nil {
 		// Committed: every reader sees the versions published already,
 		// and the next writer to meet the marks rolls them forward.
