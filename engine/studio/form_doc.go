@@ -108,7 +108,7 @@ var canonicalKeys = []string{
 	"x-form-id", "x-title", "title", "description", "type", "format",
 	"minLength", "maxLength", "pattern", "minimum", "maximum", "minItems", "maxItems", "uniqueItems",
 	"default", "readOnly", "items", "x-order", "x-widget", "x-pii", "x-label", "x-hint",
-	"x-relevant", "x-required-if", "x-constraint", "x-constraint-message", "x-calculate",
+	"x-relevant", "x-required-if", "x-required-message", "x-constraint", "x-constraint-message", "x-calculate",
 	"x-choice-filter", "x-choices", "required", "properties",
 }
 
