@@ -161,12 +161,11 @@ const insertRecordSQL = "INSERT INTO records (" + recordColumns + `)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (id) DO NOTHING`
 
-// InsertRecord stores a new record with Version 1; see engine.RecordStore.
-// The lease fields of a new record are always empty. created is whether
-// this call's INSERT affected the row.
-func (s *Store) InsertRecord(ctx context.Context, r *engine.Record) (*engine.Record, bool, error) {
+// checkNewRecord refuses a record that cannot be stored: none at all, or
+// one without its ID, campaign or org path.
+func checkNewRecord(r *engine.Record) error {
 	if r == nil {
-		return nil, false, engine.Errorf(engine.EINVALID, "no record")
+		return engine.Errorf(engine.EINVALID, "no record")
 	}
 	var missing []engine.FieldError
 	for _, f := range []struct{ ptr, v string }{{"/id", r.ID}, {"/campaignId", r.CampaignID}, {"/orgPath", r.OrgPath}} {
@@ -175,7 +174,17 @@ func (s *Store) InsertRecord(ctx context.Context, r *engine.Record) (*engine.Rec
 		}
 	}
 	if len(missing) > 0 {
-		return nil, false, &engine.Error{Code: engine.EINVALID, Message: "a record needs an ID, a campaign and an org path", Fields: missing}
+		return &engine.Error{Code: engine.EINVALID, Message: "a record needs an ID, a campaign and an org path", Fields: missing}
+	}
+	return nil
+}
+
+// InsertRecord stores a new record with Version 1; see engine.RecordStore.
+// The lease fields of a new record are always empty. created is whether
+// this call's INSERT affected the row.
+func (s *Store) InsertRecord(ctx context.Context, r *engine.Record) (*engine.Record, bool, error) {
+	if err := checkNewRecord(r); err != nil {
+		return nil, false, err
 	}
 	row, err := encodeRecord(r)
 	if err != nil {

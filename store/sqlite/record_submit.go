@@ -14,17 +14,8 @@ import (
 // replay (the ID exists with the same content) draws no number and
 // appends nothing. See engine.RecordStore.
 func (s *Store) SubmitRecord(ctx context.Context, r *engine.Record, number bool, ev *engine.AuditEvent) (*engine.Record, bool, error) {
-	if r == nil {
-		return nil, false, engine.Errorf(engine.EINVALID, "no record")
-	}
-	var missing []engine.FieldError
-	for _, f := range []struct{ ptr, v string }{{"/id", r.ID}, {"/campaignId", r.CampaignID}, {"/orgPath", r.OrgPath}} {
-		if f.v == "" {
-			missing = append(missing, engine.FieldError{Pointer: f.ptr, Code: "required", Message: "required"})
-		}
-	}
-	if len(missing) > 0 {
-		return nil, false, &engine.Error{Code: engine.EINVALID, Message: "a record needs an ID, a campaign and an org path", Fields: missing}
+	if err := checkNewRecord(r); err != nil {
+		return nil, false, err
 	}
 	var detail any
 	if ev != nil {
