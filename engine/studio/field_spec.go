@@ -63,8 +63,11 @@ type FieldSpec struct {
 	// fields "name".
 	PII string `json:"pii,omitempty"`
 
-	Relevant          string     `json:"relevant,omitempty"`
-	RequiredIf        string     `json:"requiredIf,omitempty"`
+	Relevant   string `json:"relevant,omitempty"`
+	RequiredIf string `json:"requiredIf,omitempty"`
+	// RequiredMessage replaces 此项必填 when the field is left empty
+	// (x-required-message); kept only while the field can be required.
+	RequiredMessage   forms.Text `json:"requiredMessage"`
 	Constraint        string     `json:"constraint,omitempty"`
 	ConstraintMessage forms.Text `json:"constraintMessage"`
 	Calculate         string     `json:"calculate,omitempty"`
@@ -173,6 +176,7 @@ func (t FieldType) validateSettings(ptr string, spec *FieldSpec, existing *node)
 	refuse(SetCalculate, "/x-calculate", "calculate", spec.Calculate != "")
 	refuse(SetRequired, "/x-required-if", "requiredIf", spec.RequiredIf != "")
 	refuse(SetRequired, "", "required", spec.Required)
+	refuse(SetRequired, "/x-required-message", "requiredMessage", spec.RequiredMessage.ZH != "" || spec.RequiredMessage.EN != "")
 	if len(ps) > 0 {
 		return ps
 	}
@@ -496,7 +500,7 @@ func readText(n *node) forms.Text {
 // it does not set.
 var managedKeys = []string{"type", "format", "minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems",
 	"uniqueItems", "default", "readOnly", "x-widget", "x-pii", "x-label", "x-hint", "x-relevant", "x-required-if",
-	"x-constraint", "x-constraint-message", "x-calculate", "x-choice-filter", "x-choices", "enum"}
+	"x-required-message", "x-constraint", "x-constraint-message", "x-calculate", "x-choice-filter", "x-choices", "enum"}
 
 // writeSpec writes spec onto field schema n (a new object or an existing
 // field). spec has passed validateSettings.
@@ -617,6 +621,9 @@ func writeSpec(n *node, t FieldType, spec FieldSpec) {
 	setText("x-hint", spec.Hint)
 	setStr("x-relevant", strings.TrimSpace(spec.Relevant))
 	setStr("x-required-if", strings.TrimSpace(spec.RequiredIf))
+	if spec.Required || strings.TrimSpace(spec.RequiredIf) != "" {
+		setText("x-required-message", forms.Text{ZH: strings.TrimSpace(spec.RequiredMessage.ZH), EN: strings.TrimSpace(spec.RequiredMessage.EN)})
+	}
 	constraint := strings.TrimSpace(spec.Constraint)
 	if spec.MinDate != "" || spec.MaxDate != "" {
 		key := spec.Key
@@ -707,7 +714,7 @@ func specOf(key string, n *node, required bool) FieldSpec {
 		Minimum: numberOf(n.get("minimum")), Maximum: numberOf(n.get("maximum")),
 		PII:        n.getString("x-pii"),
 		Relevant:   n.getString("x-relevant"),
-		RequiredIf: n.getString("x-required-if"),
+		RequiredIf: n.getString("x-required-if"), RequiredMessage: readText(n.get("x-required-message")),
 		Constraint: n.getString("x-constraint"), ConstraintMessage: readText(n.get("x-constraint-message")),
 		Calculate: n.getString("x-calculate"), ChoiceFilter: n.getString("x-choice-filter"),
 	}

@@ -417,6 +417,10 @@
     if (el.required) {
       spec.required = el.required.checked;
     }
+    if (el.requiredMessageZH) {
+      // Kept only while the field can be required: the server drops it otherwise.
+      spec.requiredMessage = { zh: el.requiredMessageZH.value.trim(), en: el.requiredMessageEN.value.trim() };
+    }
     if (el.minimum) {
       spec.minimum = el.minimum.value.trim() || undefined;
       spec.maximum = el.maximum.value.trim() || undefined;
