@@ -104,9 +104,11 @@ func TestLoopStopWaitsForThePassThenCancelsAtTheDeadline(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-started
+	// The clock starts before the deadline is set, so the deadline cannot
+	// fall before 100ms on it.
+	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	start := time.Now()
 	err := l.Stop(ctx)
 	if d := time.Since(start); d < 100*time.Millisecond || d > 2*time.Second {
 		t.Errorf("Stop took %v with a 100ms deadline: it should wait for the pass until the deadline, then cancel it", d)
