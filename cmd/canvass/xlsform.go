@@ -101,9 +101,12 @@ func runXLSFormImport(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// printProblems lists problems one a line, sheet!cell first for tools
+// and editors, then in words by row and the label there, Chinese then
+// English: "bad.xlsx: survey!B3: error: 第 3 行「年龄」（survey!B3）：…".
 func printProblems(w io.Writer, file string, ps []xlsform.Problem) {
 	for _, p := range ps {
-		fmt.Fprintf(w, "%s: %s: %s: %s\n\t%s\n", file, p.Where(), p.Severity, p.ZH, p.EN)
+		fmt.Fprintf(w, "%s: %s: %s: %s\n\t%s\n", file, p.Where(), p.Severity, p.Sentence("zh"), p.Sentence("en"))
 	}
 }
 

@@ -43,7 +43,7 @@ func TestXLSFormCommand(t *testing.T) {
 		{name: "import with -o and --id after the file", args: []string{"xlsform", "import", good, "-o", out("tiny.form.json"), "--id", "tiny-two"},
 			wantCode: 0, wantFile: out("tiny.form.json")},
 		{name: "a bad workbook lists every problem and writes nothing", args: []string{"xlsform", "import", "-o", out("bad.form.json"), bad},
-			wantCode: 1, wantStderr: "survey!A2: error: 选项列表「nolist」|choice list nolist is not on the choices sheet|survey!B3: error: 名称「a」与第 2 行重复|nothing was written", noFile: out("bad.form.json")},
+			wantCode: 1, wantStderr: "survey!A2: error: 第 2 行「甲」（survey!A2）：选项列表「nolist」|Row 2, 甲 (survey!A2): choice list nolist is not on the choices sheet|survey!B3: error: 第 3 行「乙」（survey!B3）：名称「a」与第 2 行重复|nothing was written", noFile: out("bad.form.json")},
 		{name: "export needs -o", args: []string{"xlsform", "export", example}, wantCode: 2},
 		{name: "export an example", args: []string{"xlsform", "export", "-o", out("trainer.xlsx"), example}, wantCode: 0, wantFile: out("trainer.xlsx")},
 		{name: "export a broken form", args: []string{"xlsform", "export", "-o", out("broken.xlsx"), bad}, wantCode: 1, noFile: out("broken.xlsx")},
