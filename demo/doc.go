@@ -9,7 +9,8 @@
 //
 // Everything goes through the engine's services (ImportOrgUnits,
 // CreateUser, SaveDraft, Publish, Submit, Act, SampleQC, RecordQCOutcome,
-// MarkEntered, RecordAttendance), never through raw store writes, so the
+// MarkEntered, RecordAttendance, and the follow-up service's RunFiring
+// for a campaign's schedule), never through raw store writes, so the
 // seeded data is exactly what real use would leave: audit events,
 // sealed personal data, notifications and pay.
 //
@@ -22,5 +23,9 @@
 // its start state, over every action, for each of the form's sample
 // answer sets, and finds the shortest path of actions that reaches each
 // state. The seeder then lives through each path with the demo user whose
-// role and org unit the workflow's step asks for.
+// role and org unit the workflow's step asks for. A campaign with a
+// schedule (the quarterly immunization check) gets a few subjects
+// registered before the schedule's latest firings, which are then run, so
+// its village workers have check tasks and the dashboard overdue ones
+// (seed_followups.go).
 package demo

@@ -150,6 +150,9 @@ func (s *seeder) seedCampaign(ctx context.Context, campaignID string) (*Campaign
 			res.Records[engine.StateDraft]++
 		}
 	}
+	if err := s.seedFollowups(ctx, camp, wf, res); err != nil {
+		return nil, err
+	}
 	if err := s.payExtras(ctx, camp.ID(), camp.PayTable(), accepted, res); err != nil {
 		return nil, err
 	}

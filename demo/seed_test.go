@@ -16,7 +16,6 @@ import (
 	"canvass/engine/indicators"
 	"canvass/engine/pay"
 	"canvass/store/sqlite"
-	"canvass/workflows"
 )
 
 // seedClock is when the test seeds: a day on which every example campaign
@@ -107,12 +106,11 @@ func TestSeed(t *testing.T) {
 		t.Fatal("Seed on an empty store: Seeded is false")
 	}
 
-	// Every state of every campaign's workflow, and drafts, hold records
-	// — but the states a campaign's schedule opens tasks in, which fill
-	// when the schedule fires (serve runs it), not when the demo is seeded.
+	// Every state of every campaign's workflow, and drafts, hold records;
+	// the states a campaign's schedule opens tasks in too, as the demo
+	// runs the schedule's latest firing.
 	var ids []string
 	states := map[string][]string{}
-	scheduledOnly := map[string]bool{} // campaign/state → filled by the schedule only
 	for _, c := range res.Campaigns {
 		ids = append(ids, c.ID)
 		camp, err := eng.Campaign(ctx, c.ID)
@@ -124,17 +122,11 @@ func TestSeed(t *testing.T) {
 			t.Fatal(err)
 		}
 		states[c.ID] = append(wf.States(), engine.StateDraft)
-		for _, e := range camp.Schedule() {
-			scheduledOnly[c.ID+"/"+e.State] = true
-			for _, st := range scheduledTargets(wf) {
-				scheduledOnly[c.ID+"/"+st] = true
-			}
-		}
 	}
 	got := takeSnapshot(t, st, ids, states)
 	for _, c := range ids {
 		for _, state := range states[c] {
-			if got.records[c][state] == 0 && !scheduledOnly[c+"/"+state] {
+			if got.records[c][state] == 0 {
 				t.Errorf("campaign %s: no record in state %s", c, state)
 			}
 		}
@@ -280,6 +272,42 @@ func TestSeed(t *testing.T) {
 		}
 	})
 
+	t.Run("the schedule's check tasks wait for the village workers", func(t *testing.T) {
+		const camp = "immunization-check-2027"
+		firing := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC) // 08:00 on 1 October in China
+		// Each demo field worker registered one child before the firing;
+		// 陈小雨 (worker) has her check among her tasks, past due.
+		for _, username := range []string{"worker", "worker2"} {
+			u, err := st.GetUserByUsername(ctx, username)
+			if err != nil {
+				t.Fatal(err)
+			}
+			views, _, _, err := eng.Inbox(ctx, &engine.Actor{User: u}, engine.RecordFilter{CampaignID: camp, FormID: "immunization-check", States: []string{"check_due"}}, engine.Page{Limit: 50}, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(views) != 1 {
+				t.Fatalf("%s has %d check tasks, want 1", username, len(views))
+			}
+			r := views[0].Record
+			if r.State != "check_due" || r.CreatedBy != engine.SystemActor || !r.CreatedAt.Equal(firing) || !r.DueAt.Equal(firing.AddDate(0, 0, 30)) || r.Answers["childRecord"] == nil {
+				t.Errorf("%s's task: state %s by %s at %s, due %s, answers %v; want check_due from the schedule at %s, due 30 days later, naming the child",
+					username, r.State, r.CreatedBy, r.CreatedAt, r.DueAt, r.Answers, firing)
+			}
+		}
+		overdue, err := st.CountRecords(ctx, engine.RecordFilter{CampaignID: camp, States: []string{"check_due"}, DueBefore: seedClock})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if overdue != 2 {
+			t.Errorf("overdue checks on the dashboard: %d, want 2", overdue)
+		}
+		// The firing is done: the server's runner opens nothing twice.
+		if n, err := eng.Followups.RunFiring(ctx, camp, "quarterly-check", firing, "serve"); err != nil || n != 0 {
+			t.Errorf("running the seeded firing again opened %d tasks (%v), want none", n, err)
+		}
+	})
+
 	t.Run("again changes nothing", func(t *testing.T) {
 		again, err := demo.Seed(ctx, eng, demo.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		if err != nil {
@@ -360,11 +388,12 @@ var wantCampaigns = []struct {
 		records: map[string]int64{"township_check": 4, "correction": 4, "accepted": 6, "rejected": 4, "draft": 2},
 	},
 	{
-		// Two forms, each in every state a submission reaches; the check
-		// tasks (check_due, checked) come from the schedule, not the
-		// seed. No pay table, so no pay.
+		// Two forms, each in every state a submission reaches, and three
+		// children registered on 1 October before the schedule's first
+		// firing (08:00 that day), which opened a check for each: one
+		// filed, two past due. No pay table, so no pay.
 		id:      "immunization-check-2027",
-		records: map[string]int64{"clinic_review": 4, "revisit": 4, "registered": 6, "void": 6, "draft": 2, "check_due": 0, "checked": 0},
+		records: map[string]int64{"clinic_review": 4, "revisit": 4, "registered": 6 + 3, "void": 6, "draft": 2, "check_due": 2, "checked": 1},
 	},
 	{
 		// Checked by the village's own station. Pay: 0.5 yuan for each
@@ -410,7 +439,7 @@ func TestSeedDatesRecordsInsideCampaigns(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if (n == 0 && !wf.Scheduled(state) && !slices.Contains(scheduledTargets(wf), state)) || int(n) != c.Records[state] {
+				if n == 0 || int(n) != c.Records[state] {
 					t.Errorf("state %s: %d records stored, %d reported; want the same, at least 1", state, n, c.Records[state])
 				}
 			}
@@ -419,22 +448,4 @@ func TestSeedDatesRecordsInsideCampaigns(t *testing.T) {
 	if len(res.Campaigns) != len(wantCampaigns) {
 		t.Errorf("campaigns seeded: got %d, want %d", len(res.Campaigns), len(wantCampaigns))
 	}
-}
-
-// scheduledTargets are the states the actions of a workflow's scheduled
-// states (where a campaign's schedule opens tasks) lead to: like those
-// states, they fill when the schedule fires, not when the demo is seeded.
-func scheduledTargets(wf *workflows.Workflow) []string {
-	var out []string
-	for _, st := range wf.States() {
-		if !wf.Scheduled(st) {
-			continue
-		}
-		for _, act := range wf.Actions(st) {
-			if o, err := wf.Apply(workflows.Input{State: st, Action: act, System: true, Reason: "-"}); err == nil {
-				out = append(out, o.To)
-			}
-		}
-	}
-	return out
 }

@@ -160,6 +160,12 @@ func TestPhasesForWorkerAndSupervisor(t *testing.T) {
 	if got := textOf(t, sup, `table.phases tr[aria-current="step"] th`); got != cur.Name.In("zh") {
 		t.Errorf("the current phase on the dashboard: %q, want %s", got, cur.Name.In("zh"))
 	}
+	// The demo's records were handed in today, in the current phase,
+	// which counts them, by form where it opens forms.
+	if got := textOf(t, sup, `table.phases tr[aria-current="step"] td.phase-records`); len(cur.Forms) > 0 &&
+		(!strings.HasPrefix(got, "共 ") || strings.HasPrefix(got, "共 0 份") || !strings.Contains(got, "「流动人口清理摸底核查表」")) {
+		t.Errorf("the current phase's records: %q, want some, by form", got)
+	}
 	if err := chromedp.Do(sup, chromedp.ScrollIntoView(chromedp.ID("h-phases"))); err != nil {
 		t.Fatal(err)
 	}

@@ -125,6 +125,8 @@ type RecordFilter struct {
 	Number            int64     // the record with this short number (in CampaignID); 0 does not filter
 	UpdatedFrom       time.Time // inclusive
 	UpdatedBefore     time.Time // exclusive
+	CreatedFrom       time.Time // inclusive
+	CreatedBefore     time.Time // exclusive
 	DueBefore         time.Time // open tasks with DueAt before this (overdue)
 }
 

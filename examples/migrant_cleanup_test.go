@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"canvass/engine"
 	"canvass/examples"
 )
 
@@ -193,6 +194,9 @@ func TestMigrantCleanupLife(t *testing.T) {
 	}
 	lu1 := w.mustSubmit("lu.fang", camp, form, "", person{"常桂芝", residentID("341299", "19900909", 184), "married", "outside", "here", "410102", "", "2026-02-01", "work", nil}.answers()).ID
 	lu2 := w.mustSubmit("lu.fang", camp, form, "", person{"常桂芝", residentID("341299", "19900909", 184), "married", "outside", "here", "410102", "", "2026-02-01", "work", nil}.answers()).ID
+	// A draft started in the survey phase is not counted as handed in.
+	w.do("he.xiaodong", "POST", "/api/v1/records", map[string]any{"id": engine.NewID(w.clock.Now()), "campaign": camp, "form": form,
+		"answers": map[string]any{"person": map[string]any{"name": "未完成"}}, "draft": true}).ok(t, http.StatusCreated)
 
 	// The township checks against the provincial system: one residence
 	// code is wrong (returned, corrected, resubmitted); Lu's second entry
@@ -277,9 +281,44 @@ func TestMigrantCleanupLife(t *testing.T) {
 		}
 	}
 
+	// Each phase counts the records handed in within its dates, drafts
+	// left out, and per form where the phase opens forms: six in the
+	// survey, the late one at registration, none before or after.
+	for phase, want := range map[string]string{
+		"调查准备":   "<strong>共 0 份</strong></td>",
+		"入户核查摸底": "<strong>共 6 份</strong><br>「流动人口清理摸底核查表」6 份</td>",
+		"入户核查登记": "<strong>共 1 份</strong><br>「流动人口清理摸底核查表」1 份</td>",
+		"数据比对录入": "<strong>共 0 份</strong></td>",
+	} {
+		if got := phaseRecords(t, dash, phase); got != want {
+			t.Errorf("phase %s counts %q, want %q", phase, got, want)
+		}
+	}
+	// Under another township of the district nothing was handed in.
+	other := string(w.page("gao.ping", "/campaigns/"+camp+"/dashboard?org=341299001").ok(t, http.StatusOK).body)
+	if got, want := phaseRecords(t, other, "入户核查摸底"), "<strong>共 0 份</strong><br>「流动人口清理摸底核查表」0 份</td>"; got != want {
+		t.Errorf("another township's survey phase counts %q, want %q", got, want)
+	}
+
 	// After closes the campaign takes nothing, as before phases.
 	w.clock.Set(at("2027-02-01 09:00"))
 	w.submit("he.xiaodong", camp, form, "", outflow.answers()).fail(t, http.StatusConflict, "closed")
+}
+
+// phaseRecords returns the records cell of the named phase's row on a
+// dashboard page, from its content to the cell's end.
+func phaseRecords(t *testing.T, page, phase string) string {
+	t.Helper()
+	_, row, ok := strings.Cut(page, `<th scope="row">`+phase+`</th>`)
+	if !ok {
+		t.Fatalf("the dashboard has no row for the phase %s", phase)
+	}
+	row, _, _ = strings.Cut(row, "</tr>")
+	_, cell, ok := strings.Cut(row, `<td class="phase-records">`)
+	if !ok {
+		t.Fatalf("the phase %s has no records cell: %s", phase, row)
+	}
+	return strings.TrimSpace(cell)
 }
 
 // wantPhase checks a refusal by the phases says each part.

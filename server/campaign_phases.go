@@ -36,11 +36,25 @@ type phaseView struct {
 	StatusText     string
 	Percent        int      // of its days gone by, 0–100
 	Work           []string // what it opens, by label
+	// Records counts the records handed in (not drafts) that were
+	// created within the phase under the dashboard's unit, and Forms the
+	// same per form the phase opens; Counted is false for a phase that
+	// has not begun, which has none.
+	Counted bool
+	Records int64
+	Forms   []phaseFormCount
 }
 
-// phasesView lists the campaign's phases for the dashboard at now; nil
-// without phases.
-func (s *Server) phasesView(ctx context.Context, p *pageData, camp *campaigns.Campaign, now time.Time) []phaseView {
+// phaseFormCount is how many records of one form a phase received.
+type phaseFormCount struct {
+	Title   string
+	Records int64
+}
+
+// phasesView lists the campaign's phases for the dashboard at now, with
+// the records each received under the org path root in the actor's
+// scope; nil without phases.
+func (s *Server) phasesView(ctx context.Context, a *engine.Actor, p *pageData, camp *campaigns.Campaign, root string, now time.Time) ([]phaseView, error) {
 	lang := textLangOf(p.Lang)
 	var out []phaseView
 	for _, ph := range camp.Phases() {
@@ -55,12 +69,28 @@ func (s *Server) phasesView(ctx context.Context, p *pageData, camp *campaigns.Ca
 			day := int(now.Sub(ph.From).Hours()/24) + 1
 			v.Status, v.Percent, v.StatusText = "current", day*100/days, p.T("phases.current", day, days)
 		}
+		in := engine.RecordFilter{CampaignID: camp.ID(), OrgPaths: []string{root}, CreatedFrom: ph.From, CreatedBefore: ph.To}
+		if v.Counted = !now.Before(ph.From); v.Counted {
+			n, err := s.engine.CountSubmitted(ctx, a, in)
+			if err != nil {
+				return nil, err
+			}
+			v.Records = n
+		}
 		for _, f := range ph.Forms {
 			title := f
 			if form, _, err := s.engine.Form(ctx, f, 0); err == nil {
 				title = form.Title(p.Lang)
 			}
 			v.Work = append(v.Work, p.T("phases.fill", title))
+			if v.Counted {
+				in.FormID = f
+				n, err := s.engine.CountSubmitted(ctx, a, in)
+				if err != nil {
+					return nil, err
+				}
+				v.Forms = append(v.Forms, phaseFormCount{Title: title, Records: n})
+			}
 		}
 		for _, a := range ph.Actions {
 			v.Work = append(v.Work, engine.PhaseWorkLabel(a, p.Lang))
@@ -70,5 +100,5 @@ func (s *Server) phasesView(ctx context.Context, p *pageData, camp *campaigns.Ca
 		}
 		out = append(out, v)
 	}
-	return out
+	return out, nil
 }

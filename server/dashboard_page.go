@@ -100,7 +100,9 @@ func (s *Server) dashboardPage(c fiber.Ctx) error {
 	}
 	v := buildDashboardView(d, p)
 	if camp, err := s.engine.Campaign(c.Context(), d.CampaignID); err == nil {
-		v.Phases = s.phasesView(c.Context(), p, camp, s.engine.Now())
+		if v.Phases, err = s.phasesView(c.Context(), actorOf(c), p, camp, d.Root.Path, s.engine.Now()); err != nil {
+			return err
+		}
 	}
 	if v.Followups, err = s.dashboardFollowups(c, d, p); err != nil {
 		return err

@@ -329,6 +329,8 @@ func recordFilter(f engine.RecordFilter) filter {
 	}
 	q.cmp("updatedAt", "$gte", f.UpdatedFrom)
 	q.cmp("updatedAt", "$lt", f.UpdatedBefore)
+	q.cmp("createdAt", "$gte", f.CreatedFrom)
+	q.cmp("createdAt", "$lt", f.CreatedBefore)
 	if !f.DueBefore.IsZero() {
 		q.add(bson.D{{Key: "step", Value: bson.D{{Key: "$ne", Value: ""}}}})
 		q.cmp("dueAt", "$lt", f.DueBefore)

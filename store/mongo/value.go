@@ -152,9 +152,17 @@ func (f *filter) under(field string, paths []string) {
 	}
 }
 
+// cmp adds a $gte or $lt bound on a stored time. Stored times are whole
+// milliseconds, so a bound between two is moved up to the next: a time
+// stored at t is at or after from, or before before, exactly when it is
+// against the bound rounded up (as the SQLite store's ceilMillis does).
 func (f *filter) cmp(field, op string, t time.Time) {
 	if !t.IsZero() {
-		f.conds = append(f.conds, bson.D{{Key: field, Value: bson.D{{Key: op, Value: when(t)}}}})
+		u := t.UTC()
+		if c := u.Truncate(time.Millisecond); c.Before(u) {
+			u = c.Add(time.Millisecond)
+		}
+		f.conds = append(f.conds, bson.D{{Key: field, Value: bson.D{{Key: op, Value: u}}}})
 	}
 }
 

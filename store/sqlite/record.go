@@ -355,6 +355,14 @@ func recordWhere(f engine.RecordFilter) *where {
 		w.add("updated_at < ?", ceilMillis(f.UpdatedBefore))
 		w.sorts = true
 	}
+	if !f.CreatedFrom.IsZero() {
+		w.add("created_at >= ?", ceilMillis(f.CreatedFrom))
+		w.sorts = true
+	}
+	if !f.CreatedBefore.IsZero() {
+		w.add("created_at < ?", ceilMillis(f.CreatedBefore))
+		w.sorts = true
+	}
 	if !f.DueBefore.IsZero() {
 		w.add("due_at < ? AND step <> ''", ceilMillis(f.DueBefore))
 		w.sorts = true

@@ -65,6 +65,7 @@ func groups() []group {
 		{"CacheGeneration", cacheGenerationScenarios()},
 		{"ListRecords", listRecordScenarios()},
 		{"ListRecordsPaging", pageRecordScenarios()},
+		{"RecordsCreated", createdScenarios()},
 		{"AggregateRecords", aggregateScenarios()},
 		{"ClaimDueTimers", timerScenarios()},
 		{"Definitions", definitionScenarios()},
