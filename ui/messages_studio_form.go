@@ -256,13 +256,10 @@ func init() {
 }
 
 // The designer's panel gaps: defaults, English hints, rows, choice
-// filters, org-tree lists, moving between levels, fields other files read.
+// filters, org-tree lists, moving between levels.
 func init() {
 	for lang, msgs := range map[string]map[string]string{
 		LangZH: {
-			"studio.form.used.indicator":     "指标“%s”",
-			"studio.form.used.report":        "报表“%s”",
-			"studio.form.used.pay":           "劳务报酬项目“%s”",
 			"studio.form.field.hinten":       "英文提示",
 			"studio.form.field.default":      "默认值",
 			"studio.form.field.default.none": "（无）",
@@ -285,9 +282,6 @@ func init() {
 			"studio.form.bad.whole":          "请填写不小于 0 的整数",
 		},
 		LangEN: {
-			"studio.form.used.indicator":     "indicator “%s”",
-			"studio.form.used.report":        "report “%s”",
-			"studio.form.used.pay":           "pay item “%s”",
 			"studio.form.field.hinten":       "Hint in English",
 			"studio.form.field.default":      "Default",
 			"studio.form.field.default.none": "(none)",
