@@ -212,12 +212,12 @@ func (l *loader) phases(e yamldoc.Entry, c *Campaign) []Phase {
 		if !c.opens.IsZero() && d.p.From.Before(c.opens) {
 			l.Warnf(d.from.At, d.from.Path, rules.CodePhaseOutside, "phase %s starts on %s, before the campaign opens", d.key, d.from.Val).
 				WithText("name", label(d, "zh"), label(d, "en")).With("value", d.from.Val).
-				WithText("detail", "早于开始日期（opens）", "before the campaign opens (opens)")
+				WithText("detail", "早于工作项目的开始日期 "+dayInChina(c.opens), "before the campaign opens on "+dayInChina(c.opens))
 		}
 		if !c.closes.IsZero() && d.p.To.After(c.closes) {
 			l.Warnf(d.to.At, d.to.Path, rules.CodePhaseOutside, "phase %s ends on %s, after the campaign closes", d.key, d.to.Val).
 				WithText("name", label(d, "zh"), label(d, "en")).With("value", d.to.Val).
-				WithText("detail", "晚于截止日期（closes）", "after the campaign closes (closes)")
+				WithText("detail", "晚于工作项目的截止日期 "+lastDay(c.closes), "after the campaign closes on "+lastDay(c.closes))
 		}
 	}
 	return out
@@ -225,3 +225,9 @@ func (l *loader) phases(e yamldoc.Entry, c *Campaign) []Phase {
 
 // String is the phase as a log line: "survey 2026-11-16..2026-12-31".
 func (p Phase) String() string { return fmt.Sprintf("%s %s..%s", p.Key, p.FromDate(), p.ToDate()) }
+
+// dayInChina is t's calendar day in China, "2006-01-02".
+func dayInChina(t time.Time) string { return t.In(rules.Shanghai).Format(time.DateOnly) }
+
+// lastDay is the campaign's last day: closes is the midnight after it.
+func lastDay(closes time.Time) string { return dayInChina(closes.Add(-time.Nanosecond)) }

@@ -133,3 +133,25 @@ func TestPhaseFindingsInChinese(t *testing.T) {
 		t.Errorf("en: %s", got)
 	}
 }
+
+// A phase outside the campaign's dates names those dates, not the file's
+// keys: a user never reads "closes".
+func TestPhaseOutsideNamesTheDates(t *testing.T) {
+	src := strings.Replace(strings.Replace(phased, "to: 2027-01-31", "to: 2027-02-05", 1), "from: 2026-11-01", "from: 2026-10-28", 1)
+	_, diags := Load("outside.campaign.yaml", []byte(src))
+	var zh, en []string
+	for _, d := range diags {
+		if d.Code == rules.CodePhaseOutside {
+			zh, en = append(zh, d.Text("zh")), append(en, d.Text("en"))
+		}
+	}
+	all := strings.Join(zh, "\n") + "\n" + strings.Join(en, "\n")
+	for _, want := range []string{"早于工作项目的开始日期 2026-11-01", "晚于工作项目的截止日期 2027-01-31", "before the campaign opens on 2026-11-01", "after the campaign closes on 2027-01-31"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the findings lack %q:\n%s", want, all)
+		}
+	}
+	if strings.Contains(all, "closes)") || strings.Contains(all, "opens)") {
+		t.Errorf("a finding names a file key:\n%s", all)
+	}
+}
