@@ -97,7 +97,7 @@ func TestStudioPhaseEditor(t *testing.T) {
 	if got := textOf(t, ctx, "p.flash"); !strings.Contains(got, "工作阶段已保存为草稿") {
 		t.Errorf("flash after the save: %q", got)
 	}
-	if got := textOf(t, ctx, "section.studio-phases div.note"); !strings.Contains(got, "「总结」") || !strings.Contains(got, "晚于截止日期") {
+	if got := textOf(t, ctx, "section.studio-phases div.note"); !strings.Contains(got, "「总结」") || !strings.Contains(got, "晚于工作项目的截止日期 2027-01-31") {
 		t.Errorf("the note on the phase past the closing date: %q", got)
 	}
 	shot(t, ctx, "phases-saved-1280", "")
