@@ -75,20 +75,9 @@ func DrawQCSample(q campaigns.QC, seed uint64, byWorker map[string][]string) map
 // outside the scope, EINVALID when the campaign has no spot checks or the
 // period is malformed.
 func (s *Service) SampleQC(ctx context.Context, a *engine.Actor, campaignID, period string) (*QCSample, error) {
-	if err := a.Require(engine.RoleSupervisor, engine.RoleAdmin); err != nil {
-		return nil, err
-	}
-	camp, _, err := s.e.CampaignInScope(ctx, a, campaignID)
+	camp, q, err := s.qcCampaign(ctx, a, campaignID, period)
 	if err != nil {
 		return nil, err
-	}
-	q, ok := camp.QC()
-	if !ok {
-		return nil, &engine.Error{Code: engine.EINVALID, Message: "the campaign has no spot checks",
-			Fields: []engine.FieldError{{Pointer: "/campaign", Code: "no_qc", Message: "no spot checks"}}}
-	}
-	if !ValidPeriod(period) {
-		return nil, engine.PeriodError("a period is a quarter (2026-Q4) or a month (2026-11)")
 	}
 	scope := a.User.OrgPath
 	object := campaignID + "/" + period + "@" + scope
@@ -263,4 +252,26 @@ func (s *Service) RecordQCOutcome(ctx context.Context, a *engine.Actor, recordID
 		return nil, err
 	}
 	return updated, nil
+}
+
+// qcCampaign is the campaign a spot-check call works on: the actor a
+// supervisor or admin, the campaign in their scope with spot checks, the
+// period well-formed. SampleQC and QCOverview share it.
+func (s *Service) qcCampaign(ctx context.Context, a *engine.Actor, campaignID, period string) (*campaigns.Campaign, campaigns.QC, error) {
+	if err := a.Require(engine.RoleSupervisor, engine.RoleAdmin); err != nil {
+		return nil, campaigns.QC{}, err
+	}
+	camp, _, err := s.e.CampaignInScope(ctx, a, campaignID)
+	if err != nil {
+		return nil, campaigns.QC{}, err
+	}
+	q, ok := camp.QC()
+	if !ok {
+		return nil, campaigns.QC{}, &engine.Error{Code: engine.EINVALID, Message: "the campaign has no spot checks",
+			Fields: []engine.FieldError{{Pointer: "/campaign", Code: "no_qc", Message: "no spot checks"}}}
+	}
+	if !ValidPeriod(period) {
+		return nil, campaigns.QC{}, engine.PeriodError("a period is a quarter (2026-Q4) or a month (2026-11)")
+	}
+	return camp, q, nil
 }

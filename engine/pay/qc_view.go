@@ -27,20 +27,9 @@ type QCOverview struct {
 // one outside the scope, EINVALID when the campaign has no spot checks or
 // the period is malformed.
 func (s *Service) QCOverview(ctx context.Context, a *engine.Actor, campaignID, period string) (*QCOverview, error) {
-	if err := a.Require(engine.RoleSupervisor, engine.RoleAdmin); err != nil {
-		return nil, err
-	}
-	camp, _, err := s.e.CampaignInScope(ctx, a, campaignID)
+	camp, q, err := s.qcCampaign(ctx, a, campaignID, period)
 	if err != nil {
 		return nil, err
-	}
-	q, ok := camp.QC()
-	if !ok {
-		return nil, &engine.Error{Code: engine.EINVALID, Message: "the campaign has no spot checks",
-			Fields: []engine.FieldError{{Pointer: "/campaign", Code: "no_qc", Message: "no spot checks"}}}
-	}
-	if !ValidPeriod(period) {
-		return nil, engine.PeriodError("a period is a quarter (2026-Q4) or a month (2026-11)")
 	}
 	byWorker, _, err := s.completedRecords(ctx, a, camp.ID(), camp.Workflow(), q, period)
 	if err != nil {
