@@ -113,19 +113,30 @@ type StudioFile struct {
 	Title string // in the language asked for; the ID when it has none
 }
 
+// editableCampaign is the newest version of a campaign the actor may
+// edit: an author or admin, by the definition-scope rule. Every studio
+// change to a campaign starts here.
+func (e *Engine) editableCampaign(ctx context.Context, a *Actor, campaignID string) (*DefinitionVersion, error) {
+	if err := a.Require(RoleAuthor, RoleAdmin); err != nil {
+		return nil, err
+	}
+	newest, err := e.newestVersion(ctx, KindCampaign, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	if err := mayEditDefinition(a, KindCampaign, campaignID, e.ownerOrRoot(ctx, newest)); err != nil {
+		return nil, err
+	}
+	return newest, nil
+}
+
 // StudioCampaignFiles returns the newest version of the campaign and of
 // every form, workflow and pay table it binds, the campaign first, for an
 // actor who may edit the campaign. Files it names that do not exist are
 // left out. Returns ENOTFOUND or EFORBIDDEN by the definition-scope rule.
 func (e *Engine) StudioCampaignFiles(ctx context.Context, a *Actor, campaignID, lang string) (*campaigns.Campaign, []StudioFile, error) {
-	if err := a.Require(RoleAuthor, RoleAdmin); err != nil {
-		return nil, nil, err
-	}
-	newest, err := e.newestVersion(ctx, KindCampaign, campaignID)
+	newest, err := e.editableCampaign(ctx, a, campaignID)
 	if err != nil {
-		return nil, nil, err
-	}
-	if err := mayEditDefinition(a, KindCampaign, campaignID, e.ownerOrRoot(ctx, newest)); err != nil {
 		return nil, nil, err
 	}
 	files := []StudioFile{{DefinitionVersion: newest, Title: campaignID}}
@@ -277,14 +288,8 @@ func CampaignBasicsOf(c *campaigns.Campaign) CampaignBasics {
 // /title_zh, /org_scope, /opens, /closes, /reference_time), ECONFLICT
 // for a stale base, and what SaveDraft returns.
 func (e *Engine) UpdateCampaignBasics(ctx context.Context, a *Actor, campaignID, base string, b CampaignBasics) (*DraftResult, error) {
-	if err := a.Require(RoleAuthor, RoleAdmin); err != nil {
-		return nil, err
-	}
-	newest, err := e.newestVersion(ctx, KindCampaign, campaignID)
+	newest, err := e.editableCampaign(ctx, a, campaignID)
 	if err != nil {
-		return nil, err
-	}
-	if err := mayEditDefinition(a, KindCampaign, campaignID, e.ownerOrRoot(ctx, newest)); err != nil {
 		return nil, err
 	}
 	b.TitleZH, b.TitleEN = strings.TrimSpace(b.TitleZH), strings.TrimSpace(b.TitleEN)

@@ -24,14 +24,8 @@ var workflowLine = regexp.MustCompile(`(?m)^workflow:[^\n]*\n`)
 // load or the campaign already has a pay table, ECONFLICT for a stale
 // base or a pay table ID already taken, and what SaveDraft returns.
 func (e *Engine) CreateCampaignPayTable(ctx context.Context, a *Actor, campaignID, campaignBase, payTableID string, src []byte) error {
-	if err := a.Require(RoleAuthor, RoleAdmin); err != nil {
-		return err
-	}
-	newest, err := e.newestVersion(ctx, KindCampaign, campaignID)
+	newest, err := e.editableCampaign(ctx, a, campaignID)
 	if err != nil {
-		return err
-	}
-	if err := mayEditDefinition(a, KindCampaign, campaignID, e.ownerOrRoot(ctx, newest)); err != nil {
 		return err
 	}
 	if newest.Checksum != campaignBase {

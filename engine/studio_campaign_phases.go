@@ -52,14 +52,8 @@ func CampaignPhasesOf(c *campaigns.Campaign) []PhaseSettings {
 // what SaveDraft returns. Warnings (a gap, a day outside opens and
 // closes) do not stop the save: they come back in the result's Lint.
 func (e *Engine) UpdateCampaignPhases(ctx context.Context, a *Actor, campaignID, base string, phases []PhaseSettings) (*DraftResult, error) {
-	if err := a.Require(RoleAuthor, RoleAdmin); err != nil {
-		return nil, err
-	}
-	newest, err := e.newestVersion(ctx, KindCampaign, campaignID)
+	newest, err := e.editableCampaign(ctx, a, campaignID)
 	if err != nil {
-		return nil, err
-	}
-	if err := mayEditDefinition(a, KindCampaign, campaignID, e.ownerOrRoot(ctx, newest)); err != nil {
 		return nil, err
 	}
 	var forms []string
